@@ -1,0 +1,238 @@
+#!/usr/bin/env python3
+"""Trains Tandem's drum network (a GRU over 16th steps) on the Groove MIDI training split.
+
+Reads .cache/drums-train.json (written by prepare-drums.ts; `npm run train:drums` runs both),
+checkpoints every epoch to models/drums/checkpoints/ and resumes from there, keeps the weights
+with the best validation NLL, and exports them to TF.js weights format (models/drums/model.json +
+weights.bin) with a parity fixture for the TF.js implementation's test.
+
+Input layout: see src/models/drums/spec.ts (the TS side is the reference).
+"""
+import argparse, json, math, os, sys, time
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+C = 9  # drum classes
+P = 512  # hit patterns per step
+SPB = 16  # steps per bar
+I_PREV_HITS, I_PREV_VEL, I_PREV_OFF, I_POS, I_DENS, I_FILL, I_GENRE = 0, 9, 18, 27, 43, 44, 45
+
+
+def build_inputs(t, n_genres):
+    """Per-step inputs (steps x size) and targets for one track, teacher forced."""
+    steps = t['steps']
+    size = I_GENRE + n_genres
+    vel = np.asarray(t['vel'], dtype=np.float32).reshape(steps, C) / 127.0
+    off = np.asarray(t['off'], dtype=np.float32).reshape(steps, C) / 100.0
+    hits = (vel > 0).astype(np.float32)
+    x = np.zeros((steps, size), dtype=np.float32)
+    x[1:, I_PREV_HITS:I_PREV_HITS + C] = hits[:-1]
+    x[1:, I_PREV_VEL:I_PREV_VEL + C] = vel[:-1]
+    x[1:, I_PREV_OFF:I_PREV_OFF + C] = off[:-1] * 2.0
+    x[np.arange(steps), I_POS + (np.arange(steps) % SPB)] = 1.0
+    x[:, I_DENS] = np.repeat(np.asarray(t['density'], dtype=np.float32), SPB)[:steps]
+    x[:, I_FILL] = t['fill']
+    x[:, I_GENRE + t['genre']] = 1.0
+    return x, np.asarray(t['pattern'], dtype=np.int64), hits, vel, off
+
+
+class DrumNet(nn.Module):
+    def __init__(self, n_in, hidden):
+        super().__init__()
+        self.hidden = hidden
+        self.gru = nn.GRU(n_in, hidden, batch_first=True)
+        self.drop = nn.Dropout(0.2)
+        self.out = nn.Linear(hidden, P)
+        self.head = nn.Linear(hidden + C, 4 * C)  # vel mean, vel log-std, off mean, off log-std
+
+    def forward(self, x, hits, h0=None):
+        h, hn = self.gru(x, h0)
+        hd = self.drop(h)
+        logits = self.out(hd)
+        head = self.head(torch.cat([hd, hits], dim=-1))
+        return logits, head, hn
+
+
+def head_params(head):
+    vm = torch.sigmoid(head[..., 0:C])
+    vs = head[..., C:2 * C].clamp(-5, 1)
+    om = torch.tanh(head[..., 2 * C:3 * C]) * 0.5
+    os_ = head[..., 3 * C:4 * C].clamp(-6, 0)
+    return vm, vs, om, os_
+
+
+def losses(model, x, pat, hits, vel, off, mask):
+    logits, head, _ = model(x, hits)
+    ce = F.cross_entropy(logits.reshape(-1, P), pat.reshape(-1), reduction='none').reshape(pat.shape)
+    nll_pat = (ce * mask).sum() / mask.sum()
+    vm, vs, om, os_ = head_params(head)
+    m = hits * mask.unsqueeze(-1)
+    g_v = 0.5 * ((vel - vm) / vs.exp()) ** 2 + vs
+    g_o = 0.5 * ((off - om) / os_.exp()) ** 2 + os_
+    n_hits = m.sum().clamp(min=1)
+    nll_v = (g_v * m).sum() / n_hits
+    nll_o = (g_o * m).sum() / n_hits
+    return nll_pat, nll_v, nll_o
+
+
+def make_batch(tracks, rng, batch, length, genre_dropout, n_genres):
+    weights = np.array([t[0].shape[0] for t in tracks], dtype=np.float64)
+    idx = rng.choice(len(tracks), size=batch, p=weights / weights.sum())
+    size = tracks[0][0].shape[1]
+    X = np.zeros((batch, length, size), np.float32)
+    PAT = np.zeros((batch, length), np.int64)
+    H = np.zeros((batch, length, C), np.float32)
+    V = np.zeros((batch, length, C), np.float32)
+    O = np.zeros((batch, length, C), np.float32)
+    M = np.zeros((batch, length), np.float32)
+    for b, i in enumerate(idx):
+        x, pat, hits, vel, off = tracks[i]
+        bars = x.shape[0] // SPB
+        start = SPB * rng.integers(0, max(1, bars - length // SPB + 1))
+        seg = slice(start, min(start + length, x.shape[0]))
+        n = seg.stop - seg.start
+        X[b, :n] = x[seg]
+        if rng.random() < genre_dropout:
+            X[b, :n, I_GENRE:I_GENRE + n_genres] = 0.0
+        PAT[b, :n], H[b, :n], V[b, :n], O[b, :n] = pat[seg], hits[seg], vel[seg], off[seg]
+        M[b, :n] = 1.0
+    return [torch.from_numpy(a) for a in (X, PAT, H, V, O, M)]
+
+
+@torch.no_grad()
+def evaluate(model, tracks):
+    """Teacher-forced NLL per step over whole validation tracks (hidden state from zero)."""
+    model.eval()
+    tot = dict(pat=0.0, vel=0.0, off=0.0, steps=0, hits=0)
+    for x, pat, hits, vel, off in tracks:
+        X, PAT, H, V, O = (torch.from_numpy(a).unsqueeze(0) for a in (x, pat, hits, vel, off))
+        M = torch.ones(PAT.shape)
+        p, v, o = losses(model, X, PAT, H, V, O, M)
+        n, nh = PAT.numel(), max(1.0, float(H.sum()))
+        tot['pat'] += float(p) * n; tot['steps'] += n
+        tot['vel'] += float(v) * nh; tot['off'] += float(o) * nh; tot['hits'] += nh
+    model.train()
+    return dict(nll_pattern=tot['pat'] / tot['steps'], nll_velocity=tot['vel'] / tot['hits'], nll_offset=tot['off'] / tot['hits'], steps=tot['steps'])
+
+
+def export(model, meta, out_dir, fixture_path, val_track):
+    """Writes model.json + weights.bin in TF.js weights-manifest format (float32, little endian)."""
+    sd = {k: v.detach().cpu().numpy().astype(np.float32) for k, v in model.state_dict().items()}
+    tensors = [
+        ('gru/w_ih', sd['gru.weight_ih_l0'].T), ('gru/w_hh', sd['gru.weight_hh_l0'].T),
+        ('gru/b_ih', sd['gru.bias_ih_l0']), ('gru/b_hh', sd['gru.bias_hh_l0']),
+        ('out/w', sd['out.weight'].T), ('out/b', sd['out.bias']),
+        ('head/w', sd['head.weight'].T), ('head/b', sd['head.bias']),
+    ]
+    blob = b''.join(np.ascontiguousarray(a, dtype='<f4').tobytes() for _, a in tensors)
+    with open(os.path.join(out_dir, 'weights.bin'), 'wb') as f:
+        f.write(blob)
+    manifest = [{'paths': ['weights.bin'], 'weights': [{'name': n, 'shape': list(a.shape), 'dtype': 'float32'} for n, a in tensors]}]
+    meta = dict(meta, weightsManifest=manifest)
+    with open(os.path.join(out_dir, 'model.json'), 'w') as f:
+        json.dump(meta, f, indent=1)
+    # Parity fixture: 24 teacher-forced steps of a validation track, outputs of the torch model.
+    x, pat, hits, vel, off = val_track
+    n = 24
+    model.eval()
+    with torch.no_grad():
+        logits, head, _ = model(torch.from_numpy(x[:n]).unsqueeze(0), torch.from_numpy(hits[:n]).unsqueeze(0))
+    model.train()
+    fixture = dict(inputs=x[:n].round(6).tolist(), hits=hits[:n].tolist(), logits=logits[0].numpy().round(6).tolist(), head=head[0].numpy().round(6).tolist())
+    with open(fixture_path, 'w') as f:
+        json.dump(fixture, f)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--data', default=os.path.join(ROOT, '.cache', 'drums-train.json'))
+    ap.add_argument('--out', default=os.path.join(ROOT, 'models', 'drums'))
+    ap.add_argument('--hidden', type=int, default=256)
+    ap.add_argument('--epochs', type=int, default=60)
+    ap.add_argument('--batches', type=int, default=80, help='batches per epoch')
+    ap.add_argument('--batch', type=int, default=64)
+    ap.add_argument('--length', type=int, default=64, help='steps per training window')
+    ap.add_argument('--lr', type=float, default=2e-3)
+    ap.add_argument('--genre-dropout', type=float, default=0.1)
+    ap.add_argument('--patience', type=int, default=10)
+    ap.add_argument('--seed', type=int, default=1)
+    ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--fresh', action='store_true', help='ignore an existing checkpoint')
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    rng = np.random.default_rng(args.seed)
+
+    data = json.load(open(args.data))
+    genres = data['genres']
+    n_in = I_GENRE + len(genres)
+    assert n_in == data['inputSize'], f"input size {n_in} != spec {data['inputSize']}"
+    train = [build_inputs(t, len(genres)) for t in data['tracks'] if t['split'] == 'train']
+    val = [build_inputs(t, len(genres)) for t in data['tracks'] if t['split'] == 'validation']
+    print(f'train tracks {len(train)} ({sum(t[0].shape[0] for t in train)} steps), validation {len(val)} ({sum(t[0].shape[0] for t in val)} steps)', flush=True)
+
+    model = DrumNet(n_in, args.hidden)
+    opt = torch.optim.Adam(model.parameters(), lr=args.lr, weight_decay=1e-6)
+    ck_dir = os.path.join(args.out, 'checkpoints')
+    os.makedirs(ck_dir, exist_ok=True)
+    ck_path = os.path.join(ck_dir, f'gru{args.hidden}.pt')
+    state = dict(epoch=0, best=math.inf, best_epoch=0, history=[], seconds=0.0)
+    if os.path.exists(ck_path) and not args.fresh:
+        ck = torch.load(ck_path)
+        model.load_state_dict(ck['model']); opt.load_state_dict(ck['opt']); state = ck['state']
+        rng = np.random.default_rng(args.seed + state['epoch'])
+        print(f"resumed from {ck_path} at epoch {state['epoch']} (best val NLL {state['best']:.4f})", flush=True)
+    best_path = os.path.join(ck_dir, f'gru{args.hidden}-best.pt')
+    params = sum(p.numel() for p in model.parameters())
+    print(f'GRU-{args.hidden}, {params} parameters', flush=True)
+
+    while state['epoch'] < args.epochs and state['epoch'] - state['best_epoch'] < args.patience:
+        t0 = time.time()
+        lr = args.lr * (0.5 ** (state['epoch'] // 15))
+        for g in opt.param_groups: g['lr'] = lr
+        run = np.zeros(3)
+        for b in range(args.batches):
+            X, PAT, H, V, O, M = make_batch(train, rng, args.batch, args.length, args.genre_dropout, len(genres))
+            p, v, o = losses(model, X, PAT, H, V, O, M)
+            loss = p + 0.1 * (v + o)
+            opt.zero_grad(); loss.backward()
+            nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            run += [float(p), float(v), float(o)]
+            done = (b + 1) / args.batches
+            bar = '#' * int(done * 30)
+            sys.stdout.write(f"\repoch {state['epoch'] + 1:3d} [{bar:<30}] {b + 1}/{args.batches} nll {run[0] / (b + 1):.4f}")
+            sys.stdout.flush()
+        ev = evaluate(model, val)
+        state['epoch'] += 1
+        state['seconds'] += time.time() - t0
+        state['history'].append(dict(epoch=state['epoch'], train_nll=run[0] / args.batches, **ev))
+        improved = ev['nll_pattern'] < state['best']
+        if improved:
+            state['best'], state['best_epoch'] = ev['nll_pattern'], state['epoch']
+            torch.save(model.state_dict(), best_path)
+        torch.save(dict(model=model.state_dict(), opt=opt.state_dict(), state=state), ck_path)
+        print(f"  val nll {ev['nll_pattern']:.4f} vel {ev['nll_velocity']:.3f} off {ev['nll_offset']:.3f}  lr {lr:.1e}  {time.time() - t0:.1f}s{'  *best' if improved else ''}", flush=True)
+
+    model.load_state_dict(torch.load(best_path))
+    ev = evaluate(model, val)
+    meta = dict(
+        format='tandem-drums-gru', version=1,
+        spec=dict(inputSize=n_in, hidden=args.hidden, classes=C, patterns=P, stepsPerBar=SPB, genres=genres,
+                  densityRange=data['densityRange'], densityWindowBars=data['densityWindowBars']),
+        training=dict(framework=f'torch {torch.__version__}', epochs=state['epoch'], bestEpoch=state['best_epoch'],
+                      seconds=round(state['seconds'], 1), parameters=params, batch=args.batch, length=args.length,
+                      batchesPerEpoch=args.batches, lr=args.lr, genreDropout=args.genre_dropout, seed=args.seed,
+                      validation=ev, history=state['history']),
+    )
+    fixture = os.path.join(ROOT, 'tests', 'fixtures', 'drums-parity.json')
+    os.makedirs(os.path.dirname(fixture), exist_ok=True)
+    export(model, meta, args.out, fixture, val[0])
+    print(f"exported to {args.out} (val NLL {ev['nll_pattern']:.4f} nats/step, {state['seconds']:.0f}s training)", flush=True)
+
+
+if __name__ == '__main__':
+    main()

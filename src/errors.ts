@@ -1,0 +1,28 @@
+/** Base of every error Tandem raises on purpose: it carries a message a user can act on. */
+export class TandemError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** A .mid file that cannot be read: broken bytes, SMPTE timing, or no notes where notes are needed. */
+export class MidiFileError extends TandemError {
+  constructor(
+    readonly source: string,
+    readonly reason: string,
+  ) {
+    super(`${source}: ${reason}`);
+  }
+}
+
+/** A value from outside (flag, message, preset, request) that is not allowed. */
+export class InvalidValueError extends TandemError {
+  constructor(
+    readonly field: string,
+    readonly value: unknown,
+    readonly allowed: string,
+  ) {
+    super(`${field} must be ${allowed}, got ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`);
+  }
+}

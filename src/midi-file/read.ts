@@ -1,0 +1,109 @@
+import { parseMidi, type MidiEvent } from 'midi-file';
+import { MidiFileError } from '../errors';
+import { rescaleTicks, microsPerBeatToBpm } from '../time/units';
+import type { MeterEvent, TempoEvent } from '../time/tempo-map';
+import { sortNotes, type Note, type Sequence } from '../music/sequence';
+
+/** What a Standard MIDI File held, besides its notes. */
+export interface MidiFileInfo {
+  format: 0 | 1 | 2;
+  ticksPerBeat: number;
+  trackCount: number;
+  /** Track names in file order ('' where a track has none). */
+  trackNames: string[];
+}
+
+export interface ReadResult {
+  sequence: Sequence;
+  info: MidiFileInfo;
+  /** Notes grouped by the file track they came from (same objects as in `sequence.notes`). */
+  tracks: Note[][];
+}
+
+/**
+ * Reads a Standard MIDI File (type 0 or 1; running status handled by the parser) into a
+ * Sequence at Tandem's PPQ. `source` names the file in errors.
+ */
+export function readMidiFile(bytes: Uint8Array, source = 'MIDI file'): ReadResult {
+  if (bytes.length < 14 || String.fromCharCode(...bytes.subarray(0, 4)) !== 'MThd') {
+    throw new MidiFileError(source, `not a Standard MIDI File (no MThd header, ${bytes.length} bytes)`);
+  }
+  let parsed: ReturnType<typeof parseMidi>;
+  try {
+    parsed = parseMidi(bytes);
+  } catch (err) {
+    throw new MidiFileError(source, `broken MIDI data: ${(err as Error).message}`);
+  }
+  const { header } = parsed;
+  if (!header.ticksPerBeat) throw new MidiFileError(source, 'SMPTE time division is not supported (need ticks per quarter note)');
+  const ppqIn = header.ticksPerBeat;
+  const tempos: TempoEvent[] = [];
+  const meters: MeterEvent[] = [];
+  const tracks: Note[][] = [];
+  const trackNames: string[] = [];
+  let endTicks = 0;
+
+  parsed.tracks.forEach((events: MidiEvent[]) => {
+    const notes: Note[] = [];
+    let name = '';
+    let abs = 0;
+    // Open notes per channel*128+pitch, first in first out, so overlapping repeats pair sensibly.
+    const open = new Map<number, Array<{ start: number; velocity: number }>>();
+    const close = (channel: number, pitch: number, at: number): void => {
+      const key = channel * 128 + pitch;
+      const stack = open.get(key);
+      const on = stack?.shift();
+      if (!on) return; // a stray note-off: nothing sounding to end
+      const start = rescaleTicks(on.start, ppqIn);
+      notes.push({ pitch, velocity: on.velocity, channel, startTicks: start, durationTicks: Math.max(1, rescaleTicks(at, ppqIn) - start) });
+    };
+    for (const e of events) {
+      abs += e.deltaTime;
+      switch (e.type) {
+        case 'noteOn':
+          if (e.velocity === 0) close(e.channel, e.noteNumber, abs);
+          else {
+            const key = e.channel * 128 + e.noteNumber;
+            if (!open.has(key)) open.set(key, []);
+            open.get(key)!.push({ start: abs, velocity: e.velocity });
+          }
+          break;
+        case 'noteOff':
+          close(e.channel, e.noteNumber, abs);
+          break;
+        case 'setTempo':
+          tempos.push({ ticks: rescaleTicks(abs, ppqIn), bpm: microsPerBeatToBpm(e.microsecondsPerBeat) });
+          break;
+        case 'timeSignature':
+          meters.push({ ticks: rescaleTicks(abs, ppqIn), meter: { numerator: e.numerator, denominator: e.denominator } });
+          break;
+        case 'trackName':
+          if (!name) name = e.text;
+          break;
+        default:
+          break;
+      }
+    }
+    // Notes still sounding at the end of the track end there.
+    for (const [key, stack] of open) while (stack.length) close(Math.floor(key / 128), key % 128, abs);
+    endTicks = Math.max(endTicks, rescaleTicks(abs, ppqIn));
+    tracks.push(sortNotes(notes));
+    trackNames.push(name);
+  });
+
+  const notes = sortNotes(tracks.flat());
+  tempos.sort((a, b) => a.ticks - b.ticks);
+  meters.sort((a, b) => a.ticks - b.ticks);
+  let total = endTicks;
+  for (const n of notes) total = Math.max(total, n.startTicks + n.durationTicks);
+  return {
+    sequence: {
+      notes,
+      tempos: tempos.length ? tempos : [{ ticks: 0, bpm: 120 }],
+      meters: meters.length ? meters : [{ ticks: 0, meter: { numerator: 4, denominator: 4 } }],
+      totalTicks: total,
+    },
+    info: { format: header.format, ticksPerBeat: ppqIn, trackCount: parsed.tracks.length, trackNames },
+    tracks,
+  };
+}
