@@ -23,6 +23,12 @@ export class InvalidValueError extends TandemError {
     readonly value: unknown,
     readonly allowed: string,
   ) {
-    super(`${field} must be ${allowed}, got ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`);
+    super(`${field} must be ${allowed}, got ${showValue(value)}`);
   }
+}
+
+/** A value as a user typed it: numbers bare, other text quoted. */
+function showValue(value: unknown): string {
+  if (typeof value === 'string') return value.trim() !== '' && Number.isFinite(Number(value)) ? value : JSON.stringify(value);
+  return String(value);
 }

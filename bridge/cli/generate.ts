@@ -1,0 +1,126 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { InvalidValueError } from '../../src/errors';
+import { readMidiFile } from '../../src/midi-file/read';
+import { writeMidiFile } from '../../src/midi-file/write';
+import { parseDrumRequest, type DrumRequest } from '../../src/models/request';
+import { quantizeDrums, gridToSequence, onsetsPerBar, drawGrid, type DrumGrid } from '../../src/tokens/drum-grid';
+import { CLASS_LABELS } from '../../src/music/drum-map';
+import { DRUM_CHANNEL } from '../../src/music/sequence';
+import { loadDrumModel, type DrumImpl } from '../models/load';
+import { loadPreset } from '../presets';
+import type { NodeBackend } from '../engine/node-tf';
+
+/** Flags of `tandem generate` as commander hands them over (strings until checked). */
+export interface GenerateFlags {
+  model: string;
+  modelImpl: string;
+  genre?: string;
+  density?: string;
+  bars?: string;
+  temperature?: string;
+  seed?: string;
+  count?: string;
+  fillEvery?: string;
+  bpm: string;
+  out: string;
+  primer?: string;
+  preset?: string;
+  backend: string;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+export interface GenerateResult {
+  files: string[];
+  notes: number;
+  model: string;
+  engine: string;
+  backend?: string;
+  ms: number;
+  request: Omit<DrumRequest, 'primer'> & { primerBars: number; bpm: number };
+  onsetsPerBar: number[];
+  note?: string;
+}
+
+const MODELS = ['drums'];
+
+function checkChoice(field: string, value: string, allowed: readonly string[]): string {
+  if (!allowed.includes(value)) throw new InvalidValueError(field, value, `one of ${allowed.join(', ')}`);
+  return value;
+}
+
+/** Reads a primer .mid into a drum grid (whole bars of 4/4). */
+export function readPrimer(path: string): DrumGrid {
+  if (!existsSync(path)) throw new InvalidValueError('primer', path, 'a path to an existing .mid file');
+  const { sequence } = readMidiFile(readFileSync(path), path);
+  const drums = sequence.notes.filter((n) => n.channel === DRUM_CHANNEL);
+  const notes = drums.length ? drums : sequence.notes;
+  if (notes.length === 0) throw new InvalidValueError('primer', path, 'a .mid file with drum notes (channel 10)');
+  return quantizeDrums(notes).grid;
+}
+
+/** Where each variation goes: a .mid path names the file (numbered when several), anything else is a folder. */
+export function outputPaths(out: string, count: number, stem: string): string[] {
+  const abs = resolve(out);
+  if (abs.toLowerCase().endsWith('.mid')) {
+    if (count === 1) return [abs];
+    const base = abs.slice(0, -4);
+    return Array.from({ length: count }, (_, i) => `${base}-${i + 1}.mid`);
+  }
+  return Array.from({ length: count }, (_, i) => join(abs, `${stem}-${i + 1}.mid`));
+}
+
+export async function runGenerate(flags: GenerateFlags): Promise<GenerateResult> {
+  checkChoice('model', flags.model, MODELS);
+  const impl = checkChoice('model-impl', flags.modelImpl, ['network', 'baseline']) as DrumImpl;
+  const backend = checkChoice('backend', flags.backend, ['wasm', 'cpu']) as NodeBackend;
+  const preset = flags.preset ? loadPreset(flags.preset) : undefined;
+  const bpm = Number(flags.bpm);
+  if (!Number.isFinite(bpm) || bpm < 20 || bpm > 300) throw new InvalidValueError('bpm', flags.bpm, 'a tempo from 20 to 300');
+  const req = parseDrumRequest({
+    genre: flags.genre ?? preset?.genre,
+    density: flags.density ?? preset?.density,
+    bars: flags.bars ?? preset?.bars,
+    temperature: flags.temperature ?? preset?.temperature,
+    seed: flags.seed,
+    count: flags.count,
+    fillEvery: flags.fillEvery ?? preset?.fillEvery,
+  });
+  if (flags.primer) req.primer = readPrimer(flags.primer);
+  const loaded = await loadDrumModel(impl, backend);
+  const t0 = performance.now();
+  const grids = await loaded.model.generate(req);
+  const ms = performance.now() - t0;
+  loaded.model.dispose();
+  const stem = `drums-${req.genre ?? 'any'}-d${req.density}-s${req.seed}`;
+  const files = outputPaths(flags.out, grids.length, stem);
+  let notes = 0;
+  grids.forEach((g, i) => {
+    const seq = gridToSequence(g, { bpm });
+    notes += seq.notes.length;
+    mkdirSync(dirname(files[i]), { recursive: true });
+    writeFileSync(files[i], writeMidiFile(seq, { format: 1, name: `Tandem ${req.genre ?? 'any'} d${req.density} #${req.seed}.${i + 1}`, channelNames: { [DRUM_CHANNEL]: 'Drums' } }));
+  });
+  const { primer, ...plain } = req;
+  return {
+    files,
+    notes,
+    model: loaded.model.id,
+    engine: 'node',
+    backend: loaded.backend,
+    ms: Math.round(ms * 10) / 10,
+    request: { ...plain, primerBars: primer ? Math.floor(primer.steps / 16) : 0, bpm },
+    onsetsPerBar: grids.map((g) => {
+      const o = onsetsPerBar(g);
+      return Math.round((o.reduce((a, b) => a + b, 0) / o.length) * 10) / 10;
+    }),
+    note: loaded.note,
+    ...{ grids },
+  } as GenerateResult & { grids: DrumGrid[] };
+}
+
+export function describeGrid(g: DrumGrid, bars = 2): string {
+  const shown: DrumGrid = { steps: Math.min(g.steps, bars * 16), velocity: g.velocity.subarray(0, bars * 16 * 9), offset: g.offset.subarray(0, bars * 16 * 9) };
+  return drawGrid(shown, CLASS_LABELS);
+}

@@ -1,0 +1,144 @@
+import { Command, CommanderError, Option } from 'commander';
+import cliProgress from 'cli-progress';
+import { InvalidValueError, TandemError } from '../../src/errors';
+import { DRUM_GENRES } from '../../src/conditioning/genres';
+import { DRUM_REQUEST_DEFAULTS } from '../../src/models/request';
+import { buildAll, CORPORA, type CorpusName } from '../data/build';
+import { corpusStats, formatStats } from '../data/stats';
+import { runDoctor } from '../doctor';
+import { EXIT, flagMessage, UsageError } from './errors';
+import { describeGrid, runGenerate, type GenerateFlags } from './generate';
+import type { DrumGrid } from '../../src/tokens/drum-grid';
+
+const program = new Command();
+program
+  .name('tandem')
+  .description('Tandem: an AI co-player for your DAW. Generates drum grooves by genre and density as MIDI.')
+  .version('0.1.0')
+  .exitOverride()
+  .configureOutput({ outputError: (str, write) => write(str.replace(/^error: /, 'tandem: ')) });
+
+program
+  .command('generate')
+  .description('generate drum grooves and write them as Standard MIDI Files')
+  .addOption(new Option('--model <name>', 'what to generate').default('drums'))
+  .addOption(new Option('--model-impl <impl>', 'network (trained GRU) or baseline (n-gram)').default('network'))
+  .option('--genre <genre>', `one of ${DRUM_GENRES.join(', ')}, or any (default: rock)`)
+  .option('--density <0..1>', `how busy: 0 sparsest, 1 busiest (default ${DRUM_REQUEST_DEFAULTS.density})`)
+  .option('--bars <n>', `length in bars (default ${DRUM_REQUEST_DEFAULTS.bars})`)
+  .option('--temperature <t>', `sampling temperature, 0.05-3 (default ${DRUM_REQUEST_DEFAULTS.temperature})`)
+  .option('--seed <n>', 'same flags + same seed = same notes (default 0)')
+  .option('--count <n>', 'variations to generate (default 1)')
+  .option('--fill-every <n>', 'a fill every N bars, 0 for none (default 0)')
+  .option('--bpm <bpm>', 'tempo written into the files', '120')
+  .option('--primer <file.mid>', 'continue these bars (whole bars of 4/4 are kept)')
+  .option('--preset <name>', 'start from a preset in presets/ (flags override it)')
+  .addOption(new Option('--backend <name>', 'TF.js backend in Node: wasm or cpu').default('wasm'))
+  .option('--out <dir-or-file.mid>', 'folder or .mid file to write', 'tandem-out/')
+  .option('--json', 'print one JSON line: {"files","notes","model","engine","ms",...}')
+  .option('--quiet', 'print only the file paths')
+  .action(async (opts: GenerateFlags) => {
+    const res = (await runGenerate({ genre: opts.preset ? undefined : 'rock', ...opts })) as Awaited<ReturnType<typeof runGenerate>> & { grids: DrumGrid[] };
+    const { grids, ...json } = res;
+    if (opts.json) {
+      process.stdout.write(JSON.stringify(json) + '\n');
+      return;
+    }
+    if (res.note) console.error(`note: ${res.note}`);
+    if (!opts.quiet) {
+      const r = res.request;
+      console.log(`${res.model} (${res.engine}${res.backend ? `/${res.backend}` : ''}) ${r.genre ?? 'any'} density ${r.density} temperature ${r.temperature} seed ${r.seed}: ${grids.length} x ${r.bars} bars in ${res.ms} ms`);
+      console.log(describeGrid(grids[0]));
+    }
+    res.files.forEach((f, i) => console.log(opts.quiet ? f : `wrote ${f}  (${res.onsetsPerBar[i]} hits/bar)`));
+  });
+
+program
+  .command('genres')
+  .description('list the genres a model knows')
+  .option('--model <name>', 'model', 'drums')
+  .option('--json', 'print a JSON array')
+  .action((opts: { model: string; json?: boolean }) => {
+    if (opts.model !== 'drums') throw new InvalidValueError('model', opts.model, 'one of drums');
+    console.log(opts.json ? JSON.stringify(DRUM_GENRES) : DRUM_GENRES.join('\n'));
+  });
+
+program
+  .command('doctor')
+  .description('check what this machine can do: Node, browser, TF.js backends, MIDI, OSC, models, datasets')
+  .option('--json', 'print JSON')
+  .action(async (opts: { json?: boolean }) => {
+    const checks = await runDoctor();
+    if (opts.json) {
+      console.log(JSON.stringify({ checks }, null, 1));
+      return;
+    }
+    const w = Math.max(...checks.map((c) => c.name.length));
+    for (const c of checks) console.log(`${c.ok ? 'ok  ' : 'warn'}  ${c.name.padEnd(w)}  ${c.detail}`);
+  });
+
+const data = program.command('data').description('build and inspect the training corpora');
+data
+  .command('build')
+  .description('read ../shared/datasets and write normalised corpora into the cache folder')
+  .option('--datasets <dir>', 'datasets folder (default ../shared/datasets or $TANDEM_DATASETS)')
+  .option('--cache <dir>', 'output folder (default .cache/ in the repo or $TANDEM_CACHE)')
+  .option('--only <corpus>', `one of ${CORPORA.join(', ')}`)
+  .action((opts: { datasets?: string; cache?: string; only?: string }) => {
+    if (opts.only && !(CORPORA as readonly string[]).includes(opts.only)) throw new InvalidValueError('only', opts.only, `one of ${CORPORA.join(', ')}`);
+    const bar = new cliProgress.SingleBar({ format: '{corpus} [{bar}] {value}/{total} {label}', hideCursor: true, clearOnComplete: true, stream: process.stderr }, cliProgress.Presets.shades_classic);
+    let current = '';
+    const summary = buildAll({
+      datasets: opts.datasets,
+      cache: opts.cache,
+      only: opts.only ? [opts.only as CorpusName] : undefined,
+      onProgress: (corpus, done, total, label) => {
+        if (corpus !== current) {
+          if (current) bar.stop();
+          current = corpus;
+          bar.start(total, 0, { corpus, label: '' });
+        }
+        bar.setTotal(total);
+        bar.update(done, { corpus, label: label.length > 40 ? '...' + label.slice(-37) : label });
+      },
+    });
+    bar.stop();
+    for (const s of summary) console.log(`${s.corpus}: ${s.tracks} tracks, ${s.skipped} files skipped (see "skipped" in the file), ${(s.ms / 1000).toFixed(1)} s -> ${s.file}`);
+  });
+data
+  .command('stats')
+  .description('per-corpus counts, bars per genre and density distributions')
+  .option('--cache <dir>', 'cache folder')
+  .option('--json', 'print JSON')
+  .action((opts: { cache?: string; json?: boolean }) => {
+    const stats = corpusStats(opts.cache);
+    console.log(opts.json ? JSON.stringify(stats, null, 1) : formatStats(stats));
+  });
+
+async function main(argv: string[]): Promise<number> {
+  try {
+    await program.parseAsync(argv);
+    return EXIT.ok;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
+      return EXIT.usage; // commander already printed its one line
+    }
+    if (err instanceof InvalidValueError) {
+      console.error(`tandem: ${flagMessage(err)}`);
+      return EXIT.usage;
+    }
+    if (err instanceof UsageError || (err instanceof TandemError && err.name === 'PresetError')) {
+      console.error(`tandem: ${err.message}`);
+      return EXIT.usage;
+    }
+    if (err instanceof TandemError) {
+      console.error(`tandem: ${err.message}`);
+      return err.name === 'MidiFileError' ? EXIT.usage : EXIT.failure;
+    }
+    console.error(`tandem: unexpected error: ${(err as Error).stack ?? String(err)}`);
+    return EXIT.failure;
+  }
+}
+
+process.exitCode = await main(process.argv);

@@ -1,0 +1,88 @@
+import { createSocket } from 'node:dgram';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { datasetsDir } from './data/paths';
+import { findBrowser } from './engine/find-browser';
+import { initNodeTf, NODE_BACKENDS } from './engine/node-tf';
+import { DRUM_NET_DIR, DRUM_NGRAM_FILE, readDrumNetArtifacts } from './models/load';
+
+export interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+export const DEFAULT_OSC_PORT = 57121;
+
+/** Whether a UDP port can be bound on 127.0.0.1 (the OSC server's address). */
+export function udpPortFree(port: number): Promise<{ ok: boolean; detail: string }> {
+  return new Promise((resolve) => {
+    const s = createSocket('udp4');
+    s.once('error', (err) => {
+      s.close();
+      resolve({ ok: false, detail: `127.0.0.1:${port} cannot be bound (${(err as NodeJS.ErrnoException).code ?? err.message})` });
+    });
+    s.bind(port, '127.0.0.1', () => {
+      s.close();
+      resolve({ ok: true, detail: `127.0.0.1:${port} is free for the OSC server` });
+    });
+  });
+}
+
+/** Why virtual MIDI ports can or cannot open on this machine. */
+export function midiCheck(): Check {
+  if (process.platform === 'linux') {
+    if (!existsSync('/dev/snd/seq')) {
+      return { name: 'MIDI ports', ok: false, detail: 'no ALSA sequencer (/dev/snd/seq is missing), so virtual MIDI ports cannot open here; load snd-seq (modprobe snd-seq) on a desktop Linux, or use JACK. Suggestions are still saved as .mid files' };
+    }
+    return { name: 'MIDI ports', ok: true, detail: 'ALSA sequencer present (/dev/snd/seq)' };
+  }
+  if (process.platform === 'win32') return { name: 'MIDI ports', ok: false, detail: 'Windows has no virtual MIDI ports: create one with loopMIDI and pass its name with --port' };
+  return { name: 'MIDI ports', ok: true, detail: 'CoreMIDI virtual ports available' };
+}
+
+export async function runDoctor(): Promise<Check[]> {
+  const checks: Check[] = [];
+  const major = Number(process.versions.node.split('.')[0]);
+  checks.push({ name: 'Node', ok: major >= 20, detail: `${process.version}${major >= 20 ? '' : ' (Tandem needs Node 20 or newer)'}` });
+  const b = findBrowser();
+  checks.push({ name: 'Browser', ok: !!b.path, detail: b.path ? `${b.path}${b.via === 'env' ? ' (from TANDEM_CHROME)' : ''}` : b.reason! });
+  for (const backend of NODE_BACKENDS) {
+    checks.push(await backendCheck(backend));
+  }
+  const art = existsSync(join(DRUM_NET_DIR, 'model.json')) ? readDrumNetArtifacts() : undefined;
+  checks.push({
+    name: 'Drum network',
+    ok: !!art,
+    detail: art ? `${join(DRUM_NET_DIR, 'model.json')} (GRU-${art.modelJson.spec.hidden}, ${(art.weights.byteLength / 1e6).toFixed(2)} MB)` : `none in ${DRUM_NET_DIR}; generation falls back to the n-gram baseline (train with npm run train:drums)`,
+  });
+  checks.push({ name: 'Drum baseline', ok: existsSync(DRUM_NGRAM_FILE), detail: existsSync(DRUM_NGRAM_FILE) ? DRUM_NGRAM_FILE : `missing: npm run train:baseline` });
+  checks.push(midiCheck());
+  const osc = await udpPortFree(DEFAULT_OSC_PORT);
+  checks.push({ name: 'OSC port', ...osc });
+  const root = datasetsDir();
+  const sets = ['groove-midi', 'nottingham', 'pop909', 'jsb-chorales'].map((d) => `${d} ${existsSync(join(root, d)) ? 'found' : 'missing'}`);
+  checks.push({ name: 'Datasets', ok: existsSync(root), detail: existsSync(root) ? `${root}: ${sets.join(', ')}` : `not found at ${root} (only needed to build corpora and train; set TANDEM_DATASETS)` });
+  return checks;
+}
+
+/** Starts one TF.js backend in this process and runs a tiny op to prove it works. */
+async function backendCheck(backend: 'wasm' | 'cpu'): Promise<Check> {
+  try {
+    const used = await initNodeTf(backend);
+    if (used !== backend) {
+      // initNodeTf settles once per process; switch explicitly for the second check.
+      const ok = await tf.setBackend(backend);
+      if (!ok) return { name: `TF.js ${backend} (Node)`, ok: false, detail: 'backend did not initialise' };
+    }
+    const t0 = performance.now();
+    const v = tf.tidy(() => tf.matMul(tf.ones([64, 64]), tf.ones([64, 64])).sum().dataSync()[0]);
+    const ok = v === 64 * 64 * 64;
+    return { name: `TF.js ${backend} (Node)`, ok, detail: ok ? `ok (${(performance.now() - t0).toFixed(1)} ms for a 64x64 matMul)` : `wrong result ${v}` };
+  } catch (err) {
+    return { name: `TF.js ${backend} (Node)`, ok: false, detail: (err as Error).message };
+  } finally {
+    await tf.setBackend('wasm').catch(() => false);
+  }
+}

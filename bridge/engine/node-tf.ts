@@ -1,0 +1,37 @@
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+
+export type NodeBackend = 'wasm' | 'cpu';
+export const NODE_BACKENDS: readonly NodeBackend[] = ['wasm', 'cpu'];
+
+let ready: Promise<NodeBackend> | undefined;
+
+/**
+ * Starts TF.js in this Node process on `prefer` (default wasm, the fastest CPU backend here),
+ * falling back to cpu when wasm cannot start. Returns the backend in use.
+ */
+export function initNodeTf(prefer: NodeBackend = 'wasm'): Promise<NodeBackend> {
+  ready ??= (async () => {
+    // tfjs prints a hint about tfjs-node on first use in Node; it cannot install here, so hush it.
+    tf.env().set('IS_NODE', tf.env().get('IS_NODE'));
+    if (prefer === 'wasm') {
+      const require = createRequire(import.meta.url);
+      const dist = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
+      setWasmPaths(dist + '/');
+      try {
+        if (await tf.setBackend('wasm')) {
+          await tf.ready();
+          return 'wasm';
+        }
+      } catch {
+        // falls through to cpu; the caller reports which backend runs
+      }
+    }
+    await tf.setBackend('cpu');
+    await tf.ready();
+    return 'cpu';
+  })();
+  return ready;
+}

@@ -1,0 +1,26 @@
+/**
+ * Trains the count-based baseline drum model (n-gram over step patterns per genre) on the
+ * Groove MIDI training split and writes models/baseline/drums-ngram.json. Takes seconds.
+ * Run: npm run train:baseline
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { trainDrumNgram } from '../../src/models/baseline/drum-ngram';
+import { drumDensityRange, loadDrumCorpus, trackGrid, tracksOf } from '../../bridge/data/drum-corpus';
+import { REPO_ROOT } from '../../bridge/data/paths';
+
+export function trainBaseline(outDir = join(REPO_ROOT, 'models', 'baseline')): string {
+  const corpus = loadDrumCorpus();
+  const train = tracksOf(corpus, 'train').map((t) => ({ genre: t.genre, fill: t.beatType === 'fill' ? 1 : 0, grid: trackGrid(t) }));
+  const model = trainDrumNgram(train, drumDensityRange(corpus));
+  mkdirSync(outDir, { recursive: true });
+  const file = join(outDir, 'drums-ngram.json');
+  writeFileSync(file, JSON.stringify(model));
+  return file;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const t0 = performance.now();
+  const file = trainBaseline();
+  console.log(`wrote ${file} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+}
