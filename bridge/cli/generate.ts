@@ -7,6 +7,7 @@ import { parseDrumRequest, type DrumRequest } from '../../src/models/request';
 import { quantizeDrums, gridToSequence, onsetsPerBar, drawGrid, type DrumGrid } from '../../src/tokens/drum-grid';
 import { CLASS_LABELS } from '../../src/music/drum-map';
 import { DRUM_CHANNEL } from '../../src/music/sequence';
+import { TICKS_PER_STEP } from '../../src/time/units';
 import { loadDrumModel, type DrumImpl } from '../models/load';
 import { loadPreset } from '../presets';
 import type { NodeBackend } from '../engine/node-tf';
@@ -57,7 +58,8 @@ export function readPrimer(path: string): DrumGrid {
   const drums = sequence.notes.filter((n) => n.channel === DRUM_CHANNEL);
   const notes = drums.length ? drums : sequence.notes;
   if (notes.length === 0) throw new InvalidValueError('primer', path, 'a .mid file with drum notes (channel 10)');
-  return quantizeDrums(notes).grid;
+  // The file's length (not its last hit) says how many bars it holds.
+  return quantizeDrums(notes, Math.max(1, Math.round(sequence.totalTicks / TICKS_PER_STEP))).grid;
 }
 
 /** Where each variation goes: a .mid path names the file (numbered when several), anything else is a folder. */

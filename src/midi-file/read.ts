@@ -28,6 +28,7 @@ export function readMidiFile(bytes: Uint8Array, source = 'MIDI file'): ReadResul
   if (bytes.length < 14 || String.fromCharCode(...bytes.subarray(0, 4)) !== 'MThd') {
     throw new MidiFileError(source, `not a Standard MIDI File (no MThd header, ${bytes.length} bytes)`);
   }
+  checkChunks(bytes, source);
   let parsed: ReturnType<typeof parseMidi>;
   try {
     parsed = parseMidi(bytes);
@@ -106,4 +107,22 @@ export function readMidiFile(bytes: Uint8Array, source = 'MIDI file'): ReadResul
     info: { format: header.format, ticksPerBeat: ppqIn, trackCount: parsed.tracks.length, trackNames },
     tracks,
   };
+}
+
+/** Walks the chunk headers so a cut or padded file is reported, not half-read. */
+function checkChunks(bytes: Uint8Array, source: string): void {
+  const u32 = (o: number) => ((bytes[o] << 24) | (bytes[o + 1] << 16) | (bytes[o + 2] << 8) | bytes[o + 3]) >>> 0;
+  const declared = (bytes[10] << 8) | bytes[11];
+  let offset = 8 + u32(4);
+  let tracks = 0;
+  while (offset + 8 <= bytes.length) {
+    const id = String.fromCharCode(...bytes.subarray(offset, offset + 4));
+    const len = u32(offset + 4);
+    if (offset + 8 + len > bytes.length) {
+      throw new MidiFileError(source, `truncated: chunk ${JSON.stringify(id)} at byte ${offset} declares ${len} bytes but only ${bytes.length - offset - 8} remain`);
+    }
+    if (id === 'MTrk') tracks++;
+    offset += 8 + len;
+  }
+  if (tracks < declared) throw new MidiFileError(source, `the header declares ${declared} tracks but the file holds ${tracks}`);
 }

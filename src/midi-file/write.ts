@@ -50,7 +50,10 @@ function toTrack(events: TimedEvent[], name: string | undefined, endTicks: numbe
   return track;
 }
 
-/** Writes a Sequence as a Standard MIDI File at 960 PPQ, with running status. */
+/**
+ * Writes a Sequence as a Standard MIDI File at 960 PPQ. Note-offs are written as note-on with
+ * velocity 0 so running status can drop the repeated status bytes (smaller files, as most DAWs write).
+ */
 export function writeMidiFile(seq: Sequence, opts: WriteOptions = {}): Uint8Array {
   const format = opts.format ?? 1;
   const end = Math.max(seq.totalTicks, ...seq.notes.map((n) => n.startTicks + n.durationTicks), 0);
@@ -61,6 +64,6 @@ export function writeMidiFile(seq: Sequence, opts: WriteOptions = {}): Uint8Arra
     const channels = [...new Set(seq.notes.map((n) => n.channel))].sort((a, b) => a - b);
     tracks = [toTrack(metaEvents(seq), opts.name, end), ...channels.map((ch) => toTrack(noteEvents(seq, ch), opts.channelNames?.[ch], end))];
   }
-  const bytes = writeMidi({ header: { format, numTracks: tracks.length, ticksPerBeat: PPQ }, tracks }, { running: true });
+  const bytes = writeMidi({ header: { format, numTracks: tracks.length, ticksPerBeat: PPQ }, tracks }, { running: true, useByte9ForNoteOff: true });
   return Uint8Array.from(bytes);
 }

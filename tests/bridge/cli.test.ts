@@ -1,0 +1,138 @@
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readMidiFile } from '../../src/midi-file/read';
+import { DRUM_GENRES } from '../../src/conditioning/genres';
+import { onsetsPerBar, quantizeDrums } from '../../src/tokens/drum-grid';
+import { tandem } from '../helpers/cli';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'tandem-cli-'));
+
+describe('tandem generate', () => {
+  it('writes drum MIDI files and prints the JSON contract', () => {
+    const out = tmp();
+    const r = tandem(['generate', '--model', 'drums', '--model-impl', 'baseline', '--genre', 'rock', '--density', '0.7', '--bars', '8', '--temperature', '1.0', '--seed', '7', '--count', '4', '--out', out + '/', '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(Object.keys(json)).toEqual(expect.arrayContaining(['files', 'notes', 'model', 'engine', 'ms']));
+    expect(json.files).toHaveLength(4);
+    expect(json.model).toBe('drums-ngram');
+    let notes = 0;
+    for (const f of json.files) {
+      const { sequence } = readMidiFile(readFileSync(f));
+      notes += sequence.notes.length;
+      expect(sequence.notes.every((n) => n.channel === 9)).toBe(true);
+      expect(sequence.tempos[0].bpm).toBeCloseTo(120, 3);
+      expect(sequence.totalTicks).toBe(8 * 3840);
+    }
+    expect(notes).toBe(json.notes);
+  });
+
+  it('gives the same notes for the same flags and seed', () => {
+    const a = tmp();
+    const b = tmp();
+    const args = ['generate', '--model-impl', 'baseline', '--genre', 'jazz', '--seed', '3', '--quiet'];
+    expect(tandem([...args, '--out', join(a, 'x.mid')]).code).toBe(0);
+    expect(tandem([...args, '--out', join(b, 'x.mid')]).code).toBe(0);
+    expect(readFileSync(join(a, 'x.mid'))).toEqual(readFileSync(join(b, 'x.mid')));
+  });
+
+  it('writes clearly different densities for 0.1 and 0.9', () => {
+    const dir = tmp();
+    const mean = (density: string) => {
+      const r = tandem(['generate', '--model-impl', 'baseline', '--genre', 'funk', '--density', density, '--count', '4', '--out', join(dir, `d${density}.mid`), '--json']);
+      const files: string[] = JSON.parse(r.stdout).files;
+      const per = files.flatMap((f) => onsetsPerBar(quantizeDrums(readMidiFile(readFileSync(f)).sequence.notes, 128).grid));
+      return per.reduce((x, y) => x + y, 0) / per.length;
+    };
+    expect(mean('0.9')).toBeGreaterThan(2 * mean('0.1'));
+  });
+
+  it('continues a primer, keeping its first bars', () => {
+    const dir = tmp();
+    const primer = join(dir, 'primer.mid');
+    expect(tandem(['generate', '--model-impl', 'baseline', '--genre', 'rock', '--bars', '2', '--seed', '1', '--out', primer, '--quiet']).code).toBe(0);
+    const out = join(dir, 'cont.mid');
+    const r = tandem(['generate', '--model-impl', 'baseline', '--genre', 'rock', '--bars', '4', '--seed', '9', '--primer', primer, '--out', out, '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).request.primerBars).toBe(2);
+    const p = readMidiFile(readFileSync(primer)).sequence.notes;
+    const c = readMidiFile(readFileSync(out)).sequence.notes;
+    expect(c.filter((n) => n.startTicks < 2 * 3840 - 120)).toEqual(p.filter((n) => n.startTicks < 2 * 3840 - 120));
+    expect(c.filter((n) => n.startTicks >= 2 * 3840).length).toBeGreaterThan(0);
+  });
+
+  it('answers every bad flag value with one clear line and exit code 2', () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['--density', '1.7'], /^tandem: --density must be between 0 and 1, got 1.7$/],
+      [['--genre', 'metal'], /--genre must be one of rock, funk, .* got "metal"/],
+      [['--bars', '0'], /--bars must be a whole number from 1 to 64, got 0/],
+      [['--temperature', 'hot'], /--temperature must be between .*, got "hot"/],
+      [['--count', '2.5'], /--count must be a whole number/],
+      [['--seed', '-1'], /--seed must be a whole number/],
+      [['--fill-every', 'x'], /--fill-every must be a whole number/],
+      [['--bpm', '999'], /--bpm must be a tempo from 20 to 300, got 999/],
+      [['--model', 'piano'], /--model must be one of drums, got "piano"/],
+      [['--model-impl', 'big'], /--model-impl must be one of network, baseline/],
+      [['--preset', 'nope'], /--preset must be one of boom-bap, .* got "nope"/],
+      [['--primer', '/no/such.mid'], /--primer must be a path to an existing .mid file/],
+      [['--nonsense'], /unknown option '--nonsense'/],
+    ];
+    for (const [args, re] of cases) {
+      const r = tandem(['generate', '--model-impl', 'baseline', ...args, '--out', tmp()]);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+      expect(r.stderr.trim(), args.join(' ')).toMatch(re);
+    }
+  });
+
+  it('rejects a broken primer file naming it', () => {
+    const dir = tmp();
+    const bad = join(dir, 'bad.mid');
+    writeFileSync(bad, 'hello');
+    const r = tandem(['generate', '--model-impl', 'baseline', '--primer', bad, '--out', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/bad.mid: not a Standard MIDI File/);
+  });
+
+  it('applies a preset, with flags overriding it', () => {
+    const dir = tmp();
+    const r = tandem(['generate', '--model-impl', 'baseline', '--preset', 'busy-funk', '--bars', '4', '--out', dir, '--json']);
+    expect(r.code).toBe(0);
+    const req = JSON.parse(r.stdout).request;
+    expect(req).toMatchObject({ genre: 'funk', density: 0.9, fillEvery: 4, bars: 4 });
+  });
+
+  it('writes into tandem-out/ by default and says where', () => {
+    const cwd = tmp();
+    const r = tandem(['generate', '--model-impl', 'baseline', '--count', '2'], { cwd });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/wrote .*tandem-out\/drums-rock-d0.5-s0-1.mid/);
+    expect(r.stdout).toMatch(/KK \|/); // the drum grid picture
+    expect(readdirSync(join(cwd, 'tandem-out')).sort()).toEqual(['drums-rock-d0.5-s0-1.mid', 'drums-rock-d0.5-s0-2.mid']);
+  });
+});
+
+describe('tandem genres and doctor', () => {
+  it('lists the 18 drum genres', () => {
+    const r = tandem(['genres', '--model', 'drums', '--json']);
+    expect(JSON.parse(r.stdout)).toEqual([...DRUM_GENRES]);
+  });
+
+  it('reports the machine as JSON, with a reason where MIDI ports cannot open', () => {
+    const r = tandem(['doctor', '--json']);
+    expect(r.code).toBe(0);
+    const { checks } = JSON.parse(r.stdout) as { checks: Array<{ name: string; ok: boolean; detail: string }> };
+    const by = Object.fromEntries(checks.map((c) => [c.name, c]));
+    expect(by.Node.ok).toBe(true);
+    expect(by['TF.js wasm (Node)'].ok).toBe(true);
+    expect(by['TF.js cpu (Node)'].ok).toBe(true);
+    expect(by['Drum baseline'].ok).toBe(true);
+    expect(by['MIDI ports'].ok).toBe(existsSync('/dev/snd/seq'));
+    if (!by['MIDI ports'].ok) expect(by['MIDI ports'].detail).toMatch(/ALSA sequencer/);
+    expect(by['OSC port'].detail).toMatch(/127.0.0.1:57121/);
+    expect(by.Datasets.ok).toBe(true);
+  });
+});

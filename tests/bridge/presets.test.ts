@@ -1,0 +1,25 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { listPresets, loadPreset, parsePreset, PRESETS_DIR } from '../../bridge/presets';
+
+describe('presets', () => {
+  it('ships valid presets, each named after its file', () => {
+    const names = listPresets();
+    expect(names).toEqual(expect.arrayContaining(['boom-bap', 'four-on-the-floor', 'sparse-jazz-brushes', 'busy-funk']));
+    for (const n of names) expect(loadPreset(n).name).toBe(n);
+  });
+
+  it('names the bad field of a broken preset', () => {
+    const good = JSON.parse(readFileSync(join(PRESETS_DIR, 'busy-funk.json'), 'utf8'));
+    const bad = (patch: object) => () => parsePreset(JSON.stringify({ ...good, ...patch }), 'x.json');
+    expect(bad({ density: 2 })).toThrow(/field "density" must be between 0 and 1, got 2/);
+    expect(bad({ genre: 'metal' })).toThrow(/field "genre" must be one of/);
+    expect(bad({ bars: '8' })).toThrow(/field "bars" must be a whole number/);
+    expect(bad({ swing: 0.5 })).toThrow(/field "swing" is not a preset field/);
+    expect(() => parsePreset('{"name": "x"', 'y.json')).toThrow(/y.json.*not valid JSON/);
+    const { temperature, ...missing } = good;
+    void temperature;
+    expect(() => parsePreset(JSON.stringify(missing), 'z.json')).toThrow(/field "temperature" is missing/);
+  });
+});
