@@ -8,7 +8,7 @@ import { quantizeDrums, gridToSequence, onsetsPerBar, drawGrid, type DrumGrid } 
 import { CLASS_LABELS } from '../../src/music/drum-map';
 import { DRUM_CHANNEL } from '../../src/music/sequence';
 import { TICKS_PER_STEP } from '../../src/time/units';
-import { loadDrumModel, type DrumImpl } from '../models/load';
+import { loadDrumModel, loadMelodyNgram, type DrumImpl } from '../models/load';
 import { loadPreset } from '../presets';
 import type { NodeBackend } from '../engine/node-tf';
 
@@ -44,7 +44,7 @@ export interface GenerateResult {
   note?: string;
 }
 
-const MODELS = ['drums'];
+export const MODELS = ['drums', 'melody', 'bass'] as const;
 
 function checkChoice(field: string, value: string, allowed: readonly string[]): string {
   if (!allowed.includes(value)) throw new InvalidValueError(field, value, `one of ${allowed.join(', ')}`);
@@ -75,13 +75,14 @@ export function outputPaths(out: string, count: number, stem: string): string[] 
 
 export async function runGenerate(flags: GenerateFlags): Promise<GenerateResult> {
   checkChoice('model', flags.model, MODELS);
+  if (flags.preset && flags.model !== 'drums') throw new InvalidValueError('preset', flags.preset, 'used with --model drums only');
   const impl = checkChoice('model-impl', flags.modelImpl, ['network', 'baseline']) as DrumImpl;
   const backend = checkChoice('backend', flags.backend, ['wasm', 'cpu']) as NodeBackend;
   const preset = flags.preset ? loadPreset(flags.preset) : undefined;
   const bpm = Number(flags.bpm);
   if (!Number.isFinite(bpm) || bpm < 20 || bpm > 300) throw new InvalidValueError('bpm', flags.bpm, 'a tempo from 20 to 300');
   const req = parseDrumRequest({
-    genre: flags.genre ?? preset?.genre,
+    genre: flags.model === 'drums' ? (flags.genre ?? preset?.genre ?? 'rock') : undefined,
     density: flags.density ?? preset?.density,
     bars: flags.bars ?? preset?.bars,
     temperature: flags.temperature ?? preset?.temperature,
@@ -89,6 +90,7 @@ export async function runGenerate(flags: GenerateFlags): Promise<GenerateResult>
     count: flags.count,
     fillEvery: flags.fillEvery ?? preset?.fillEvery,
   });
+  if (flags.model !== 'drums') return runMelody(flags, req, bpm);
   if (flags.primer) req.primer = readPrimer(flags.primer);
   const loaded = await loadDrumModel(impl, backend);
   const t0 = performance.now();
@@ -125,4 +127,38 @@ export async function runGenerate(flags: GenerateFlags): Promise<GenerateResult>
 export function describeGrid(g: DrumGrid, bars = 2): string {
   const shown: DrumGrid = { steps: Math.min(g.steps, bars * 16), velocity: g.velocity.subarray(0, bars * 16 * 9), offset: g.offset.subarray(0, bars * 16 * 9) };
   return drawGrid(shown, CLASS_LABELS);
+}
+
+/** Melody and bass lines come from the n-gram baseline (no melody network yet). */
+function runMelody(flags: GenerateFlags, req: DrumRequest, bpm: number): GenerateResult {
+  const role = flags.model as 'melody' | 'bass';
+  if (flags.primer) throw new InvalidValueError('primer', flags.primer, 'used with --model drums only (melody primers are not supported yet)');
+  if (req.fillEvery) throw new InvalidValueError('fill-every', req.fillEvery, '0 for --model melody/bass (fills are a drum feature)');
+  const model = loadMelodyNgram(role);
+  const style = flags.genre ?? (role === 'bass' ? 'pop' : 'reel');
+  if (!model.styles.includes(style)) throw new InvalidValueError('genre', style, `one of ${model.styles.join(', ')} for --model ${role}`);
+  const t0 = performance.now();
+  const seqs = model.generate({ style, density: req.density, bars: req.bars, temperature: req.temperature, seed: req.seed, count: req.count });
+  const ms = performance.now() - t0;
+  const files = outputPaths(flags.out, seqs.length, `${role}-${style}-d${req.density}-s${req.seed}`);
+  let notes = 0;
+  seqs.forEach((seq, i) => {
+    seq.tempos = [{ ticks: 0, bpm }];
+    notes += seq.notes.length;
+    mkdirSync(dirname(files[i]), { recursive: true });
+    writeFileSync(files[i], writeMidiFile(seq, { format: 1, name: `Tandem ${role} ${style} d${req.density} #${req.seed}.${i + 1}`, channelNames: { [seq.notes[0]?.channel ?? 0]: role === 'bass' ? 'Bass' : 'Melody' } }));
+  });
+  const { primer, ...plain } = req;
+  void primer;
+  return {
+    files,
+    notes,
+    model: model.id,
+    engine: 'node',
+    ms: Math.round(ms * 10) / 10,
+    request: { ...plain, genre: style as never, primerBars: 0, bpm },
+    onsetsPerBar: seqs.map((s) => Math.round((s.notes.length / req.bars) * 10) / 10),
+    note: flags.modelImpl === 'network' ? `no ${role} network yet; using the n-gram baseline` : undefined,
+    ...{ grids: [], sequences: seqs },
+  } as GenerateResult & { grids: DrumGrid[] };
 }

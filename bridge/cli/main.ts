@@ -7,7 +7,8 @@ import { buildAll, CORPORA, type CorpusName } from '../data/build';
 import { corpusStats, formatStats } from '../data/stats';
 import { runDoctor } from '../doctor';
 import { EXIT, flagMessage, UsageError } from './errors';
-import { describeGrid, runGenerate, type GenerateFlags } from './generate';
+import { describeGrid, MODELS, runGenerate, type GenerateFlags } from './generate';
+import { loadMelodyNgram } from '../models/load';
 import type { DrumGrid } from '../../src/tokens/drum-grid';
 
 const program = new Command();
@@ -21,9 +22,9 @@ program
 program
   .command('generate')
   .description('generate drum grooves and write them as Standard MIDI Files')
-  .addOption(new Option('--model <name>', 'what to generate').default('drums'))
+  .addOption(new Option('--model <name>', 'what to generate: drums, melody or bass').default('drums'))
   .addOption(new Option('--model-impl <impl>', 'network (trained GRU) or baseline (n-gram)').default('network'))
-  .option('--genre <genre>', `one of ${DRUM_GENRES.join(', ')}, or any (default: rock)`)
+  .option('--genre <genre>', `drums: one of ${DRUM_GENRES.join(', ')}, or any (default rock); melody/bass: a style from tandem genres --model melody`)
   .option('--density <0..1>', `how busy: 0 sparsest, 1 busiest (default ${DRUM_REQUEST_DEFAULTS.density})`)
   .option('--bars <n>', `length in bars (default ${DRUM_REQUEST_DEFAULTS.bars})`)
   .option('--temperature <t>', `sampling temperature, 0.05-3 (default ${DRUM_REQUEST_DEFAULTS.temperature})`)
@@ -38,8 +39,9 @@ program
   .option('--json', 'print one JSON line: {"files","notes","model","engine","ms",...}')
   .option('--quiet', 'print only the file paths')
   .action(async (opts: GenerateFlags) => {
-    const res = (await runGenerate({ genre: opts.preset ? undefined : 'rock', ...opts })) as Awaited<ReturnType<typeof runGenerate>> & { grids: DrumGrid[] };
-    const { grids, ...json } = res;
+    const res = (await runGenerate(opts)) as Awaited<ReturnType<typeof runGenerate>> & { grids: DrumGrid[] };
+    const { grids, sequences, ...json } = res as typeof res & { sequences?: unknown };
+    void sequences;
     if (opts.json) {
       process.stdout.write(JSON.stringify(json) + '\n');
       return;
@@ -47,10 +49,10 @@ program
     if (res.note) console.error(`note: ${res.note}`);
     if (!opts.quiet) {
       const r = res.request;
-      console.log(`${res.model} (${res.engine}${res.backend ? `/${res.backend}` : ''}) ${r.genre ?? 'any'} density ${r.density} temperature ${r.temperature} seed ${r.seed}: ${grids.length} x ${r.bars} bars in ${res.ms} ms`);
-      console.log(describeGrid(grids[0]));
+      console.log(`${res.model} (${res.engine}${res.backend ? `/${res.backend}` : ''}) ${r.genre ?? 'any'} density ${r.density} temperature ${r.temperature} seed ${r.seed}: ${res.files.length} x ${r.bars} bars in ${res.ms} ms`);
+      if (grids.length) console.log(describeGrid(grids[0]));
     }
-    res.files.forEach((f, i) => console.log(opts.quiet ? f : `wrote ${f}  (${res.onsetsPerBar[i]} hits/bar)`));
+    res.files.forEach((f, i) => console.log(opts.quiet ? f : `wrote ${f}  (${res.onsetsPerBar[i]} ${opts.model === 'drums' ? 'hits' : 'notes'}/bar)`));
   });
 
 program
@@ -59,8 +61,9 @@ program
   .option('--model <name>', 'model', 'drums')
   .option('--json', 'print a JSON array')
   .action((opts: { model: string; json?: boolean }) => {
-    if (opts.model !== 'drums') throw new InvalidValueError('model', opts.model, 'one of drums');
-    console.log(opts.json ? JSON.stringify(DRUM_GENRES) : DRUM_GENRES.join('\n'));
+    if (!(MODELS as readonly string[]).includes(opts.model)) throw new InvalidValueError('model', opts.model, `one of ${MODELS.join(', ')}`);
+    const list = opts.model === 'drums' ? [...DRUM_GENRES] : loadMelodyNgram(opts.model as 'melody' | 'bass').styles;
+    console.log(opts.json ? JSON.stringify(list) : list.join('\n'));
   });
 
 program

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TandemError } from '../../src/errors';
 import { DrumNgram, type DrumNgramModelJson } from '../../src/models/baseline/drum-ngram';
+import { MelodyNgram, type MelodyNgramModelJson } from '../../src/models/baseline/melody-ngram';
 import { GrooveRnn } from '../../src/models/drums/groove-rnn';
 import type { DrumModelJson, DrumNetArtifacts } from '../../src/models/drums/network';
 import type { DrumModel } from '../../src/models/types';
@@ -48,4 +49,11 @@ export async function loadDrumModel(impl: DrumImpl = 'network', backend: NodeBac
     return { model: loadDrumNgram(), impl: 'baseline', note: `no trained drum network in ${DRUM_NET_DIR}; using the n-gram baseline` };
   }
   return { model: loadDrumNgram(), impl: 'baseline' };
+}
+
+/** The melody or bass n-gram (no melody network yet). */
+export function loadMelodyNgram(role: 'melody' | 'bass'): MelodyNgram {
+  const file = join(MODELS_DIR, 'baseline', `${role}-ngram.json`);
+  if (!existsSync(file)) throw new TandemError(`baseline ${role} model not found at ${file}: run npm run train:baseline`);
+  return new MelodyNgram(JSON.parse(readFileSync(file, 'utf8')) as MelodyNgramModelJson);
 }

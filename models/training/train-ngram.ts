@@ -1,11 +1,17 @@
 /**
  * Trains the count-based baseline drum model (n-gram over step patterns per genre) on the
- * Groove MIDI training split and writes models/baseline/drums-ngram.json. Takes seconds.
+ * Groove MIDI training split and writes models/baseline/drums-ngram.json,
+ * then the melody and bass n-grams (Nottingham, POP909, JSB) to melody-ngram.json and bass-ngram.json. Takes seconds.
  * Run: npm run train:baseline
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { trainDrumNgram } from '../../src/models/baseline/drum-ngram';
+import { trainMelodyNgram } from '../../src/models/baseline/melody-ngram';
+import { existsSync, readFileSync } from 'node:fs';
+import { buildAll } from '../../bridge/data/build';
+import { cacheDir } from '../../bridge/data/paths';
+import type { MelodyCorpus } from '../../bridge/data/corpus-types';
 import { drumDensityRange, loadDrumCorpus, trackGrid, tracksOf } from '../../bridge/data/drum-corpus';
 import { REPO_ROOT } from '../../bridge/data/paths';
 
@@ -16,6 +22,13 @@ export function trainBaseline(outDir = join(REPO_ROOT, 'models', 'baseline')): s
   mkdirSync(outDir, { recursive: true });
   const file = join(outDir, 'drums-ngram.json');
   writeFileSync(file, JSON.stringify(model));
+  const melodyFile = join(cacheDir(), 'melody.json');
+  if (!existsSync(melodyFile)) buildAll({ only: ['melody'] });
+  const melody = JSON.parse(readFileSync(melodyFile, 'utf8')) as MelodyCorpus;
+  for (const role of ['melody', 'bass'] as const) {
+    const lines = melody.tracks.filter((t) => t.split === 'train' && t.role === role).map((t) => ({ style: t.style.replace(' ', '-'), meter: t.meter, notes: t.notes }));
+    writeFileSync(join(outDir, `${role}-ngram.json`), JSON.stringify(trainMelodyNgram(lines, role)));
+  }
   return file;
 }
 

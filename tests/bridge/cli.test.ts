@@ -136,3 +136,28 @@ describe('tandem genres and doctor', () => {
     expect(by.Datasets.ok).toBe(true);
   });
 });
+
+describe('melody and bass lines (n-gram baseline)', () => {
+  it('lists styles and writes a melody in the style\'s meter', () => {
+    expect(JSON.parse(tandem(['genres', '--model', 'melody', '--json']).stdout)).toEqual(expect.arrayContaining(['jig', 'reel', 'waltz', 'pop', 'chorale']));
+    const dir = tmp();
+    const r = tandem(['generate', '--model', 'melody', '--genre', 'waltz', '--bars', '8', '--seed', '2', '--out', join(dir, 'w.mid'), '--json']);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json.model).toBe('melody-ngram');
+    const { sequence } = readMidiFile(readFileSync(json.files[0]));
+    expect(sequence.meters[0].meter).toEqual({ numerator: 3, denominator: 4 });
+    expect(sequence.totalTicks).toBe(8 * 2880);
+    // monophonic: no note starts before the previous one ends
+    for (let i = 1; i < sequence.notes.length; i++) expect(sequence.notes[i].startTicks).toBeGreaterThanOrEqual(sequence.notes[i - 1].startTicks + sequence.notes[i - 1].durationTicks);
+  });
+
+  it('makes busier bass lines at higher density and refuses drum genres', () => {
+    const dir = tmp();
+    const notes = (d: string) => JSON.parse(tandem(['generate', '--model', 'bass', '--genre', 'pop', '--density', d, '--count', '4', '--bars', '8', '--out', join(dir, `b${d}.mid`), '--json']).stdout).notes;
+    expect(notes('0.9')).toBeGreaterThan(1.5 * notes('0.1'));
+    const r = tandem(['generate', '--model', 'melody', '--genre', 'rock', '--out', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--genre must be one of ashover, .* for --model melody, got "rock"/);
+  });
+});
