@@ -116,20 +116,8 @@ async function main(): Promise<void> {
   log('NLL on validation ...');
   const nll: Record<string, number> = {};
   {
-    let sum = 0;
-    let n = 0;
-    for (const t of val) {
-      const g = trackGrid(t);
-      let p1 = 0;
-      let p2 = 0;
-      for (let s = 0; s < g.steps; s++) {
-        const p = stepPattern(g, s);
-        sum -= Math.log(ngram.stepProbability(t.genre, t.beatType === 'fill' ? 1 : 0, s % 16, p1, p2, p));
-        [p2, p1] = [p1, p];
-        n++;
-      }
-    }
-    nll['n-gram baseline'] = sum / n;
+    const rs = val.map((t) => ngram.logLikelihood(trackGrid(t), t.genre, t.beatType === 'fill' ? 1 : 0));
+    nll['n-gram baseline'] = rs.reduce((a, r) => a + r.nll, 0) / rs.reduce((a, r) => a + r.steps, 0);
   }
   if (net) {
     const batch = val.map((t) => ({ grid: trackGrid(t), density: trackDensity(t, range), req: parseDrumRequest({ genre: t.genre, fillEvery: t.beatType === 'fill' ? 1 : 0 }) }));

@@ -140,6 +140,20 @@ export class DrumNgram implements DrumModel {
     return this.wb.probability(pattern, ngramContexts(genre, fill, pos, p1, p2));
   }
 
+  /** Natural-log likelihood of a real groove's step patterns (summed), no density tilt. */
+  logLikelihood(grid: DrumGrid, genre: string, fill: number): { nll: number; steps: number } {
+    let nll = 0;
+    let p1 = 0;
+    let p2 = 0;
+    for (let s = 0; s < grid.steps; s++) {
+      const p = stepPattern(grid, s);
+      nll -= Math.log(this.stepProbability(genre, fill, s % STEPS, p1, p2, p));
+      p2 = p1;
+      p1 = p;
+    }
+    return { nll, steps: grid.steps };
+  }
+
   async generate(req: DrumRequest): Promise<DrumGrid[]> {
     return this.generateSync(req);
   }

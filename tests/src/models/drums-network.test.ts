@@ -1,0 +1,115 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initNodeTf } from '../../../bridge/engine/node-tf';
+import { readDrumNetArtifacts } from '../../../bridge/models/load';
+import { REPO_ROOT } from '../../../bridge/data/paths';
+import { completeHead, DrumNetwork } from '../../../src/models/drums/network';
+import { GrooveRnn } from '../../../src/models/drums/groove-rnn';
+import { parseDrumRequest } from '../../../src/models/request';
+import { onsetsPerBar } from '../../../src/tokens/drum-grid';
+import { InvalidValueError } from '../../../src/errors';
+
+const art = readDrumNetArtifacts();
+if (!art) throw new Error('models/drums/model.json is missing: the trained drum network must be committed');
+
+describe('drum network (TF.js) against its PyTorch original', () => {
+  beforeAll(async () => {
+    await initNodeTf('wasm');
+  });
+
+  it('reproduces the trainer\'s logits and head outputs step by step', () => {
+    const fx = JSON.parse(readFileSync(join(REPO_ROOT, 'tests/fixtures/drums-parity.json'), 'utf8')) as { inputs: number[][]; hits: number[][]; logits: number[][]; head: number[][] };
+    const net = DrumNetwork.load(art);
+    let h = net.zeroState(1);
+    let maxLogit = 0;
+    let maxHead = 0;
+    const head = new Float32Array(36);
+    fx.inputs.forEach((row, t) => {
+      const r = net.step(Float32Array.from(row), 1, h);
+      h.dispose();
+      h = r.h;
+      fx.logits[t].forEach((v, j) => (maxLogit = Math.max(maxLogit, Math.abs(r.out[j] - v))));
+      const pattern = fx.hits[t].reduce((a, v, c) => a | (v ? 1 << c : 0), 0);
+      completeHead(r.out, 0, pattern, net.headBits, head);
+      fx.head[t].forEach((v, j) => (maxHead = Math.max(maxHead, Math.abs(head[j] - v))));
+    });
+    h.dispose();
+    net.dispose();
+    expect(fx.inputs.length).toBeGreaterThanOrEqual(16);
+    expect(maxLogit).toBeLessThan(1e-3);
+    expect(maxHead).toBeLessThan(1e-3);
+  });
+});
+
+describe('drum network generation', () => {
+  let model: GrooveRnn;
+  beforeAll(async () => {
+    await initNodeTf('wasm');
+    model = GrooveRnn.load(art);
+  });
+
+  it('gives the same notes for the same request and seed', () => {
+    const req = parseDrumRequest({ genre: 'funk', density: 0.7, bars: 4, seed: 11, count: 3 });
+    const a = model.generateSync(req);
+    const b = model.generateSync(req);
+    a.forEach((g, i) => expect(Array.from(g.velocity)).toEqual(Array.from(b[i].velocity)));
+    expect(Array.from(a[0].velocity)).not.toEqual(Array.from(a[1].velocity));
+    const other = model.generateSync({ ...req, seed: 12 });
+    expect(Array.from(other[0].velocity)).not.toEqual(Array.from(a[0].velocity));
+  });
+
+  it('makes variation i the same whether generated alone or in a batch', () => {
+    const req = parseDrumRequest({ genre: 'rock', density: 0.5, bars: 2, seed: 5, count: 4 });
+    const batch = model.generateSync(req);
+    const alone = model.generateSync({ ...req, count: 1 });
+    expect(Array.from(alone[0].velocity)).toEqual(Array.from(batch[0].velocity));
+  });
+
+  it('follows the density control', () => {
+    const mean = (density: number) => {
+      const grids = model.generateSync(parseDrumRequest({ genre: 'rock', density, bars: 4, seed: 1, count: 8 }));
+      const per = grids.flatMap((g) => onsetsPerBar(g));
+      return per.reduce((x, y) => x + y, 0) / per.length;
+    };
+    const lo = mean(0.1);
+    const hi = mean(0.9);
+    expect(hi).toBeGreaterThan(1.8 * lo);
+  });
+
+  it('keeps primer bars as they are and continues after them', () => {
+    const primer = model.generateSync(parseDrumRequest({ genre: 'hiphop', bars: 2, seed: 3 }))[0];
+    const [cont] = model.generateSync(parseDrumRequest({ genre: 'hiphop', bars: 4, seed: 4, primer }));
+    expect(Array.from(cont.velocity.subarray(0, 32 * 9))).toEqual(Array.from(primer.velocity));
+    expect(Array.from(cont.offset.subarray(0, 32 * 9))).toEqual(Array.from(primer.offset));
+    expect(onsetsPerBar(cont).slice(2).every((n) => n > 0)).toBe(true);
+    expect(() => model.generateSync(parseDrumRequest({ bars: 2, primer }))).toThrow(InvalidValueError);
+  });
+
+  it('changes only the fill bars when fills are asked for', () => {
+    const req = parseDrumRequest({ genre: 'rock', density: 0.5, bars: 4, seed: 21 });
+    const [plain] = model.generateSync(req);
+    const [filled] = model.generateSync({ ...req, fillEvery: 4 });
+    const bar = (g: typeof plain, b: number) => Array.from(g.velocity.subarray(b * 16 * 9, (b + 1) * 16 * 9));
+    for (const b of [0, 1, 2]) expect(bar(filled, b)).toEqual(bar(plain, b));
+    expect(bar(filled, 3)).not.toEqual(bar(plain, 3));
+  });
+
+  it('keeps velocities and offsets in range, with human variation', () => {
+    const grids = model.generateSync(parseDrumRequest({ genre: 'funk', density: 0.8, bars: 8, seed: 2, count: 4 }));
+    const vel: number[] = [];
+    const off: number[] = [];
+    for (const g of grids) {
+      g.velocity.forEach((v, i) => {
+        if (!v) return;
+        vel.push(v);
+        off.push(g.offset[i]);
+      });
+    }
+    expect(Math.min(...vel)).toBeGreaterThanOrEqual(1);
+    expect(Math.max(...vel)).toBeLessThanOrEqual(127);
+    expect(new Set(vel).size).toBeGreaterThan(20);
+    expect(Math.max(...off.map(Math.abs))).toBeLessThanOrEqual(0.5);
+    expect(off.some((o) => o !== 0)).toBe(true);
+  });
+});
