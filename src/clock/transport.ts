@@ -1,0 +1,26 @@
+/**
+ * What every clock source (the followed MIDI clock, the internal clock) tells the scheduler.
+ * Times are milliseconds on the caller's monotonic clock (performance.now() in production,
+ * a fake in tests); positions are ticks at the project PPQ.
+ */
+export type TransportEvent =
+  | { type: 'start'; timeMs: number; ticks: number }
+  | { type: 'continue'; timeMs: number; ticks: number }
+  | { type: 'stop'; timeMs: number; ticks: number; reason: 'stop' | 'clock-lost' }
+  | { type: 'position'; timeMs: number; ticks: number }
+  | { type: 'tempo'; timeMs: number; bpm: number };
+
+export interface TransportClock {
+  /** Whether the transport is rolling now. */
+  readonly playing: boolean;
+  /** Current tempo estimate in BPM. */
+  readonly bpm: number;
+  /** Song position in ticks at a time (extrapolated from the last known point at the current tempo). */
+  ticksAt(timeMs: number): number;
+  /** When a song position will be reached at the current tempo (undefined while stopped). */
+  timeAtTicks(ticks: number): number | undefined;
+  /** Everything that happened, in order, since `since` (an index into the timeline). */
+  eventsSince(since: number): TransportEvent[];
+  /** Number of events so far (pass it to eventsSince to get only new ones). */
+  readonly eventCount: number;
+}
