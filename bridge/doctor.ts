@@ -34,7 +34,7 @@ export function udpPortFree(port: number): Promise<{ ok: boolean; detail: string
 export function midiCheck(): Check {
   if (process.platform === 'linux') {
     if (!existsSync('/dev/snd/seq')) {
-      return { name: 'MIDI ports', ok: false, detail: 'no ALSA sequencer (/dev/snd/seq is missing), so virtual MIDI ports cannot open here; load snd-seq (modprobe snd-seq) on a desktop Linux, or use JACK. Suggestions are still saved as .mid files' };
+      return { name: 'MIDI ports', ok: false, detail: 'no ALSA sequencer (/dev/snd/seq is missing), so virtual MIDI ports cannot open here; load snd-seq (modprobe snd-seq) on a desktop Linux, or use JACK' };
     }
     return { name: 'MIDI ports', ok: true, detail: 'ALSA sequencer present (/dev/snd/seq)' };
   }

@@ -8,6 +8,7 @@ import { corpusStats, formatStats } from '../data/stats';
 import { runDoctor } from '../doctor';
 import { EXIT, flagMessage, UsageError } from './errors';
 import { describeGrid, MODELS, runGenerate, type GenerateFlags } from './generate';
+import { runPlay, type PlayFlags } from './play';
 import { loadMelodyNgram } from '../models/load';
 import type { DrumGrid } from '../../src/tokens/drum-grid';
 
@@ -53,6 +54,28 @@ program
       if (grids.length) console.log(describeGrid(grids[0]));
     }
     res.files.forEach((f, i) => console.log(opts.quiet ? f : `wrote ${f}  (${res.onsetsPerBar[i]} ${opts.model === 'drums' ? 'hits' : 'notes'}/bar)`));
+  });
+
+program
+  .command('play')
+  .description('play along: follow a clock, generate ahead of the playhead, send notes to a MIDI port')
+  .option('--clock <source>', 'internal (own tempo) or midi (follow the clock on the input port)', 'internal')
+  .option('--bpm <bpm>', 'tempo of the internal clock (also the first guess when following)', '120')
+  .option('--port <name>', 'send to this existing MIDI output instead of a virtual "Tandem Out" (Windows: a loopMIDI port)')
+  .option('--clock-port <name>', 'follow the clock on this existing input instead of a virtual "Tandem Clock"')
+  .option('--bars-ahead <n>', 'bars generated ahead of the playhead', '2')
+  .option('--duration <time>', 'stop after this long (30s, 2m, 500ms)')
+  .option('--genre <genre>', 'drum genre', 'rock')
+  .option('--density <0..1>', 'how busy', '0.5')
+  .option('--temperature <t>', 'sampling temperature', '1.0')
+  .option('--fill-every <n>', 'a fill every N bars, 0 for none', '0')
+  .option('--seed <n>', 'seed of the first phrase (each next phrase adds 1)', '0')
+  .addOption(new Option('--model-impl <impl>', 'network or baseline').default('network'))
+  .option('--latency <ms>', 'shift every note by this many ms (negative = earlier)', '0')
+  .option('--out <dir>', 'where each session folder of suggestions goes', 'tandem-out')
+  .action(async (opts: PlayFlags) => {
+    const r = await runPlay(opts);
+    console.log(`played ${r.phrases} phrase(s)${r.repeats ? ` (${r.repeats} repeated while the model was late)` : ''}; saved in ${r.dir}`);
   });
 
 program
@@ -137,6 +160,7 @@ async function main(argv: string[]): Promise<number> {
     }
     if (err instanceof TandemError) {
       console.error(`tandem: ${err.message}`);
+      if (err.name === 'MidiUnavailableError') return EXIT.failure;
       return err.name === 'MidiFileError' ? EXIT.usage : EXIT.failure;
     }
     console.error(`tandem: unexpected error: ${(err as Error).stack ?? String(err)}`);

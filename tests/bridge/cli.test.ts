@@ -161,3 +161,31 @@ describe('melody and bass lines (n-gram baseline)', () => {
     expect(r.stderr).toMatch(/--genre must be one of ashover, .* for --model melody, got "rock"/);
   });
 });
+
+describe('tandem play', () => {
+  it('runs a session for --duration, saving every suggestion, and says so when MIDI ports cannot open', () => {
+    const out = tmp();
+    const r = tandem(['play', '--duration', '3s', '--model-impl', 'baseline', '--genre', 'funk', '--out', out]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/played \d+ phrase\(s\); saved in /);
+    const [session] = readdirSync(out);
+    const files = readdirSync(join(out, session));
+    expect(files).toContain('session.jsonl');
+    expect(files.filter((f) => f.endsWith('.mid')).length).toBeGreaterThanOrEqual(2);
+    if (!existsSync('/dev/snd/seq')) expect(r.stderr).toMatch(/MIDI port "Tandem Out" cannot open: no ALSA sequencer .*Playing without MIDI output/);
+  });
+
+  it('answers bad flags with one line and exit code 2', () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['--clock', 'smpte'], /--clock must be one of internal, midi, got "smpte"/],
+      [['--duration', 'soon'], /--duration must be a length like 30s/],
+      [['--bars-ahead', '0'], /--bars-ahead must be a whole number from 1 to 16/],
+      [['--density', '-1'], /--density must be between 0 and 1/],
+    ];
+    for (const [args, re] of cases) {
+      const r = tandem(['play', '--model-impl', 'baseline', '--duration', '1s', ...args, '--out', tmp()]);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr.trim(), args.join(' ')).toMatch(re);
+    }
+  });
+});

@@ -1,0 +1,105 @@
+import { InvalidValueError } from '../../src/errors';
+import { parseDrumRequest } from '../../src/models/request';
+import { LiveSession } from '../live/session';
+import { DEFAULT_CLOCK_PORT, DEFAULT_OUT_PORT, openInput, openOutput } from '../midi/easymidi-ports';
+import { MidiUnavailableError, type MidiInput, type MidiOutput } from '../midi/port';
+import { loadDrumModel, type DrumImpl } from '../models/load';
+import { SuggestionStore } from '../storage/suggestions';
+
+export interface PlayFlags {
+  clock: string;
+  bpm: string;
+  port?: string;
+  clockPort?: string;
+  barsAhead: string;
+  duration?: string;
+  genre: string;
+  density: string;
+  temperature: string;
+  fillEvery: string;
+  seed: string;
+  modelImpl: string;
+  latency: string;
+  out: string;
+}
+
+/** "30s", "2m", "500ms" or plain seconds -> ms. */
+export function parseDuration(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
+  if (!m || Number(m[1]) <= 0) throw new InvalidValueError('duration', text, 'a length like 30s, 2m or 500ms');
+  const n = Number(m[1]);
+  return m[2] === 'ms' ? n : m[2] === 'm' ? n * 60_000 : n * 1000;
+}
+
+function int(field: string, v: string, lo: number, hi: number): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < lo || n > hi) throw new InvalidValueError(field, v, `a whole number from ${lo} to ${hi}`);
+  return n;
+}
+
+/** Runs a live session until --duration passes or the process is interrupted. Resolves with a summary. */
+export async function runPlay(flags: PlayFlags, say: (line: string) => void = (l) => console.error(l)): Promise<{ phrases: number; repeats: number; dir: string; ports: string[] }> {
+  if (flags.clock !== 'internal' && flags.clock !== 'midi') throw new InvalidValueError('clock', flags.clock, 'one of internal, midi');
+  const bpm = Number(flags.bpm);
+  if (!Number.isFinite(bpm) || bpm < 20 || bpm > 300) throw new InvalidValueError('bpm', flags.bpm, 'a tempo from 20 to 300');
+  const barsAhead = int('bars-ahead', flags.barsAhead, 1, 16);
+  const latencyMs = Number(flags.latency);
+  if (!Number.isFinite(latencyMs) || Math.abs(latencyMs) > 500) throw new InvalidValueError('latency', flags.latency, 'milliseconds from -500 to 500');
+  const durationMs = flags.duration ? parseDuration(flags.duration) : undefined;
+  const req = parseDrumRequest({ genre: flags.genre, density: flags.density, temperature: flags.temperature, fillEvery: flags.fillEvery, seed: flags.seed });
+  if (flags.modelImpl !== 'network' && flags.modelImpl !== 'baseline') throw new InvalidValueError('model-impl', flags.modelImpl, 'one of network, baseline');
+
+  const loaded = await loadDrumModel(flags.modelImpl as DrumImpl);
+  if (loaded.note) say(`tandem: ${loaded.note}`);
+  const store = new SuggestionStore(flags.out);
+  let output: MidiOutput | undefined;
+  let input: MidiInput | undefined;
+  const ports: string[] = [];
+  try {
+    output = flags.port ? openOutput(flags.port, false) : openOutput(DEFAULT_OUT_PORT, true);
+    ports.push(`out: ${output.name}`);
+  } catch (err) {
+    if (!(err instanceof MidiUnavailableError)) throw err;
+    say(`tandem: ${err.message}. Playing without MIDI output; every suggestion is still saved in ${store.dir}`);
+  }
+  let clock = flags.clock as 'internal' | 'midi';
+  if (clock === 'midi') {
+    try {
+      input = flags.clockPort ? openInput(flags.clockPort, false) : openInput(DEFAULT_CLOCK_PORT, true);
+      ports.push(`clock in: ${input.name}`);
+    } catch (err) {
+      if (!(err instanceof MidiUnavailableError)) throw err;
+      say(`tandem: ${err.message}. No clock to follow: using the internal clock at ${bpm} BPM`);
+      clock = 'internal';
+    }
+  }
+  const session = new LiveSession({ model: loaded.model, store, output, input, log: say }, { genre: req.genre, density: req.density, temperature: req.temperature, fillEvery: req.fillEvery }, { clock, bpm, barsAhead, latencyMs, seed: req.seed });
+  say(`tandem: playing ${req.genre ?? 'any'} drums (${loaded.model.id}) density ${req.density}, ${clock === 'midi' ? `following the MIDI clock on "${input!.name}"` : `internal clock at ${bpm} BPM`}; suggestions saved in ${store.dir}${durationMs ? `; stopping after ${durationMs / 1000} s` : '; Ctrl-C stops'}`);
+
+  return new Promise((resolve, reject) => {
+    let done = false;
+    const finish = (err?: unknown) => {
+      if (done) return;
+      done = true;
+      session.stop(); // note-offs and All Notes Off go out before the ports close
+      output?.close();
+      input?.close();
+      loaded.model.dispose();
+      for (const sig of ['SIGINT', 'SIGTERM'] as const) process.off(sig, onSignal);
+      process.off('uncaughtException', onError);
+      if (timer) clearTimeout(timer);
+      if (err) reject(err);
+      else resolve({ phrases: session.stats.phrases, repeats: session.stats.repeats, dir: store.dir, ports });
+    };
+    const onSignal = () => finish();
+    const onError = (err: Error) => finish(err);
+    for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, onSignal);
+    process.on('uncaughtException', onError);
+    const timer = durationMs ? setTimeout(() => finish(), durationMs) : undefined;
+    try {
+      session.start();
+    } catch (err) {
+      finish(err);
+    }
+  });
+}
