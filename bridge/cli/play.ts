@@ -3,7 +3,8 @@ import { parseDrumRequest } from '../../src/models/request';
 import { LiveSession } from '../live/session';
 import { DEFAULT_CLOCK_PORT, DEFAULT_OUT_PORT, openInput, openOutput } from '../midi/easymidi-ports';
 import { MidiUnavailableError, type MidiInput, type MidiOutput } from '../midi/port';
-import { loadDrumModel, type DrumImpl } from '../models/load';
+import type { DrumImpl } from '../models/load';
+import { WorkerDrumModel } from '../live/worker-model';
 import { SuggestionStore } from '../storage/suggestions';
 
 export interface PlayFlags {
@@ -49,8 +50,10 @@ export async function runPlay(flags: PlayFlags, say: (line: string) => void = (l
   const req = parseDrumRequest({ genre: flags.genre, density: flags.density, temperature: flags.temperature, fillEvery: flags.fillEvery, seed: flags.seed });
   if (flags.modelImpl !== 'network' && flags.modelImpl !== 'baseline') throw new InvalidValueError('model-impl', flags.modelImpl, 'one of network, baseline');
 
-  const loaded = await loadDrumModel(flags.modelImpl as DrumImpl);
-  if (loaded.note) say(`tandem: ${loaded.note}`);
+  // The model runs in a worker thread so generating never delays a note on the main thread.
+  const model = await WorkerDrumModel.start(flags.modelImpl as DrumImpl);
+  const loaded = { model };
+  if (model.note) say(`tandem: ${model.note}`);
   const store = new SuggestionStore(flags.out);
   let output: MidiOutput | undefined;
   let input: MidiInput | undefined;
@@ -96,10 +99,6 @@ export async function runPlay(flags: PlayFlags, say: (line: string) => void = (l
     for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, onSignal);
     process.on('uncaughtException', onError);
     const timer = durationMs ? setTimeout(() => finish(), durationMs) : undefined;
-    try {
-      session.start();
-    } catch (err) {
-      finish(err);
-    }
+    session.start().catch(finish);
   });
 }

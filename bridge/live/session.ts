@@ -80,6 +80,7 @@ export class LiveSession {
   private loop: ReturnType<typeof setInterval> | undefined;
   private readonly now: () => number;
   private readonly log: (line: string) => void;
+  private onPlaced: (() => void) | undefined;
   readonly stats = { phrases: 0, repeats: 0, generateMs: [] as number[] };
 
   constructor(
@@ -112,11 +113,18 @@ export class LiveSession {
     }
   }
 
-  /** Starts the tick loop (and the internal clock). */
-  start(): void {
-    if (this.clock instanceof InternalClock) this.clock.start(this.now());
+  /**
+   * Starts the tick loop. The internal clock starts once the first phrase is ready, so the first
+   * bar is not late; a followed clock is the DAW's to start (material is generated while stopped).
+   */
+  async start(): Promise<void> {
     this.loop ??= setInterval(() => this.tick(this.now()), this.opts.tickMs);
     this.tick(this.now());
+    if (this.clock instanceof InternalClock) {
+      await new Promise<void>((resolve) => (this.generatedUntil > 0 ? resolve() : (this.onPlaced = resolve)));
+      if (this.loop) this.clock.start(this.now());
+      this.tick(this.now());
+    }
   }
 
   /** One pass of the loop: transport, generation ahead, scheduling. Public so tests can drive it. */
@@ -201,6 +209,8 @@ export class LiveSession {
     this.history = concatGrids(this.history, grid);
     this.generatedUntil = at + (grid.steps / STEPS_PER_BAR) * BAR;
     this.stats.phrases++;
+    this.onPlaced?.();
+    this.onPlaced = undefined;
   }
 
   private repeatLastPhrase(): void {

@@ -45,7 +45,7 @@ describe('live session on the internal clock', () => {
     };
     const session = new LiveSession({ model, store, output: out.output, log: () => {} }, { genre: 'rock', density: 0.6 }, { clock: 'internal', bpm: 120 });
     const t0 = performance.now();
-    session.start();
+    void session.start();
     await vi.advanceTimersByTimeAsync(8 * 2000 + 50);
     session.stop();
     const sent = out.output.sent;
@@ -73,7 +73,7 @@ describe('live session on the internal clock', () => {
     const out = createLoopback('out');
     const store = new SuggestionStore(tmp(), 's2');
     const session = new LiveSession({ model, store, output: out.output, log: () => {} }, { genre: 'funk', density: 0.2 }, { clock: 'internal', bpm: 120, applyControls: 'phrase' });
-    session.start();
+    void session.start();
     await vi.advanceTimersByTimeAsync(3000);
     session.setControls({ density: 0.9 });
     await vi.advanceTimersByTimeAsync(8000);
@@ -99,7 +99,7 @@ describe('live session on the internal clock', () => {
     };
     const session = new LiveSession({ model: slow, store: new SuggestionStore(tmp(), 's3'), output: out.output, log: (l) => lines.push(l) }, { genre: 'rock' }, { clock: 'internal', bpm: 120 });
     const t0 = performance.now();
-    session.start();
+    void session.start();
     await vi.advanceTimersByTimeAsync(12_000);
     session.stop();
     expect(lines.some((l) => /model is late; repeating/.test(l))).toBe(true);
@@ -114,7 +114,7 @@ describe('live session following a MIDI clock', () => {
     const clockIn = createLoopback('Tandem Clock');
     const out = createLoopback('Tandem Out');
     const session = new LiveSession({ model, store: new SuggestionStore(tmp(), 's4'), output: out.output, input: clockIn.input, log: () => {} }, { genre: 'funk', density: 0.7 }, { clock: 'midi', bpm: 120 });
-    session.start();
+    void session.start();
     const period = 60_000 / (24 * 97);
     // a DAW sends clock before it starts: a beat of it, then Start, then 8 bars + a beat
     const total = 24 + 24 * 4 * 8 + 24;

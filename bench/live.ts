@@ -1,0 +1,79 @@
+/**
+ * Live-engine figures: scheduling jitter of sent messages vs their intended times (idle and with
+ * both cores loaded), tempo tracking after a step change, and generation headroom.
+ * Part of npm run bench; prints one table.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MIDI_CLOCK, MidiClockFollower } from '../src/clock/midi-clock-follower';
+import { gaussian, makeRng } from '../src/random';
+import { parseDrumRequest } from '../src/models/request';
+import { LiveSession } from '../bridge/live/session';
+import { createLoopback } from '../bridge/midi/port';
+import { SuggestionStore } from '../bridge/storage/suggestions';
+import { WorkerDrumModel } from '../bridge/live/worker-model';
+
+const rows: Array<[string, string, string]> = [];
+const add = (what: string, value: number, unit: string, digits = 2) => {
+  rows.push([what, value.toFixed(digits), unit]);
+  console.error(`  ${what}: ${value.toFixed(digits)} ${unit}`);
+};
+const pct = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
+
+async function jitter(label: string, seconds: number): Promise<void> {
+  const model = await WorkerDrumModel.start('network');
+  if (label === 'idle') add(`model in worker: ${model.id}`, 0, model.note ?? 'ok', 0);
+  const out = createLoopback('bench');
+  const session = new LiveSession({ model, store: new SuggestionStore(mkdtempSync(join(tmpdir(), 'tandem-bench-live-'))), output: out.output, log: () => {} }, { genre: 'funk', density: 0.9 }, { clock: 'internal', bpm: 120 });
+  session.dispatcher.recordLateness = true;
+  await session.start();
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  session.stop();
+  const late = session.dispatcher.lateness;
+  add(`jitter ${label}: p50 (${late.length} messages)`, pct(late, 0.5), 'ms', 3);
+  add(`jitter ${label}: p99`, pct(late, 0.99), 'ms', 3);
+  add(`jitter ${label}: max`, Math.max(...late), 'ms', 3);
+  add(`generation ${label}: next 2 bars (primer 2), mean`, session.stats.generateMs.reduce((a, b) => a + b, 0) / Math.max(1, session.stats.generateMs.length), 'ms', 1);
+  add(`headroom ${label}: 2 bars last / time to generate`, 4000 / Math.max(...session.stats.generateMs), 'x', 1);
+  model.dispose();
+}
+
+function tempoStep(): void {
+  const f = new MidiClockFollower();
+  const rng = makeRng(9);
+  let t = 0;
+  const send = (n: number, bpm: number) => {
+    for (let i = 0; i < n; i++) {
+      f.feed(MIDI_CLOCK, t + gaussian(rng));
+      t += 60_000 / (24 * bpm);
+    }
+  };
+  send(24 * 8, 120);
+  add('tempo steady 120 BPM, 1 ms jitter: error', Math.abs(f.bpm - 120), 'BPM', 3);
+  send(12, 90);
+  add('tempo step 120->90: error after half a beat', Math.abs(f.bpm - 90), 'BPM', 3);
+  send(12, 90);
+  add('tempo step 120->90: error after one beat', Math.abs(f.bpm - 90), 'BPM', 3);
+  send(24 * 3, 90);
+  add('tempo step 120->90: error after four beats', Math.abs(f.bpm - 90), 'BPM', 3);
+}
+
+async function main(): Promise<void> {
+  console.error('live bench');
+  tempoStep();
+  await jitter('idle', 10);
+  const hogs: ChildProcess[] = cpus().map(() => spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' }));
+  try {
+    await jitter(`${hogs.length} cores loaded`, 10);
+  } finally {
+    for (const h of hogs) h.kill('SIGKILL');
+  }
+  void parseDrumRequest;
+  const w = Math.max(...rows.map((r) => r[0].length));
+  console.log(`\n${'live engine'.padEnd(w)}  ${'value'.padStart(9)}  unit`);
+  for (const [what, v, unit] of rows) console.log(`${what.padEnd(w)}  ${v.padStart(9)}  ${unit}`);
+}
+
+await main();
