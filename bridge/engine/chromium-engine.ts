@@ -1,0 +1,294 @@
+import { existsSync } from 'node:fs';
+import { InvalidValueError, TandemError } from '../../src/errors';
+import type { DrumRequest } from '../../src/models/request';
+import type { DrumGrid } from '../../src/tokens/drum-grid';
+import { ChromiumHost, type HostLaunchOptions } from './chromium-host';
+import type { ProbeOptions } from './page/protocol';
+import {
+  BackendUnavailableError,
+  BrowserCrashedError,
+  BrowserLaunchError,
+  BrowserNotFoundError,
+  EngineTimeoutError,
+  EngineClosedError,
+  ModelNotLoadedError,
+  PageScriptError,
+  type BackendName,
+  type BackendReport,
+  type Engine,
+  type EngineInfo,
+  type EngineModel,
+} from './engine';
+import { findBrowser } from './find-browser';
+import { NodeEngine } from './node-engine';
+import type { NodeBackend } from './node-tf';
+
+/** Options of the Chromium engine; every field has a default (CHROMIUM_ENGINE_DEFAULTS). */
+export interface ChromiumEngineOptions {
+  /** Browser to launch; default findBrowser() ($TANDEM_CHROME, then the usual places). */
+  executablePath?: string;
+  /** Force one TF.js backend in the page (`--backend`); default: the fastest that passes parity. */
+  backend?: BackendName;
+  /** Backends the page tries when none is forced, in order. */
+  candidates?: BackendName[];
+  /** Max abs difference of network outputs against the reference (cpu) backend. Default 1e-3. */
+  tolerance?: number;
+  /** Steps in the page's parity run. Default 32 (two bars). */
+  paritySteps?: number;
+  /** Steps the page times per backend. Default 16 (one bar). */
+  timedSteps?: number;
+  /** WebGPU on SwiftShader (software). Default: when the machine shows no GPU device. */
+  softwareGpu?: boolean;
+  /** Chromium's sandbox. Default on, except as root (where Chromium refuses to start with it). */
+  sandbox?: boolean;
+  /** ms for the browser to start and its page to open. Default 30 s. */
+  launchTimeoutMs?: number;
+  /** ms for the page to fetch the model and probe the backends. Default 120 s. */
+  loadTimeoutMs?: number;
+  /** Base ms a generate may take before the browser counts as hung; the expected time (4x the probe's ms per bar x bars x count) is added. Default 20 s. */
+  generateTimeoutMs?: number;
+  /** After a failed relaunch-and-retry, go on in-process (true) or throw (false). Default true. */
+  fallback?: boolean;
+  /** Backend of the fallback NodeEngine. Default 'wasm'. */
+  nodeBackend?: NodeBackend;
+  /** Where the engine's one-line notices go. Default stderr. */
+  log?: (line: string) => void;
+}
+
+export const CHROMIUM_ENGINE_DEFAULTS = Object.freeze({
+  tolerance: 1e-3,
+  paritySteps: 32,
+  timedSteps: 16,
+  launchTimeoutMs: 30_000,
+  loadTimeoutMs: 120_000,
+  generateTimeoutMs: 20_000,
+  fallback: true,
+  nodeBackend: 'wasm' as NodeBackend,
+});
+
+/** Whether this machine shows a GPU device node (Linux DRM or NVIDIA); elsewhere assume one. */
+export function hasGpuDevice(): boolean {
+  if (process.platform !== 'linux') return true;
+  return existsSync('/dev/dri') || existsSync('/dev/nvidia0');
+}
+
+/**
+ * The models in a headless Chromium page, on the fastest TF.js backend that gives the reference
+ * outputs. If the browser crashes, is killed or hangs, the engine relaunches it and retries the
+ * pending request once; if that fails too it goes on in-process (NodeEngine) and says so once.
+ */
+export class ChromiumEngine implements Engine {
+  readonly kind = 'chromium' as const;
+  readonly executablePath: string;
+  private readonly o: Required<Omit<ChromiumEngineOptions, 'executablePath' | 'backend' | 'candidates' | 'softwareGpu' | 'sandbox'>> & ChromiumEngineOptions;
+  private host?: ChromiumHost;
+  private model?: EngineModel;
+  private fallbackEngine?: NodeEngine;
+  private fallbackReason?: string;
+  private firstReports: BackendReport[] = [];
+  /** Backend the page runs on now (relaunches keep it). */
+  private current?: BackendName;
+  private readonly blocked: string[] = [];
+  private relaunches = 0;
+  private closed = false;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(options: ChromiumEngineOptions = {}) {
+    const o = { ...CHROMIUM_ENGINE_DEFAULTS, log: (line: string) => console.error(line), ...stripUndefined(options) };
+    const path = o.executablePath ?? findBrowser().path;
+    if (!path) throw new BrowserNotFoundError(findBrowser().reason ?? 'no Chrome/Chromium found');
+    this.executablePath = path;
+    this.o = o;
+  }
+
+  /** The browser's process id, while one runs. */
+  get browserPid(): number | undefined {
+    return this.host?.pid;
+  }
+
+  async load(model: EngineModel): Promise<void> {
+    await this.serial(async () => {
+      if (this.closed) throw new EngineClosedError(this.kind);
+      this.model = model;
+      if (this.fallbackEngine) return this.fallbackEngine.load(model);
+      await this.dropHost();
+      this.firstReports = [];
+      this.current = undefined;
+      await this.resilient(
+        async () => {
+          this.host = await this.launch();
+        },
+        async () => undefined,
+      );
+    });
+  }
+
+  async generate(request: DrumRequest): Promise<DrumGrid[]> {
+    return this.serial(async () => {
+      if (this.closed) throw new EngineClosedError(this.kind);
+      if (!this.model) throw new ModelNotLoadedError(this.kind);
+      if (this.fallbackEngine) return this.fallbackEngine.generate(request);
+      return this.resilient(
+        async () => {
+          this.host ??= await this.launch();
+          return this.host.generate(request, this.timeoutFor(request));
+        },
+        (node) => node.generate(request),
+      );
+    });
+  }
+
+  /**
+   * Runs `attempt` on the browser. If the browser fails (crash, kill, hang, launch), relaunches
+   * and runs it once more; if that fails too, goes on in-process with `inProcess` (or throws,
+   * when fallback is off). One log line for each.
+   */
+  private async resilient<T>(attempt: () => Promise<T>, inProcess: (node: NodeEngine) => Promise<T>): Promise<T> {
+    let first: Error;
+    try {
+      return await attempt();
+    } catch (err) {
+      if (!this.recoverable(err)) throw err;
+      first = err as Error;
+    }
+    this.o.log(`tandem: engine browser failed (${first.message}); relaunching it and retrying once`);
+    await this.dropHost();
+    this.relaunches++;
+    try {
+      return await attempt();
+    } catch (err) {
+      if (!this.recoverable(err)) throw err;
+      await this.dropHost();
+      if (!this.o.fallback) throw err;
+      this.fallbackReason = `${first.message}; after a relaunch: ${(err as Error).message}`;
+      const node = new NodeEngine({ backend: this.o.nodeBackend });
+      await node.load(this.model!);
+      this.fallbackEngine = node;
+      this.o.log(`tandem: the Chromium engine failed twice, so models run in-process from now on (NodeEngine on ${node.info().backend}): ${this.fallbackReason}`);
+      return inProcess(node);
+    }
+  }
+
+  /** Worth a relaunch: the browser failed, not the request or the set-up. */
+  private recoverable(err: unknown): boolean {
+    if (this.closed) return false;
+    if (err instanceof BackendUnavailableError) return this.o.backend === undefined; // none works: Node's wasm may
+    if (err instanceof InvalidValueError || err instanceof EngineClosedError) return false;
+    if (err instanceof TandemError) return err instanceof BrowserCrashedError || err instanceof EngineTimeoutError || err instanceof BrowserLaunchError || err instanceof PageScriptError;
+    return true; // puppeteer's own errors: protocol, target closed
+  }
+
+  private async dropHost(): Promise<void> {
+    const host = this.host;
+    this.host = undefined;
+    await host?.close();
+  }
+
+  private launch(): Promise<ChromiumHost> {
+    const opts: HostLaunchOptions = {
+      executablePath: this.executablePath,
+      modelDir: this.model!.dir,
+      // A relaunch reuses the backend in use: no second full probe, same numbers.
+      probe: this.probeOptions(this.o.backend ?? this.current),
+      softwareGpu: this.o.softwareGpu ?? !hasGpuDevice(),
+      sandbox: this.o.sandbox ?? process.getuid?.() !== 0,
+      launchTimeoutMs: this.o.launchTimeoutMs,
+      loadTimeoutMs: this.o.loadTimeoutMs,
+      onBlocked: (url) => {
+        this.blocked.push(url);
+        this.o.log(`tandem: blocked a request from the engine page to ${url} (the page may only load its own files)`);
+      },
+      onDeath: () => undefined,
+    };
+    return ChromiumHost.launch(opts).then(
+      async (host) => {
+        if (this.closed) {
+          // close() ran while this browser was starting: it must not outlive the engine.
+          await host.close();
+          throw new EngineClosedError(this.kind);
+        }
+        if (this.firstReports.length === 0) this.firstReports = host.loaded!.backends;
+        this.current = host.loaded!.backend;
+        return host;
+      },
+      (err: unknown) => {
+        if (err instanceof PageScriptError && /backend .* is unavailable|no TF\.js backend works/.test(err.reason)) {
+          throw new BackendUnavailableError(this.o.backend ?? 'any', err.reason);
+        }
+        throw err;
+      },
+    );
+  }
+
+  private probeOptions(force?: BackendName): ProbeOptions {
+    return { force, candidates: this.o.candidates, tolerance: this.o.tolerance, paritySteps: this.o.paritySteps, timedSteps: this.o.timedSteps };
+  }
+
+  /**
+   * Moves the running page onto `backend` (parity-checked and timed like in the first probe; used
+   * even when off the tolerance, as with the backend option). For benches, doctor and tests.
+   */
+  async useBackend(backend: BackendName): Promise<BackendReport> {
+    return this.serial(async () => {
+      if (this.closed || !this.host) throw new EngineClosedError(this.kind);
+      const loaded = await this.host.reload(this.probeOptions(backend));
+      this.current = loaded.backend;
+      return loaded.backends[0];
+    });
+  }
+
+  /** Deadline of one generate: the base plus 4x what the probe's speed predicts. */
+  private timeoutFor(req: DrumRequest): number {
+    const ms = this.host?.loaded?.backends.find((r) => r.chosen)?.msPerBar ?? 50;
+    return this.o.generateTimeoutMs + 4 * ms * req.bars * req.count;
+  }
+
+  /** Runs calls one after another; a failed call does not block the next. */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  info(): EngineInfo {
+    if (this.fallbackEngine) {
+      return { ...this.fallbackEngine.info(), kind: this.kind, running: 'node', relaunches: this.relaunches, fallbackReason: this.fallbackReason, blockedRequests: [...this.blocked], browser: { path: this.executablePath } };
+    }
+    const h = this.host;
+    return {
+      kind: this.kind,
+      running: this.kind,
+      backend: h?.loaded?.backend,
+      backends: this.firstReports,
+      tfVersion: h?.loaded?.tfVersion,
+      model: this.model && { id: this.model.id, dir: this.model.dir, hidden: h?.loaded?.hidden },
+      browser: { path: this.executablePath, version: h?.version, pid: h?.pid },
+      timings: h && { ...h.timings },
+      relaunches: this.relaunches,
+      blockedRequests: [...this.blocked],
+    };
+  }
+
+  /** Makes the page fetch `url`, to show the network block at work: 'refused: ...' is the expected answer. */
+  async tryFetch(url: string): Promise<string> {
+    if (!this.host) throw new EngineClosedError(this.kind);
+    return this.host.tryFetch(url);
+  }
+
+  /** ms of an empty round trip through the page (benches). */
+  async ping(): Promise<number> {
+    if (!this.host) throw new EngineClosedError(this.kind);
+    return this.host.ping();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.dropHost();
+    await this.fallbackEngine?.close();
+  }
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

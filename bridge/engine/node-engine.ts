@@ -1,0 +1,66 @@
+import * as tf from '@tensorflow/tfjs';
+import { TandemError } from '../../src/errors';
+import { GrooveRnn } from '../../src/models/drums/groove-rnn';
+import type { DrumRequest } from '../../src/models/request';
+import type { DrumGrid } from '../../src/tokens/drum-grid';
+import { readDrumNetArtifacts } from '../models/load';
+import { EngineClosedError, ModelNotLoadedError, type Engine, type EngineInfo, type EngineModel } from './engine';
+import { initNodeTf, type NodeBackend } from './node-tf';
+
+/** Options of the in-process engine. */
+export interface NodeEngineOptions {
+  /** TF.js backend to prefer; wasm falls back to cpu when it cannot start. Default 'wasm'. */
+  backend?: NodeBackend;
+}
+
+/**
+ * The models in this process on tfjs wasm (else cpu): no browser, no GPU. The fallback of
+ * ChromiumEngine and the engine on machines without a browser. Generation blocks the event loop
+ * for its duration (tens of ms for 8 bars on wasm).
+ */
+export class NodeEngine implements Engine {
+  readonly kind = 'node' as const;
+  private model?: GrooveRnn;
+  private loaded?: EngineModel;
+  private backend?: NodeBackend;
+  private closed = false;
+
+  constructor(private readonly options: NodeEngineOptions = {}) {}
+
+  async load(model: EngineModel): Promise<void> {
+    if (this.closed) throw new EngineClosedError(this.kind);
+    this.backend = await initNodeTf(this.options.backend ?? 'wasm');
+    // initNodeTf settles once per process; another engine may have asked for the other backend.
+    if (tf.getBackend() !== this.backend) await tf.setBackend(this.backend);
+    const art = readDrumNetArtifacts(model.dir);
+    if (!art) throw new TandemError(`no drum network at ${model.dir} (model.json not found)`);
+    this.model?.dispose();
+    this.model = GrooveRnn.load(art);
+    this.loaded = model;
+  }
+
+  async generate(request: DrumRequest): Promise<DrumGrid[]> {
+    if (this.closed) throw new EngineClosedError(this.kind);
+    if (!this.model) throw new ModelNotLoadedError(this.kind);
+    return this.model.generateSync(request);
+  }
+
+  info(): EngineInfo {
+    return {
+      kind: this.kind,
+      running: this.kind,
+      backend: this.backend,
+      backends: this.backend ? [{ backend: this.backend, ok: true, parityError: 0, chosen: true }] : [],
+      tfVersion: tf.version.tfjs,
+      model: this.loaded && { id: this.loaded.id, dir: this.loaded.dir, hidden: this.model?.net.hidden },
+      relaunches: 0,
+      blockedRequests: [],
+    };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.model?.dispose();
+    this.model = undefined;
+  }
+}

@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { build } from 'esbuild';
+import { REPO_ROOT } from '../data/paths';
+import { TandemError } from '../../src/errors';
+import { PAGE_PATHS } from './page/protocol';
+
+/** A file the engine answers for the page. */
+export interface PageAsset {
+  body: Buffer;
+  contentType: string;
+}
+
+/** The page's script, built once per process (esbuild, ~1 s), then kept in memory. */
+let bundle: Promise<Buffer> | undefined;
+
+/** Entry of the page bundle. */
+export const PAGE_ENTRY = join(REPO_ROOT, 'bridge', 'engine', 'page', 'main.ts');
+
+/**
+ * Bundles bridge/engine/page/main.ts with everything it imports from src/ and node_modules into
+ * one browser ES module. Built at run time so the page always matches the checked-out core.
+ */
+export function pageScript(): Promise<Buffer> {
+  bundle ??= build({
+    entryPoints: [PAGE_ENTRY],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'browser',
+    target: 'chrome120',
+    minify: true,
+    legalComments: 'none',
+    logLevel: 'silent',
+    // tfjs-backend-wasm's Emscripten glue mentions Node modules on paths a browser never takes.
+    external: ['fs', 'path', 'worker_threads', 'perf_hooks', 'os', 'crypto', 'util'],
+    define: { 'process.env.NODE_ENV': '"production"' },
+  }).then(
+    (r) => Buffer.from(r.outputFiles[0].contents),
+    (err: Error) => {
+      bundle = undefined;
+      throw new TandemError(`could not bundle the engine page (${PAGE_ENTRY}): ${err.message}`);
+    },
+  );
+  return bundle;
+}
+
+const HTML = Buffer.from(`<!doctype html><html><head><meta charset="utf-8"><title>Tandem engine</title></head><body><script type="module" src="${PAGE_PATHS.script}"></script></body></html>`);
+
+/** The folder holding tfjs-backend-wasm's .wasm binaries. */
+export function wasmDir(): string {
+  const require = createRequire(import.meta.url);
+  return dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
+}
+
+const WASM_FILES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'];
+
+/**
+ * Every path the page may load, and where it comes from: the page itself, the tfjs wasm binaries,
+ * and the model folder's model.json plus the weight files its manifest names. Nothing else is served.
+ */
+export async function pageAssets(modelDir: string): Promise<Map<string, PageAsset>> {
+  const assets = new Map<string, PageAsset>();
+  assets.set(PAGE_PATHS.html, { body: HTML, contentType: 'text/html; charset=utf-8' });
+  assets.set(PAGE_PATHS.script, { body: await pageScript(), contentType: 'text/javascript; charset=utf-8' });
+  const wasm = wasmDir();
+  for (const f of WASM_FILES) assets.set(PAGE_PATHS.wasmDir + f, { body: readFileSync(join(wasm, f)), contentType: 'application/wasm' });
+  const jsonPath = join(modelDir, 'model.json');
+  let json: Buffer;
+  try {
+    json = readFileSync(jsonPath);
+  } catch (err) {
+    throw new TandemError(`no model at ${jsonPath} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  assets.set(`${PAGE_PATHS.modelDir}model.json`, { body: json, contentType: 'application/json' });
+  const manifest = (JSON.parse(json.toString('utf8')) as { weightsManifest: Array<{ paths: string[] }> }).weightsManifest;
+  for (const p of manifest.flatMap((g) => g.paths)) {
+    assets.set(PAGE_PATHS.modelDir + p, { body: readFileSync(join(modelDir, p)), contentType: 'application/octet-stream' });
+  }
+  return assets;
+}

@@ -1,0 +1,130 @@
+/**
+ * Backend choice inside the page: start each TF.js backend, check that the drum network gives the
+ * reference outputs on it (same weights, same inputs), time one generated bar, pick the fastest
+ * correct one. Measured, not a fixed order: on a machine without a GPU, wasm beats software WebGL.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { DRUM_GENRES } from '../../../src/conditioning/genres';
+import { fillInputRow, GrooveRnn } from '../../../src/models/drums/groove-rnn';
+import { DrumNetwork, type DrumNetArtifacts } from '../../../src/models/drums/network';
+import { DRUM_INPUT } from '../../../src/models/drums/spec';
+import type { DrumRequest } from '../../../src/models/request';
+import { makeRng } from '../../../src/random';
+import { emptyGrid, type DrumGrid } from '../../../src/tokens/drum-grid';
+import { BACKEND_NAMES, type BackendName, type BackendReport, type ProbeOptions } from './protocol';
+
+/** The backend reference outputs come from: plain JS float32, present in every browser. */
+export const REFERENCE_BACKEND: BackendName = 'cpu';
+
+const PROBE_BATCH = 2;
+
+/** Fixed probe inputs: two variations with different genre/density, random previous hits. */
+function probeInputs(steps: number): Float32Array[] {
+  const rng = makeRng('tandem-parity');
+  const reqs: DrumRequest[] = [
+    { genre: 'funk', density: 0.7, bars: 1, temperature: 1, seed: 0, count: 1, fillEvery: 2 },
+    { genre: DRUM_GENRES[5], density: 0.2, bars: 1, temperature: 1, seed: 0, count: 1, fillEvery: 0 },
+  ];
+  const grids: DrumGrid[] = reqs.map(() => emptyGrid(steps));
+  for (const g of grids) {
+    for (let i = 0; i < g.velocity.length; i++) {
+      if (rng() < 0.25) {
+        g.velocity[i] = 1 + Math.floor(rng() * 127);
+        g.offset[i] = rng() - 0.5;
+      }
+    }
+  }
+  return Array.from({ length: steps }, (_, s) => {
+    const x = new Float32Array(PROBE_BATCH * DRUM_INPUT.size);
+    reqs.forEach((r, b) => fillInputRow(x, b, grids[b], s, r));
+    return x;
+  });
+}
+
+/** Runs the probe inputs through a fresh network on the current backend; all outputs, step after step. */
+function runProbe(art: DrumNetArtifacts, inputs: Float32Array[]): Float32Array[] {
+  const net = DrumNetwork.load(art);
+  let h = net.zeroState(PROBE_BATCH);
+  try {
+    return inputs.map((x) => {
+      const r = net.step(x, PROBE_BATCH, h);
+      h.dispose();
+      h = r.h;
+      return r.out.slice();
+    });
+  } finally {
+    h.dispose();
+    net.dispose();
+  }
+}
+
+function maxAbsDiff(a: Float32Array[], b: Float32Array[]): number {
+  let m = 0;
+  a.forEach((row, i) => row.forEach((v, j) => (m = Math.max(m, Number.isNaN(v) ? Infinity : Math.abs(v - b[i][j])))));
+  return m;
+}
+
+/** ms per generated bar (one variation) on the current backend, best of two after the probe's warm-up. */
+function timeOneBar(art: DrumNetArtifacts, steps: number): number {
+  const model = GrooveRnn.load(art);
+  try {
+    const bars = Math.max(1, Math.round(steps / 16));
+    const req: DrumRequest = { genre: 'rock', density: 0.5, bars, temperature: 1, seed: 1, count: 1, fillEvery: 0 };
+    model.generateSync({ ...req, bars: 1 });
+    let best = Infinity;
+    for (let i = 0; i < 2; i++) {
+      const t0 = performance.now();
+      model.generateSync(req);
+      best = Math.min(best, (performance.now() - t0) / bars);
+    }
+    return best;
+  } finally {
+    model.dispose();
+  }
+}
+
+async function useBackend(name: BackendName): Promise<string | undefined> {
+  try {
+    if (!(await tf.setBackend(name))) return `${name} did not initialise${name === 'webgpu' && !('gpu' in navigator) ? ' (no navigator.gpu)' : ''}`;
+    await tf.ready();
+    return undefined;
+  } catch (err) {
+    return `${name} failed to start: ${(err as Error).message}`;
+  }
+}
+
+/** Probes the backends, leaves TF.js on the chosen one, and reports every one tried. */
+export async function chooseBackend(art: DrumNetArtifacts, opts: ProbeOptions): Promise<{ chosen: BackendName; reports: BackendReport[] }> {
+  const inputs = probeInputs(opts.paritySteps);
+  const refErr = await useBackend(REFERENCE_BACKEND);
+  if (refErr) throw new Error(`the reference backend is unavailable: ${refErr}`);
+  const reference = runProbe(art, inputs);
+  const candidates = opts.force ? [opts.force] : (opts.candidates ?? [...BACKEND_NAMES]);
+  const reports: BackendReport[] = [];
+  for (const backend of candidates) {
+    const failed = await useBackend(backend);
+    if (failed) {
+      reports.push({ backend, ok: false, reason: failed, chosen: false });
+      continue;
+    }
+    let parityError: number | undefined;
+    try {
+      parityError = backend === REFERENCE_BACKEND ? 0 : maxAbsDiff(runProbe(art, inputs), reference);
+      const msPerBar = timeOneBar(art, opts.timedSteps);
+      const ok = parityError <= opts.tolerance;
+      const reason = ok ? undefined : `parity error ${parityError.toExponential(2)} over the tolerance ${opts.tolerance}`;
+      reports.push({ backend, ok, reason, parityError, msPerBar, chosen: false });
+    } catch (err) {
+      reports.push({ backend, ok: false, reason: `${backend} threw: ${(err as Error).message}`, parityError, chosen: false });
+    }
+  }
+  // A forced backend runs even off the tolerance (the report says so); it must at least compute.
+  const pick = opts.force ? reports[0] : reports.filter((r) => r.ok).sort((a, b) => a.msPerBar! - b.msPerBar!)[0];
+  if (!pick || pick.msPerBar === undefined) {
+    throw new Error(opts.force ? `backend ${opts.force} is unavailable: ${pick?.reason ?? 'not tried'}` : `no TF.js backend works: ${reports.map((r) => r.reason).join('; ')}`);
+  }
+  pick.chosen = true;
+  const err = await useBackend(pick.backend);
+  if (err) throw new Error(err);
+  return { chosen: pick.backend, reports };
+}

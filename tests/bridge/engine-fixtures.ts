@@ -1,0 +1,62 @@
+/** Shared set-up of the engine tests: the drum model to load and the browser to launch. */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DRUM_NET_DIR } from '../../bridge/models/load';
+import { findBrowser } from '../../bridge/engine/find-browser';
+import { pidAlive } from '../../bridge/engine/chromium-host';
+import type { EngineModel } from '../../bridge/engine/engine';
+import type { DrumGrid } from '../../src/tokens/drum-grid';
+
+/**
+ * The drum network the engine tests load: $TANDEM_DRUM_MODEL_DIR when set (a scratch model),
+ * else the committed models/drums. Fails loudly, never skips, when neither has a model.json.
+ */
+export function testDrumModel(): EngineModel {
+  const dir = process.env.TANDEM_DRUM_MODEL_DIR ?? DRUM_NET_DIR;
+  if (!existsSync(join(dir, 'model.json'))) {
+    throw new Error(`engine tests need a drum network: ${join(dir, 'model.json')} is missing (commit models/drums or set TANDEM_DRUM_MODEL_DIR)`);
+  }
+  return { id: 'drums-gru', dir };
+}
+
+/**
+ * The browser for the Chromium tests, or why there is none. With CI=true a missing browser is an
+ * error (CI installs Debian's chromium), so those tests cannot silently skip there.
+ */
+export function testBrowser(): { path?: string; skip?: string } {
+  const found = findBrowser();
+  if (found.path) return { path: found.path };
+  if (process.env.CI === 'true') throw new Error(`CI must run the Chromium engine tests: ${found.reason}`);
+  return { skip: `skipped: ${found.reason}` };
+}
+
+/** Process ids whose process group is `pgid` (the browser and every process it started), Linux only. */
+export function processGroup(pgid: number): number[] {
+  if (process.platform !== 'linux') return pidAlive(pgid) ? [pgid] : [];
+  const out: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      // Fields after the ")" closing the command name: state ppid pgrp ...
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[2]) === pgid && fields[0] !== 'Z') out.push(Number(name));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return out;
+}
+
+/** Waits until `check` holds or `ms` pass; returns whether it held. */
+export async function eventually(check: () => boolean, ms = 10_000): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (check()) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return check();
+}
+
+/** A grid as comparable plain data (exact: velocities and float32 offsets). */
+export const plain = (grids: DrumGrid[]) => grids.map((g) => ({ steps: g.steps, velocity: Array.from(g.velocity), offset: Array.from(g.offset) }));
