@@ -11,6 +11,7 @@ import {
   BrowserNotFoundError,
   EngineTimeoutError,
   EngineClosedError,
+  EngineError,
   ModelNotLoadedError,
   PageScriptError,
   type BackendName,
@@ -271,6 +272,7 @@ export class ChromiumEngine implements Engine {
 
   /** Makes the page fetch `url`, to show the network block at work: 'refused: ...' is the expected answer. */
   async tryFetch(url: string): Promise<string> {
+    if (this.fallbackEngine) throw new EngineError(`the Chromium engine runs in-process since it failed (${this.fallbackReason}); there is no page`);
     if (!this.host) throw new EngineClosedError(this.kind);
     return this.host.tryFetch(url);
   }

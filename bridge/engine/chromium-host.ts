@@ -182,6 +182,8 @@ export class ChromiumHost {
     if (answer.ok) return answer.value;
     const e = answer.error;
     if (e.name === 'InvalidValueError' && e.field !== undefined) throw new InvalidValueError(e.field, e.value, e.allowed ?? '');
+    // Other deliberate errors (a model that does not fit the code) would fail again after a relaunch.
+    if (e.tandem) throw new TandemError(e.message);
     throw new PageScriptError(e.name, e.message);
   }
 

@@ -31,6 +31,8 @@ export function pageScript(): Promise<Buffer> {
     platform: 'browser',
     target: 'chrome120',
     minify: true,
+    // Error classes are matched by name across the page boundary.
+    keepNames: true,
     legalComments: 'none',
     logLevel: 'silent',
     // tfjs-backend-wasm's Emscripten glue mentions Node modules on paths a browser never takes.
@@ -46,7 +48,7 @@ export function pageScript(): Promise<Buffer> {
   return bundle;
 }
 
-const HTML = Buffer.from(`<!doctype html><html><head><meta charset="utf-8"><title>Tandem engine</title></head><body><script type="module" src="${PAGE_PATHS.script}"></script></body></html>`);
+const HTML = Buffer.from(`<!doctype html><html><head><meta charset="utf-8"><title>Tandem engine</title><link rel="icon" href="data:,"></head><body><script type="module" src="${PAGE_PATHS.script}"></script></body></html>`);
 
 /** The folder holding tfjs-backend-wasm's .wasm binaries. */
 export function wasmDir(): string {

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-backend-webgpu';
-import { InvalidValueError } from '../../../src/errors';
+import { InvalidValueError, TandemError } from '../../../src/errors';
 import { GrooveRnn } from '../../../src/models/drums/groove-rnn';
 import type { DrumModelJson, DrumNetArtifacts } from '../../../src/models/drums/network';
 import { chooseBackend, REFERENCE_BACKEND } from './backends';
@@ -37,7 +37,7 @@ async function fetchModel(): Promise<DrumNetArtifacts> {
 
 function pageError(err: unknown): PageError {
   const e = err instanceof Error ? err : new Error(String(err));
-  const out: PageError = { name: e.name, message: e.message };
+  const out: PageError = { name: e.name, message: e.message, tandem: e instanceof TandemError };
   if (e instanceof InvalidValueError) Object.assign(out, { field: e.field, value: e.value, allowed: e.allowed });
   return out;
 }

@@ -11,8 +11,13 @@ export type BackendName = (typeof BACKEND_NAMES)[number];
 
 export const isBackendName = (v: unknown): v is BackendName => typeof v === 'string' && (BACKEND_NAMES as readonly string[]).includes(v);
 
-/** The origin the page is served from. `.invalid` never resolves, so nothing but our interception can answer it. */
-export const PAGE_ORIGIN = 'https://tandem.invalid';
+/**
+ * The origin the page is served from; only the engine's request interception answers it.
+ * A `.localhost` name is a secure context (WebGPU needs one) reached without DNS, and being plain
+ * http it lets every other request reach the interception to be refused and reported (an https
+ * page would have Chromium drop http requests as mixed content before anyone sees them).
+ */
+export const PAGE_ORIGIN = 'http://tandem.localhost';
 
 /** URL paths the page loads (all answered by the engine from files in the repo). */
 export const PAGE_PATHS = Object.freeze({
@@ -101,6 +106,8 @@ export interface PageLoadResult {
 export interface PageError {
   name: string;
   message: string;
+  /** A TandemError (a deliberate, explained failure, not a crash of the page). */
+  tandem: boolean;
   /** InvalidValueError's fields, when it was one. */
   field?: string;
   value?: unknown;
