@@ -153,13 +153,13 @@ export class ChromiumEngine implements Engine {
       first = err as Error;
     }
     this.o.log(`tandem: engine browser failed (${first.message}); relaunching it and retrying once`);
-    await this.dropHost();
+    await this.dropHost(false);
     this.relaunches++;
     try {
       return await attempt();
     } catch (err) {
       if (!this.recoverable(err)) throw err;
-      await this.dropHost();
+      await this.dropHost(false);
       if (!this.o.fallback) throw err;
       this.fallbackReason = `${first.message}; after a relaunch: ${(err as Error).message}`;
       const node = new NodeEngine({ backend: this.o.nodeBackend });
@@ -179,10 +179,10 @@ export class ChromiumEngine implements Engine {
     return true; // puppeteer's own errors: protocol, target closed
   }
 
-  private async dropHost(): Promise<void> {
+  private async dropHost(polite = true): Promise<void> {
     const host = this.host;
     this.host = undefined;
-    await host?.close();
+    await host?.close(polite);
   }
 
   private launch(): Promise<ChromiumHost> {

@@ -217,11 +217,14 @@ export class ChromiumHost {
     return performance.now() - t0;
   }
 
-  /** Ends the browser (politely, then by force) and waits until its process is gone. Never throws. */
-  async close(): Promise<void> {
+  /**
+   * Ends the browser and waits until its process is gone. Never throws. `polite` asks it to quit
+   * first (up to 5 s); a failed browser is killed at once.
+   */
+  async close(polite = true): Promise<void> {
     this.closing = true;
     const pid = this.pid;
-    if (!this.dead) {
+    if (polite && !this.dead) {
       await withTimeout(this.browser.close(), 5_000, 'closing the browser').catch(() => undefined);
     }
     await killBrowser(this.browser);
