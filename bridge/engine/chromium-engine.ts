@@ -4,6 +4,8 @@ import type { DrumRequest } from '../../src/models/request';
 import type { DrumGrid } from '../../src/tokens/drum-grid';
 import { ChromiumHost, type HostLaunchOptions } from './chromium-host';
 import type { ProbeOptions } from './page/protocol';
+import { PROBE_CACHE_FILE, probeKey, readProbe, writeProbe } from './probe-cache';
+import * as tf from '@tensorflow/tfjs';
 import {
   BackendUnavailableError,
   BrowserCrashedError,
@@ -48,6 +50,11 @@ export interface ChromiumEngineOptions {
   loadTimeoutMs?: number;
   /** Base ms a generate may take before the browser counts as hung; the expected time (4x the probe's ms per bar x bars x count) is added. Default 20 s. */
   generateTimeoutMs?: number;
+  /**
+   * File keeping the last full backend probe between runs (see probe-cache.ts), or false to probe
+   * every backend at every launch. Default .cache/engine-probe.json.
+   */
+  probeCache?: string | false;
   /** After a failed relaunch-and-retry, go on in-process (true) or throw (false). Default true. */
   fallback?: boolean;
   /** Backend of the fallback NodeEngine. Default 'wasm'. */
@@ -65,6 +72,7 @@ export const CHROMIUM_ENGINE_DEFAULTS = Object.freeze({
   generateTimeoutMs: 20_000,
   fallback: true,
   nodeBackend: 'wasm' as NodeBackend,
+  probeCache: PROBE_CACHE_FILE as string | false,
 });
 
 /** Whether this machine shows a GPU device node (Linux DRM or NVIDIA); elsewhere assume one. */
@@ -87,6 +95,7 @@ export class ChromiumEngine implements Engine {
   private fallbackEngine?: NodeEngine;
   private fallbackReason?: string;
   private firstReports: BackendReport[] = [];
+  private probeSource?: EngineInfo['probe'];
   /** Backend the page runs on now (relaunches keep it). */
   private current?: BackendName;
   private readonly blocked: string[] = [];
@@ -117,7 +126,7 @@ export class ChromiumEngine implements Engine {
       this.current = undefined;
       await this.resilient(
         async () => {
-          this.host = await this.launch();
+          this.host = await this.launchProbed();
         },
         async () => undefined,
       );
@@ -131,7 +140,7 @@ export class ChromiumEngine implements Engine {
       if (this.fallbackEngine) return this.fallbackEngine.generate(request);
       return this.resilient(
         async () => {
-          this.host ??= await this.launch();
+          this.host ??= await (this.current ? this.launch(this.current) : this.launchProbed());
           return this.host.generate(request, this.timeoutFor(request));
         },
         (node) => node.generate(request),
@@ -185,12 +194,56 @@ export class ChromiumEngine implements Engine {
     await host?.close(polite);
   }
 
-  private launch(): Promise<ChromiumHost> {
+  /**
+   * The first launch for a model: a forced backend; else the winner of the cached full probe,
+   * checked again (a full probe in the same page when it no longer passes); else a full probe,
+   * which is then cached.
+   */
+  private async launchProbed(): Promise<ChromiumHost> {
+    if (this.o.backend) {
+      const host = await this.launch(this.o.backend);
+      this.firstReports = host.loaded!.backends;
+      this.probeSource = 'forced';
+      return host;
+    }
+    const file = this.o.probeCache;
+    const key = file ? probeKey({ executablePath: this.executablePath, modelDir: this.model!.dir, tfVersion: tf.version.tfjs, settings: this.probeOptions() }) : '';
+    const cached = file ? readProbe(file, key) : undefined;
+    const winner = cached?.find((r) => r.chosen)?.backend;
+    let host: ChromiumHost | undefined;
+    if (cached && winner) {
+      host = await this.launch(winner).catch((err: unknown) => {
+        if (err instanceof BackendUnavailableError) return undefined; // gone since: probe all below
+        throw err;
+      });
+      const fresh = host?.loaded!.backends[0];
+      if (host && fresh?.ok) {
+        this.firstReports = cached.map((r) => (r.backend === winner ? fresh : { ...r, chosen: false }));
+        this.probeSource = 'cached';
+        return host;
+      }
+      if (host) {
+        try {
+          this.current = (await host.reload(this.probeOptions())).backend;
+        } catch (err) {
+          await host.close(false);
+          throw err;
+        }
+      }
+    }
+    host ??= await this.launch(undefined);
+    this.firstReports = host.loaded!.backends;
+    this.probeSource = 'measured';
+    if (file) writeProbe(file, key, this.firstReports);
+    return host;
+  }
+
+  /** Launches a browser on `force`, or with a full probe when undefined. */
+  private launch(force: BackendName | undefined): Promise<ChromiumHost> {
     const opts: HostLaunchOptions = {
       executablePath: this.executablePath,
       modelDir: this.model!.dir,
-      // A relaunch reuses the backend in use: no second full probe, same numbers.
-      probe: this.probeOptions(this.o.backend ?? this.current),
+      probe: this.probeOptions(force),
       softwareGpu: this.o.softwareGpu ?? !hasGpuDevice(),
       sandbox: this.o.sandbox ?? process.getuid?.() !== 0,
       launchTimeoutMs: this.o.launchTimeoutMs,
@@ -208,7 +261,6 @@ export class ChromiumEngine implements Engine {
           await host.close();
           throw new EngineClosedError(this.kind);
         }
-        if (this.firstReports.length === 0) this.firstReports = host.loaded!.backends;
         this.current = host.loaded!.backend;
         return host;
       },
@@ -261,6 +313,7 @@ export class ChromiumEngine implements Engine {
       running: this.kind,
       backend: h?.loaded?.backend,
       backends: this.firstReports,
+      probe: this.probeSource,
       tfVersion: h?.loaded?.tfVersion,
       model: this.model && { id: this.model.id, dir: this.model.dir, hidden: h?.loaded?.hidden },
       browser: { path: this.executablePath, version: h?.version, pid: h?.pid },

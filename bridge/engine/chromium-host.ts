@@ -55,7 +55,7 @@ type PageCallResult<M extends 'load' | 'generate'> = Awaited<ReturnType<PageApi[
 /** One running browser with the engine page: launch, serve, evaluate, kill. ChromiumEngine owns its life. */
 export class ChromiumHost {
   readonly blocked: string[] = [];
-  readonly timings: EngineTimings = { launchMs: 0, pageReadyMs: 0, modelLoadedMs: 0 };
+  readonly timings: EngineTimings = { assetsMs: 0, launchMs: 0, pageReadyMs: 0, modelLoadedMs: 0 };
   version?: string;
   loaded?: PageLoadResult;
   private dead?: string;
@@ -78,6 +78,7 @@ export class ChromiumHost {
   static async launch(opts: HostLaunchOptions): Promise<ChromiumHost> {
     const t0 = performance.now();
     const assets = await pageAssets(opts.modelDir);
+    const assetsMs = performance.now() - t0;
     if (!existsSync(opts.executablePath)) throw new BrowserLaunchError(opts.executablePath, 'no such file');
     const profileDir = mkdtempSync(join(tmpdir(), 'tandem-chromium-'));
     let browser: Browser;
@@ -109,6 +110,7 @@ export class ChromiumHost {
       rmSync(profileDir, { recursive: true, force: true });
       throw new BrowserLaunchError(opts.executablePath, err.message);
     });
+    host.timings.assetsMs = assetsMs;
     host.timings.launchMs = performance.now() - t0;
     try {
       await withTimeout(host.openPage(), opts.launchTimeoutMs, 'opening the engine page');

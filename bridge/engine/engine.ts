@@ -26,6 +26,8 @@ export type EngineModel = DrumNetModel;
 
 /** Launch-to-ready timings of a Chromium engine, ms from the start of the launch. */
 export interface EngineTimings {
+  /** The page bundle is built (esbuild, once per process) and the model files are read. */
+  assetsMs: number;
   /** The browser process is up and connected. */
   launchMs: number;
   /** The page and its bundle have loaded. */
@@ -44,6 +46,11 @@ export interface EngineInfo {
   backend?: BackendName;
   /** Every backend tried, with parity error and speed (Chromium: the page's probe). */
   backends: BackendReport[];
+  /**
+   * Where `backends` comes from: 'measured' at this launch, or 'cached' from the last full probe
+   * (the backend in use is parity-checked and timed again at every launch either way).
+   */
+  probe?: 'measured' | 'cached' | 'forced';
   tfVersion?: string;
   model?: { id: EngineModel['id']; dir: string; hidden?: number };
   browser?: { path: string; version?: string; pid?: number };

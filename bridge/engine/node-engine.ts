@@ -16,7 +16,8 @@ export interface NodeEngineOptions {
 /**
  * The models in this process on tfjs wasm (else cpu): no browser, no GPU. The fallback of
  * ChromiumEngine and the engine on machines without a browser. Generation blocks the event loop
- * for its duration (tens of ms for 8 bars on wasm).
+ * for its duration (tens of ms for 8 bars on wasm). TF.js has one backend per process at a time;
+ * each NodeEngine switches to its own before it generates.
  */
 export class NodeEngine implements Engine {
   readonly kind = 'node' as const;
@@ -29,9 +30,13 @@ export class NodeEngine implements Engine {
 
   async load(model: EngineModel): Promise<void> {
     if (this.closed) throw new EngineClosedError(this.kind);
-    this.backend = await initNodeTf(this.options.backend ?? 'wasm');
-    // initNodeTf settles once per process; another engine may have asked for the other backend.
-    if (tf.getBackend() !== this.backend) await tf.setBackend(this.backend);
+    const prefer = this.options.backend ?? 'wasm';
+    const started = await initNodeTf(prefer);
+    // initNodeTf settles once per process, so a second engine may want the other backend.
+    this.backend = prefer === 'cpu' ? 'cpu' : started;
+    if (tf.getBackend() !== this.backend && !(await tf.setBackend(this.backend))) {
+      throw new TandemError(`TF.js backend ${this.backend} did not start in this process`);
+    }
     const art = readDrumNetArtifacts(model.dir);
     if (!art) throw new TandemError(`no drum network at ${model.dir} (model.json not found)`);
     this.model?.dispose();
@@ -42,6 +47,7 @@ export class NodeEngine implements Engine {
   async generate(request: DrumRequest): Promise<DrumGrid[]> {
     if (this.closed) throw new EngineClosedError(this.kind);
     if (!this.model) throw new ModelNotLoadedError(this.kind);
+    if (this.backend && tf.getBackend() !== this.backend) await tf.setBackend(this.backend);
     return this.model.generateSync(request);
   }
 

@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { build } from 'esbuild';
-import { REPO_ROOT } from '../data/paths';
+import { dirname, join, resolve } from 'node:path';
+import { build, version as esbuildVersion } from 'esbuild';
+import { cacheDir, REPO_ROOT } from '../data/paths';
 import { TandemError } from '../../src/errors';
 import { PAGE_PATHS } from './page/protocol';
 
@@ -12,21 +12,48 @@ export interface PageAsset {
   contentType: string;
 }
 
-/** The page's script, built once per process (esbuild, ~1 s), then kept in memory. */
+/** The page's script, built once per process (esbuild, ~2 s here) or read from the disk cache. */
 let bundle: Promise<Buffer> | undefined;
 
 /** Entry of the page bundle. */
 export const PAGE_ENTRY = join(REPO_ROOT, 'bridge', 'engine', 'page', 'main.ts');
 
-/**
- * Bundles bridge/engine/page/main.ts with everything it imports from src/ and node_modules into
- * one browser ES module. Built at run time so the page always matches the checked-out core.
- */
-export function pageScript(): Promise<Buffer> {
-  bundle ??= build({
+/** Where the built page is kept between runs, with the size and mtime of every file it was built from. */
+export const PAGE_CACHE_DIR = join(cacheDir(), 'engine-page');
+
+interface BundleStamp {
+  esbuild: string;
+  inputs: Array<[path: string, size: number, mtimeMs: number]>;
+}
+
+const stampOf = (paths: string[]): BundleStamp => ({
+  esbuild: esbuildVersion,
+  inputs: paths.map((p) => {
+    const st = statSync(p);
+    return [p, st.size, st.mtimeMs];
+  }),
+});
+
+/** The cached bundle, if every input is unchanged since it was built. */
+function readCachedBundle(): Buffer | undefined {
+  try {
+    const stamp = JSON.parse(readFileSync(join(PAGE_CACHE_DIR, 'inputs.json'), 'utf8')) as BundleStamp;
+    const now = stampOf(stamp.inputs.map(([p]) => p));
+    if (JSON.stringify(now) !== JSON.stringify(stamp)) return undefined;
+    return readFileSync(join(PAGE_CACHE_DIR, 'page.js'));
+  } catch {
+    return undefined; // no cache, or an input is gone: build afresh
+  }
+}
+
+async function buildBundle(): Promise<Buffer> {
+  const cached = readCachedBundle();
+  if (cached) return cached;
+  const r = await build({
     entryPoints: [PAGE_ENTRY],
     bundle: true,
     write: false,
+    metafile: true,
     format: 'esm',
     platform: 'browser',
     target: 'chrome120',
@@ -35,16 +62,34 @@ export function pageScript(): Promise<Buffer> {
     keepNames: true,
     legalComments: 'none',
     logLevel: 'silent',
+    absWorkingDir: REPO_ROOT,
     // tfjs-backend-wasm's Emscripten glue mentions Node modules on paths a browser never takes.
     external: ['fs', 'path', 'worker_threads', 'perf_hooks', 'os', 'crypto', 'util'],
     define: { 'process.env.NODE_ENV': '"production"' },
-  }).then(
-    (r) => Buffer.from(r.outputFiles[0].contents),
-    (err: Error) => {
-      bundle = undefined;
-      throw new TandemError(`could not bundle the engine page (${PAGE_ENTRY}): ${err.message}`);
-    },
-  );
+  });
+  const js = Buffer.from(r.outputFiles[0].contents);
+  try {
+    mkdirSync(PAGE_CACHE_DIR, { recursive: true });
+    writeFileSync(join(PAGE_CACHE_DIR, 'page.js'), js);
+    // Inputs such as "(disabled):fs" are not files.
+    const files = Object.keys(r.metafile.inputs).map((p) => resolve(REPO_ROOT, p)).filter((p) => existsSync(p));
+    writeFileSync(join(PAGE_CACHE_DIR, 'inputs.json'), JSON.stringify(stampOf(files)));
+  } catch {
+    // A read-only checkout still works; it just bundles on every run.
+  }
+  return js;
+}
+
+/**
+ * Bundles bridge/engine/page/main.ts with everything it imports from src/ and node_modules into
+ * one browser ES module, so the page always runs the checked-out core. Kept in .cache/engine-page
+ * and rebuilt when any input file changes.
+ */
+export function pageScript(): Promise<Buffer> {
+  bundle ??= buildBundle().catch((err: Error) => {
+    bundle = undefined;
+    throw new TandemError(`could not bundle the engine page (${PAGE_ENTRY}): ${err.message}`);
+  });
   return bundle;
 }
 

@@ -1,7 +1,10 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChromiumEngine } from '../../bridge/engine/chromium-engine';
-import { BackendUnavailableError } from '../../bridge/engine/engine';
+import { BackendUnavailableError, type BackendReport } from '../../bridge/engine/engine';
 import { NodeEngine } from '../../bridge/engine/node-engine';
 import { InvalidValueError } from '../../src/errors';
 import { parseDrumRequest, type DrumRequest } from '../../src/models/request';
@@ -18,7 +21,7 @@ describe.skipIf(!browser.path)(`ChromiumEngine in real headless Chromium${browse
   const log: string[] = [];
 
   beforeAll(async () => {
-    engine = new ChromiumEngine({ executablePath: browser.path, log: (l) => log.push(l) });
+    engine = new ChromiumEngine({ executablePath: browser.path, probeCache: false, log: (l) => log.push(l) });
     await engine.load(model);
     node = new NodeEngine();
     await node.load(model);
@@ -42,7 +45,7 @@ describe.skipIf(!browser.path)(`ChromiumEngine in real headless Chromium${browse
     expect(chosen[0].ok).toBe(true);
     expect(chosen[0].msPerBar).toBe(Math.min(...ok.map((b) => b.msPerBar!)));
     expect(info.backend).toBe(chosen[0].backend);
-    expect(info).toMatchObject({ kind: 'chromium', running: 'chromium', relaunches: 0, tfVersion: '4.22.0' });
+    expect(info).toMatchObject({ kind: 'chromium', running: 'chromium', relaunches: 0, tfVersion: '4.22.0', probe: 'measured' });
     expect(info.timings!.modelLoadedMs).toBeGreaterThan(info.timings!.pageReadyMs);
     expect(info.browser!.pid).toBeGreaterThan(0);
   });
@@ -151,6 +154,41 @@ describe.skipIf(!browser.path)(`ChromiumEngine with a forced backend${browser.sk
       else expect(none.info().backend).toBe('webgpu');
     } finally {
       await none.close();
+    }
+  }, LONG);
+});
+
+describe.skipIf(!browser.path)(`ChromiumEngine probe cache${browser.skip ? ` (${browser.skip})` : ''}`, () => {
+  it('goes straight to the cached winner, re-checked, and probes all again when it no longer passes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tandem-probe-'));
+    const probeCache = join(dir, 'probe.json');
+    const open = async () => {
+      const e = new ChromiumEngine({ executablePath: browser.path, probeCache, candidates: ['wasm', 'cpu'], log: () => undefined });
+      await e.load(model);
+      const info = e.info();
+      await e.close();
+      return info;
+    };
+    try {
+      const first = await open();
+      expect(first.probe).toBe('measured');
+      expect(first.backends.map((b) => b.backend)).toEqual(['wasm', 'cpu']);
+      const second = await open();
+      expect(second.probe).toBe('cached');
+      expect(second.backend).toBe(first.backend);
+      expect(second.backends.map((b) => [b.backend, b.chosen])).toEqual(first.backends.map((b) => [b.backend, b.chosen]));
+      // A stale cache that names a backend which now fails parity: the engine must not trust it.
+      const stale = JSON.parse(readFileSync(probeCache, 'utf8')) as Record<string, { reports: BackendReport[] }>;
+      for (const entry of Object.values(stale)) {
+        entry.reports = [{ backend: 'webgpu', ok: true, parityError: 0, msPerBar: 1, chosen: true }, ...entry.reports.map((r) => ({ ...r, chosen: false }))];
+      }
+      writeFileSync(probeCache, JSON.stringify(stale));
+      const third = await open();
+      expect(third.probe).toBe('measured');
+      expect(third.backend).toBe(first.backend);
+      expect(third.backends.map((b) => b.backend)).toEqual(['wasm', 'cpu']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   }, LONG);
 });

@@ -102,9 +102,10 @@ export async function chooseBackend(art: DrumNetArtifacts, opts: ProbeOptions): 
   const candidates = opts.force ? [opts.force] : (opts.candidates ?? [...BACKEND_NAMES]);
   const reports: BackendReport[] = [];
   for (const backend of candidates) {
+    const t0 = performance.now();
     const failed = await useBackend(backend);
     if (failed) {
-      reports.push({ backend, ok: false, reason: failed, chosen: false });
+      reports.push({ backend, ok: false, reason: failed, chosen: false, probeMs: performance.now() - t0 });
       continue;
     }
     let parityError: number | undefined;
@@ -113,9 +114,9 @@ export async function chooseBackend(art: DrumNetArtifacts, opts: ProbeOptions): 
       const msPerBar = timeOneBar(art, opts.timedSteps);
       const ok = parityError <= opts.tolerance;
       const reason = ok ? undefined : `parity error ${parityError.toExponential(2)} over the tolerance ${opts.tolerance}`;
-      reports.push({ backend, ok, reason, parityError, msPerBar, chosen: false });
+      reports.push({ backend, ok, reason, parityError, msPerBar, chosen: false, probeMs: performance.now() - t0 });
     } catch (err) {
-      reports.push({ backend, ok: false, reason: `${backend} threw: ${(err as Error).message}`, parityError, chosen: false });
+      reports.push({ backend, ok: false, reason: `${backend} threw: ${(err as Error).message}`, parityError, chosen: false, probeMs: performance.now() - t0 });
     }
   }
   // A forced backend runs even off the tolerance (the report says so); it must at least compute.

@@ -75,6 +75,8 @@ export interface BackendReport {
   msPerBar?: number;
   /** The one the page runs on. */
   chosen: boolean;
+  /** ms the probe spent on this backend (start, shader compiles, parity run, timing). */
+  probeMs?: number;
 }
 
 /** Options for the page's backend choice. */

@@ -1,0 +1,122 @@
+/**
+ * Engine bench (one table on stdout, progress on stderr): ChromiumEngine launch to ready, cold and
+ * warm; per TF.js backend in the page, 8 bars of drums for 1 and for 16 variations; NodeEngine on
+ * wasm and cpu for comparison; the cost of one round trip through the page.
+ * Run: npx tsx bench/engine.ts [--model-dir DIR] (default models/drums).
+ */
+import { ChromiumEngine } from '../bridge/engine/chromium-engine';
+import { BACKEND_NAMES, type BackendName, type EngineModel } from '../bridge/engine/engine';
+import { findBrowser } from '../bridge/engine/find-browser';
+import { NodeEngine } from '../bridge/engine/node-engine';
+import { DRUM_NET_DIR } from '../bridge/models/load';
+import { parseDrumRequest } from '../src/models/request';
+
+interface Row {
+  what: string;
+  value: string;
+  unit: string;
+}
+const rows: Row[] = [];
+const add = (what: string, value: number | string, unit: string, digits = 1) => {
+  const v = typeof value === 'number' ? value.toFixed(digits) : value;
+  rows.push({ what, value: v, unit });
+  console.error(`  ${what}: ${v} ${unit}`);
+};
+
+/** Median of `reps` timed runs (ms), after one warm-up run. */
+async function time(fn: () => Promise<unknown>, reps: number): Promise<number> {
+  await fn();
+  const ts: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    await fn();
+    ts.push(performance.now() - t0);
+  }
+  return ts.sort((a, b) => a - b)[Math.floor(ts.length / 2)];
+}
+
+const req = (count: number) => parseDrumRequest({ genre: 'funk', density: 0.6, bars: 8, count, seed: 1 });
+const REPS_1 = 7;
+const REPS_16 = 3;
+
+async function launch(label: string, model: EngineModel, path: string): Promise<ChromiumEngine> {
+  const e = new ChromiumEngine({ executablePath: path, log: (l) => console.error(l) });
+  const t0 = performance.now();
+  await e.load(model);
+  const total = performance.now() - t0;
+  const t = e.info().timings!;
+  add(`chromium ${label}: page bundle built, files read`, t.assetsMs, 'ms', 0);
+  add(`chromium ${label}: browser launched`, t.launchMs, 'ms', 0);
+  add(`chromium ${label}: page ready`, t.pageReadyMs, 'ms', 0);
+  add(`chromium ${label}: model loaded, backends probed`, t.modelLoadedMs, 'ms', 0);
+  add(`chromium ${label}: load() returned`, total, 'ms', 0);
+  return e;
+}
+
+async function main(): Promise<void> {
+  const dirFlag = process.argv.indexOf('--model-dir');
+  const model: EngineModel = { id: 'drums-gru', dir: dirFlag > 0 ? process.argv[dirFlag + 1] : DRUM_NET_DIR };
+  console.error(`tandem engine bench (model ${model.dir}; progress on stderr, table on stdout)`);
+
+  const node: Record<string, { one: number; sixteen: number }> = {};
+  for (const backend of ['wasm', 'cpu'] as const) {
+    const e = new NodeEngine({ backend });
+    await e.load(model);
+    const one = await time(() => e.generate(req(1)), REPS_1);
+    const sixteen = await time(() => e.generate(req(16)), REPS_16);
+    node[backend] = { one, sixteen };
+    add(`node ${backend}: 8 bars x 1`, one, 'ms');
+    add(`node ${backend}: 8 bars x 16`, sixteen, 'ms');
+    add(`node ${backend}: x16 / x1`, sixteen / one, 'x', 2);
+    await e.close();
+  }
+
+  const browser = findBrowser();
+  if (!browser.path) {
+    add('chromium', 'absent', browser.reason ?? 'no browser');
+  } else {
+    const cold = await launch('cold', model, browser.path);
+    const info = cold.info();
+    await cold.close();
+    const warm = await launch('warm', model, browser.path);
+    try {
+      add('chromium: browser', warm.info().browser?.version ?? '?', '');
+      for (const r of info.backends) {
+        add(`probe ${r.backend}`, r.ok ? `${r.msPerBar!.toFixed(1)}` : 'failed', r.ok ? `ms/bar, parity error ${r.parityError!.toExponential(1)}${r.chosen ? ' (chosen)' : ''}` : (r.reason ?? ''));
+      }
+      const ping = await time(() => warm.ping(), 20);
+      add('chromium: empty round trip through the page', ping, 'ms', 2);
+      const chosen = info.backend!;
+      for (const backend of BACKEND_NAMES) await benchBackend(warm, backend, chosen, node.wasm);
+      await warm.useBackend(chosen);
+    } finally {
+      await warm.close();
+    }
+  }
+
+  const w = Math.max(...rows.map((r) => r.what.length));
+  const vw = Math.max(9, ...rows.map((r) => r.value.length));
+  console.log(`\n${'figure'.padEnd(w)}  ${'value'.padStart(vw)}  unit`);
+  console.log(`${'-'.repeat(w)}  ${'-'.repeat(vw)}  ----`);
+  for (const r of rows) console.log(`${r.what.padEnd(w)}  ${r.value.padStart(vw)}  ${r.unit}`);
+}
+
+async function benchBackend(e: ChromiumEngine, backend: BackendName, chosen: BackendName, nodeWasm: { one: number }): Promise<void> {
+  let report;
+  try {
+    report = await e.useBackend(backend);
+  } catch (err) {
+    add(`chromium ${backend}`, 'unavailable', (err as Error).message);
+    return;
+  }
+  const note = report.ok ? '' : ` (parity failed: ${report.reason})`;
+  const one = await time(() => e.generate(req(1)), REPS_1);
+  const sixteen = await time(() => e.generate(req(16)), REPS_16);
+  add(`chromium ${backend}: 8 bars x 1${backend === chosen ? ' (chosen)' : ''}`, one, `ms${note}`);
+  add(`chromium ${backend}: 8 bars x 16`, sixteen, 'ms');
+  add(`chromium ${backend}: x16 / x1 (target < 4)`, sixteen / one, 'x', 2);
+  add(`chromium ${backend}: 8 bars x 1 vs node wasm (target <= 1.5 for the chosen)`, one / nodeWasm.one, 'x', 2);
+  add(`chromium ${backend}: round-trip overhead vs node wasm, 8 bars x 1`, one - nodeWasm.one, 'ms');
+}
+
+await main();
