@@ -48,7 +48,10 @@ export interface ChromiumEngineOptions {
   launchTimeoutMs?: number;
   /** ms for the page to fetch the model and probe the backends. Default 120 s. */
   loadTimeoutMs?: number;
-  /** Base ms a generate may take before the browser counts as hung; the expected time (4x the probe's ms per bar x bars x count) is added. Default 20 s. */
+  /**
+   * Base ms a generate may take before the browser counts as hung; 4x the time the probe's speeds
+   * predict for the request is added. Default 20 s.
+   */
   generateTimeoutMs?: number;
   /**
    * File keeping the last full backend probe between runs (see probe-cache.ts), or false to probe
@@ -283,7 +286,7 @@ export class ChromiumEngine implements Engine {
    */
   async useBackend(backend: BackendName): Promise<BackendReport> {
     return this.serial(async () => {
-      if (this.closed || !this.host) throw new EngineClosedError(this.kind);
+      if (!this.host) throw this.noPage();
       const loaded = await this.host.reload(this.probeOptions(backend));
       this.current = loaded.backend;
       return loaded.backends[0];
@@ -292,8 +295,9 @@ export class ChromiumEngine implements Engine {
 
   /** Deadline of one generate: the base plus 4x what the probe's speed predicts. */
   private timeoutFor(req: DrumRequest): number {
-    const ms = this.host?.loaded?.backends.find((r) => r.chosen)?.msPerBar ?? 50;
-    return this.o.generateTimeoutMs + 4 * ms * req.bars * req.count;
+    const r = this.host?.loaded?.backends.find((b) => b.chosen);
+    const perBar = Math.max(r?.msPerBar ?? 50, ((r?.msPerBar16 ?? 800) * req.count) / 16);
+    return this.o.generateTimeoutMs + 4 * perBar * req.bars;
   }
 
   /** Runs calls one after another; a failed call does not block the next. */
@@ -325,15 +329,21 @@ export class ChromiumEngine implements Engine {
 
   /** Makes the page fetch `url`, to show the network block at work: 'refused: ...' is the expected answer. */
   async tryFetch(url: string): Promise<string> {
-    if (this.fallbackEngine) throw new EngineError(`the Chromium engine runs in-process since it failed (${this.fallbackReason}); there is no page`);
-    if (!this.host) throw new EngineClosedError(this.kind);
+    if (!this.host) throw this.noPage();
     return this.host.tryFetch(url);
   }
 
   /** ms of an empty round trip through the page (benches). */
   async ping(): Promise<number> {
-    if (!this.host) throw new EngineClosedError(this.kind);
+    if (!this.host) throw this.noPage();
     return this.host.ping();
+  }
+
+  /** Why there is no page to talk to. */
+  private noPage(): EngineError {
+    if (this.closed) return new EngineClosedError(this.kind);
+    if (this.fallbackEngine) return new EngineError(`the Chromium engine runs in-process since it failed (${this.fallbackReason}); there is no page`);
+    return new ModelNotLoadedError(this.kind);
   }
 
   async close(): Promise<void> {

@@ -73,11 +73,16 @@ export interface BackendReport {
   parityError?: number;
   /** ms per generated bar (16 steps) for one variation, measured after a warm-up. */
   msPerBar?: number;
+  /** ms per generated bar for 16 variations in one batch. The choice minimises msPerBar + msPerBar16. */
+  msPerBar16?: number;
   /** The one the page runs on. */
   chosen: boolean;
   /** ms the probe spent on this backend (start, shader compiles, parity run, timing). */
   probeMs?: number;
 }
+
+/** What the backend choice minimises: one bar alone plus one bar of 16 variations (both uses matter). */
+export const choiceCost = (r: BackendReport): number => (r.msPerBar ?? Infinity) + (r.msPerBar16 ?? Infinity);
 
 /** Options for the page's backend choice. */
 export interface ProbeOptions {
