@@ -1,7 +1,9 @@
+import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../bridge/data/paths';
 import { pidAlive } from '../../bridge/engine/chromium-host';
 import { ChromiumEngine } from '../../bridge/engine/chromium-engine';
 import { EngineClosedError } from '../../bridge/engine/engine';
@@ -122,6 +124,22 @@ describe.skipIf(!browser.path)(`ChromiumEngine resilience${browser.skip ? ` (${b
     expect(profile.path).toBe(browser.path);
     await expect(engine.generate(req)).rejects.toThrow(EngineClosedError);
     await engine.close(); // idempotent
+  }, LONG);
+
+  it('takes the browser down with it when the Node process is killed outright', async () => {
+    // SIGKILL runs no handler: Chromium must notice its DevTools pipe closing and exit on its own.
+    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'tests/bridge/engine-child.ts'), browser.path!, model.dir], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    try {
+      expect(await eventually(() => /browser-pid \d+/.test(out), 120_000)).toBe(true);
+      const pid = Number(/browser-pid (\d+)/.exec(out)![1]);
+      expect(processGroup(pid).length).toBeGreaterThan(0);
+      child.kill('SIGKILL');
+      expect(await eventually(() => processGroup(pid).length === 0, 15_000)).toBe(true);
+    } finally {
+      child.kill('SIGKILL');
+    }
   }, LONG);
 
   it('removes its temporary profile', async () => {

@@ -3,6 +3,7 @@ import { createEngine, parseBackendName, parseEngineChoice } from '../../bridge/
 import { chromiumArgs } from '../../bridge/engine/chromium-host';
 import { BrowserNotFoundError, EngineClosedError, ModelNotLoadedError } from '../../bridge/engine/engine';
 import { NodeEngine } from '../../bridge/engine/node-engine';
+import { formatBackendTable } from '../../bridge/engine/report';
 import { initNodeTf } from '../../bridge/engine/node-tf';
 import { readDrumNetArtifacts } from '../../bridge/models/load';
 import { gridFromPlain, gridToPlain, requestFromPlain, requestToPlain } from '../../bridge/engine/page/protocol';
@@ -101,5 +102,30 @@ describe('NodeEngine', () => {
     await other.close();
     await expect(other.generate(parseDrumRequest({}))).rejects.toThrow(EngineClosedError);
     await expect(other.load(model)).rejects.toThrow(EngineClosedError);
+  });
+});
+
+describe('backend table (tandem doctor)', () => {
+  it('shows each backend with status, parity error and speed, failures with their reason', () => {
+    const text = formatBackendTable({
+      kind: 'chromium',
+      running: 'chromium',
+      backend: 'wasm',
+      probe: 'measured',
+      browser: { path: '/usr/bin/chromium', version: 'Chrome/150.0' },
+      relaunches: 0,
+      blockedRequests: [],
+      backends: [
+        { backend: 'webgpu', ok: false, reason: 'parity error 1.6e+1 over the tolerance 0.001', parityError: 16.1, chosen: false },
+        { backend: 'wasm', ok: true, parityError: 8.6e-6, msPerBar: 14.93, msPerBar16: 82.1, chosen: true },
+        { backend: 'cpu', ok: true, parityError: 0, msPerBar: 22.7, msPerBar16: 316.8, chosen: false },
+      ],
+    });
+    const lines = text.split('\n');
+    expect(lines[0]).toBe('engine chromium (Chrome/150.0)');
+    expect(lines[1]).toMatch(/^backend\s+status\s+parity error\s+ms\/bar x1\s+ms\/bar x16$/);
+    expect(lines[2]).toMatch(/^webgpu\s+failed\s+1\.6e\+1\s+-\s+-\s+\(parity error 1\.6e\+1 over the tolerance 0\.001\)$/);
+    expect(lines[3]).toMatch(/^wasm\s+chosen\s+8\.6e-6\s+14\.9\s+82\.1$/);
+    expect(lines[4]).toMatch(/^cpu\s+ok\s+0\s+22\.7\s+316\.8$/);
   });
 });
