@@ -185,10 +185,10 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(report, null, 1));
     return;
   }
-  const line = (cells: Array<string | number>, w = [34, 14, 14, 14]) => console.log(cells.map((c, i) => String(c).padEnd(w[i] ?? 14)).join(''));
+  const line = (cells: Array<string | number>, w = [36, 28, 28, 14]) => console.log(cells.map((c, i) => String(c).padEnd(w[i] ?? 14)).join(''));
   const names = models.map((m) => m.name);
   console.log(`\nDrum models on the Groove MIDI validation split (${val.length} tracks); density range ${range.low}-${range.high} onsets/bar`);
-  line(['figure', ...names.map((n) => n.slice(0, 13)), 'real']);
+  line(['figure', ...names, 'real validation']);
   line(['NLL per step (nats, lower better)', ...names.map((n) => nll[n]?.toFixed(3) ?? '-'), '']);
   for (const genre of genres) {
     line([`density ${genre}: Spearman of means`, ...names.map((n) => (perModelDensity[n] as Record<string, { spearmanOfMeans: number }>)[genre].spearmanOfMeans), '']);

@@ -161,6 +161,7 @@ def main():
     ap.add_argument('--seed', type=int, default=1)
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--fresh', action='store_true', help='ignore an existing checkpoint')
+    ap.add_argument('--fixture', default=os.path.join(ROOT, 'tests', 'fixtures', 'drums-parity.json'), help='where the TF.js parity fixture goes')
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -228,7 +229,7 @@ def main():
                       batchesPerEpoch=args.batches, lr=args.lr, genreDropout=args.genre_dropout, seed=args.seed,
                       validation=ev, history=state['history']),
     )
-    fixture = os.path.join(ROOT, 'tests', 'fixtures', 'drums-parity.json')
+    fixture = args.fixture
     os.makedirs(os.path.dirname(fixture), exist_ok=True)
     export(model, meta, args.out, fixture, val[0])
     print(f"exported to {args.out} (val NLL {ev['nll_pattern']:.4f} nats/step, {state['seconds']:.0f}s training)", flush=True)
