@@ -48,7 +48,7 @@ describe.skipIf(!browser.path)(`ChromiumEngine resilience${browser.skip ? ` (${b
 
   it('retries a request whose browser is killed while it generates', async () => {
     const engine = new ChromiumEngine({ ...FAST, executablePath: browser.path, log: () => undefined });
-    const big = parseDrumRequest({ genre: 'funk', bars: 64, seed: 8, count: 8 });
+    const big = parseDrumRequest({ genre: 'funk', bars: 64, seed: 8, count: 16 });
     try {
       await engine.load(model);
       const pid = engine.browserPid!;
