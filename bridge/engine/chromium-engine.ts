@@ -46,7 +46,7 @@ export interface ChromiumEngineOptions {
   sandbox?: boolean;
   /** ms for the browser to start and its page to open. Default 30 s. */
   launchTimeoutMs?: number;
-  /** ms for the page to fetch the model and probe the backends. Default 120 s. */
+  /** ms for the page to fetch the model and probe the backends (a full probe takes ~12 s here). Default 60 s. */
   loadTimeoutMs?: number;
   /**
    * Base ms a generate may take before the browser counts as hung; 4x the time the probe's speeds
@@ -71,7 +71,7 @@ export const CHROMIUM_ENGINE_DEFAULTS = Object.freeze({
   paritySteps: 32,
   timedSteps: 16,
   launchTimeoutMs: 30_000,
-  loadTimeoutMs: 120_000,
+  loadTimeoutMs: 60_000,
   generateTimeoutMs: 20_000,
   fallback: true,
   nodeBackend: 'wasm' as NodeBackend,
