@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { build, version as esbuildVersion } from 'esbuild';
@@ -70,14 +70,21 @@ async function buildBundle(): Promise<Buffer> {
   const js = Buffer.from(r.outputFiles[0].contents);
   try {
     mkdirSync(PAGE_CACHE_DIR, { recursive: true });
-    writeFileSync(join(PAGE_CACHE_DIR, 'page.js'), js);
+    writeAtomic(join(PAGE_CACHE_DIR, 'page.js'), js);
     // Inputs such as "(disabled):fs" are not files.
     const files = Object.keys(r.metafile.inputs).map((p) => resolve(REPO_ROOT, p)).filter((p) => existsSync(p));
-    writeFileSync(join(PAGE_CACHE_DIR, 'inputs.json'), JSON.stringify(stampOf(files)));
+    writeAtomic(join(PAGE_CACHE_DIR, 'inputs.json'), JSON.stringify(stampOf(files)));
   } catch {
     // A read-only checkout still works; it just bundles on every run.
   }
   return js;
+}
+
+/** Writes by rename, so a process reading the cache at the same time sees the old file or the new one, never half. */
+export function writeAtomic(file: string, data: string | Buffer): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, file);
 }
 
 /**
