@@ -6,6 +6,9 @@ import { datasetsDir } from './data/paths';
 import { findBrowser } from './engine/find-browser';
 import { initNodeTf, NODE_BACKENDS } from './engine/node-tf';
 import { DRUM_NET_DIR, DRUM_NGRAM_FILE, readDrumNetArtifacts } from './models/load';
+import { createEngine } from './engine/auto';
+import type { Engine, EngineInfo } from './engine/engine';
+import { formatBackendTable } from './engine/report';
 
 export interface Check {
   name: string;
@@ -40,6 +43,23 @@ export function midiCheck(): Check {
   }
   if (process.platform === 'win32') return { name: 'MIDI ports', ok: false, detail: 'Windows has no virtual MIDI ports: create one with loopMIDI and pass its name with --port' };
   return { name: 'MIDI ports', ok: true, detail: 'CoreMIDI virtual ports available' };
+}
+
+/** The Chromium engine's backend table (backend, ok/failed with reason, parity error, ms per bar). */
+export async function browserBackends(): Promise<{ check: Check; info?: EngineInfo; table?: string }> {
+  if (!findBrowser().path || !readDrumNetArtifacts()) return { check: { name: 'Chromium backends', ok: false, detail: 'not probed (needs a browser and the drum network)' } };
+  let engine: Engine | undefined;
+  try {
+    engine = await createEngine('chromium', { id: 'drums-gru', dir: DRUM_NET_DIR }, { log: () => {} });
+    const info = engine.info();
+    const ok = info.running === 'chromium';
+    const passing = info.backends.filter((b) => b.ok).map((b) => b.backend);
+    return { check: { name: 'Chromium backends', ok, detail: ok ? `${info.backend} chosen; passing parity: ${passing.join(', ') || 'none'}` : `fell back to Node: ${info.fallbackReason}` }, info, table: formatBackendTable(info) };
+  } catch (err) {
+    return { check: { name: 'Chromium backends', ok: false, detail: (err as Error).message } };
+  } finally {
+    await engine?.close();
+  }
 }
 
 export async function runDoctor(): Promise<Check[]> {

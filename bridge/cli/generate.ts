@@ -8,9 +8,9 @@ import { quantizeDrums, gridToSequence, onsetsPerBar, drawGrid, type DrumGrid } 
 import { CLASS_LABELS } from '../../src/music/drum-map';
 import { DRUM_CHANNEL } from '../../src/music/sequence';
 import { TICKS_PER_STEP } from '../../src/time/units';
-import { loadDrumModel, loadMelodyNgram, type DrumImpl } from '../models/load';
+import { DRUM_NET_DIR, loadDrumNgram, loadMelodyNgram, readDrumNetArtifacts, type DrumImpl } from '../models/load';
+import { createEngine, parseBackendName, parseEngineChoice } from '../engine/auto';
 import { loadPreset } from '../presets';
-import type { NodeBackend } from '../engine/node-tf';
 
 /** Flags of `tandem generate` as commander hands them over (strings until checked). */
 export interface GenerateFlags {
@@ -27,7 +27,8 @@ export interface GenerateFlags {
   out: string;
   primer?: string;
   preset?: string;
-  backend: string;
+  backend?: string;
+  engine?: string;
   json?: boolean;
   quiet?: boolean;
 }
@@ -77,7 +78,8 @@ export async function runGenerate(flags: GenerateFlags): Promise<GenerateResult>
   checkChoice('model', flags.model, MODELS);
   if (flags.preset && flags.model !== 'drums') throw new InvalidValueError('preset', flags.preset, 'used with --model drums only');
   const impl = checkChoice('model-impl', flags.modelImpl, ['network', 'baseline']) as DrumImpl;
-  const backend = checkChoice('backend', flags.backend, ['wasm', 'cpu']) as NodeBackend;
+  const engineChoice = parseEngineChoice(flags.engine);
+  const backend = flags.backend === undefined ? undefined : parseBackendName(flags.backend);
   const preset = flags.preset ? loadPreset(flags.preset) : undefined;
   const bpm = Number(flags.bpm);
   if (!Number.isFinite(bpm) || bpm < 20 || bpm > 300) throw new InvalidValueError('bpm', flags.bpm, 'a tempo from 20 to 300');
@@ -92,11 +94,35 @@ export async function runGenerate(flags: GenerateFlags): Promise<GenerateResult>
   });
   if (flags.model !== 'drums') return runMelody(flags, req, bpm);
   if (flags.primer) req.primer = readPrimer(flags.primer);
-  const loaded = await loadDrumModel(impl, backend);
-  const t0 = performance.now();
-  const grids = await loaded.model.generate(req);
-  const ms = performance.now() - t0;
-  loaded.model.dispose();
+  // The network runs in an engine (Chromium when a browser is found, else in-process); the
+  // n-gram is plain JS and runs here.
+  let model = 'drums-ngram';
+  let engineLabel = 'node';
+  let backendUsed: string | undefined;
+  let note: string | undefined;
+  let grids: DrumGrid[];
+  let ms: number;
+  if (impl === 'network' && readDrumNetArtifacts()) {
+    const engine = await createEngine(engineChoice, { id: 'drums-gru', dir: DRUM_NET_DIR }, { backend });
+    try {
+      const t0 = performance.now();
+      grids = await engine.generate(req);
+      ms = performance.now() - t0;
+      const info = engine.info();
+      model = 'drums-gru';
+      engineLabel = info.running;
+      backendUsed = info.backend;
+      note = info.fallbackReason;
+    } finally {
+      await engine.close();
+    }
+  } else {
+    if (impl === 'network') note = `no trained drum network in ${DRUM_NET_DIR}; using the n-gram baseline`;
+    const ngram = loadDrumNgram();
+    const t0 = performance.now();
+    grids = await ngram.generate(req);
+    ms = performance.now() - t0;
+  }
   const stem = `drums-${req.genre ?? 'any'}-d${req.density}-s${req.seed}`;
   const files = outputPaths(flags.out, grids.length, stem);
   let notes = 0;
@@ -110,16 +136,16 @@ export async function runGenerate(flags: GenerateFlags): Promise<GenerateResult>
   return {
     files,
     notes,
-    model: loaded.model.id,
-    engine: 'node',
-    backend: loaded.backend,
+    model,
+    engine: engineLabel,
+    backend: backendUsed,
     ms: Math.round(ms * 10) / 10,
     request: { ...plain, primerBars: primer ? Math.floor(primer.steps / 16) : 0, bpm },
     onsetsPerBar: grids.map((g) => {
       const o = onsetsPerBar(g);
       return Math.round((o.reduce((a, b) => a + b, 0) / o.length) * 10) / 10;
     }),
-    note: loaded.note,
+    note,
     ...{ grids },
   } as GenerateResult & { grids: DrumGrid[] };
 }

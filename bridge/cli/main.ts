@@ -5,7 +5,7 @@ import { DRUM_GENRES } from '../../src/conditioning/genres';
 import { DRUM_REQUEST_DEFAULTS } from '../../src/models/request';
 import { buildAll, CORPORA, type CorpusName } from '../data/build';
 import { corpusStats, formatStats } from '../data/stats';
-import { runDoctor } from '../doctor';
+import { browserBackends, runDoctor } from '../doctor';
 import { EXIT, flagMessage, UsageError } from './errors';
 import { describeGrid, MODELS, runGenerate, type GenerateFlags } from './generate';
 import { runPlay, type PlayFlags } from './play';
@@ -35,7 +35,8 @@ program
   .option('--bpm <bpm>', 'tempo written into the files', '120')
   .option('--primer <file.mid>', 'continue these bars (whole bars of 4/4 are kept)')
   .option('--preset <name>', 'start from a preset in presets/ (flags override it)')
-  .addOption(new Option('--backend <name>', 'TF.js backend in Node: wasm or cpu').default('wasm'))
+  .option('--engine <engine>', 'where the network runs: auto (Chromium when a browser is found), chromium or node', 'auto')
+  .option('--backend <name>', 'TF.js backend: webgpu, webgl, wasm or cpu (default: the fastest correct one; wasm in Node)')
   .option('--out <dir-or-file.mid>', 'folder or .mid file to write', 'tandem-out/')
   .option('--json', 'print one JSON line: {"files","notes","model","engine","ms",...}')
   .option('--quiet', 'print only the file paths')
@@ -93,14 +94,18 @@ program
   .command('doctor')
   .description('check what this machine can do: Node, browser, TF.js backends, MIDI, OSC, models, datasets')
   .option('--json', 'print JSON')
-  .action(async (opts: { json?: boolean }) => {
+  .option('--no-browser', 'skip launching Chromium to probe its TF.js backends')
+  .action(async (opts: { json?: boolean; browser?: boolean }) => {
     const checks = await runDoctor();
+    const browser = opts.browser === false ? undefined : await browserBackends();
+    if (browser) checks.push(browser.check);
     if (opts.json) {
-      console.log(JSON.stringify({ checks }, null, 1));
+      console.log(JSON.stringify({ checks, backends: browser?.info?.backends ?? [] }, null, 1));
       return;
     }
     const w = Math.max(...checks.map((c) => c.name.length));
     for (const c of checks) console.log(`${c.ok ? 'ok  ' : 'warn'}  ${c.name.padEnd(w)}  ${c.detail}`);
+    if (browser?.table) console.log(`\n${browser.table}`);
   });
 
 const data = program.command('data').description('build and inspect the training corpora');

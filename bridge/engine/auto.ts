@@ -12,7 +12,7 @@ export type EngineChoice = (typeof ENGINE_CHOICES)[number];
 /** Parses `--engine`; the error names what is allowed. */
 export function parseEngineChoice(raw: unknown): EngineChoice {
   const v = raw === undefined ? 'auto' : String(raw).toLowerCase();
-  if (!(ENGINE_CHOICES as readonly string[]).includes(v)) throw new InvalidValueError('engine', raw, ENGINE_CHOICES.join(', '));
+  if (!(ENGINE_CHOICES as readonly string[]).includes(v)) throw new InvalidValueError('engine', raw, `one of ${ENGINE_CHOICES.join(', ')}`);
   return v as EngineChoice;
 }
 

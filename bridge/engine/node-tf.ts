@@ -14,8 +14,8 @@ let ready: Promise<NodeBackend> | undefined;
  */
 export function initNodeTf(prefer: NodeBackend = 'wasm'): Promise<NodeBackend> {
   ready ??= (async () => {
-    // tfjs prints a hint about tfjs-node on first use in Node; it cannot install here, so hush it.
-    tf.env().set('IS_NODE', tf.env().get('IS_NODE'));
+    // PROD hushes tfjs's warnings, among them the hint to install tfjs-node (which cannot install here).
+    tf.env().set('PROD', true);
     if (prefer === 'wasm') {
       const require = createRequire(import.meta.url);
       const dist = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));

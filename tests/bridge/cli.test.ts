@@ -6,6 +6,7 @@ import { readMidiFile } from '../../src/midi-file/read';
 import { DRUM_GENRES } from '../../src/conditioning/genres';
 import { onsetsPerBar, quantizeDrums } from '../../src/tokens/drum-grid';
 import { tandem } from '../helpers/cli';
+import { findBrowser } from '../../bridge/engine/find-browser';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'tandem-cli-'));
 
@@ -74,7 +75,7 @@ describe('tandem generate', () => {
       [['--seed', '-1'], /--seed must be a whole number/],
       [['--fill-every', 'x'], /--fill-every must be a whole number/],
       [['--bpm', '999'], /--bpm must be a tempo from 20 to 300, got 999/],
-      [['--model', 'piano'], /--model must be one of drums, got "piano"/],
+      [["--model", "piano"], /--model must be one of drums, melody, bass, got "piano"/],
       [['--model-impl', 'big'], /--model-impl must be one of network, baseline/],
       [['--preset', 'nope'], /--preset must be one of boom-bap, .* got "nope"/],
       [['--primer', '/no/such.mid'], /--primer must be a path to an existing .mid file/],
@@ -115,6 +116,24 @@ describe('tandem generate', () => {
   });
 });
 
+describe('tandem generate with the drum network', () => {
+  const dir = tmp();
+  const args = ['generate', '--genre', 'funk', '--density', '0.8', '--count', '2', '--seed', '5', '--json'];
+  const runNode = () => JSON.parse(tandem([...args, '--engine', 'node', '--out', join(dir, 'node.mid')]).stdout);
+
+  it('runs in-process with --engine node', () => {
+    expect(runNode()).toMatchObject({ model: 'drums-gru', engine: 'node', backend: 'wasm' });
+  });
+
+  const noBrowser = !findBrowser().path && process.env.CI !== 'true';
+  it.skipIf(noBrowser)(`writes the same notes through Chromium (default engine) as in-process${noBrowser ? ' [skipped: no Chrome/Chromium on this machine]' : ''}`, () => {
+    const node = runNode();
+    const auto = JSON.parse(tandem([...args, '--out', join(dir, 'auto.mid')]).stdout);
+    expect(auto.engine).toBe('chromium');
+    auto.files.forEach((f: string, i: number) => expect(readFileSync(f)).toEqual(readFileSync(node.files[i])));
+  });
+});
+
 describe('tandem genres and doctor', () => {
   it('lists the 18 drum genres', () => {
     const r = tandem(['genres', '--model', 'drums', '--json']);
@@ -134,6 +153,12 @@ describe('tandem genres and doctor', () => {
     if (!by['MIDI ports'].ok) expect(by['MIDI ports'].detail).toMatch(/ALSA sequencer/);
     expect(by['OSC port'].detail).toMatch(/127.0.0.1:57121/);
     expect(by.Datasets.ok).toBe(true);
+    if (by.Browser.ok || process.env.CI === 'true') {
+      expect(by['Chromium backends'].ok).toBe(true);
+      const backends = JSON.parse(r.stdout).backends as Array<{ backend: string; ok: boolean }>;
+      expect(backends.map((b) => b.backend)).toEqual(expect.arrayContaining(['webgl', 'wasm', 'cpu']));
+      expect(backends.find((b) => b.backend === 'wasm')!.ok).toBe(true);
+    }
   });
 });
 
