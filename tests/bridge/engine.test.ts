@@ -44,7 +44,7 @@ describe('engine choice', () => {
   it('parses --engine and --backend, naming what is allowed', () => {
     expect(parseEngineChoice(undefined)).toBe('auto');
     expect(parseEngineChoice('Node')).toBe('node');
-    expect(() => parseEngineChoice('gpu')).toThrow(new InvalidValueError('engine', 'gpu', 'auto, chromium, node'));
+    expect(() => parseEngineChoice('gpu')).toThrow(new InvalidValueError('engine', 'gpu', 'one of auto, chromium, node'));
     expect(parseBackendName('WebGL')).toBe('webgl');
     expect(() => parseBackendName('metal')).toThrow(/backend must be webgpu, webgl, wasm or cpu, got "metal"/);
   });

@@ -41,17 +41,22 @@ function probeInputs(steps: number): Float32Array[] {
   });
 }
 
+/** WebGPU's synchronous read-back returns wrong values in tfjs 4.22: read asynchronously there. */
+export const needsAsyncReadback = (): boolean => tf.getBackend() === 'webgpu';
+
 /** Runs the probe inputs through a fresh network on the current backend; all outputs, step after step. */
-function runProbe(art: DrumNetArtifacts, inputs: Float32Array[]): Float32Array[] {
+async function runProbe(art: DrumNetArtifacts, inputs: Float32Array[]): Promise<Float32Array[]> {
   const net = DrumNetwork.load(art);
   let h = net.zeroState(PROBE_BATCH);
+  const outs: Float32Array[] = [];
   try {
-    return inputs.map((x) => {
-      const r = net.step(x, PROBE_BATCH, h);
+    for (const x of inputs) {
+      const r = needsAsyncReadback() ? await net.stepAsync(x, PROBE_BATCH, h) : net.step(x, PROBE_BATCH, h);
       h.dispose();
       h = r.h;
-      return r.out.slice();
-    });
+      outs.push(r.out.slice());
+    }
+    return outs;
   } finally {
     h.dispose();
     net.dispose();
@@ -68,21 +73,22 @@ function maxAbsDiff(a: Float32Array[], b: Float32Array[]): number {
  * ms per generated bar on the current backend for 1 and for 16 variations in one batch: best of
  * `reps` runs of `bars` bars, each size after one warm-up run (GPU backends compile per shape).
  */
-function timeBars(art: DrumNetArtifacts, bars: number, reps: number): { one: number; sixteen: number } {
+async function timeBars(art: DrumNetArtifacts, bars: number, reps: number): Promise<{ one: number; sixteen: number }> {
   const model = GrooveRnn.load(art);
+  const gen = (req: DrumRequest) => (needsAsyncReadback() ? model.generate(req) : model.generateSync(req));
   try {
-    const best = (count: number, runs: number) => {
+    const best = async (count: number, runs: number) => {
       const req: DrumRequest = { genre: 'rock', density: 0.5, bars, temperature: 1, seed: 1, count, fillEvery: 0 };
-      model.generateSync({ ...req, bars: 1 });
+      await gen({ ...req, bars: 1 });
       let ms = Infinity;
       for (let i = 0; i < runs; i++) {
         const t0 = performance.now();
-        model.generateSync(req);
+        await gen(req);
         ms = Math.min(ms, (performance.now() - t0) / bars);
       }
       return ms;
     };
-    return { one: best(1, reps), sixteen: best(16, Math.max(1, reps - 1)) };
+    return { one: await best(1, reps), sixteen: await best(16, Math.max(1, reps - 1)) };
   } finally {
     model.dispose();
   }
@@ -103,7 +109,7 @@ export async function chooseBackend(art: DrumNetArtifacts, opts: ProbeOptions): 
   const inputs = probeInputs(opts.paritySteps);
   const refErr = await useBackend(REFERENCE_BACKEND);
   if (refErr) throw new Error(`the reference backend is unavailable: ${refErr}`);
-  const reference = runProbe(art, inputs);
+  const reference = await runProbe(art, inputs);
   const candidates = opts.force ? [opts.force] : (opts.candidates ?? [...BACKEND_NAMES]);
   const reports: BackendReport[] = [];
   for (const backend of candidates) {
@@ -115,11 +121,11 @@ export async function chooseBackend(art: DrumNetArtifacts, opts: ProbeOptions): 
     }
     let parityError: number | undefined;
     try {
-      parityError = backend === REFERENCE_BACKEND ? 0 : maxAbsDiff(runProbe(art, inputs), reference);
+      parityError = backend === REFERENCE_BACKEND ? 0 : maxAbsDiff(await runProbe(art, inputs), reference);
       const ok = parityError <= opts.tolerance;
       const reason = ok ? undefined : `parity error ${parityError.toExponential(2)} over the tolerance ${opts.tolerance}`;
       // Off the tolerance a backend is only timed when forced (then it runs anyway).
-      const t = ok || opts.force ? timeBars(art, Math.max(1, Math.round(opts.timedSteps / 16)), 3) : undefined;
+      const t = ok || opts.force ? await timeBars(art, Math.max(1, Math.round(opts.timedSteps / 16)), 3) : undefined;
       reports.push({ backend, ok, reason, parityError, msPerBar: t?.one, msPerBar16: t?.sixteen, chosen: false, probeMs: performance.now() - t0 });
     } catch (err) {
       reports.push({ backend, ok: false, reason: `${backend} threw: ${(err as Error).message}`, parityError, chosen: false, probeMs: performance.now() - t0 });

@@ -9,7 +9,7 @@ import '@tensorflow/tfjs-backend-webgpu';
 import { InvalidValueError, TandemError } from '../../../src/errors';
 import { GrooveRnn } from '../../../src/models/drums/groove-rnn';
 import type { DrumModelJson, DrumNetArtifacts } from '../../../src/models/drums/network';
-import { chooseBackend, REFERENCE_BACKEND } from './backends';
+import { chooseBackend, needsAsyncReadback, REFERENCE_BACKEND } from './backends';
 import { gridToPlain, PAGE_PATHS, requestFromPlain, type PageAnswer, type PageApi, type PageError } from './protocol';
 
 setWasmPaths(PAGE_PATHS.wasmDir);
@@ -61,9 +61,11 @@ const api: PageApi = {
       return { backend: chosen, backends: reports, reference: REFERENCE_BACKEND, tfVersion: tf.version.tfjs, hidden: model.net.hidden, userAgent: navigator.userAgent };
     }),
   generate: (req) =>
-    answer(() => {
+    answer(async () => {
       if (!model) throw new Error('no model loaded in the page');
-      return model.generateSync(requestFromPlain(req)).map(gridToPlain);
+      const r = requestFromPlain(req);
+      const grids = needsAsyncReadback() ? await model.generate(r) : model.generateSync(r);
+      return grids.map(gridToPlain);
     }),
   tryFetch: (url) => fetch(url).then((r) => `loaded (HTTP ${r.status})`, (e: unknown) => `refused: ${String(e)}`),
 };

@@ -52,56 +52,38 @@ export class GrooveRnn implements DrumModel {
     return new GrooveRnn(DrumNetwork.load(art));
   }
 
+  /** Generates with an asynchronous read-back each step (the only correct way on WebGPU). */
   async generate(req: DrumRequest): Promise<DrumGrid[]> {
-    return this.generateSync(req);
-  }
-
-  generateSync(req: DrumRequest): DrumGrid[] {
-    const B = req.count;
-    const total = req.bars * DRUM_STEPS_PER_BAR;
-    const kept = primerSteps(req);
-    const rngs = Array.from({ length: B }, (_, i) => makeRng(`${req.seed}:${i}`));
-    const grids = Array.from({ length: B }, () => emptyGrid(total));
-    const x = new Float32Array(B * DRUM_INPUT.size);
-    const probs = new Float64Array(DRUM_PATTERNS);
-    const head = new Float32Array(4 * C);
-    const noise = Math.min(1, req.temperature);
-    const OUT = DrumNetwork.OUT;
-    let h = this.net.zeroState(B);
+    const run = new SamplingRun(this.net, req);
+    let h = this.net.zeroState(req.count);
     try {
-      for (let s = 0; s < total; s++) {
-        for (let b = 0; b < B; b++) fillInputRow(x, b, grids[b], s, req);
-        const next = this.net.step(x, B, h);
+      for (let s = 0; s < run.total; s++) {
+        const next = await this.net.stepAsync(run.inputs(s), req.count, h);
         h.dispose();
         h = next.h;
-        for (let b = 0; b < B; b++) {
-          const g = grids[b];
-          if (s < kept) {
-            for (let c = 0; c < C; c++) {
-              g.velocity[s * C + c] = req.primer!.velocity[s * C + c];
-              g.offset[s * C + c] = req.primer!.offset[s * C + c];
-            }
-            continue;
-          }
-          softmaxInto(next.out, req.temperature, probs, b * OUT, DRUM_PATTERNS);
-          const p = sampleIndex(probs, rngs[b]);
-          if (p === 0) continue;
-          completeHead(next.out, b * OUT, p, this.net.headBits, head);
-          for (let c = 0; c < C; c++) {
-            if (!(p & (1 << c))) continue;
-            const vStd = Math.exp(clamp(head[C + c], -5, 1));
-            const oStd = Math.exp(clamp(head[3 * C + c], -6, 0));
-            const v = sigmoid(head[c]) + vStd * noise * gaussian(rngs[b]);
-            const off = Math.tanh(head[2 * C + c]) * 0.5 + oStd * noise * gaussian(rngs[b]);
-            g.velocity[s * C + c] = Math.round(clamp(v * 127, 1, 127));
-            g.offset[s * C + c] = clamp(off, -0.5, 0.5);
-          }
-        }
+        run.consume(s, next.out);
       }
     } finally {
       h.dispose();
     }
-    return grids;
+    return run.grids;
+  }
+
+  /** Generates with a synchronous read-back each step (faster on wasm and cpu). Same notes as generate. */
+  generateSync(req: DrumRequest): DrumGrid[] {
+    const run = new SamplingRun(this.net, req);
+    let h = this.net.zeroState(req.count);
+    try {
+      for (let s = 0; s < run.total; s++) {
+        const next = this.net.step(run.inputs(s), req.count, h);
+        h.dispose();
+        h = next.h;
+        run.consume(s, next.out);
+      }
+    } finally {
+      h.dispose();
+    }
+    return run.grids;
   }
 
   /**
@@ -139,5 +121,65 @@ export class GrooveRnn implements DrumModel {
 
   dispose(): void {
     this.net.dispose();
+  }
+}
+
+/**
+ * One generation in progress: builds each step's inputs from what was sampled so far and samples
+ * the step from the network's outputs (pattern, then velocity and timing per hit), keeping primer
+ * steps as they are. Each variation has its own seeded generator (seed:index).
+ */
+class SamplingRun {
+  readonly total: number;
+  readonly grids: DrumGrid[];
+  private readonly kept: number;
+  private readonly rngs: Array<() => number>;
+  private readonly x: Float32Array;
+  private readonly probs = new Float64Array(DRUM_PATTERNS);
+  private readonly head = new Float32Array(4 * C);
+  private readonly noise: number;
+
+  constructor(
+    private readonly net: DrumNetwork,
+    private readonly req: DrumRequest,
+  ) {
+    this.total = req.bars * DRUM_STEPS_PER_BAR;
+    this.kept = primerSteps(req);
+    this.rngs = Array.from({ length: req.count }, (_, i) => makeRng(`${req.seed}:${i}`));
+    this.grids = Array.from({ length: req.count }, () => emptyGrid(this.total));
+    this.x = new Float32Array(req.count * DRUM_INPUT.size);
+    this.noise = Math.min(1, req.temperature);
+  }
+
+  inputs(s: number): Float32Array {
+    for (let b = 0; b < this.req.count; b++) fillInputRow(this.x, b, this.grids[b], s, this.req);
+    return this.x;
+  }
+
+  consume(s: number, out: Float32Array): void {
+    const { req, head } = this;
+    for (let b = 0; b < req.count; b++) {
+      const g = this.grids[b];
+      if (s < this.kept) {
+        for (let c = 0; c < C; c++) {
+          g.velocity[s * C + c] = req.primer!.velocity[s * C + c];
+          g.offset[s * C + c] = req.primer!.offset[s * C + c];
+        }
+        continue;
+      }
+      softmaxInto(out, req.temperature, this.probs, b * DrumNetwork.OUT, DRUM_PATTERNS);
+      const p = sampleIndex(this.probs, this.rngs[b]);
+      if (p === 0) continue;
+      completeHead(out, b * DrumNetwork.OUT, p, this.net.headBits, head);
+      for (let c = 0; c < C; c++) {
+        if (!(p & (1 << c))) continue;
+        const vStd = Math.exp(clamp(head[C + c], -5, 1));
+        const oStd = Math.exp(clamp(head[3 * C + c], -6, 0));
+        const v = sigmoid(head[c]) + vStd * this.noise * gaussian(this.rngs[b]);
+        const off = Math.tanh(head[2 * C + c]) * 0.5 + oStd * this.noise * gaussian(this.rngs[b]);
+        g.velocity[s * C + c] = Math.round(clamp(v * 127, 1, 127));
+        g.offset[s * C + c] = clamp(off, -0.5, 0.5);
+      }
+    }
   }
 }

@@ -91,13 +91,9 @@ export class DrumNetwork {
     return tf.zeros([batch, this.spec.hidden]);
   }
 
-  /**
-   * One step for a batch: inputs [batch x inputSize] -> new hidden state (caller disposes the
-   * old one) and outputs [batch x OUT] read back to the CPU.
-   */
-  step(inputs: Float32Array, batch: number, h: tf.Tensor2D): { h: tf.Tensor2D; out: Float32Array } {
-    const H = this.spec.hidden;
-    const [hNew, outT] = tf.tidy(() => {
+  /** The cell and output layer as tensors: new hidden state and outputs [batch x OUT], both on the backend. */
+  private cell(inputs: Float32Array, batch: number, h: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D] {
+    return tf.tidy(() => {
       const x = tf.tensor2d(inputs, [batch, this.spec.inputSize]);
       const gi = tf.fused.matMul({ a: x, b: this.wIh, bias: this.bIh });
       const gh = tf.fused.matMul({ a: h, b: this.wHh, bias: this.bHh });
@@ -107,11 +103,28 @@ export class DrumNetwork {
       const z = tf.sigmoid(tf.add(iz, hz));
       const n = tf.tanh(tf.add(inn, tf.mul(r, hn)));
       const next = tf.add(n, tf.mul(z, tf.sub(h, n))) as tf.Tensor2D;
-      const out = tf.fused.matMul({ a: next, b: this.wOut, bias: this.bOut });
-      return [next, out];
+      return [next, tf.fused.matMul({ a: next, b: this.wOut, bias: this.bOut }) as tf.Tensor2D];
     });
-    void H;
+  }
+
+  /**
+   * One step for a batch: inputs [batch x inputSize] -> new hidden state (caller disposes the
+   * old one) and outputs [batch x OUT] read back to the CPU synchronously (wasm, cpu, webgl).
+   */
+  step(inputs: Float32Array, batch: number, h: tf.Tensor2D): { h: tf.Tensor2D; out: Float32Array } {
+    const [hNew, outT] = this.cell(inputs, batch, h);
     const out = outT.dataSync() as Float32Array;
+    outT.dispose();
+    return { h: hNew, out };
+  }
+
+  /**
+   * The same step with an asynchronous read-back. WebGPU needs it: tfjs-backend-webgpu 4.22's
+   * dataSync goes through a canvas copy and returns wrong values (measured: error 16 on this net).
+   */
+  async stepAsync(inputs: Float32Array, batch: number, h: tf.Tensor2D): Promise<{ h: tf.Tensor2D; out: Float32Array }> {
+    const [hNew, outT] = this.cell(inputs, batch, h);
+    const out = (await outT.data()) as Float32Array;
     outT.dispose();
     return { h: hNew, out };
   }

@@ -59,6 +59,16 @@ describe('drum network generation', () => {
     expect(Array.from(other[0].velocity)).not.toEqual(Array.from(a[0].velocity));
   });
 
+  it('gives the same notes with the asynchronous read-back (the WebGPU path)', async () => {
+    const req = parseDrumRequest({ genre: 'jazz', density: 0.4, bars: 2, seed: 8, count: 2, fillEvery: 2 });
+    const a = await model.generate(req);
+    const b = model.generateSync(req);
+    a.forEach((g, i) => {
+      expect(Array.from(g.velocity)).toEqual(Array.from(b[i].velocity));
+      expect(Array.from(g.offset)).toEqual(Array.from(b[i].offset));
+    });
+  });
+
   it('makes variation i the same whether generated alone or in a batch', () => {
     const req = parseDrumRequest({ genre: 'rock', density: 0.5, bars: 2, seed: 5, count: 4 });
     const batch = model.generateSync(req);
