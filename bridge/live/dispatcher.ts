@@ -1,10 +1,13 @@
 import type { TimedMessage } from '../../src/scheduler/lookahead-scheduler';
 import type { MidiOutput } from '../midi/port';
 
+/** How long before a message the dispatcher wakes and spins (ms). */
+const SPIN_MS = 2;
+
 /**
  * Sends scheduled messages at their times. The scheduler hands out ~100 ms of messages at once;
- * this keeps them in time order and arms ONE timer for the earliest, sending everything due
- * when it fires (Node has no timestamped MIDI send). Late messages go out at once.
+ * this keeps them in time order and arms ONE timer for the earliest, a little early, spins to its
+ * exact time, and sends everything due (Node has no timestamped MIDI send). Late messages go out at once.
  */
 export class Dispatcher {
   private queue: TimedMessage[] = [];
@@ -52,12 +55,20 @@ export class Dispatcher {
     if (!head || head.timeMs >= this.armedFor) return;
     if (this.timer) clearTimeout(this.timer);
     this.armedFor = head.timeMs;
-    this.timer = setTimeout(() => this.fire(), Math.max(0, head.timeMs - this.now()));
+    // Node's timers fire up to a few ms late: wake a little early and spin the last stretch.
+    this.timer = setTimeout(() => this.fire(), Math.max(0, head.timeMs - this.now() - SPIN_MS));
   }
 
   private fire(): void {
     this.timer = undefined;
     this.armedFor = Infinity;
+    const due = this.queue[0]?.timeMs ?? 0;
+    // Busy-wait for the message's exact time, never longer than SPIN_MS of real time (hrtime also
+    // bounds the wait when `now` is a test's fake clock that does not move while we spin).
+    const spinUntil = process.hrtime.bigint() + BigInt(Math.round((SPIN_MS + 0.5) * 1e6));
+    while (this.now() < due && process.hrtime.bigint() < spinUntil) {
+      // spin
+    }
     const now = this.now();
     while (this.queue.length && this.queue[0].timeMs <= now + 0.25) {
       const m = this.queue.shift()!;
