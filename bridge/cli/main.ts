@@ -8,7 +8,8 @@ import { corpusStats, formatStats } from '../data/stats';
 import { browserBackends, runDoctor } from '../doctor';
 import { EXIT, flagMessage, UsageError } from './errors';
 import { describeGrid, MODELS, runGenerate, type GenerateFlags } from './generate';
-import { runPlay, type PlayFlags } from './play';
+import { parseDuration, runPlay, type PlayFlags } from './play';
+import { runServe, type ServeFlags } from './serve';
 import { loadMelodyNgram } from '../models/load';
 import type { DrumGrid } from '../../src/tokens/drum-grid';
 
@@ -77,6 +78,18 @@ program
   .action(async (opts: PlayFlags) => {
     const r = await runPlay(opts);
     console.log(`played ${r.phrases} phrase(s)${r.repeats ? ` (${r.repeats} repeated while the model was late)` : ''}; saved in ${r.dir}`);
+  });
+
+program
+  .command('serve')
+  .description('run the OSC control bridge (for the Max for Live device or any OSC client) on 127.0.0.1')
+  .option('--osc-port <port>', 'UDP port to listen on', '57121')
+  .option('--reply-port <port>', 'send replies to this port on 127.0.0.1 (default: to the sender)')
+  .addOption(new Option('--model-impl <impl>', 'network or baseline').default('network'))
+  .option('--out <dir>', 'where suggestions are saved', 'tandem-out')
+  .option('--duration <time>', 'stop after this long (30s, 2m)')
+  .action(async (opts: ServeFlags) => {
+    await runServe(opts, opts.duration ? parseDuration(opts.duration) : undefined);
   });
 
 program
