@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type { ChromiumEngine as ChromiumEngineType } from '../bridge/engine/chromium-engine';
 import type { BackendName, EngineModel } from '../bridge/engine/engine';
 import { parseDrumRequest } from '../src/models/request';
+import { medianMs } from './timing';
 
 // The engine's caches live under TANDEM_CACHE, read when its modules load: point it at a fresh folder first.
 const scratch = mkdtempSync(join(tmpdir(), 'tandem-bench-engine-'));
@@ -34,17 +35,7 @@ const add = (what: string, value: number | string, unit: string, digits = 1) => 
   console.error(`  ${what}: ${v} ${unit}`);
 };
 
-/** Median of `reps` timed runs (ms), after one warm-up run. */
-async function time(fn: () => Promise<unknown>, reps: number): Promise<number> {
-  await fn();
-  const ts: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    await fn();
-    ts.push(performance.now() - t0);
-  }
-  return ts.sort((a, b) => a - b)[Math.floor(ts.length / 2)];
-}
+const time = medianMs;
 
 const req = (count: number) => parseDrumRequest({ genre: 'funk', density: 0.6, bars: 8, count, seed: 1 });
 const REPS_1 = 7;

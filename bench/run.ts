@@ -15,6 +15,7 @@ import { buildAll } from '../bridge/data/build';
 import { datasetsDir } from '../bridge/data/paths';
 import { initNodeTf } from '../bridge/engine/node-tf';
 import { loadDrumNgram, readDrumNetArtifacts } from '../bridge/models/load';
+import { medianMs } from './timing';
 
 interface Row {
   what: string;
@@ -27,17 +28,7 @@ const add = (what: string, value: number, unit: string, digits = 1) => {
   console.error(`  ${what}: ${value.toFixed(digits)} ${unit}`);
 };
 
-/** Median of `reps` timed runs (ms), after one warm-up run. */
-async function time(fn: () => unknown | Promise<unknown>, reps = 5): Promise<number> {
-  await fn();
-  const ts: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    await fn();
-    ts.push(performance.now() - t0);
-  }
-  return ts.sort((a, b) => a - b)[Math.floor(ts.length / 2)];
-}
+const time = medianMs;
 
 function midiFiles(dir: string, out: string[] = []): string[] {
   for (const e of readdirSync(dir, { withFileTypes: true })) {
