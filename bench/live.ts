@@ -9,7 +9,6 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MIDI_CLOCK, MidiClockFollower } from '../src/clock/midi-clock-follower';
 import { gaussian, makeRng } from '../src/random';
-import { parseDrumRequest } from '../src/models/request';
 import { LiveSession } from '../bridge/live/session';
 import { createLoopback } from '../bridge/midi/port';
 import { SuggestionStore } from '../bridge/storage/suggestions';
@@ -70,7 +69,6 @@ async function main(): Promise<void> {
   } finally {
     for (const h of hogs) h.kill('SIGKILL');
   }
-  void parseDrumRequest;
   const w = Math.max(...rows.map((r) => r[0].length));
   console.log(`\n${'live engine'.padEnd(w)}  ${'value'.padStart(9)}  unit`);
   for (const [what, v, unit] of rows) console.log(`${what.padEnd(w)}  ${v.padStart(9)}  ${unit}`);

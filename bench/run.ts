@@ -2,7 +2,7 @@
  * npm run bench: speed figures printed as one table. Nothing here asserts; tests check behaviour.
  *   MIDI file parse/write throughput, data build time, baseline and network generation speed.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -85,7 +85,6 @@ async function main(): Promise<void> {
   console.log(`\n${'figure'.padEnd(w)}  ${'value'.padStart(9)}  unit`);
   console.log(`${'-'.repeat(w)}  ${'-'.repeat(9)}  ----`);
   for (const r of rows) console.log(`${r.what.padEnd(w)}  ${r.value.padStart(9)}  ${r.unit}`);
-  void statSync;
 }
 
 await main();

@@ -7,7 +7,6 @@ import { createLoopback } from '../../bridge/midi/port';
 import { SuggestionStore } from '../../bridge/storage/suggestions';
 import { loadDrumNgram } from '../../bridge/models/load';
 import type { DrumModel } from '../../src/models/types';
-import { parseDrumRequest } from '../../src/models/request';
 
 const model = loadDrumNgram();
 const tmp = () => mkdtempSync(join(tmpdir(), 'tandem-live-'));
@@ -144,6 +143,5 @@ describe('live session following a MIDI clock', () => {
 
   it('refuses to follow without an input port', () => {
     expect(() => new LiveSession({ model, store: new SuggestionStore(tmp(), 's5') }, {}, { clock: 'midi' })).toThrow(/clock must be used with a MIDI input port/);
-    void parseDrumRequest;
   });
 });

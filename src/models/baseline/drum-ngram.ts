@@ -1,5 +1,4 @@
 import { NUM_DRUM_CLASSES } from '../../music/drum-map';
-import { DRUM_GENRES } from '../../conditioning/genres';
 import { densityToOnsets, type DensityRange } from '../../conditioning/density';
 import { emptyGrid, popcount, stepPattern, type DrumGrid } from '../../tokens/drum-grid';
 import { gaussian, makeRng, sampleIndex } from '../../random';
@@ -207,4 +206,3 @@ export class DrumNgram implements DrumModel {
   dispose(): void {}
 }
 
-export const DRUM_NGRAM_GENRES = DRUM_GENRES;
