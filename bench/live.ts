@@ -13,6 +13,8 @@ import { LiveSession } from '../bridge/live/session';
 import { createLoopback } from '../bridge/midi/port';
 import { SuggestionStore } from '../bridge/storage/suggestions';
 import { WorkerDrumModel } from '../bridge/live/worker-model';
+import { Dispatcher } from '../bridge/live/dispatcher';
+import { OutputThread } from '../bridge/live/output-thread';
 
 const rows: Array<[string, string, string]> = [];
 const add = (what: string, value: number, unit: string, digits = 2) => {
@@ -21,21 +23,33 @@ const add = (what: string, value: number, unit: string, digits = 2) => {
 };
 const pct = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
 
-async function jitter(label: string, seconds: number): Promise<void> {
+/**
+ * Plays `seconds` of funk on the internal clock with the model in its worker thread, and measures
+ * when each message was sent vs when it was meant to be: from the main thread's Dispatcher, or from
+ * the output thread (what `tandem play` uses).
+ */
+async function jitter(label: string, seconds: number, where: 'main thread' | 'output thread'): Promise<void> {
   const model = await WorkerDrumModel.start('network');
-  if (label === 'idle') add(`model in worker: ${model.id}`, 0, model.note ?? 'ok', 0);
+  if (label === 'idle' && where === 'output thread') add(`model in worker: ${model.id}`, 0, model.note ?? 'ok', 0);
   const out = createLoopback('bench');
-  const session = new LiveSession({ model, store: new SuggestionStore(mkdtempSync(join(tmpdir(), 'tandem-bench-live-'))), output: out.output, log: () => {} }, { genre: 'funk', density: 0.9 }, { clock: 'internal', bpm: 120 });
-  session.dispatcher.recordLateness = true;
+  const thread = where === 'output thread' ? await OutputThread.start({ kind: 'none' }) : undefined;
+  const local = thread ? undefined : new Dispatcher(out.output);
+  const session = new LiveSession({ model, store: new SuggestionStore(mkdtempSync(join(tmpdir(), 'tandem-bench-live-'))), dispatcher: thread ?? local, log: () => {} }, { genre: 'funk', density: 0.9 }, { clock: 'internal', bpm: 120 });
+  if (local) local.recordLateness = true;
+  thread?.recordLateness(true);
   await session.start();
   await new Promise((r) => setTimeout(r, seconds * 1000));
   session.stop();
-  const late = session.dispatcher.lateness;
-  add(`jitter ${label}: p50 (${late.length} messages)`, pct(late, 0.5), 'ms', 3);
-  add(`jitter ${label}: p99`, pct(late, 0.99), 'ms', 3);
-  add(`jitter ${label}: max`, Math.max(...late), 'ms', 3);
-  add(`generation ${label}: next 2 bars (primer 2), mean`, session.stats.generateMs.reduce((a, b) => a + b, 0) / Math.max(1, session.stats.generateMs.length), 'ms', 1);
-  add(`headroom ${label}: 2 bars last / time to generate`, 4000 / Math.max(...session.stats.generateMs), 'x', 1);
+  const late = thread ? (await thread.stats()).lateness : local!.lateness;
+  await thread?.close();
+  const tag = `${label}, ${where}`;
+  add(`jitter ${tag}: p50 (${late.length} messages)`, pct(late, 0.5), 'ms', 3);
+  add(`jitter ${tag}: p99`, pct(late, 0.99), 'ms', 3);
+  add(`jitter ${tag}: max`, Math.max(...late), 'ms', 3);
+  if (where === 'output thread') {
+    add(`generation ${label}: next 2 bars (primer 2), mean`, session.stats.generateMs.reduce((a, b) => a + b, 0) / Math.max(1, session.stats.generateMs.length), 'ms', 1);
+    add(`headroom ${label}: 2 bars last / time to generate`, 4000 / Math.max(...session.stats.generateMs), 'x', 1);
+  }
   model.dispose();
 }
 
@@ -62,10 +76,12 @@ function tempoStep(): void {
 async function main(): Promise<void> {
   console.error('live bench');
   tempoStep();
-  await jitter('idle', 10);
+  await jitter('idle', 10, 'main thread');
+  await jitter('idle', 10, 'output thread');
   const hogs: ChildProcess[] = cpus().map(() => spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' }));
   try {
-    await jitter(`${hogs.length} cores loaded`, 10);
+    await jitter(`${hogs.length} cores loaded`, 10, 'main thread');
+    await jitter(`${hogs.length} cores loaded`, 10, 'output thread');
   } finally {
     for (const h of hogs) h.kill('SIGKILL');
   }

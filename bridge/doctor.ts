@@ -9,6 +9,9 @@ import { DRUM_NET_DIR, DRUM_NGRAM_FILE, readDrumNetArtifacts } from './models/lo
 import { createEngine } from './engine/auto';
 import type { Engine, EngineInfo } from './engine/engine';
 import { formatBackendTable } from './engine/report';
+import { midiCheck } from './midi/availability';
+
+export { midiCheck };
 
 export interface Check {
   name: string;
@@ -34,17 +37,6 @@ export function udpPortFree(port: number): Promise<{ ok: boolean; detail: string
 }
 
 /** Why virtual MIDI ports can or cannot open on this machine. */
-export function midiCheck(): Check {
-  if (process.platform === 'linux') {
-    if (!existsSync('/dev/snd/seq')) {
-      return { name: 'MIDI ports', ok: false, detail: 'no ALSA sequencer (/dev/snd/seq is missing), so virtual MIDI ports cannot open here; load snd-seq (modprobe snd-seq) on a desktop Linux, or use JACK' };
-    }
-    return { name: 'MIDI ports', ok: true, detail: 'ALSA sequencer present (/dev/snd/seq)' };
-  }
-  if (process.platform === 'win32') return { name: 'MIDI ports', ok: false, detail: 'Windows has no virtual MIDI ports: create one with loopMIDI and pass its name with --port' };
-  return { name: 'MIDI ports', ok: true, detail: 'CoreMIDI virtual ports available' };
-}
-
 /** The Chromium engine's backend table (backend, ok/failed with reason, parity error, ms per bar). */
 export async function browserBackends(): Promise<{ check: Check; info?: EngineInfo; table?: string }> {
   if (!findBrowser().path || !readDrumNetArtifacts()) return { check: { name: 'Chromium backends', ok: false, detail: 'not probed (needs a browser and the drum network)' } };

@@ -1,8 +1,9 @@
 import { InvalidValueError } from '../../src/errors';
 import { parseDrumRequest } from '../../src/models/request';
 import { LiveSession } from '../live/session';
-import { DEFAULT_CLOCK_PORT, DEFAULT_OUT_PORT, openInput, openOutput } from '../midi/easymidi-ports';
-import { MidiUnavailableError, type MidiInput, type MidiOutput } from '../midi/port';
+import { DEFAULT_CLOCK_PORT, DEFAULT_OUT_PORT, openInput } from '../midi/easymidi-ports';
+import { OutputThread } from '../live/output-thread';
+import { MidiUnavailableError, type MidiInput } from '../midi/port';
 import type { DrumImpl } from '../models/load';
 import { WorkerDrumModel } from '../live/worker-model';
 import { SuggestionStore } from '../storage/suggestions';
@@ -55,11 +56,12 @@ export async function runPlay(flags: PlayFlags, say: (line: string) => void = (l
   const loaded = { model };
   if (model.note) say(`tandem: ${model.note}`);
   const store = new SuggestionStore(flags.out);
-  let output: MidiOutput | undefined;
+  let output: OutputThread | undefined;
   let input: MidiInput | undefined;
   const ports: string[] = [];
   try {
-    output = flags.port ? openOutput(flags.port, false) : openOutput(DEFAULT_OUT_PORT, true);
+    // The port lives in a thread of its own, which sends each note at its time (see output-worker.ts).
+    output = await OutputThread.start(flags.port ? { kind: 'easymidi', name: flags.port, virtual: false } : { kind: 'easymidi', name: DEFAULT_OUT_PORT, virtual: true });
     ports.push(`out: ${output.name}`);
   } catch (err) {
     if (!(err instanceof MidiUnavailableError)) throw err;
@@ -76,7 +78,7 @@ export async function runPlay(flags: PlayFlags, say: (line: string) => void = (l
       clock = 'internal';
     }
   }
-  const session = new LiveSession({ model: loaded.model, store, output, input, log: say }, { genre: req.genre, density: req.density, temperature: req.temperature, fillEvery: req.fillEvery }, { clock, bpm, barsAhead, latencyMs, seed: req.seed });
+  const session = new LiveSession({ model: loaded.model, store, dispatcher: output, input, log: say }, { genre: req.genre, density: req.density, temperature: req.temperature, fillEvery: req.fillEvery }, { clock, bpm, barsAhead, latencyMs, seed: req.seed });
   say(`tandem: playing ${req.genre ?? 'any'} drums (${loaded.model.id}) density ${req.density}, ${clock === 'midi' ? `following the MIDI clock on "${input!.name}"` : `internal clock at ${bpm} BPM`}; suggestions saved in ${store.dir}${durationMs ? `; stopping after ${durationMs / 1000} s` : '; Ctrl-C stops'}`);
 
   return new Promise((resolve, reject) => {
@@ -85,14 +87,16 @@ export async function runPlay(flags: PlayFlags, say: (line: string) => void = (l
       if (done) return;
       done = true;
       session.stop(); // note-offs and All Notes Off go out before the ports close
-      output?.close();
       input?.close();
       loaded.model.dispose();
       for (const sig of ['SIGINT', 'SIGTERM'] as const) process.off(sig, onSignal);
       process.off('uncaughtException', onError);
       if (timer) clearTimeout(timer);
-      if (err) reject(err);
-      else resolve({ phrases: session.stats.phrases, repeats: session.stats.repeats, dir: store.dir, ports });
+      // The output thread sends what stop() queued (the panic), then closes its port.
+      void (output?.close() ?? Promise.resolve()).then(() => {
+        if (err) reject(err);
+        else resolve({ phrases: session.stats.phrases, repeats: session.stats.repeats, dir: store.dir, ports });
+      });
     };
     const onSignal = () => finish();
     const onError = (err: Error) => finish(err);

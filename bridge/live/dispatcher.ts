@@ -1,37 +1,69 @@
 import type { TimedMessage } from '../../src/scheduler/lookahead-scheduler';
 import type { MidiOutput } from '../midi/port';
 
+/** What the session hands its timed messages to: a Dispatcher here, or an OutputThread (own thread). */
+export interface MessageDispatcher {
+  /** Queues messages to go out at their `timeMs` (the session's clock). */
+  push(messages: TimedMessage[]): void;
+  /** Sends at once, ahead of the queue (panic, urgent note-offs). */
+  sendNow(messages: TimedMessage[]): void;
+  /** Drops queued note-ons, sends queued note-offs now. */
+  clear(): void;
+}
+
+/**
+ * A millisecond clock shared by every thread of the process (CLOCK_MONOTONIC through hrtime);
+ * performance.now() has a different origin in each worker thread.
+ */
+export function monotonicMs(): number {
+  return Number(process.hrtime.bigint()) / 1e6;
+}
+
 /** How long before a message the dispatcher wakes and spins (ms). */
 const SPIN_MS = 2;
 
 /**
- * Sends scheduled messages at their times. The scheduler hands out ~100 ms of messages at once;
- * this keeps them in time order and arms ONE timer for the earliest, a little early, spins to its
- * exact time, and sends everything due (Node has no timestamped MIDI send). Late messages go out at once.
+ * Timed messages in time order and the port they go to; whoever owns it decides when to wake
+ * (a Node timer in Dispatcher, a futex wait in the output thread).
  */
-export class Dispatcher {
-  private queue: TimedMessage[] = [];
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private armedFor = Infinity;
-  /** Send time minus intended time (ms) of every message sent, for the jitter bench. */
+export class MessageQueue {
+  private items: TimedMessage[] = [];
+  /** Send time minus intended time (ms) of every message sent while `recordLateness` is on. */
   readonly lateness: number[] = [];
   recordLateness = false;
 
   constructor(
     private readonly output: MidiOutput | undefined,
-    private readonly now: () => number = () => performance.now(),
+    private readonly now: () => number,
   ) {}
 
-  push(messages: TimedMessage[]): void {
-    if (!messages.length) return;
-    this.queue.push(...messages);
-    this.queue.sort((a, b) => a.timeMs - b.timeMs);
-    this.arm();
+  add(messages: TimedMessage[]): void {
+    this.items.push(...messages);
+    this.items.sort((a, b) => a.timeMs - b.timeMs);
   }
 
-  /** Sends everything now (panic messages), ahead of the queue. */
-  sendNow(messages: TimedMessage[]): void {
-    for (const m of messages) this.output?.send(m.bytes);
+  /** When the earliest message is due (Infinity when none waits). */
+  get nextAt(): number {
+    return this.items[0]?.timeMs ?? Infinity;
+  }
+
+  get pending(): number {
+    return this.items.length;
+  }
+
+  /** Sends every message due by now (a quarter millisecond's grace). */
+  sendDue(): void {
+    const now = this.now();
+    while (this.items.length && this.items[0].timeMs <= now + 0.25) {
+      const m = this.items.shift()!;
+      this.output?.send(m.bytes);
+      if (this.recordLateness) this.lateness.push(this.now() - m.timeMs);
+    }
+  }
+
+  /** Sends at once, ahead of the queue. */
+  sendNow(bytes: Array<TimedMessage['bytes']>): void {
+    for (const b of bytes) this.output?.send(b);
   }
 
   /**
@@ -39,42 +71,85 @@ export class Dispatcher {
    * already; the scheduler no longer counts them as sounding).
    */
   clear(): void {
-    for (const m of this.queue) if ((m.bytes[0] & 0xf0) === 0x80) this.output?.send(m.bytes);
-    this.queue = [];
+    for (const m of this.items) if ((m.bytes[0] & 0xf0) === 0x80) this.output?.send(m.bytes);
+    this.items = [];
+  }
+}
+
+/**
+ * Busy-waits until `now() >= due`, never longer than `maxMs` of real time (hrtime also bounds the
+ * wait when `now` is a test's fake clock that does not move while we spin).
+ */
+export function spinUntil(now: () => number, due: number, maxMs: number): void {
+  const limit = process.hrtime.bigint() + BigInt(Math.round(maxMs * 1e6));
+  while (now() < due && process.hrtime.bigint() < limit) {
+    // spin
+  }
+}
+
+/**
+ * Sends scheduled messages at their times on this thread. The scheduler hands out ~100 ms of
+ * messages at once; this keeps them in time order and arms ONE timer for the earliest, a little
+ * early, spins to its exact time, and sends everything due (Node has no timestamped MIDI send).
+ * Late messages go out at once.
+ */
+export class Dispatcher implements MessageDispatcher {
+  private readonly queue: MessageQueue;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private armedFor = Infinity;
+
+  constructor(
+    output: MidiOutput | undefined,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.queue = new MessageQueue(output, now);
+  }
+
+  /** Send time minus intended time (ms) of every message sent, for the jitter bench. */
+  get lateness(): number[] {
+    return this.queue.lateness;
+  }
+
+  set recordLateness(on: boolean) {
+    this.queue.recordLateness = on;
+  }
+
+  push(messages: TimedMessage[]): void {
+    if (!messages.length) return;
+    this.queue.add(messages);
+    this.arm();
+  }
+
+  /** Sends everything now (panic messages), ahead of the queue. */
+  sendNow(messages: TimedMessage[]): void {
+    this.queue.sendNow(messages.map((m) => m.bytes));
+  }
+
+  clear(): void {
+    this.queue.clear();
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.armedFor = Infinity;
   }
 
   get pending(): number {
-    return this.queue.length;
+    return this.queue.pending;
   }
 
   private arm(): void {
-    const head = this.queue[0];
-    if (!head || head.timeMs >= this.armedFor) return;
+    const at = this.queue.nextAt;
+    if (at === Infinity || at >= this.armedFor) return;
     if (this.timer) clearTimeout(this.timer);
-    this.armedFor = head.timeMs;
+    this.armedFor = at;
     // Node's timers fire up to a few ms late: wake a little early and spin the last stretch.
-    this.timer = setTimeout(() => this.fire(), Math.max(0, head.timeMs - this.now() - SPIN_MS));
+    this.timer = setTimeout(() => this.fire(), Math.max(0, at - this.now() - SPIN_MS));
   }
 
   private fire(): void {
     this.timer = undefined;
     this.armedFor = Infinity;
-    const due = this.queue[0]?.timeMs ?? 0;
-    // Busy-wait for the message's exact time, never longer than SPIN_MS of real time (hrtime also
-    // bounds the wait when `now` is a test's fake clock that does not move while we spin).
-    const spinUntil = process.hrtime.bigint() + BigInt(Math.round((SPIN_MS + 0.5) * 1e6));
-    while (this.now() < due && process.hrtime.bigint() < spinUntil) {
-      // spin
-    }
-    const now = this.now();
-    while (this.queue.length && this.queue[0].timeMs <= now + 0.25) {
-      const m = this.queue.shift()!;
-      this.output?.send(m.bytes);
-      if (this.recordLateness) this.lateness.push(this.now() - m.timeMs);
-    }
+    spinUntil(this.now, this.queue.nextAt, SPIN_MS + 0.5);
+    this.queue.sendDue();
     this.arm();
   }
 }

@@ -12,7 +12,7 @@ import { emptyGrid, gridToSequence, type DrumGrid } from '../../src/tokens/drum-
 import { barsToTicks } from '../../src/time/units';
 import type { MidiInput, MidiOutput } from '../midi/port';
 import type { SuggestionStore } from '../storage/suggestions';
-import { Dispatcher } from './dispatcher';
+import { Dispatcher, type MessageDispatcher } from './dispatcher';
 
 const STEPS_PER_BAR = 16;
 const BAR = barsToTicks(1);
@@ -50,7 +50,10 @@ export const LIVE_DEFAULTS: Readonly<LiveSessionOptions> = Object.freeze({
 export interface LiveDeps {
   model: DrumModel;
   store: SuggestionStore;
+  /** Where notes go when no `dispatcher` is given: sent from this thread by a Dispatcher. */
   output?: MidiOutput;
+  /** Takes the timed messages instead (an OutputThread sends them from a thread of its own). */
+  dispatcher?: MessageDispatcher;
   input?: MidiInput;
   now?: () => number;
   log?: (line: string) => void;
@@ -65,7 +68,7 @@ export class LiveSession {
   readonly opts: LiveSessionOptions;
   readonly clock: TransportClock;
   readonly scheduler: LookaheadScheduler;
-  readonly dispatcher: Dispatcher;
+  readonly dispatcher: MessageDispatcher;
   private controls: LiveControls;
   private history: DrumGrid = emptyGrid(0);
   /** Song position (ticks) where `history` begins. */
@@ -92,13 +95,22 @@ export class LiveSession {
     this.now = deps.now ?? (() => performance.now());
     this.log = deps.log ?? ((l) => console.error(l));
     this.controls = { density: 0.5, temperature: 1, fillEvery: 0, ...controls };
+    // Bad controls fail here, with the field named, not later inside the tick loop.
+    if (this.controls.genre !== undefined && !isDrumGenre(this.controls.genre)) throw new InvalidValueError('genre', this.controls.genre, 'a drum genre');
+    parseDrumRequest({ ...this.controls });
     this.clock = this.opts.clock === 'midi' ? new MidiClockFollower({ initialBpm: this.opts.bpm }) : new InternalClock(this.opts.bpm);
     this.scheduler = new LookaheadScheduler(this.clock, { lookaheadMs: this.opts.lookaheadMs, latencyMs: this.opts.latencyMs });
-    this.dispatcher = new Dispatcher(deps.output, this.now);
+    this.dispatcher = deps.dispatcher ?? new Dispatcher(deps.output, this.now);
     if (this.opts.clock === 'midi') {
       if (!deps.input) throw new InvalidValueError('clock', 'midi', 'used with a MIDI input port to follow (none is open)');
       const follower = this.clock as MidiClockFollower;
-      deps.input.onMessage((bytes, timeMs) => follower.feed(bytes[0], timeMs, bytes[1], bytes[2]));
+      deps.input.onMessage((bytes, timeMs) => {
+        const wasPlaying = follower.playing;
+        follower.feed(bytes[0], timeMs, bytes[1], bytes[2]);
+        // The first clock after Start is beat one: its notes go out now, not at the next tick of
+        // the loop (up to tickMs later). Likewise Stop silences at once.
+        if (follower.playing !== wasPlaying && this.loop) this.tick(this.now());
+      });
     }
   }
 
@@ -122,7 +134,8 @@ export class LiveSession {
     this.tick(this.now());
     if (this.clock instanceof InternalClock) {
       await new Promise<void>((resolve) => (this.generatedUntil > 0 ? resolve() : (this.onPlaced = resolve)));
-      if (this.loop) this.clock.start(this.now());
+      // A tick from now, so the first notes are handed over before they are due (not already late).
+      if (this.loop) this.clock.start(this.now() + this.opts.tickMs);
       this.tick(this.now());
     }
   }
@@ -141,11 +154,13 @@ export class LiveSession {
       }
       if (e.type === 'stop') this.dispatcher.clear();
     }
-    this.ensureAhead(nowMs);
+    // What is due goes out first: asking for the next phrase may take a while when the model runs
+    // on this thread (tests, baselines), and the notes of the bar starting now must not wait for it.
     const msgs = this.scheduler.tick(nowMs);
     const urgent = msgs.filter((m) => m.ticks === undefined);
     this.dispatcher.sendNow(urgent);
     this.dispatcher.push(msgs.filter((m) => m.ticks !== undefined));
+    this.ensureAhead(nowMs);
   }
 
   /** Stops: note-offs and All Notes Off go out at once. */

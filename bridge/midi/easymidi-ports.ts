@@ -1,5 +1,7 @@
-import { createRequire } from 'node:module';
-import { midiCheck } from '../doctor';
+import { existsSync } from 'node:fs';
+import Module, { createRequire } from 'node:module';
+import { dirname, join, resolve, sep } from 'node:path';
+import { midiCheck } from './availability';
 import { MidiUnavailableError, type MidiBytes, type MidiInput, type MidiOutput } from './port';
 
 /** The default port names a DAW sees. */
@@ -29,22 +31,61 @@ interface EasyMidi {
   getInputs(): string[];
 }
 
+/**
+ * Folder of an alternative build of `@julusian/midi` (the native module under easymidi), e.g. the
+ * JACK-only one from `bridge/midi/jack/build-jack-midi.sh`, for Linux machines without an ALSA
+ * sequencer. Unset (the default): easymidi loads its own dependency.
+ */
+export const MIDI_NATIVE_ENV = 'TANDEM_MIDI_NATIVE';
+
 let easymidi: EasyMidi | undefined;
-function load(): EasyMidi {
+function load(port: string): EasyMidi {
   // Loaded on first use: the native module is only needed when ports are opened.
-  easymidi ??= createRequire(import.meta.url)('easymidi') as EasyMidi;
+  if (easymidi) return easymidi;
+  const require = createRequire(import.meta.url);
+  const native = process.env[MIDI_NATIVE_ENV];
+  easymidi = (native ? loadWithNative(require, port, resolve(native)) : require('easymidi')) as EasyMidi;
   return easymidi;
+}
+
+type Resolve = (request: string, parent: { filename?: string | null } | undefined, ...rest: unknown[]) => string;
+
+/**
+ * Loads easymidi so that ITS `require('@julusian/midi')` resolves to `dir`. Node 20 has no public
+ * CommonJS resolve hook, so Module._resolveFilename is wrapped for this one synchronous require and
+ * only for that request from easymidi's own files; the installed dependency stays untouched.
+ */
+function loadWithNative(require: NodeJS.Require, port: string, dir: string): unknown {
+  if (!existsSync(join(dir, 'build', 'Release', 'midi.node'))) {
+    throw new MidiUnavailableError(port, `${MIDI_NATIVE_ENV}=${dir} has no build/Release/midi.node (build it with: bash bridge/midi/jack/build-jack-midi.sh)`);
+  }
+  const easyPath = require.resolve('easymidi');
+  if (require.cache[easyPath]) throw new MidiUnavailableError(port, `easymidi was already loaded with its own native module, so ${MIDI_NATIVE_ENV} cannot apply`);
+  const easyDir = dirname(easyPath) + sep;
+  const loader = Module as unknown as { _resolveFilename: Resolve };
+  const original = loader._resolveFilename;
+  loader._resolveFilename = function (request, parent, ...rest) {
+    const fromEasymidi = request === '@julusian/midi' && parent?.filename?.startsWith(easyDir);
+    return original.call(this, fromEasymidi ? dir : request, parent, ...rest);
+  };
+  try {
+    return require(easyPath);
+  } finally {
+    loader._resolveFilename = original;
+  }
 }
 
 /** Why ports cannot open here, before RtMidi is touched (it prints ALSA noise on stderr). */
 function precheck(port: string): void {
+  if (process.env[MIDI_NATIVE_ENV]) return; // another backend (JACK): its own errors explain
   const c = midiCheck();
   if (!c.ok && process.platform === 'linux') throw new MidiUnavailableError(port, c.detail);
 }
 
 function explain(port: string, err: Error): MidiUnavailableError {
-  const hint =
-    process.platform === 'win32'
+  const hint = process.env[MIDI_NATIVE_ENV]
+    ? `with the native module from ${MIDI_NATIVE_ENV} (JACK): is jackd running as this user?`
+    : process.platform === 'win32'
       ? 'Windows has no virtual ports: create one with loopMIDI and pass its name with --port'
       : process.platform === 'linux'
         ? 'the ALSA sequencer is not available (load snd-seq) or the port name is unknown'
@@ -90,6 +131,8 @@ function fromEasy(m: EasyMsg): MidiBytes | undefined {
       return [0x90 | ch, m.note ?? 0, m.velocity ?? 0];
     case 'noteoff':
       return [0x80 | ch, m.note ?? 0, m.velocity ?? 0];
+    case 'cc':
+      return [0xb0 | ch, m.controller ?? 0, m.value ?? 0];
     default:
       return undefined;
   }
@@ -98,7 +141,7 @@ function fromEasy(m: EasyMsg): MidiBytes | undefined {
 /** Opens a MIDI output: a virtual port named `name`, or (virtual=false) an existing port by name. */
 export function openOutput(name = DEFAULT_OUT_PORT, virtual = true): MidiOutput {
   precheck(name);
-  const mod = load();
+  const mod = load(name);
   let out: EasyOutput;
   try {
     out = new mod.Output(name, virtual);
@@ -115,22 +158,45 @@ export function openOutput(name = DEFAULT_OUT_PORT, virtual = true): MidiOutput 
   };
 }
 
+/**
+ * Arrival times from the MIDI layer instead of from JavaScript. RtMidi stamps each message when
+ * its thread receives it (deltaTime: seconds since the previous one); the listener runs later,
+ * after whatever held up the event loop (a phrase being generated, a child process, GC), and
+ * several clocks can then arrive in the same millisecond. The sum of deltaTimes is put on the
+ * `now()` timeline by the smallest delay seen so far (the least-delayed delivery), and returned
+ * for the message being delivered. Falls back to `now()` if easymidi's native input is not there.
+ */
+function nativeStamps(input: EasyInput, now: () => number): () => number {
+  const native = (input as unknown as { _input?: { prependListener?: (e: 'message', l: (deltaTime: number) => void) => void } })._input;
+  if (typeof native?.prependListener !== 'function') return now;
+  let sumMs = 0;
+  let offset = Infinity;
+  let last = 0;
+  native.prependListener('message', (deltaTime) => {
+    sumMs += deltaTime * 1000;
+    offset = Math.min(offset, now() - sumMs);
+    last = sumMs + offset;
+  });
+  return () => last;
+}
+
 /** Opens a MIDI input (the DAW's clock): virtual, or an existing port by name. */
 export function openInput(name = DEFAULT_CLOCK_PORT, virtual = true, now: () => number = () => performance.now()): MidiInput {
   precheck(name);
-  const mod = load();
+  const mod = load(name);
   let input: EasyInput;
   try {
     input = new mod.Input(name, virtual);
   } catch (err) {
     throw explain(name, err as Error);
   }
+  const stamp = nativeStamps(input, now);
   return {
     name,
     onMessage(listener) {
       input.on('message', (m) => {
         const bytes = fromEasy(m);
-        if (bytes) listener(bytes, now());
+        if (bytes) listener(bytes, stamp());
       });
     },
     close: () => input.close(),
