@@ -73,6 +73,8 @@ program
   .option('--fill-every <n>', 'a fill every N bars, 0 for none', '0')
   .option('--seed <n>', 'seed of the first phrase (each next phrase adds 1)', '0')
   .addOption(new Option('--model-impl <impl>', 'network or baseline').default('network'))
+  .option('--engine <engine>', 'where the network runs: auto (Chromium when a browser is found, else a Node worker thread), chromium or node', 'auto')
+  .option('--backend <name>', 'TF.js backend in Chromium: webgpu, webgl, wasm or cpu (default: the fastest correct one)')
   .option('--latency <ms>', 'shift every note by this many ms (negative = earlier)', '0')
   .option('--out <dir>', 'where each session folder of suggestions goes', 'tandem-out')
   .action(async (opts: PlayFlags) => {
@@ -86,6 +88,8 @@ program
   .option('--osc-port <port>', 'UDP port to listen on', '57121')
   .option('--reply-port <port>', 'send replies to this port on 127.0.0.1 (default: to the sender)')
   .addOption(new Option('--model-impl <impl>', 'network or baseline').default('network'))
+  .option('--engine <engine>', 'where the network runs: auto (Chromium when a browser is found, else a Node worker thread), chromium or node', 'auto')
+  .option('--backend <name>', 'TF.js backend in Chromium: webgpu, webgl, wasm or cpu (default: the fastest correct one)')
   .option('--out <dir>', 'where suggestions are saved', 'tandem-out')
   .option('--duration <time>', 'stop after this long (30s, 2m)')
   .action(async (opts: ServeFlags) => {

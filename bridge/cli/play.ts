@@ -5,7 +5,8 @@ import { DEFAULT_CLOCK_PORT, DEFAULT_OUT_PORT, openInput } from '../midi/easymid
 import { OutputThread } from '../live/output-thread';
 import { MidiUnavailableError, type MidiInput } from '../midi/port';
 import type { DrumImpl } from '../models/load';
-import { WorkerDrumModel } from '../live/worker-model';
+import { startLiveModel } from '../live/live-model';
+import { parseBackendName, parseEngineChoice } from '../engine/auto';
 import { SuggestionStore } from '../storage/suggestions';
 
 export interface PlayFlags {
@@ -21,6 +22,8 @@ export interface PlayFlags {
   fillEvery: string;
   seed: string;
   modelImpl: string;
+  engine: string;
+  backend?: string;
   latency: string;
   out: string;
 }
@@ -51,10 +54,11 @@ export async function runPlay(flags: PlayFlags, say: (line: string) => void = (l
   const req = parseDrumRequest({ genre: flags.genre, density: flags.density, temperature: flags.temperature, fillEvery: flags.fillEvery, seed: flags.seed });
   if (flags.modelImpl !== 'network' && flags.modelImpl !== 'baseline') throw new InvalidValueError('model-impl', flags.modelImpl, 'one of network, baseline');
 
-  // The model runs in a worker thread so generating never delays a note on the main thread.
-  const model = await WorkerDrumModel.start(flags.modelImpl as DrumImpl);
-  const loaded = { model };
-  if (model.note) say(`tandem: ${model.note}`);
+  const engine = parseEngineChoice(flags.engine);
+  const backend = flags.backend === undefined ? undefined : parseBackendName(flags.backend);
+
+  // The model runs in Chromium or a worker thread, never on the main thread (see live-model.ts).
+  const loaded = await startLiveModel({ impl: flags.modelImpl as DrumImpl, engine, backend, log: say });
   const store = new SuggestionStore(flags.out);
   let output: OutputThread | undefined;
   let input: MidiInput | undefined;
@@ -79,7 +83,7 @@ export async function runPlay(flags: PlayFlags, say: (line: string) => void = (l
     }
   }
   const session = new LiveSession({ model: loaded.model, store, dispatcher: output, input, log: say }, { genre: req.genre, density: req.density, temperature: req.temperature, fillEvery: req.fillEvery }, { clock, bpm, barsAhead, latencyMs, seed: req.seed });
-  say(`tandem: playing ${req.genre ?? 'any'} drums (${loaded.model.id}) density ${req.density}, ${clock === 'midi' ? `following the MIDI clock on "${input!.name}"` : `internal clock at ${bpm} BPM`}; suggestions saved in ${store.dir}${durationMs ? `; stopping after ${durationMs / 1000} s` : '; Ctrl-C stops'}`);
+  say(`tandem: playing ${req.genre ?? 'any'} drums (${loaded.where}) density ${req.density}, ${clock === 'midi' ? `following the MIDI clock on "${input!.name}"` : `internal clock at ${bpm} BPM`}; suggestions saved in ${store.dir}${durationMs ? `; stopping after ${durationMs / 1000} s` : '; Ctrl-C stops'}`);
 
   return new Promise((resolve, reject) => {
     let done = false;
@@ -88,12 +92,11 @@ export async function runPlay(flags: PlayFlags, say: (line: string) => void = (l
       done = true;
       session.stop(); // note-offs and All Notes Off go out before the ports close
       input?.close();
-      loaded.model.dispose();
       for (const sig of ['SIGINT', 'SIGTERM'] as const) process.off(sig, onSignal);
       process.off('uncaughtException', onError);
       if (timer) clearTimeout(timer);
       // The output thread sends what stop() queued (the panic), then closes its port.
-      void (output?.close() ?? Promise.resolve()).then(() => {
+      void Promise.all([output?.close(), loaded.close()]).then(() => {
         if (err) reject(err);
         else resolve({ phrases: session.stats.phrases, repeats: session.stats.repeats, dir: store.dir, ports });
       });

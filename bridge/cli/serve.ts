@@ -1,5 +1,6 @@
 import { InvalidValueError } from '../../src/errors';
-import { WorkerDrumModel } from '../live/worker-model';
+import { parseBackendName, parseEngineChoice } from '../engine/auto';
+import { startLiveModel } from '../live/live-model';
 import type { DrumImpl } from '../models/load';
 import { BridgeController } from '../osc/controller';
 import { OscServer } from '../osc/server';
@@ -9,6 +10,8 @@ export interface ServeFlags {
   oscPort: string;
   replyPort?: string;
   modelImpl: string;
+  engine: string;
+  backend?: string;
   out: string;
   duration?: string;
 }
@@ -24,18 +27,20 @@ export async function runServe(flags: ServeFlags, durationMs?: number, say: (l: 
   const oscPort = port('osc-port', flags.oscPort);
   const replyPort = flags.replyPort === undefined ? undefined : port('reply-port', flags.replyPort);
   if (flags.modelImpl !== 'network' && flags.modelImpl !== 'baseline') throw new InvalidValueError('model-impl', flags.modelImpl, 'one of network, baseline');
-  const model = await WorkerDrumModel.start(flags.modelImpl as DrumImpl);
-  if (model.note) say(`tandem: ${model.note}`);
+  const engine = parseEngineChoice(flags.engine);
+  const backend = flags.backend === undefined ? undefined : parseBackendName(flags.backend);
+  const loaded = await startLiveModel({ impl: flags.modelImpl as DrumImpl, engine, backend, log: say });
+  const model = loaded.model;
   const store = new SuggestionStore(flags.out);
   const controller = new BridgeController(model, store);
   const server = new OscServer((m, r) => controller.handle(m, r), { port: oscPort, replyPort, log: say });
   try {
     await server.open();
   } catch (err) {
-    model.dispose();
+    await loaded.close();
     throw err;
   }
-  say(`tandem: OSC bridge on 127.0.0.1:${server.port} (${model.id}); replies to ${replyPort ? `port ${replyPort}` : 'the sender'}; suggestions saved in ${store.dir}`);
+  say(`tandem: OSC bridge on 127.0.0.1:${server.port} (${loaded.where}); replies to ${replyPort ? `port ${replyPort}` : 'the sender'}; suggestions saved in ${store.dir}`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
@@ -43,5 +48,5 @@ export async function runServe(flags: ServeFlags, durationMs?: number, say: (l: 
     if (durationMs) setTimeout(stop, durationMs);
   });
   await server.close();
-  model.dispose();
+  await loaded.close();
 }

@@ -200,12 +200,25 @@ describe('tandem play', () => {
     if (!existsSync('/dev/snd/seq')) expect(r.stderr).toMatch(/MIDI port "Tandem Out" cannot open: no ALSA sequencer .*Playing without MIDI output/);
   });
 
+  it('plays the drum network in headless Chromium with --engine chromium and exits when --duration ends', () => {
+    const out = tmp();
+    const r = tandem(['play', '--duration', '4s', '--engine', 'chromium', '--genre', 'funk', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/playing funk drums \(drums-gru in Chromium \((wasm|webgl|webgpu|cpu)\)\)/);
+    const [session] = readdirSync(out);
+    const log = readFileSync(join(out, session, 'session.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { model: string });
+    expect(log.length).toBeGreaterThanOrEqual(2);
+    expect(log.every((l) => l.model === 'drums-gru')).toBe(true);
+  });
+
   it('answers bad flags with one line and exit code 2', () => {
     const cases: Array<[string[], RegExp]> = [
       [['--clock', 'smpte'], /--clock must be one of internal, midi, got "smpte"/],
       [['--duration', 'soon'], /--duration must be a length like 30s/],
       [['--bars-ahead', '0'], /--bars-ahead must be a whole number from 1 to 16/],
       [['--density', '-1'], /--density must be between 0 and 1/],
+      [['--engine', 'gpu'], /--engine must be one of auto, chromium, node, got "gpu"/],
+      [['--backend', 'metal'], /--backend must be webgpu, webgl, wasm or cpu/],
     ];
     for (const [args, re] of cases) {
       const r = tandem(['play', '--model-impl', 'baseline', '--duration', '1s', ...args, '--out', tmp()]);
