@@ -1,0 +1,55 @@
+/**
+ * `npm run build:device`: writes max-device/dist/ — Tandem.amxd (MIDI effect), the bundled
+ * node.script client, the js clip writer, a package.json that makes the folder CommonJS (the
+ * repo's is "type": "module", and Node for Max loads the client with require), and device.svg.
+ */
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { encodeAmxd } from './amxd';
+import { buildTandemPatcher, SCRIPTS } from './patcher/tandem';
+import { renderDeviceSvg } from './render-svg';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+/** max-device/ */
+export const DEVICE_ROOT = resolve(HERE, '..');
+export const DIST = join(DEVICE_ROOT, 'dist');
+export const AMXD_NAME = 'Tandem.amxd';
+
+/** Bundles the node.script client into one CommonJS file, `max-api` left to Node for Max. */
+export async function bundleClient(outfile: string): Promise<void> {
+  await build({
+    absWorkingDir: resolve(DEVICE_ROOT, '..'),
+    entryPoints: [join(HERE, 'client', 'main.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    // Node for Max in Max 8.5+ runs Node 16 or newer.
+    target: 'node16',
+    external: ['max-api'],
+    // osc-js requires `ws` for its WebSocket plugins, which the client never uses.
+    alias: { ws: join(HERE, 'client', 'ws-stub.ts') },
+    banner: { js: '// Tandem node.script client. Built by `npm run build:device` from max-device/src/client/; do not edit.' },
+    logLevel: 'warning',
+  });
+}
+
+/** Builds everything into `dist` (default max-device/dist); returns the files written. */
+export async function buildDevice(dist = DIST): Promise<string[]> {
+  mkdirSync(dist, { recursive: true });
+  const patcher = buildTandemPatcher();
+  const files = [join(dist, AMXD_NAME), join(dist, SCRIPTS.client), join(dist, SCRIPTS.clipWriter), join(dist, 'package.json'), join(dist, 'device.svg')];
+  writeFileSync(files[0], encodeAmxd({ patcher }, 'mmmm'));
+  await bundleClient(files[1]);
+  copyFileSync(join(HERE, SCRIPTS.clipWriter), files[2]);
+  writeFileSync(files[3], JSON.stringify({ name: 'tandem-device', private: true, type: 'commonjs' }, null, 2) + '\n');
+  writeFileSync(files[4], renderDeviceSvg(patcher));
+  return files;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const files = await buildDevice(process.argv[2] ? resolve(process.argv[2]) : DIST);
+  for (const f of files) console.log(`wrote ${relative(process.cwd(), f)}`);
+}

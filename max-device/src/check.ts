@@ -1,0 +1,247 @@
+/**
+ * `npm run check:device [file.amxd]`: checks a built device without Max. Reads the .amxd chunk by
+ * chunk, then the patcher: every line joins existing boxes within their inlet/outlet counts,
+ * every object's counts match the table in patcher/objects.ts, presentation boxes fit the
+ * device, parameters have names, ranges and defaults, every script the patcher names is next to
+ * the device, the js script is ES5 and declares the box's inlets/outlets, and every message the
+ * patcher sends to node.script has a maxApi.addHandler in the bundled client.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { AmxdFormatError, decodeAmxd } from './amxd';
+import { DEVICE_HEIGHT } from './patcher/builder';
+import { expectedIo, parseObjectText } from './patcher/objects';
+import type { Box, Patcher } from './patcher/types';
+
+/** What the checker found: problems (each naming the box, value and what is allowed) and facts. */
+export interface CheckReport {
+  problems: string[];
+  facts: string[];
+}
+
+const PARAM_CLASSES = new Set(['live.dial', 'live.numbox', 'live.menu', 'live.tab', 'live.toggle', 'live.text', 'live.button', 'live.slider']);
+
+const name = (b: Box) => `${b.id} (${b.maxclass === 'newobj' ? b.text : b.maxclass})`;
+
+/** Handler names a bundled node.script client registers: `addHandler("x", ...)` and `addHandlers({ x: ... })`. */
+export function handlerNames(source: string): Set<string> {
+  const names = new Set<string>();
+  for (const m of source.matchAll(/\baddHandler\(\s*["'`]([^"'`]+)["'`]/g)) names.add(m[1]);
+  for (const m of source.matchAll(/\baddHandlers\(\s*\{([^}]*)\}/g)) {
+    for (const k of m[1].matchAll(/(?:^|,)\s*["']?([A-Za-z_$][\w$]*)["']?\s*[:(]/g)) names.add(k[1]);
+  }
+  return names;
+}
+
+/** `inlets = N` / `outlets = N` at the top level of a js script (defaults 1 and 1). */
+export function declaredJsIo(source: string): { inlets: number; outlets: number } {
+  const get = (k: string) => {
+    const m = new RegExp(`^\\s*${k}\\s*=\\s*(\\d+)\\s*;`, 'm').exec(source);
+    return m ? Number(m[1]) : 1;
+  };
+  return { inlets: get('inlets'), outlets: get('outlets') };
+}
+
+interface EsprimaToken {
+  type: string;
+  value: string;
+}
+const esprima = createRequire(import.meta.url)('esprima') as { tokenize(src: string, opts?: object): EsprimaToken[]; parseScript(src: string): unknown };
+
+/** ES2015+ syntax in a script for Max's legacy `js` engine, as "what at token N"; empty when the script is ES5. */
+export function es5Problems(source: string): string[] {
+  let tokens: EsprimaToken[];
+  try {
+    esprima.parseScript(source);
+    tokens = esprima.tokenize(source);
+  } catch (err) {
+    return [`does not parse: ${(err as Error).message}`];
+  }
+  const out: string[] = [];
+  tokens.forEach((t, i) => {
+    if (t.type === 'Template') out.push(`template literal at token ${i}`);
+    else if (t.type === 'Punctuator' && (t.value === '=>' || t.value === '...' || t.value === '**')) out.push(`"${t.value}" at token ${i}`);
+    else if ((t.type === 'Keyword' || t.type === 'Identifier') && (t.value === 'let' || t.value === 'const' || t.value === 'class') && !(tokens[i - 1]?.value === '.')) out.push(`"${t.value}" at token ${i}`);
+    else if (t.type === 'Identifier' && t.value === 'of' && tokens.slice(Math.max(0, i - 4), i).some((x) => x.value === 'for')) out.push(`for...of at token ${i}`);
+  });
+  return out;
+}
+
+/** What message a box sends when its outlet feeds node.script, or undefined if that cannot be known. */
+function messageFrom(b: Box): string | undefined {
+  if (b.maxclass === 'message') return String(b.text ?? '').trim().split(/\s+/)[0] || undefined;
+  if (b.maxclass === 'newobj') {
+    const { name: cls, args } = parseObjectText(String(b.text ?? ''));
+    if (cls === 'prepend' && args[0]) return args[0];
+  }
+  return undefined;
+}
+
+/** Checks a patcher against the files in `dir` (where the .amxd and its scripts lie). */
+export function checkPatcher(p: Patcher, dir: string): CheckReport {
+  const problems: string[] = [];
+  const facts: string[] = [];
+  const boxes = new Map<string, Box>();
+  for (const { box } of p.boxes) {
+    if (boxes.has(box.id)) problems.push(`box id ${box.id} is used twice`);
+    boxes.set(box.id, box);
+  }
+
+  // Scripts first: js boxes take their counts from the script.
+  const deps = new Set((p.dependency_cache ?? []).map((d) => d.name));
+  const jsIo = new Map<string, { inlets: number; outlets: number }>();
+  const handlers = new Map<string, Set<string>>(); // node.script box id -> handler names
+  for (const b of boxes.values()) {
+    if (b.maxclass !== 'newobj') continue;
+    const { name: cls, args } = parseObjectText(String(b.text ?? ''));
+    if (cls !== 'node.script' && cls !== 'js' && cls !== 'v8') continue;
+    const script = args[0];
+    if (!script) {
+      problems.push(`${name(b)} names no script`);
+      continue;
+    }
+    const file = join(dir, script);
+    if (!existsSync(file)) {
+      problems.push(`${name(b)} runs ${script}, which is not next to the device in ${dir}`);
+      continue;
+    }
+    if (!deps.has(script)) problems.push(`${script} is not listed in the patcher's dependency_cache (Live's "Collect All and Save" would leave it behind)`);
+    const source = readFileSync(file, 'utf8');
+    if (cls === 'node.script') {
+      handlers.set(b.id, handlerNames(source));
+      if (/\brequire\(/.test(source)) {
+        const pkg = join(dir, 'package.json');
+        const type = existsSync(pkg) ? (JSON.parse(readFileSync(pkg, 'utf8')) as { type?: string }).type : undefined;
+        if (type === 'module') problems.push(`${script} is CommonJS but ${pkg} says "type": "module"`);
+        else if (!existsSync(pkg)) facts.push(`${script}: no package.json beside it; Node treats it as CommonJS unless a parent folder says "type": "module"`);
+      }
+    } else {
+      jsIo.set(b.id, declaredJsIo(source));
+      if (cls === 'js') for (const e of es5Problems(source)) problems.push(`${script} is for Max's legacy js engine (ES5) but has ${e}`);
+    }
+  }
+
+  // Object counts against the table.
+  for (const b of boxes.values()) {
+    const want = jsIo.get(b.id) ?? expectedIo(b);
+    if (!want) {
+      problems.push(`${name(b)}: no inlet/outlet counts known for this object; add it to max-device/src/patcher/objects.ts with its source`);
+      continue;
+    }
+    const wantIn = 'inlets' in want ? want.inlets : 0;
+    const wantOut = 'outlets' in want ? want.outlets : 0;
+    if (b.numinlets !== wantIn || b.numoutlets !== wantOut) problems.push(`${name(b)} has ${b.numinlets} inlets/${b.numoutlets} outlets; it should have ${wantIn}/${wantOut}`);
+  }
+
+  // Lines.
+  const seen = new Set<string>();
+  for (const { patchline: l } of p.lines) {
+    const [sid, out] = l.source;
+    const [did, inl] = l.destination;
+    const s = boxes.get(sid);
+    const d = boxes.get(did);
+    const what = `line ${sid}:${out} -> ${did}:${inl}`;
+    if (!s || !d) {
+      problems.push(`${what} joins a box that does not exist (${!s ? sid : did})`);
+      continue;
+    }
+    if (!Number.isInteger(out) || out < 0 || out >= s.numoutlets) problems.push(`${what}: ${name(s)} has outlets 0..${s.numoutlets - 1}`);
+    if (!Number.isInteger(inl) || inl < 0 || inl >= d.numinlets) problems.push(`${what}: ${name(d)} has inlets 0..${d.numinlets - 1}`);
+    if (seen.has(what)) problems.push(`${what} is drawn twice`);
+    seen.add(what);
+    const h = handlers.get(did);
+    if (h && inl === 0) {
+      const msg = messageFrom(s);
+      if (msg === undefined) problems.push(`${what}: cannot tell which message ${name(s)} sends to node.script; put a prepend or a message box in front`);
+      else if (!h.has(msg)) problems.push(`the patcher sends "${msg}" to node.script (${name(d)}) but its script has no maxApi.addHandler("${msg}") (handlers: ${[...h].sort().join(', ')})`);
+    }
+  }
+  facts.push(`${boxes.size} boxes, ${p.lines.length} lines`);
+
+  // The device face.
+  if (!(p.devicewidth > 0)) problems.push(`devicewidth must be > 0, got ${p.devicewidth}`);
+  if (p.openinpresentation !== 1) problems.push('openinpresentation must be 1 so Live shows the device face');
+  for (const b of boxes.values()) {
+    if (b.presentation !== 1) continue;
+    const r = b.presentation_rect;
+    if (!r || r.length !== 4) {
+      problems.push(`${name(b)} is in presentation but has no presentation_rect`);
+      continue;
+    }
+    const [x, y, w, h] = r;
+    if (x < 0 || y < 0 || x + w > p.devicewidth || y + h > DEVICE_HEIGHT) problems.push(`${name(b)} at [${r.join(', ')}] does not fit the device face (${p.devicewidth} x ${DEVICE_HEIGHT})`);
+  }
+
+  // Parameters.
+  const longnames = new Map<string, string>();
+  let count = 0;
+  for (const b of boxes.values()) {
+    if (!PARAM_CLASSES.has(b.maxclass)) continue;
+    const v = b.saved_attribute_attributes?.valueof;
+    if (b.parameter_enable !== 1 || !v) {
+      problems.push(`${name(b)} is not a Live parameter (needs parameter_enable 1 and saved_attribute_attributes.valueof)`);
+      continue;
+    }
+    count++;
+    const who = `parameter ${JSON.stringify(v.parameter_longname ?? '')} (${b.id})`;
+    if (!v.parameter_longname) problems.push(`${b.id}: parameter_longname is empty`);
+    else if (longnames.has(v.parameter_longname)) problems.push(`${who}: long name also used by ${longnames.get(v.parameter_longname)}; long names are unique in a device`);
+    else longnames.set(v.parameter_longname, b.id);
+    if (!v.parameter_shortname) problems.push(`${who}: parameter_shortname is empty`);
+    if (v.parameter_initial_enable !== 1 || !Array.isArray(v.parameter_initial) || v.parameter_initial.length !== 1) {
+      problems.push(`${who}: needs a default (parameter_initial_enable 1 and parameter_initial [value])`);
+    }
+    const init = v.parameter_initial?.[0];
+    if (v.parameter_type === 2) {
+      const items = v.parameter_enum;
+      if (!Array.isArray(items) || items.length === 0 || !items.every((x) => typeof x === 'string')) problems.push(`${who}: an enum needs parameter_enum, a list of names`);
+      else {
+        if (v.parameter_mmax !== undefined && v.parameter_mmax !== items.length - 1) problems.push(`${who}: parameter_mmax is ${v.parameter_mmax}, should be ${items.length - 1} (the last index of parameter_enum)`);
+        if (typeof init === 'number' && !(Number.isInteger(init) && init >= 0 && init < items.length)) problems.push(`${who}: default ${init} is not an index 0..${items.length - 1}`);
+      }
+    } else if (v.parameter_type === 0 || v.parameter_type === 1) {
+      const lo = v.parameter_mmin ?? 0;
+      const hi = v.parameter_mmax;
+      if (typeof hi !== 'number' || !(lo < hi)) problems.push(`${who}: range needs parameter_mmin < parameter_mmax, got ${lo}..${hi}`);
+      else if (typeof init === 'number' && !(init >= lo && init <= hi)) problems.push(`${who}: default ${init} is outside ${lo}..${hi}`);
+      if (v.parameter_type === 1 && (lo < 0 || (hi ?? 0) > 255)) problems.push(`${who}: Live's int parameters hold 0..255; use a float with unit style int for ${lo}..${hi}`);
+      if (v.parameter_unitstyle === undefined) problems.push(`${who}: parameter_unitstyle (its unit) is missing`);
+    } else problems.push(`${who}: parameter_type must be 0 (float), 1 (int) or 2 (enum), got ${String(v.parameter_type)}`);
+    const listed = p.parameters?.[b.id];
+    if (!listed || listed[0] !== v.parameter_longname || listed[1] !== v.parameter_shortname) problems.push(`${who}: the patcher's parameters table should list ${b.id} as [${JSON.stringify(v.parameter_longname)}, ${JSON.stringify(v.parameter_shortname)}, 0]`);
+  }
+  facts.push(`${count} Live parameters: ${[...longnames.keys()].join(', ')}`);
+  facts.push(`node.script handlers: ${[...new Set([...handlers.values()].flatMap((h) => [...h]))].sort().join(', ')}`);
+  return { problems, facts };
+}
+
+/** Checks a built .amxd file and the scripts next to it. */
+export function checkDevice(amxdPath: string): CheckReport {
+  let decoded;
+  try {
+    decoded = decodeAmxd(new Uint8Array(readFileSync(amxdPath)));
+  } catch (err) {
+    if (err instanceof AmxdFormatError) return { problems: [`${basename(amxdPath)}: ${err.message}`], facts: [] };
+    throw err;
+  }
+  const report = checkPatcher(decoded.doc.patcher, dirname(resolve(amxdPath)));
+  if (decoded.type !== 'mmmm') report.problems.unshift(`${basename(amxdPath)} is a ${decoded.type} device; Tandem is a MIDI effect (mmmm)`);
+  const ptch = decoded.chunks.find((c) => c.tag === 'ptch')!;
+  report.facts.unshift(`${basename(amxdPath)}: MIDI effect, chunks ${decoded.chunks.map((c) => `${c.tag} ${c.data.length} B`).join(', ')}${ptch.data[ptch.data.length - 1] === 0 ? ' (ptch ends in NUL)' : ''}`);
+  return report;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const file = resolve(process.argv[2] ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'Tandem.amxd'));
+  if (!existsSync(file)) {
+    console.error(`tandem: ${file} does not exist; run npm run build:device first`);
+    process.exit(2);
+  }
+  const { problems, facts } = checkDevice(file);
+  for (const f of facts) console.log(`ok    ${f}`);
+  for (const p of problems) console.error(`FAIL  ${p}`);
+  console.log(problems.length ? `${problems.length} problem(s)` : 'device ok');
+  process.exit(problems.length ? 1 : 0);
+}

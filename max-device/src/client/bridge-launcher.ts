@@ -1,0 +1,191 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, dirname, join, resolve } from 'node:path';
+
+/** The oldest Node the bridge runs on (package.json "engines"). */
+export const MIN_NODE = Object.freeze({ major: 20, minor: 6 });
+
+/** Where the user can tell the device where Node and the Tandem repo are: `{"node": "...", "home": "..."}`. */
+export const CONFIG_FILE = join(homedir(), '.tandem', 'device.json');
+
+/** Settings read from CONFIG_FILE and the environment (TANDEM_NODE, TANDEM_HOME). */
+export interface LaunchConfig {
+  node?: string;
+  home?: string;
+  /** The bridge's UDP port. */
+  port?: number;
+}
+
+/** Reads CONFIG_FILE (if any) and the environment; the environment wins. A broken file is reported, not ignored. */
+export function readLaunchConfig(file = CONFIG_FILE, env: NodeJS.ProcessEnv = process.env): LaunchConfig & { problem?: string } {
+  let cfg: LaunchConfig = {};
+  let problem: string | undefined;
+  if (existsSync(file)) {
+    try {
+      const raw = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+      for (const k of ['node', 'home'] as const) {
+        if (raw[k] !== undefined && typeof raw[k] !== 'string') problem = `${file}: "${k}" must be a path string, got ${JSON.stringify(raw[k])}`;
+        else if (typeof raw[k] === 'string') cfg[k] = raw[k] as string;
+      }
+      if (raw.port !== undefined) {
+        const p = raw.port;
+        if (typeof p !== 'number' || !Number.isInteger(p) || p < 1024 || p > 65535) problem = `${file}: "port" must be a UDP port from 1024 to 65535, got ${JSON.stringify(p)}`;
+        else cfg.port = p;
+      }
+    } catch (err) {
+      problem = `${file} is not JSON (${(err as Error).message}); expected {"node": "/path/to/node", "home": "/path/to/tandem", "port": 57121}`;
+    }
+  }
+  cfg = { ...cfg, ...(env.TANDEM_NODE ? { node: env.TANDEM_NODE } : {}), ...(env.TANDEM_HOME ? { home: env.TANDEM_HOME } : {}) };
+  return { ...cfg, problem };
+}
+
+/** A usable Node binary. */
+export interface NodeFound {
+  path: string;
+  version: string;
+}
+
+/** Places a Node binary is usually found; Live's environment often lacks the user's shell PATH. */
+export function nodeCandidates(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home = homedir()): string[] {
+  const exe = platform === 'win32' ? 'node.exe' : 'node';
+  const dirs = (env.PATH ?? env.Path ?? '').split(delimiter).filter(Boolean);
+  if (platform === 'darwin') dirs.push('/opt/homebrew/bin', '/usr/local/bin');
+  if (platform === 'win32') dirs.push(join(env.ProgramFiles ?? 'C:\\Program Files', 'nodejs'));
+  else dirs.push('/usr/local/bin', '/usr/bin');
+  dirs.push(join(home, '.volta', 'bin'));
+  const nvm = join(home, '.nvm', 'versions', 'node');
+  if (existsSync(nvm)) {
+    const versions = readdirSync(nvm).sort((a, b) => compareVersions(b, a));
+    for (const v of versions) dirs.push(join(nvm, v, 'bin'));
+  }
+  return [...new Set(dirs.map((d) => join(d, exe)))];
+}
+
+/** `v20.11.1` -> [20, 11, 1]; undefined if it is not a version. */
+export function parseNodeVersion(text: string): [number, number, number] | undefined {
+  const m = /^v?(\d+)\.(\d+)\.(\d+)/.exec(text.trim());
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : undefined;
+}
+
+const compareVersions = (a: string, b: string): number => {
+  const pa = parseNodeVersion(a) ?? [0, 0, 0];
+  const pb = parseNodeVersion(b) ?? [0, 0, 0];
+  return pa[0] - pb[0] || pa[1] - pb[1] || pa[2] - pb[2];
+};
+
+const newEnough = (v: [number, number, number]) => v[0] > MIN_NODE.major || (v[0] === MIN_NODE.major && v[1] >= MIN_NODE.minor);
+
+/**
+ * Finds a Node new enough for the bridge: the configured one first (and only it, when set), then
+ * the usual places. The reason, when none fits, lists what was tried and what was too old.
+ */
+export function findNode(config: LaunchConfig, candidates: string[] = nodeCandidates()): NodeFound | { reason: string } {
+  const tried = config.node ? [config.node] : candidates;
+  const tooOld: string[] = [];
+  for (const path of tried) {
+    if (!existsSync(path)) continue;
+    const r = spawnSync(path, ['--version'], { encoding: 'utf8', timeout: 5000 });
+    const v = r.status === 0 ? parseNodeVersion(r.stdout) : undefined;
+    if (!v) continue;
+    if (newEnough(v)) return { path, version: `v${v.join('.')}` };
+    tooOld.push(`${path} is v${v.join('.')}`);
+  }
+  const need = `Node ${MIN_NODE.major}.${MIN_NODE.minor}+`;
+  const where = config.node ? `the configured node ${config.node}` : `${tried.length} places (${tried.slice(0, 4).join(', ')}${tried.length > 4 ? ', ...' : ''})`;
+  return {
+    reason: `${need} not found: looked at ${where}${tooOld.length ? `; too old: ${tooOld.join(', ')}` : ''}. Install Node ${MIN_NODE.major} (nodejs.org) or put {"node": "/path/to/node"} in ${CONFIG_FILE}`,
+  };
+}
+
+/** A Tandem checkout the bridge can run from. */
+export interface TandemHome {
+  home: string;
+  /** bin/tandem.js */
+  bin: string;
+}
+
+function isTandemHome(dir: string): boolean {
+  const pkg = join(dir, 'package.json');
+  if (!existsSync(pkg) || !existsSync(join(dir, 'bin', 'tandem.js'))) return false;
+  try {
+    return (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'tandem';
+  } catch {
+    return false; // an unreadable package.json is not a Tandem checkout; keep looking upwards
+  }
+}
+
+/**
+ * Finds the Tandem repo: the configured `home`, else the first folder above the device's
+ * scripts (max-device/dist/ lies inside the repo). Checks that `npm install` has run.
+ */
+export function findTandemHome(config: LaunchConfig, scriptDir: string): TandemHome | { reason: string } {
+  let home: string | undefined;
+  if (config.home) {
+    if (!isTandemHome(config.home)) return { reason: `${config.home} (configured home) is not a Tandem checkout: it needs package.json named "tandem" and bin/tandem.js` };
+    home = resolve(config.home);
+  } else {
+    for (let dir = resolve(scriptDir); ; dir = dirname(dir)) {
+      if (isTandemHome(dir)) {
+        home = dir;
+        break;
+      }
+      if (dirname(dir) === dir) break;
+    }
+  }
+  if (!home) return { reason: `the Tandem repo was not found above ${scriptDir}: use the device from the repo's max-device/dist/, or put {"home": "/path/to/tandem"} in ${CONFIG_FILE}` };
+  if (!existsSync(join(home, 'node_modules'))) return { reason: `${home} has no node_modules: run npm install there first` };
+  return { home, bin: join(home, 'bin', 'tandem.js') };
+}
+
+/** How to start the bridge. */
+export interface BridgePlan {
+  node: string;
+  bin: string;
+  home: string;
+  /** UDP port for `tandem serve --osc-port`. */
+  port: number;
+}
+
+/**
+ * A running `tandem serve`. Emits each line it prints (the bridge reports on stderr) and `exit`
+ * with the last lines, so the device can say why it stopped.
+ */
+export class BridgeProcess extends EventEmitter<{ line: [line: string]; exit: [code: number | null, signal: NodeJS.Signals | null, lastLines: string[]] }> {
+  readonly lastLines: string[] = [];
+  private readonly child: ChildProcess;
+
+  constructor(plan: BridgePlan) {
+    super();
+    this.child = spawn(plan.node, [plan.bin, 'serve', '--osc-port', String(plan.port)], { cwd: plan.home, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    const onData = (buf: Buffer) => {
+      for (const line of buf.toString('utf8').split(/\r?\n/)) {
+        if (!line.trim()) continue;
+        this.lastLines.push(line);
+        if (this.lastLines.length > 20) this.lastLines.shift();
+        this.emit('line', line);
+      }
+    };
+    this.child.stdout!.on('data', onData);
+    this.child.stderr!.on('data', onData);
+    this.child.on('error', (err) => {
+      this.lastLines.push(`could not start ${plan.node}: ${err.message}`);
+    });
+    this.child.on('close', (code, signal) => this.emit('exit', code, signal, [...this.lastLines]));
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** Stops the bridge (SIGTERM: it closes its port and model). */
+  stop(): void {
+    if (this.running) this.child.kill('SIGTERM');
+  }
+}

@@ -1,0 +1,400 @@
+import type MaxApi from 'max-api';
+import type { ReplyArg } from '../../../bridge/osc/server';
+import { GENRE_ITEMS, MODEL_ITEMS, PARAMETERS } from '../parameters';
+import { BridgeProcess, findNode, findTandemHome, readLaunchConfig, type LaunchConfig } from './bridge-launcher';
+import { OscLink, type OscIn } from './osc-link';
+import { LookaheadPlayer } from './player';
+import { BridgeReplyError, SuggestionAssembler, type Suggestion } from './suggestions';
+
+/** The part of Node for Max's max-api the client uses (the fake in tests has the same shape). */
+export type MaxApiLike = Pick<typeof MaxApi, 'addHandler' | 'outlet' | 'post'>;
+
+/** Ticks per beat of Max's `transport` (its resolution outlet; fixed at 480). */
+export const MAX_TICKS_PER_BEAT = 480;
+
+export interface TandemClientOptions {
+  /** The bridge's UDP port on 127.0.0.1 (default 57121, `tandem serve`'s default). */
+  port?: number;
+  /** Folder of the bundled client script; the Tandem repo is looked for above it. */
+  scriptDir: string;
+  /** Start `tandem serve` when no bridge answers (default true). */
+  launch?: boolean;
+  /** Where Node and the repo are (default: ~/.tandem/device.json and TANDEM_NODE/TANDEM_HOME). */
+  config?: LaunchConfig & { problem?: string };
+  /** Node binaries to try when none is configured (default: the usual places). */
+  nodeCandidates?: string[];
+  /** How long one ping waits for /tandem/pong, ms (default 500). */
+  pingTimeoutMs?: number;
+  /** How long a started bridge may take to answer, ms (default 120 000: a cold model load). */
+  startTimeoutMs?: number;
+  /** Ping period while connected, ms; two missed pings count as a lost bridge (default 5000; 0 = off). */
+  heartbeatMs?: number;
+  /** Playback lookahead, ms (default 100). */
+  lookaheadMs?: number;
+  /** Seed of the first suggestion (default: random); each suggestion adds 1. */
+  seed?: number;
+}
+
+/** What the device asks for; Density in 0..1 as the bridge takes it. */
+export interface DeviceSettings {
+  model: string;
+  genre: string;
+  density: number;
+  temperature: number;
+  bars: number;
+  fill: number;
+  follow: boolean;
+}
+
+interface Request {
+  seed: number;
+  settings: DeviceSettings;
+  write: boolean;
+  retried: boolean;
+}
+
+/** A suggestion with what it was asked for (the clip is named after it). */
+export interface Kept extends Suggestion {
+  seed: number;
+  settings: DeviceSettings;
+}
+
+type Phase = 'idle' | 'connecting' | 'launching' | 'connected' | 'failed';
+
+/**
+ * The node.script side of the device: takes the patcher's messages (parameter changes,
+ * transport, Generate, Write clip), talks to the Tandem bridge over OSC on 127.0.0.1 (starting
+ * `tandem serve` when none answers), and answers the patcher with `status <text>`, `ready`,
+ * `note pitch velocity durationMs delayMs`, `stop` and `clip begin|note|end ...`.
+ */
+export class TandemClient {
+  readonly settings: DeviceSettings = {
+    model: MODEL_ITEMS[PARAMETERS.model.initial],
+    genre: GENRE_ITEMS[PARAMETERS.genre.initial],
+    density: PARAMETERS.density.initial / 100,
+    temperature: PARAMETERS.temperature.initial,
+    bars: PARAMETERS.bars.initial,
+    fill: PARAMETERS.fill.initial,
+    follow: Number(PARAMETERS.follow.initial) === 1,
+  };
+  /** The last complete suggestion. */
+  last: Kept | undefined;
+  phase: Phase = 'idle';
+  /** The last status line sent to the device face. */
+  lastStatus = '';
+
+  private readonly opts: Required<Omit<TandemClientOptions, 'config' | 'nodeCandidates' | 'seed'>> & Pick<TandemClientOptions, 'config' | 'nodeCandidates'>;
+  private readonly link: OscLink;
+  private readonly assembler = new SuggestionAssembler();
+  private readonly player: LookaheadPlayer;
+  private readonly requests: Request[] = [];
+  private seed: number;
+  private bridge: BridgeProcess | undefined;
+  private pongWaiters: (() => void)[] = [];
+  private heartbeat: NodeJS.Timeout | undefined;
+  private missedPings = 0;
+  private lastTransportSent = { at: 0, bpm: 0, playing: false };
+  private closed = false;
+
+  constructor(
+    private readonly max: MaxApiLike,
+    options: TandemClientOptions,
+  ) {
+    this.opts = { port: 57121, launch: true, pingTimeoutMs: 500, startTimeoutMs: 120_000, heartbeatMs: 5000, lookaheadMs: 100, ...options };
+    this.link = new OscLink(this.opts.port);
+    this.player = new LookaheadPlayer({ lookaheadMs: this.opts.lookaheadMs });
+    this.seed = options.seed ?? Math.floor(Math.random() * 100_000);
+    this.link.on('message', (m) => this.receive(m));
+    this.link.on('error', (err) => this.log(`OSC: ${err.message}`));
+  }
+
+  /**
+   * Registers one handler per message the patcher sends. Written out one by one (not in a loop)
+   * so `npm run check:device` can read the names from the bundle.
+   */
+  registerHandlers(): void {
+    const m = this.max;
+    m.addHandler('model', (v: unknown) => this.onMenu('model', MODEL_ITEMS, v));
+    m.addHandler('genre', (v: unknown) => this.onMenu('genre', GENRE_ITEMS, v));
+    m.addHandler('density', (v: unknown) => this.onNumber('density', v));
+    m.addHandler('temperature', (v: unknown) => this.onNumber('temperature', v));
+    m.addHandler('bars', (v: unknown) => this.onNumber('bars', v));
+    m.addHandler('fill', (v: unknown) => this.onNumber('fill', v));
+    m.addHandler('follow', (v: unknown) => this.onFollow(v));
+    m.addHandler('seed', (v: unknown) => this.onSeed(v));
+    m.addHandler('generate', () => this.generate(false));
+    m.addHandler('write', () => this.write());
+    m.addHandler('transport', (bpm: unknown, ticks: unknown, playing: unknown) => this.onTransport(bpm, ticks, playing));
+  }
+
+  /** Opens the socket, finds (or starts) the bridge, then tells the patcher `ready`. */
+  async start(): Promise<void> {
+    await this.link.open();
+    this.setPhase('connecting');
+    this.status(`looking for the Tandem bridge on 127.0.0.1:${this.opts.port}…`);
+    if (await this.ping(this.opts.pingTimeoutMs)) return this.connected('found');
+    if (!this.opts.launch) return this.fail(`no Tandem bridge answers on 127.0.0.1:${this.opts.port}; start it with: npx tandem serve --osc-port ${this.opts.port}`);
+    await this.launch();
+  }
+
+  /** Closes the socket and stops a bridge this client started. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.bridge?.stop();
+    await this.link.close();
+  }
+
+  // ---- messages from the patcher ----
+
+  private onMenu(name: 'model' | 'genre', items: readonly string[], v: unknown): void {
+    let item: string | undefined;
+    if (typeof v === 'number' && Number.isInteger(v)) item = items[v];
+    else if (typeof v === 'string') item = items.find((x) => x === v.toLowerCase());
+    if (item === undefined) return this.error(`${name} must be an index 0..${items.length - 1} or one of ${items.join(', ')}, got ${JSON.stringify(v)}`);
+    this.settings[name] = item;
+    this.send(`/tandem/${name}`, { s: item });
+  }
+
+  private onNumber(name: 'density' | 'temperature' | 'bars' | 'fill', v: unknown): void {
+    const spec = PARAMETERS[name];
+    const unit = name === 'density' ? ' %' : '';
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < spec.min || v > spec.max) return this.error(`${name} must be between ${spec.min} and ${spec.max}${unit}, got ${JSON.stringify(v)}`);
+    if (spec.type === 'int' && !Number.isInteger(v)) return this.error(`${name} must be a whole number, got ${v}`);
+    if (name === 'density') {
+      this.settings.density = Math.round(v * 10) / 1000; // 0.1 % steps, as the dial shows them
+      this.send('/tandem/density', { f: this.settings.density });
+    } else if (name === 'temperature') {
+      this.settings.temperature = v;
+      this.send('/tandem/temperature', { f: v });
+    } else {
+      this.settings[name] = v;
+      this.send(name === 'bars' ? '/tandem/bars' : '/tandem/fill', { i: v });
+    }
+  }
+
+  private onFollow(v: unknown): void {
+    if (v !== 0 && v !== 1) return this.error(`follow must be 0 or 1, got ${JSON.stringify(v)}`);
+    this.settings.follow = v === 1;
+    this.send('/tandem/follow', { i: v });
+    if (!this.settings.follow && this.player.stop()) void this.max.outlet('stop');
+  }
+
+  private onSeed(v: unknown): void {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 2 ** 31 - 1) return this.error(`seed must be a whole number from 0 to 2147483647, got ${JSON.stringify(v)}`);
+    this.seed = v;
+  }
+
+  private onTransport(bpm: unknown, ticks: unknown, playing: unknown): void {
+    if (typeof bpm !== 'number' || !(bpm >= 20 && bpm <= 999) || typeof ticks !== 'number' || !Number.isFinite(ticks) || (playing !== 0 && playing !== 1)) {
+      return this.error(`transport takes bpm (20-999), ticks (480 a beat) and playing (0/1), got ${JSON.stringify([bpm, ticks, playing])}`);
+    }
+    const beat = Math.max(0, ticks / MAX_TICKS_PER_BEAT);
+    const isPlaying = playing === 1;
+    // The bridge needs the host state now and then, not 50 times a second.
+    const now = Date.now();
+    const last = this.lastTransportSent;
+    if (isPlaying !== last.playing || Math.abs(bpm - last.bpm) > 0.01 || now - last.at >= 500) {
+      this.lastTransportSent = { at: now, bpm, playing: isPlaying };
+      this.send('/tandem/transport', { f: Math.min(400, bpm) }, { f: Math.min(1e7, beat) }, { i: playing });
+    }
+    if (!this.settings.follow) return;
+    const r = this.player.update({ bpm, beat, playing: isPlaying });
+    if (r.stop) void this.max.outlet('stop');
+    for (const n of r.notes) void this.max.outlet('note', n.pitch, n.velocity, n.durationMs, n.delayMs);
+  }
+
+  /** Asks the bridge for a suggestion with the device's settings (all of them: the bridge may be shared or restarted). */
+  private generate(write: boolean): void {
+    if (this.phase !== 'connected') return this.error(`not connected to the Tandem bridge yet (${this.lastStatus})`);
+    const settings = { ...this.settings };
+    this.syncSettings();
+    this.link.send('/tandem/seed', { i: this.seed });
+    this.link.send('/tandem/generate');
+    this.requests.push({ seed: this.seed, settings, write, retried: false });
+    this.status(`generating ${describe(settings, this.seed)}…`);
+    this.seed = (this.seed + 1) % 2 ** 31;
+  }
+
+  /** Sends the last suggestion to the clip writer; with none yet, generates one and writes it. */
+  private write(): void {
+    const s = this.last;
+    if (!s) return this.generate(true);
+    const { settings } = s;
+    void this.max.outlet('clip', 'begin', s.lengthBeats, settings.genre, settings.density, s.seed);
+    for (const n of s.notes) void this.max.outlet('clip', 'note', n.pitch, n.startBeats, n.durationBeats, n.velocity);
+    void this.max.outlet('clip', 'end');
+  }
+
+  // ---- messages from the bridge ----
+
+  private receive(m: OscIn): void {
+    try {
+      switch (m.address) {
+        case '/tandem/pong':
+          this.missedPings = 0;
+          for (const w of this.pongWaiters.splice(0)) w();
+          return;
+        case '/tandem/suggestion':
+          this.assembler.chunk(m.args);
+          return;
+        case '/tandem/suggestion/done':
+          return this.complete(this.assembler.done(m.args));
+        case '/tandem/error': {
+          const text = String(m.args[0]);
+          if (text.startsWith('/tandem/generate')) this.requests.shift();
+          return this.error(`bridge: ${text}`);
+        }
+        case '/tandem/status':
+          return;
+        default:
+          this.log(`ignored ${m.address} from the bridge`);
+      }
+    } catch (err) {
+      if (err instanceof BridgeReplyError) return this.error(err.message);
+      throw err;
+    }
+  }
+
+  private complete(r: Suggestion | { id: number; missing: string }): void {
+    const req = this.requests.shift();
+    if (!req) return this.log(`suggestion ${r.id} arrived but none was asked for; ignored`);
+    if ('missing' in r) {
+      if (!req.retried) {
+        // Same settings + same seed = same notes: ask again once.
+        this.log(`${r.missing}; asking again`);
+        this.requests.unshift({ ...req, retried: true });
+        this.sendSettings(req.settings);
+        this.link.send('/tandem/seed', { i: req.seed });
+        this.link.send('/tandem/generate');
+        return;
+      }
+      return this.error(`${r.missing}, twice; press Generate again`);
+    }
+    this.last = { ...r, seed: req.seed, settings: req.settings };
+    this.player.setPattern({ notes: r.notes, lengthBeats: r.lengthBeats });
+    this.status(`${describe(req.settings, req.seed)}: ${r.notes.length} notes, ${r.lengthBeats / 4} bars${req.settings.follow ? ', playing with the transport' : ''}`);
+    if (req.write) this.write();
+  }
+
+  // ---- the bridge: find, start, watch ----
+
+  private ping(timeoutMs: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const done = (ok: boolean) => {
+        clearTimeout(timer);
+        this.pongWaiters = this.pongWaiters.filter((w) => w !== onPong);
+        resolve(ok);
+      };
+      const onPong = () => done(true);
+      const timer = setTimeout(() => done(false), timeoutMs);
+      this.pongWaiters.push(onPong);
+      this.link.send('/tandem/ping');
+    });
+  }
+
+  private async launch(): Promise<void> {
+    const config = this.opts.config ?? readLaunchConfig();
+    if (config.problem) return this.fail(config.problem);
+    const node = findNode(config, this.opts.nodeCandidates);
+    if ('reason' in node) return this.fail(node.reason);
+    const home = findTandemHome(config, this.opts.scriptDir);
+    if ('reason' in home) return this.fail(home.reason);
+    this.setPhase('launching');
+    this.status(`starting the Tandem bridge (Node ${node.version}) from ${home.home}…`);
+    const bridge = new BridgeProcess({ node: node.path, bin: home.bin, home: home.home, port: this.opts.port });
+    this.bridge = bridge;
+    let exited: string | undefined;
+    bridge.on('line', (line) => {
+      this.log(`bridge: ${line}`);
+      // The bridge's own notes (a model fallback, no Chromium, ...) are worth showing once.
+      if (line.startsWith('tandem: ') && !line.includes('OSC bridge on')) this.status(line.slice('tandem: '.length));
+    });
+    bridge.on('exit', (code, signal, lastLines) => {
+      const why = `the Tandem bridge exited (${signal ?? `code ${code}`})${lastLines.length ? `: ${lastLines[lastLines.length - 1]}` : ''}`;
+      exited = why;
+      if (this.closed) return;
+      if (this.phase === 'connected') {
+        this.setPhase('failed');
+        this.error(why);
+      }
+    });
+    const deadline = Date.now() + this.opts.startTimeoutMs;
+    while (!this.closed && Date.now() < deadline) {
+      if (exited) return this.fail(exited);
+      if (await this.ping(this.opts.pingTimeoutMs)) return this.connected('started');
+    }
+    if (!this.closed) {
+      bridge.stop();
+      this.fail(`the Tandem bridge started but did not answer on 127.0.0.1:${this.opts.port} within ${Math.round(this.opts.startTimeoutMs / 1000)} s`);
+    }
+  }
+
+  private connected(how: 'found' | 'started'): void {
+    this.setPhase('connected');
+    this.syncSettings();
+    this.status(`ready: ${how === 'found' ? 'connected to' : 'started'} the Tandem bridge on 127.0.0.1:${this.opts.port}`);
+    void this.max.outlet('ready');
+    if (this.opts.heartbeatMs > 0 && !this.heartbeat) {
+      this.heartbeat = setInterval(() => {
+        if (this.phase !== 'connected') return;
+        if (++this.missedPings > 2) {
+          this.missedPings = 0;
+          this.setPhase('failed');
+          this.error(`the Tandem bridge stopped answering on 127.0.0.1:${this.opts.port}; reload the device to start it again`);
+          return;
+        }
+        this.link.send('/tandem/ping');
+      }, this.opts.heartbeatMs);
+      this.heartbeat.unref?.();
+    }
+  }
+
+  private syncSettings(): void {
+    this.sendSettings(this.settings);
+  }
+
+  private sendSettings(s: DeviceSettings): void {
+    this.link.send('/tandem/model', { s: s.model });
+    this.link.send('/tandem/genre', { s: s.genre });
+    this.link.send('/tandem/density', { f: s.density });
+    this.link.send('/tandem/temperature', { f: s.temperature });
+    this.link.send('/tandem/bars', { i: s.bars });
+    this.link.send('/tandem/fill', { i: s.fill });
+    this.link.send('/tandem/follow', { i: s.follow ? 1 : 0 });
+  }
+
+  private send(address: string, ...args: ReplyArg[]): void {
+    if (this.phase === 'connected') this.link.send(address, ...args);
+  }
+
+  // ---- telling the user ----
+
+  private setPhase(p: Phase): void {
+    this.phase = p;
+  }
+
+  private fail(reason: string): void {
+    this.setPhase('failed');
+    this.error(reason);
+  }
+
+  private status(text: string): void {
+    this.lastStatus = text;
+    void this.max.outlet('status', text);
+  }
+
+  private error(text: string): void {
+    this.status(`error: ${text}`);
+    void this.max.post(`tandem: ${text}`);
+  }
+
+  private log(text: string): void {
+    void this.max.post(`tandem: ${text}`);
+  }
+}
+
+/** `funk d0.7 #12` */
+export function describe(s: DeviceSettings, seed: number): string {
+  return `${s.genre} d${s.density} #${seed}`;
+}

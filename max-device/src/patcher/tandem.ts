@@ -1,0 +1,160 @@
+import { PARAMETERS, type ParamName } from '../parameters';
+import { type BoxRef, PatchBuilder } from './builder';
+import type { Patcher } from './types';
+
+/** Script files the patcher names; the build writes them next to the .amxd. */
+export const SCRIPTS = Object.freeze({ client: 'tandem-client.js', clipWriter: 'tandem-clip-writer.js' });
+
+/** Device width in pixels (the height is Live's 169). */
+export const DEVICE_WIDTH = 372;
+
+/** How often the patcher reports Live's transport to the client (ms): the client's lookahead loop period. */
+export const TRANSPORT_POLL_MS = 20;
+
+/**
+ * The Tandem device, as a patch:
+ *
+ * - Controls (Live parameters) -> `prepend <name>` -> node.script. Each message is also kept in a
+ *   message box (right inlet: set without sending); when the client says `ready`, those boxes
+ *   are banged so a freshly started client learns the values Live restored before it ran.
+ * - `metro 20` -> `transport` -> `pack tempo ticks state` -> `prepend transport` -> node.script
+ *   (Max's transport follows Live's inside a device; 480 ticks per beat).
+ * - node.script's messages -> `route status ready note stop clip`:
+ *   status -> `prepend set` -> the status text; note (pitch, velocity, duration ms, delay ms) ->
+ *   `unpack` -> `pipe` (the delay) -> `makenote` -> `midiformat` -> `midiout`; stop -> clear the
+ *   pipe and flush makenote's held notes; clip -> the js clip writer.
+ * - `live.thisdevice` -> `deferlow` -> the clip writer's bang (Live API usable from then on) and
+ *   the transport metro's start.
+ * - `midiin` -> `midiout`: MIDI arriving on the track passes through.
+ */
+export function buildTandemPatcher(): Patcher {
+  const p = new PatchBuilder();
+  const P = PARAMETERS;
+  const col = (c: number) => 20 + c * 170;
+  const row = (r: number) => 20 + r * 36;
+
+  // The client and its output router.
+  const node = p.obj(`node.script ${SCRIPTS.client} @autostart 1`, [col(2), row(9)], { saved_object_attributes: { autostart: 1, defer: 0, watch: 0 } });
+  const router = p.obj('route status ready note stop clip', [col(2), row(10)]);
+  p.connect(node, 0, router, 0);
+
+  // Status text on the device face.
+  const setStatus = p.obj('prepend set', [col(0), row(11)]);
+  const status = p.comment('Starting Tandem…', [col(0), row(12)], [8, 132, DEVICE_WIDTH - 16, 30], { maxclass: 'comment', varname: 'status', linecount: 2 }); // comment takes `set <text>`
+  p.connect(router, 0, setStatus, 0);
+  p.connect(setStatus, 0, status, 0);
+
+  // Face: labels for the menus, then the controls.
+  p.comment('Model', [col(0), row(0)], [8, 6, 60, 16]);
+  p.comment('Genre', [col(1), row(0)], [76, 6, 60, 16]);
+  const faces: Record<ParamName, [number, number, number, number]> = {
+    model: [8, 22, 60, 16],
+    genre: [76, 22, 104, 16],
+    density: [8, 50, 48, 48],
+    temperature: [62, 50, 48, 48],
+    bars: [116, 50, 48, 48],
+    fill: [170, 50, 48, 48],
+    follow: [196, 22, 16, 16],
+    generate: [232, 50, 132, 22],
+    write: [232, 78, 132, 22],
+  };
+  p.comment('Follow transport', [col(3), row(0)], [214, 22, 110, 16]);
+
+  const controls: Record<ParamName, BoxRef> = {
+    model: p.param('live.menu', P.model, [col(0), row(1)], faces.model),
+    genre: p.param('live.menu', P.genre, [col(1), row(1)], faces.genre),
+    density: p.param('live.dial', P.density, [col(2), row(1)], faces.density, { showname: 1, shownumber: 1 }),
+    temperature: p.param('live.dial', P.temperature, [col(3), row(1)], faces.temperature, { showname: 1, shownumber: 1 }),
+    bars: p.param('live.dial', P.bars, [col(4), row(1)], faces.bars, { showname: 1, shownumber: 1 }),
+    fill: p.param('live.dial', P.fill, [col(5), row(1)], faces.fill, { showname: 1, shownumber: 1 }),
+    follow: p.param('live.toggle', P.follow, [col(6), row(1)], faces.follow),
+    // live.text mode 0 = button: a click sends a bang out of its left outlet.
+    generate: p.param('live.text', P.generate, [col(6), row(3)], faces.generate, { mode: 0, text: 'Generate', texton: 'Generate' }),
+    write: p.param('live.text', P.write, [col(6), row(5)], faces.write, { mode: 0, text: 'Write clip', texton: 'Write clip' }),
+  };
+
+  // Value controls: prepend their name, send to the client, and keep the last message for `ready`.
+  const valued: ParamName[] = ['model', 'genre', 'density', 'temperature', 'bars', 'fill', 'follow'];
+  valued.forEach((name, i) => {
+    const spec = P[name];
+    const pre = p.obj(`prepend ${spec.message}`, [col(i % 6), row(4 + Math.floor(i / 6) * 2)]);
+    const kept = p.message(`${spec.message} ${spec.initial}`, [col(i % 6), row(5 + Math.floor(i / 6) * 2)]);
+    p.connect(controls[name], 0, pre, 0);
+    p.connect(pre, 0, node, 0);
+    p.connect(pre, 0, kept, 1);
+    p.connect(kept, 0, node, 0);
+    p.connect(router, 1, kept, 0);
+  });
+  // Buttons: a bang turns into the command message.
+  for (const name of ['generate', 'write'] as const) {
+    const cmd = p.message(P[name].message, [col(6), row(name === 'generate' ? 4 : 6)]);
+    p.connect(controls[name], 0, cmd, 0);
+    p.connect(cmd, 0, node, 0);
+  }
+
+  // Start-up: once Live's API is ready, tell the clip writer and start reporting the transport.
+  const thisDevice = p.obj('live.thisdevice', [col(4), row(7)]);
+  const defer = p.obj('deferlow', [col(4), row(8)]);
+  const fan = p.obj('t b b', [col(4), row(9)]);
+  const on = p.message('1', [col(3), row(9)]);
+  p.connect(thisDevice, 0, defer, 0);
+  p.connect(defer, 0, fan, 0);
+
+  // Transport: tempo (outlet 4), ticks (7) and state (6) fire right to left, so the tempo, into pack's hot inlet, comes last.
+  const metro = p.obj(`metro ${TRANSPORT_POLL_MS}`, [col(3), row(10)]);
+  const transport = p.obj('transport', [col(3), row(11)]);
+  const packT = p.obj('pack 0. 0. 0', [col(3), row(12)]);
+  const preT = p.obj('prepend transport', [col(3), row(13)]);
+  p.connect(fan, 0, on, 0);
+  p.connect(on, 0, metro, 0);
+  p.connect(metro, 0, transport, 0);
+  p.connect(transport, 4, packT, 0);
+  p.connect(transport, 7, packT, 1);
+  p.connect(transport, 6, packT, 2);
+  p.connect(packT, 0, preT, 0);
+  p.connect(preT, 0, node, 0);
+
+  // Clip writer (Live API) gets the bang after deferlow and the clip messages from the client.
+  const writer = p.obj(`js ${SCRIPTS.clipWriter}`, [col(4), row(11)], { saved_object_attributes: { filename: SCRIPTS.clipWriter, parameter_enable: 0 } });
+  p.connect(fan, 1, writer, 0);
+  p.connect(router, 4, writer, 0);
+  p.connect(writer, 0, router, 0); // the writer answers `status ...`
+
+  // Live notes: note pitch velocity duration-ms delay-ms.
+  const unpackN = p.obj('unpack 0 0 0 0', [col(0), row(13)]);
+  const pipe = p.obj('pipe 0 0 0 0', [col(0), row(14)]);
+  const makenote = p.obj('makenote 100 100', [col(0), row(15)]);
+  const packN = p.obj('pack 0 0', [col(0), row(16)]);
+  const format = p.obj('midiformat', [col(0), row(17)]);
+  const midiout = p.obj('midiout', [col(0), row(18)]);
+  p.connect(router, 2, unpackN, 0);
+  for (let i = 0; i < 4; i++) p.connect(unpackN, i, pipe, i);
+  for (let i = 0; i < 3; i++) p.connect(pipe, i, makenote, i);
+  p.connect(makenote, 0, packN, 0);
+  p.connect(makenote, 1, packN, 1);
+  p.connect(packN, 0, format, 0);
+  p.connect(format, 0, midiout, 0);
+
+  // Stop: forget scheduled notes, then send note-offs for the sounding ones.
+  const stopFan = p.obj('t b b', [col(1), row(13)]);
+  const clear = p.message('clear', [col(1), row(14)]);
+  const flush = p.message('flush', [col(1), row(15)]);
+  p.connect(router, 3, stopFan, 0);
+  p.connect(stopFan, 1, clear, 0);
+  p.connect(clear, 0, pipe, 0);
+  p.connect(stopFan, 0, flush, 0);
+  p.connect(flush, 0, makenote, 0);
+
+  // MIDI into the track passes through.
+  const midiin = p.obj('midiin', [col(1), row(17)]);
+  p.connect(midiin, 0, midiout, 0);
+
+  return p.build({
+    devicewidth: DEVICE_WIDTH,
+    description: 'Tandem: an AI co-player. Generates drum grooves by genre and density through the Tandem bridge, plays them in time and writes them into clips.',
+    dependencies: [
+      { name: SCRIPTS.client, type: 'TEXT' },
+      { name: SCRIPTS.clipWriter, type: 'TEXT' },
+    ],
+  });
+}
