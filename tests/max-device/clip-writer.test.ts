@@ -1,0 +1,114 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { es5Problems } from '../../max-device/src/check';
+import { JsHost } from './fakes/js-host';
+import { FakeLiveSet, type FakeClip } from './fakes/live-api';
+
+const WRITER = join(import.meta.dirname, '../../max-device/src/tandem-clip-writer.js');
+const existing = (name: string): FakeClip => ({ name, length: 4, notes: [{ pitch: 60, start_time: 0, duration: 1, velocity: 90, mute: 0 }] });
+
+/** A suggestion as the client sends it: begin, notes, end. */
+const NOTES = [
+  { pitch: 36, start: 0, dur: 0.25, vel: 110 },
+  { pitch: 42, start: 0.5, dur: 0.125, vel: 64 },
+  { pitch: 38, start: 1 + 5 / 960, dur: 0.25, vel: 97 },
+  { pitch: 36, start: 7.75, dur: 0.25, vel: 80 },
+];
+function sendClip(js: JsHost, length = 8, genre = 'funk', density = 0.699999988079071, seed = 12): void {
+  js.send('begin', length, genre, density, seed);
+  for (const n of NOTES) js.send('note', n.pitch, n.start, n.dur, n.vel);
+  js.send('end');
+}
+const expected = NOTES.map((n) => ({ pitch: n.pitch, start_time: n.start, duration: n.dur, velocity: n.vel, mute: 0 }));
+
+describe('clip writer (js, against a fake LiveAPI)', () => {
+  it('is ES5 and declares one inlet and one outlet', () => {
+    expect(es5Problems(readFileSync(WRITER, 'utf8'))).toEqual([]);
+    const js = new JsHost(WRITER, new FakeLiveSet({ tracks: [[null]], deviceTrack: 0 }));
+    expect([js.global('inlets'), js.global('outlets')]).toEqual([1, 1]);
+  });
+
+  it('waits for live.thisdevice, then writes the notes into the first empty slot of its own track with add_new_notes', () => {
+    const set = new FakeLiveSet({ tracks: [[null, null], [existing('drums A'), null, null]], deviceTrack: 1 });
+    const js = new JsHost(WRITER, set);
+    sendClip(js);
+    expect(set.calls).toEqual([]); // nothing touches the Live API before the device is ready
+    expect(js.statuses()).toEqual(['the clip is written as soon as Live is ready']);
+    js.send('bang');
+    const clip = set.tracks[1].slots[1]!;
+    expect(clip).toEqual({ name: 'Tandem funk d0.7 #12', length: 8, notes: expected });
+    expect(set.tracks[1].slots[0]).toEqual(existing('drums A')); // untouched
+    expect(set.tracks[0].slots).toEqual([null, null]);
+    expect(set.calls.some((c) => c.startsWith('live_set tracks 1 clip_slots 1 clip: add_new_notes'))).toBe(true);
+    expect(set.errors).toEqual([]);
+    expect(js.statuses().at(-1)).toBe('wrote "Tandem funk d0.7 #12" (4 notes) to clip slot 2');
+  });
+
+  it('uses the highlighted slot when it is on its track and empty, not when it is elsewhere or full', () => {
+    const set = new FakeLiveSet({ tracks: [[null, null, null]], deviceTrack: 0, highlighted: { track: 0, slot: 2 } });
+    const js = new JsHost(WRITER, set);
+    js.send('bang');
+    sendClip(js);
+    expect(set.tracks[0].slots.map((c) => c?.name ?? null)).toEqual([null, null, 'Tandem funk d0.7 #12']);
+    sendClip(js, 8, 'rock', 0.2, 13); // highlighted slot is now full: first empty one
+    expect(set.tracks[0].slots.map((c) => c?.name ?? null)).toEqual(['Tandem rock d0.2 #13', null, 'Tandem funk d0.7 #12']);
+    set.highlighted = { track: 1, slot: 0 }; // another track's slot (no track 1 here): ignored
+    sendClip(js, 8, 'jazz', 0.5, 14);
+    expect(set.tracks[0].slots[1]?.name).toBe('Tandem jazz d0.5 #14');
+  });
+
+  it('adds a scene when every slot is full, and never overwrites a clip', () => {
+    const set = new FakeLiveSet({ tracks: [[existing('a'), existing('b')], [null, null]], deviceTrack: 0 });
+    const js = new JsHost(WRITER, set);
+    js.send('bang');
+    sendClip(js);
+    expect(set.scenes).toBe(3);
+    expect(set.tracks[0].slots.map((c) => c?.name)).toEqual(['a', 'b', 'Tandem funk d0.7 #12']);
+    expect(set.tracks[0].slots[0]).toEqual(existing('a'));
+    expect(set.tracks[1].slots).toEqual([null, null, null]);
+    expect(set.calls.filter((c) => c.includes('create_clip'))).toEqual(['live_set tracks 0 clip_slots 2: create_clip 8']);
+  });
+
+  it('falls back to set_notes on Live 10', () => {
+    const set = new FakeLiveSet({ tracks: [[null]], deviceTrack: 0, liveVersion: 10 });
+    const js = new JsHost(WRITER, set);
+    js.send('bang');
+    sendClip(js);
+    expect(set.tracks[0].slots[0]!.notes).toEqual(expected);
+    const seq = set.calls.filter((c) => c.startsWith('live_set tracks 0 clip_slots 0 clip:')).map((c) => c.split(': ')[1].split(' ')[0]);
+    expect(seq).toEqual(['set_notes', 'notes', 'note', 'note', 'note', 'note', 'done']);
+    expect(set.errors).toEqual([]);
+  });
+
+  it('finds its track from inside a rack', () => {
+    const set = new FakeLiveSet({ tracks: [[null], [null]], deviceTrack: 1, inRack: true });
+    const js = new JsHost(WRITER, set);
+    js.send('bang');
+    sendClip(js);
+    expect(set.tracks[1].slots[0]?.notes).toEqual(expected);
+  });
+
+  it('says why when it cannot write: a return track, a bad note, an unknown message', () => {
+    const onReturn = new FakeLiveSet({ tracks: [[null]], deviceTrack: 'return' });
+    const js = new JsHost(WRITER, onReturn);
+    js.send('bang');
+    sendClip(js);
+    expect(js.statuses().at(-1)).toMatch(/^error: could not write the clip: this track has no clip slots/);
+
+    const set = new FakeLiveSet({ tracks: [[null]], deviceTrack: 0 });
+    const js2 = new JsHost(WRITER, set);
+    js2.send('bang');
+    js2.send('begin', 4, 'rock', 0.5, 1);
+    js2.send('note', 36, 4.5, 0.25, 100);
+    js2.send('end');
+    expect(js2.statuses().at(-1)).toBe('error: clip not written: note start must be within 0..4 beats, got 4.5');
+    js2.send('begin', 4, 'rock', 0.5, 1);
+    js2.send('note', 128, 0, 0.25, 100);
+    js2.send('end');
+    expect(js2.statuses().at(-1)).toBe('error: clip not written: pitch must be a whole number 0-127, got 128');
+    expect(set.tracks[0].slots[0]).toBeNull();
+    js2.send('erase');
+    expect(js2.statuses().at(-1)).toBe('error: the clip writer does not know the message erase (it takes begin, note, end, bang)');
+  });
+});

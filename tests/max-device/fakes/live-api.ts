@@ -1,0 +1,287 @@
+/**
+ * A small Live set behind a fake `LiveAPI` class, following the Live Object Model as documented
+ * (Cycling '74's LiveAPI for js; Ableton's LOM): paths like `live_set tracks 1 clip_slots 0 clip`,
+ * `this_device`, `X canonical_parent`, `live_set view highlighted_clip_slot`, `live_app`; `id` is
+ * 0 for "no object"; `path` comes back quoted; `get` returns a list; errors are posted (to
+ * `errors`), not thrown, as the real LiveAPI does.
+ *
+ * Functions: ClipSlot.create_clip(length), Song.create_scene(index), Application.get_major_version(),
+ * Clip.add_new_notes({notes}) (Live 11+; a dict, passed as an object or JSON), and the older
+ * Clip.set_notes / notes N / note pitch time duration velocity mute / done sequence.
+ */
+
+/** A note as Live 11's add_new_notes takes it (times in beats). */
+export interface LiveNote {
+  pitch: number;
+  start_time: number;
+  duration: number;
+  velocity: number;
+  mute: number;
+}
+
+export interface FakeClip {
+  name: string;
+  length: number;
+  notes: LiveNote[];
+}
+
+export interface FakeTrack {
+  name: string;
+  /** Session clip slots (none on return and master tracks). */
+  slots: (FakeClip | null)[];
+}
+
+export interface FakeSetOptions {
+  /** Clip slots per track; null = empty. */
+  tracks: (FakeClip | null)[][];
+  /** Track the device is on (index into tracks), or 'return' for the first return track. */
+  deviceTrack: number | 'return';
+  /** Whether the device sits inside a rack's chain (its canonical_parent is then a Chain). */
+  inRack?: boolean;
+  /** The highlighted clip slot, if any. */
+  highlighted?: { track: number; slot: number };
+  /** Live's major version (add_new_notes needs 11). */
+  liveVersion?: number;
+}
+
+type Obj =
+  | { type: 'Song'; path: string }
+  | { type: 'Application'; path: string }
+  | { type: 'Track'; path: string; track: FakeTrack }
+  | { type: 'ClipSlot'; path: string; track: FakeTrack; slot: number }
+  | { type: 'Clip'; path: string; clip: FakeClip }
+  | { type: 'Device' | 'RackDevice' | 'Chain'; path: string; parent: string };
+
+export class FakeLiveSet {
+  readonly tracks: FakeTrack[];
+  readonly returnTrack: FakeTrack = { name: 'A-Reverb', slots: [] };
+  readonly errors: string[] = [];
+  /** Every call made, as `path: fn args`. */
+  readonly calls: string[] = [];
+  highlighted: { track: number; slot: number } | undefined;
+  liveVersion: number;
+  private readonly devicePath: string;
+  private readonly ids = new Map<string, number>();
+  private noteBuffer: { clip: FakeClip; expected: number; notes: LiveNote[] } | undefined;
+
+  constructor(opts: FakeSetOptions) {
+    this.tracks = opts.tracks.map((slots, i) => ({ name: `${i + 1}-MIDI`, slots: slots.map((c) => (c ? { ...c, notes: [...c.notes] } : null)) }));
+    this.highlighted = opts.highlighted;
+    this.liveVersion = opts.liveVersion ?? 12;
+    const track = opts.deviceTrack === 'return' ? 'live_set return_tracks 0' : `live_set tracks ${opts.deviceTrack}`;
+    this.devicePath = opts.inRack ? `${track} devices 0 chains 0 devices 0` : `${track} devices 0`;
+  }
+
+  /** The number of scenes (= clip slots on every track). */
+  get scenes(): number {
+    return this.tracks[0]?.slots.length ?? 0;
+  }
+
+  /** A LiveAPI class bound to this set, for the js host. */
+  liveApiClass(): new (a?: unknown, b?: unknown) => FakeLiveApi {
+    const set = this;
+    return class extends FakeLiveApi {
+      constructor(a?: unknown, b?: unknown) {
+        super(set, typeof a === 'string' ? a : typeof b === 'string' ? b : '');
+      }
+    };
+  }
+
+  idOf(path: string): number {
+    if (!this.ids.has(path)) this.ids.set(path, this.ids.size + 1);
+    return this.ids.get(path)!;
+  }
+
+  /** Resolves a path (canonical or not) to an object, or undefined ("No object"). */
+  resolve(raw: string): Obj | undefined {
+    const words = raw.replace(/"/g, '').trim().split(/\s+/).filter(Boolean);
+    if (words.length === 0) return undefined;
+    if (words.at(-1) === 'canonical_parent') {
+      const child = this.resolve(words.slice(0, -1).join(' '));
+      return child ? this.parentOf(child) : undefined;
+    }
+    if (words[0] === 'this_device') return this.resolve([...this.devicePath.split(' '), ...words.slice(1)].join(' '));
+    if (words[0] === 'live_app' && words.length === 1) return { type: 'Application', path: 'live_app' };
+    if (words[0] !== 'live_set') return undefined;
+    if (words.length === 1) return { type: 'Song', path: 'live_set' };
+    if (words[1] === 'view' && words[2] === 'highlighted_clip_slot' && words.length === 3) {
+      const h = this.highlighted;
+      return h ? this.resolve(`live_set tracks ${h.track} clip_slots ${h.slot}`) : undefined;
+    }
+    let track: FakeTrack | undefined;
+    let base: string;
+    if (words[1] === 'tracks') {
+      track = this.tracks[Number(words[2])];
+      base = `live_set tracks ${Number(words[2])}`;
+    } else if (words[1] === 'return_tracks' && words[2] === '0') {
+      track = this.returnTrack;
+      base = 'live_set return_tracks 0';
+    } else return undefined;
+    if (!track || !/^\d+$/.test(words[2])) return undefined;
+    const rest = words.slice(3);
+    if (rest.length === 0) return { type: 'Track', path: base, track };
+    if (rest[0] === 'clip_slots') {
+      const slot = Number(rest[1]);
+      if (!/^\d+$/.test(rest[1] ?? '') || slot >= track.slots.length) return undefined;
+      const slotPath = `${base} clip_slots ${slot}`;
+      if (rest.length === 2) return { type: 'ClipSlot', path: slotPath, track, slot };
+      if (rest.length === 3 && rest[2] === 'clip') {
+        const clip = track.slots[slot];
+        return clip ? { type: 'Clip', path: `${slotPath} clip`, clip } : undefined;
+      }
+      return undefined;
+    }
+    // Devices: only the path the Tandem device lives at exists.
+    const path = words.join(' ');
+    if (this.devicePath === path) return { type: 'Device', path, parent: path.split(' ').slice(0, -2).join(' ') };
+    if (this.devicePath.startsWith(`${path} `)) {
+      const type = path.endsWith(' devices 0') ? 'RackDevice' : 'Chain';
+      return { type, path, parent: path.split(' ').slice(0, -2).join(' ') };
+    }
+    return undefined;
+  }
+
+  private parentOf(o: Obj): Obj | undefined {
+    switch (o.type) {
+      case 'Device':
+      case 'RackDevice':
+      case 'Chain':
+        return this.resolve(o.parent);
+      case 'ClipSlot':
+        return this.resolve(o.path.split(' ').slice(0, -2).join(' '));
+      case 'Clip':
+        return this.resolve(o.path.split(' ').slice(0, -1).join(' '));
+      case 'Track':
+        return { type: 'Song', path: 'live_set' };
+      default:
+        return undefined;
+    }
+  }
+
+  call(o: Obj, fn: string, args: unknown[]): unknown {
+    this.calls.push(`${o.path}: ${fn}${args.length ? ' ' + args.map((a) => (typeof a === 'object' ? JSON.stringify(a) : String(a))).join(' ') : ''}`);
+    const fail = (msg: string) => {
+      this.errors.push(`${o.path}: ${fn}: ${msg}`);
+      return undefined;
+    };
+    if (o.type === 'Application' && fn === 'get_major_version') return this.liveVersion;
+    if (o.type === 'Song' && fn === 'create_scene') {
+      const at = Number(args[0]);
+      const index = at === -1 ? this.scenes : at;
+      if (!(index >= 0 && index <= this.scenes)) return fail(`index ${at} out of range`);
+      for (const t of this.tracks) t.slots.splice(index, 0, null);
+      return undefined;
+    }
+    if (o.type === 'ClipSlot' && fn === 'create_clip') {
+      const length = Number(args[0]);
+      if (o.track.slots[o.slot]) return fail('Clip slot already has a clip');
+      if (!(length > 0)) return fail(`invalid length ${String(args[0])}`);
+      o.track.slots[o.slot] = { name: '', length, notes: [] };
+      return undefined;
+    }
+    if (o.type === 'Clip') {
+      const clip = o.clip;
+      switch (fn) {
+        case 'add_new_notes': {
+          if (this.liveVersion < 11) return fail("Invalid syntax: 'add_new_notes'");
+          const dict = (typeof args[0] === 'string' ? JSON.parse(args[0]) : args[0]) as { notes?: Partial<LiveNote>[] };
+          if (!dict || !Array.isArray(dict.notes)) return fail('expects a dictionary with a notes list');
+          for (const n of dict.notes) {
+            if (typeof n.pitch !== 'number' || typeof n.start_time !== 'number' || typeof n.duration !== 'number') return fail(`a note needs pitch, start_time and duration: ${JSON.stringify(n)}`);
+            clip.notes.push({ pitch: n.pitch, start_time: n.start_time, duration: n.duration, velocity: n.velocity ?? 100, mute: n.mute ?? 0 });
+          }
+          return undefined;
+        }
+        case 'set_notes':
+          this.noteBuffer = { clip, expected: -1, notes: [] };
+          return undefined;
+        case 'notes':
+          if (!this.noteBuffer) return fail('notes before set_notes');
+          this.noteBuffer.expected = Number(args[0]);
+          return undefined;
+        case 'note': {
+          const b = this.noteBuffer;
+          if (!b || b.expected < 0) return fail('note before set_notes/notes');
+          const [pitch, time, duration, velocity, mute] = args.map(Number);
+          b.notes.push({ pitch, start_time: time, duration, velocity, mute });
+          return undefined;
+        }
+        case 'done': {
+          const b = this.noteBuffer;
+          this.noteBuffer = undefined;
+          if (!b || b.notes.length !== b.expected) return fail(`done after ${b?.notes.length ?? 0} notes, ${b?.expected ?? 0} announced`);
+          b.clip.notes.push(...b.notes);
+          return undefined;
+        }
+      }
+    }
+    return fail(`no function ${fn} on ${o.type}`);
+  }
+}
+
+/** The fake LiveAPI object; see FakeLiveSet. */
+export class FakeLiveApi {
+  private obj: Obj | undefined;
+
+  constructor(
+    private readonly live: FakeLiveSet,
+    path: string,
+  ) {
+    this.obj = live.resolve(path);
+  }
+
+  get id(): string {
+    return this.obj ? String(this.live.idOf(this.obj.path)) : '0';
+  }
+
+  get path(): string {
+    return this.obj ? `"${this.obj.path}"` : '';
+  }
+
+  get unquotedpath(): string {
+    return this.obj ? this.obj.path : '';
+  }
+
+  get type(): string {
+    return this.obj?.type ?? '';
+  }
+
+  goto(path: string): void {
+    this.obj = this.live.resolve(path);
+  }
+
+  getcount(child: string): number {
+    if (this.obj?.type === 'Track' && child === 'clip_slots') return this.obj.track.slots.length;
+    if (this.obj?.type === 'Song' && child === 'tracks') return this.live.tracks.length;
+    if (this.obj?.type === 'Song' && child === 'scenes') return this.live.scenes;
+    return 0;
+  }
+
+  get(prop: string): unknown[] {
+    const o = this.obj;
+    if (!o) return [];
+    if (o.type === 'ClipSlot' && prop === 'has_clip') return [o.track.slots[o.slot] ? 1 : 0];
+    if (o.type === 'Clip' && prop === 'name') return [o.clip.name];
+    if (o.type === 'Clip' && prop === 'length') return [o.clip.length];
+    if (o.type === 'Track' && prop === 'name') return [o.track.name];
+    this.live.errors.push(`${o.path}: get ${prop}: no such property`);
+    return [];
+  }
+
+  set(prop: string, value: unknown): void {
+    const o = this.obj;
+    if (o?.type === 'Clip' && prop === 'name') {
+      o.clip.name = String(value);
+      return;
+    }
+    this.live.errors.push(`${o?.path ?? '(no object)'}: set ${prop}: not settable`);
+  }
+
+  call(fn: string, ...args: unknown[]): unknown {
+    if (!this.obj) {
+      this.live.errors.push(`(no object): call ${fn}`);
+      return undefined;
+    }
+    return this.live.call(this.obj, fn, args);
+  }
+}
