@@ -155,7 +155,7 @@ export function checkPatcher(p: Patcher, dir: string): CheckReport {
     if (h && inl === 0) {
       const msg = messageFrom(s);
       if (msg === undefined) problems.push(`${what}: cannot tell which message ${name(s)} sends to node.script; put a prepend or a message box in front`);
-      else if (!h.has(msg)) problems.push(`the patcher sends "${msg}" to node.script (${name(d)}) but its script has no maxApi.addHandler("${msg}") (handlers: ${[...h].sort().join(', ')})`);
+      else if (!h.has(msg)) problems.push(`the patcher sends "${msg}" to ${name(d)} but its script has no maxApi.addHandler("${msg}") (handlers: ${[...h].sort().join(', ')})`);
     }
   }
   facts.push(`${boxes.size} boxes, ${p.lines.length} lines`);
