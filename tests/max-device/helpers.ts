@@ -1,0 +1,37 @@
+import { createSocket } from 'node:dgram';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadDrumNgram } from '../../bridge/models/load';
+import { BridgeController } from '../../bridge/osc/controller';
+import { OscServer } from '../../bridge/osc/server';
+import { SuggestionStore } from '../../bridge/storage/suggestions';
+
+/** A real OSC bridge in this process (n-gram model, suggestions saved in a temp folder), as `tandem serve` wires it. */
+export async function startBridge(): Promise<{ server: OscServer; controller: BridgeController; store: SuggestionStore }> {
+  const store = new SuggestionStore(mkdtempSync(join(tmpdir(), 'tandem-device-bridge-')), 's');
+  const controller = new BridgeController(loadDrumNgram(), store);
+  const server = new OscServer((m, r) => controller.handle(m, r), { port: 0, log: () => {} });
+  await server.open();
+  return { server, controller, store };
+}
+
+/** A UDP port on 127.0.0.1 that nothing listens on (bound, then released). */
+export async function freePort(): Promise<number> {
+  const s = createSocket('udp4');
+  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
+  const { port } = s.address();
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+/** Waits until `f` returns a value (not undefined/false), polling every 5 ms; throws after `ms`. */
+export async function waitFor<T>(f: () => T | undefined | false, ms = 5000, what = 'condition'): Promise<T> {
+  const t0 = Date.now();
+  for (;;) {
+    const v = f();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() - t0 > ms) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
