@@ -2213,6 +2213,7 @@ var TandemClient = class {
   missedPings = 0;
   lastTransportSent = { at: 0, bpm: 0, playing: false };
   closed = false;
+  bridgeNote;
   /**
    * Registers one handler per message the patcher sends. Written out one by one (not in a loop)
    * so `npm run check:device` can read the names from the bundle.
@@ -2240,7 +2241,7 @@ var TandemClient = class {
     if (!this.opts.launch) return this.fail(`no Tandem bridge answers on 127.0.0.1:${this.opts.port}; start it with: npx tandem serve --osc-port ${this.opts.port}`);
     await this.launch();
   }
-  /** Closes the socket and stops a bridge this client started. */
+  /** Stops a bridge this client started (synchronously, so it can run in an `exit` handler) and closes the socket. */
   async close() {
     var _a;
     this.closed = true;
@@ -2395,7 +2396,10 @@ var TandemClient = class {
     let exited;
     bridge.on("line", (line) => {
       this.log(`bridge: ${line}`);
-      if (line.startsWith("tandem: ") && !line.includes("OSC bridge on")) this.status(line.slice("tandem: ".length));
+      if (line.startsWith("tandem: ") && !line.includes("OSC bridge on")) {
+        this.bridgeNote = line.slice("tandem: ".length);
+        this.status(this.bridgeNote);
+      }
     });
     bridge.on("exit", (code, signal, lastLines) => {
       const why = `the Tandem bridge exited (${signal ?? `code ${code}`})${lastLines.length ? `: ${lastLines[lastLines.length - 1]}` : ""}`;
@@ -2420,7 +2424,7 @@ var TandemClient = class {
     var _a, _b;
     this.setPhase("connected");
     this.syncSettings();
-    this.status(`ready: ${how === "found" ? "connected to" : "started"} the Tandem bridge on 127.0.0.1:${this.opts.port}`);
+    this.status(`ready: ${how === "found" ? "connected to" : "started"} the Tandem bridge on 127.0.0.1:${this.opts.port}${this.bridgeNote ? `; ${this.bridgeNote}` : ""}`);
     void this.max.outlet("ready");
     if (this.opts.heartbeatMs > 0 && !this.heartbeat) {
       this.heartbeat = setInterval(() => {
@@ -2484,6 +2488,13 @@ var started = client.start().catch((err) => {
   void import_max_api.default.post(`tandem: ${err.stack ?? err.message}`);
   void import_max_api.default.outlet("status", `error: ${err.message}`);
 });
+process.once("exit", () => void client.close());
+for (const signal of ["SIGTERM", "SIGINT"]) {
+  process.once(signal, () => {
+    void client.close();
+    process.exit(0);
+  });
+}
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
   client,

@@ -15,6 +15,7 @@ const port = Number(process.argv[process.argv.indexOf('--osc-port') + 1]);
 const pong = Buffer.concat([Buffer.from('/tandem/pong\\0\\0\\0\\0'), Buffer.from(',\\0\\0\\0')]);
 const s = dgram.createSocket('udp4');
 s.on('message', (m, r) => { if (m.toString('latin1').startsWith('/tandem/ping')) s.send(pong, r.port, '127.0.0.1'); });
+console.error('tandem: no Chrome/Chromium found; running models in-process (NodeEngine)');
 s.bind(port, '127.0.0.1', () => console.error('tandem: OSC bridge on 127.0.0.1:' + port));
 process.on('SIGTERM', () => process.exit(0));
 `;
@@ -85,7 +86,8 @@ describe('starting the bridge from the device', () => {
     expect(statuses()).toEqual([
       `looking for the Tandem bridge on 127.0.0.1:${port}…`,
       `starting the Tandem bridge (Node ${process.version}) from ${home}…`,
-      `ready: started the Tandem bridge on 127.0.0.1:${port}`,
+      'no Chrome/Chromium found; running models in-process (NodeEngine)',
+      `ready: started the Tandem bridge on 127.0.0.1:${port}; no Chrome/Chromium found; running models in-process (NodeEngine)`,
     ]);
     const pid = (client as unknown as { bridge: { pid: number } }).bridge.pid;
     expect(() => process.kill(pid, 0)).not.toThrow();

@@ -95,6 +95,7 @@ export class TandemClient {
   private missedPings = 0;
   private lastTransportSent = { at: 0, bpm: 0, playing: false };
   private closed = false;
+  private bridgeNote: string | undefined;
 
   constructor(
     private readonly max: MaxApiLike,
@@ -137,7 +138,7 @@ export class TandemClient {
     await this.launch();
   }
 
-  /** Closes the socket and stops a bridge this client started. */
+  /** Stops a bridge this client started (synchronously, so it can run in an `exit` handler) and closes the socket. */
   async close(): Promise<void> {
     this.closed = true;
     if (this.heartbeat) clearInterval(this.heartbeat);
@@ -307,8 +308,11 @@ export class TandemClient {
     let exited: string | undefined;
     bridge.on('line', (line) => {
       this.log(`bridge: ${line}`);
-      // The bridge's own notes (a model fallback, no Chromium, ...) are worth showing once.
-      if (line.startsWith('tandem: ') && !line.includes('OSC bridge on')) this.status(line.slice('tandem: '.length));
+      // The bridge's own notes (no Chromium found, a model fallback, ...) stay on the status line.
+      if (line.startsWith('tandem: ') && !line.includes('OSC bridge on')) {
+        this.bridgeNote = line.slice('tandem: '.length);
+        this.status(this.bridgeNote);
+      }
     });
     bridge.on('exit', (code, signal, lastLines) => {
       const why = `the Tandem bridge exited (${signal ?? `code ${code}`})${lastLines.length ? `: ${lastLines[lastLines.length - 1]}` : ''}`;
@@ -333,7 +337,7 @@ export class TandemClient {
   private connected(how: 'found' | 'started'): void {
     this.setPhase('connected');
     this.syncSettings();
-    this.status(`ready: ${how === 'found' ? 'connected to' : 'started'} the Tandem bridge on 127.0.0.1:${this.opts.port}`);
+    this.status(`ready: ${how === 'found' ? 'connected to' : 'started'} the Tandem bridge on 127.0.0.1:${this.opts.port}${this.bridgeNote ? `; ${this.bridgeNote}` : ''}`);
     void this.max.outlet('ready');
     if (this.opts.heartbeatMs > 0 && !this.heartbeat) {
       this.heartbeat = setInterval(() => {

@@ -17,3 +17,13 @@ export const started = client.start().catch((err: Error) => {
   void maxApi.post(`tandem: ${err.stack ?? err.message}`);
   void maxApi.outlet('status', `error: ${err.message}`);
 });
+
+// Node for Max ends the script when the device is removed or Live quits: take the bridge along.
+// (If the process is killed outright, the bridge keeps running and the next device uses it.)
+process.once('exit', () => void client.close());
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    void client.close();
+    process.exit(0);
+  });
+}
