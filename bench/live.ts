@@ -33,6 +33,7 @@ async function jitter(label: string, seconds: number, where: 'main thread' | 'ou
   if (label === 'idle' && where === 'output thread') add(`model in worker: ${model.id}`, 0, model.note ?? 'ok', 0);
   const out = createLoopback('bench');
   const thread = where === 'output thread' ? await OutputThread.start({ kind: 'none' }) : undefined;
+  if (thread && label === 'idle') add(`output thread scheduling: ${JSON.stringify(thread.priority)}`, 0, '', 0);
   const local = thread ? undefined : new Dispatcher(out.output);
   const session = new LiveSession({ model, store: new SuggestionStore(mkdtempSync(join(tmpdir(), 'tandem-bench-live-'))), dispatcher: thread ?? local, log: () => {} }, { genre: 'funk', density: 0.9 }, { clock: 'internal', bpm: 120 });
   if (local) local.recordLateness = true;

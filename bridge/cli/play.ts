@@ -67,6 +67,8 @@ export async function runPlay(flags: PlayFlags, say: (line: string) => void = (l
     // The port lives in a thread of its own, which sends each note at its time (see output-worker.ts).
     output = await OutputThread.start(flags.port ? { kind: 'easymidi', name: flags.port, virtual: false } : { kind: 'easymidi', name: DEFAULT_OUT_PORT, virtual: true });
     ports.push(`out: ${output.name}`);
+    const p = output.priority;
+    say(`tandem: MIDI out "${output.name}" from its own thread, ${p.kind === 'fifo' ? `real-time priority ${p.priority}` : p.kind === 'nice' ? `nice ${p.nice}` : `default priority (${p.why}; timing may suffer on a busy machine)`}`);
   } catch (err) {
     if (!(err instanceof MidiUnavailableError)) throw err;
     say(`tandem: ${err.message}. Playing without MIDI output; every suggestion is still saved in ${store.dir}`);

@@ -1,5 +1,6 @@
 import type { TimedMessage } from '../../src/scheduler/lookahead-scheduler';
 import type { MidiBytes } from '../midi/port';
+import type { ThreadPriority } from './thread-priority';
 
 /** Where the output thread sends: a real port it opens itself, back to the main thread, or nowhere. */
 export type OutputSpec =
@@ -24,8 +25,8 @@ export type ToOutputThread =
   | { type: 'close' };
 
 export type FromOutputThread =
-  /** nice: the thread's raised priority (0 when it could not be raised). */
-  | { type: 'ready'; name: string; nice: number }
+  /** priority: what the thread got from the OS (see thread-priority.ts). */
+  | { type: 'ready'; name: string; priority: ThreadPriority }
   | { type: 'failed'; port: string; reason: string; message: string }
   | { type: 'relay'; bytes: MidiBytes }
   | { type: 'stats'; lateness: number[]; pending: number }

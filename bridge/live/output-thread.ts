@@ -4,6 +4,7 @@ import type { TimedMessage } from '../../src/scheduler/lookahead-scheduler';
 import { MidiUnavailableError, type MidiOutput } from '../midi/port';
 import { monotonicMs, type MessageDispatcher } from './dispatcher';
 import type { FromOutputThread, OutputSpec, ToOutputThread } from './output-protocol';
+import type { ThreadPriority } from './thread-priority';
 
 /**
  * A MessageDispatcher whose queue, timer and MIDI port live in their own worker thread, so that
@@ -13,8 +14,8 @@ import type { FromOutputThread, OutputSpec, ToOutputThread } from './output-prot
 export class OutputThread implements MessageDispatcher {
   /** The port's name as opened. */
   readonly name: string;
-  /** The thread's raised priority (Linux nice, negative = higher), or 0 where it was not allowed. */
-  readonly nice: number;
+  /** What scheduling the thread got from the OS (real-time, nice, or default and why). */
+  readonly priority: ThreadPriority;
   private readonly offset: number;
   private closed = false;
   private statsWaiters: Array<(s: { lateness: number[]; pending: number }) => void> = [];
@@ -25,13 +26,13 @@ export class OutputThread implements MessageDispatcher {
     private readonly inbox: MessagePort,
     private readonly wake: Int32Array,
     name: string,
-    nice: number,
+    priority: ThreadPriority,
     /** The session's clock, whose times `push` receives (default performance.now). */
     now: () => number,
     relayTo: MidiOutput | undefined,
   ) {
     this.name = name;
-    this.nice = nice;
+    this.priority = priority;
     this.offset = monotonicMs() - now();
     worker.on('message', (m: FromOutputThread) => {
       if (m.type === 'relay') relayTo?.send(m.bytes);
@@ -65,7 +66,7 @@ export class OutputThread implements MessageDispatcher {
       worker.once('error', onError);
       worker.once('message', (m: FromOutputThread) => {
         worker.off('error', onError);
-        if (m.type === 'ready') resolve(new OutputThread(worker, port1, new Int32Array(signal), m.name, m.nice, opts.now ?? (() => performance.now()), opts.relayTo));
+        if (m.type === 'ready') resolve(new OutputThread(worker, port1, new Int32Array(signal), m.name, m.priority, opts.now ?? (() => performance.now()), opts.relayTo));
         else if (m.type === 'failed') reject(new MidiUnavailableError(m.port, m.reason));
         else reject(new TandemError(`the MIDI output thread said ${m.type} before it was ready`));
       });

@@ -7,11 +7,11 @@
  * Measured here with both cores loaded: a futex wake is late by p99 1.6 / max 3.0 ms where a Node
  * timer is late by p99 3.0 / max 5.9 ms.
  */
-import { setPriority } from 'node:os';
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { openOutput } from '../midi/easymidi-ports';
 import { MidiUnavailableError, type MidiOutput } from '../midi/port';
 import { MessageQueue, monotonicMs, spinUntil } from './dispatcher';
+import { raisePriority } from './thread-priority';
 import type { FromOutputThread, OutputSpec, ToOutputThread } from './output-protocol';
 
 /** Wake this long before a message and spin to its time (ms). */
@@ -47,21 +47,10 @@ try {
   process.exit(0);
 }
 
-// A higher priority for this thread alone where allowed (Linux nice is per thread; it needs
-// CAP_SYS_NICE or an RLIMIT_NICE allowance; refused, it stays as it was).
-const NICE = Number(process.env.TANDEM_OUTPUT_NICE ?? -10);
-let nice = 0;
-try {
-  if (Number.isInteger(NICE) && NICE !== 0) {
-    setPriority(0, NICE);
-    nice = NICE;
-  }
-} catch {
-  // not permitted: default priority (the figures in the note say what that costs)
-}
+const priority = raisePriority();
 
 const queue = new MessageQueue(output, monotonicMs);
-post({ type: 'ready', name: output?.name ?? '', nice });
+post({ type: 'ready', name: output?.name ?? '', priority });
 
 /** Handles one message from the main thread; false when the thread should end. */
 function handle(m: ToOutputThread): boolean {

@@ -113,3 +113,23 @@ describe('LiveSession controls', () => {
     expect(() => new LiveSession({ model: loadDrumNgram(), store }, { genre: 'polka' as never })).toThrow(/genre.*polka|polka.*genre/);
   });
 });
+
+describe('raisePriority', () => {
+  it('keeps the default when TANDEM_OUTPUT_PRIORITY=off, and otherwise says what it got without throwing', async () => {
+    const { raisePriority, PRIORITY_ENV } = await import('../../bridge/live/thread-priority');
+    const before = process.env[PRIORITY_ENV];
+    process.env[PRIORITY_ENV] = 'off';
+    try {
+      expect(raisePriority()).toEqual({ kind: 'default', why: `${PRIORITY_ENV}=off` });
+    } finally {
+      if (before === undefined) delete process.env[PRIORITY_ENV];
+      else process.env[PRIORITY_ENV] = before;
+    }
+    // In a thread of its own, as the output thread does it (raising the test runner's own thread would outlive the test).
+    const port = createLoopback('relay');
+    const thread = await OutputThread.start({ kind: 'relay', name: 'relay' }, { relayTo: port.output });
+    await thread.close();
+    expect(['fifo', 'nice', 'default']).toContain(thread.priority.kind);
+    if (process.platform !== 'linux') expect(thread.priority.kind).toBe('default');
+  });
+});
