@@ -228,6 +228,9 @@ export function checkDevice(amxdPath: string): CheckReport {
   }
   const report = checkPatcher(decoded.doc.patcher, dirname(resolve(amxdPath)));
   if (decoded.type !== 'mmmm') report.problems.unshift(`${basename(amxdPath)} is a ${decoded.type} device; Tandem is a MIDI effect (mmmm)`);
+  const amxdtype = (decoded.doc.patcher.project as { amxdtype?: number } | undefined)?.amxdtype;
+  const want = [...decoded.type].reduce((n, ch) => n * 256 + ch.charCodeAt(0), 0);
+  if (amxdtype !== undefined && amxdtype !== want) report.problems.push(`project.amxdtype is ${amxdtype} but the ampf chunk says ${decoded.type} (${want})`);
   const ptch = decoded.chunks.find((c) => c.tag === 'ptch')!;
   report.facts.unshift(`${basename(amxdPath)}: MIDI effect, chunks ${decoded.chunks.map((c) => `${c.tag} ${c.data.length} B`).join(', ')}${ptch.data[ptch.data.length - 1] === 0 ? ' (ptch ends in NUL)' : ''}`);
   return report;

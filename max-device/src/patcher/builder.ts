@@ -6,6 +6,9 @@ import type { Box, PatchLine, Patcher, Rect } from './types';
 /** A patch that cannot be built: a line to an outlet or inlet the object does not have, an unknown object. */
 export class PatchBuildError extends TandemError {}
 
+/** Device types as Max's project block stores them: the four ASCII bytes read as a big-endian u32. */
+export const AMXD_TYPE_CODES = Object.freeze({ mmmm: 0x6d6d6d6d, aaaa: 0x61616161, iiii: 0x69696969 });
+
 /** Live's device height in pixels: every presentation box must fit inside it. */
 export const DEVICE_HEIGHT = 169;
 
@@ -76,7 +79,7 @@ export class PatchBuilder {
   }
 
   /** The finished patcher: boxes, lines and the parameter table Max keeps for devices. */
-  build(opts: { devicewidth: number; dependencies: { name: string; type: string }[]; description: string }): Patcher {
+  build(opts: { devicewidth: number; dependencies: { name: string; type: string }[]; description: string; type?: keyof typeof AMXD_TYPE_CODES }): Patcher {
     const parameters: Patcher['parameters'] = {};
     for (const b of this.boxes) {
       const v = b.saved_attribute_attributes?.valueof;
@@ -104,6 +107,28 @@ export class PatchBuilder {
       minimum_max_version: '',
       platform_compatibility: 0,
       autosave: 0,
+      // Max's device project block; amxdtype is the ampf type as a big-endian u32 ('mmmm' = 1835887981).
+      project: {
+        version: 1,
+        creationdate: 3590052786,
+        modificationdate: 3590052786,
+        viewrect: [0, 0, 300, 500],
+        autoorganize: 1,
+        hideprojectwindow: 1,
+        showdependencies: 1,
+        autolocalize: 0,
+        contents: { patchers: {}, code: {} },
+        layout: {},
+        searchpath: {},
+        detailsvisible: 0,
+        amxdtype: AMXD_TYPE_CODES[opts.type ?? 'mmmm'],
+        readonly: 0,
+        devpathtype: 0,
+        devpath: '.',
+        sortmode: 0,
+        viewmode: 0,
+        includepackages: 0,
+      },
     };
   }
 
