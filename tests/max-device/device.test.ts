@@ -167,3 +167,27 @@ describe('the patch builder', () => {
     expect(b.obj('pipe 0 0 0 0', [0, 160]).io).toMatchObject({ inlets: 4, outlets: 3 });
   });
 });
+
+describe('the README section', () => {
+  const readme = readFileSync(join(import.meta.dirname, '../../README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Max for Live device'), readme.indexOf('## The models'));
+
+  it('lists every control with the range and default the device has', () => {
+    for (const spec of Object.values(PARAMETERS)) {
+      const row = section.split('\n').find((l) => l.startsWith(`| ${spec.longname} |`));
+      expect(row, spec.longname).toBeDefined();
+      if (spec.type !== 'enum') {
+        const shown = spec.type === 'float' && spec.longname === 'Temperature' ? spec.initial.toFixed(2) : String(spec.initial);
+        expect(row, spec.longname).toContain(`${spec.min}-${spec.max}${spec.unitstyle === 5 ? ' %' : ''}, ${shown}`);
+      }
+    }
+    expect(section).toContain('![The Tandem device');
+    expect(section).toContain('(max-device/dist/device.svg)');
+  });
+
+  it('shows what npm run check:device prints for the committed device', () => {
+    const r = checkDevice(join(DIST, AMXD_NAME));
+    const shown = [...r.facts.map((f) => `ok    ${f}`), 'device ok'].join('\n');
+    expect(section).toContain(`$ npm run check:device\n${shown}\n`);
+  });
+});
