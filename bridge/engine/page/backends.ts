@@ -5,7 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { DRUM_GENRES } from '../../../src/conditioning/genres';
-import { fillInputRow, GrooveRnn } from '../../../src/models/drums/groove-rnn';
+import { GrooveRnn } from '../../../src/models/drums/groove-rnn';
+import { fillInputRow } from '../../../src/models/drums/inputs';
 import { DrumNetwork, type DrumNetArtifacts } from '../../../src/models/drums/network';
 import { DRUM_INPUT } from '../../../src/models/drums/spec';
 import type { DrumRequest } from '../../../src/models/request';

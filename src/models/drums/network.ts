@@ -1,40 +1,18 @@
 import * as tf from '@tensorflow/tfjs';
-import { TandemError } from '../../errors';
-import { DRUM_GENRES } from '../../conditioning/genres';
 import { NUM_DRUM_CLASSES } from '../../music/drum-map';
-import type { DensityRange } from '../../conditioning/density';
-import { DRUM_INPUT, DRUM_PATTERNS } from './spec';
+import { DRUM_PATTERNS } from './spec';
+import { DrumWeights, type DrumModelJson, type DrumNetArtifacts } from './weights';
 
-/** model.json of the drum network (TF.js weights-manifest format plus our spec). */
-export interface DrumModelJson {
-  format: 'tandem-drums-gru';
-  version: 1;
-  spec: {
-    inputSize: number;
-    hidden: number;
-    classes: number;
-    patterns: number;
-    stepsPerBar: number;
-    genres: string[];
-    densityRange: DensityRange;
-    densityWindowBars: number;
-  };
-  training?: Record<string, unknown>;
-  weightsManifest: tf.io.WeightsManifestConfig;
-}
-
-/** What loading needs: the parsed model.json and the bytes of its weights file. */
-export interface DrumNetArtifacts {
-  modelJson: DrumModelJson;
-  weights: ArrayBuffer;
-}
+export type { DrumModelJson, DrumNetArtifacts };
 
 const HEAD = 4 * NUM_DRUM_CLASSES;
 
 /**
- * The drum GRU as plain TF.js ops, one 16th step per call for a batch of variations.
- * The output layer and the hidden-state part of the velocity/timing head share one matMul,
- * so a step costs two fused matMuls for the cell, one for the outputs, and one read back.
+ * The drum GRU as plain TF.js ops, one 16th step per call for a batch of variations, with every
+ * output read back: the reference path (the trainer's layout, checked against its PyTorch outputs),
+ * used for teacher-forced evaluation and the backends' parity check. Generation runs on the
+ * backend instead (DrumRollout). The output layer and the hidden-state part of the velocity/timing
+ * head share one matMul.
  */
 export class DrumNetwork {
   readonly spec: DrumModelJson['spec'];
@@ -47,37 +25,34 @@ export class DrumNetwork {
   /** Head weights for the 9 sampled hit bits, applied in JS after sampling: 9 x 36. */
   readonly headBits: Float32Array;
 
-  private constructor(art: DrumNetArtifacts) {
-    const { modelJson } = art;
-    if (modelJson.format !== 'tandem-drums-gru') throw new TandemError(`not a Tandem drum model (format ${String(modelJson.format)})`);
-    const s = modelJson.spec;
-    if (s.inputSize !== DRUM_INPUT.size || s.patterns !== DRUM_PATTERNS || s.classes !== NUM_DRUM_CLASSES) {
-      throw new TandemError(`drum model spec mismatch: model has input ${s.inputSize}, patterns ${s.patterns}; code expects ${DRUM_INPUT.size}, ${DRUM_PATTERNS}`);
+  private constructor(weights: DrumWeights) {
+    this.spec = weights.spec;
+    const H = this.spec.hidden;
+    const t2 = (name: string) => tf.tensor2d(weights.get(name), weights.shape(name) as [number, number]);
+    this.wIh = t2('gru/w_ih');
+    this.wHh = t2('gru/w_hh');
+    this.bIh = tf.tensor1d(weights.get('gru/b_ih'));
+    this.bHh = tf.tensor1d(weights.get('gru/b_hh'));
+    // The head's rows: the hidden state's, then the 9 hit bits'.
+    const headW = weights.get('head/w');
+    const outW = weights.get('out/w');
+    const w = new Float32Array(H * DrumNetwork.OUT);
+    for (let i = 0; i < H; i++) {
+      w.set(outW.subarray(i * DRUM_PATTERNS, (i + 1) * DRUM_PATTERNS), i * DrumNetwork.OUT);
+      w.set(headW.subarray(i * HEAD, (i + 1) * HEAD), i * DrumNetwork.OUT + DRUM_PATTERNS);
     }
-    if (s.genres.join() !== DRUM_GENRES.join()) throw new TandemError('drum model genres differ from the code\'s genre list');
-    this.spec = s;
-    const specs = modelJson.weightsManifest.flatMap((g) => g.weights);
-    const w = tf.io.decodeWeights(art.weights, specs);
-    const need = (name: string) => {
-      const t = w[name];
-      if (!t) throw new TandemError(`drum model weights lack ${name}`);
-      return t;
-    };
-    const H = s.hidden;
-    this.wIh = need('gru/w_ih') as tf.Tensor2D;
-    this.wHh = need('gru/w_hh') as tf.Tensor2D;
-    this.bIh = need('gru/b_ih') as tf.Tensor1D;
-    this.bHh = need('gru/b_hh') as tf.Tensor1D;
-    const headW = need('head/w') as tf.Tensor2D;
-    const [headH, headB] = tf.split(headW, [H, NUM_DRUM_CLASSES], 0);
-    this.wOut = tf.concat([need('out/w') as tf.Tensor2D, headH as tf.Tensor2D], 1);
-    this.bOut = tf.concat([need('out/b') as tf.Tensor1D, need('head/b') as tf.Tensor1D]);
-    this.headBits = headB.dataSync() as Float32Array;
-    for (const t of [headW, headH, headB, w['out/w'], w['out/b'], w['head/b']]) t.dispose();
+    this.wOut = tf.tensor2d(w, [H, DrumNetwork.OUT]);
+    this.bOut = tf.tensor1d([...weights.get('out/b'), ...weights.get('head/b')]);
+    this.headBits = headW.slice(H * HEAD);
   }
 
   static load(art: DrumNetArtifacts): DrumNetwork {
-    return new DrumNetwork(art);
+    return new DrumNetwork(new DrumWeights(art));
+  }
+
+  /** The network from weights already decoded (shared with the generation path). */
+  static fromWeights(weights: DrumWeights): DrumNetwork {
+    return new DrumNetwork(weights);
   }
 
   get hidden(): number {

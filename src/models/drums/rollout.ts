@@ -1,0 +1,348 @@
+import * as tf from '@tensorflow/tfjs';
+import { NUM_DRUM_CLASSES } from '../../music/drum-map';
+import { makeRng } from '../../random';
+import { emptyGrid, type DrumGrid } from '../../tokens/drum-grid';
+import { isFillBar, type DrumRequest } from '../request';
+import { fillGivenInputs } from './inputs';
+import { DRUM_INPUT, DRUM_PATTERNS, DRUM_STEPS_PER_BAR } from './spec';
+import type { DrumWeights } from './weights';
+
+const C = NUM_DRUM_CLASSES;
+/** Fed-back features of a step: hits twice (one copy per half below), velocity (1-127), offset (steps). */
+export const STEP_FEATURES = 4 * C;
+/** Standard normals per variation per sampled step: a velocity and an offset draw for every class. */
+export const NORMALS_PER_STEP = 2 * C;
+/** A uniform stays inside (0, 1) as a float32, so the double log of the Gumbel noise stays finite. */
+const UNIFORM_LO = 2 ** -32;
+const UNIFORM_HI = 1 - 2 ** -24;
+
+/** The randomness of one generation, drawn before the network runs. */
+export interface SamplingNoise {
+  /** [sampled step][variation][pattern]: uniforms in (0, 1), made Gumbel noise on the backend. */
+  uniforms: Float32Array;
+  /** [sampled step][variation][velocity x 9, offset x 9]: standard normals times min(1, temperature). */
+  normals: Float32Array;
+}
+
+/**
+ * Draws all the randomness of a generation up front, in JS, from each variation's own seeded
+ * generator (`seed:index`), so the backend can sample every step without reading anything back.
+ * Per sampled step: 512 uniforms (one per pattern), then nine Box-Muller pairs (both halves
+ * used). A fixed number of draws per step whatever was sampled, so variation i is the same alone
+ * or in a batch.
+ */
+export function samplingNoise(req: DrumRequest, steps: number): SamplingNoise {
+  const B = req.count;
+  const scale = Math.min(1, req.temperature);
+  const uniforms = new Float32Array(steps * B * DRUM_PATTERNS);
+  const normals = new Float32Array(steps * B * NORMALS_PER_STEP);
+  for (let b = 0; b < B; b++) {
+    const rng = makeRng(`${req.seed}:${b}`);
+    for (let t = 0; t < steps; t++) {
+      const u = (t * B + b) * DRUM_PATTERNS;
+      for (let i = 0; i < DRUM_PATTERNS; i++) uniforms[u + i] = Math.min(Math.max(rng(), UNIFORM_LO), UNIFORM_HI);
+      const o = (t * B + b) * NORMALS_PER_STEP;
+      for (let c = 0; c < C; c++) {
+        const radius = Math.sqrt(-2 * Math.log(Math.max(rng(), 1e-12))) * scale;
+        const angle = 2 * Math.PI * rng();
+        normals[o + c] = radius * Math.cos(angle);
+        normals[o + C + c] = radius * Math.sin(angle);
+      }
+    }
+  }
+  return { uniforms, normals };
+}
+
+/** The model inputs that do not depend on what was sampled: position in the bar, density, fill flag, genre. */
+const GIVEN_FROM = DRUM_INPUT.position;
+const GIVEN = DRUM_INPUT.size - GIVEN_FROM;
+/** A step's input row: the fed-back features, then the given inputs (as the model's input from GIVEN_FROM on). */
+const INPUTS = STEP_FEATURES + GIVEN;
+
+/** Row-constant tensors of the velocity/offset sampling: first 9 columns velocity, last 9 offset. */
+const row = (v: number, o: number) => tf.tensor1d([...Array<number>(C).fill(v), ...Array<number>(C).fill(o)]);
+
+/**
+ * Generation on the backend: the GRU steps, samples each 16th's hit pattern (Gumbel-max with
+ * uploaded uniforms) and its velocities and offsets (uploaded normals), and feeds them back, for
+ * all steps and variations, reading nothing back until the end. One read-back per generation
+ * instead of one per step: on GPU backends each read-back is a sync, and on wasm each large one
+ * (and every slice, which tfjs-wasm does by reading back) costs a copy that Chromium's GC pays for.
+ *
+ * The weights are rearranged at load so that no step slices a tensor: one matrix per gate over
+ * [step features | hidden], the head split into its mean and log-std halves, constants folded in.
+ */
+export class DrumRollout {
+  private readonly H: number;
+  private readonly wR: tf.Tensor2D;
+  private readonly bR: tf.Tensor1D;
+  private readonly wZ: tf.Tensor2D;
+  private readonly bZ: tf.Tensor1D;
+  private readonly wNx: tf.Tensor2D;
+  private readonly bNx: tf.Tensor1D;
+  private readonly wNh: tf.Tensor2D;
+  private readonly bNh: tf.Tensor1D;
+  private readonly wMean: tf.Tensor2D;
+  private readonly bMean: tf.Tensor1D;
+  private readonly wLogStd: tf.Tensor2D;
+  private readonly bLogStd: tf.Tensor1D;
+  /** [512 x 18]: row p = the hit bits of pattern p, twice. */
+  private readonly patternHits: tf.Tensor2D;
+  private readonly logStdLo: tf.Tensor1D;
+  private readonly logStdHi: tf.Tensor1D;
+  private readonly qScale: tf.Tensor1D;
+  private readonly qShift: tf.Tensor1D;
+  private readonly qLo: tf.Tensor1D;
+  private readonly qHi: tf.Tensor1D;
+  private readonly velocityHalf: tf.Tensor1D;
+  /** Pattern logits' weights, as stored and divided by the temperature last used. */
+  private readonly outW: Float32Array;
+  private readonly outB: Float32Array;
+  private logits?: { temperature: number; w: tf.Tensor2D; b: tf.Tensor1D };
+
+  constructor(weights: DrumWeights) {
+    const H = (this.H = weights.spec.hidden);
+    const G = 3 * H;
+    const wIh = weights.get('gru/w_ih');
+    const wHh = weights.get('gru/w_hh');
+    const bIh = weights.get('gru/b_ih');
+    const bHh = weights.get('gru/b_hh');
+    this.outW = weights.get('out/w');
+    this.outB = weights.get('out/b');
+    const headW = weights.get('head/w');
+    const headB = weights.get('head/b');
+    const HEAD = 4 * C;
+
+    // Input weight of input row i (of INPUTS) for gate column `col`, scaled to the features' units.
+    const inputWeight = (i: number, col: number): number => {
+      if (i >= STEP_FEATURES) return wIh[(GIVEN_FROM + i - STEP_FEATURES) * G + col];
+      const c = i % C;
+      switch (Math.floor(i / C)) {
+        case 0:
+          return wIh[(DRUM_INPUT.prevHits + c) * G + col];
+        case 1:
+          return 0; // the second copy of the hits only masks the offsets
+        case 2:
+          return wIh[(DRUM_INPUT.prevVel + c) * G + col] / 127; // the model saw velocity / 127
+        default:
+          return wIh[(DRUM_INPUT.prevOff + c) * G + col] * 2; // and offset x 2
+      }
+    };
+    // One matrix per gate (no step slices a tensor), biases constant: tfjs-wasm keeps one packed
+    // XNNPACK operator per (weights, bias) pair, so a bias that changed per request would repack.
+    const gate = (g: number, withHidden: boolean): [tf.Tensor2D, tf.Tensor1D] => {
+      const rows = INPUTS + (withHidden ? H : 0);
+      const w = new Float32Array(rows * H);
+      for (let i = 0; i < INPUTS; i++) for (let j = 0; j < H; j++) w[i * H + j] = inputWeight(i, g * H + j);
+      if (withHidden) for (let i = 0; i < H; i++) w.set(wHh.subarray(i * G + g * H, i * G + (g + 1) * H), (INPUTS + i) * H);
+      const b = bIh.slice(g * H, (g + 1) * H);
+      if (withHidden) for (let j = 0; j < H; j++) b[j] += bHh[g * H + j];
+      return [tf.tensor2d(w, [rows, H]), tf.tensor1d(b)];
+    };
+    [this.wR, this.bR] = gate(0, true);
+    [this.wZ, this.bZ] = gate(1, true);
+    // n = tanh(x Wn + bn + r * (h Wnh + bnh)): its hidden part stays apart.
+    [this.wNx, this.bNx] = gate(2, false);
+    const nh = new Float32Array(H * H);
+    for (let i = 0; i < H; i++) nh.set(wHh.subarray(i * G + 2 * H, i * G + 3 * H), i * H);
+    this.wNh = tf.tensor2d(nh, [H, H]);
+    this.bNh = tf.tensor1d(bHh.slice(2 * H, 3 * H));
+
+    // Head over [hidden | hits | hits]: columns [velocity 9 | offset 9]. The offset mean's weights
+    // are doubled so one sigmoid serves both: 0.5 tanh(x) = sigmoid(2x) - 0.5 (the -0.5 is in qShift).
+    const headHalf = (vCol: number, oCol: number, oScale: number): [tf.Tensor2D, tf.Tensor1D] => {
+      const rows = H + 2 * C;
+      const w = new Float32Array(rows * 2 * C);
+      for (let i = 0; i < H + C; i++) {
+        for (let c = 0; c < C; c++) {
+          w[i * 2 * C + c] = headW[i * HEAD + vCol + c];
+          w[i * 2 * C + C + c] = headW[i * HEAD + oCol + c] * oScale;
+        }
+      }
+      const b = new Float32Array(2 * C);
+      for (let c = 0; c < C; c++) {
+        b[c] = headB[vCol + c];
+        b[C + c] = headB[oCol + c] * oScale;
+      }
+      return [tf.tensor2d(w, [rows, 2 * C]), tf.tensor1d(b)];
+    };
+    [this.wMean, this.bMean] = headHalf(0, 2 * C, 2);
+    [this.wLogStd, this.bLogStd] = headHalf(C, 3 * C, 1);
+
+    const patternHits = new Float32Array(DRUM_PATTERNS * 2 * C);
+    for (let p = 0; p < DRUM_PATTERNS; p++) {
+      for (let c = 0; c < C; c++) patternHits[p * 2 * C + c] = patternHits[p * 2 * C + C + c] = p & (1 << c) ? 1 : 0;
+    }
+    this.patternHits = tf.tensor2d(patternHits, [DRUM_PATTERNS, 2 * C]);
+    // The trainer's clamps of the log-stds: velocity -5..1, offset -6..0.
+    this.logStdLo = row(-5, -6);
+    this.logStdHi = row(1, 0);
+    // Velocity: floor(127 v + 0.5) clamped to 1..127, half up on every backend (tf.round rounds
+    // halves differently on different backends). Offset: clamped to +-0.5 step and left continuous,
+    // since any rounding grid is a boundary where two backends' float noise can fall either side.
+    this.qScale = row(127, 1);
+    this.qShift = row(0.5, -0.5);
+    this.qLo = row(1.5, -0.5);
+    this.qHi = row(127.5, 0.5);
+    this.velocityHalf = row(1, 0);
+  }
+
+  /** Pattern logits' weight and bias divided by the temperature (kept for the next request). */
+  private logitLayer(temperature: number): { w: tf.Tensor2D; b: tf.Tensor1D } {
+    if (this.logits?.temperature === temperature) return this.logits;
+    this.logits?.w.dispose();
+    this.logits?.b.dispose();
+    const w = temperature === 1 ? this.outW : this.outW.map((v) => v / temperature);
+    const b = temperature === 1 ? this.outB : this.outB.map((v) => v / temperature);
+    this.logits = { temperature, w: tf.tensor2d(w, [this.H, DRUM_PATTERNS]), b: tf.tensor1d(b) };
+    return this.logits;
+  }
+
+  /** The given inputs at a step (the model's input row from GIVEN_FROM on), the same for every variation. */
+  private givenInputs(req: DrumRequest, s: number): Float32Array {
+    const row = new Float32Array(DRUM_INPUT.size);
+    fillGivenInputs(row, 0, s, req);
+    return row.subarray(GIVEN_FROM);
+  }
+
+  /** One GRU step from the step's inputs ([fed-back features | given inputs]) and the hidden state. */
+  private cell(x: tf.Tensor2D, h: tf.Tensor2D): tf.Tensor2D {
+    const xh = tf.concat([x, h], 1);
+    const r = tf.fused.matMul({ a: xh, b: this.wR, bias: this.bR, activation: 'sigmoid' });
+    const z = tf.fused.matMul({ a: xh, b: this.wZ, bias: this.bZ, activation: 'sigmoid' });
+    const hn = tf.fused.matMul({ a: h, b: this.wNh, bias: this.bNh });
+    const n = tf.tanh(tf.add(tf.fused.matMul({ a: x, b: this.wNx, bias: this.bNx }), tf.mul(r, hn)));
+    return tf.add(n, tf.mul(z, tf.sub(h, n)));
+  }
+
+  /**
+   * Samples a step from the new hidden state and returns the next step's inputs: [hits | hits |
+   * velocity | offset | given inputs of the next step]. The pattern by the Gumbel-max trick,
+   * argmax(logits / T - log(-log u)): exact sampling whose outcome changes between backends only
+   * when the two best scores lie within float noise of each other (measured: inverse-CDF sampling
+   * in float32 flips about 100 times as often, its 512 boundaries each carrying cumsum rounding).
+   */
+  private sample(h: tf.Tensor2D, uniform: tf.Tensor2D, normal: tf.Tensor2D, logits: { w: tf.Tensor2D; b: tf.Tensor1D }, givenNext: tf.Tensor2D): tf.Tensor2D {
+    const scores = tf.sub(tf.fused.matMul({ a: h, b: logits.w, bias: logits.b }), tf.log(tf.neg(tf.log(uniform))));
+    const hits = tf.matMul(tf.cast(tf.oneHot(tf.argMax(scores, 1), DRUM_PATTERNS), 'float32'), this.patternHits) as tf.Tensor2D;
+    const hb = tf.concat([h, hits], 1);
+    const mean = tf.fused.matMul({ a: hb, b: this.wMean, bias: this.bMean, activation: 'sigmoid' });
+    const logStd = tf.fused.matMul({ a: hb, b: this.wLogStd, bias: this.bLogStd });
+    const std = tf.exp(tf.minimum(tf.maximum(logStd, this.logStdLo), this.logStdHi));
+    const value = tf.add(mean, tf.mul(std, normal));
+    const clamped = tf.minimum(tf.maximum(tf.add(tf.mul(value, this.qScale), this.qShift), this.qLo), this.qHi);
+    const q = tf.sub(clamped, tf.mul(tf.mod(clamped, 1), this.velocityHalf)); // floor of the (positive) velocities
+    return tf.concat([hits, tf.mul(q, hits), givenNext], 1);
+  }
+
+  /**
+   * Runs a whole generation on the backend: `kept` primer steps, then the rest sampled.
+   * Returns each sampled step's outputs as the next step's inputs, [(step - kept) x count +
+   * variation, INPUTS]: one tensor to read back (the caller disposes it), made grids by `grids`.
+   */
+  run(req: DrumRequest, kept: number): tf.Tensor2D {
+    const B = req.count;
+    const total = req.bars * DRUM_STEPS_PER_BAR;
+    const noise = samplingNoise(req, total - kept);
+    const logits = this.logitLayer(req.temperature);
+    // The given inputs repeat with the position in the bar and the fill flag: one tensor each.
+    const given = new Map<number, tf.Tensor2D>();
+    const givenAt = (s: number): tf.Tensor2D => {
+      const key = (s % DRUM_STEPS_PER_BAR) * 2 + (isFillBar(Math.floor(s / DRUM_STEPS_PER_BAR), req.fillEvery) ? 1 : 0);
+      let t = given.get(key);
+      if (!t) {
+        const row = this.givenInputs(req, s);
+        const rows = new Float32Array(B * GIVEN);
+        for (let b = 0; b < B; b++) rows.set(row, b * GIVEN);
+        given.set(key, (t = tf.tensor2d(rows, [B, GIVEN])));
+      }
+      return t;
+    };
+    const sampled: tf.Tensor2D[] = [];
+    let h: tf.Tensor2D = tf.zeros([B, this.H]);
+    try {
+      for (let s = 0; s < total; s++) {
+        let next: tf.Tensor2D;
+        if (s < kept) {
+          const x = this.primerInputs(req, s, B);
+          next = tf.tidy(() => this.cell(x, h));
+          x.dispose();
+        } else {
+          const t = s - kept;
+          const u = tf.tensor2d(noise.uniforms.subarray(t * B * DRUM_PATTERNS, (t + 1) * B * DRUM_PATTERNS), [B, DRUM_PATTERNS]);
+          const z = tf.tensor2d(noise.normals.subarray(t * B * NORMALS_PER_STEP, (t + 1) * B * NORMALS_PER_STEP), [B, NORMALS_PER_STEP]);
+          const x = t > 0 ? sampled[t - 1] : this.primerInputs(req, s, B);
+          const g = givenAt(s + 1); // outside the tidy: kept for later steps
+          const [hNew, f] = tf.tidy(() => {
+            const hn = this.cell(x, h);
+            return [hn, this.sample(hn, u, z, logits, g)];
+          });
+          tf.dispose(t > 0 ? [u, z] : [u, z, x]);
+          sampled.push(f);
+          next = hNew;
+        }
+        h.dispose();
+        h = next;
+      }
+      return tf.concat(sampled, 0);
+    } finally {
+      h.dispose();
+      tf.dispose(sampled);
+      tf.dispose([...given.values()]);
+    }
+  }
+
+  /**
+   * Inputs of step s up to the first sampled one, the same for every variation: features of the
+   * primer's step before (zeros at step 0), then the given inputs.
+   */
+  private primerInputs(req: DrumRequest, s: number, batch: number): tf.Tensor2D {
+    const rows = new Float32Array(batch * INPUTS);
+    const given = this.givenInputs(req, s);
+    for (let b = 0; b < batch; b++) {
+      const o = b * INPUTS;
+      rows.set(given, o + STEP_FEATURES);
+      if (s === 0) continue;
+      const p = req.primer!;
+      for (let c = 0; c < C; c++) {
+        const v = p.velocity[(s - 1) * C + c];
+        if (!v) continue;
+        rows[o + c] = 1;
+        rows[o + C + c] = 1;
+        rows[o + 2 * C + c] = v;
+        rows[o + 3 * C + c] = p.offset[(s - 1) * C + c];
+      }
+    }
+    return tf.tensor2d(rows, [batch, INPUTS]);
+  }
+
+  /** Grids from `run`'s features read back: the primer's steps as they are, then what was sampled. */
+  grids(req: DrumRequest, kept: number, features: Float32Array): DrumGrid[] {
+    const B = req.count;
+    const total = req.bars * DRUM_STEPS_PER_BAR;
+    return Array.from({ length: B }, (_, b) => {
+      const g = emptyGrid(total);
+      if (kept) {
+        g.velocity.set(req.primer!.velocity.subarray(0, kept * C));
+        g.offset.set(req.primer!.offset.subarray(0, kept * C));
+      }
+      for (let s = kept; s < total; s++) {
+        const o = ((s - kept) * B + b) * INPUTS;
+        for (let c = 0; c < C; c++) {
+          const v = features[o + 2 * C + c];
+          if (!v) continue;
+          g.velocity[s * C + c] = v;
+          g.offset[s * C + c] = features[o + 3 * C + c];
+        }
+      }
+      return g;
+    });
+  }
+
+  dispose(): void {
+    tf.dispose([this.wR, this.bR, this.wZ, this.bZ, this.wNx, this.bNx, this.wNh, this.bNh, this.wMean, this.bMean, this.wLogStd, this.bLogStd]);
+    tf.dispose([this.patternHits, this.logStdLo, this.logStdHi, this.qScale, this.qShift, this.qLo, this.qHi, this.velocityHalf]);
+    if (this.logits) tf.dispose([this.logits.w, this.logits.b]);
+    this.logits = undefined;
+  }
+}

@@ -1,0 +1,76 @@
+import type * as tf from '@tensorflow/tfjs';
+import { DRUM_GENRES } from '../../conditioning/genres';
+import type { DensityRange } from '../../conditioning/density';
+import { TandemError } from '../../errors';
+import { NUM_DRUM_CLASSES } from '../../music/drum-map';
+import { DRUM_INPUT, DRUM_PATTERNS } from './spec';
+
+/** model.json of the drum network (TF.js weights-manifest format plus our spec). */
+export interface DrumModelJson {
+  format: 'tandem-drums-gru';
+  version: 1;
+  spec: {
+    inputSize: number;
+    hidden: number;
+    classes: number;
+    patterns: number;
+    stepsPerBar: number;
+    genres: string[];
+    densityRange: DensityRange;
+    densityWindowBars: number;
+  };
+  training?: Record<string, unknown>;
+  weightsManifest: tf.io.WeightsManifestConfig;
+}
+
+/** What loading needs: the parsed model.json and the bytes of its weights file. */
+export interface DrumNetArtifacts {
+  modelJson: DrumModelJson;
+  weights: ArrayBuffer;
+}
+
+/**
+ * The drum network's weights as plain float32 arrays, decoded in JS from the TF.js manifest
+ * (unquantised float32: what the trainer writes) after checking that the model fits the code.
+ * The network builds its tensors from these, and rearranges them for generation, without reading
+ * anything back from a backend (WebGPU's synchronous read-back is wrong in tfjs 4.22).
+ */
+export class DrumWeights {
+  readonly spec: DrumModelJson['spec'];
+  private readonly arrays = new Map<string, { shape: number[]; values: Float32Array }>();
+
+  constructor(art: DrumNetArtifacts) {
+    const { modelJson } = art;
+    if (modelJson.format !== 'tandem-drums-gru') throw new TandemError(`not a Tandem drum model (format ${String(modelJson.format)})`);
+    const s = modelJson.spec;
+    if (s.inputSize !== DRUM_INPUT.size || s.patterns !== DRUM_PATTERNS || s.classes !== NUM_DRUM_CLASSES) {
+      throw new TandemError(`drum model spec mismatch: model has input ${s.inputSize}, patterns ${s.patterns}; code expects ${DRUM_INPUT.size}, ${DRUM_PATTERNS}`);
+    }
+    if (s.genres.join() !== DRUM_GENRES.join()) throw new TandemError('drum model genres differ from the code\'s genre list');
+    this.spec = s;
+    let at = 0;
+    for (const w of modelJson.weightsManifest.flatMap((g) => g.weights)) {
+      if (w.dtype !== 'float32' || w.quantization) throw new TandemError(`drum model weight ${w.name} is ${w.quantization ? 'quantised' : w.dtype}; only plain float32 is supported`);
+      const size = w.shape.reduce((a, b) => a * b, 1);
+      if (at + size * 4 > art.weights.byteLength) throw new TandemError(`drum model weights file is too short for ${w.name} (${art.weights.byteLength} bytes)`);
+      // slice: an aligned copy wherever the weight sits in the file.
+      this.arrays.set(w.name, { shape: w.shape, values: new Float32Array(art.weights.slice(at, at + size * 4)) });
+      at += size * 4;
+    }
+  }
+
+  /** A weight's values (row-major); throws when the model lacks it. */
+  get(name: string): Float32Array {
+    return this.entry(name).values;
+  }
+
+  shape(name: string): number[] {
+    return this.entry(name).shape;
+  }
+
+  private entry(name: string) {
+    const w = this.arrays.get(name);
+    if (!w) throw new TandemError(`drum model weights lack ${name}`);
+    return w;
+  }
+}
