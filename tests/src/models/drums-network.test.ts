@@ -6,8 +6,12 @@ import { readDrumNetArtifacts } from '../../../bridge/models/load';
 import { REPO_ROOT } from '../../../bridge/data/paths';
 import { completeHead, DrumNetwork } from '../../../src/models/drums/network';
 import { GrooveRnn } from '../../../src/models/drums/groove-rnn';
+import { fillInputRow } from '../../../src/models/drums/inputs';
+import { samplingNoise } from '../../../src/models/drums/rollout';
+import { DRUM_INPUT } from '../../../src/models/drums/spec';
+import * as tf from '@tensorflow/tfjs';
 import { parseDrumRequest } from '../../../src/models/request';
-import { onsetsPerBar } from '../../../src/tokens/drum-grid';
+import { onsetsPerBar, stepPattern } from '../../../src/tokens/drum-grid';
 import { InvalidValueError } from '../../../src/errors';
 
 const art = readDrumNetArtifacts();
@@ -121,5 +125,68 @@ describe('drum network generation', () => {
     expect(new Set(vel).size).toBeGreaterThan(20);
     expect(Math.max(...off.map(Math.abs))).toBeLessThanOrEqual(0.5);
     expect(off.some((o) => o !== 0)).toBe(true);
+  });
+
+  it('samples on the backend what the reference network and the seeded noise say, step by step', () => {
+    // Teacher-force the reference path (checked against PyTorch above) with what the rollout
+    // generated, and redo each step's sampling in float64 JS from its outputs and the same noise.
+    const req = parseDrumRequest({ genre: 'latin', density: 0.6, bars: 4, seed: 77, count: 3, temperature: 0.9, fillEvery: 2 });
+    const grids = model.generateSync(req);
+    const noise = samplingNoise(req, grids[0].steps);
+    const net = model.net;
+    const B = req.count;
+    const x = new Float32Array(B * DRUM_INPUT.size);
+    const head = new Float32Array(36);
+    let h = net.zeroState(B);
+    let close = 0;
+    let checked = 0;
+    for (let s = 0; s < grids[0].steps; s++) {
+      grids.forEach((g, b) => fillInputRow(x, b, g, s, req));
+      const r = net.step(x, B, h);
+      h.dispose();
+      h = r.h;
+      grids.forEach((g, b) => {
+        const o = b * DrumNetwork.OUT;
+        const u = noise.uniforms.subarray((s * B + b) * 512, (s * B + b + 1) * 512);
+        const scores = Array.from({ length: 512 }, (_, i) => r.out[o + i] / req.temperature - Math.log(-Math.log(u[i])));
+        const sorted = [...scores].sort((p, q) => q - p);
+        const best = scores.indexOf(sorted[0]);
+        if (sorted[0] - sorted[1] < 1e-3) close++;
+        else expect(stepPattern(g, s), `pattern at step ${s}, variation ${b}`).toBe(best);
+        completeHead(r.out, o, stepPattern(g, s), net.headBits, head);
+        for (let c = 0; c < 9; c++) {
+          if (!g.velocity[s * 9 + c]) continue;
+          const z = noise.normals.subarray((s * B + b) * 18, (s * B + b + 1) * 18);
+          const v = 1 / (1 + Math.exp(-head[c])) + Math.exp(Math.min(1, Math.max(-5, head[9 + c]))) * z[c];
+          const off = Math.tanh(head[18 + c]) * 0.5 + Math.exp(Math.min(0, Math.max(-6, head[27 + c]))) * z[9 + c];
+          expect(Math.abs(g.velocity[s * 9 + c] - Math.min(127, Math.max(1, v * 127)))).toBeLessThanOrEqual(0.5 + 1e-3);
+          expect(g.offset[s * 9 + c]).toBeCloseTo(Math.min(0.5, Math.max(-0.5, off)), 4);
+          checked++;
+        }
+      });
+    }
+    h.dispose();
+    expect(close).toBeLessThan(3);
+    expect(checked).toBeGreaterThan(50);
+  });
+
+  it('gives the same notes on the cpu backend as on wasm, over many seeds (float noise apart)', async () => {
+    const onCpu = await (async () => {
+      await tf.setBackend('cpu');
+      const cpuModel = GrooveRnn.load(art);
+      try {
+        return [0, 1, 2, 3].map((seed) => cpuModel.generateSync(parseDrumRequest({ genre: ['rock', 'jazz', 'funk', undefined][seed], density: seed / 4, bars: 8, seed, count: 8, temperature: [1, 0.6, 1.4, 1][seed] })));
+      } finally {
+        cpuModel.dispose();
+        await tf.setBackend('wasm');
+      }
+    })();
+    onCpu.forEach((grids, seed) => {
+      const req = parseDrumRequest({ genre: ['rock', 'jazz', 'funk', undefined][seed], density: seed / 4, bars: 8, seed, count: 8, temperature: [1, 0.6, 1.4, 1][seed] });
+      model.generateSync(req).forEach((g, i) => {
+        expect(Array.from(g.velocity), `velocities, seed ${seed} variation ${i}`).toEqual(Array.from(grids[i].velocity));
+        expect(g.offset.reduce((m, o, j) => Math.max(m, Math.abs(o - grids[i].offset[j])), 0)).toBeLessThan(1e-5);
+      });
+    });
   });
 });
