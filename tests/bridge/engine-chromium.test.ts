@@ -179,10 +179,13 @@ describe.skipIf(!browser.path)(`ChromiumEngine probe cache${browser.skip ? ` (${
       expect(second.probe).toBe('cached');
       expect(second.backend).toBe(first.backend);
       expect(second.backends.map((b) => [b.backend, b.chosen])).toEqual(first.backends.map((b) => [b.backend, b.chosen]));
-      // A stale cache that names a backend which now fails parity: the engine must not trust it.
+      // A stale cache whose winner no longer passes here (a backend this browser cannot start;
+      // webgpu passes on SwiftShader since the weights stopped going through its read-back):
+      // the engine must not trust it.
       const stale = JSON.parse(readFileSync(probeCache, 'utf8')) as Record<string, { reports: BackendReport[] }>;
+      const gone = 'webnn' as BackendReport['backend'];
       for (const entry of Object.values(stale)) {
-        entry.reports = [{ backend: 'webgpu', ok: true, parityError: 0, msPerBar: 1, chosen: true }, ...entry.reports.map((r) => ({ ...r, chosen: false }))];
+        entry.reports = [{ backend: gone, ok: true, parityError: 0, msPerBar: 1, chosen: true }, ...entry.reports.map((r) => ({ ...r, chosen: false }))];
       }
       writeFileSync(probeCache, JSON.stringify(stale));
       const third = await open();
