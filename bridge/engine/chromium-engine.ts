@@ -234,7 +234,11 @@ export class ChromiumEngine implements Engine {
         }
       }
     }
-    host ??= await this.launch(undefined);
+    if (!host) {
+      // Software WebGPU/WebGL compile their shaders on first use: a full probe takes seconds.
+      this.o.log(`tandem: measuring the TF.js backends in Chromium (${cached ? 'the cached choice no longer passes' : 'first run with this browser and model'}; the result is cached${file ? ` in ${file}` : ''})`);
+      host = await this.launch(undefined);
+    }
     this.firstReports = host.loaded!.backends;
     this.probeSource = 'measured';
     if (file) writeProbe(file, key, this.firstReports);

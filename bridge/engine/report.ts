@@ -10,6 +10,8 @@ export interface BackendRow {
   /** ms per generated bar for 1 and for 16 variations, or '-'. */
   msPerBar: string;
   msPerBar16: string;
+  /** Why a figure is missing although the backend works, or ''. */
+  note: string;
 }
 
 const ms = (v: number | undefined) => (v === undefined ? '-' : v.toFixed(1));
@@ -22,6 +24,7 @@ export function backendRows(info: EngineInfo): BackendRow[] {
     parity: b.parityError === undefined ? '-' : b.parityError === 0 ? '0' : b.parityError.toExponential(1),
     msPerBar: ms(b.msPerBar),
     msPerBar16: ms(b.msPerBar16),
+    note: b.note ?? '',
   }));
 }
 
@@ -37,7 +40,7 @@ export function formatBackendTable(info: EngineInfo): string {
   // A failure's reason is long: it goes after the columns, in brackets.
   const rows = backendRows(info).map((r) => {
     const failed = r.status.startsWith('failed: ');
-    return { cells: [r.backend, failed ? 'failed' : r.status, r.parity, r.msPerBar, r.msPerBar16], why: failed ? r.status.slice('failed: '.length) : '' };
+    return { cells: [r.backend, failed ? 'failed' : r.status, r.parity, r.msPerBar, r.msPerBar16], why: failed ? r.status.slice('failed: '.length) : r.note };
   });
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r.cells[i].length)));
   const line = (cells: string[], why = '') => (cells.map((c, i) => c.padEnd(widths[i])).join('  ') + (why ? `  (${why})` : '')).trimEnd();

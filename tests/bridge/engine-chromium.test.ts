@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChromiumEngine } from '../../bridge/engine/chromium-engine';
 import { BackendUnavailableError, type BackendReport } from '../../bridge/engine/engine';
 import { NodeEngine } from '../../bridge/engine/node-engine';
-import { choiceCost } from '../../bridge/engine/page/protocol';
+import { choiceCost, PRUNE_FACTOR } from '../../bridge/engine/page/protocol';
 import { InvalidValueError } from '../../src/errors';
 import { parseDrumRequest, type DrumRequest } from '../../src/models/request';
 import { gridToSequence } from '../../src/tokens/drum-grid';
@@ -45,7 +45,17 @@ describe.skipIf(!browser.path)(`ChromiumEngine in real headless Chromium${browse
     expect(chosen).toHaveLength(1);
     expect(chosen[0].ok).toBe(true);
     expect(choiceCost(chosen[0])).toBe(Math.min(...ok.map(choiceCost)));
-    for (const b of ok) expect(b.msPerBar16).toBeGreaterThan(0);
+    // Every working backend is timed at one variation; the batch of 16 only for those within
+    // PRUNE_FACTOR of the fastest (the others say why, and cannot be chosen).
+    const fastest = Math.min(...ok.map((b) => b.msPerBar!));
+    for (const b of ok) {
+      expect(b.msPerBar).toBeGreaterThan(0);
+      if (b.msPerBar16 === undefined) {
+        expect(b.msPerBar!).toBeGreaterThan(PRUNE_FACTOR * fastest); // its single first run, against the fastest's best
+        expect(b.note).toMatch(/batch of 16 not timed: [\d.]+x slower than the fastest/);
+      } else expect(b.msPerBar16).toBeGreaterThan(0);
+    }
+    expect(chosen[0].msPerBar16).toBeGreaterThan(0);
     expect(info.backend).toBe(chosen[0].backend);
     expect(info).toMatchObject({ kind: 'chromium', running: 'chromium', relaunches: 0, tfVersion: '4.22.0', probe: 'measured' });
     expect(info.timings!.modelLoadedMs).toBeGreaterThan(info.timings!.pageReadyMs);

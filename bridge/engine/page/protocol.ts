@@ -77,9 +77,18 @@ export interface BackendReport {
   msPerBar16?: number;
   /** The one the page runs on. */
   chosen: boolean;
+  /** Why a measurement is missing although the backend works (pruned as too slow). */
+  note?: string;
   /** ms the probe spent on this backend (start, shader compiles, parity run, timing). */
   probeMs?: number;
 }
+
+/**
+ * A backend this many times slower than the fastest at one variation is not timed further (its
+ * batch of 16 is left unmeasured and it is never chosen): software WebGPU/WebGL would otherwise
+ * add many seconds to every full probe.
+ */
+export const PRUNE_FACTOR = 3;
 
 /** What the backend choice minimises: one bar alone plus one bar of 16 variations (both uses matter). */
 export const choiceCost = (r: BackendReport): number => (r.msPerBar ?? Infinity) + (r.msPerBar16 ?? Infinity);
