@@ -15,6 +15,7 @@ import { SuggestionStore } from '../bridge/storage/suggestions';
 import { WorkerDrumModel } from '../bridge/live/worker-model';
 import { Dispatcher } from '../bridge/live/dispatcher';
 import { OutputThread } from '../bridge/live/output-thread';
+import { PRIORITY_ENV } from '../bridge/live/thread-priority';
 
 const rows: Array<[string, string, string]> = [];
 const add = (what: string, value: number, unit: string, digits = 2) => {
@@ -28,12 +29,14 @@ const pct = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(
  * when each message was sent vs when it was meant to be: from the main thread's Dispatcher, or from
  * the output thread (what `tandem play` uses).
  */
-async function jitter(label: string, seconds: number, where: 'main thread' | 'output thread'): Promise<void> {
+async function jitter(label: string, seconds: number, where: 'main thread' | 'output thread' | 'output thread, default priority'): Promise<void> {
   const model = await WorkerDrumModel.start('network');
   if (label === 'idle' && where === 'output thread') add(`model in worker: ${model.id}`, 0, model.note ?? 'ok', 0);
   const out = createLoopback('bench');
-  const thread = where === 'output thread' ? await OutputThread.start({ kind: 'none' }) : undefined;
-  if (thread && label === 'idle') add(`output thread scheduling: ${JSON.stringify(thread.priority)}`, 0, '', 0);
+  if (where === 'output thread, default priority') process.env[PRIORITY_ENV] = 'off';
+  const thread = where !== 'main thread' ? await OutputThread.start({ kind: 'none' }) : undefined;
+  delete process.env[PRIORITY_ENV];
+  if (thread && label === 'idle' && where === 'output thread') add(`output thread scheduling: ${JSON.stringify(thread.priority)}`, 0, '', 0);
   const local = thread ? undefined : new Dispatcher(out.output);
   const session = new LiveSession({ model, store: new SuggestionStore(mkdtempSync(join(tmpdir(), 'tandem-bench-live-'))), dispatcher: thread ?? local, log: () => {} }, { genre: 'funk', density: 0.9 }, { clock: 'internal', bpm: 120 });
   if (local) local.recordLateness = true;
@@ -79,10 +82,12 @@ async function main(): Promise<void> {
   tempoStep();
   await jitter('idle', 10, 'main thread');
   await jitter('idle', 10, 'output thread');
+  await jitter('idle', 10, 'output thread, default priority');
   const hogs: ChildProcess[] = cpus().map(() => spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' }));
   try {
     await jitter(`${hogs.length} cores loaded`, 10, 'main thread');
     await jitter(`${hogs.length} cores loaded`, 10, 'output thread');
+    await jitter(`${hogs.length} cores loaded`, 10, 'output thread, default priority');
   } finally {
     for (const h of hogs) h.kill('SIGKILL');
   }
