@@ -84,7 +84,7 @@ async function main(): Promise<void> {
     try {
       add('chromium: browser', warm.info().browser?.version ?? '?', '');
       for (const r of info.backends) {
-        const speed = r.msPerBar === undefined ? '' : `, ${r.msPerBar.toFixed(1)} ms/bar x1, ${r.msPerBar16!.toFixed(1)} ms/bar x16`;
+        const speed = r.msPerBar === undefined ? '' : `, ${r.msPerBar.toFixed(1)} ms/bar x1, ${r.msPerBar16 === undefined ? `x16 ${r.note ?? 'not timed'}` : `${r.msPerBar16.toFixed(1)} ms/bar x16`}`;
         add(`probe ${r.backend}`, r.ok ? (r.chosen ? 'chosen' : 'ok') : 'failed', r.ok ? `parity error ${r.parityError!.toExponential(1)}${speed}` : (r.reason ?? ''));
       }
       const ping = await time(() => warm.ping(), 20);
