@@ -158,23 +158,31 @@ export function openOutput(name = DEFAULT_OUT_PORT, virtual = true): MidiOutput 
   };
 }
 
+/** Messages over which the least delay is taken (about 0.6 s of MIDI clock at 100 BPM). */
+const STAMP_WINDOW = 64;
+
 /**
  * Arrival times from the MIDI layer instead of from JavaScript. RtMidi stamps each message when
  * its thread receives it (deltaTime: seconds since the previous one); the listener runs later,
  * after whatever held up the event loop (a phrase being generated, a child process, GC), and
  * several clocks can then arrive in the same millisecond. The sum of deltaTimes is put on the
- * `now()` timeline by the smallest delay seen so far (the least-delayed delivery), and returned
- * for the message being delivered. Falls back to `now()` if easymidi's native input is not there.
+ * `now()` timeline by the smallest delay among the last STAMP_WINDOW deliveries (the least-delayed
+ * ones), a window rather than all time so that a MIDI-layer clock running at a slightly different
+ * rate (JACK's dummy driver falls behind on a busy machine) is followed. Falls back to `now()` if
+ * easymidi's native input is not there.
  */
 function nativeStamps(input: EasyInput, now: () => number): () => number {
   const native = (input as unknown as { _input?: { prependListener?: (e: 'message', l: (deltaTime: number) => void) => void } })._input;
   if (typeof native?.prependListener !== 'function') return now;
   let sumMs = 0;
-  let offset = Infinity;
   let last = 0;
+  let n = 0;
+  const delays = new Float64Array(STAMP_WINDOW);
   native.prependListener('message', (deltaTime) => {
     sumMs += deltaTime * 1000;
-    offset = Math.min(offset, now() - sumMs);
+    delays[n++ % STAMP_WINDOW] = now() - sumMs;
+    let offset = Infinity;
+    for (let i = 0; i < Math.min(n, STAMP_WINDOW); i++) offset = Math.min(offset, delays[i]);
     last = sumMs + offset;
   });
   return () => last;

@@ -12,6 +12,7 @@ import { MIDI_NATIVE_ENV, openInput } from '../../bridge/midi/easymidi-ports';
 import type { MidiBytes, MidiInput } from '../../bridge/midi/port';
 import { SuggestionStore } from '../../bridge/storage/suggestions';
 import type { TimedMessage } from '../../src/scheduler/lookahead-scheduler';
+import { isNoteOn, noteOns, unreleased } from '../helpers/midi';
 
 /*
  * The real MIDI port path (easymidi -> @julusian/midi -> RtMidi) end to end, on JACK's dummy driver,
@@ -151,8 +152,7 @@ suite(enabled ? 'live session on real JACK MIDI ports (jackd dummy driver, jack_
     const stopAt = captured.findIndex((m) => m.bytes[0] === 0xfc);
     const stopMs = captured[stopAt].timeMs;
     const clocks = captured.slice(startAt, stopAt).filter((m) => m.bytes[0] === 0xf8).map((m) => m.timeMs);
-    const isOn = (m: { bytes: number[] }) => (m.bytes[0] & 0xf0) === 0x90 && m.bytes[2] > 0;
-    const ons = captured.filter(isOn);
+    const ons = noteOns(captured);
 
     // The tempo: Tandem's follower, and a line through the clock as the capture port received it.
     const fit = fitLine(clocks);
@@ -171,7 +171,7 @@ suite(enabled ? 'live session on real JACK MIDI ports (jackd dummy driver, jack_
     // clocks around it (the first clock after Start is tick 0), matched to the intended note of the
     // same pitch. Local, not a line through all clocks: on a loaded VM the dummy driver's clock
     // drifts by tens of ms over a few bars, and Tandem follows the clock it receives.
-    const intended = push.mock.calls.flatMap(([msgs]): TimedMessage[] => msgs).filter((m) => isOn(m) && m.ticks !== undefined);
+    const intended = push.mock.calls.flatMap(([msgs]): TimedMessage[] => msgs).filter((m) => isNoteOn(m) && m.ticks !== undefined);
     const matched = ons.map((m) => {
       let best = { e: Infinity, ticks: 0 };
       for (const n of intended) {
@@ -202,13 +202,7 @@ suite(enabled ? 'live session on real JACK MIDI ports (jackd dummy driver, jack_
     // Stop: nothing new sounds after the session saw it, every note-on is released, and All Notes Off went out.
     const tickMs = session.opts.tickMs;
     expect(ons.filter((m) => m.timeMs > stopMs + tickMs + 15)).toEqual([]);
-    const open = new Map<string, number>();
-    for (const m of captured) {
-      const key = `${m.bytes[0] & 15}:${m.bytes[1]}`;
-      if (isOn(m)) open.set(key, (open.get(key) ?? 0) + 1);
-      else if ((m.bytes[0] & 0xf0) === 0x80 || ((m.bytes[0] & 0xf0) === 0x90 && m.bytes[2] === 0)) open.set(key, Math.max(0, (open.get(key) ?? 0) - 1));
-    }
-    expect([...open].filter(([, n]) => n > 0)).toEqual([]);
+    expect(unreleased(captured)).toEqual([]);
     const allNotesOff = captured.filter((m) => (m.bytes[0] & 0xf0) === 0xb0 && m.bytes[1] === 123);
     expect(allNotesOff.length).toBeGreaterThan(0);
     expect(allNotesOff.every((m) => m.timeMs >= stopMs)).toBe(true);

@@ -10,6 +10,7 @@ import { createLoopback, MidiUnavailableError } from '../../bridge/midi/port';
 import { loadDrumNgram } from '../../bridge/models/load';
 import { SuggestionStore } from '../../bridge/storage/suggestions';
 import type { TimedMessage } from '../../src/scheduler/lookahead-scheduler';
+import { noteOns, unreleased } from '../helpers/midi';
 
 /* The MIDI output thread, in real time (its own thread cannot see fake timers). */
 
@@ -87,7 +88,7 @@ describe('OutputThread', () => {
     const start = session.clock.eventsSince(0).find((e) => e.type === 'start')!.timeMs;
     const step = 60_000 / 150 / 4;
     const sent = port.output.sent;
-    const ons = sent.filter((m) => (m.bytes[0] & 0xf0) === 0x90 && m.bytes[2] > 0);
+    const ons = noteOns(sent);
     expect(ons.length).toBeGreaterThan(10);
     for (const m of ons) {
       // within its micro-timing offset (half a step at most) of a 16th, plus the relay hop
@@ -95,13 +96,7 @@ describe('OutputThread', () => {
       expect(s).toBeGreaterThan(-0.5);
       expect(Math.abs(s - Math.round(s))).toBeLessThan(0.5 + 30 / step);
     }
-    const open = new Map<string, number>();
-    for (const m of sent) {
-      const key = `${m.bytes[0] & 15}:${m.bytes[1]}`;
-      if ((m.bytes[0] & 0xf0) === 0x90 && m.bytes[2] > 0) open.set(key, (open.get(key) ?? 0) + 1);
-      else if ((m.bytes[0] & 0xf0) === 0x80) open.set(key, Math.max(0, (open.get(key) ?? 0) - 1));
-    }
-    expect([...open].filter(([, n]) => n > 0)).toEqual([]);
+    expect(unreleased(sent)).toEqual([]);
     expect(sent.some((m) => (m.bytes[0] & 0xf0) === 0xb0 && m.bytes[1] === 123)).toBe(true);
   });
 });
