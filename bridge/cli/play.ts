@@ -98,7 +98,7 @@ export async function runPlay(flags: PlayFlags, say: (line: string) => void = (l
       process.off('uncaughtException', onError);
       if (timer) clearTimeout(timer);
       // The output thread sends what stop() queued (the panic), then closes its port.
-      void Promise.all([output?.close(), loaded.close()]).then(() => {
+      void Promise.allSettled([output?.close(), loaded.close()]).then(() => {
         if (err) reject(err);
         else resolve({ phrases: session.stats.phrases, repeats: session.stats.repeats, dir: store.dir, ports });
       });
