@@ -32,4 +32,4 @@ export const DRUM_INPUT = {
 /** Bars in the density running average (the current bar and the one before). */
 export const DENSITY_WINDOW_BARS = 2;
 /** Percentiles of the corpus' per-bar density that user density 0 and 1 map to. */
-export const DENSITY_PERCENTILES = [0.02, 0.98] as const;
+export const DENSITY_PERCENTILES = [0.01, 0.99] as const;
