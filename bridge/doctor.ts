@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { datasetsDir } from './data/paths';
 import { findBrowser } from './engine/find-browser';
 import { initNodeTf, NODE_BACKENDS } from './engine/node-tf';
-import { DRUM_NET_DIR, DRUM_NGRAM_FILE, readDrumNetArtifacts } from './models/load';
+import { DRUM_NET_DIR, DRUM_NGRAM_FILE, hasDrumNet, readDrumNetArtifacts } from './models/load';
 import { createEngine } from './engine/auto';
 import type { Engine, EngineInfo } from './engine/engine';
 import { formatBackendTable } from './engine/report';
@@ -39,7 +39,7 @@ export function udpPortFree(port: number): Promise<{ ok: boolean; detail: string
 /** Why virtual MIDI ports can or cannot open on this machine. */
 /** The Chromium engine's backend table (backend, ok/failed with reason, parity error, ms per bar). */
 export async function browserBackends(): Promise<{ check: Check; info?: EngineInfo; table?: string }> {
-  if (!findBrowser().path || !readDrumNetArtifacts()) return { check: { name: 'Chromium backends', ok: false, detail: 'not probed (needs a browser and the drum network)' } };
+  if (!findBrowser().path || !hasDrumNet()) return { check: { name: 'Chromium backends', ok: false, detail: 'not probed (needs a browser and the drum network)' } };
   let engine: Engine | undefined;
   try {
     engine = await createEngine('chromium', { id: 'drums-gru', dir: DRUM_NET_DIR }, { log: () => {} });
@@ -63,7 +63,7 @@ export async function runDoctor(): Promise<Check[]> {
   for (const backend of NODE_BACKENDS) {
     checks.push(await backendCheck(backend));
   }
-  const art = existsSync(join(DRUM_NET_DIR, 'model.json')) ? readDrumNetArtifacts() : undefined;
+  const art = readDrumNetArtifacts();
   checks.push({
     name: 'Drum network',
     ok: !!art,

@@ -8,7 +8,7 @@ import { quantizeDrums, gridToSequence, onsetsPerBar, drawGrid, type DrumGrid } 
 import { CLASS_LABELS } from '../../src/music/drum-map';
 import { DRUM_CHANNEL } from '../../src/music/sequence';
 import { TICKS_PER_STEP } from '../../src/time/units';
-import { DRUM_NET_DIR, loadDrumNgram, loadMelodyNgram, readDrumNetArtifacts, type DrumImpl } from '../models/load';
+import { DRUM_NET_DIR, loadDrumNgram, loadMelodyNgram, hasDrumNet, type DrumImpl } from '../models/load';
 import { createEngine, parseBackendName, parseEngineChoice } from '../engine/auto';
 import { loadPreset } from '../presets';
 
@@ -102,7 +102,7 @@ export async function runGenerate(flags: GenerateFlags): Promise<GenerateResult>
   let note: string | undefined;
   let grids: DrumGrid[];
   let ms: number;
-  if (impl === 'network' && readDrumNetArtifacts()) {
+  if (impl === 'network' && hasDrumNet()) {
     const engine = await createEngine(engineChoice, { id: 'drums-gru', dir: DRUM_NET_DIR }, { backend });
     try {
       const t0 = performance.now();

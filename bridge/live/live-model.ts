@@ -4,7 +4,7 @@ import type { DrumGrid } from '../../src/tokens/drum-grid';
 import { createEngine, type EngineChoice } from '../engine/auto';
 import type { BackendName, Engine } from '../engine/engine';
 import { findBrowser, type BrowserFound } from '../engine/find-browser';
-import { DRUM_NET_DIR, readDrumNetArtifacts, type DrumImpl } from '../models/load';
+import { DRUM_NET_DIR, hasDrumNet, type DrumImpl } from '../models/load';
 import { WorkerDrumModel } from './worker-model';
 
 /** A DrumModel generating through an Engine (Chromium's page, GPU-backed where it can be). */
@@ -57,7 +57,7 @@ export async function startLiveModel(opts: LiveModelOptions): Promise<LiveModel>
     if (why) log(`tandem: ${why}; running the model in a Node worker thread`);
     return { model: m, where: `${m.id} in a Node worker thread`, close: async () => m.dispose() };
   };
-  if (opts.impl === 'baseline' || opts.engine === 'node' || !readDrumNetArtifacts()) {
+  if (opts.impl === 'baseline' || opts.engine === 'node' || !hasDrumNet()) {
     if (opts.engine === 'node' && opts.backend && opts.backend !== 'wasm') log(`tandem: --backend ${opts.backend} applies to the Chromium engine; the worker thread uses wasm`);
     return worker();
   }

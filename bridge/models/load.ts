@@ -16,9 +16,14 @@ export const DRUM_NGRAM_FILE = join(MODELS_DIR, 'baseline', 'drums-ngram.json');
 export type DrumImpl = 'network' | 'baseline';
 
 /** The drum network's files (model.json + weights), or undefined when none are committed. */
+/** Whether the trained drum network is there (without reading its weights). */
+export function hasDrumNet(dir = DRUM_NET_DIR): boolean {
+  return existsSync(join(dir, 'model.json'));
+}
+
 export function readDrumNetArtifacts(dir = DRUM_NET_DIR): DrumNetArtifacts | undefined {
+  if (!hasDrumNet(dir)) return undefined;
   const json = join(dir, 'model.json');
-  if (!existsSync(json)) return undefined;
   const modelJson = JSON.parse(readFileSync(json, 'utf8')) as DrumModelJson;
   const buffers = modelJson.weightsManifest.flatMap((g) => g.paths.map((p) => readFileSync(join(dir, p))));
   const all = Buffer.concat(buffers);
