@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { chordOfBar, inKey, keyName, parseChordProgression, parseChordSymbol, parseKey } from '../../../src/music/chords';
+import { InvalidValueError } from '../../../src/errors';
+
+describe('chord symbols', () => {
+  it('parses what musicians write into pitch classes', () => {
+    expect(parseChordSymbol('C')).toMatchObject({ root: 0, bass: 0, pitchClasses: [0, 4, 7] });
+    expect(parseChordSymbol('Am')).toMatchObject({ root: 9, pitchClasses: [0, 4, 9] });
+    expect(parseChordSymbol('F#m7')).toMatchObject({ root: 6, pitchClasses: [1, 4, 6, 9] });
+    expect(parseChordSymbol('Bb/D')).toMatchObject({ root: 10, bass: 2, pitchClasses: [2, 5, 10] });
+    expect(parseChordSymbol('G7')).toMatchObject({ root: 7, pitchClasses: [2, 5, 7, 11] });
+    expect(parseChordSymbol('Bdim')).toMatchObject({ root: 11, pitchClasses: [2, 5, 11] });
+    expect(parseChordSymbol('N.C.')).toMatchObject({ root: -1, pitchClasses: [] });
+  });
+
+  it('parses the POP909 corpus forms to the same chords', () => {
+    expect(parseChordSymbol('B:maj7').pitchClasses).toEqual(parseChordSymbol('Bmaj7').pitchClasses);
+    expect(parseChordSymbol('A:min7/b7')).toMatchObject({ root: 9, bass: 7 });
+    expect(parseChordSymbol('C:maj/3')).toMatchObject({ root: 0, bass: 4 });
+    expect(parseChordSymbol('G:sus4(b7)').pitchClasses).toEqual([0, 2, 5, 7]);
+    expect(parseChordSymbol('N').root).toBe(-1);
+  });
+
+  it('refuses a bad symbol naming it and the syntax', () => {
+    expect(() => parseChordSymbol('H7')).toThrow(InvalidValueError);
+    expect(() => parseChordSymbol('Cxyz')).toThrow(/chord must be a chord symbol such as C, Am/);
+    expect(() => parseChordProgression('C G Q F')).toThrow(/"Q"/);
+    expect(() => parseChordProgression('  ')).toThrow(/one chord symbol per bar/);
+  });
+
+  it('repeats a progression to the length', () => {
+    const p = parseChordProgression('C | G, Am F');
+    expect(p.map((c) => c.symbol)).toEqual(['C', 'G', 'Am', 'F']);
+    expect(chordOfBar(p, 5).symbol).toBe('G');
+  });
+});
+
+describe('keys', () => {
+  it('parses keys in the usual spellings and writes them back', () => {
+    expect(parseKey('D major')).toEqual({ tonic: 2, mode: 'major' });
+    expect(parseKey('Am')).toEqual({ tonic: 9, mode: 'minor' });
+    expect(parseKey('F# dorian')).toEqual({ tonic: 6, mode: 'dorian' });
+    expect(parseKey('Gb:maj')).toEqual({ tonic: 6, mode: 'major' });
+    expect(parseKey('E:min')).toEqual({ tonic: 4, mode: 'minor' });
+    expect(keyName(parseKey('Bb'))).toBe('Bb major');
+    expect(() => parseKey('H major')).toThrow(/key must be a key such as/);
+    expect(() => parseKey('C lydianish')).toThrow(InvalidValueError);
+  });
+
+  it('knows which pitch classes are in a key', () => {
+    const d = parseKey('D major');
+    expect([2, 4, 6, 7, 9, 11, 1].every((pc) => inKey(pc, d))).toBe(true);
+    expect(inKey(0, d)).toBe(false);
+    expect(inKey(5, d)).toBe(false);
+  });
+});
