@@ -83,54 +83,149 @@ function nottingham(root: string, tracks: MelodyTrack[], skipped: SkippedFile[],
       const meter = sequence.meters[0].meter;
       const notes = monophonic(sequence.notes, 'highest');
       const chordFile = join(dir, 'MIDI', 'chords', f);
-      const chords = existsSync(chordFile) ? blockChords(readMidiFile(readFileSync(chordFile), `nottingham/chords/${f}`).sequence.notes) : undefined;
+      const chordNotes = existsSync(chordFile) ? readMidiFile(readFileSync(chordFile), `nottingham/chords/${f}`).sequence.notes : [];
+      const chords = chordNotes.length ? blockChords(chordNotes) : undefined;
       const steps = Math.ceil(sequence.totalTicks / TICKS_PER_STEP);
       const key = keys.get(m[1])?.get(Number(m[2])) ?? estimateKey(notes.map(([p, , d]) => ({ pitch: p, duration: d })));
       tracks.push({ id: `nottingham/${name}`, corpus: 'nottingham', role: 'melody', style, split: hashSplit(name), key, meter, bpm: 120, notes, chords, steps });
+      // Bass: the lowest note of the accompaniment chords (folk accompaniment: the chord's bass).
+      if (chordNotes.length >= 8) tracks.push({ id: `nottingham/${name}/bass`, corpus: 'nottingham', role: 'bass', style, split: hashSplit(name), key, meter, bpm: 120, notes: monophonic(chordNotes, 'lowest'), chords, steps });
     } catch (err) {
       skipped.push({ file: `nottingham/${f}`, reason: (err as Error).message });
     }
   });
 }
 
+/** Beat annotation of a POP909 song: times (s) of every beat and which ones start a bar. */
+export interface BeatGrid {
+  times: number[];
+  downbeat: boolean[];
+}
+
+/**
+ * Reads `beat_midi.txt` (time flag1 flag2): flag1 marks every `num_beats_per_measure` beats,
+ * flag2 every twice that. POP909 counts "2 beats per measure" for songs we hear in 4/4, so a
+ * 4/4 bar starts on flag2 (60 % of chord changes fall there, measured on 200 songs, 28 % on
+ * flag1-only half bars) and a 3/4 bar on flag1.
+ */
+export function readBeatGrid(text: string, beatsPerBar: 3 | 4): BeatGrid {
+  const times: number[] = [];
+  const downbeat: boolean[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    const [t, f1, f2] = line.trim().split(/\s+/).map(Number);
+    if (!Number.isFinite(t)) continue;
+    times.push(t);
+    downbeat.push(beatsPerBar === 4 ? f2 === 1 : f1 === 1);
+  }
+  return { times, downbeat };
+}
+
+/**
+ * Seconds -> 16th step on the song's own beat grid: the beat position is interpolated between
+ * annotated beats (extrapolated with the nearest interval outside them), counted from `originBeat`.
+ */
+export function beatStepper(grid: BeatGrid, originBeat: number): (sec: number) => number {
+  const { times } = grid;
+  const last = times.length - 1;
+  return (sec: number) => {
+    let i: number;
+    if (sec <= times[0]) i = 0;
+    else if (sec >= times[last]) i = last - 1;
+    else {
+      let lo = 0;
+      let hi = last;
+      while (hi - lo > 1) {
+        const mid = (lo + hi) >> 1;
+        if (times[mid] <= sec) lo = mid;
+        else hi = mid;
+      }
+      i = lo;
+    }
+    const span = times[i + 1] - times[i] || 1e-3;
+    const beat = i + (sec - times[i]) / span;
+    return Math.round((beat - originBeat) * 4);
+  };
+}
+
+/** `key_audio.txt` segments (start s, end s, key). */
+function keySegments(text: string): Array<[number, number, string]> {
+  const out: Array<[number, number, string]> = [];
+  for (const line of text.split(/\r?\n/)) {
+    const [a, b, k] = line.trim().split(/\s+/);
+    if (k) out.push([Number(a), Number(b), k.replace(':maj', ' major').replace(':min', ' minor')]);
+  }
+  return out;
+}
+
+/** Notes on the 16th grid of a beat-aligned song, as [pitch, step, duration] before the monophonic pick. */
+function toSteps(notes: readonly Note[], secOf: (ticks: number) => number, stepOf: (sec: number) => number): Note[] {
+  return notes.map((n) => {
+    const s = stepOf(secOf(n.startTicks));
+    const e = Math.max(s + 1, stepOf(secOf(n.startTicks + n.durationTicks)));
+    return { ...n, startTicks: s * TICKS_PER_STEP, durationTicks: (e - s) * TICKS_PER_STEP };
+  });
+}
+
 function pop909(root: string, tracks: MelodyTrack[], skipped: SkippedFile[], onProgress: Progress): void {
   const dir = join(root, 'pop909');
   if (!existsSync(join(dir, 'index.csv'))) return void skipped.push({ file: dir, reason: 'index.csv missing' });
-  const rows = parse(readFileSync(join(dir, 'index.csv')), { columns: true, skip_empty_lines: true }) as Array<{ song_id: string; num_beats_per_measure: string }>;
+  const rows = parse(readFileSync(join(dir, 'index.csv')), { columns: true, skip_empty_lines: true }) as Array<{ song_id: string; num_beats_per_measure: string; num_quavers_per_beat: string }>;
   rows.forEach((row, i) => {
     const id = row.song_id.padStart(3, '0');
     const file = `pop909/${id}/${id}.mid`;
     onProgress(i, rows.length, file);
     try {
+      if (row.num_quavers_per_beat === '3') return void skipped.push({ file, reason: 'compound (triplet) beat: not on the 16th grid' });
       const { sequence, tracks: fileTracks, info } = readMidiFile(readFileSync(join(dir, id, `${id}.mid`)), file);
       const track = (name: string) => fileTracks[info.trackNames.findIndex((n) => n.trim().toUpperCase() === name)] ?? [];
       const melody = track('MELODY');
       if (melody.length === 0) return void skipped.push({ file, reason: 'no MELODY track' });
-      // Two thirds of the files carry a placeholder 1/4 time signature; index.csv's beats per
-      // measure is the label then (3 -> 3/4, else common time).
-      const fileMeter = sequence.meters[0].meter;
-      const sensible = [2, 3, 4, 6].includes(fileMeter.numerator) && [4, 8].includes(fileMeter.denominator);
-      const meter: Meter = sensible ? fileMeter : row.num_beats_per_measure === '3' ? { numerator: 3, denominator: 4 } : { numerator: 4, denominator: 4 };
+      const beatsText = existsSync(join(dir, id, 'beat_midi.txt')) ? readFileSync(join(dir, id, 'beat_midi.txt'), 'utf8') : '';
+      // The file's own time signatures are placeholders (1/4 in two thirds of them); index.csv's
+      // beats per measure is the label: 3 -> 3/4, else common time.
+      const beatsPerBar = row.num_beats_per_measure === '3' ? 3 : 4;
+      const meter: Meter = { numerator: beatsPerBar, denominator: 4 };
+      const grid = readBeatGrid(beatsText, beatsPerBar);
+      const firstDown = grid.downbeat.indexOf(true);
+      if (grid.times.length < 8 || firstDown < 0) return void skipped.push({ file, reason: 'beat_midi.txt missing or without downbeats' });
+      // POP909's beat sits a fraction of a beat off tick 0: count steps from the annotated beats,
+      // starting a whole number of bars before the first downbeat so pickups keep their place.
       const tempo = new TempoMap(sequence.tempos);
-      const toStep = (sec: number) => Math.round(tempo.secondsToTicks(sec) / TICKS_PER_STEP);
+      const secOf = (t: number) => tempo.ticksToSeconds(t);
+      const earliest = Math.min(...[...melody, ...track('PIANO'), ...track('BRIDGE')].map((n) => n.startTicks));
+      const firstBeat = beatStepper(grid, 0)(secOf(earliest)) / 4;
+      const barsBefore = Math.max(0, Math.ceil((firstDown - firstBeat) / beatsPerBar));
+      const stepOf = beatStepper(grid, firstDown - barsBefore * beatsPerBar);
       const chordText = existsSync(join(dir, id, 'chord_midi.txt')) ? readFileSync(join(dir, id, 'chord_midi.txt'), 'utf8') : '';
       const chords: Array<[number, number, string]> = [];
       for (const line of chordText.split(/\r?\n/)) {
         const [a, b, sym] = line.trim().split(/\s+/);
         if (!sym) continue;
-        const s = toStep(Number(a));
-        chords.push([s, Math.max(1, toStep(Number(b)) - s), sym]);
+        const s = stepOf(Number(a));
+        chords.push([s, Math.max(1, stepOf(Number(b)) - s), sym]);
       }
-      const keyLine = existsSync(join(dir, id, 'key_audio.txt')) ? readFileSync(join(dir, id, 'key_audio.txt'), 'utf8').trim().split(/\r?\n/)[0] : '';
-      const keySym = keyLine.split(/\s+/)[2];
-      const key = keySym ? keySym.replace(':maj', ' major').replace(':min', ' minor') : estimateKey(melody.map((n) => ({ pitch: n.pitch, duration: n.durationTicks })));
-      const steps = Math.ceil(sequence.totalTicks / TICKS_PER_STEP);
+      const segs = existsSync(join(dir, id, 'key_audio.txt')) ? keySegments(readFileSync(join(dir, id, 'key_audio.txt'), 'utf8')) : [];
+      const melodySteps = toSteps(melody, secOf, stepOf);
+      const low = toSteps([...track('PIANO'), ...track('BRIDGE')].filter((n) => n.pitch < 55), secOf, stepOf);
+      const totalSteps = Math.ceil(stepOf(secOf(sequence.totalTicks)));
       const bpm = Math.round(sequence.tempos[0].bpm * 10) / 10;
-      const base = { corpus: 'pop909' as const, style: 'pop', split: hashSplit(id), key, meter, bpm, chords, steps };
-      tracks.push({ id: `pop909/${id}/melody`, role: 'melody', notes: monophonic(melody, 'highest'), ...base });
-      // Bass: the lowest line of the accompaniment (PIANO, with BRIDGE where it goes low), below G3.
-      const low = [...track('PIANO'), ...track('BRIDGE')].filter((n) => n.pitch < 55);
-      if (low.length >= 16) tracks.push({ id: `pop909/${id}/bass`, role: 'bass', notes: monophonic(low, 'lowest'), ...base });
+      // One track per key segment (a modulation is a new key for the model), cut on bar lines.
+      const spb = beatsPerBar * 4;
+      const keyed = segs.length ? segs.map(([a, b, k]) => [Math.floor(stepOf(a) / spb) * spb, Math.floor(stepOf(b) / spb) * spb, k] as [number, number, string]) : [[0, totalSteps, estimateKey(melody.map((n) => ({ pitch: n.pitch, duration: n.durationTicks })))] as [number, number, string]];
+      if (keyed.length) keyed[0][0] = 0;
+      if (keyed.length) keyed[keyed.length - 1][1] = Math.max(keyed[keyed.length - 1][1], Math.ceil(totalSteps / spb) * spb);
+      keyed.forEach(([from, to, key], k) => {
+        if (to - from < spb * 4) return; // shorter than 4 bars: too little to learn a key from
+        const within = (ns: Note[]) => ns.filter((n) => n.startTicks >= from * TICKS_PER_STEP && n.startTicks < to * TICKS_PER_STEP).map((n) => ({ ...n, startTicks: n.startTicks - from * TICKS_PER_STEP }));
+        const segChords = chords.filter(([s]) => s >= from && s < to).map(([s, d, c]) => [s - from, d, c] as [number, number, string]);
+        const suffix = keyed.length > 1 ? `/k${k + 1}` : '';
+        const base = { corpus: 'pop909' as const, style: 'pop', split: hashSplit(id), key, meter, bpm, chords: segChords, steps: to - from };
+        const mel = within(melodySteps);
+        if (mel.length >= 8) tracks.push({ id: `pop909/${id}${suffix}/melody`, role: 'melody', notes: monophonic(mel, 'highest'), ...base });
+        // Bass: the lowest line of the accompaniment (PIANO, with BRIDGE where it goes low), below G3.
+        const bass = within(low);
+        if (bass.length >= 16) tracks.push({ id: `pop909/${id}${suffix}/bass`, role: 'bass', notes: monophonic(bass, 'lowest'), ...base });
+      });
     } catch (err) {
       skipped.push({ file, reason: (err as Error).message });
     }

@@ -1,0 +1,101 @@
+/**
+ * Turns the melody/bass corpus (built by `tandem data build`) into the arrays the trainer reads
+ * (.cache/melody-train.json): per line its key-relative tokens, the chord at every step, density
+ * per bar, style, mode, meter and voice, plus what generation needs from the data (density ranges,
+ * voice ranges, each style's common chord progressions). The representation is defined in
+ * src/models/melody/spec.ts and src/models/melody/encode.ts, nowhere else.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildAll } from '../../bridge/data/build';
+import type { MelodyCorpus, MelodyTrack } from '../../bridge/data/corpus-types';
+import { cacheDir } from '../../bridge/data/paths';
+import { quantile } from '../../src/conditioning/density';
+import { MODES } from '../../src/music/chords';
+import { encodeLine, lineDensityRaw, progressionOf, trackKey, trackMeter, type EncodedLine } from '../../src/models/melody/encode';
+import { MELODY_DENSITY_PERCENTILES, MELODY_DENSITY_WINDOW_BARS, MELODY_INPUT, METERS, PITCH_HIGH, PITCH_LOW, STYLES, VOCAB, VOICES, type MelodyStyle, type Voice } from '../../src/models/melody/spec';
+
+export function loadMelodyCorpus(cache = cacheDir()): MelodyCorpus {
+  const file = join(cache, 'melody.json');
+  if (!existsSync(file)) buildAll({ cache, only: ['melody'] });
+  return JSON.parse(readFileSync(file, 'utf8')) as MelodyCorpus;
+}
+
+const styleOf = (t: MelodyTrack): MelodyStyle | undefined => (STYLES as readonly string[]).includes(t.style) ? (t.style as MelodyStyle) : undefined;
+const rangeKey = (voice: Voice, style: MelodyStyle | undefined) => `${voice}/${style ?? 'any'}`;
+
+export interface PreparedMelody {
+  lines: Array<EncodedLine & { id: string; split: string; density: number[] }>;
+  densityRanges: Record<string, { low: number; high: number }>;
+  voiceRanges: Record<string, [number, number]>;
+  progressions: Record<string, Array<{ roots: number[]; tones: number[]; count: number }>>;
+  skipped: Record<string, number>;
+}
+
+export function prepareMelodyData(corpus: MelodyCorpus): PreparedMelody {
+  const skipped: Record<string, number> = {};
+  const encoded: Array<{ t: MelodyTrack; e: EncodedLine }> = [];
+  for (const t of corpus.tracks) {
+    const meter = trackMeter(t.meter);
+    if (!meter) {
+      skipped[`meter ${t.meter.numerator}/${t.meter.denominator}`] = (skipped[`meter ${t.meter.numerator}/${t.meter.denominator}`] ?? 0) + 1;
+      continue;
+    }
+    const e = encodeLine({ notes: t.notes, chords: t.chords, steps: t.steps, key: trackKey(t.key, t.notes), meter, voice: t.role, style: styleOf(t) });
+    encoded.push({ t, e });
+  }
+  // Density ranges per voice and style, from the training split only.
+  const raw = new Map<string, number[]>();
+  const pitches = new Map<string, number[]>();
+  for (const { t, e } of encoded) {
+    if (t.split !== 'train') continue;
+    for (const k of [rangeKey(e.voice, e.style), rangeKey(e.voice, undefined)]) {
+      raw.set(k, [...(raw.get(k) ?? []), ...lineDensityRaw(e)]);
+      const ps = pitches.get(k) ?? [];
+      for (const tok of e.tokens) if (tok >= 2) ps.push(tok - 2 + PITCH_LOW);
+      pitches.set(k, ps);
+    }
+  }
+  const densityRanges: PreparedMelody['densityRanges'] = {};
+  const voiceRanges: PreparedMelody['voiceRanges'] = {};
+  // Over bars where the line plays (pop songs open with bars of accompaniment alone): density 0
+  // is the sparsest playing, not silence.
+  for (const [k, v] of raw) {
+    const playing = v.filter((x) => x > 0);
+    densityRanges[k] = { low: quantile(playing, MELODY_DENSITY_PERCENTILES[0]), high: quantile(playing, MELODY_DENSITY_PERCENTILES[1]) };
+  }
+  for (const [k, v] of pitches) voiceRanges[k] = [Math.round(quantile(v, 0.002)), Math.round(quantile(v, 0.998))];
+  const norm = (x: number, r: { low: number; high: number }) => Math.max(0, Math.min(1, (x - r.low) / (r.high - r.low || 1)));
+  const lines = encoded.map(({ t, e }) => {
+    const r = densityRanges[rangeKey(e.voice, e.style)] ?? densityRanges[rangeKey(e.voice, undefined)];
+    return { id: t.id, split: t.split, ...e, density: lineDensityRaw(e).map((d) => norm(d, r)) };
+  });
+  // Each style's common 4-bar progressions (key-relative), from melody lines with chords.
+  const counts = new Map<string, Map<string, number>>();
+  for (const { t, e } of encoded) {
+    if (t.split !== 'train' || e.voice !== 'melody' || !e.style || !t.chords?.length) continue;
+    const k = `${e.style}/${e.mode}`;
+    const m = counts.get(k) ?? new Map<string, number>();
+    for (const p of progressionOf(e, 4)) m.set(p, (m.get(p) ?? 0) + 1);
+    counts.set(k, m);
+  }
+  const progressions: PreparedMelody['progressions'] = {};
+  for (const [k, m] of counts) {
+    progressions[k] = [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, 24).map(([p, count]) => {
+      const bars = p.split(';').map((b) => b.split(':').map(Number));
+      return { roots: bars.map((b) => b[0]), tones: bars.map((b) => b[1]), count };
+    });
+  }
+  return { lines, densityRanges, voiceRanges, progressions, skipped };
+}
+
+export function prepareMelody(cache = cacheDir()): string {
+  const data = prepareMelodyData(loadMelodyCorpus(cache));
+  mkdirSync(cache, { recursive: true });
+  const out = join(cache, 'melody-train.json');
+  const spec = { inputSize: MELODY_INPUT.size, input: MELODY_INPUT, vocab: VOCAB, pitchLow: PITCH_LOW, pitchHigh: PITCH_HIGH, meters: METERS, styles: STYLES, voices: VOICES, modes: MODES, densityWindowBars: MELODY_DENSITY_WINDOW_BARS };
+  writeFileSync(out, JSON.stringify({ spec, densityRanges: data.densityRanges, voiceRanges: data.voiceRanges, progressions: data.progressions, skipped: data.skipped, lines: data.lines }));
+  return out;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) console.log(`wrote ${prepareMelody()}`);
