@@ -76,6 +76,13 @@ function metaEvents(seq: Sequence): TimedEvent[] {
     const dd = Math.round(Math.log2(m.meter.denominator));
     out.push({ ticks: m.ticks, order: 0, bytes: [0xff, 0x58, 0x04, m.meter.numerator, dd, 24, 8] });
   }
+  if (seq.keySignature) out.push({ ticks: 0, order: 0, bytes: [0xff, 0x59, 0x02, seq.keySignature.sharps & 0xff, seq.keySignature.minor ? 1 : 0] });
+  for (const m of seq.markers ?? []) {
+    const tb = [...textBytes(m.text.slice(0, 200))];
+    const len: number[] = [tb.length & 0x7f];
+    for (let v = tb.length >>> 7; v > 0; v >>>= 7) len.unshift((v & 0x7f) | 0x80);
+    out.push({ ticks: m.ticks, order: 0, bytes: [0xff, 0x06, ...len, ...tb] });
+  }
   return out;
 }
 

@@ -162,3 +162,13 @@ export function keyName(key: Key): string {
 export function inKey(pc: number, key: Key): boolean {
   return MODE_SCALES[key.mode].includes((((pc - key.tonic) % 12) + 12) % 12);
 }
+
+/** Relative major tonic of a key (the scale's C-major-like degree), for the key signature. */
+const RELATIVE_MAJOR: Record<Mode, number> = { major: 0, minor: 3, dorian: -2, mixolydian: 5 };
+
+/** The key signature of a key: sharps (> 0) or flats (< 0) of its relative major, minor flag. */
+export function keySignature(key: Key): { sharps: number; minor: boolean } {
+  const major = (((key.tonic + RELATIVE_MAJOR[key.mode]) % 12) + 12) % 12;
+  const sf = (major * 7) % 12;
+  return { sharps: sf > 6 ? sf - 12 : sf, minor: key.mode === 'minor' };
+}

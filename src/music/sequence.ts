@@ -24,6 +24,10 @@ export interface Sequence {
   totalTicks: number;
   /** Track names by channel, when the source had them. */
   trackNames?: string[];
+  /** Marker texts (chord symbols, what a model assumed), written as SMF marker events. */
+  markers?: Array<{ ticks: number; text: string }>;
+  /** Key signature at the start (sharps > 0, flats < 0), written as an SMF key signature event. */
+  keySignature?: { sharps: number; minor: boolean };
 }
 
 export function sortNotes(notes: Note[]): Note[] {

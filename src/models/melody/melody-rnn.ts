@@ -1,0 +1,189 @@
+import { InvalidValueError } from '../../errors';
+import { nameChord } from '../../music/harmony';
+import { parseKey, type ChordOrNone, type Key } from '../../music/chords';
+import { makeRng, sampleIndex } from '../../random';
+import { decodeTokens, encodeLine, fillStepInput, toneMask } from './encode';
+import { FEEDBACK, GIVEN, MelodyRollout, UNIFORM_HI, UNIFORM_LO, type RolloutPlan } from './rollout';
+import { STYLE_KEYS, type MelodyRequest } from './request';
+import { MELODY_INPUT, PITCH_LOW, STEPS_PER_BAR, STYLE_METER, TOKEN_HOLD, VOCAB, type MelodyMeter, type MelodyStyle, type Voice } from './spec';
+import { MelodyWeights, type MelodyNetArtifacts, type Progression } from './weights';
+
+/** One generated line: notes on the 16th grid in absolute pitch, with the key, meter and chords it was made over. */
+export interface MelodyLine {
+  voice: Voice;
+  style?: MelodyStyle;
+  key: Key;
+  meter: MelodyMeter;
+  stepsPerBar: number;
+  steps: number;
+  /** [MIDI pitch, start step, duration steps], sorted, monophonic. */
+  notes: Array<[number, number, number]>;
+  /** The chord of every bar (symbols), as given or as drawn. */
+  chords: string[];
+  /** Whether the chords were drawn from the style's progressions rather than given. */
+  chordsDrawn: boolean;
+}
+
+interface Bar {
+  root: number;
+  tones: number;
+}
+
+/** A chord's symbol from its key-relative root and tones (sharps, as nameChord writes them). */
+function chordSymbol(bar: Bar, tonic: number): string {
+  if (bar.root < 0) return 'N.C.';
+  const root = (bar.root + tonic) % 12;
+  const pitches = [60 + root];
+  for (let k = 0; k < 12; k++) if (bar.tones & (1 << k)) pitches.push(72 + ((k + tonic) % 12));
+  return nameChord(pitches);
+}
+
+/**
+ * The trained melody/bass network: all variations of a request in one batch, the whole
+ * generation on the TF.js backend (MelodyRollout) with one read-back at the end, each variation's
+ * randomness from its own seeded generator (`seed:index`).
+ */
+export class MelodyRnn {
+  readonly id = 'melody-gru';
+  readonly spec: MelodyWeights['spec'];
+
+  constructor(readonly rollout: MelodyRollout, weights: MelodyWeights) {
+    this.spec = weights.spec;
+  }
+
+  static load(art: MelodyNetArtifacts): MelodyRnn {
+    const w = new MelodyWeights(art);
+    return new MelodyRnn(new MelodyRollout(w), w);
+  }
+
+  /** The key-relative pitch range a voice plays in a style. */
+  voiceRange(voice: Voice, style?: MelodyStyle): [number, number] {
+    return this.spec.voiceRanges[`${voice}/${style ?? 'any'}`] ?? this.spec.voiceRanges[`${voice}/any`];
+  }
+
+  /** Everything a generation needs besides the network, built in JS from the request and the seed. */
+  plan(req: MelodyRequest): { plan: RolloutPlan; key: Key; meter: MelodyMeter; bars: Bar[][]; drawn: boolean; primerTokens: number[] } {
+    const meter = req.style ? STYLE_METER[req.style] : '4/4';
+    const spb = STEPS_PER_BAR[meter];
+    const key = req.key ?? parseKey(req.style ? STYLE_KEYS[req.style] : 'C major');
+    const B = req.count;
+    const total = req.bars * spb;
+    let primerTokens: number[] = [];
+    if (req.primer) {
+      const bars = Math.floor(req.primer.steps / spb);
+      if (bars < 1) throw new InvalidValueError('primer', `${req.primer.steps} steps`, `at least one whole bar of ${meter}`);
+      if (bars >= req.bars) throw new InvalidValueError('primer', `${bars} bars`, `shorter than the requested length (${req.bars} bars): raise --bars`);
+      primerTokens = encodeLine({ notes: req.primer.notes.filter(([, s]) => s < bars * spb), steps: bars * spb, key, meter, voice: req.voice, style: req.style }).tokens.slice(0, bars * spb);
+    }
+    const kept = primerTokens.length;
+    // Chords per bar and variation: as given, else drawn from the style's progressions (A A B A).
+    const drawn = !req.chords;
+    const bars: Bar[][] = [];
+    for (let b = 0; b < B; b++) {
+      if (req.chords) {
+        bars.push(Array.from({ length: req.bars }, (_, i) => {
+          const c: ChordOrNone = req.chords![i % req.chords!.length];
+          return { root: c.root < 0 ? -1 : (c.root - key.tonic + 12) % 12, tones: c.root < 0 ? 0 : toneMask(c, key.tonic) };
+        }));
+      } else bars.push(this.drawProgression(req, key, b));
+    }
+    const given = new Float32Array(total * B * GIVEN);
+    const row = new Float32Array(MELODY_INPUT.size);
+    for (let s = 0; s < total; s++) {
+      for (let b = 0; b < B; b++) {
+        const bar = bars[b][Math.floor(s / spb)];
+        fillStepInput(row, TOKEN_HOLD, -1, { position: s % spb, meter, chordRoot: bar.root, chordTones: bar.tones, mode: key.mode, style: req.style, voice: req.voice, density: req.density });
+        given.set(row.subarray(FEEDBACK), (s * B + b) * GIVEN);
+      }
+    }
+    const primerFeedback = new Float32Array((kept + 1) * B * FEEDBACK);
+    let last = -1;
+    for (let s = 0; s <= kept; s++) {
+      const prev = s > 0 ? primerTokens[s - 1] : TOKEN_HOLD;
+      if (prev >= 2) last = prev - 2;
+      for (let b = 0; b < B; b++) {
+        const o = (s * B + b) * FEEDBACK;
+        primerFeedback[o + MELODY_INPUT.prevToken + prev] = 1;
+        if (last >= 0) primerFeedback[o + MELODY_INPUT.lastPitch + last] = 1;
+      }
+    }
+    const sampledSteps = total - kept;
+    const uniforms = new Float32Array(sampledSteps * B * VOCAB);
+    for (let b = 0; b < B; b++) {
+      const rng = makeRng(`${req.seed}:${b}`);
+      for (let t = 0; t < sampledSteps; t++) {
+        const o = (t * B + b) * VOCAB;
+        for (let i = 0; i < VOCAB; i++) uniforms[o + i] = Math.min(Math.max(rng(), UNIFORM_LO), UNIFORM_HI);
+      }
+    }
+    const [lo, hi] = this.voiceRange(req.voice, req.style);
+    const tokenMask = new Float32Array(VOCAB);
+    for (let t = 2; t < VOCAB; t++) {
+      const p = t - 2 + PITCH_LOW;
+      if (p < lo || p > hi) tokenMask[t] = -1e9;
+    }
+    return { plan: { batch: B, total, kept, temperature: req.temperature, given, primerFeedback, uniforms, tokenMask }, key, meter, bars, drawn, primerTokens };
+  }
+
+  /** Chords of every bar for one variation, drawn (seeded) from the style's common 4-bar progressions in an A A B A form. */
+  private drawProgression(req: MelodyRequest, key: Key, variation: number): Bar[] {
+    const mode = key.mode === 'major' || key.mode === 'mixolydian' ? 'major' : 'minor';
+    const table: Progression[] = this.spec.progressions[`${req.style ?? 'pop'}/${mode}`] ?? this.spec.progressions[`pop/${mode}`] ?? [];
+    if (!table.length) return Array.from({ length: req.bars }, () => ({ root: -1, tones: 0 }));
+    const rng = makeRng(`${req.seed}:${variation}:chords`);
+    const a = table[sampleIndex(table.map((p) => p.count), rng)];
+    const b = table[sampleIndex(table.map((p) => p.count), rng)];
+    const form = [a, a, b, a];
+    return Array.from({ length: req.bars }, (_, i) => {
+      const p = form[Math.floor(i / 4) % 4];
+      return { root: p.roots[i % 4], tones: p.tones[i % 4] };
+    });
+  }
+
+  private lines(req: MelodyRequest, planned: ReturnType<MelodyRnn['plan']>, tokens: Int32Array): MelodyLine[] {
+    const { plan, key, meter, bars, drawn, primerTokens } = planned;
+    const B = plan.batch;
+    return Array.from({ length: B }, (_, b) => {
+      const all = [...primerTokens];
+      for (let t = 0; t < plan.total - plan.kept; t++) all.push(tokens[t * B + b]);
+      return {
+        voice: req.voice,
+        style: req.style,
+        key,
+        meter,
+        stepsPerBar: STEPS_PER_BAR[meter],
+        steps: plan.total,
+        notes: decodeTokens(all, key.tonic),
+        chords: bars[b].map((bar) => chordSymbol(bar, key.tonic)),
+        chordsDrawn: drawn,
+      };
+    });
+  }
+
+  /** Generates with an asynchronous read-back (the only correct one on WebGPU). */
+  async generate(req: MelodyRequest): Promise<MelodyLine[]> {
+    const planned = this.plan(req);
+    const t = this.rollout.run(planned.plan);
+    try {
+      return this.lines(req, planned, (await t.data()) as Int32Array);
+    } finally {
+      t.dispose();
+    }
+  }
+
+  /** Generates with a synchronous read-back (wasm, cpu, webgl). */
+  generateSync(req: MelodyRequest): MelodyLine[] {
+    const planned = this.plan(req);
+    const t = this.rollout.run(planned.plan);
+    try {
+      return this.lines(req, planned, t.dataSync() as Int32Array);
+    } finally {
+      t.dispose();
+    }
+  }
+
+  dispose(): void {
+    this.rollout.dispose();
+  }
+}
+

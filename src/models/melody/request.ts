@@ -1,0 +1,62 @@
+import { InvalidValueError } from '../../errors';
+import { parseChordProgression, parseKey, type ChordOrNone, type Key } from '../../music/chords';
+import { LIMITS } from '../request';
+import { STYLES, VOICES, type MelodyStyle, type Voice } from './spec';
+
+/** What a caller asks the melody/bass network for. Plain data: it crosses into the Chromium page as is. */
+export interface MelodyRequest {
+  voice: Voice;
+  /** undefined = any style (the network's style input left empty). */
+  style?: MelodyStyle;
+  /** undefined = the style's usual key (STYLE_KEYS). */
+  key?: Key;
+  /** One chord per bar, repeated to the length; undefined = a progression drawn from the style's common ones. */
+  chords?: ChordOrNone[];
+  /** 0 = sparsest, 1 = busiest (mapped onto the voice and style's notes-per-bar range). */
+  density: number;
+  /** Length in bars (primer bars included). */
+  bars: number;
+  temperature: number;
+  seed: number;
+  count: number;
+  /** A line to continue: [absolute pitch, start step, duration steps], and its length in steps (whole bars are kept). */
+  primer?: { notes: Array<[number, number, number]>; steps: number };
+}
+
+/** The key each style is most often in (Nottingham's ABC headers, POP909's key labels, JSB estimated). */
+export const STYLE_KEYS: Record<MelodyStyle, string> = { reel: 'D major', jig: 'D major', hornpipe: 'G major', waltz: 'G major', pop: 'C major', chorale: 'G major' };
+
+export const MELODY_REQUEST_DEFAULTS = Object.freeze({ density: 0.5, bars: 8, temperature: 1.0, seed: 0, count: 1 });
+
+function num(field: string, v: unknown, allowed: string, ok: (n: number) => boolean): number {
+  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isFinite(n) || !ok(n)) throw new InvalidValueError(field, v, allowed);
+  return n;
+}
+
+/** Checks a melody/bass request from outside; key and chords may be given as text. */
+export function parseMelodyRequest(raw: Record<string, unknown>): MelodyRequest {
+  const r = { ...MELODY_REQUEST_DEFAULTS, ...Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)) } as Record<string, unknown>;
+  const voice = String(r.voice ?? 'melody');
+  if (!(VOICES as readonly string[]).includes(voice)) throw new InvalidValueError('voice', r.voice, VOICES.join(' or '));
+  let style: MelodyStyle | undefined;
+  if (r.style !== undefined && r.style !== 'any') {
+    const s = String(r.style).toLowerCase();
+    if (!(STYLES as readonly string[]).includes(s)) throw new InvalidValueError('style', r.style, `one of ${STYLES.join(', ')} (or any)`);
+    style = s as MelodyStyle;
+  }
+  const key = r.key === undefined ? undefined : typeof r.key === 'string' ? parseKey(r.key) : (r.key as Key);
+  const chords = r.chords === undefined ? undefined : typeof r.chords === 'string' ? parseChordProgression(r.chords) : (r.chords as ChordOrNone[]);
+  return {
+    voice: voice as Voice,
+    style,
+    key,
+    chords,
+    density: num('density', r.density, 'between 0 and 1', (n) => n >= 0 && n <= 1),
+    bars: num('bars', r.bars, `a whole number from 1 to ${LIMITS.maxBars}`, (n) => Number.isInteger(n) && n >= 1 && n <= LIMITS.maxBars),
+    temperature: num('temperature', r.temperature, `between ${LIMITS.minTemperature} and ${LIMITS.maxTemperature}`, (n) => n >= LIMITS.minTemperature && n <= LIMITS.maxTemperature),
+    seed: num('seed', r.seed, 'a whole number from 0 to 2^32-1', (n) => Number.isInteger(n) && n >= 0 && n <= 0xffffffff),
+    count: num('count', r.count, `a whole number from 1 to ${LIMITS.maxCount}`, (n) => Number.isInteger(n) && n >= 1 && n <= LIMITS.maxCount),
+    primer: r.primer as MelodyRequest['primer'],
+  };
+}

@@ -1,0 +1,190 @@
+import * as tf from '@tensorflow/tfjs';
+import { MELODY_INPUT, PITCHES, VOCAB } from './spec';
+import type { MelodyWeights } from './weights';
+
+/** The fed-back part of a step's input: the previous token (one-hot) and the last pitch begun (one-hot). */
+export const FEEDBACK = MELODY_INPUT.position;
+/** The given part: everything from the position in the bar on (the same whatever was sampled). */
+export const GIVEN = MELODY_INPUT.size - FEEDBACK;
+/** A uniform stays inside (0, 1) as a float32, so the double log of the Gumbel noise stays finite. */
+export const UNIFORM_LO = 2 ** -32;
+export const UNIFORM_HI = 1 - 2 ** -24;
+
+/** What one generation runs: B variations, `total` steps, the first `kept` taken from a primer. */
+export interface RolloutPlan {
+  batch: number;
+  total: number;
+  kept: number;
+  temperature: number;
+  /** [total][batch][GIVEN]: the given inputs of every step. */
+  given: Float32Array;
+  /** [kept + 1][batch][FEEDBACK]: the fed-back inputs of the primer's steps (row 0 = before the first step). */
+  primerFeedback: Float32Array;
+  /** [total - kept][batch][VOCAB]: uniforms for the Gumbel-max draws. */
+  uniforms: Float32Array;
+  /** [VOCAB]: 0 for tokens allowed, a large negative number for pitches outside the voice's range. */
+  tokenMask: Float32Array;
+}
+
+/**
+ * Generation on the backend, as for the drums: the GRU steps, draws each token by Gumbel-max from
+ * uploaded uniforms (argmax(logits / T - log(-log u))), and feeds back the token and the last pitch
+ * begun, for all steps and variations, reading nothing back until the end. The weights are
+ * rearranged at load so that no step slices a tensor (tfjs-wasm reads back to slice).
+ */
+export class MelodyRollout {
+  readonly hidden: number;
+  private readonly wR: tf.Tensor2D;
+  private readonly bR: tf.Tensor1D;
+  private readonly wZ: tf.Tensor2D;
+  private readonly bZ: tf.Tensor1D;
+  private readonly wNx: tf.Tensor2D;
+  private readonly bNx: tf.Tensor1D;
+  private readonly wNh: tf.Tensor2D;
+  private readonly bNh: tf.Tensor1D;
+  /** [VOCAB x PITCHES]: row t = the one-hot pitch of token t (zeros for hold and note off). */
+  private readonly notePitch: tf.Tensor2D;
+  /** [VOCAB x 1]: 1 for the tokens that begin a note. */
+  private readonly isNote: tf.Tensor2D;
+  private readonly outW: Float32Array;
+  private readonly outB: Float32Array;
+  private logits?: { key: string; w: tf.Tensor2D; b: tf.Tensor1D };
+
+  constructor(weights: MelodyWeights) {
+    const H = (this.hidden = weights.spec.hidden);
+    const I = MELODY_INPUT.size;
+    const G = 3 * H;
+    const wIh = weights.get('gru/w_ih');
+    const wHh = weights.get('gru/w_hh');
+    const bIh = weights.get('gru/b_ih');
+    const bHh = weights.get('gru/b_hh');
+    this.outW = weights.get('out/w');
+    this.outB = weights.get('out/b');
+    const gate = (g: number, withHidden: boolean): [tf.Tensor2D, tf.Tensor1D] => {
+      const rows = I + (withHidden ? H : 0);
+      const w = new Float32Array(rows * H);
+      for (let i = 0; i < I; i++) w.set(wIh.subarray(i * G + g * H, i * G + (g + 1) * H), i * H);
+      if (withHidden) for (let i = 0; i < H; i++) w.set(wHh.subarray(i * G + g * H, i * G + (g + 1) * H), (I + i) * H);
+      const b = bIh.slice(g * H, (g + 1) * H);
+      if (withHidden) for (let j = 0; j < H; j++) b[j] += bHh[g * H + j];
+      return [tf.tensor2d(w, [rows, H]), tf.tensor1d(b)];
+    };
+    [this.wR, this.bR] = gate(0, true);
+    [this.wZ, this.bZ] = gate(1, true);
+    [this.wNx, this.bNx] = gate(2, false);
+    const nh = new Float32Array(H * H);
+    for (let i = 0; i < H; i++) nh.set(wHh.subarray(i * G + 2 * H, i * G + 3 * H), i * H);
+    this.wNh = tf.tensor2d(nh, [H, H]);
+    this.bNh = tf.tensor1d(bHh.slice(2 * H, 3 * H));
+    const np = new Float32Array(VOCAB * PITCHES);
+    const isNote = new Float32Array(VOCAB);
+    for (let t = 2; t < VOCAB; t++) {
+      np[t * PITCHES + (t - 2)] = 1;
+      isNote[t] = 1;
+    }
+    this.notePitch = tf.tensor2d(np, [VOCAB, PITCHES]);
+    this.isNote = tf.tensor2d(isNote, [VOCAB, 1]);
+  }
+
+  /** One GRU step (PyTorch gate layout) from the full input row and the hidden state. */
+  cell(x: tf.Tensor2D, h: tf.Tensor2D): tf.Tensor2D {
+    const xh = tf.concat([x, h], 1);
+    const r = tf.fused.matMul({ a: xh, b: this.wR, bias: this.bR, activation: 'sigmoid' });
+    const z = tf.fused.matMul({ a: xh, b: this.wZ, bias: this.bZ, activation: 'sigmoid' });
+    const hn = tf.fused.matMul({ a: h, b: this.wNh, bias: this.bNh });
+    const n = tf.tanh(tf.add(tf.fused.matMul({ a: x, b: this.wNx, bias: this.bNx }), tf.mul(r, hn)));
+    return tf.add(n, tf.mul(z, tf.sub(h, n)));
+  }
+
+  /** The output layer divided by the temperature, the token mask folded into its bias (kept for the next request). */
+  private logitLayer(temperature: number, mask: Float32Array): { w: tf.Tensor2D; b: tf.Tensor1D } {
+    const key = `${temperature}|${mask.join(',')}`;
+    if (this.logits?.key === key) return this.logits;
+    if (this.logits) tf.dispose([this.logits.w, this.logits.b]);
+    const w = temperature === 1 ? this.outW : this.outW.map((v) => v / temperature);
+    const b = this.outB.map((v, i) => v / temperature + mask[i]);
+    this.logits = { key, w: tf.tensor2d(w, [this.hidden, VOCAB]), b: tf.tensor1d(b) };
+    return this.logits;
+  }
+
+  /** Raw logits for teacher-forced inputs [steps][batch][size]: the reference path for parity and evaluation. */
+  teacherForced(inputs: Float32Array, steps: number, batch: number): Float32Array {
+    const I = MELODY_INPUT.size;
+    const out = new Float32Array(steps * batch * VOCAB);
+    const raw = this.logitLayer(1, new Float32Array(VOCAB));
+    let h: tf.Tensor2D = tf.zeros([batch, this.hidden]);
+    try {
+      for (let s = 0; s < steps; s++) {
+        const x = tf.tensor2d(inputs.subarray(s * batch * I, (s + 1) * batch * I), [batch, I]);
+        const [hNew, logits] = tf.tidy(() => {
+          const hn = this.cell(x, h);
+          return [hn, tf.fused.matMul({ a: hn, b: raw.w, bias: raw.b })];
+        });
+        x.dispose();
+        h.dispose();
+        h = hNew;
+        out.set(logits.dataSync() as Float32Array, s * batch * VOCAB);
+        logits.dispose();
+      }
+    } finally {
+      h.dispose();
+    }
+    return out;
+  }
+
+  /** Runs a generation on the backend; returns the sampled tokens [(total - kept) x batch] (int32) to read back. */
+  run(plan: RolloutPlan): tf.Tensor2D {
+    const { batch: B, total, kept } = plan;
+    const logits = this.logitLayer(plan.temperature, plan.tokenMask);
+    const sampled: tf.Tensor1D[] = [];
+    let h: tf.Tensor2D = tf.zeros([B, this.hidden]);
+    let fb: tf.Tensor2D | undefined;
+    let last: tf.Tensor2D | undefined;
+    try {
+      for (let s = 0; s < total; s++) {
+        const given = tf.tensor2d(plan.given.subarray(s * B * GIVEN, (s + 1) * B * GIVEN), [B, GIVEN]);
+        if (s <= kept) {
+          // Teacher-forced from the primer (and the step after its last one).
+          fb?.dispose();
+          last?.dispose();
+          fb = tf.tensor2d(plan.primerFeedback.subarray(s * B * FEEDBACK, (s + 1) * B * FEEDBACK), [B, FEEDBACK]);
+          last = tf.tidy(() => tf.slice(fb!, [0, VOCAB], [B, PITCHES]));
+        }
+        const x = tf.concat([fb!, given], 1);
+        const hNew = tf.tidy(() => this.cell(x, h));
+        tf.dispose([x, given, h]);
+        h = hNew;
+        if (s < kept) continue;
+        const t = s - kept;
+        const u = tf.tensor2d(plan.uniforms.subarray(t * B * VOCAB, (t + 1) * B * VOCAB), [B, VOCAB]);
+        const [tok, nextFb, nextLast] = tf.tidy(() => {
+          const scores = tf.sub(tf.fused.matMul({ a: h, b: logits.w, bias: logits.b }), tf.log(tf.neg(tf.log(u))));
+          const token = tf.argMax(scores, 1) as tf.Tensor1D;
+          const oh = tf.cast(tf.oneHot(token, VOCAB), 'float32') as tf.Tensor2D;
+          const note = tf.matMul(oh, this.notePitch);
+          const keep = tf.sub(1, tf.matMul(oh, this.isNote));
+          const l = tf.add(note, tf.mul(keep, last!)) as tf.Tensor2D;
+          return [token, tf.concat([oh, l], 1) as tf.Tensor2D, l];
+        });
+        u.dispose();
+        fb!.dispose();
+        last!.dispose();
+        fb = nextFb;
+        last = nextLast;
+        sampled.push(tok);
+      }
+      return sampled.length ? (tf.stack(sampled) as tf.Tensor2D) : tf.zeros([0, B], 'int32');
+    } finally {
+      h.dispose();
+      fb?.dispose();
+      last?.dispose();
+      tf.dispose(sampled);
+    }
+  }
+
+  dispose(): void {
+    tf.dispose([this.wR, this.bR, this.wZ, this.bZ, this.wNx, this.bNx, this.wNh, this.bNh, this.notePitch, this.isNote]);
+    if (this.logits) tf.dispose([this.logits.w, this.logits.b]);
+    this.logits = undefined;
+  }
+}

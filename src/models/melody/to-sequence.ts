@@ -1,0 +1,50 @@
+import { keyName, keySignature } from '../../music/chords';
+import { makeSequence, type Note, type Sequence } from '../../music/sequence';
+import { TICKS_PER_STEP } from '../../time/units';
+import type { MelodyLine } from './melody-rnn';
+import type { Voice } from './spec';
+
+/** Velocity of a line's notes: the voice's level, accented on the bar line, softer off the beat. */
+function velocityAt(voice: Voice, stepInBar: number): number {
+  const base = voice === 'bass' ? 92 : 86;
+  if (stepInBar === 0) return base + 10;
+  return stepInBar % 4 === 0 ? base : base - 10;
+}
+
+const METER_OF: Record<string, { numerator: number; denominator: number }> = { '4/4': { numerator: 4, denominator: 4 }, '3/4': { numerator: 3, denominator: 4 }, '6/8': { numerator: 6, denominator: 8 } };
+
+/**
+ * A generated line as a Sequence on `channel`: its meter, the key signature, and markers naming the
+ * key and the chord of every bar (so a file says what harmony it was made over, given or drawn).
+ */
+export function lineToSequence(line: MelodyLine, opts: { channel: number; bpm?: number }): Sequence {
+  const notes: Note[] = line.notes.map(([pitch, s, d]) => ({ pitch, velocity: velocityAt(line.voice, s % line.stepsPerBar), startTicks: s * TICKS_PER_STEP, durationTicks: d * TICKS_PER_STEP, channel: opts.channel }));
+  const seq = makeSequence(notes, { bpm: opts.bpm, totalTicks: line.steps * TICKS_PER_STEP, meters: [{ ticks: 0, meter: METER_OF[line.meter] }] });
+  const barTicks = line.stepsPerBar * TICKS_PER_STEP;
+  const markers = [{ ticks: 0, text: `key ${keyName(line.key)}${line.chordsDrawn ? ', chords drawn from the style' : ''}` }];
+  line.chords.forEach((c, i) => {
+    if (i === 0 || c !== line.chords[i - 1]) markers.push({ ticks: i * barTicks, text: c });
+  });
+  return { ...seq, markers, keySignature: keySignature(line.key) };
+}
+
+/**
+ * A primer for a line model: the notes of `seq` on the 16th grid, one at a time (the highest at
+ * each onset for a melody, the lowest for a bass), and its length in steps.
+ */
+export function primerFromSequence(seq: Sequence, voice: Voice): { notes: Array<[number, number, number]>; steps: number } {
+  const byStart = new Map<number, Note>();
+  for (const n of seq.notes) {
+    const s = Math.round(n.startTicks / TICKS_PER_STEP);
+    const cur = byStart.get(s);
+    if (!cur || (voice === 'bass' ? n.pitch < cur.pitch : n.pitch > cur.pitch)) byStart.set(s, n);
+  }
+  const starts = [...byStart.keys()].sort((a, b) => a - b);
+  const notes = starts.map((s, i): [number, number, number] => {
+    const n = byStart.get(s)!;
+    const end = Math.max(s + 1, Math.round((n.startTicks + n.durationTicks) / TICKS_PER_STEP));
+    return [n.pitch, s, Math.max(1, Math.min(end, starts[i + 1] ?? Infinity) - s)];
+  });
+  return { notes, steps: Math.floor(seq.totalTicks / TICKS_PER_STEP) };
+}
+

@@ -1,0 +1,73 @@
+import type * as tf from '@tensorflow/tfjs';
+import { MODES } from '../../music/chords';
+import { TandemError } from '../../errors';
+import { MELODY_INPUT, METERS, STYLES, VOCAB, VOICES } from './spec';
+
+/** A 4-bar progression the data plays often: chord roots and tones (12-bit masks), key-relative, one per bar. */
+export interface Progression {
+  roots: number[];
+  tones: number[];
+  count: number;
+}
+
+/** model.json of the melody/bass network (TF.js weights-manifest format plus our spec). */
+export interface MelodyModelJson {
+  format: 'tandem-melody-gru';
+  version: 1;
+  spec: {
+    inputSize: number;
+    hidden: number;
+    vocab: number;
+    pitchLow: number;
+    pitchHigh: number;
+    meters: string[];
+    styles: string[];
+    voices: string[];
+    modes: string[];
+    densityWindowBars: number;
+    /** `voice/style` (or `voice/any`) -> notes per bar at density 0 and 1. */
+    densityRanges: Record<string, { low: number; high: number }>;
+    /** `voice/style` -> lowest and highest key-relative pitch played (0.2nd-99.8th percentile of the training split). */
+    voiceRanges: Record<string, [number, number]>;
+    /** `style/mode` -> the most common 4-bar progressions of the training split. */
+    progressions: Record<string, Progression[]>;
+  };
+  training?: Record<string, unknown>;
+  weightsManifest: tf.io.WeightsManifestConfig;
+}
+
+export interface MelodyNetArtifacts {
+  modelJson: MelodyModelJson;
+  weights: ArrayBuffer;
+}
+
+/** The network's weights as float32 arrays, decoded in JS from the manifest after checking the model fits the code. */
+export class MelodyWeights {
+  readonly spec: MelodyModelJson['spec'];
+  private readonly arrays = new Map<string, { shape: number[]; values: Float32Array }>();
+
+  constructor(art: MelodyNetArtifacts) {
+    const { modelJson } = art;
+    if (modelJson.format !== 'tandem-melody-gru') throw new TandemError(`not a Tandem melody model (format ${String(modelJson.format)})`);
+    const s = modelJson.spec;
+    const same = (a: readonly string[], b: readonly string[]) => a.join() === b.join();
+    if (s.inputSize !== MELODY_INPUT.size || s.vocab !== VOCAB || !same(s.meters, METERS) || !same(s.styles, STYLES) || !same(s.voices, VOICES) || !same(s.modes, MODES)) {
+      throw new TandemError(`melody model spec mismatch: model has input ${s.inputSize}, vocabulary ${s.vocab}, styles ${s.styles.join(' ')}; code expects ${MELODY_INPUT.size}, ${VOCAB}, ${STYLES.join(' ')}`);
+    }
+    this.spec = s;
+    let at = 0;
+    for (const w of modelJson.weightsManifest.flatMap((g) => g.weights)) {
+      if (w.dtype !== 'float32' || w.quantization) throw new TandemError(`melody model weight ${w.name} is not plain float32`);
+      const size = w.shape.reduce((a, b) => a * b, 1);
+      if (at + size * 4 > art.weights.byteLength) throw new TandemError(`melody model weights file is too short for ${w.name} (${art.weights.byteLength} bytes)`);
+      this.arrays.set(w.name, { shape: w.shape, values: new Float32Array(art.weights.slice(at, at + size * 4)) });
+      at += size * 4;
+    }
+  }
+
+  get(name: string): Float32Array {
+    const w = this.arrays.get(name);
+    if (!w) throw new TandemError(`melody model weights lack ${name}`);
+    return w.values;
+  }
+}

@@ -1,0 +1,167 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initNodeTf } from '../../../bridge/engine/node-tf';
+import { readMelodyNetArtifacts } from '../../../bridge/models/load-melody';
+import { REPO_ROOT } from '../../../bridge/data/paths';
+import { InvalidValueError } from '../../../src/errors';
+import { parseChordProgression, parseKey, inKey } from '../../../src/music/chords';
+import { decodeTokens, encodeLine, fillStepInput } from '../../../src/models/melody/encode';
+import { MelodyRnn, type MelodyLine } from '../../../src/models/melody/melody-rnn';
+import { parseMelodyRequest } from '../../../src/models/melody/request';
+import { MELODY_INPUT, STEPS_PER_BAR, VOCAB, keyShift, type MelodyMeter } from '../../../src/models/melody/spec';
+import { lineToSequence, primerFromSequence } from '../../../src/models/melody/to-sequence';
+import { writeMidiFile } from '../../../src/midi-file/write';
+import { readMidiFile } from '../../../src/midi-file/read';
+
+const art = readMelodyNetArtifacts();
+if (!art) throw new Error('models/melody/model.json is missing: the trained melody/bass network must be committed');
+
+describe('melody encoding', () => {
+  it('turns a line into key-relative steps and back into the same notes', () => {
+    const notes: Array<[number, number, number]> = [[62, 0, 2], [66, 2, 2], [69, 4, 4], [74, 10, 6], [71, 16, 1]];
+    for (const key of ['D major', 'G major', 'B minor', 'F# dorian']) {
+      const k = parseKey(key);
+      const e = encodeLine({ notes, steps: 32, key: k, meter: '4/4', voice: 'melody', style: 'reel', chords: [[0, 16, 'D'], [16, 16, 'A7']] });
+      expect(e.tokens).toHaveLength(32);
+      expect(decodeTokens(e.tokens, k.tonic)).toEqual(notes);
+      // chords are key-relative too: D in D major is the tonic (root 0), A7 the dominant (root 7)
+      if (key === 'D major') {
+        expect(e.chordRoot[0]).toBe(0);
+        expect(e.chordRoot[16]).toBe(7);
+      }
+    }
+  });
+
+  it('moves every key to its nearest C, so pitch stays in its register', () => {
+    expect([0, 2, 5, 6, 7, 11].map(keyShift)).toEqual([0, 2, 5, -6, -5, -1]);
+  });
+});
+
+describe('melody network (TF.js) against its PyTorch original', () => {
+  beforeAll(async () => {
+    await initNodeTf('wasm');
+  });
+
+  it('builds the trainer\'s inputs from the encoding and reproduces its logits', () => {
+    const fx = JSON.parse(readFileSync(join(REPO_ROOT, 'tests/fixtures/melody-parity.json'), 'utf8')) as {
+      line: { tokens: number[]; chordRoot: number[]; chordTones: number[]; density: number[]; meter: MelodyMeter; mode: 'major'; style: 'pop' | null; voice: 'melody' | 'bass' };
+      inputs: number[][];
+      logits: number[][];
+    };
+    const n = fx.inputs.length;
+    const I = MELODY_INPUT.size;
+    const inputs = new Float32Array(n * I);
+    const row = new Float32Array(I);
+    let last = -1;
+    let maxIn = 0;
+    for (let s = 0; s < n; s++) {
+      const prev = s > 0 ? fx.line.tokens[s - 1] : 0;
+      if (prev >= 2) last = prev - 2;
+      const l = fx.line;
+      fillStepInput(row, prev, last, { position: s % STEPS_PER_BAR[l.meter], meter: l.meter, chordRoot: l.chordRoot[s], chordTones: l.chordTones[s], mode: l.mode, style: l.style ?? undefined, voice: l.voice, density: l.density[s] });
+      inputs.set(row, s * I);
+      fx.inputs[s].forEach((v, k) => (maxIn = Math.max(maxIn, Math.abs(row[k] - v))));
+    }
+    const model = MelodyRnn.load(art);
+    const logits = model.rollout.teacherForced(inputs, n, 1);
+    let maxLogit = 0;
+    fx.logits.forEach((r, s) => r.forEach((v, k) => (maxLogit = Math.max(maxLogit, Math.abs(logits[s * VOCAB + k] - v)))));
+    model.dispose();
+    expect(n).toBeGreaterThanOrEqual(16);
+    expect(maxIn).toBeLessThan(1e-6);
+    expect(maxLogit).toBeLessThan(1e-3);
+  });
+});
+
+describe('melody network generation', () => {
+  let model: MelodyRnn;
+  beforeAll(async () => {
+    await initNodeTf('wasm');
+    model = MelodyRnn.load(art);
+  });
+  const monophonic = (l: MelodyLine) => l.notes.every((n, i) => i === 0 || n[1] >= l.notes[i - 1][1] + l.notes[i - 1][2]);
+
+  it('gives the same notes for the same request and seed, alone or in a batch', () => {
+    const req = parseMelodyRequest({ voice: 'melody', style: 'reel', key: 'D major', chords: 'D G A D', bars: 4, seed: 11, count: 3 });
+    const a = model.generateSync(req);
+    const b = model.generateSync(req);
+    expect(a.map((l) => l.notes)).toEqual(b.map((l) => l.notes));
+    const alone = model.generateSync({ ...req, count: 1 });
+    expect(alone[0].notes).toEqual(a[0].notes);
+    expect(a[1].notes).not.toEqual(a[0].notes);
+  });
+
+  it('plays in the key asked: the same seed in E is the line in D moved up a tone', () => {
+    const base = { voice: 'melody', style: 'reel', bars: 4, seed: 5 } as const;
+    const inD = model.generateSync(parseMelodyRequest({ ...base, key: 'D major', chords: 'D G A D' }))[0];
+    const inE = model.generateSync(parseMelodyRequest({ ...base, key: 'E major', chords: 'E A B E' }))[0];
+    expect(inD.notes.length).toBeGreaterThan(8);
+    expect(inE.notes).toEqual(inD.notes.map(([p, s, d]) => [p + 2, s, d]));
+    expect(inE.key).toEqual(parseKey('E major'));
+  });
+
+  it('keeps each voice in its range, one note at a time, bars long, on the chords given', () => {
+    for (const [voice, style, chords] of [['melody', 'pop', 'C G Am F'], ['bass', 'pop', 'C G Am F'], ['bass', 'chorale', 'G D Em C'], ['melody', 'jig', 'G C D G']] as const) {
+      const req = parseMelodyRequest({ voice, style, key: style === 'jig' || style === 'chorale' ? 'G major' : 'C major', chords, bars: 8, seed: 2, count: 4 });
+      const [lo, hi] = model.voiceRange(voice, style);
+      const shift = keyShift(req.key!.tonic);
+      for (const l of model.generateSync(req)) {
+        expect(l.steps).toBe(8 * STEPS_PER_BAR[l.meter]);
+        expect(l.notes.length).toBeGreaterThan(2);
+        expect(monophonic(l)).toBe(true);
+        expect(l.notes.every(([p]) => p >= lo + shift && p <= hi + shift)).toBe(true);
+        expect(l.notes.every(([, s, d]) => s + d <= l.steps)).toBe(true);
+        expect(l.chords).toEqual(parseChordProgression(`${chords} ${chords}`).map((c) => c.symbol));
+        expect(l.chordsDrawn).toBe(false);
+      }
+    }
+    expect(model.generateSync(parseMelodyRequest({ voice: 'melody', style: 'jig', bars: 2 }))[0]).toMatchObject({ meter: '6/8', stepsPerBar: 12, steps: 24 });
+  });
+
+  it('draws a progression from the style when no chords are given, the same for the same seed', () => {
+    const req = parseMelodyRequest({ voice: 'bass', style: 'pop', bars: 8, seed: 9, count: 2 });
+    const [a, b] = model.generateSync(req);
+    expect(a.chordsDrawn).toBe(true);
+    expect(a.chords).toHaveLength(8);
+    expect(a.chords.every((c) => c !== 'N.C.')).toBe(true);
+    expect(model.generateSync(req)[1].chords).toEqual(b.chords);
+    const seq = lineToSequence(a, { channel: 1 });
+    expect(seq.markers![0].text).toMatch(/key C major, chords drawn/);
+  });
+
+  it('continues a primer: its whole bars are kept as they are', () => {
+    const primer = { notes: [[62, 0, 4], [66, 4, 4], [69, 8, 4], [74, 12, 4], [73, 16, 8], [71, 24, 8]] as Array<[number, number, number]>, steps: 32 };
+    const [l] = model.generateSync(parseMelodyRequest({ voice: 'melody', style: 'reel', key: 'D major', chords: 'D A', bars: 4, seed: 1, primer }));
+    expect(l.notes.filter(([, s]) => s < 32)).toEqual(primer.notes);
+    expect(l.notes.some(([, s]) => s >= 32)).toBe(true);
+    expect(() => model.generateSync(parseMelodyRequest({ voice: 'melody', style: 'reel', bars: 2, primer }))).toThrow(InvalidValueError);
+    expect(() => model.generateSync(parseMelodyRequest({ voice: 'melody', style: 'reel', bars: 4, primer: { notes: [[60, 0, 2]], steps: 8 } }))).toThrow(/at least one whole bar/);
+  });
+
+  it('writes a .mid that reads back with the notes, meter, key signature and chord markers', () => {
+    const [l] = model.generateSync(parseMelodyRequest({ voice: 'melody', style: 'waltz', key: 'G major', chords: 'G D7 G C', bars: 4, seed: 3 }));
+    const seq = lineToSequence(l, { channel: 0, bpm: 100 });
+    const back = readMidiFile(writeMidiFile(seq, { format: 1 }), 'waltz.mid').sequence;
+    expect(back.notes.map((n) => [n.pitch, n.startTicks, n.durationTicks])).toEqual(seq.notes.map((n) => [n.pitch, n.startTicks, n.durationTicks]));
+    expect(back.meters[0].meter).toEqual({ numerator: 3, denominator: 4 });
+    expect(seq.keySignature).toEqual({ sharps: 1, minor: false });
+    expect(seq.markers!.map((m) => m.text)).toEqual(['key G major', 'G', 'D7', 'G', 'C']);
+    // the line as a primer again: the same notes on the grid
+    expect(primerFromSequence(seq, 'melody').notes).toEqual(l.notes);
+  });
+
+  it('rejects what it cannot play, naming it', () => {
+    expect(() => parseMelodyRequest({ voice: 'tenor' })).toThrow(/voice must be melody or bass/);
+    expect(() => parseMelodyRequest({ style: 'polka' })).toThrow(/style must be one of reel, jig/);
+    expect(() => parseMelodyRequest({ key: 'Q minor' })).toThrow(/key must be a key such as/);
+    expect(() => parseMelodyRequest({ chords: 'C G Xm' })).toThrow(/"Xm"/);
+  });
+
+  it('mostly plays in the key (loose: the figure itself is measured by npm run eval:melody)', () => {
+    const lines = model.generateSync(parseMelodyRequest({ voice: 'melody', style: 'pop', key: 'A minor', chords: 'Am F C G', bars: 8, seed: 4, count: 8 }));
+    const notes = lines.flatMap((l) => l.notes);
+    const share = notes.filter(([p]) => inKey(p % 12, parseKey('A minor'))).length / notes.length;
+    expect(share).toBeGreaterThan(0.7);
+  });
+});
