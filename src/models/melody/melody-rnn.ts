@@ -3,7 +3,7 @@ import { nameChord } from '../../music/harmony';
 import { parseKey, type ChordOrNone, type Key } from '../../music/chords';
 import { makeRng, sampleIndex } from '../../random';
 import { decodeTokens, encodeLine, fillStepInput, toneMask } from './encode';
-import { FEEDBACK, GIVEN, MelodyRollout, UNIFORM_HI, UNIFORM_LO, type RolloutPlan } from './rollout';
+import { FEEDBACK, GIVEN, MelodyRollout, type RolloutPlan } from './rollout';
 import { STYLE_KEYS, type MelodyRequest } from './request';
 import { MELODY_INPUT, PITCH_LOW, STEPS_PER_BAR, STYLE_METER, TOKEN_HOLD, VOCAB, type MelodyMeter, type MelodyStyle, type Voice } from './spec';
 import { MelodyWeights, type MelodyNetArtifacts, type Progression } from './weights';
@@ -108,12 +108,13 @@ export class MelodyRnn {
       }
     }
     const sampledSteps = total - kept;
-    const uniforms = new Float32Array(sampledSteps * B * VOCAB);
+    // Each variation's noise from its own generator (seed:index): a variation is the same alone or in a batch.
+    const gumbel = new Float32Array(sampledSteps * B * VOCAB);
     for (let b = 0; b < B; b++) {
       const rng = makeRng(`${req.seed}:${b}`);
       for (let t = 0; t < sampledSteps; t++) {
         const o = (t * B + b) * VOCAB;
-        for (let i = 0; i < VOCAB; i++) uniforms[o + i] = Math.min(Math.max(rng(), UNIFORM_LO), UNIFORM_HI);
+        for (let i = 0; i < VOCAB; i++) gumbel[o + i] = -Math.log(-Math.log(Math.min(Math.max(rng(), 1e-300), 1 - 2 ** -53)));
       }
     }
     const [lo, hi] = this.voiceRange(req.voice, req.style);
@@ -122,7 +123,7 @@ export class MelodyRnn {
       const p = t - 2 + PITCH_LOW;
       if (p < lo || p > hi) tokenMask[t] = -1e9;
     }
-    return { plan: { batch: B, total, kept, temperature: req.temperature, given, primerFeedback, uniforms, tokenMask }, key, meter, bars, drawn, primerTokens };
+    return { plan: { batch: B, total, kept, temperature: req.temperature, given, primerFeedback, gumbel, tokenMask }, key, meter, bars, drawn, primerTokens };
   }
 
   /** Chords of every bar for one variation, drawn (seeded) from the style's common 4-bar progressions in an A A B A form. */

@@ -6,9 +6,6 @@ import type { MelodyWeights } from './weights';
 export const FEEDBACK = MELODY_INPUT.position;
 /** The given part: everything from the position in the bar on (the same whatever was sampled). */
 export const GIVEN = MELODY_INPUT.size - FEEDBACK;
-/** A uniform stays inside (0, 1) as a float32, so the double log of the Gumbel noise stays finite. */
-export const UNIFORM_LO = 2 ** -32;
-export const UNIFORM_HI = 1 - 2 ** -24;
 
 /** What one generation runs: B variations, `total` steps, the first `kept` taken from a primer. */
 export interface RolloutPlan {
@@ -20,8 +17,8 @@ export interface RolloutPlan {
   given: Float32Array;
   /** [kept + 1][batch][FEEDBACK]: the fed-back inputs of the primer's steps (row 0 = before the first step). */
   primerFeedback: Float32Array;
-  /** [total - kept][batch][VOCAB]: uniforms for the Gumbel-max draws. */
-  uniforms: Float32Array;
+  /** [total - kept][batch][VOCAB]: Gumbel noise -log(-log u) for the Gumbel-max draws, made in JS from seeded uniforms. */
+  gumbel: Float32Array;
   /** [VOCAB]: 0 for tokens allowed, a large negative number for pitches outside the voice's range. */
   tokenMask: Float32Array;
 }
@@ -30,7 +27,8 @@ export interface RolloutPlan {
  * Generation on the backend, as for the drums: the GRU steps, draws each token by Gumbel-max from
  * uploaded uniforms (argmax(logits / T - log(-log u))), and feeds back the token and the last pitch
  * begun, for all steps and variations, reading nothing back until the end. The weights are
- * rearranged at load so that no step slices a tensor (tfjs-wasm reads back to slice).
+ * rearranged at load so that no step slices a tensor (tfjs-wasm reads back to slice), and the
+ * Gumbel noise is made in JS (float64, then float32), so every backend adds the same numbers.
  */
 export class MelodyRollout {
   readonly hidden: number;
@@ -156,9 +154,9 @@ export class MelodyRollout {
         h = hNew;
         if (s < kept) continue;
         const t = s - kept;
-        const u = tf.tensor2d(plan.uniforms.subarray(t * B * VOCAB, (t + 1) * B * VOCAB), [B, VOCAB]);
+        const g = tf.tensor2d(plan.gumbel.subarray(t * B * VOCAB, (t + 1) * B * VOCAB), [B, VOCAB]);
         const [tok, nextFb, nextLast] = tf.tidy(() => {
-          const scores = tf.sub(tf.fused.matMul({ a: h, b: logits.w, bias: logits.b }), tf.log(tf.neg(tf.log(u))));
+          const scores = tf.add(tf.fused.matMul({ a: h, b: logits.w, bias: logits.b }), g);
           const token = tf.argMax(scores, 1) as tf.Tensor1D;
           const oh = tf.cast(tf.oneHot(token, VOCAB), 'float32') as tf.Tensor2D;
           const note = tf.matMul(oh, this.notePitch);
@@ -166,7 +164,7 @@ export class MelodyRollout {
           const l = tf.add(note, tf.mul(keep, last!)) as tf.Tensor2D;
           return [token, tf.concat([oh, l], 1) as tf.Tensor2D, l];
         });
-        u.dispose();
+        g.dispose();
         fb!.dispose();
         last!.dispose();
         fb = nextFb;
