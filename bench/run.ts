@@ -15,6 +15,9 @@ import { buildAll } from '../bridge/data/build';
 import { datasetsDir } from '../bridge/data/paths';
 import { initNodeTf } from '../bridge/engine/node-tf';
 import { loadDrumNgram, readDrumNetArtifacts } from '../bridge/models/load';
+import { readMelodyNetArtifacts } from '../bridge/models/load-melody';
+import { MelodyRnn } from '../src/models/melody/melody-rnn';
+import { parseMelodyRequest } from '../src/models/melody/request';
 import { medianMs } from './timing';
 
 interface Row {
@@ -78,6 +81,23 @@ async function main(): Promise<void> {
       add(`network ${backend}: 8 bars x 16`, sixteen, 'ms');
       add(`network ${backend}: steps per second (batch 1)`, 128 / (one / 1000), 'steps/s', 0);
       add(`network ${backend}: 8 bars vs a bar's length at 120 BPM (2 s)`, one / 2000, 'x', 3);
+      net.dispose();
+    }
+  }
+  const melodyArt = readMelodyNetArtifacts();
+  if (!melodyArt) {
+    rows.push({ what: 'melody/bass network', value: 'absent', unit: 'train it: npm run train:melody' });
+  } else {
+    for (const backend of ['wasm', 'cpu'] as const) {
+      await tf.setBackend(backend);
+      const t0 = performance.now();
+      const net = MelodyRnn.load(melodyArt);
+      add(`melody/bass network ${backend}: load`, performance.now() - t0, 'ms');
+      for (const voice of ['melody', 'bass'] as const) {
+        const mreq = (count: number) => parseMelodyRequest({ voice, style: 'pop', key: 'C major', chords: 'C G Am F', density: 0.6, bars: 8, count, seed: 1 });
+        add(`melody/bass network ${backend}: ${voice} 8 bars x 1`, await time(() => net.generateSync(mreq(1))), 'ms');
+        add(`melody/bass network ${backend}: ${voice} 8 bars x 16`, await time(() => net.generateSync(mreq(16)), 3), 'ms');
+      }
       net.dispose();
     }
   }
