@@ -2,10 +2,27 @@
 "use strict";
 var __create = Object.create;
 var __defProp = Object.defineProperty;
+var __defProps = Object.defineProperties;
 var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
+var __getOwnPropDescs = Object.getOwnPropertyDescriptors;
 var __getOwnPropNames = Object.getOwnPropertyNames;
+var __getOwnPropSymbols = Object.getOwnPropertySymbols;
 var __getProtoOf = Object.getPrototypeOf;
 var __hasOwnProp = Object.prototype.hasOwnProperty;
+var __propIsEnum = Object.prototype.propertyIsEnumerable;
+var __defNormalProp = (obj, key, value) => key in obj ? __defProp(obj, key, { enumerable: true, configurable: true, writable: true, value }) : obj[key] = value;
+var __spreadValues = (a, b) => {
+  for (var prop in b || (b = {}))
+    if (__hasOwnProp.call(b, prop))
+      __defNormalProp(a, prop, b[prop]);
+  if (__getOwnPropSymbols)
+    for (var prop of __getOwnPropSymbols(b)) {
+      if (__propIsEnum.call(b, prop))
+        __defNormalProp(a, prop, b[prop]);
+    }
+  return a;
+};
+var __spreadProps = (a, b) => __defProps(a, __getOwnPropDescs(b));
 var __esm = (fn, res, err) => function __init() {
   if (err) throw err[0];
   try {
@@ -42,6 +59,7 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   mod
 ));
 var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
+var __publicField = (obj, key, value) => __defNormalProp(obj, typeof key !== "symbol" ? key + "" : key, value);
 
 // max-device/src/client/ws-stub.ts
 var ws_stub_exports = {};
@@ -56,9 +74,9 @@ var init_ws_stub = __esm({
   }
 });
 
-// node_modules/osc-js/lib/osc.js
+// ../main/node_modules/osc-js/lib/osc.js
 var require_osc = __commonJS({
-  "node_modules/osc-js/lib/osc.js"(exports2, module2) {
+  "../main/node_modules/osc-js/lib/osc.js"(exports2, module2) {
     (function(global2, factory) {
       typeof exports2 === "object" && typeof module2 !== "undefined" ? module2.exports = factory(require("dgram"), (init_ws_stub(), __toCommonJS(ws_stub_exports))) : typeof define === "function" && define.amd ? define(["dgram", "ws"], factory) : (global2 = typeof globalThis !== "undefined" ? globalThis : global2 || self, global2.OSC = factory(global2.dgram, global2.ws));
     })(exports2, (function(dgram, WebSocket) {
@@ -1768,11 +1786,11 @@ module.exports = __toCommonJS(main_exports);
 var import_max_api = __toESM(require("max-api"), 1);
 
 // max-device/src/client/bridge-launcher.ts
-var import_node_child_process = require("node:child_process");
-var import_node_events = require("node:events");
-var import_node_fs = require("node:fs");
-var import_node_os = require("node:os");
-var import_node_path = require("node:path");
+var import_node_child_process = require("child_process");
+var import_node_events = require("events");
+var import_node_fs = require("fs");
+var import_node_os = require("os");
+var import_node_path = require("path");
 var MIN_NODE = Object.freeze({ major: 20, minor: 6 });
 var CONFIG_FILE = (0, import_node_path.join)((0, import_node_os.homedir)(), ".tandem", "device.json");
 function readLaunchConfig(file = CONFIG_FILE, env = process.env) {
@@ -1794,14 +1812,15 @@ function readLaunchConfig(file = CONFIG_FILE, env = process.env) {
       problem = `${file} is not JSON (${err.message}); expected {"node": "/path/to/node", "home": "/path/to/tandem", "port": 57121}`;
     }
   }
-  cfg = { ...cfg, ...env.TANDEM_NODE ? { node: env.TANDEM_NODE } : {}, ...env.TANDEM_HOME ? { home: env.TANDEM_HOME } : {} };
-  return { ...cfg, problem };
+  cfg = __spreadValues(__spreadValues(__spreadValues({}, cfg), env.TANDEM_NODE ? { node: env.TANDEM_NODE } : {}), env.TANDEM_HOME ? { home: env.TANDEM_HOME } : {});
+  return __spreadProps(__spreadValues({}, cfg), { problem });
 }
 function nodeCandidates(env = process.env, platform = process.platform, home = (0, import_node_os.homedir)()) {
+  var _a2, _b2, _c;
   const exe = platform === "win32" ? "node.exe" : "node";
-  const dirs = (env.PATH ?? env.Path ?? "").split(import_node_path.delimiter).filter(Boolean);
+  const dirs = ((_b2 = (_a2 = env.PATH) != null ? _a2 : env.Path) != null ? _b2 : "").split(import_node_path.delimiter).filter(Boolean);
   if (platform === "darwin") dirs.push("/opt/homebrew/bin", "/usr/local/bin");
-  if (platform === "win32") dirs.push((0, import_node_path.join)(env.ProgramFiles ?? "C:\\Program Files", "nodejs"));
+  if (platform === "win32") dirs.push((0, import_node_path.join)((_c = env.ProgramFiles) != null ? _c : "C:\\Program Files", "nodejs"));
   else dirs.push("/usr/local/bin", "/usr/bin");
   dirs.push((0, import_node_path.join)(home, ".volta", "bin"));
   const nvm = (0, import_node_path.join)(home, ".nvm", "versions", "node");
@@ -1816,8 +1835,9 @@ function parseNodeVersion(text) {
   return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : void 0;
 }
 var compareVersions = (a, b) => {
-  const pa = parseNodeVersion(a) ?? [0, 0, 0];
-  const pb = parseNodeVersion(b) ?? [0, 0, 0];
+  var _a2, _b2;
+  const pa = (_a2 = parseNodeVersion(a)) != null ? _a2 : [0, 0, 0];
+  const pb = (_b2 = parseNodeVersion(b)) != null ? _b2 : [0, 0, 0];
   return pa[0] - pb[0] || pa[1] - pb[1] || pa[2] - pb[2];
 };
 var newEnough = (v) => v[0] > MIN_NODE.major || v[0] === MIN_NODE.major && v[1] >= MIN_NODE.minor;
@@ -1843,7 +1863,7 @@ function isTandemHome(dir) {
   if (!(0, import_node_fs.existsSync)(pkg) || !(0, import_node_fs.existsSync)((0, import_node_path.join)(dir, "bin", "tandem.js"))) return false;
   try {
     return JSON.parse((0, import_node_fs.readFileSync)(pkg, "utf8")).name === "tandem";
-  } catch {
+  } catch (e) {
     return false;
   }
 }
@@ -1866,10 +1886,10 @@ function findTandemHome(config2, scriptDir) {
   return { home, bin: (0, import_node_path.join)(home, "bin", "tandem.js") };
 }
 var BridgeProcess = class extends import_node_events.EventEmitter {
-  lastLines = [];
-  child;
   constructor(plan) {
     super();
+    __publicField(this, "lastLines", []);
+    __publicField(this, "child");
     this.child = (0, import_node_child_process.spawn)(plan.node, [plan.bin, "serve", "--osc-port", String(plan.port)], { cwd: plan.home, stdio: ["ignore", "pipe", "pipe"], windowsHide: true });
     const onData = (buf) => {
       for (const line of buf.toString("utf8").split(/\r?\n/)) {
@@ -1949,10 +1969,11 @@ var PARAMETERS = Object.freeze({
 });
 
 // max-device/src/client/osc-link.ts
-var import_node_dgram = require("node:dgram");
-var import_node_events2 = require("node:events");
+var import_node_dgram2 = require("dgram");
+var import_node_events2 = require("events");
 
 // bridge/osc/server.ts
+var import_node_dgram = require("dgram");
 var import_osc_js = __toESM(require_osc(), 1);
 
 // bridge/osc/address-space.ts
@@ -1991,12 +2012,13 @@ function encodeMessage(address, args) {
   return m.pack();
 }
 function decodeMessage(buf) {
+  var _a2, _b2;
   const packet = new import_osc_js.default.Packet();
   packet.unpack(new DataView(buf.buffer, buf.byteOffset, buf.byteLength));
   let v = packet.value;
   while (v && v.bundleElements) v = v.bundleElements[0];
   if (!v || typeof v.address !== "string") throw new Error("not an OSC message");
-  return { address: v.address, types: v.types ?? "", args: v.args ?? [] };
+  return { address: v.address, types: (_a2 = v.types) != null ? _a2 : "", args: (_b2 = v.args) != null ? _b2 : [] };
 }
 
 // max-device/src/client/osc-link.ts
@@ -2004,14 +2026,13 @@ var OscLink = class extends import_node_events2.EventEmitter {
   /** @param bridgePort the bridge's UDP port on 127.0.0.1 */
   constructor(bridgePort) {
     super();
-    this.bridgePort = bridgePort;
+    __publicField(this, "bridgePort", bridgePort);
+    __publicField(this, "socket");
   }
-  bridgePort;
-  socket;
   /** Binds an ephemeral port on 127.0.0.1; the bridge replies to it. */
   open() {
     return new Promise((resolve2, reject) => {
-      const s = (0, import_node_dgram.createSocket)("udp4");
+      const s = (0, import_node_dgram2.createSocket)("udp4");
       s.once("error", reject);
       s.on("message", (buf) => {
         let msg;
@@ -2033,8 +2054,8 @@ var OscLink = class extends import_node_events2.EventEmitter {
   }
   /** Sends one message to the bridge (dropped silently by UDP if nobody listens). */
   send(address, ...args) {
-    var _a;
-    (_a = this.socket) == null ? void 0 : _a.send(encodeMessage(address, args), this.bridgePort, "127.0.0.1");
+    var _a2;
+    (_a2 = this.socket) == null ? void 0 : _a2.send(encodeMessage(address, args), this.bridgePort, "127.0.0.1");
   }
   close() {
     return new Promise((resolve2) => {
@@ -2048,13 +2069,13 @@ var OscLink = class extends import_node_events2.EventEmitter {
 // max-device/src/client/player.ts
 var PLAYER_DEFAULTS = Object.freeze({ lookaheadMs: 100, beatsPerBar: 4 });
 var LookaheadPlayer = class {
-  opts;
-  current;
-  pending;
-  /** End of the last window handed out, in song beats; undefined while stopped. */
-  cursor;
   constructor(opts = {}) {
-    this.opts = { ...PLAYER_DEFAULTS, ...opts };
+    __publicField(this, "opts");
+    __publicField(this, "current");
+    __publicField(this, "pending");
+    /** End of the last window handed out, in song beats; undefined while stopped. */
+    __publicField(this, "cursor");
+    this.opts = __spreadValues(__spreadValues({}, PLAYER_DEFAULTS), opts);
   }
   /** Whether notes are being handed out (the host plays and a report has come since). */
   get running() {
@@ -2120,11 +2141,9 @@ var LookaheadPlayer = class {
 var BridgeReplyError = class extends TandemError {
   constructor(address, detail) {
     super(`${address}: ${detail}`);
-    this.address = address;
-    this.detail = detail;
+    __publicField(this, "address", address);
+    __publicField(this, "detail", detail);
   }
-  address;
-  detail;
 };
 var int = (address, name, v) => {
   if (typeof v !== "number" || !Number.isInteger(v)) throw new BridgeReplyError(address, `${name} must be an int, got ${JSON.stringify(v)}`);
@@ -2136,9 +2155,12 @@ var num = (address, name, v) => {
 };
 var beats = (v) => Math.round(v * 960) / 960;
 var SuggestionAssembler = class {
-  parts = /* @__PURE__ */ new Map();
+  constructor() {
+    __publicField(this, "parts", /* @__PURE__ */ new Map());
+  }
   /** Takes one chunk's arguments; throws BridgeReplyError if they are malformed. */
   chunk(args) {
+    var _a2;
     const a = "/tandem/suggestion";
     const id = int(a, "id", args[0]);
     const k = int(a, "chunk", args[1]);
@@ -2149,7 +2171,7 @@ var SuggestionAssembler = class {
     for (let i = 3; i < args.length; i += 4) {
       notes.push({ pitch: int(a, "pitch", args[i]), velocity: int(a, "velocity", args[i + 1]), startBeats: beats(num(a, "start", args[i + 2])), durationBeats: beats(num(a, "length", args[i + 3])) });
     }
-    const entry = this.parts.get(id) ?? { chunks, got: /* @__PURE__ */ new Map() };
+    const entry = (_a2 = this.parts.get(id)) != null ? _a2 : { chunks, got: /* @__PURE__ */ new Map() };
     entry.got.set(k, notes);
     this.parts.set(id, entry);
   }
@@ -2158,6 +2180,7 @@ var SuggestionAssembler = class {
    * what did not arrive (the caller can ask again with the same seed: same notes).
    */
   done(args) {
+    var _a2;
     const a = "/tandem/suggestion/done";
     const id = int(a, "id", args[0]);
     const count = int(a, "notes", args[1]);
@@ -2165,7 +2188,7 @@ var SuggestionAssembler = class {
     if (typeof args[3] !== "string") throw new BridgeReplyError(a, `file must be a string, got ${JSON.stringify(args[3])}`);
     const entry = this.parts.get(id);
     this.parts.delete(id);
-    const chunks = (entry == null ? void 0 : entry.chunks) ?? 0;
+    const chunks = (_a2 = entry == null ? void 0 : entry.chunks) != null ? _a2 : 0;
     const got = entry ? [...entry.got.keys()].length : 0;
     if (!entry || got !== chunks) return { id, missing: `${chunks - got} of ${chunks || "?"} chunks of suggestion ${id} did not arrive` };
     const notes = [...entry.got.entries()].sort((x, y) => x[0] - y[0]).flatMap(([, n]) => n);
@@ -2178,42 +2201,42 @@ var SuggestionAssembler = class {
 var MAX_TICKS_PER_BEAT = 480;
 var TandemClient = class {
   constructor(max, options) {
-    this.max = max;
-    this.opts = { port: 57121, launch: true, pingTimeoutMs: 500, startTimeoutMs: 12e4, heartbeatMs: 5e3, lookaheadMs: 100, ...options };
+    __publicField(this, "max", max);
+    __publicField(this, "settings", {
+      model: MODEL_ITEMS[PARAMETERS.model.initial],
+      genre: GENRE_ITEMS[PARAMETERS.genre.initial],
+      density: PARAMETERS.density.initial / 100,
+      temperature: PARAMETERS.temperature.initial,
+      bars: PARAMETERS.bars.initial,
+      fill: PARAMETERS.fill.initial,
+      follow: Number(PARAMETERS.follow.initial) === 1
+    });
+    /** The last complete suggestion. */
+    __publicField(this, "last");
+    __publicField(this, "phase", "idle");
+    /** The last status line sent to the device face. */
+    __publicField(this, "lastStatus", "");
+    __publicField(this, "opts");
+    __publicField(this, "link");
+    __publicField(this, "assembler", new SuggestionAssembler());
+    __publicField(this, "player");
+    __publicField(this, "requests", []);
+    __publicField(this, "seed");
+    __publicField(this, "bridge");
+    __publicField(this, "pongWaiters", []);
+    __publicField(this, "heartbeat");
+    __publicField(this, "missedPings", 0);
+    __publicField(this, "lastTransportSent", { at: 0, bpm: 0, playing: false });
+    __publicField(this, "closed", false);
+    __publicField(this, "bridgeNote");
+    var _a2;
+    this.opts = __spreadValues({ port: 57121, launch: true, pingTimeoutMs: 500, startTimeoutMs: 12e4, heartbeatMs: 5e3, lookaheadMs: 100 }, options);
     this.link = new OscLink(this.opts.port);
     this.player = new LookaheadPlayer({ lookaheadMs: this.opts.lookaheadMs });
-    this.seed = options.seed ?? Math.floor(Math.random() * 1e5);
+    this.seed = (_a2 = options.seed) != null ? _a2 : Math.floor(Math.random() * 1e5);
     this.link.on("message", (m) => this.receive(m));
     this.link.on("error", (err) => this.log(`OSC: ${err.message}`));
   }
-  max;
-  settings = {
-    model: MODEL_ITEMS[PARAMETERS.model.initial],
-    genre: GENRE_ITEMS[PARAMETERS.genre.initial],
-    density: PARAMETERS.density.initial / 100,
-    temperature: PARAMETERS.temperature.initial,
-    bars: PARAMETERS.bars.initial,
-    fill: PARAMETERS.fill.initial,
-    follow: Number(PARAMETERS.follow.initial) === 1
-  };
-  /** The last complete suggestion. */
-  last;
-  phase = "idle";
-  /** The last status line sent to the device face. */
-  lastStatus = "";
-  opts;
-  link;
-  assembler = new SuggestionAssembler();
-  player;
-  requests = [];
-  seed;
-  bridge;
-  pongWaiters = [];
-  heartbeat;
-  missedPings = 0;
-  lastTransportSent = { at: 0, bpm: 0, playing: false };
-  closed = false;
-  bridgeNote;
   /**
    * Registers one handler per message the patcher sends. Written out one by one (not in a loop)
    * so `npm run check:device` can read the names from the bundle.
@@ -2243,10 +2266,10 @@ var TandemClient = class {
   }
   /** Stops a bridge this client started (synchronously, so it can run in an `exit` handler) and closes the socket. */
   async close() {
-    var _a;
+    var _a2;
     this.closed = true;
     if (this.heartbeat) clearInterval(this.heartbeat);
-    (_a = this.bridge) == null ? void 0 : _a.stop();
+    (_a2 = this.bridge) == null ? void 0 : _a2.stop();
     await this.link.close();
   }
   // ---- messages from the patcher ----
@@ -2304,7 +2327,7 @@ var TandemClient = class {
   /** Asks the bridge for a suggestion with the device's settings (all of them: the bridge may be shared or restarted). */
   generate(write) {
     if (this.phase !== "connected") return this.error(`not connected to the Tandem bridge yet (${this.lastStatus})`);
-    const settings = { ...this.settings };
+    const settings = __spreadValues({}, this.settings);
     this.syncSettings();
     this.link.send("/tandem/seed", { i: this.seed });
     this.link.send("/tandem/generate");
@@ -2355,7 +2378,7 @@ var TandemClient = class {
     if ("missing" in r) {
       if (!req.retried) {
         this.log(`${r.missing}; asking again`);
-        this.requests.unshift({ ...req, retried: true });
+        this.requests.unshift(__spreadProps(__spreadValues({}, req), { retried: true }));
         this.sendSettings(req.settings);
         this.link.send("/tandem/seed", { i: req.seed });
         this.link.send("/tandem/generate");
@@ -2363,7 +2386,7 @@ var TandemClient = class {
       }
       return this.error(`${r.missing}, twice; press Generate again`);
     }
-    this.last = { ...r, seed: req.seed, settings: req.settings };
+    this.last = __spreadProps(__spreadValues({}, r), { seed: req.seed, settings: req.settings });
     this.player.setPattern({ notes: r.notes, lengthBeats: r.lengthBeats });
     this.status(`${describe(req.settings, req.seed)}: ${r.notes.length} notes, ${r.lengthBeats / 4} bars${req.settings.follow ? ", playing with the transport" : ""}`);
     if (req.write) this.write();
@@ -2383,7 +2406,8 @@ var TandemClient = class {
     });
   }
   async launch() {
-    const config2 = this.opts.config ?? readLaunchConfig();
+    var _a2;
+    const config2 = (_a2 = this.opts.config) != null ? _a2 : readLaunchConfig();
     if (config2.problem) return this.fail(config2.problem);
     const node = findNode(config2, this.opts.nodeCandidates);
     if ("reason" in node) return this.fail(node.reason);
@@ -2402,7 +2426,7 @@ var TandemClient = class {
       }
     });
     bridge.on("exit", (code, signal, lastLines) => {
-      const why = `the Tandem bridge exited (${signal ?? `code ${code}`})${lastLines.length ? `: ${lastLines[lastLines.length - 1]}` : ""}`;
+      const why = `the Tandem bridge exited (${signal != null ? signal : `code ${code}`})${lastLines.length ? `: ${lastLines[lastLines.length - 1]}` : ""}`;
       exited = why;
       if (this.closed) return;
       if (this.phase === "connected") {
@@ -2421,7 +2445,7 @@ var TandemClient = class {
     }
   }
   connected(how) {
-    var _a, _b;
+    var _a2, _b2;
     this.setPhase("connected");
     this.syncSettings();
     this.status(`ready: ${how === "found" ? "connected to" : "started"} the Tandem bridge on 127.0.0.1:${this.opts.port}${this.bridgeNote ? `; ${this.bridgeNote}` : ""}`);
@@ -2437,7 +2461,7 @@ var TandemClient = class {
         }
         this.link.send("/tandem/ping");
       }, this.opts.heartbeatMs);
-      (_b = (_a = this.heartbeat).unref) == null ? void 0 : _b.call(_a);
+      (_b2 = (_a2 = this.heartbeat).unref) == null ? void 0 : _b2.call(_a2);
     }
   }
   syncSettings() {
@@ -2481,11 +2505,13 @@ function describe(s, seed) {
 
 // max-device/src/client/main.ts
 var config = readLaunchConfig();
-var port = Number(process.env.TANDEM_OSC_PORT ?? config.port ?? 57121);
+var _a, _b;
+var port = Number((_b = (_a = process.env.TANDEM_OSC_PORT) != null ? _a : config.port) != null ? _b : 57121);
 var client = new TandemClient(import_max_api.default, { scriptDir: __dirname, port, config });
 client.registerHandlers();
 var started = client.start().catch((err) => {
-  void import_max_api.default.post(`tandem: ${err.stack ?? err.message}`);
+  var _a2;
+  void import_max_api.default.post(`tandem: ${(_a2 = err.stack) != null ? _a2 : err.message}`);
   void import_max_api.default.outlet("status", `error: ${err.message}`);
 });
 process.once("exit", () => void client.close());

@@ -6,7 +6,7 @@
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import { encodeAmxd } from './amxd';
 import { buildTandemPatcher, SCRIPTS } from './patcher/tandem';
 import { renderDeviceSvg } from './render-svg';
@@ -17,6 +17,17 @@ export const DEVICE_ROOT = resolve(HERE, '..');
 export const DIST = join(DEVICE_ROOT, 'dist');
 export const AMXD_NAME = 'Tandem.amxd';
 
+/** esbuild targets of the node.script client: Node 12 and ES2017 syntax (see README, minimum versions). */
+export const CLIENT_TARGET = ['node12', 'es2017'];
+
+/** Rewrites `require("node:fs")` to `require("fs")`: the `node:` scheme needs Node 14.18 / 16. */
+const bareNodeBuiltins: Plugin = {
+  name: 'bare-node-builtins',
+  setup(b) {
+    b.onResolve({ filter: /^node:/ }, (args) => ({ path: args.path.slice('node:'.length), external: true }));
+  },
+};
+
 /** Bundles the node.script client into one CommonJS file, `max-api` left to Node for Max. */
 export async function bundleClient(outfile: string): Promise<void> {
   await build({
@@ -26,9 +37,12 @@ export async function bundleClient(outfile: string): Promise<void> {
     bundle: true,
     platform: 'node',
     format: 'cjs',
-    // Node for Max in Max 8.5+ runs Node 16 or newer.
-    target: 'node16',
+    // Node for Max runs the Node its Max bundles, older in older Max versions (Max 8.0 shipped
+    // Node 8). Built for Node 12 and ES2017 syntax, which esprima (the checker's parser) reads,
+    // with `node:` requires (Node 14.18+/16+) rewritten to the bare module names.
+    target: CLIENT_TARGET,
     external: ['max-api'],
+    plugins: [bareNodeBuiltins],
     // osc-js requires `ws` for its WebSocket plugins, which the client never uses.
     alias: { ws: join(HERE, 'client', 'ws-stub.ts') },
     banner: { js: '// Tandem node.script client. Built by `npm run build:device` from max-device/src/client/; do not edit.' },

@@ -12,6 +12,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AmxdFormatError, decodeAmxd } from './amxd';
 import { DEVICE_HEIGHT } from './patcher/builder';
+import { messageBoxSelectors, messageSpec } from './patcher/messages';
 import { expectedIo, parseObjectText } from './patcher/objects';
 import type { Box, Patcher } from './patcher/types';
 
@@ -69,6 +70,72 @@ export function es5Problems(source: string): string[] {
   return out;
 }
 
+/** Top-level `function name(` declarations of a js script: the messages it takes. */
+export function jsFunctions(source: string): Set<string> {
+  return new Set([...source.matchAll(/^function\s+([A-Za-z_$][\w$]*)\s*\(/gm)].map((m) => m[1]));
+}
+
+/**
+ * Problems with what message box `s` sends into inlet `inlet` of `d`, checked against the table
+ * in patcher/messages.ts (node.script is checked against its handlers elsewhere; js against the
+ * script's functions).
+ */
+function messageBoxProblems(what: string, s: Box, d: Box, inlet: number, jsFns: Set<string> | undefined): string[] {
+  const spec = messageSpec(d);
+  if (!spec) return [`${what}: no message table for ${name(d)}; add it to max-device/src/patcher/messages.ts with its reference page`];
+  if (spec.anyInlets?.includes(inlet)) return [];
+  const out: string[] = [];
+  for (const sel of messageBoxSelectors(String(s.text ?? ''))) {
+    if (sel === undefined) continue; // $1: whatever arrives
+    if (sel === ';') {
+      out.push(`${what}: ${name(s)} sends to named receivers (;), which the checker cannot follow`);
+      continue;
+    }
+    if (inlet > 0) {
+      if (!['int', 'float', 'list', 'bang'].includes(sel)) out.push(`${what}: ${name(s)} sends "${sel}" into inlet ${inlet} of ${name(d)}, which takes numbers there`);
+      continue;
+    }
+    if (spec.selectors.includes(sel)) continue;
+    if (jsFns) {
+      if (jsFns.has(sel) || jsFns.has('anything')) continue;
+      out.push(`${what}: ${name(s)} sends "${sel}" to ${name(d)} but the script has no function ${sel} (nor anything)`);
+      continue;
+    }
+    if (spec.passesAnything) continue;
+    out.push(`${what}: ${name(s)} sends "${sel}" to ${name(d)}, which takes ${spec.selectors.join(', ')} (${spec.source})`);
+  }
+  return out;
+}
+
+/** Built-ins newer than Node 12 that a bundle must not call (syntax is checked by parsing). */
+const AFTER_NODE_12: readonly [RegExp, string][] = [
+  [/\.at\(-/, 'Array/String.prototype.at (Node 16.6)'],
+  [/\.replaceAll\(/, 'String.prototype.replaceAll (Node 15)'],
+  [/\bstructuredClone\(/, 'structuredClone (Node 17)'],
+  [/\bObject\.hasOwn\(/, 'Object.hasOwn (Node 16.9)'],
+  [/\.findLast(Index)?\(/, 'Array.prototype.findLast (Node 18)'],
+  [/\bPromise\.any\(/, 'Promise.any (Node 15)'],
+  [/\bnew AbortController\b/, 'AbortController (Node 15)'],
+  [/require\(["'](timers|fs|readline|stream|dns)\/promises["']\)/, 'a promises module (Node 14+)'],
+];
+
+/**
+ * Why a node.script bundle would not run on Node 12 (the oldest Node for Max the device supports):
+ * syntax beyond ES2017 (esprima parses ES2017; Node 12 runs ES2019), `node:` requires (Node
+ * 14.18 / 16), and calls to built-ins added after Node 12.
+ */
+export function node12Problems(source: string): string[] {
+  const out: string[] = [];
+  try {
+    esprima.parseScript(source.replace(/^#!.*/, ''));
+  } catch (err) {
+    out.push(`does not parse as ES2017 (${(err as Error).message}); build it for Node 12 (max-device/src/build.ts)`);
+  }
+  for (const m of source.matchAll(/require\(\s*["'](node:[\w/]+)["']\s*\)/g)) out.push(`requires "${m[1]}": the node: scheme needs Node 14.18 or 16`);
+  for (const [re, what] of AFTER_NODE_12) if (re.test(source)) out.push(`calls ${what}`);
+  return [...new Set(out)];
+}
+
 /** What message a box sends when its outlet feeds node.script, or undefined if that cannot be known. */
 function messageFrom(b: Box): string | undefined {
   if (b.maxclass === 'message') return String(b.text ?? '').trim().split(/\s+/)[0] || undefined;
@@ -92,6 +159,7 @@ export function checkPatcher(p: Patcher, dir: string): CheckReport {
   // Scripts first: js boxes take their counts from the script.
   const deps = new Set((p.dependency_cache ?? []).map((d) => d.name));
   const jsIo = new Map<string, { inlets: number; outlets: number }>();
+  const jsFns = new Map<string, Set<string>>(); // js box id -> its top-level functions
   const handlers = new Map<string, Set<string>>(); // node.script box id -> handler names
   for (const b of boxes.values()) {
     if (b.maxclass !== 'newobj') continue;
@@ -111,6 +179,7 @@ export function checkPatcher(p: Patcher, dir: string): CheckReport {
     const source = readFileSync(file, 'utf8');
     if (cls === 'node.script') {
       handlers.set(b.id, handlerNames(source));
+      for (const e of node12Problems(source)) problems.push(`${script} must run on Node 12 (the oldest Node for Max the device supports) but ${e}`);
       if (/\brequire\(/.test(source)) {
         const pkg = join(dir, 'package.json');
         const type = existsSync(pkg) ? (JSON.parse(readFileSync(pkg, 'utf8')) as { type?: string }).type : undefined;
@@ -119,6 +188,7 @@ export function checkPatcher(p: Patcher, dir: string): CheckReport {
       }
     } else {
       jsIo.set(b.id, declaredJsIo(source));
+      jsFns.set(b.id, jsFunctions(source));
       if (cls === 'js') for (const e of es5Problems(source)) problems.push(`${script} is for Max's legacy js engine (ES5) but has ${e}`);
     }
   }
@@ -152,6 +222,7 @@ export function checkPatcher(p: Patcher, dir: string): CheckReport {
     if (seen.has(what)) problems.push(`${what} is drawn twice`);
     seen.add(what);
     const h = handlers.get(did);
+    if (s.maxclass === 'message' && !h) problems.push(...messageBoxProblems(what, s, d, inl, jsFns.get(did)));
     if (h && inl === 0) {
       const msg = messageFrom(s);
       if (msg === undefined) problems.push(`${what}: cannot tell which message ${name(s)} sends to node.script; put a prepend or a message box in front`);
@@ -209,6 +280,9 @@ export function checkPatcher(p: Patcher, dir: string): CheckReport {
       if (v.parameter_type === 1 && (lo < 0 || (hi ?? 0) > 255)) problems.push(`${who}: Live's int parameters hold 0..255; use a float with unit style int for ${lo}..${hi}`);
       if (v.parameter_unitstyle === undefined) problems.push(`${who}: parameter_unitstyle (its unit) is missing`);
     } else problems.push(`${who}: parameter_type must be 0 (float), 1 (int) or 2 (enum), got ${String(v.parameter_type)}`);
+    // Ableton's production guidelines: buttons are Hidden parameters, so a click adds no undo step and no automation lane.
+    const isButton = b.maxclass === 'live.button' || (b.maxclass === 'live.text' && (b.mode ?? 1) === 0);
+    if (isButton && v.parameter_invisible !== 2) problems.push(`${who}: a button (${b.maxclass}${b.maxclass === 'live.text' ? ' mode 0' : ''}) must be a Hidden parameter (parameter_invisible 2), got ${String(v.parameter_invisible ?? 0)}: a stored one adds an undo step per click and shows in automation`);
     const listed = p.parameters?.[b.id];
     if (!listed || listed[0] !== v.parameter_longname || listed[1] !== v.parameter_shortname) problems.push(`${who}: the patcher's parameters table should list ${b.id} as [${JSON.stringify(v.parameter_longname)}, ${JSON.stringify(v.parameter_shortname)}, 0]`);
   }

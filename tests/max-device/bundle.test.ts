@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OscServer } from '../../bridge/osc/server';
 import { DIST } from '../../max-device/src/build';
+import { node12Problems } from '../../max-device/src/check';
 import { SCRIPTS } from '../../max-device/src/patcher/tandem';
 import { startBridge, waitFor } from './helpers';
 
@@ -31,12 +33,23 @@ module.exports = {
 };
 `;
 
+const esprima = createRequire(import.meta.url)('esprima') as { parseScript(src: string): unknown };
+
 let server: OscServer;
 beforeAll(async () => {
   ({ server } = await startBridge());
 });
 afterAll(async () => {
   await server.close();
+});
+
+describe('the bundled client (max-device/dist) for old Node for Max versions', () => {
+  it('parses as ES2017 (esprima), so Node 12 runs its syntax, and requires no node: modules', () => {
+    const source = readFileSync(join(DIST, SCRIPTS.client), 'utf8');
+    expect(() => esprima.parseScript(source)).not.toThrow();
+    expect(source).not.toMatch(/require\(["']node:/);
+    expect(node12Problems(source)).toEqual([]);
+  });
 });
 
 describe('the bundled client (max-device/dist) in a plain Node process', () => {

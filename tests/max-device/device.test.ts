@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeAmxd, encodeAmxd } from '../../max-device/src/amxd';
 import { AMXD_NAME, buildDevice, DIST } from '../../max-device/src/build';
-import { checkDevice, checkPatcher, es5Problems } from '../../max-device/src/check';
+import { checkDevice, checkPatcher, es5Problems, node12Problems } from '../../max-device/src/check';
+import { messageBoxSelectors } from '../../max-device/src/patcher/messages';
 import { PatchBuilder, PatchBuildError } from '../../max-device/src/patcher/builder';
 import { buildTandemPatcher, SCRIPTS } from '../../max-device/src/patcher/tandem';
 import type { Patcher } from '../../max-device/src/patcher/types';
@@ -67,6 +68,8 @@ describe('the built device', () => {
     expect(v('Temperature')).toMatchObject({ parameter_mmin: 0.05, parameter_mmax: 3, parameter_initial: [1] });
     expect(boxByName(p, 'Follow transport').maxclass).toBe('live.toggle');
     expect(boxByName(p, 'Generate')).toMatchObject({ maxclass: 'live.text', mode: 0 });
+    for (const button of ['Generate', 'Write clip']) expect(v(button).parameter_invisible, button).toBe(2); // Hidden: no undo step per click
+    for (const stored of ['Density', 'Genre', 'Follow transport']) expect(v(stored).parameter_invisible, stored).toBeUndefined(); // automatable
     for (const b of p.boxes.map((x) => x.box).filter((x) => x.presentation)) {
       const [x, y, w, h] = b.presentation_rect!;
       expect(x >= 0 && y >= 0 && x + w <= p.devicewidth && y + h <= 169, `${b.id} ${b.presentation_rect}`).toBe(true);
@@ -114,6 +117,61 @@ describe('the offline check fails on broken devices', () => {
       expect.stringMatching(/^the patcher sends "swing" to obj-\d+ \(node\.script tandem-client\.js @autostart 1\) but its script has no maxApi\.addHandler\("swing"\) \(handlers: bars, density/),
       expect.stringMatching(/cannot tell which message obj-501 \(pack 0 0\) sends to node\.script/),
     ]);
+  });
+
+  it('a message box sending what the object does not take: flush into makenote (it takes stop)', () => {
+    const file = variant((p) => {
+      boxByText(p, 'stop').text = 'flush';
+    });
+    expect(checkDevice(file).problems).toEqual([
+      expect.stringMatching(/^line obj-\d+:0 -> obj-\d+:0: obj-\d+ \(message\) sends "flush" to obj-\d+ \(makenote 100 100\), which takes int, float, list, clear, clock, stop \(https:\/\/docs\.cycling74\.com\/max8\/refpages\/makenote\)$/),
+    ]);
+    expect(messageBoxSelectors('clear, stop')).toEqual(['clear', 'stop']);
+    expect(messageBoxSelectors('1')).toEqual(['int']);
+    expect(messageBoxSelectors('0.5 2')).toEqual(['list']);
+    expect(messageBoxSelectors('$1')).toEqual([undefined]);
+    expect(messageBoxSelectors('; max pupdate')).toEqual([';']);
+  });
+
+  it('a message box into an object with no message table, a js function the script lacks, a symbol into a number inlet', () => {
+    const file = variant((p) => {
+      const writer = boxByText(p, `js ${SCRIPTS.clipWriter}`);
+      const pipe = boxByText(p, 'pipe 0 0 0 0');
+      p.boxes.push({ box: { id: 'obj-600', maxclass: 'message', text: 'erase', numinlets: 2, numoutlets: 1, outlettype: [''], patching_rect: [0, 0, 50, 22] } });
+      p.boxes.push({ box: { id: 'obj-601', maxclass: 'newobj', text: 'zl.reg', numinlets: 2, numoutlets: 2, outlettype: ['', ''], patching_rect: [0, 40, 50, 22] } });
+      p.lines.push({ patchline: { source: ['obj-600', 0], destination: [writer.id, 0] } });
+      p.lines.push({ patchline: { source: ['obj-600', 0], destination: [pipe.id, 3] } });
+    });
+    const problems = checkDevice(file).problems.filter((x) => !x.includes('zl.reg'));
+    expect(problems.sort()).toEqual([
+      expect.stringMatching(/obj-600 \(message\) sends "erase" into inlet 3 of obj-\d+ \(pipe 0 0 0 0\), which takes numbers there$/),
+    ]);
+    // The writer has anything(), so "erase" is taken (and answered with an error status); the checker knows.
+    const noAnything = variant(
+      (p) => {
+        const writer = boxByText(p, `js ${SCRIPTS.clipWriter}`);
+        p.boxes.push({ box: { id: 'obj-600', maxclass: 'message', text: 'erase', numinlets: 2, numoutlets: 1, outlettype: [''], patching_rect: [0, 0, 50, 22] } });
+        p.lines.push({ patchline: { source: ['obj-600', 0], destination: [writer.id, 0] } });
+      },
+      (dir) => writeFileSync(join(dir, SCRIPTS.clipWriter), readFileSync(join(dir, SCRIPTS.clipWriter), 'utf8').replace('function anything(', 'function other(')),
+    );
+    expect(checkDevice(noAnything).problems).toEqual([expect.stringMatching(/obj-600 \(message\) sends "erase" to obj-\d+ \(js tandem-clip-writer\.js\) but the script has no function erase \(nor anything\)$/)]);
+  });
+
+  it('a button that is a stored parameter (each click an undo step): Generate and Write clip must be hidden', () => {
+    const file = variant((p) => {
+      delete boxByName(p, 'Generate').saved_attribute_attributes!.valueof!.parameter_invisible;
+    });
+    expect(checkDevice(file).problems).toEqual([expect.stringMatching(/^parameter "Generate" \(obj-\d+\): a button \(live\.text mode 0\) must be a Hidden parameter \(parameter_invisible 2\), got 0/)]);
+  });
+
+  it('a node.script bundle that Node 12 cannot run: newer syntax, node: requires, newer built-ins', () => {
+    const file = variant(() => {}, (dir) => writeFileSync(join(dir, SCRIPTS.client), `${readFileSync(join(dir, SCRIPTS.client), 'utf8')}\nconst x = a?.b ?? require("node:fs");\n`));
+    expect(checkDevice(file).problems).toEqual([
+      expect.stringMatching(/^tandem-client\.js must run on Node 12 .* but does not parse as ES2017 \(Line \d+: Unexpected token/),
+      expect.stringMatching(/but requires "node:fs": the node: scheme needs Node 14\.18 or 16$/),
+    ]);
+    expect(node12Problems('var a = [1].at(-1); structuredClone(a); s.replaceAll("a", "b");')).toEqual(['calls Array/String.prototype.at (Node 16.6)', 'calls String.prototype.replaceAll (Node 15)', 'calls structuredClone (Node 17)']);
   });
 
   it('parameters without a default, with a bad range, or a duplicate long name; a box off the device face', () => {

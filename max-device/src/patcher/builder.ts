@@ -9,6 +9,9 @@ export class PatchBuildError extends TandemError {}
 /** Device types as Max's project block stores them: the four ASCII bytes read as a big-endian u32. */
 export const AMXD_TYPE_CODES = Object.freeze({ mmmm: 0x6d6d6d6d, aaaa: 0x61616161, iiii: 0x69696969 });
 
+/** Live's Parameter Visibility values (`parameter_invisible`): 0 automated and stored, 1 stored only, 2 hidden. */
+export const PARAMETER_INVISIBLE = Object.freeze({ automated: 0, storedOnly: 1, hidden: 2 });
+
 /** Live's device height in pixels: every presentation box must fit inside it. */
 export const DEVICE_HEIGHT = 169;
 
@@ -47,8 +50,13 @@ export class PatchBuilder {
     return this.add({ maxclass: face ? 'live.comment' : 'comment', text, patching_rect: [at[0], at[1], Math.max(40, 6 * text.length), 18], ...(face ? { presentation: 1, presentation_rect: face } : {}), ...extra });
   }
 
-  /** A live.* control that is a Live parameter, described by `spec`. */
-  param(maxclass: 'live.dial' | 'live.numbox' | 'live.menu' | 'live.toggle' | 'live.text' | 'live.button', spec: ParamSpec, at: [number, number], face: Face, extra: Partial<Box> = {}): BoxRef {
+  /**
+   * A live.* control that is a Live parameter, described by `spec`. `visibility` is Live's
+   * Parameter Visibility: 'automated' (stored and automatable, the default) or 'hidden'
+   * (`parameter_invisible` 2: not stored, not automatable, no undo step; Ableton's guideline for
+   * buttons such as live.text in button mode).
+   */
+  param(maxclass: 'live.dial' | 'live.numbox' | 'live.menu' | 'live.toggle' | 'live.text' | 'live.button', spec: ParamSpec, at: [number, number], face: Face, extra: Partial<Box> = {}, visibility: 'automated' | 'hidden' = 'automated'): BoxRef {
     const valueof =
       spec.type === 'enum'
         ? { parameter_type: 2 as const, parameter_enum: [...spec.items], parameter_mmax: spec.items.length - 1 }
@@ -60,7 +68,7 @@ export class PatchBuilder {
       presentation: 1,
       presentation_rect: face,
       saved_attribute_attributes: {
-        valueof: { parameter_longname: spec.longname, parameter_shortname: spec.shortname, ...valueof, parameter_initial_enable: 1, parameter_initial: [spec.initial] },
+        valueof: { parameter_longname: spec.longname, parameter_shortname: spec.shortname, ...valueof, parameter_initial_enable: 1, parameter_initial: [spec.initial], ...(visibility === 'hidden' ? { parameter_invisible: PARAMETER_INVISIBLE.hidden } : {}) },
       },
       varname: spec.longname,
       ...extra,

@@ -8,6 +8,18 @@ export const SCRIPTS = Object.freeze({ client: 'tandem-client.js', clipWriter: '
 /** Device width in pixels (the height is Live's 169). */
 export const DEVICE_WIDTH = 372;
 
+/** node.script's lifecycle events, in the order its right outlet's `route` lists them. */
+export const LIFECYCLE = Object.freeze(['start', 'loadstart', 'loadend', 'stop', 'terminated', 'restarting', 'restarted'] as const);
+
+/** What the status line says on a lifecycle event (no commas or semicolons: they split a message box). */
+export const LIFECYCLE_STATUS: Readonly<Partial<Record<(typeof LIFECYCLE)[number], { text: string; onlyOnError: boolean }>>> = Object.freeze({
+  start: { text: `error: Node for Max could not start ${SCRIPTS.client} - see the Max window`, onlyOnError: true },
+  loadstart: { text: `error: Node for Max could not load ${SCRIPTS.client} - see the Max window`, onlyOnError: true },
+  loadend: { text: `error: ${SCRIPTS.client} failed while loading (a missing file or a syntax error) - see the Max window`, onlyOnError: true },
+  terminated: { text: 'the Tandem script stopped - see the Max window. Delete and re-add the device to start it again', onlyOnError: false },
+  restarting: { text: 'restarting the Tandem script…', onlyOnError: false },
+});
+
 /** How often the patcher reports Live's transport to the client (ms): the client's lookahead loop period. */
 export const TRANSPORT_POLL_MS = 20;
 
@@ -18,13 +30,16 @@ export const TRANSPORT_POLL_MS = 20;
  *   message box (right inlet: set without sending); when the client says `ready`, those boxes
  *   are banged so a freshly started client learns the values Live restored before it ran.
  * - `metro 20` -> `transport` -> `pack tempo ticks state` -> `prepend transport` -> node.script
- *   (Max's transport follows Live's inside a device; 480 ticks per beat).
+ *   (Max's transport follows Live's inside a device; 480 ticks per beat). The metro starts when
+ *   the client says `ready` (node.script drops what arrives before its script runs) and stops
+ *   when node.script's lifecycle outlet reports stop, terminated or restarting.
  * - node.script's messages -> `route status ready note stop clip`:
  *   status -> `prepend set` -> the status text; note (pitch, velocity, duration ms, delay ms) ->
- *   `unpack` -> `pipe` (the delay) -> `makenote` -> `midiformat` -> `midiout`; stop -> clear the
- *   pipe and flush makenote's held notes; clip -> the js clip writer.
- * - `live.thisdevice` -> `deferlow` -> the clip writer's bang (Live API usable from then on) and
- *   the transport metro's start.
+ *   `unpack` -> `pipe` (the delay) -> `makenote` -> `midiformat` -> `midiout`; stop -> `clear`
+ *   the pipe and `stop` makenote (note-offs for its held notes); clip -> the js clip writer.
+ * - node.script's lifecycle outlet -> `route start loadstart loadend stop terminated ...`:
+ *   failures and restarts are shown on the status line.
+ * - `live.thisdevice` -> `deferlow` -> the clip writer's bang (Live API usable from then on).
  * - `midiin` -> `midiout`: MIDI arriving on the track passes through.
  */
 export function buildTandemPatcher(): Patcher {
@@ -69,8 +84,9 @@ export function buildTandemPatcher(): Patcher {
     fill: p.param('live.dial', P.fill, [col(5), row(1)], faces.fill, { showname: 1, shownumber: 1 }),
     follow: p.param('live.toggle', P.follow, [col(6), row(1)], faces.follow),
     // live.text mode 0 = button: a click sends a bang out of its left outlet.
-    generate: p.param('live.text', P.generate, [col(6), row(3)], faces.generate, { mode: 0, text: 'Generate', texton: 'Generate' }),
-    write: p.param('live.text', P.write, [col(6), row(5)], faces.write, { mode: 0, text: 'Write clip', texton: 'Write clip' }),
+    // Buttons are Hidden parameters: a click adds no undo step and no automation lane.
+    generate: p.param('live.text', P.generate, [col(6), row(3)], faces.generate, { mode: 0, text: 'Generate', texton: 'Generate' }, 'hidden'),
+    write: p.param('live.text', P.write, [col(6), row(5)], faces.write, { mode: 0, text: 'Write clip', texton: 'Write clip' }, 'hidden'),
   };
 
   // Value controls: prepend their name, send to the client, and keep the last message for `ready`.
@@ -92,20 +108,20 @@ export function buildTandemPatcher(): Patcher {
     p.connect(cmd, 0, node, 0);
   }
 
-  // Start-up: once Live's API is ready, tell the clip writer and start reporting the transport.
+  // Start-up: once Live's API is ready, tell the clip writer.
   const thisDevice = p.obj('live.thisdevice', [col(4), row(7)]);
   const defer = p.obj('deferlow', [col(4), row(8)]);
-  const fan = p.obj('t b b', [col(4), row(9)]);
-  const on = p.message('1', [col(3), row(9)]);
   p.connect(thisDevice, 0, defer, 0);
-  p.connect(defer, 0, fan, 0);
 
   // Transport: tempo (outlet 4), ticks (7) and state (6) fire right to left, so the tempo, into pack's hot inlet, comes last.
+  // The poll starts when the client says `ready` (node.script drops messages sent before its
+  // script runs) and stops when the script stops, ends or restarts (its lifecycle outlet).
   const metro = p.obj(`metro ${TRANSPORT_POLL_MS}`, [col(3), row(10)]);
   const transport = p.obj('transport', [col(3), row(11)]);
   const packT = p.obj('pack 0. 0. 0', [col(3), row(12)]);
   const preT = p.obj('prepend transport', [col(3), row(13)]);
-  p.connect(fan, 0, on, 0);
+  const on = p.message('1', [col(3), row(9)]);
+  p.connect(router, 1, on, 0);
   p.connect(on, 0, metro, 0);
   p.connect(metro, 0, transport, 0);
   p.connect(transport, 4, packT, 0);
@@ -116,7 +132,7 @@ export function buildTandemPatcher(): Patcher {
 
   // Clip writer (Live API) gets the bang after deferlow and the clip messages from the client.
   const writer = p.obj(`js ${SCRIPTS.clipWriter}`, [col(4), row(11)], { saved_object_attributes: { filename: SCRIPTS.clipWriter, parameter_enable: 0 } });
-  p.connect(fan, 1, writer, 0);
+  p.connect(defer, 0, writer, 0);
   p.connect(router, 4, writer, 0);
   p.connect(writer, 0, router, 0); // the writer answers `status ...`
 
@@ -138,12 +154,41 @@ export function buildTandemPatcher(): Patcher {
   // Stop: forget scheduled notes, then send note-offs for the sounding ones.
   const stopFan = p.obj('t b b', [col(1), row(13)]);
   const clear = p.message('clear', [col(1), row(14)]);
-  const flush = p.message('flush', [col(1), row(15)]);
+  const release = p.message('stop', [col(1), row(15)]); // makenote's `stop`: note-offs for the notes it holds (it has no `flush`)
   p.connect(router, 3, stopFan, 0);
   p.connect(stopFan, 1, clear, 0);
   p.connect(clear, 0, pipe, 0);
-  p.connect(stopFan, 0, flush, 0);
-  p.connect(flush, 0, makenote, 0);
+  p.connect(stopFan, 0, release, 0);
+  p.connect(release, 0, makenote, 0);
+
+  // node.script's lifecycle outlet (`<event> success|error dictionary <name>`, Node for Max's
+  // "Script Lifecycle" guide): failures go to the status line, and the transport poll stops
+  // whenever the script is not running.
+  const life = p.obj(`route ${LIFECYCLE.join(' ')}`, [col(5), row(9)]);
+  p.connect(node, 1, life, 0);
+  const off = p.message('0', [col(5), row(14)]);
+  p.connect(off, 0, metro, 0);
+  LIFECYCLE.forEach((event, i) => {
+    const say = LIFECYCLE_STATUS[event];
+    const stopsPoll = event === 'stop' || event === 'terminated' || event === 'restarting';
+    if (!say && !stopsPoll) return;
+    let from: BoxRef = life;
+    let outlet = i;
+    if (say?.onlyOnError) {
+      const err = p.obj('route error', [col(5) + 20 * i, row(10)]);
+      p.connect(life, i, err, 0);
+      from = err;
+      outlet = 0;
+    }
+    const bang = p.obj('t b', [col(5) + 20 * i, row(11)]);
+    p.connect(from, outlet, bang, 0);
+    if (say) {
+      const text = p.message(`set ${say.text}`, [col(5) + 20 * i, row(12)]);
+      p.connect(bang, 0, text, 0);
+      p.connect(text, 0, status, 0);
+    }
+    if (stopsPoll) p.connect(bang, 0, off, 0);
+  });
 
   // MIDI into the track passes through.
   const midiin = p.obj('midiin', [col(1), row(17)]);

@@ -16,6 +16,8 @@ export interface ParameterValueOf {
   parameter_unitstyle?: number;
   parameter_initial_enable?: 0 | 1;
   parameter_initial?: number[];
+  /** Parameter Visibility: 0 automated and stored (default), 1 stored only, 2 hidden. */
+  parameter_invisible?: 0 | 1 | 2;
   [key: string]: unknown;
 }
 

@@ -1,0 +1,341 @@
+/**
+ * Runs a built patcher the way Max would, for the objects the Tandem device uses, on a virtual
+ * clock (ms). Behaviour follows each object's Cycling '74 reference page
+ * (docs.cycling74.com/max8/refpages/<object>) and the Node for Max guides:
+ *
+ * - an outlet feeding several inlets fires them right to left (by the destinations' x position);
+ * - message box: any message into the left inlet sends its contents ($1.. replaced), comma
+ *   parts one after another; `set` or the right inlet changes the contents without sending;
+ * - route / prepend / t / pack / unpack / deferlow / metro / pipe / makenote / midiformat /
+ *   midiout / transport / live.thisdevice / comment as their pages say; makenote's messages are
+ *   int, float, list, anything (= list), clear, clock and stop: a symbol it does not know is read
+ *   as a list, which here plays nothing and releases nothing (`unknown` records it);
+ * - node.script (Node for Max): messages that arrive before the script runs are dropped with
+ *   "Node script not ready can't handle message <selector>" in the Max window; its right outlet
+ *   reports the lifecycle as `<event> success|error dictionary <name>` (start, loadstart,
+ *   loadend, stop, terminated, restarting, restarted: the "Script Lifecycle" guide).
+ */
+import { LIFECYCLE } from '../../../max-device/src/patcher/tandem';
+import { parseObjectText } from '../../../max-device/src/patcher/objects';
+import type { Box, Patcher } from '../../../max-device/src/patcher/types';
+
+/** A Max message: selector and arguments (`int 5`, `list 1 2`, `bang`, `set a b`). */
+export interface Msg {
+  sel: string;
+  args: (number | string)[];
+}
+const bang: Msg = { sel: 'bang', args: [] };
+const num = (n: number): Msg => ({ sel: Number.isInteger(n) ? 'int' : 'float', args: [n] });
+/** A message made of atoms, as Max forms one: a leading number makes a list (or int/float). */
+export function atoms(words: (number | string)[]): Msg {
+  if (words.length === 0) return bang;
+  if (typeof words[0] === 'number') return words.length === 1 ? num(words[0]) : { sel: 'list', args: words };
+  return { sel: words[0], args: words.slice(1) };
+}
+/** The message's atoms (selector first unless it is int/float/list/bang). */
+export function words(m: Msg): (number | string)[] {
+  return ['int', 'float', 'list', 'bang'].includes(m.sel) ? m.args : [m.sel, ...m.args];
+}
+const parseAtom = (w: string): number | string => (/^-?(\d+\.?\d*|\.\d+)$/.test(w) ? Number(w) : w);
+
+/** The script side of a fake node.script: gets messages once running, sends through `out`. */
+export interface NodeScriptImpl {
+  receive(m: Msg): void;
+}
+
+export interface NodeScriptOptions {
+  /** When the script starts running, ms after load (messages before are dropped). */
+  startsAfterMs: number;
+  /** Builds the script once it runs; `out` sends from node.script's left outlet. */
+  boot: (out: (...words: (number | string)[]) => void, runner: PatchRunner) => NodeScriptImpl;
+  /** Make loading fail: lifecycle `loadend error` and no script. */
+  failLoad?: boolean;
+}
+
+type Impl = (inlet: number, m: Msg) => void;
+
+export class PatchRunner {
+  now = 0;
+  /** Lines in the Max window. */
+  readonly maxWindow: string[] = [];
+  /** Bytes out of midiout, with their time. */
+  readonly midi: { at: number; bytes: number[] }[] = [];
+  /** Messages objects did not understand. */
+  readonly unknown: string[] = [];
+  /** Texts of comments, by varname or id. */
+  readonly comments = new Map<string, string>();
+  /** Messages that reached js boxes. */
+  readonly jsIn: Msg[] = [];
+  /** Transport reported by `transport` on bang. */
+  transport = { bpm: 120, ticks: 0, playing: 0 };
+  private queue: { at: number; seq: number; fn: () => void }[] = [];
+  private seq = 0;
+  private readonly boxes = new Map<string, Box>();
+  private readonly wires = new Map<string, [string, number][]>();
+  private readonly impls = new Map<string, Impl>();
+  private scriptRunning = false;
+  private script: NodeScriptImpl | undefined;
+  private nodeId = '';
+
+  constructor(
+    private readonly patcher: Patcher,
+    private readonly node: NodeScriptOptions,
+  ) {
+    for (const { box } of patcher.boxes) this.boxes.set(box.id, box);
+    for (const { patchline: l } of patcher.lines) {
+      const k = `${l.source[0]}:${l.source[1]}`;
+      this.wires.set(k, [...(this.wires.get(k) ?? []), [l.destination[0], l.destination[1]]]);
+    }
+    // Right to left: the rightmost destination first.
+    for (const list of this.wires.values()) list.sort((a, b) => this.boxes.get(b[0])!.patching_rect[0] - this.boxes.get(a[0])!.patching_rect[0]);
+    for (const box of this.boxes.values()) this.impls.set(box.id, this.make(box));
+  }
+
+  /** Loads the device: node.script starts (its script runs later), then live.thisdevice bangs. */
+  load(thisDeviceAfterMs = 30): void {
+    this.life('start', true);
+    this.at(thisDeviceAfterMs, () => {
+      for (const b of this.boxes.values()) if (b.text === 'live.thisdevice') this.out(b.id, 0, bang);
+    });
+    this.at(this.node.startsAfterMs, () => {
+      this.life('loadstart', true);
+      if (this.node.failLoad) {
+        this.maxWindow.push('node.script: SyntaxError: Unexpected token');
+        this.life('loadend', false);
+        return;
+      }
+      this.scriptRunning = true;
+      this.script = this.node.boot((...w) => this.out(this.nodeId, 0, atoms(w)), this);
+      this.life('loadend', true);
+    });
+  }
+
+  /** The script crashes: the process ends (lifecycle `terminated error`). */
+  crash(): void {
+    this.scriptRunning = false;
+    this.script = undefined;
+    this.life('terminated', false);
+  }
+
+  /** Runs everything due up to `now + ms`. */
+  advance(ms: number): void {
+    const end = this.now + ms;
+    for (;;) {
+      this.queue.sort((a, b) => a.at - b.at || a.seq - b.seq);
+      const next = this.queue[0];
+      if (!next || next.at > end) break;
+      this.queue.shift();
+      this.now = next.at;
+      next.fn();
+    }
+    this.now = end;
+  }
+
+  /** Schedules `fn` `ms` from now. */
+  at(ms: number, fn: () => void): void {
+    this.queue.push({ at: this.now + Math.max(0, ms), seq: this.seq++, fn });
+  }
+
+  /** A box by its text (object boxes) or parameter long name. */
+  find(pred: (b: Box) => boolean): Box {
+    const b = [...this.boxes.values()].find(pred);
+    if (!b) throw new Error('no such box');
+    return b;
+  }
+
+  /** Sends a message into a box's inlet, as a patch cord would. */
+  send(id: string, inlet: number, m: Msg): void {
+    this.impls.get(id)!(inlet, m);
+  }
+
+  /** A Live parameter's control sends its value (or bang, for a button) out of its left outlet. */
+  control(longname: string, value?: number): void {
+    const b = this.find((x) => x.saved_attribute_attributes?.valueof?.parameter_longname === longname);
+    this.out(b.id, 0, value === undefined ? bang : num(value));
+  }
+
+  private life(event: (typeof LIFECYCLE)[number], ok: boolean): void {
+    this.out(this.nodeId, 1, { sel: event, args: [ok ? 'success' : 'error', 'dictionary', `u${1000 + this.seq++}`] });
+  }
+
+  private out(id: string, outlet: number, m: Msg): void {
+    for (const [to, inlet] of this.wires.get(`${id}:${outlet}`) ?? []) this.impls.get(to)!(inlet, m);
+  }
+
+  private make(b: Box): Impl {
+    const id = b.id;
+    if (b.maxclass === 'message') {
+      let text = String(b.text ?? '');
+      return (inlet, m) => {
+        if (inlet === 1) return void (text = words(m).join(' '));
+        if (m.sel === 'set') return void (text = m.args.join(' '));
+        const input = words(m);
+        for (const part of text.split(',')) {
+          const w = part.trim().split(/\s+/).filter(Boolean).map((x) => (/^\$\d$/.test(x) ? (input[Number(x[1]) - 1] ?? 0) : parseAtom(x)));
+          if (w.length) this.out(id, 0, atoms(w));
+        }
+      };
+    }
+    if (b.maxclass === 'comment' || b.maxclass === 'live.comment') {
+      return (_i, m) => {
+        if (m.sel === 'set') this.comments.set(String(b.varname ?? id), m.args.join(' '));
+        else this.unknown.push(`${id} comment: ${m.sel}`);
+      };
+    }
+    if (b.maxclass !== 'newobj') return () => {}; // live.* controls: driven with control()
+    const { name, args } = parseObjectText(String(b.text ?? ''));
+    const nums = args.map(Number);
+    switch (name) {
+      case 'node.script':
+        this.nodeId = id;
+        return (_i, m) => {
+          if (!this.scriptRunning || !this.script) return void this.maxWindow.push(`node.script: Node script not ready can't handle message ${m.sel}`);
+          this.script.receive(m);
+        };
+      case 'route':
+        return (_i, m) => {
+          const k = args.indexOf(String(m.sel));
+          if (k < 0) return this.out(id, args.length, m);
+          this.out(id, k, m.args.length ? atoms(m.args) : bang);
+        };
+      case 'prepend':
+        return (_i, m) => this.out(id, 0, atoms([args[0], ...words(m)]));
+      case 't':
+      case 'trigger':
+        return (_i, m) => {
+          for (let k = args.length - 1; k >= 0; k--) this.out(id, k, args[k] === 'b' ? bang : m);
+        };
+      case 'deferlow':
+        return (_i, m) => this.at(0, () => this.out(id, 0, m));
+      case 'live.thisdevice':
+        return () => {};
+      case 'metro': {
+        let timer: { on: boolean } | undefined;
+        const tick = (t: { on: boolean }) => {
+          if (!t.on) return;
+          this.out(id, 0, bang);
+          this.at(nums[0], () => tick(t));
+        };
+        return (inlet, m) => {
+          if (inlet !== 0) return;
+          const start = m.sel === 'bang' || ((m.sel === 'int' || m.sel === 'float') && m.args[0] !== 0);
+          if (timer) timer.on = false;
+          timer = undefined;
+          if (start) {
+            timer = { on: true };
+            tick(timer);
+          } else if (!(m.sel === 'stop' || m.sel === 'int' || m.sel === 'float')) this.unknown.push(`metro: ${m.sel}`);
+        };
+      }
+      case 'transport':
+        return (_i, m) => {
+          if (m.sel !== 'bang') return;
+          const t = this.transport;
+          // Outlets fire right to left: ... 7 ticks, 6 state, 5 time signature, 4 tempo, ...
+          this.out(id, 7, num(t.ticks));
+          this.out(id, 6, num(t.playing));
+          this.out(id, 4, { sel: 'float', args: [t.bpm] });
+        };
+      case 'pack': {
+        const vals: (number | string)[] = args.map(parseAtom);
+        return (inlet, m) => {
+          if (inlet > 0) return void (vals[inlet] = m.args[0]);
+          if (m.sel === 'list') m.args.forEach((v, k) => (vals[k] = v));
+          else if (m.sel !== 'bang') vals[0] = m.args[0];
+          this.out(id, 0, atoms([...vals]));
+        };
+      }
+      case 'unpack':
+        return (_i, m) => {
+          const w = words(m);
+          for (let k = Math.min(w.length, args.length) - 1; k >= 0; k--) this.out(id, k, typeof w[k] === 'number' ? num(w[k] as number) : atoms([w[k]]));
+        };
+      case 'pipe': {
+        const n = args.length - 1; // values; the last argument is the delay
+        const vals = args.slice(0, n).map(Number);
+        let delay = nums[n];
+        let pending: { on: boolean }[] = [];
+        return (inlet, m) => {
+          if (m.sel === 'clear') {
+            for (const p of pending) p.on = false;
+            pending = [];
+            return;
+          }
+          if (inlet === n) return void (delay = Number(m.args[0]));
+          if (inlet > 0) return void (vals[inlet] = Number(m.args[0]));
+          const w = words(m).map(Number);
+          w.forEach((v, k) => (k < n ? (vals[k] = v) : (delay = v)));
+          const snap = [...vals];
+          const p = { on: true };
+          pending.push(p);
+          this.at(delay, () => {
+            if (!p.on) return;
+            pending = pending.filter((x) => x !== p);
+            for (let k = n - 1; k >= 0; k--) this.out(id, k, num(snap[k]));
+          });
+        };
+      }
+      case 'makenote': {
+        let vel = nums[0] ?? 0;
+        let dur = nums[1] ?? 0;
+        const held: { pitch: number; off: { on: boolean } }[] = [];
+        const play = (pitch: number) => {
+          const off = { on: true };
+          held.push({ pitch, off });
+          this.out(id, 1, num(vel));
+          this.out(id, 0, num(pitch));
+          this.at(dur, () => {
+            if (!off.on) return;
+            off.on = false;
+            held.splice(held.findIndex((h) => h.off === off), 1);
+            this.out(id, 1, num(0));
+            this.out(id, 0, num(pitch));
+          });
+        };
+        return (inlet, m) => {
+          if (inlet === 1) return void (vel = Number(m.args[0]));
+          if (inlet === 2) return void (dur = Number(m.args[0]));
+          if (m.sel === 'stop') {
+            for (const h of held.splice(0)) {
+              h.off.on = false;
+              this.out(id, 1, num(0));
+              this.out(id, 0, num(h.pitch));
+            }
+            return;
+          }
+          if (m.sel === 'clear') {
+            for (const h of held.splice(0)) h.off.on = false;
+            return;
+          }
+          if (m.sel === 'int' || m.sel === 'float') return play(Number(m.args[0]));
+          if (m.sel === 'list') {
+            if (m.args[1] !== undefined) vel = Number(m.args[1]);
+            if (m.args[2] !== undefined) dur = Number(m.args[2]);
+            return play(Number(m.args[0]));
+          }
+          // anything = list: a symbol is not a pitch, so nothing plays and nothing is released.
+          this.unknown.push(`makenote: ${m.sel} (read as a list)`);
+        };
+      }
+      case 'midiformat':
+        return (inlet, m) => {
+          if (inlet !== 0) return;
+          const [p, v] = m.args.map(Number);
+          this.out(id, 0, { sel: 'list', args: [0x90, p, v] });
+        };
+      case 'midiout':
+        return (_i, m) => void this.midi.push({ at: this.now, bytes: m.args.map(Number) });
+      case 'midiin':
+        return () => {};
+      case 'js':
+        return (_i, m) => void this.jsIn.push(m);
+      default:
+        throw new Error(`the patch runner has no model of ${name}`);
+    }
+  }
+}
+
+/** Note-ons (velocity > 0) and note-offs out of midiout, as `[time, pitch, velocity]`. */
+export function midiNotes(r: PatchRunner): [number, number, number][] {
+  return r.midi.map((e) => [e.at, e.bytes[1], e.bytes[2]]);
+}
