@@ -14,6 +14,11 @@
 // Where: the device's own track (this_device's canonical_parent, climbing out of racks); the
 // highlighted clip slot if it is on that track and empty, else the first empty slot, else a new
 // scene at the end. It never writes into a slot that has a clip.
+//
+// How: create the clip, name it, add the notes, then read the clip back (get_notes_extended on
+// Live 11+, get_notes before) and compare note for note and the name. add_new_notes is tried
+// with an object, then a Dict, then the older set_notes; a form whose read-back differs is undone
+// (delete_clip) before the next. Success is reported only when a read-back matches.
 
 autowatch = 0;
 inlets = 1;
@@ -132,19 +137,132 @@ function liveMajorVersion() {
   return Number(v);
 }
 
-function addNotes(clip, notes) {
-  if (liveMajorVersion() >= 11) {
-    clip.call('add_new_notes', { notes: notes });
-    return;
-  }
-  // Live 10 and older: the set_notes sequence.
-  clip.call('set_notes');
-  clip.call('notes', notes.length);
+// ---- writing notes, then reading them back ----
+// Public code passes add_new_notes a JS object, a JSON string or a Dict, and one project reports
+// a form that "throws nothing and adds nothing". So each form is tried in turn and the clip is
+// read back after it; success is reported only when the read-back matches what was sent.
+
+function notesDict(notes) {
+  var list = [];
   for (var i = 0; i < notes.length; i++) {
     var n = notes[i];
-    clip.call('note', n.pitch, n.start_time, n.duration, n.velocity, 0);
+    list.push({ pitch: n.pitch, start_time: n.start_time, duration: n.duration, velocity: n.velocity, mute: 0 });
   }
-  clip.call('done');
+  return { notes: list };
+}
+
+var WRITERS = [
+  {
+    name: 'add_new_notes with an object',
+    minLive: 11,
+    write: function (clip, notes) {
+      clip.call('add_new_notes', notesDict(notes));
+    },
+  },
+  {
+    name: 'add_new_notes with a Dict',
+    minLive: 11,
+    write: function (clip, notes) {
+      var d = new Dict();
+      d.parse(JSON.stringify(notesDict(notes)));
+      clip.call('add_new_notes', d);
+    },
+  },
+  {
+    name: 'set_notes',
+    minLive: 0,
+    write: function (clip, notes) {
+      clip.call('set_notes');
+      clip.call('notes', notes.length);
+      for (var i = 0; i < notes.length; i++) {
+        var n = notes[i];
+        clip.call('note', n.pitch, n.start_time, n.duration, n.velocity, 0);
+      }
+      clip.call('done');
+    },
+  },
+];
+
+// The clip's notes as [{pitch, start_time, duration, velocity}], or null when it cannot be read.
+function readNotes(clip, lengthBeats, major) {
+  var r;
+  if (major >= 11) {
+    r = clip.call('get_notes_extended', 0, 128, 0, lengthBeats);
+    if (typeof r === 'string') {
+      try {
+        r = JSON.parse(r);
+      } catch (e) {
+        return null;
+      }
+    }
+    if (r !== null && typeof r === 'object' && r.notes !== undefined && r.notes.length !== undefined) return r.notes;
+    return null;
+  }
+  // Live 10: get_notes(from_time, from_pitch, time_span, pitch_span) -> notes N note p t d v m ... done
+  r = clip.call('get_notes', 0, 0, lengthBeats, 128);
+  if (r === null || typeof r !== 'object' || r.length === undefined) return null;
+  var out = [];
+  for (var i = 0; i < r.length; i++) {
+    if (r[i] === 'note') {
+      out.push({ pitch: Number(r[i + 1]), start_time: Number(r[i + 2]), duration: Number(r[i + 3]), velocity: Number(r[i + 4]) });
+      i += 5;
+    }
+  }
+  return out;
+}
+
+function noteKey(n) {
+  // Live keeps times as floats: compare to 1/10000 of a beat.
+  return n.pitch + '@' + Math.round(n.start_time * 10000) + '+' + Math.round(n.duration * 10000) + 'v' + Math.round(n.velocity);
+}
+
+// Why the read-back differs from what was sent, or '' when it matches.
+function mismatch(got, want) {
+  if (got === null) return 'the notes could not be read back';
+  if (got.length !== want.length) return 'read back ' + got.length + ' of ' + want.length + ' notes';
+  var a = [];
+  var b = [];
+  for (var i = 0; i < got.length; i++) {
+    a.push(noteKey(got[i]));
+    b.push(noteKey(want[i]));
+  }
+  a.sort();
+  b.sort();
+  for (var k = 0; k < a.length; k++) if (a[k] !== b[k]) return 'read back a different note (' + a[k] + ' for ' + b[k] + ')';
+  return '';
+}
+
+function firstOf(v) {
+  if (v !== null && typeof v === 'object' && v.length !== undefined) return v[0];
+  return v;
+}
+
+// Creates the clip in `slotPath`, names it and writes the notes; returns how, or throws why not.
+function writeVerified(slotPath, c) {
+  var major = liveMajorVersion();
+  var slot = new LiveAPI(slotPath);
+  var tried = [];
+  for (var w = 0; w < WRITERS.length; w++) {
+    var writer = WRITERS[w];
+    if (major < writer.minLive) continue;
+    slot.call('create_clip', c.lengthBeats);
+    var clip = new LiveAPI(slotPath + ' clip');
+    if (!exists(clip)) throw new Error('Live did not create a clip in ' + slotPath);
+    clip.set('name', c.name);
+    var why;
+    try {
+      writer.write(clip, c.notes);
+      why = mismatch(readNotes(clip, c.lengthBeats, major), c.notes);
+    } catch (e) {
+      why = 'it threw ' + (e && e.message ? e.message : e);
+    }
+    if (why === '' && String(firstOf(clip.get('name'))) !== c.name) why = 'the name read back is "' + firstOf(clip.get('name')) + '"';
+    if (why === '') return writer.name + (tried.length ? ' (after ' + tried.join('; ') + ')' : '');
+    tried.push(writer.name + ': ' + why);
+    // Start the next form from an empty slot: never leave half-written notes behind.
+    slot.call('delete_clip');
+  }
+  throw new Error('Live did not take the notes (' + tried.join('; ') + '); the suggestion is still saved as .mid');
 }
 
 function writeClip(c) {
@@ -161,12 +279,9 @@ function writeClip(c) {
     }
     var slot = new LiveAPI(trackPath + ' clip_slots ' + index);
     if (hasClip(slot)) throw new Error('clip slot ' + (index + 1) + ' is not empty; Tandem never overwrites a clip');
-    slot.call('create_clip', c.lengthBeats);
-    var clip = new LiveAPI(trackPath + ' clip_slots ' + index + ' clip');
-    if (!exists(clip)) throw new Error('Live did not create a clip in slot ' + (index + 1));
-    clip.set('name', c.name);
-    addNotes(clip, c.notes);
-    report('wrote "' + c.name + '" (' + c.notes.length + ' notes) to clip slot ' + (index + 1));
+    var how = writeVerified(trackPath + ' clip_slots ' + index, c);
+    post('tandem: wrote ' + c.name + ' with ' + how + '\n');
+    report('wrote "' + c.name + '" (' + c.notes.length + ' notes, read back) to clip slot ' + (index + 1));
   } catch (e) {
     report('error: could not write the clip: ' + (e && e.message ? e.message : e));
   }

@@ -42,7 +42,8 @@ describe('clip writer (js, against a fake LiveAPI)', () => {
     expect(set.tracks[0].slots).toEqual([null, null]);
     expect(set.calls.some((c) => c.startsWith('live_set tracks 1 clip_slots 1 clip: add_new_notes'))).toBe(true);
     expect(set.errors).toEqual([]);
-    expect(js.statuses().at(-1)).toBe('wrote "Tandem funk d0.7 #12" (4 notes) to clip slot 2');
+    expect(js.statuses().at(-1)).toBe('wrote "Tandem funk d0.7 #12" (4 notes, read back) to clip slot 2');
+    expect(js.posts).toEqual(['tandem: wrote Tandem funk d0.7 #12 with add_new_notes with an object\n']);
   });
 
   it('uses the highlighted slot when it is on its track and empty, not when it is elsewhere or full', () => {
@@ -77,8 +78,42 @@ describe('clip writer (js, against a fake LiveAPI)', () => {
     sendClip(js);
     expect(set.tracks[0].slots[0]!.notes).toEqual(expected);
     const seq = set.calls.filter((c) => c.startsWith('live_set tracks 0 clip_slots 0 clip:')).map((c) => c.split(': ')[1].split(' ')[0]);
-    expect(seq).toEqual(['set_notes', 'notes', 'note', 'note', 'note', 'note', 'done']);
+    expect(seq).toEqual(['set_notes', 'notes', 'note', 'note', 'note', 'note', 'done', 'get_notes']);
     expect(set.errors).toEqual([]);
+  });
+
+  it('reads the clip back: a form of add_new_notes that adds nothing is caught, and the next form (a Dict) is used', () => {
+    const set = new FakeLiveSet({ tracks: [[null]], deviceTrack: 0, addNewNotesTakes: ['dict'] });
+    const js = new JsHost(WRITER, set);
+    js.send('bang');
+    sendClip(js);
+    expect(set.tracks[0].slots[0]).toEqual({ name: 'Tandem funk d0.7 #12', length: 8, notes: expected });
+    const onSlot = set.calls.filter((c) => c.startsWith('live_set tracks 0 clip_slots 0')).map((c) => c.split(': ')[1].split(' ').slice(0, 2).join(' '));
+    expect(onSlot).toEqual(['create_clip 8', 'add_new_notes {"notes":[{"pitch":36,"start_time":0,"duration":0.25,"velocity":110,"mute":0},{"pitch":42,"start_time":0.5,"duration":0.125,"velocity":64,"mute":0},{"pitch":38,"start_time":1.0052083333333333,"duration":0.25,"velocity":97,"mute":0},{"pitch":36,"start_time":7.75,"duration":0.25,"velocity":80,"mute":0}]}', 'get_notes_extended 0', 'delete_clip', 'create_clip 8', 'add_new_notes dictionary', 'get_notes_extended 0']);
+    expect(js.statuses().at(-1)).toBe('wrote "Tandem funk d0.7 #12" (4 notes, read back) to clip slot 1');
+    expect(js.posts).toEqual(['tandem: wrote Tandem funk d0.7 #12 with add_new_notes with a Dict (after add_new_notes with an object: read back 0 of 4 notes)\n']);
+    expect(set.errors).toEqual([]);
+  });
+
+  it('falls back to set_notes when no form of add_new_notes adds the notes', () => {
+    const set = new FakeLiveSet({ tracks: [[null]], deviceTrack: 0, addNewNotesTakes: [] });
+    const js = new JsHost(WRITER, set);
+    js.send('bang');
+    sendClip(js);
+    expect(set.tracks[0].slots[0]).toEqual({ name: 'Tandem funk d0.7 #12', length: 8, notes: expected });
+    expect(set.calls.filter((c) => c.endsWith('delete_clip'))).toHaveLength(2);
+    expect(js.posts.at(-1)).toMatch(/with set_notes \(after add_new_notes with an object: read back 0 of 4 notes; add_new_notes with a Dict: read back 0 of 4 notes\)/);
+  });
+
+  it('reports failure, and leaves no clip behind, when nothing Live was given reads back', () => {
+    const set = new FakeLiveSet({ tracks: [[null, null]], deviceTrack: 0, addNewNotesTakes: [], setNotesWorks: false });
+    const js = new JsHost(WRITER, set);
+    js.send('bang');
+    sendClip(js);
+    expect(set.tracks[0].slots).toEqual([null, null]);
+    expect(js.statuses().at(-1)).toBe(
+      'error: could not write the clip: Live did not take the notes (add_new_notes with an object: read back 0 of 4 notes; add_new_notes with a Dict: read back 0 of 4 notes; set_notes: read back 0 of 4 notes); the suggestion is still saved as .mid',
+    );
   });
 
   it('finds its track from inside a rack', () => {

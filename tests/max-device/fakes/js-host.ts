@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { createContext, runInContext } from 'node:vm';
-import type { FakeLiveSet } from './live-api';
+import { FakeDict, type FakeLiveSet } from './live-api';
 
 /**
  * Runs a script the way Max's `js` object does, for tests: top-level functions are message
  * handlers (`bang`, a selector's function, else `anything` with `messagename` set), `outlet(n,
- * ...)` sends, `post` logs; `LiveAPI` is the fake bound to `set`.
+ * ...)` sends, `post` logs; `LiveAPI` is the fake bound to `set`; `Dict` a small Dict.
  */
 export class JsHost {
   readonly outlets: unknown[][] = [];
@@ -15,6 +15,7 @@ export class JsHost {
   constructor(file: string, set: FakeLiveSet) {
     this.ctx = {
       LiveAPI: set.liveApiClass(),
+      Dict: FakeDict,
       outlet: (n: number, ...args: unknown[]) => this.outlets.push([n, ...args]),
       post: (...args: unknown[]) => this.posts.push(args.join(' ')),
       error: (...args: unknown[]) => this.posts.push(`error: ${args.join(' ')}`),

@@ -5,10 +5,33 @@
  * 0 for "no object"; `path` comes back quoted; `get` returns a list; errors are posted (to
  * `errors`), not thrown, as the real LiveAPI does.
  *
- * Functions: ClipSlot.create_clip(length), Song.create_scene(index), Application.get_major_version(),
- * Clip.add_new_notes({notes}) (Live 11+; a dict, passed as an object or JSON), and the older
- * Clip.set_notes / notes N / note pitch time duration velocity mute / done sequence.
+ * Functions: ClipSlot.create_clip(length), ClipSlot.delete_clip(), Song.create_scene(index),
+ * Application.get_major_version(), Clip.add_new_notes(dict) (Live 11+), the older
+ * Clip.set_notes / notes N / note pitch time duration velocity mute / done sequence,
+ * Clip.get_notes_extended(from_pitch, pitch_span, from_time, time_span) (Live 11+; a dictionary,
+ * which js receives as a JSON string) and Clip.get_notes(from_time, from_pitch, time_span,
+ * pitch_span) (`notes N note p t d v m ... done`).
+ *
+ * add_new_notes's argument comes in three forms in public code: a JS object, a JSON string, a
+ * Dict. One project reports a form that "throws nothing and adds nothing" (issue 11); which
+ * forms this Live takes is `addNewNotesTakes` (default all three): the others are accepted
+ * silently and add nothing, the unpleasant case the writer must catch by reading back.
  */
+
+/** The forms of add_new_notes's argument. */
+export type NotesForm = 'object' | 'json' | 'dict';
+
+/** A Dict as Max's js has one (`new Dict()`, `parse(json)`, `stringify()`), for the js host. */
+export class FakeDict {
+  private data: unknown = {};
+  constructor(readonly name = `u${Math.floor(Math.random() * 1e9)}`) {}
+  parse(json: string): void {
+    this.data = JSON.parse(json);
+  }
+  stringify(): string {
+    return JSON.stringify(this.data);
+  }
+}
 
 /** A note as Live 11's add_new_notes takes it (times in beats). */
 export interface LiveNote {
@@ -42,6 +65,10 @@ export interface FakeSetOptions {
   highlighted?: { track: number; slot: number };
   /** Live's major version (add_new_notes needs 11). */
   liveVersion?: number;
+  /** The add_new_notes argument forms that add notes (default all); the others add nothing, silently. */
+  addNewNotesTakes?: NotesForm[];
+  /** Whether set_notes ... done adds notes (default true). */
+  setNotesWorks?: boolean;
 }
 
 type Obj =
@@ -60,6 +87,8 @@ export class FakeLiveSet {
   readonly calls: string[] = [];
   highlighted: { track: number; slot: number } | undefined;
   liveVersion: number;
+  addNewNotesTakes: NotesForm[];
+  setNotesWorks: boolean;
   private readonly devicePath: string;
   private readonly ids = new Map<string, number>();
   private noteBuffer: { clip: FakeClip; expected: number; notes: LiveNote[] } | undefined;
@@ -68,6 +97,8 @@ export class FakeLiveSet {
     this.tracks = opts.tracks.map((slots, i) => ({ name: `${i + 1}-MIDI`, slots: slots.map((c) => (c ? { ...c, notes: [...c.notes] } : null)) }));
     this.highlighted = opts.highlighted;
     this.liveVersion = opts.liveVersion ?? 12;
+    this.addNewNotesTakes = opts.addNewNotesTakes ?? ['object', 'json', 'dict'];
+    this.setNotesWorks = opts.setNotesWorks ?? true;
     const track = opts.deviceTrack === 'return' ? 'live_set return_tracks 0' : `live_set tracks ${opts.deviceTrack}`;
     this.devicePath = opts.inRack ? `${track} devices 0 chains 0 devices 0` : `${track} devices 0`;
   }
@@ -159,7 +190,7 @@ export class FakeLiveSet {
   }
 
   call(o: Obj, fn: string, args: unknown[]): unknown {
-    this.calls.push(`${o.path}: ${fn}${args.length ? ' ' + args.map((a) => (typeof a === 'object' ? JSON.stringify(a) : String(a))).join(' ') : ''}`);
+    this.calls.push(`${o.path}: ${fn}${args.length ? ' ' + args.map((a) => (a instanceof FakeDict ? `dictionary ${a.name}` : typeof a === 'object' ? JSON.stringify(a) : String(a))).join(' ') : ''}`);
     const fail = (msg: string) => {
       this.errors.push(`${o.path}: ${fn}: ${msg}`);
       return undefined;
@@ -179,12 +210,19 @@ export class FakeLiveSet {
       o.track.slots[o.slot] = { name: '', length, notes: [] };
       return undefined;
     }
+    if (o.type === 'ClipSlot' && fn === 'delete_clip') {
+      if (!o.track.slots[o.slot]) return fail('Clip slot has no clip');
+      o.track.slots[o.slot] = null;
+      return undefined;
+    }
     if (o.type === 'Clip') {
       const clip = o.clip;
       switch (fn) {
         case 'add_new_notes': {
           if (this.liveVersion < 11) return fail("Invalid syntax: 'add_new_notes'");
-          const dict = (typeof args[0] === 'string' ? JSON.parse(args[0]) : args[0]) as { notes?: Partial<LiveNote>[] };
+          const form: NotesForm = args[0] instanceof FakeDict ? 'dict' : typeof args[0] === 'string' ? 'json' : 'object';
+          if (!this.addNewNotesTakes.includes(form)) return undefined; // "throws nothing and adds nothing"
+          const dict = (args[0] instanceof FakeDict ? JSON.parse(args[0].stringify()) : typeof args[0] === 'string' ? JSON.parse(args[0]) : args[0]) as { notes?: Partial<LiveNote>[] };
           if (!dict || !Array.isArray(dict.notes)) return fail('expects a dictionary with a notes list');
           for (const n of dict.notes) {
             if (typeof n.pitch !== 'number' || typeof n.start_time !== 'number' || typeof n.duration !== 'number') return fail(`a note needs pitch, start_time and duration: ${JSON.stringify(n)}`);
@@ -210,8 +248,22 @@ export class FakeLiveSet {
           const b = this.noteBuffer;
           this.noteBuffer = undefined;
           if (!b || b.notes.length !== b.expected) return fail(`done after ${b?.notes.length ?? 0} notes, ${b?.expected ?? 0} announced`);
-          b.clip.notes.push(...b.notes);
+          if (this.setNotesWorks) b.clip.notes.push(...b.notes);
           return undefined;
+        }
+        case 'get_notes_extended': {
+          if (this.liveVersion < 11) return fail("Invalid syntax: 'get_notes_extended'");
+          const [fromPitch, pitchSpan, fromTime, timeSpan] = args.map(Number);
+          if (args.length !== 4 || args.some((a) => typeof a !== 'number')) return fail('expects from_pitch, pitch_span, from_time, time_span');
+          const notes = clip.notes
+            .map((n, i) => ({ note_id: i + 1, ...n, probability: 1, velocity_deviation: 0, release_velocity: 64 }))
+            .filter((n) => n.pitch >= fromPitch && n.pitch < fromPitch + pitchSpan && n.start_time >= fromTime && n.start_time < fromTime + timeSpan);
+          return JSON.stringify({ notes });
+        }
+        case 'get_notes': {
+          const [fromTime, fromPitch, timeSpan, pitchSpan] = args.map(Number);
+          const notes = clip.notes.filter((n) => n.pitch >= fromPitch && n.pitch < fromPitch + pitchSpan && n.start_time >= fromTime && n.start_time < fromTime + timeSpan);
+          return ['notes', notes.length, ...notes.flatMap((n) => ['note', n.pitch, n.start_time, n.duration, n.velocity, n.mute]), 'done'];
         }
       }
     }
