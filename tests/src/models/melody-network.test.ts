@@ -165,3 +165,16 @@ describe('melody network generation', () => {
     expect(share).toBeGreaterThan(0.7);
   });
 });
+
+describe('line picture', () => {
+  it('draws a piano roll of the first bars with chords above and bar lines', async () => {
+    const { linePicture } = await import('../../../src/models/melody/picture');
+    const { makeSequence } = await import('../../../src/music/sequence');
+    const seq = { ...makeSequence([{ pitch: 62, velocity: 90, startTicks: 0, durationTicks: 480, channel: 0 }, { pitch: 66, velocity: 90, startTicks: 3840, durationTicks: 240, channel: 0 }], { totalTicks: 7680 }), markers: [{ ticks: 0, text: 'key D major' }, { ticks: 0, text: 'D' }, { ticks: 3840, text: 'A7' }] };
+    expect(linePicture(seq).split('\n')).toEqual([
+      '     D                A7',
+      'F#4 |................|o...............|',
+      'D4  |o-..............|................|',
+    ]);
+  });
+});
