@@ -20,7 +20,7 @@ export function linePicture(seq: Sequence, bars = 2): string {
   const col = (s: number) => s + Math.floor(s / spb) + 1; // a bar line before each bar
   const len = col(steps);
   const rows = pitches.map((p) => {
-    const row = Array.from({ length: len }, (_, i) => (i % (spb + 1) === 0 ? '|' : '.'));
+    const row: string[] = Array.from({ length: len }, (_, i) => (i % (spb + 1) === 0 ? '|' : '.'));
     for (const n of notes.filter((x) => x.pitch === p)) {
       const s = Math.round(n.startTicks / TICKS_PER_STEP);
       const e = Math.min(steps, s + Math.max(1, Math.round(n.durationTicks / TICKS_PER_STEP)));
