@@ -1,9 +1,13 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { DRUM_GENRES } from '../src/conditioning/genres';
 import { InvalidValueError, TandemError } from '../src/errors';
 import { parseDrumRequest } from '../src/models/request';
 import { REPO_ROOT } from './data/paths';
+import { readInputFile } from './fs/read-input';
+
+/** Largest preset file read (a preset is a few hundred bytes). */
+export const PRESET_MAX_BYTES = 64 * 1024;
 
 export const PRESETS_DIR = join(REPO_ROOT, 'presets');
 
@@ -50,8 +54,9 @@ export function parsePreset(text: string, file: string): Preset {
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new PresetError(file, '', 'must be a JSON object');
   const obj = raw as Record<string, unknown>;
-  for (const k of Object.keys(obj)) if (!(k in FIELDS)) throw new PresetError(file, k, `is not a preset field (allowed: ${Object.keys(FIELDS).join(', ')})`);
-  for (const [k, allowed] of Object.entries(FIELDS)) if (!(k in obj)) throw new PresetError(file, k, `is missing: it must be ${allowed}`);
+  // Own properties only: "constructor", "toString" or "__proto__" are not fields, whatever Object.prototype holds.
+  for (const k of Object.keys(obj)) if (!Object.hasOwn(FIELDS, k)) throw new PresetError(file, k, `is not a preset field (allowed: ${Object.keys(FIELDS).join(', ')})`);
+  for (const [k, allowed] of Object.entries(FIELDS)) if (!Object.hasOwn(obj, k)) throw new PresetError(file, k, `is missing: it must be ${allowed}`);
   if (typeof obj.name !== 'string' || !/^[a-z0-9-]+$/.test(obj.name)) throw new PresetError(file, 'name', `must be ${FIELDS.name}, got ${JSON.stringify(obj.name)}`);
   if (typeof obj.description !== 'string') throw new PresetError(file, 'description', 'must be a string');
   if (obj.model !== 'drums') throw new PresetError(file, 'model', `must be "drums", got ${JSON.stringify(obj.model)}`);
@@ -65,7 +70,8 @@ export function parsePreset(text: string, file: string): Preset {
     throw err;
   }
   if (obj.genre === 'any' || typeof obj.genre !== 'string') throw new PresetError(file, 'genre', `must be ${FIELDS.genre}, got ${JSON.stringify(obj.genre)}`);
-  return obj as unknown as Preset;
+  // A fresh plain object holding the checked fields only.
+  return { name: obj.name, description: obj.description, model: 'drums', genre: obj.genre, density: obj.density as number, temperature: obj.temperature as number, fillEvery: obj.fillEvery as number, bars: obj.bars as number };
 }
 
 export function listPresets(dir = PRESETS_DIR): string[] {
@@ -79,5 +85,5 @@ export function loadPreset(nameOrPath: string, dir = PRESETS_DIR): Preset {
   if (!existsSync(file)) {
     throw new InvalidValueError('preset', nameOrPath, `one of ${listPresets(dir).join(', ') || '(none found)'} or a path to a preset .json`);
   }
-  return parsePreset(readFileSync(file, 'utf8'), file);
+  return parsePreset(readInputFile(file, { what: 'preset', maxBytes: PRESET_MAX_BYTES }).toString('utf8'), file);
 }

@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { InvalidValueError } from '../../src/errors';
 import { readMidiFile } from '../../src/midi-file/read';
 import { writeMidiFile } from '../../src/midi-file/write';
@@ -11,6 +11,9 @@ import { TICKS_PER_STEP } from '../../src/time/units';
 import { DRUM_NET_DIR, loadDrumNgram, loadMelodyNgram, hasDrumNet, type DrumImpl } from '../models/load';
 import { createEngine, parseBackendName, parseEngineChoice } from '../engine/auto';
 import { loadPreset } from '../presets';
+import { writeFileAtomic } from '../fs/atomic-write';
+import { readInputFile } from '../fs/read-input';
+import { planOutputs } from './output-files';
 
 /** Flags of `tandem generate` as commander hands them over (strings until checked). */
 export interface GenerateFlags {
@@ -31,6 +34,8 @@ export interface GenerateFlags {
   engine?: string;
   json?: boolean;
   quiet?: boolean;
+  /** Replace existing files of the same names. */
+  force?: boolean;
 }
 
 export interface GenerateResult {
@@ -52,10 +57,21 @@ function checkChoice(field: string, value: string, allowed: readonly string[]): 
   return value;
 }
 
+/** Largest primer file read (the largest .mid in the datasets is 152 KB). */
+export const PRIMER_MAX_BYTES = 4 << 20;
+
 /** Reads a primer .mid into a drum grid (whole bars of 4/4). */
 export function readPrimer(path: string): DrumGrid {
+  return primerGrid(readPrimerBytes(path), path);
+}
+
+function readPrimerBytes(path: string): Buffer {
   if (!existsSync(path)) throw new InvalidValueError('primer', path, 'a path to an existing .mid file');
-  const { sequence } = readMidiFile(readFileSync(path), path);
+  return readInputFile(path, { what: 'primer', maxBytes: PRIMER_MAX_BYTES });
+}
+
+function primerGrid(bytes: Uint8Array, path: string): DrumGrid {
+  const { sequence } = readMidiFile(bytes, path);
   const drums = sequence.notes.filter((n) => n.channel === DRUM_CHANNEL);
   const notes = drums.length ? drums : sequence.notes;
   if (notes.length === 0) throw new InvalidValueError('primer', path, 'a .mid file with drum notes (channel 10)');
@@ -63,15 +79,10 @@ export function readPrimer(path: string): DrumGrid {
   return quantizeDrums(notes, Math.max(1, Math.round(sequence.totalTicks / TICKS_PER_STEP))).grid;
 }
 
-/** Where each variation goes: a .mid path names the file (numbered when several), anything else is a folder. */
-export function outputPaths(out: string, count: number, stem: string): string[] {
-  const abs = resolve(out);
-  if (abs.toLowerCase().endsWith('.mid')) {
-    if (count === 1) return [abs];
-    const base = abs.slice(0, -4);
-    return Array.from({ length: count }, (_, i) => `${base}-${i + 1}.mid`);
-  }
-  return Array.from({ length: count }, (_, i) => join(abs, `${stem}-${i + 1}.mid`));
+/** A folder-mode file name stem that carries every setting that changes the notes. */
+export function settingsStem(model: string, req: DrumRequest, bpm: number, primer?: Uint8Array): string {
+  const p = primer ? `-p${createHash('sha256').update(primer).digest('hex').slice(0, 8)}` : '';
+  return `${model}-${req.genre ?? 'any'}-d${req.density}-t${req.temperature}-b${req.bars}-f${req.fillEvery}-${bpm}bpm${p}-s${req.seed}`;
 }
 
 export async function runGenerate(flags: GenerateFlags): Promise<GenerateResult> {
@@ -93,7 +104,11 @@ export async function runGenerate(flags: GenerateFlags): Promise<GenerateResult>
     fillEvery: flags.fillEvery ?? preset?.fillEvery,
   });
   if (flags.model !== 'drums') return runMelody(flags, req, bpm);
-  if (flags.primer) req.primer = readPrimer(flags.primer);
+  const primerBytes = flags.primer ? readPrimerBytes(flags.primer) : undefined;
+  if (primerBytes) req.primer = primerGrid(primerBytes, flags.primer!);
+  const useNet = impl === 'network' && hasDrumNet();
+  // Checked before the model runs: nothing is replaced without --force, the primer never.
+  const files = planOutputs({ out: flags.out, count: req.count, stem: settingsStem(useNet ? 'drums-gru' : 'drums-ngram', req, bpm, primerBytes), force: flags.force ?? false, primer: flags.primer });
   // The network runs in an engine (Chromium when a browser is found, else in-process); the
   // n-gram is plain JS and runs here.
   let model = 'drums-ngram';
@@ -102,7 +117,7 @@ export async function runGenerate(flags: GenerateFlags): Promise<GenerateResult>
   let note: string | undefined;
   let grids: DrumGrid[];
   let ms: number;
-  if (impl === 'network' && hasDrumNet()) {
+  if (useNet) {
     const engine = await createEngine(engineChoice, { id: 'drums-gru', dir: DRUM_NET_DIR }, { backend });
     try {
       const t0 = performance.now();
@@ -123,14 +138,11 @@ export async function runGenerate(flags: GenerateFlags): Promise<GenerateResult>
     grids = await ngram.generate(req);
     ms = performance.now() - t0;
   }
-  const stem = `drums-${req.genre ?? 'any'}-d${req.density}-s${req.seed}`;
-  const files = outputPaths(flags.out, grids.length, stem);
   let notes = 0;
   grids.forEach((g, i) => {
     const seq = gridToSequence(g, { bpm });
     notes += seq.notes.length;
-    mkdirSync(dirname(files[i]), { recursive: true });
-    writeFileSync(files[i], writeMidiFile(seq, { format: 1, name: `Tandem ${req.genre ?? 'any'} d${req.density} #${req.seed}.${i + 1}`, channelNames: { [DRUM_CHANNEL]: 'Drums' } }));
+    writeFileAtomic(files[i], writeMidiFile(seq, { format: 1, name: `Tandem ${req.genre ?? 'any'} d${req.density} #${req.seed}.${i + 1}`, channelNames: { [DRUM_CHANNEL]: 'Drums' } }), { replace: flags.force, mkdir: true });
   });
   const { primer, ...plain } = req;
   return {
@@ -163,16 +175,15 @@ function runMelody(flags: GenerateFlags, req: DrumRequest, bpm: number): Generat
   const model = loadMelodyNgram(role);
   const style = flags.genre ?? (role === 'bass' ? 'pop' : 'reel');
   if (!model.styles.includes(style)) throw new InvalidValueError('genre', style, `one of ${model.styles.join(', ')} for --model ${role}`);
+  const files = planOutputs({ out: flags.out, count: req.count, stem: settingsStem(model.id, { ...req, genre: style as never }, bpm), force: flags.force ?? false });
   const t0 = performance.now();
   const seqs = model.generate({ style, density: req.density, bars: req.bars, temperature: req.temperature, seed: req.seed, count: req.count });
   const ms = performance.now() - t0;
-  const files = outputPaths(flags.out, seqs.length, `${role}-${style}-d${req.density}-s${req.seed}`);
   let notes = 0;
   seqs.forEach((seq, i) => {
     seq.tempos = [{ ticks: 0, bpm }];
     notes += seq.notes.length;
-    mkdirSync(dirname(files[i]), { recursive: true });
-    writeFileSync(files[i], writeMidiFile(seq, { format: 1, name: `Tandem ${role} ${style} d${req.density} #${req.seed}.${i + 1}`, channelNames: { [seq.notes[0]?.channel ?? 0]: role === 'bass' ? 'Bass' : 'Melody' } }));
+    writeFileAtomic(files[i], writeMidiFile(seq, { format: 1, name: `Tandem ${role} ${style} d${req.density} #${req.seed}.${i + 1}`, channelNames: { [seq.notes[0]?.channel ?? 0]: role === 'bass' ? 'Bass' : 'Melody' } }), { replace: flags.force, mkdir: true });
   });
   const { primer, ...plain } = req;
   void primer;

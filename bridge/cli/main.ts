@@ -11,6 +11,7 @@ import { describeGrid, MODELS, runGenerate, type GenerateFlags } from './generat
 import { parseDuration, runPlay, type PlayFlags } from './play';
 import { runServe, type ServeFlags } from './serve';
 import { loadMelodyNgram } from '../models/load';
+import { errnoCode, FileAccessError, reasonOf } from '../fs/errors';
 import type { DrumGrid } from '../../src/tokens/drum-grid';
 
 const program = new Command();
@@ -38,7 +39,8 @@ program
   .option('--preset <name>', 'start from a preset in presets/ (flags override it)')
   .option('--engine <engine>', 'where the network runs: auto (Chromium when a browser is found), chromium or node', 'auto')
   .option('--backend <name>', 'TF.js backend: webgpu, webgl, wasm or cpu (default: the fastest correct one; wasm in Node)')
-  .option('--out <dir-or-file.mid>', 'folder or .mid file to write', 'tandem-out/')
+  .option('--out <dir-or-file.mid>', 'folder or .mid file to write (folder names carry every setting; an existing file is never replaced without --force)', 'tandem-out/')
+  .option('--force', 'replace existing files of the same names')
   .option('--json', 'print one JSON line: {"files","notes","model","engine","ms",...}')
   .option('--quiet', 'print only the file paths')
   .action(async (opts: GenerateFlags) => {
@@ -80,6 +82,8 @@ program
   .action(async (opts: PlayFlags) => {
     const r = await runPlay(opts);
     console.log(`played ${r.phrases} phrase(s)${r.repeats ? ` (${r.repeats} repeated while the model was late)` : ''}; saved in ${r.dir}`);
+    // Played from memory, but not everything is on disk: the exit code says so.
+    if (r.unsaved) throw new TandemError(`${r.unsaved} suggestion(s) could not be saved${r.saveError ? ` (last: ${r.saveError})` : ''}`);
   });
 
 program
@@ -171,6 +175,16 @@ async function main(argv: string[]): Promise<number> {
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
       return EXIT.usage; // commander already printed its one line
+    }
+    if (err instanceof FileAccessError) {
+      console.error(`tandem: ${err.message}`);
+      return err.badInput ? EXIT.usage : EXIT.failure;
+    }
+    if (errnoCode(err) && typeof (err as NodeJS.ErrnoException).path === 'string') {
+      // A file-system error no check above caught: still one line with the path and the reason.
+      const e = err as NodeJS.ErrnoException;
+      console.error(`tandem: cannot ${e.syscall ?? 'use'} ${e.path}: ${reasonOf(e)}`);
+      return EXIT.failure;
     }
     if (err instanceof InvalidValueError) {
       console.error(`tandem: ${flagMessage(err)}`);

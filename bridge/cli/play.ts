@@ -28,12 +28,17 @@ export interface PlayFlags {
   out: string;
 }
 
-/** "30s", "2m", "500ms" or plain seconds -> ms. */
+/** Longest --duration: Node's timers hold at most 2^31-1 ms (a longer delay fires at once). */
+export const MAX_DURATION_MS = 2 ** 31 - 1;
+
+/** "30s", "2m", "500ms" or plain seconds -> ms (at most {@link MAX_DURATION_MS}, about 24.8 days). */
 export function parseDuration(text: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
   if (!m || Number(m[1]) <= 0) throw new InvalidValueError('duration', text, 'a length like 30s, 2m or 500ms');
   const n = Number(m[1]);
-  return m[2] === 'ms' ? n : m[2] === 'm' ? n * 60_000 : n * 1000;
+  const ms = m[2] === 'ms' ? n : m[2] === 'm' ? n * 60_000 : n * 1000;
+  if (!(ms <= MAX_DURATION_MS)) throw new InvalidValueError('duration', text, 'at most 35791m (about 24 days); leave --duration out to run until stopped');
+  return ms;
 }
 
 function int(field: string, v: string, lo: number, hi: number): number {
@@ -43,7 +48,7 @@ function int(field: string, v: string, lo: number, hi: number): number {
 }
 
 /** Runs a live session until --duration passes or the process is interrupted. Resolves with a summary. */
-export async function runPlay(flags: PlayFlags, say: (line: string) => void = (l) => console.error(l)): Promise<{ phrases: number; repeats: number; dir: string; ports: string[] }> {
+export async function runPlay(flags: PlayFlags, say: (line: string) => void = (l) => console.error(l)): Promise<{ phrases: number; repeats: number; dir: string; ports: string[]; unsaved: number; saveError?: string }> {
   if (flags.clock !== 'internal' && flags.clock !== 'midi') throw new InvalidValueError('clock', flags.clock, 'one of internal, midi');
   const bpm = Number(flags.bpm);
   if (!Number.isFinite(bpm) || bpm < 20 || bpm > 300) throw new InvalidValueError('bpm', flags.bpm, 'a tempo from 20 to 300');
@@ -59,7 +64,7 @@ export async function runPlay(flags: PlayFlags, say: (line: string) => void = (l
 
   // The model runs in Chromium or a worker thread, never on the main thread (see live-model.ts).
   const loaded = await startLiveModel({ impl: flags.modelImpl as DrumImpl, engine, backend, log: say });
-  const store = new SuggestionStore(flags.out);
+  const store = new SuggestionStore(flags.out, undefined, { log: say });
   let output: OutputThread | undefined;
   let input: MidiInput | undefined;
   const ports: string[] = [];
@@ -100,7 +105,7 @@ export async function runPlay(flags: PlayFlags, say: (line: string) => void = (l
       // The output thread sends what stop() queued (the panic), then closes its port.
       void Promise.allSettled([output?.close(), loaded.close()]).then(() => {
         if (err) reject(err);
-        else resolve({ phrases: session.stats.phrases, repeats: session.stats.repeats, dir: store.dir, ports });
+        else resolve({ phrases: session.stats.phrases, repeats: session.stats.repeats, dir: store.dir, ports, unsaved: store.unsaved, saveError: store.lastError?.message });
       });
     };
     const onSignal = () => finish();

@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { writeFileAtomic } from '../fs/atomic-write';
 import { join } from 'node:path';
 import { TandemError } from '../../src/errors';
 import { buildGrooveCorpus, type Progress } from './groove';
@@ -37,7 +38,7 @@ export function buildAll(opts: BuildOptions = {}): BuildSummary[] {
     const progress: Progress = (d, t, l) => opts.onProgress?.(name, d, t, l);
     const corpus = name === 'drums' ? buildGrooveCorpus(join(root, 'groove-midi'), progress) : buildMelodyCorpus(root, progress);
     const file = join(cache, `${name}.json`);
-    writeFileSync(file, JSON.stringify(corpus));
+    writeFileAtomic(file, JSON.stringify(corpus), { replace: true });
     out.push({ corpus: name, file, tracks: corpus.tracks.length, skipped: corpus.skipped.length, ms: performance.now() - t0 });
   }
   return out;

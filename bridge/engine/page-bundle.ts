@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { build, version as esbuildVersion } from 'esbuild';
 import { cacheDir, REPO_ROOT } from '../data/paths';
+import { writeFileAtomic } from '../fs/atomic-write';
 import { TandemError } from '../../src/errors';
 import { PAGE_PATHS } from './page/protocol';
 
@@ -70,22 +71,16 @@ async function buildBundle(): Promise<Buffer> {
   const js = Buffer.from(r.outputFiles[0].contents);
   try {
     mkdirSync(PAGE_CACHE_DIR, { recursive: true });
-    writeAtomic(join(PAGE_CACHE_DIR, 'page.js'), js);
+    writeFileAtomic(join(PAGE_CACHE_DIR, 'page.js'), js, { replace: true });
     // Inputs such as "(disabled):fs" are not files.
     const files = Object.keys(r.metafile.inputs).map((p) => resolve(REPO_ROOT, p)).filter((p) => existsSync(p));
-    writeAtomic(join(PAGE_CACHE_DIR, 'inputs.json'), JSON.stringify(stampOf(files)));
+    writeFileAtomic(join(PAGE_CACHE_DIR, 'inputs.json'), JSON.stringify(stampOf(files)), { replace: true });
   } catch {
     // A read-only checkout still works; it just bundles on every run.
   }
   return js;
 }
 
-/** Writes by rename, so a process reading the cache at the same time sees the old file or the new one, never half. */
-export function writeAtomic(file: string, data: string | Buffer): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, file);
-}
 
 /**
  * Bundles bridge/engine/page/main.ts with everything it imports from src/ and node_modules into

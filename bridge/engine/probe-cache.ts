@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { cacheDir } from '../data/paths';
-import { writeAtomic } from './page-bundle';
+import { writeFileAtomic } from '../fs/atomic-write';
 import type { BackendReport } from './page/protocol';
 
 /**
@@ -70,7 +70,7 @@ export function writeProbe(file: string, key: string, reports: BackendReport[]):
       .sort((a, b) => b[1].at.localeCompare(a[1].at))
       .slice(0, 20);
     mkdirSync(dirname(file), { recursive: true });
-    writeAtomic(file, JSON.stringify(Object.fromEntries(keep), null, 1));
+    writeFileAtomic(file, JSON.stringify(Object.fromEntries(keep), null, 1), { replace: true });
   } catch {
     // read-only checkout: the next launch probes again
   }

@@ -214,11 +214,14 @@ export class LiveSession {
       });
   }
 
-  /** Saves a phrase, then queues its notes at the end of what is generated. */
+  /**
+   * Saves a phrase, then queues its notes at the end of what is generated. When the disk refuses,
+   * the store says so (once a minute) and the phrase still plays from memory.
+   */
   private place(grid: DrumGrid, req: DrumRequest): void {
     const at = this.generatedUntil;
     const seq = gridToSequence(grid, { bpm: this.clock.bpm });
-    this.deps.store.save(seq, { model: this.deps.model.id, genre: req.genre, density: req.density, temperature: req.temperature, seed: req.seed, bars: grid.steps / STEPS_PER_BAR, bpm: Math.round(this.clock.bpm * 100) / 100, atTicks: at, fillEvery: req.fillEvery });
+    this.deps.store.keep(seq, { model: this.deps.model.id, genre: req.genre, density: req.density, temperature: req.temperature, seed: req.seed, bars: grid.steps / STEPS_PER_BAR, bpm: Math.round(this.clock.bpm * 100) / 100, atTicks: at, fillEvery: req.fillEvery });
     const notes: Note[] = seq.notes.map((n) => ({ ...n, startTicks: n.startTicks + at }));
     this.scheduler.schedule(notes);
     this.history = concatGrids(this.history, grid);

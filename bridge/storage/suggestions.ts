@@ -1,7 +1,9 @@
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeMidiFile } from '../../src/midi-file/write';
 import type { Sequence } from '../../src/music/sequence';
+import { writeFileAtomic, type WriteFs } from '../fs/atomic-write';
+import { errnoCode, FileAccessError } from '../fs/errors';
 
 /** What was asked for, saved next to each suggestion so it can be made again. */
 export interface SuggestionMeta {
@@ -17,30 +19,113 @@ export interface SuggestionMeta {
   [key: string]: unknown;
 }
 
+export interface SuggestionStoreOptions {
+  /** Where "cannot save" warnings go (default stderr). */
+  log?: (line: string) => void;
+  /** Clock for spacing the warnings, in ms (default performance.now). */
+  now?: () => number;
+  /** Shortest time between two "cannot save" warnings, in ms (default 60,000). */
+  warnEveryMs?: number;
+  /** File-system calls (tests inject a full disk here). */
+  fs?: WriteFs;
+}
+
+/** Most attempts at a free session folder name (`<name>`, `<name>-2`, ...). */
+const MAX_SESSION_SUFFIX = 1000;
+
 /**
  * Saves every suggestion as a .mid file and a line in the session log (session.jsonl) before it
- * is played or written anywhere, so nothing is lost if the process dies.
+ * is played or written anywhere, so nothing is lost if the process dies. Each write is atomic (a
+ * temporary name, fsync, rename): a file in the folder is whole or absent, never empty or cut.
+ * The session folder is created exclusively: two sessions never share one.
  */
 export class SuggestionStore {
   readonly dir: string;
   private count = 0;
+  private readonly logLines: string[] = [];
+  private readonly opts: SuggestionStoreOptions;
+  private failed = 0;
+  private lastWarnAt = -Infinity;
+  /** The last reason a save failed, while saving fails. */
+  lastError: FileAccessError | undefined;
 
-  constructor(root = 'tandem-out', session = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)) {
-    this.dir = resolve(root, session);
-    mkdirSync(this.dir, { recursive: true });
+  constructor(root = 'tandem-out', session = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19), opts: SuggestionStoreOptions = {}) {
+    this.opts = opts;
+    const base = resolve(root);
+    try {
+      mkdirSync(base, { recursive: true });
+    } catch (err) {
+      throw FileAccessError.from(err, base, 'write');
+    }
+    this.dir = createExclusive(base, session);
   }
 
-  /** Writes the file and the log line synchronously; returns the file path. */
+  /**
+   * Writes the .mid file and the log line (synchronously, each atomically); returns the file path.
+   * Throws a {@link FileAccessError} (one line: path and reason) when the disk refuses.
+   */
   save(seq: Sequence, meta: SuggestionMeta): string {
     this.count++;
     const name = `${String(this.count).padStart(4, '0')}-${meta.model}-${meta.genre ?? 'any'}-d${meta.density}-s${meta.seed}.mid`;
-    const file = join(this.dir, name);
-    writeFileSync(file, writeMidiFile(seq, { format: 1, name: `Tandem ${meta.genre ?? ''} d${meta.density} #${meta.seed}` }));
-    appendFileSync(join(this.dir, 'session.jsonl'), JSON.stringify({ file: name, savedAt: new Date().toISOString(), ...meta }) + '\n');
+    const file = writeFileAtomic(join(this.dir, name), writeMidiFile(seq, { format: 1, name: `Tandem ${meta.genre ?? ''} d${meta.density} #${meta.seed}` }), { fs: this.opts.fs });
+    const line = JSON.stringify({ file: name, savedAt: new Date().toISOString(), ...meta });
+    // The whole log is rewritten by rename, so it is never left with half a line.
+    writeFileAtomic(join(this.dir, 'session.jsonl'), [...this.logLines, line].join('\n') + '\n', { replace: true, fs: this.opts.fs });
+    this.logLines.push(line);
     return file;
   }
 
-  get saved(): number {
-    return this.count;
+  /**
+   * Saves like {@link save} but never throws: a live session keeps playing from memory when the disk
+   * is full. The first failure is reported at once, later ones at most once a minute (with how many
+   * were not saved); returns undefined when the suggestion could not be saved.
+   */
+  keep(seq: Sequence, meta: SuggestionMeta): string | undefined {
+    try {
+      const file = this.save(seq, meta);
+      if (this.lastError) {
+        this.say(`tandem: saving suggestions in ${this.dir} works again (${this.failed} were not saved)`);
+        this.lastError = undefined;
+      }
+      return file;
+    } catch (err) {
+      const e = err instanceof FileAccessError ? err : FileAccessError.from(err, this.dir, 'write');
+      this.failed++;
+      this.lastError = e;
+      const now = (this.opts.now ?? (() => performance.now()))();
+      if (now - this.lastWarnAt >= (this.opts.warnEveryMs ?? 60_000)) {
+        this.lastWarnAt = now;
+        this.say(`tandem: cannot save suggestions: ${e.message}; playing on from memory (${this.failed} not saved so far)`);
+      }
+      return undefined;
+    }
   }
+
+  /** Suggestions saved so far. */
+  get saved(): number {
+    return this.logLines.length;
+  }
+
+  /** Suggestions that {@link keep} could not save. */
+  get unsaved(): number {
+    return this.failed;
+  }
+
+  private say(line: string): void {
+    (this.opts.log ?? ((l) => console.error(l)))(line);
+  }
+}
+
+/** Creates `root/name`, or `root/name-2`, ... : the first that did not exist (mkdir fails on EEXIST). */
+function createExclusive(root: string, name: string): string {
+  for (let i = 1; i <= MAX_SESSION_SUFFIX; i++) {
+    const dir = join(root, i === 1 ? name : `${name}-${i}`);
+    try {
+      mkdirSync(dir);
+      return dir;
+    } catch (err) {
+      if (errnoCode(err) !== 'EEXIST') throw FileAccessError.from(err, dir, 'write');
+    }
+  }
+  throw new FileAccessError(join(root, name), 'write', `${MAX_SESSION_SUFFIX} session folders of that name exist already`, false);
 }

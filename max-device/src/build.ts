@@ -3,13 +3,14 @@
  * node.script client, the js clip writer, a package.json that makes the folder CommonJS (the
  * repo's is "type": "module", and Node for Max loads the client with require), and device.svg.
  */
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 import { encodeAmxd } from './amxd';
 import { buildTandemPatcher, SCRIPTS } from './patcher/tandem';
 import { renderDeviceSvg } from './render-svg';
+import { writeFileAtomic } from '../../bridge/fs/atomic-write';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 /** max-device/ */
@@ -30,7 +31,8 @@ const bareNodeBuiltins: Plugin = {
 
 /** Bundles the node.script client into one CommonJS file, `max-api` left to Node for Max. */
 export async function bundleClient(outfile: string): Promise<void> {
-  await build({
+  const r = await build({
+    write: false,
     absWorkingDir: resolve(DEVICE_ROOT, '..'),
     entryPoints: [join(HERE, 'client', 'main.ts')],
     outfile,
@@ -48,6 +50,8 @@ export async function bundleClient(outfile: string): Promise<void> {
     banner: { js: '// Tandem node.script client. Built by `npm run build:device` from max-device/src/client/; do not edit.' },
     logLevel: 'warning',
   });
+  // Written by rename, so Max never loads half a client.
+  writeFileAtomic(outfile, r.outputFiles[0].contents, { replace: true });
 }
 
 /** Builds everything into `dist` (default max-device/dist); returns the files written. */
@@ -55,11 +59,12 @@ export async function buildDevice(dist = DIST): Promise<string[]> {
   mkdirSync(dist, { recursive: true });
   const patcher = buildTandemPatcher();
   const files = [join(dist, AMXD_NAME), join(dist, SCRIPTS.client), join(dist, SCRIPTS.clipWriter), join(dist, 'package.json'), join(dist, 'device.svg')];
-  writeFileSync(files[0], encodeAmxd({ patcher }, 'mmmm'));
+  const replace = { replace: true };
+  writeFileAtomic(files[0], encodeAmxd({ patcher }, 'mmmm'), replace);
   await bundleClient(files[1]);
-  copyFileSync(join(HERE, SCRIPTS.clipWriter), files[2]);
-  writeFileSync(files[3], JSON.stringify({ name: 'tandem-device', private: true, type: 'commonjs' }, null, 2) + '\n');
-  writeFileSync(files[4], renderDeviceSvg(patcher));
+  writeFileAtomic(files[2], readFileSync(join(HERE, SCRIPTS.clipWriter)), replace);
+  writeFileAtomic(files[3], JSON.stringify({ name: 'tandem-device', private: true, type: 'commonjs' }, null, 2) + '\n', replace);
+  writeFileAtomic(files[4], renderDeviceSvg(patcher), replace);
   return files;
 }
 

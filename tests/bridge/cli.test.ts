@@ -110,9 +110,10 @@ describe('tandem generate', () => {
     const cwd = tmp();
     const r = tandem(['generate', '--model-impl', 'baseline', '--count', '2'], { cwd });
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/wrote .*tandem-out\/drums-rock-d0.5-s0-1.mid/);
+    // the names carry every setting that changes the notes (model, genre, density, temperature, bars, fills, tempo, seed)
+    expect(r.stdout).toMatch(/wrote .*tandem-out\/drums-ngram-rock-d0.5-t1-b8-f0-120bpm-s0-1.mid/);
     expect(r.stdout).toMatch(/KK \|/); // the drum grid picture
-    expect(readdirSync(join(cwd, 'tandem-out')).sort()).toEqual(['drums-rock-d0.5-s0-1.mid', 'drums-rock-d0.5-s0-2.mid']);
+    expect(readdirSync(join(cwd, 'tandem-out')).sort()).toEqual(['drums-ngram-rock-d0.5-t1-b8-f0-120bpm-s0-1.mid', 'drums-ngram-rock-d0.5-t1-b8-f0-120bpm-s0-2.mid']);
   });
 });
 

@@ -22,4 +22,14 @@ describe('presets', () => {
     void temperature;
     expect(() => parsePreset(JSON.stringify(missing), 'z.json')).toThrow(/field "temperature" is missing/);
   });
+
+  it('checks own properties only: constructor, __proto__ and toString are not fields', () => {
+    const good = readFileSync(join(PRESETS_DIR, 'busy-funk.json'), 'utf8').trim();
+    for (const key of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      const text = `${good.slice(0, -1)}, ${JSON.stringify(key)}: {"polluted": true}}`;
+      expect(() => parsePreset(text, 'p.json'), key).toThrow(new RegExp(`field "${key}" is not a preset field`));
+    }
+    // a preset's own fields are what it returns: nothing else rides along
+    expect(Object.keys(parsePreset(good, 'p.json')).sort()).toEqual(['bars', 'density', 'description', 'fillEvery', 'genre', 'model', 'name', 'temperature']);
+  });
 });

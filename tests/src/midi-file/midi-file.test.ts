@@ -91,4 +91,31 @@ describe('writing and reading back', () => {
     const good = writeMidiFile(seq, { format: 1 });
     expect(() => readMidiFile(good.subarray(0, 40), 'cut.mid')).toThrow(/cut.mid/);
   });
+
+  /** A one-track type-0 file at `ppq` holding these track bytes. */
+  const smf = (track: number[], ppq = 480, tracks = 1) =>
+    Uint8Array.from([...Buffer.from('MThd'), 0, 0, 0, 6, 0, 0, 0, tracks, ppq >> 8, ppq & 255, ...Buffer.from('MTrk'), (track.length >>> 24) & 255, (track.length >>> 16) & 255, (track.length >>> 8) & 255, track.length & 255, ...track]);
+  const end = [0x00, 0xff, 0x2f, 0x00];
+
+  it('says what is wrong with broken event data (never "undefined")', () => {
+    // a status byte the parser does not know
+    expect(() => readMidiFile(smf([0x00, 0xf4, ...end]), 'odd.mid')).toThrow(/^odd.mid: broken MIDI data: Unrecognised MIDI event type byte: 244$/);
+    // data before any status byte
+    expect(() => readMidiFile(smf([0x00, 0x24, 0x40, ...end]), 'rs.mid')).toThrow(/rs.mid: broken MIDI data: Unrecognised MIDI event type/);
+    // a track cut inside a note-on (was: a note with velocity undefined) and inside a tempo event (was: tempo NaN)
+    expect(() => readMidiFile(smf([0x00, 0x99, 36]), 'cut.mid')).toThrow(/^cut.mid: broken MIDI data: track 1 ends in the middle of an event$/);
+    expect(() => readMidiFile(smf([0x00, 0xff, 0x51, 0x03, 0x07]), 'tempo.mid')).toThrow(/^tempo.mid: broken MIDI data: track 1 ends in the middle of an event$/);
+    for (const bad of [smf([0x00, 0xf4, ...end]), smf([0x00, 0x24, 0x40, ...end]), smf([0x00, 0x99, 36])]) {
+      expect(() => readMidiFile(bad, 'f.mid')).not.toThrow(/undefined/);
+    }
+  });
+
+  it('bounds what a file may hold: length, notes and tracks, with the limit named', () => {
+    // a delta of 0x1FFFFFF beats at 1 tick per beat (was: RangeError: Invalid typed array length further on)
+    expect(() => readMidiFile(smf([0x8f, 0xff, 0xff, 0x7f, 0x99, 36, 100, ...end], 1), 'far.mid')).toThrow(/far.mid: track 1 runs past 4096 bars \(an event at beat 33554432\)/);
+    const notes = (n: number) => Array.from({ length: n }, () => [0x00, 0x99, 36, 100, 0x00, 0x89, 36, 0]).flat();
+    expect(readMidiFile(smf([...notes(50), ...end]), 'ok.mid', { maxTracks: 4, maxNotes: 50, maxBars: 8 }).sequence.notes).toHaveLength(50);
+    expect(() => readMidiFile(smf([...notes(51), ...end]), 'many.mid', { maxTracks: 4, maxNotes: 50, maxBars: 8 })).toThrow(/many.mid: more than 50 notes; at most 50 are read/);
+    expect(() => readMidiFile(smf(end, 480, 5), 'tracks.mid', { maxTracks: 4, maxNotes: 50, maxBars: 8 })).toThrow(/tracks.mid: the header declares 5 tracks; at most 4 are read/);
+  });
 });

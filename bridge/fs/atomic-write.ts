@@ -1,0 +1,128 @@
+import * as nodeFs from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { basename, dirname, resolve } from 'node:path';
+import { errnoCode, FileAccessError } from './errors';
+
+/**
+ * The file-system calls the writer makes. Tests pass a wrapper that fails some of them (ENOSPC
+ * half-way through a write, EROFS on open) to check that nothing half-written is left behind.
+ */
+export type WriteFs = Pick<typeof nodeFs, 'openSync' | 'writeSync' | 'fsyncSync' | 'closeSync' | 'linkSync' | 'renameSync' | 'unlinkSync' | 'lstatSync' | 'mkdirSync'>;
+
+export interface AtomicWriteOptions {
+  /** Replace an existing regular file (the CLI's --force). Default false: an existing file is an error. */
+  replace?: boolean;
+  /** Create the missing folders above the file. Default false. */
+  mkdir?: boolean;
+  /** File-system calls to use (default node:fs). */
+  fs?: WriteFs;
+}
+
+/** Prefix of the temporary files the writer leaves only while it works (and a sweep may remove). */
+export const TEMP_PREFIX = '.tandem-';
+
+/**
+ * Writes `data` to `path` so that readers (and a crash, or a full disk) see either nothing, the old
+ * file or the whole new file, never part of one:
+ * the bytes go to a temporary name in the same folder (created exclusively, so a planted file or link
+ * there is never followed), are flushed with fsync, and are then put in place with link() (which
+ * fails when `path` exists: nothing is replaced) or, with `replace`, rename(). A symbolic link at
+ * `path` is refused, never written through. On any failure the temporary file is removed and a
+ * {@link FileAccessError} says, in one line, which path and why.
+ * @returns the absolute path written.
+ */
+export function writeFileAtomic(path: string, data: string | Uint8Array, opts: AtomicWriteOptions = {}): string {
+  const fs = opts.fs ?? nodeFs;
+  const file = resolve(path);
+  const dir = dirname(file);
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  if (opts.mkdir) {
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+    } catch (err) {
+      // mkdir -p says EEXIST when a part of the path is a file.
+      if (errnoCode(err) === 'EEXIST') throw FileAccessError.from(Object.assign(new Error('ENOTDIR'), { code: 'ENOTDIR' }), file, 'write');
+      throw FileAccessError.from(err, file, 'write');
+    }
+  }
+  checkTarget(fs, file, opts.replace ?? false);
+  const tmp = resolve(dir, `${TEMP_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+  let fd: number | undefined;
+  let created = false;
+  try {
+    fd = fs.openSync(tmp, 'wx', 0o644);
+    created = true;
+    let at = 0;
+    while (at < bytes.length) at += fs.writeSync(fd, bytes, at, bytes.length - at);
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+    fd = undefined;
+    if (opts.replace) fs.renameSync(tmp, file);
+    else linkInPlace(fs, tmp, file);
+    created = false;
+  } catch (err) {
+    if (fd !== undefined) tryQuietly(() => fs.closeSync(fd!));
+    if (created) tryQuietly(() => fs.unlinkSync(tmp));
+    throw FileAccessError.from(err, file, 'write');
+  }
+  syncFolder(dir);
+  return file;
+}
+
+/** Puts the finished temporary file at `file` without replacing anything there. */
+function linkInPlace(fs: WriteFs, tmp: string, file: string): void {
+  try {
+    fs.linkSync(tmp, file);
+  } catch (err) {
+    const code = errnoCode(err);
+    if (code === 'EEXIST') {
+      tryQuietly(() => fs.unlinkSync(tmp));
+      throw exists(file);
+    }
+    // File systems without hard links (some FAT and network mounts): checked just above, rename.
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw err;
+    checkTarget(fs, file, false);
+    fs.renameSync(tmp, file);
+    return;
+  }
+  fs.unlinkSync(tmp);
+}
+
+/** Refuses a link at `file`, anything that is not a regular file, and an existing file unless `replace`. */
+function checkTarget(fs: WriteFs, file: string, replace: boolean): void {
+  let st: nodeFs.Stats;
+  try {
+    st = fs.lstatSync(file);
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') return;
+    throw FileAccessError.from(err, file, 'write');
+  }
+  if (st.isSymbolicLink()) throw new FileAccessError(file, 'write', 'it is a symbolic link; Tandem does not write through links (remove it or choose another name)', true);
+  if (st.isDirectory()) throw new FileAccessError(file, 'write', 'it is a folder, not a file', true);
+  if (!st.isFile()) throw new FileAccessError(file, 'write', 'it is not a regular file', true);
+  if (!replace) throw exists(file);
+}
+
+function exists(file: string): FileAccessError {
+  return new FileAccessError(file, 'write', `${basename(file)} already exists (use --force to replace it)`, true, 'EEXIST');
+}
+
+/** Makes the rename itself durable (best effort: some systems cannot open a folder). */
+function syncFolder(dir: string): void {
+  tryQuietly(() => {
+    const fd = nodeFs.openSync(dir, 'r');
+    try {
+      nodeFs.fsyncSync(fd);
+    } finally {
+      nodeFs.closeSync(fd);
+    }
+  });
+}
+
+function tryQuietly(fn: () => void): void {
+  try {
+    fn();
+  } catch {
+    // cleanup after an error that is already being reported
+  }
+}
