@@ -120,7 +120,8 @@ describe('tandem generate', () => {
 describe('tandem generate with the drum network', () => {
   const dir = tmp();
   const args = ['generate', '--genre', 'funk', '--density', '0.8', '--count', '2', '--seed', '5', '--json'];
-  const runNode = () => JSON.parse(tandem([...args, '--engine', 'node', '--out', join(dir, 'node.mid')]).stdout);
+  // run twice into the same file: --force replaces it
+  const runNode = () => JSON.parse(tandem([...args, '--engine', 'node', '--force', '--out', join(dir, 'node.mid')]).stdout);
 
   it('runs in-process with --engine node', () => {
     expect(runNode()).toMatchObject({ model: 'drums-gru', engine: 'node', backend: 'wasm' });
