@@ -96,6 +96,7 @@ program
   .option('--backend <name>', 'TF.js backend in Chromium: webgpu, webgl, wasm or cpu (default: the fastest correct one)')
   .option('--out <dir>', 'where suggestions are saved', 'tandem-out')
   .option('--duration <time>', 'stop after this long (30s, 2m)')
+  .option('--lease <time>', 'stop when no OSC message has arrived for this long (20s); the device starts the bridge with it and pings every 5 s')
   .action(async (opts: ServeFlags) => {
     await runServe(opts, opts.duration ? parseDuration(opts.duration) : undefined);
   });

@@ -1,4 +1,5 @@
 import { InvalidValueError } from '../../src/errors';
+import { parseDuration } from './play';
 import { parseBackendName, parseEngineChoice } from '../engine/auto';
 import { startLiveModel } from '../live/live-model';
 import type { DrumImpl } from '../models/load';
@@ -14,6 +15,34 @@ export interface ServeFlags {
   backend?: string;
   out: string;
   duration?: string;
+  /** Exit when no OSC message has arrived for this long ("20s"); what the device passes, so a bridge nobody uses goes away. */
+  lease?: string;
+}
+
+/** `--lease`: "20s", "1m", "500ms" -> ms. */
+export function parseLease(text: string): number {
+  try {
+    return parseDuration(text);
+  } catch (err) {
+    if (err instanceof InvalidValueError) throw new InvalidValueError('lease', text, 'a length like 20s, 1m or 500ms');
+    throw err;
+  }
+}
+
+/**
+ * Once the process that started us is gone, its end of our stdout/stderr pipes is closed and
+ * each log line would raise EPIPE: from then on the bridge logs nowhere (it keeps serving the
+ * other devices, and the lease ends it when none is left).
+ */
+function quietOnBrokenPipe(): () => boolean {
+  let broken = false;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+      broken = true;
+    });
+  }
+  return () => broken;
 }
 
 function port(field: string, v: string): number {
@@ -29,23 +58,53 @@ export async function runServe(flags: ServeFlags, durationMs?: number, say: (l: 
   if (flags.modelImpl !== 'network' && flags.modelImpl !== 'baseline') throw new InvalidValueError('model-impl', flags.modelImpl, 'one of network, baseline');
   const engine = parseEngineChoice(flags.engine);
   const backend = flags.backend === undefined ? undefined : parseBackendName(flags.backend);
+  const leaseMs = flags.lease === undefined ? undefined : parseLease(flags.lease);
   const loaded = await startLiveModel({ impl: flags.modelImpl as DrumImpl, engine, backend, log: say });
   const model = loaded.model;
   const store = new SuggestionStore(flags.out);
   const controller = new BridgeController(model, store);
-  const server = new OscServer((m, r) => controller.handle(m, r), { port: oscPort, replyPort, log: say });
+  let lastMessageAt = Date.now();
+  const server = new OscServer(
+    (m, r) => {
+      lastMessageAt = Date.now();
+      return controller.handle(m, r);
+    },
+    { port: oscPort, replyPort, log: say },
+  );
   try {
     await server.open();
   } catch (err) {
     await loaded.close();
     throw err;
   }
-  say(`tandem: OSC bridge on 127.0.0.1:${server.port} (${loaded.where}); replies to ${replyPort ? `port ${replyPort}` : 'the sender'}; suggestions saved in ${store.dir}`);
+  say(`tandem: OSC bridge on 127.0.0.1:${server.port} (${loaded.where}); replies to ${replyPort ? `port ${replyPort}` : 'the sender'}; suggestions saved in ${store.dir}${leaseMs ? `; stops after ${leaseMs / 1000} s without a message` : ''}`);
+  const pipeBroken = leaseMs ? quietOnBrokenPipe() : () => false;
+  const log = (line: string) => {
+    if (!pipeBroken()) say(line);
+  };
   await new Promise<void>((resolve) => {
-    const stop = () => resolve();
+    const timers: NodeJS.Timeout[] = [];
+    const stop = () => {
+      for (const t of timers) clearTimeout(t);
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
-    if (durationMs) setTimeout(stop, durationMs);
+    if (durationMs) timers.push(setTimeout(stop, durationMs));
+    if (leaseMs) {
+      // The lease: every device pings every few seconds; when none has for leaseMs, nobody holds the bridge.
+      const check = () => {
+        const idle = Date.now() - lastMessageAt;
+        if (idle >= leaseMs) {
+          log(`tandem: no OSC message for ${Math.round(idle / 100) / 10} s (lease ${leaseMs / 1000} s); stopping`);
+          return stop();
+        }
+        timers[1] = setTimeout(check, Math.min(leaseMs - idle + 5, Math.max(50, leaseMs / 4)));
+      };
+      timers[1] = setTimeout(check, leaseMs);
+    }
   });
   await server.close();
   await loaded.close();

@@ -1885,12 +1885,20 @@ function findTandemHome(config2, scriptDir) {
   if (!(0, import_node_fs.existsSync)((0, import_node_path.join)(home, "node_modules"))) return { reason: `${home} has no node_modules: run npm install there first` };
   return { home, bin: (0, import_node_path.join)(home, "bin", "tandem.js") };
 }
+function portWasTaken(lastLines) {
+  return lastLines.some((l) => /cannot be bound \(EADDRINUSE\)/.test(l));
+}
 var BridgeProcess = class extends import_node_events.EventEmitter {
   constructor(plan) {
     super();
     __publicField(this, "lastLines", []);
     __publicField(this, "child");
-    this.child = (0, import_node_child_process.spawn)(plan.node, [plan.bin, "serve", "--osc-port", String(plan.port)], { cwd: plan.home, stdio: ["ignore", "pipe", "pipe"], windowsHide: true });
+    this.child = (0, import_node_child_process.spawn)(plan.node, [plan.bin, "serve", "--osc-port", String(plan.port), "--lease", `${Math.round(plan.leaseMs)}ms`], {
+      cwd: plan.home,
+      stdio: ["ignore", "pipe", "pipe"],
+      windowsHide: true,
+      detached: true
+    });
     const onData = (buf) => {
       for (const line of buf.toString("utf8").split(/\r?\n/)) {
         if (!line.trim()) continue;
@@ -1912,7 +1920,7 @@ var BridgeProcess = class extends import_node_events.EventEmitter {
   get running() {
     return this.child.exitCode === null && this.child.signalCode === null;
   }
-  /** Stops the bridge (SIGTERM: it closes its port and model). */
+  /** Stops the bridge (SIGTERM: it closes its port and model); only for a bridge that never answered, as others may use it. */
   stop() {
     if (this.running) this.child.kill("SIGTERM");
   }
@@ -2228,9 +2236,11 @@ var TandemClient = class {
     __publicField(this, "missedPings", 0);
     __publicField(this, "lastTransportSent", { at: 0, bpm: 0, playing: false });
     __publicField(this, "closed", false);
+    /** The bridge was lost after connecting: the heartbeat keeps pinging while failed, to find it again. */
+    __publicField(this, "lostBridge", false);
     __publicField(this, "bridgeNote");
     var _a2;
-    this.opts = __spreadValues({ port: 57121, launch: true, pingTimeoutMs: 500, startTimeoutMs: 12e4, heartbeatMs: 5e3, lookaheadMs: 100 }, options);
+    this.opts = __spreadValues({ port: 57121, launch: true, pingTimeoutMs: 500, startTimeoutMs: 12e4, heartbeatMs: 5e3, leaseMs: 2e4, lookaheadMs: 100 }, options);
     this.link = new OscLink(this.opts.port);
     this.player = new LookaheadPlayer({ lookaheadMs: this.opts.lookaheadMs });
     this.seed = (_a2 = options.seed) != null ? _a2 : Math.floor(Math.random() * 1e5);
@@ -2258,19 +2268,30 @@ var TandemClient = class {
   /** Opens the socket, finds (or starts) the bridge, then tells the patcher `ready`. */
   async start() {
     await this.link.open();
+    await this.connect();
+  }
+  /**
+   * Closes the socket. A bridge this client started keeps running for the other devices; it
+   * stops by itself (its lease) once no device pings it.
+   */
+  async close() {
+    this.closed = true;
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    await this.link.close();
+  }
+  async connect(why) {
     this.setPhase("connecting");
-    this.status(`looking for the Tandem bridge on 127.0.0.1:${this.opts.port}\u2026`);
+    this.status(`${why ? `${why}; ` : ""}looking for the Tandem bridge on 127.0.0.1:${this.opts.port}\u2026`);
     if (await this.ping(this.opts.pingTimeoutMs)) return this.connected("found");
+    if (this.closed) return;
     if (!this.opts.launch) return this.fail(`no Tandem bridge answers on 127.0.0.1:${this.opts.port}; start it with: npx tandem serve --osc-port ${this.opts.port}`);
     await this.launch();
   }
-  /** Stops a bridge this client started (synchronously, so it can run in an `exit` handler) and closes the socket. */
-  async close() {
-    var _a2;
-    this.closed = true;
-    if (this.heartbeat) clearInterval(this.heartbeat);
-    (_a2 = this.bridge) == null ? void 0 : _a2.stop();
-    await this.link.close();
+  /** The bridge was lost (no pongs, or the one this client started exited): find it again or start one. */
+  reconnect(why) {
+    if (this.closed || this.phase !== "connected") return;
+    this.lostBridge = true;
+    void this.connect(why);
   }
   // ---- messages from the patcher ----
   onMenu(name, items, v) {
@@ -2351,6 +2372,7 @@ var TandemClient = class {
         case "/tandem/pong":
           this.missedPings = 0;
           for (const w of this.pongWaiters.splice(0)) w();
+          if (this.phase === "failed" && this.lostBridge) this.connected("found");
           return;
         case "/tandem/suggestion":
           this.assembler.chunk(m.args);
@@ -2415,29 +2437,33 @@ var TandemClient = class {
     if ("reason" in home) return this.fail(home.reason);
     this.setPhase("launching");
     this.status(`starting the Tandem bridge (Node ${node.version}) from ${home.home}\u2026`);
-    const bridge = new BridgeProcess({ node: node.path, bin: home.bin, home: home.home, port: this.opts.port });
+    const bridge = new BridgeProcess({ node: node.path, bin: home.bin, home: home.home, port: this.opts.port, leaseMs: this.opts.leaseMs });
     this.bridge = bridge;
     let exited;
     bridge.on("line", (line) => {
       this.log(`bridge: ${line}`);
-      if (line.startsWith("tandem: ") && !line.includes("OSC bridge on")) {
+      if (this.phase === "launching" && line.startsWith("tandem: ") && !line.includes("OSC bridge on") && !portWasTaken([line])) {
         this.bridgeNote = line.slice("tandem: ".length);
         this.status(this.bridgeNote);
       }
     });
+    let clash = false;
     bridge.on("exit", (code, signal, lastLines) => {
       const why = `the Tandem bridge exited (${signal != null ? signal : `code ${code}`})${lastLines.length ? `: ${lastLines[lastLines.length - 1]}` : ""}`;
       exited = why;
-      if (this.closed) return;
-      if (this.phase === "connected") {
-        this.setPhase("failed");
-        this.error(why);
-      }
+      clash = portWasTaken(lastLines);
+      if (this.closed || this.bridge !== bridge || clash) return;
+      if (this.phase === "connected") this.reconnect(why);
     });
     const deadline = Date.now() + this.opts.startTimeoutMs;
+    let waitingSaid = false;
     while (!this.closed && Date.now() < deadline) {
-      if (exited) return this.fail(exited);
-      if (await this.ping(this.opts.pingTimeoutMs)) return this.connected("started");
+      if (exited && !clash) return this.fail(exited);
+      if (clash && !waitingSaid) {
+        waitingSaid = true;
+        this.status(`another device is starting the Tandem bridge on 127.0.0.1:${this.opts.port}; waiting for it\u2026`);
+      }
+      if (await this.ping(this.opts.pingTimeoutMs)) return this.connected(clash ? "found" : "started");
     }
     if (!this.closed) {
       bridge.stop();
@@ -2447,16 +2473,17 @@ var TandemClient = class {
   connected(how) {
     var _a2, _b2;
     this.setPhase("connected");
+    this.lostBridge = false;
     this.syncSettings();
     this.status(`ready: ${how === "found" ? "connected to" : "started"} the Tandem bridge on 127.0.0.1:${this.opts.port}${this.bridgeNote ? `; ${this.bridgeNote}` : ""}`);
     void this.max.outlet("ready");
     if (this.opts.heartbeatMs > 0 && !this.heartbeat) {
       this.heartbeat = setInterval(() => {
+        if (this.phase === "failed" && this.lostBridge) return this.link.send("/tandem/ping");
         if (this.phase !== "connected") return;
         if (++this.missedPings > 2) {
           this.missedPings = 0;
-          this.setPhase("failed");
-          this.error(`the Tandem bridge stopped answering on 127.0.0.1:${this.opts.port}; reload the device to start it again`);
+          this.reconnect(`the Tandem bridge stopped answering on 127.0.0.1:${this.opts.port}`);
           return;
         }
         this.link.send("/tandem/ping");

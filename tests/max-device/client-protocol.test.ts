@@ -96,11 +96,19 @@ describe('client protocol edge cases (scripted bridge on UDP)', () => {
     expect(s.seed).toBe(10);
   });
 
-  it('notices when the bridge stops answering', async () => {
+  it('notices when the bridge stops answering, looks for it again, and reconnects once one answers', async () => {
     const c = await connect(30);
     bridge.answerPings = false;
     await waitFor(() => c.phase === 'failed' || undefined, 3000, 'the lost bridge');
-    expect(statuses().at(-1)).toMatch(/^error: the Tandem bridge stopped answering on 127\.0\.0\.1:\d+; reload the device to start it again$/);
+    expect(statuses().slice(-2)).toEqual([
+      expect.stringMatching(/^the Tandem bridge stopped answering on 127\.0\.0\.1:\d+; looking for the Tandem bridge on 127\.0\.0\.1:\d+…$/),
+      expect.stringMatching(/^error: no Tandem bridge answers on 127\.0\.0\.1:\d+; start it with/),
+    ]);
+    fake.outlets = [];
+    bridge.answerPings = true; // a bridge is back (another device started one)
+    await waitFor(() => c.phase === 'connected' || undefined, 3000, 'the reconnection');
+    expect(statuses()).toEqual([expect.stringMatching(/^ready: connected to the Tandem bridge on 127\.0\.0\.1:\d+$/)]);
+    expect(fake.outlets).toContainEqual(['ready']); // the patch restarts its transport poll and resends the controls
   });
 });
 

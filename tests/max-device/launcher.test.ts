@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import maxApi from 'max-api';
@@ -6,31 +6,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { findNode, findTandemHome, readLaunchConfig } from '../../max-device/src/client/bridge-launcher';
 import { TandemClient } from '../../max-device/src/client/client';
 import { fake } from './fakes/max-api';
+import { alive, FAKE_BRIDGE, fakeHome } from './fakes/bridge-stand-in';
 import { freePort, waitFor } from './helpers';
 
-/** A bridge stand-in for bin/tandem.js: answers /tandem/ping with /tandem/pong on --osc-port (plain CommonJS, no deps). */
-const FAKE_BRIDGE = `
-const dgram = require('dgram');
-const port = Number(process.argv[process.argv.indexOf('--osc-port') + 1]);
-const pong = Buffer.concat([Buffer.from('/tandem/pong\\0\\0\\0\\0'), Buffer.from(',\\0\\0\\0')]);
-const s = dgram.createSocket('udp4');
-s.on('message', (m, r) => { if (m.toString('latin1').startsWith('/tandem/ping')) s.send(pong, r.port, '127.0.0.1'); });
-console.error('tandem: no Chrome/Chromium found; running models in-process (NodeEngine)');
-s.bind(port, '127.0.0.1', () => console.error('tandem: OSC bridge on 127.0.0.1:' + port));
-process.on('SIGTERM', () => process.exit(0));
-`;
-const FAILING_BRIDGE = `console.error('tandem: OSC port 127.0.0.1:' + process.argv[4] + ' cannot be bound (EADDRINUSE); pick another with --osc-port'); process.exit(2);`;
-
-/** A folder that looks like a Tandem checkout, with `bin` as bin/tandem.js; returns [home, its max-device/dist]. */
-function fakeHome(bin: string, withModules = true): [string, string] {
-  const home = mkdtempSync(join(tmpdir(), 'tandem-home-'));
-  mkdirSync(join(home, 'bin'));
-  mkdirSync(join(home, 'max-device', 'dist'), { recursive: true });
-  if (withModules) mkdirSync(join(home, 'node_modules'));
-  writeFileSync(join(home, 'package.json'), JSON.stringify({ name: 'tandem' }));
-  writeFileSync(join(home, 'bin', 'tandem.js'), bin);
-  return [home, join(home, 'max-device', 'dist')];
-}
+const FAILING_BRIDGE = `console.error('tandem: the drum model could not be loaded (models/drums is empty)'); process.exit(1);`;
 
 let client: TandemClient | undefined;
 beforeEach(() => fake.reset());
@@ -76,10 +55,10 @@ describe('finding Node and the Tandem repo', () => {
 });
 
 describe('starting the bridge from the device', () => {
-  it('starts bin/tandem.js serve when no bridge answers, connects, and stops it on close', async () => {
+  it('starts bin/tandem.js serve --lease when no bridge answers, connects, leaves it running on close, and it stops by itself', async () => {
     const [home, dist] = fakeHome(FAKE_BRIDGE);
     const port = await freePort();
-    client = new TandemClient(maxApi, { port, scriptDir: dist, config: {}, nodeCandidates: [process.execPath], pingTimeoutMs: 100, startTimeoutMs: 10_000, heartbeatMs: 0 });
+    client = new TandemClient(maxApi, { port, scriptDir: dist, config: {}, nodeCandidates: [process.execPath], pingTimeoutMs: 100, startTimeoutMs: 10_000, heartbeatMs: 100, leaseMs: 600 });
     client.registerHandlers();
     await client.start();
     expect(client.phase).toBe('connected');
@@ -89,18 +68,14 @@ describe('starting the bridge from the device', () => {
       'no Chrome/Chromium found; running models in-process (NodeEngine)',
       `ready: started the Tandem bridge on 127.0.0.1:${port}; no Chrome/Chromium found; running models in-process (NodeEngine)`,
     ]);
+    expect(JSON.parse(readFileSync(join(home, 'argv.json'), 'utf8'))).toEqual(['serve', '--osc-port', String(port), '--lease', '600ms']);
     const pid = (client as unknown as { bridge: { pid: number } }).bridge.pid;
-    expect(() => process.kill(pid, 0)).not.toThrow();
+    await new Promise((r) => setTimeout(r, 1500)); // 2.5 leases: the heartbeat holds it
+    expect(alive(pid)).toBe(true);
     await client.close();
     client = undefined;
-    await waitFor(() => {
-      try {
-        process.kill(pid, 0);
-        return undefined;
-      } catch {
-        return true; // gone
-      }
-    }, 5000, 'the bridge process to exit');
+    expect(alive(pid)).toBe(true); // other devices may use it
+    await waitFor(() => !alive(pid) || undefined, 5000, 'the bridge to stop after its lease');
   });
 
   it('says why when the bridge exits, or when Node is missing', async () => {
@@ -109,7 +84,7 @@ describe('starting the bridge from the device', () => {
     client = new TandemClient(maxApi, { port, scriptDir: dist, config: {}, nodeCandidates: [process.execPath], pingTimeoutMs: 100, startTimeoutMs: 10_000, heartbeatMs: 0 });
     await client.start();
     expect(client.phase).toBe('failed');
-    expect(statuses().at(-1)).toBe(`error: the Tandem bridge exited (code 2): tandem: OSC port 127.0.0.1:${port} cannot be bound (EADDRINUSE); pick another with --osc-port`);
+    expect(statuses().at(-1)).toBe('error: the Tandem bridge exited (code 1): tandem: the drum model could not be loaded (models/drums is empty)');
     await client.close();
 
     fake.reset();

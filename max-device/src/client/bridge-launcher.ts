@@ -147,11 +147,21 @@ export interface BridgePlan {
   home: string;
   /** UDP port for `tandem serve --osc-port`. */
   port: number;
+  /** `tandem serve --lease`: the bridge stops when no device has pinged for this long (ms). */
+  leaseMs: number;
+}
+
+/** Whether a bridge's last lines say its port was taken: another device's bridge got there first. */
+export function portWasTaken(lastLines: readonly string[]): boolean {
+  return lastLines.some((l) => /cannot be bound \(EADDRINUSE\)/.test(l));
 }
 
 /**
- * A running `tandem serve`. Emits each line it prints (the bridge reports on stderr) and `exit`
- * with the last lines, so the device can say why it stopped.
+ * A running `tandem serve`, shared by every device: it is started with `--lease`, so it stops by
+ * itself once no device has pinged it for that long (the last device removed, Live quit or
+ * killed), and in its own process group (`detached`), so removing the device that started it
+ * does not take it from the others. Emits each line it prints (the bridge reports on stderr) and
+ * `exit` with the last lines, so the device can say why it stopped.
  */
 export class BridgeProcess extends EventEmitter<{ line: [line: string]; exit: [code: number | null, signal: NodeJS.Signals | null, lastLines: string[]] }> {
   readonly lastLines: string[] = [];
@@ -159,7 +169,12 @@ export class BridgeProcess extends EventEmitter<{ line: [line: string]; exit: [c
 
   constructor(plan: BridgePlan) {
     super();
-    this.child = spawn(plan.node, [plan.bin, 'serve', '--osc-port', String(plan.port)], { cwd: plan.home, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    this.child = spawn(plan.node, [plan.bin, 'serve', '--osc-port', String(plan.port), '--lease', `${Math.round(plan.leaseMs)}ms`], {
+      cwd: plan.home,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      windowsHide: true,
+      detached: true,
+    });
     const onData = (buf: Buffer) => {
       for (const line of buf.toString('utf8').split(/\r?\n/)) {
         if (!line.trim()) continue;
@@ -184,7 +199,7 @@ export class BridgeProcess extends EventEmitter<{ line: [line: string]; exit: [c
     return this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  /** Stops the bridge (SIGTERM: it closes its port and model). */
+  /** Stops the bridge (SIGTERM: it closes its port and model); only for a bridge that never answered, as others may use it. */
   stop(): void {
     if (this.running) this.child.kill('SIGTERM');
   }

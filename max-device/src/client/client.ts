@@ -1,7 +1,7 @@
 import type MaxApi from 'max-api';
 import type { ReplyArg } from '../../../bridge/osc/server';
 import { GENRE_ITEMS, MODEL_ITEMS, PARAMETERS } from '../parameters';
-import { BridgeProcess, findNode, findTandemHome, readLaunchConfig, type LaunchConfig } from './bridge-launcher';
+import { BridgeProcess, findNode, findTandemHome, portWasTaken, readLaunchConfig, type LaunchConfig } from './bridge-launcher';
 import { OscLink, type OscIn } from './osc-link';
 import { LookaheadPlayer } from './player';
 import { BridgeReplyError, SuggestionAssembler, type Suggestion } from './suggestions';
@@ -27,8 +27,10 @@ export interface TandemClientOptions {
   pingTimeoutMs?: number;
   /** How long a started bridge may take to answer, ms (default 120 000: a cold model load). */
   startTimeoutMs?: number;
-  /** Ping period while connected, ms; two missed pings count as a lost bridge (default 5000; 0 = off). */
+  /** Ping period while connected, ms; two missed pings count as a lost bridge, found again or restarted (default 5000; 0 = off). */
   heartbeatMs?: number;
+  /** A bridge this client starts stops when no device has pinged it for this long, ms (default 20 000: four heartbeats). */
+  leaseMs?: number;
   /** Playback lookahead, ms (default 100). */
   lookaheadMs?: number;
   /** Seed of the first suggestion (default: random); each suggestion adds 1. */
@@ -95,13 +97,15 @@ export class TandemClient {
   private missedPings = 0;
   private lastTransportSent = { at: 0, bpm: 0, playing: false };
   private closed = false;
+  /** The bridge was lost after connecting: the heartbeat keeps pinging while failed, to find it again. */
+  private lostBridge = false;
   private bridgeNote: string | undefined;
 
   constructor(
     private readonly max: MaxApiLike,
     options: TandemClientOptions,
   ) {
-    this.opts = { port: 57121, launch: true, pingTimeoutMs: 500, startTimeoutMs: 120_000, heartbeatMs: 5000, lookaheadMs: 100, ...options };
+    this.opts = { port: 57121, launch: true, pingTimeoutMs: 500, startTimeoutMs: 120_000, heartbeatMs: 5000, leaseMs: 20_000, lookaheadMs: 100, ...options };
     this.link = new OscLink(this.opts.port);
     this.player = new LookaheadPlayer({ lookaheadMs: this.opts.lookaheadMs });
     this.seed = options.seed ?? Math.floor(Math.random() * 100_000);
@@ -131,19 +135,33 @@ export class TandemClient {
   /** Opens the socket, finds (or starts) the bridge, then tells the patcher `ready`. */
   async start(): Promise<void> {
     await this.link.open();
+    await this.connect();
+  }
+
+  /**
+   * Closes the socket. A bridge this client started keeps running for the other devices; it
+   * stops by itself (its lease) once no device pings it.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    await this.link.close();
+  }
+
+  private async connect(why?: string): Promise<void> {
     this.setPhase('connecting');
-    this.status(`looking for the Tandem bridge on 127.0.0.1:${this.opts.port}…`);
+    this.status(`${why ? `${why}; ` : ''}looking for the Tandem bridge on 127.0.0.1:${this.opts.port}…`);
     if (await this.ping(this.opts.pingTimeoutMs)) return this.connected('found');
+    if (this.closed) return;
     if (!this.opts.launch) return this.fail(`no Tandem bridge answers on 127.0.0.1:${this.opts.port}; start it with: npx tandem serve --osc-port ${this.opts.port}`);
     await this.launch();
   }
 
-  /** Stops a bridge this client started (synchronously, so it can run in an `exit` handler) and closes the socket. */
-  async close(): Promise<void> {
-    this.closed = true;
-    if (this.heartbeat) clearInterval(this.heartbeat);
-    this.bridge?.stop();
-    await this.link.close();
+  /** The bridge was lost (no pongs, or the one this client started exited): find it again or start one. */
+  private reconnect(why: string): void {
+    if (this.closed || this.phase !== 'connected') return;
+    this.lostBridge = true;
+    void this.connect(why);
   }
 
   // ---- messages from the patcher ----
@@ -235,6 +253,8 @@ export class TandemClient {
         case '/tandem/pong':
           this.missedPings = 0;
           for (const w of this.pongWaiters.splice(0)) w();
+          // A bridge lost and not found again answers after all (another device started one).
+          if (this.phase === 'failed' && this.lostBridge) this.connected('found');
           return;
         case '/tandem/suggestion':
           this.assembler.chunk(m.args);
@@ -303,30 +323,37 @@ export class TandemClient {
     if ('reason' in home) return this.fail(home.reason);
     this.setPhase('launching');
     this.status(`starting the Tandem bridge (Node ${node.version}) from ${home.home}…`);
-    const bridge = new BridgeProcess({ node: node.path, bin: home.bin, home: home.home, port: this.opts.port });
+    const bridge = new BridgeProcess({ node: node.path, bin: home.bin, home: home.home, port: this.opts.port, leaseMs: this.opts.leaseMs });
     this.bridge = bridge;
     let exited: string | undefined;
     bridge.on('line', (line) => {
       this.log(`bridge: ${line}`);
       // The bridge's own notes (no Chromium found, a model fallback, ...) stay on the status line.
-      if (line.startsWith('tandem: ') && !line.includes('OSC bridge on')) {
+      // (Not a port clash: that bridge lost the race to another device's, which this one uses.)
+      // Once connected, the ready line stays; later notes go to the Max window only.
+      if (this.phase === 'launching' && line.startsWith('tandem: ') && !line.includes('OSC bridge on') && !portWasTaken([line])) {
         this.bridgeNote = line.slice('tandem: '.length);
         this.status(this.bridgeNote);
       }
     });
+    let clash = false;
     bridge.on('exit', (code, signal, lastLines) => {
       const why = `the Tandem bridge exited (${signal ?? `code ${code}`})${lastLines.length ? `: ${lastLines[lastLines.length - 1]}` : ''}`;
       exited = why;
-      if (this.closed) return;
-      if (this.phase === 'connected') {
-        this.setPhase('failed');
-        this.error(why);
-      }
+      // Two devices loading together both start a bridge: the second finds the port taken, and uses the first's.
+      clash = portWasTaken(lastLines);
+      if (this.closed || this.bridge !== bridge || clash) return;
+      if (this.phase === 'connected') this.reconnect(why);
     });
     const deadline = Date.now() + this.opts.startTimeoutMs;
+    let waitingSaid = false;
     while (!this.closed && Date.now() < deadline) {
-      if (exited) return this.fail(exited);
-      if (await this.ping(this.opts.pingTimeoutMs)) return this.connected('started');
+      if (exited && !clash) return this.fail(exited);
+      if (clash && !waitingSaid) {
+        waitingSaid = true;
+        this.status(`another device is starting the Tandem bridge on 127.0.0.1:${this.opts.port}; waiting for it…`);
+      }
+      if (await this.ping(this.opts.pingTimeoutMs)) return this.connected(clash ? 'found' : 'started');
     }
     if (!this.closed) {
       bridge.stop();
@@ -336,16 +363,17 @@ export class TandemClient {
 
   private connected(how: 'found' | 'started'): void {
     this.setPhase('connected');
+    this.lostBridge = false;
     this.syncSettings();
     this.status(`ready: ${how === 'found' ? 'connected to' : 'started'} the Tandem bridge on 127.0.0.1:${this.opts.port}${this.bridgeNote ? `; ${this.bridgeNote}` : ''}`);
     void this.max.outlet('ready');
     if (this.opts.heartbeatMs > 0 && !this.heartbeat) {
       this.heartbeat = setInterval(() => {
+        if (this.phase === 'failed' && this.lostBridge) return this.link.send('/tandem/ping');
         if (this.phase !== 'connected') return;
         if (++this.missedPings > 2) {
           this.missedPings = 0;
-          this.setPhase('failed');
-          this.error(`the Tandem bridge stopped answering on 127.0.0.1:${this.opts.port}; reload the device to start it again`);
+          this.reconnect(`the Tandem bridge stopped answering on 127.0.0.1:${this.opts.port}`);
           return;
         }
         this.link.send('/tandem/ping');

@@ -29,86 +29,101 @@ export enum POST_LEVELS {
   WARN = 'warn',
 }
 
-const handlers = new Map<string, Handler[]>();
-const dicts = new Map<string, JSONObject>();
-const outletListeners: ((args: unknown[]) => void)[] = [];
+/** One node.script's max-api: handlers, dicts, what it sent. `createMaxApi()` makes more (several devices in one test). */
+export function createMaxApi() {
+  const handlers = new Map<string, Handler[]>();
+  const dicts = new Map<string, JSONObject>();
+  const outletListeners: ((args: unknown[]) => void)[] = [];
+  const fake = {
+    outlets: [] as unknown[][],
+    posts: [] as unknown[][],
+    unhandled: [] as string[],
+    /** Max sends `selector ...args` into node.script's inlet. Returns whether a handler took it. */
+    send(selector: string | number, ...args: unknown[]): boolean {
+      const list: [Handler, unknown[]][] = [];
+      if (typeof selector === 'number') for (const h of handlers.get(MESSAGE_TYPES.NUMBER) ?? []) list.push([h, [selector, ...args]]);
+      else for (const h of handlers.get(selector) ?? []) list.push([h, args]);
+      for (const h of handlers.get(MESSAGE_TYPES.ALL) ?? []) list.push([h, [selector, ...args]]);
+      if (list.length === 0) {
+        fake.unhandled.push(String(selector));
+        return false;
+      }
+      for (const [h, a] of list) h(...a);
+      return true;
+    },
+    /** Names with at least one handler. */
+    handlerNames(): string[] {
+      return [...handlers.entries()].filter(([, l]) => l.length > 0).map(([k]) => k);
+    },
+    /** The status texts sent (`status <text>`). */
+    statuses(): string[] {
+      return fake.outlets.filter((o) => o[0] === 'status').map((o) => String(o[1]));
+    },
+    onOutlet(cb: (args: unknown[]) => void): void {
+      outletListeners.push(cb);
+    },
+    reset(): void {
+      handlers.clear();
+      dicts.clear();
+      outletListeners.length = 0;
+      fake.outlets = [];
+      fake.posts = [];
+      fake.unhandled = [];
+    },
+  };
+  const api = {
+    addHandler(selector: string, handler: Handler): void {
+      if (typeof handler !== 'function') throw new TypeError(`handler for ${selector} must be a function`);
+      handlers.set(selector, [...(handlers.get(selector) ?? []), handler]);
+    },
+    addHandlers(map: Record<string, Handler>): void {
+      for (const [k, h] of Object.entries(map)) api.addHandler(k, h);
+    },
+    removeHandler(selector: string, handler: Handler): void {
+      handlers.set(selector, (handlers.get(selector) ?? []).filter((h) => h !== handler));
+    },
+    removeHandlers(selector: string): void {
+      handlers.delete(selector);
+    },
+    async outlet(...args: unknown[]): Promise<void> {
+      fake.outlets.push(args);
+      for (const l of outletListeners) l(args);
+    },
+    async outletBang(): Promise<void> {
+      return api.outlet('bang');
+    },
+    async post(...args: unknown[]): Promise<void> {
+      fake.posts.push(args);
+    },
+    async getDict(id: string): Promise<JSONObject> {
+      const d = dicts.get(id);
+      if (!d) throw new Error(`no dictionary named ${id}`);
+      return structuredClone(d);
+    },
+    async setDict(id: string, dict: JSONObject): Promise<JSONObject> {
+      dicts.set(id, structuredClone(dict));
+      return structuredClone(dict);
+    },
+    async updateDict(id: string, path: string, value: unknown): Promise<JSONObject> {
+      const d = dicts.get(id) ?? {};
+      const keys = path.split('.');
+      let at: JSONObject = d;
+      for (const k of keys.slice(0, -1)) at = (at[k] ??= {}) as JSONObject;
+      at[keys[keys.length - 1]] = structuredClone(value);
+      dicts.set(id, d);
+      return structuredClone(d);
+    },
+    MAX_ENV,
+    MESSAGE_TYPES,
+    POST_LEVELS,
+  };
+  return { api, fake };
+}
 
-/** What the script sent and posted; test helpers. */
-export const fake = {
-  outlets: [] as unknown[][],
-  posts: [] as unknown[][],
-  unhandled: [] as string[],
-  /** Max sends `selector ...args` into node.script's inlet. Returns whether a handler took it. */
-  send(selector: string | number, ...args: unknown[]): boolean {
-    const list: [Handler, unknown[]][] = [];
-    if (typeof selector === 'number') for (const h of handlers.get(MESSAGE_TYPES.NUMBER) ?? []) list.push([h, [selector, ...args]]);
-    else for (const h of handlers.get(selector) ?? []) list.push([h, args]);
-    for (const h of handlers.get(MESSAGE_TYPES.ALL) ?? []) list.push([h, [selector, ...args]]);
-    if (list.length === 0) {
-      fake.unhandled.push(String(selector));
-      return false;
-    }
-    for (const [h, a] of list) h(...a);
-    return true;
-  },
-  /** Names with at least one handler. */
-  handlerNames(): string[] {
-    return [...handlers.entries()].filter(([, l]) => l.length > 0).map(([k]) => k);
-  },
-  onOutlet(cb: (args: unknown[]) => void): void {
-    outletListeners.push(cb);
-  },
-  reset(): void {
-    handlers.clear();
-    dicts.clear();
-    outletListeners.length = 0;
-    fake.outlets = [];
-    fake.posts = [];
-    fake.unhandled = [];
-  },
-};
+const main = createMaxApi();
+/** What the module's script sent and posted; test helpers. */
+export const fake = main.fake;
+export const { addHandler, addHandlers, removeHandler, removeHandlers, outlet, outletBang, post, getDict, setDict, updateDict } = main.api;
 
-export function addHandler(selector: string, handler: Handler): void {
-  if (typeof handler !== 'function') throw new TypeError(`handler for ${selector} must be a function`);
-  handlers.set(selector, [...(handlers.get(selector) ?? []), handler]);
-}
-export function addHandlers(map: Record<string, Handler>): void {
-  for (const [k, h] of Object.entries(map)) addHandler(k, h);
-}
-export function removeHandler(selector: string, handler: Handler): void {
-  handlers.set(selector, (handlers.get(selector) ?? []).filter((h) => h !== handler));
-}
-export function removeHandlers(selector: string): void {
-  handlers.delete(selector);
-}
-export async function outlet(...args: unknown[]): Promise<void> {
-  fake.outlets.push(args);
-  for (const l of outletListeners) l(args);
-}
-export async function outletBang(): Promise<void> {
-  return outlet('bang');
-}
-export async function post(...args: unknown[]): Promise<void> {
-  fake.posts.push(args);
-}
-export async function getDict(id: string): Promise<JSONObject> {
-  const d = dicts.get(id);
-  if (!d) throw new Error(`no dictionary named ${id}`);
-  return structuredClone(d);
-}
-export async function setDict(id: string, dict: JSONObject): Promise<JSONObject> {
-  dicts.set(id, structuredClone(dict));
-  return structuredClone(dict);
-}
-export async function updateDict(id: string, path: string, value: unknown): Promise<JSONObject> {
-  const d = dicts.get(id) ?? {};
-  const keys = path.split('.');
-  let at: JSONObject = d;
-  for (const k of keys.slice(0, -1)) at = (at[k] ??= {}) as JSONObject;
-  at[keys[keys.length - 1]] = structuredClone(value);
-  dicts.set(id, d);
-  return structuredClone(d);
-}
-
-const maxApi = { addHandler, addHandlers, removeHandler, removeHandlers, outlet, outletBang, post, getDict, setDict, updateDict, MAX_ENV, MESSAGE_TYPES, POST_LEVELS };
+const maxApi = main.api;
 export default maxApi;
