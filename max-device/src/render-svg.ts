@@ -43,6 +43,13 @@ function boxSvg(b: Box): string {
       return dial(b, r);
     case 'live.menu':
       return `<rect x="${x}" y="${y}" width="${w}" height="${h}" fill="${C.field}" stroke="${C.line}"/><text x="${x + 4}" y="${y + h - 4}" fill="${C.text}" font-size="10">${esc(defaultLabel(b))}</text><path d="M ${x + w - 10} ${y + 6} l 6 0 l -3 4 z" fill="${C.dim}"/>`;
+    case 'live.tab': {
+      const items = b.saved_attribute_attributes?.valueof?.parameter_enum ?? [];
+      const cell = w / Math.max(1, items.length);
+      return items
+        .map((item, i) => `<rect x="${x + i * cell}" y="${y}" width="${cell}" height="${h}" fill="${item === defaultLabel(b) ? C.accent : C.field}" stroke="${C.line}"/><text x="${x + i * cell + cell / 2}" y="${y + h - 5}" fill="${C.text}" font-size="9" text-anchor="middle">${esc(String(item))}</text>`)
+        .join('');
+    }
     case 'live.toggle':
       return `<rect x="${x}" y="${y}" width="${w}" height="${h}" fill="${defaultLabel(b) === 'on' ? C.accent : C.field}" stroke="${C.line}"/>`;
     case 'live.text':

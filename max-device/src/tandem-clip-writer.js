@@ -6,6 +6,8 @@
 //   begin <length beats> <genre> <density 0..1> <seed>   starts a clip
 //   note <pitch> <start beat> <duration beats> <velocity>  one note, repeated
 //   end                                                     writes it
+//   target 0|1                                              Write clip goes to the Session (0) or
+//                                                           the Arrangement (1)
 //   bang                                                    from live.thisdevice (after deferlow):
 //                                                           the Live API is ready; clips that
 //                                                           ended before it are written then
@@ -83,7 +85,7 @@ function end() {
 }
 
 function anything() {
-  report('error: the clip writer does not know the message ' + messagename + ' (it takes begin, note, end, bang)');
+  report('error: the clip writer does not know the message ' + messagename + ' (it takes begin, note, end, target, bang)');
 }
 
 function clipName(genre, density, seed) {
@@ -130,11 +132,19 @@ function chooseSlot(trackPath, count) {
   return -1;
 }
 
-function liveMajorVersion() {
+// Live's version as [major, minor] (Application.get_major_version / get_minor_version).
+function liveVersion() {
   var app = new LiveAPI('live_app');
-  var v = app.call('get_major_version');
-  if (v !== null && typeof v === 'object' && v.length !== undefined) v = v[v.length - 1];
-  return Number(v);
+  return [Number(firstOf(lastOf(app.call('get_major_version')))), Number(firstOf(lastOf(app.call('get_minor_version'))))];
+}
+
+function liveMajorVersion() {
+  return liveVersion()[0];
+}
+
+function lastOf(v) {
+  if (v !== null && typeof v === 'object' && v.length !== undefined) return v[v.length - 1];
+  return v;
 }
 
 // ---- writing notes, then reading them back ----
@@ -237,52 +247,164 @@ function firstOf(v) {
   return v;
 }
 
-// Creates the clip in `slotPath`, names it and writes the notes; returns how, or throws why not.
-function writeVerified(slotPath, c) {
-  var major = liveMajorVersion();
+// A place for a new clip: `create()` makes it and returns its LiveAPI object, `remove(clip)` undoes that.
+function sessionPlace(slotPath, lengthBeats) {
   var slot = new LiveAPI(slotPath);
+  return {
+    what: slotPath,
+    create: function () {
+      slot.call('create_clip', lengthBeats);
+      return new LiveAPI(slotPath + ' clip');
+    },
+    remove: function () {
+      slot.call('delete_clip');
+    },
+  };
+}
+
+// Creates the clip, names it and writes the notes, form after form, until a read-back matches;
+// returns the clip and how, or throws why not (leaving no clip behind).
+function writeVerified(place, c) {
+  var major = liveMajorVersion();
   var tried = [];
   for (var w = 0; w < WRITERS.length; w++) {
     var writer = WRITERS[w];
     if (major < writer.minLive) continue;
-    slot.call('create_clip', c.lengthBeats);
-    var clip = new LiveAPI(slotPath + ' clip');
-    if (!exists(clip)) throw new Error('Live did not create a clip in ' + slotPath);
+    var clip = place.create();
+    if (!exists(clip)) throw new Error('Live did not create a clip in ' + place.what);
     clip.set('name', c.name);
     var why;
     try {
       writer.write(clip, c.notes);
-      why = mismatch(readNotes(clip, c.lengthBeats, major), c.notes);
+      why = verify(clip, c, major);
     } catch (e) {
       why = 'it threw ' + (e && e.message ? e.message : e);
     }
-    if (why === '' && String(firstOf(clip.get('name'))) !== c.name) why = 'the name read back is "' + firstOf(clip.get('name')) + '"';
-    if (why === '') return writer.name + (tried.length ? ' (after ' + tried.join('; ') + ')' : '');
+    if (why === '') return { clip: clip, how: writer.name + (tried.length ? ' (after ' + tried.join('; ') + ')' : '') };
     tried.push(writer.name + ': ' + why);
-    // Start the next form from an empty slot: never leave half-written notes behind.
-    slot.call('delete_clip');
+    // Start the next form from an empty place: never leave half-written notes behind.
+    place.remove(clip);
   }
   throw new Error('Live did not take the notes (' + tried.join('; ') + '); the suggestion is still saved as .mid');
+}
+
+// '' when `clip` holds exactly c's notes and name, else what differs.
+function verify(clip, c, major) {
+  var why = mismatch(readNotes(clip, c.lengthBeats, major), c.notes);
+  if (why === '' && String(firstOf(clip.get('name'))) !== c.name) why = 'the name read back is "' + firstOf(clip.get('name')) + '"';
+  return why;
+}
+
+// An empty clip slot on the track (the highlighted one, else the first, else in a new scene).
+function freeSlot(track, trackPath) {
+  var count = Number(track.getcount('clip_slots'));
+  if (!(count > 0)) throw new Error('this track has no clip slots (put Tandem on a MIDI track, not a return or the master)');
+  var index = chooseSlot(trackPath, count);
+  if (index < 0) {
+    new LiveAPI('live_set').call('create_scene', -1);
+    index = count;
+    if (!(Number(track.getcount('clip_slots')) > index)) throw new Error('every clip slot is full and no scene could be added');
+  }
+  if (hasClip(new LiveAPI(trackPath + ' clip_slots ' + index))) throw new Error('clip slot ' + (index + 1) + ' is not empty; Tandem never overwrites a clip');
+  return index;
 }
 
 function writeClip(c) {
   try {
     var track = findTrack();
     var trackPath = unquote(track.path);
-    var count = Number(track.getcount('clip_slots'));
-    if (!(count > 0)) throw new Error('this track has no clip slots (put Tandem on a MIDI track, not a return or the master)');
-    var index = chooseSlot(trackPath, count);
-    if (index < 0) {
-      new LiveAPI('live_set').call('create_scene', -1);
-      index = count;
-      if (!(Number(track.getcount('clip_slots')) > index)) throw new Error('every clip slot is full and no scene could be added');
-    }
-    var slot = new LiveAPI(trackPath + ' clip_slots ' + index);
-    if (hasClip(slot)) throw new Error('clip slot ' + (index + 1) + ' is not empty; Tandem never overwrites a clip');
-    var how = writeVerified(trackPath + ' clip_slots ' + index, c);
+    if (writeTarget === 'arrangement') return writeArrangement(track, trackPath, c);
+    var index = freeSlot(track, trackPath);
+    var how = writeVerified(sessionPlace(trackPath + ' clip_slots ' + index, c.lengthBeats), c).how;
     post('tandem: wrote ' + c.name + ' with ' + how + '\n');
     report('wrote "' + c.name + '" (' + c.notes.length + ' notes, read back) to clip slot ' + (index + 1));
   } catch (e) {
     report('error: could not write the clip: ' + (e && e.message ? e.message : e));
   }
+}
+
+// ---- the Arrangement ----
+
+// Where Write clip goes: 'session' (a clip slot) or 'arrangement' (at the playhead's bar).
+var writeTarget = 'session';
+
+// `target 0|1` (the device's Write to tab: 0 Session, 1 Arrangement) or `target session|arrangement`.
+function target(v) {
+  if (v === 0 || v === 'session') writeTarget = 'session';
+  else if (v === 1 || v === 'arrangement') writeTarget = 'arrangement';
+  else report('error: target must be 0 (Session) or 1 (Arrangement), got ' + v);
+}
+
+// Arrangement clips of the track: [{path, start, end}], from Track.arrangement_clips.
+function arrangementClips(trackPath) {
+  var track = new LiveAPI(trackPath);
+  var n = Number(track.getcount('arrangement_clips'));
+  var out = [];
+  for (var i = 0; i < n; i++) {
+    var clip = new LiveAPI(trackPath + ' arrangement_clips ' + i);
+    if (!exists(clip)) continue;
+    out.push({ path: trackPath + ' arrangement_clips ' + i, id: clip.id, start: Number(firstOf(clip.get('start_time'))), end: Number(firstOf(clip.get('end_time'))) });
+  }
+  out.sort(function (a, b) {
+    return a.start - b.start;
+  });
+  return out;
+}
+
+// The first bar at or after `start` where `length` beats are free of clips (4/4 bars).
+function freeStart(clips, start, length) {
+  var at = start;
+  for (var i = 0; i < clips.length; i++) {
+    var k = clips[i];
+    if (k.start < at + length - 1e-9 && k.end > at + 1e-9) at = Math.ceil(k.end / 4 - 1e-9) * 4;
+  }
+  return at;
+}
+
+function arrangementClipAt(trackPath, start) {
+  var clips = arrangementClips(trackPath);
+  for (var i = 0; i < clips.length; i++) if (Math.abs(clips[i].start - start) < 1e-6) return new LiveAPI(clips[i].path);
+  return null;
+}
+
+// Writes c into the Arrangement of `track` at the bar of the playhead (or insert marker:
+// Song.current_song_time), or the first free bar after it: Track.create_midi_clip where Live has
+// it (12.1+), else a Session clip in slot `index` (read back) copied with
+// Track.duplicate_clip_to_arrangement (Live 11+) and removed again. Reads the Arrangement clip back.
+function writeArrangement(track, trackPath, c) {
+  var v = liveVersion();
+  if (v[0] < 11) throw new Error('writing to the Arrangement needs Live 11 or newer (this is Live ' + v[0] + ')');
+  var now = Number(firstOf(new LiveAPI('live_set').get('current_song_time')));
+  var start = freeStart(arrangementClips(trackPath), Math.floor(now / 4 + 1e-9) * 4, c.lengthBeats);
+  var bar = start / 4 + 1;
+  var how;
+  if (v[0] > 12 || (v[0] === 12 && v[1] >= 1)) {
+    how = writeVerified(
+      {
+        what: 'the Arrangement at bar ' + bar,
+        create: function () {
+          track.call('create_midi_clip', start, c.lengthBeats);
+          return arrangementClipAt(trackPath, start) || new LiveAPI('');
+        },
+        remove: function (clip) {
+          track.call('delete_clip', 'id ' + clip.id);
+        },
+      },
+      c,
+    ).how;
+  } else {
+    var place = sessionPlace(trackPath + ' clip_slots ' + freeSlot(track, trackPath), c.lengthBeats);
+    var written = writeVerified(place, c);
+    track.call('duplicate_clip_to_arrangement', 'id ' + written.clip.id, start);
+    place.remove(written.clip);
+    var copy = arrangementClipAt(trackPath, start);
+    var why = copy ? verify(copy, c, v[0]) : 'no clip appeared there';
+    if (why !== '') {
+      if (copy) track.call('delete_clip', 'id ' + copy.id);
+      throw new Error('the copy in the Arrangement at bar ' + bar + ' did not read back: ' + why);
+    }
+    how = written.how + ', then duplicate_clip_to_arrangement';
+  }
+  post('tandem: wrote ' + c.name + ' to the Arrangement with ' + how + '\n');
+  report('wrote "' + c.name + '" (' + c.notes.length + ' notes, read back) to the Arrangement at bar ' + bar);
 }

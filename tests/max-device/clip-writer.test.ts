@@ -116,6 +116,56 @@ describe('clip writer (js, against a fake LiveAPI)', () => {
     );
   });
 
+  it('writes to the Arrangement at the playhead\'s bar with create_midi_clip (Live 12.1+), after the clips already there, never over them', () => {
+    const verse = { name: 'verse', length: 4, notes: [{ pitch: 60, start_time: 0, duration: 1, velocity: 90, mute: 0 }], start: 8 };
+    const set = new FakeLiveSet({ tracks: [[null]], deviceTrack: 0, songTime: 9.5, arrangement: { 0: [verse] } });
+    const js = new JsHost(WRITER, set);
+    js.send('bang');
+    js.send('target', 1);
+    sendClip(js);
+    expect(set.tracks[0].arrangement).toEqual([verse, { name: 'Tandem funk d0.7 #12', length: 8, notes: expected, start: 12 }]);
+    expect(set.overwritten).toEqual([]);
+    expect(set.tracks[0].slots).toEqual([null]); // no Session clip on the way
+    expect(set.calls).toContain('live_set tracks 0: create_midi_clip 12 8');
+    expect(js.statuses().at(-1)).toBe('wrote "Tandem funk d0.7 #12" (4 notes, read back) to the Arrangement at bar 4');
+    expect(set.errors).toEqual([]);
+    // Back to the Session.
+    js.send('target', 0);
+    sendClip(js, 8, 'rock', 0.5, 13);
+    expect(set.tracks[0].slots[0]?.name).toBe('Tandem rock d0.5 #13');
+  });
+
+  it('writes to the Arrangement through a Session clip and duplicate_clip_to_arrangement before Live 12.1, and removes the Session clip', () => {
+    for (const [major, minor] of [
+      [11, 3],
+      [12, 0],
+    ]) {
+      const set = new FakeLiveSet({ tracks: [[existing('mine'), null]], deviceTrack: 0, songTime: 0, liveVersion: major, liveMinor: minor });
+      const js = new JsHost(WRITER, set);
+      js.send('bang');
+      js.send('target', 1);
+      sendClip(js);
+      expect(set.tracks[0].arrangement, `Live ${major}.${minor}`).toEqual([{ name: 'Tandem funk d0.7 #12', length: 8, notes: expected, start: 0 }]);
+      expect(set.tracks[0].slots).toEqual([existing('mine'), null]);
+      expect(set.calls.some((c) => /^live_set tracks 0: duplicate_clip_to_arrangement id \d+ 0$/.test(c))).toBe(true);
+      expect(set.calls.some((c) => c.includes('create_midi_clip'))).toBe(false);
+      expect(js.statuses().at(-1)).toBe('wrote "Tandem funk d0.7 #12" (4 notes, read back) to the Arrangement at bar 1');
+      expect(set.errors).toEqual([]);
+    }
+  });
+
+  it('says so when the Arrangement cannot be written (Live 10), or the target is unknown', () => {
+    const set = new FakeLiveSet({ tracks: [[null]], deviceTrack: 0, liveVersion: 10 });
+    const js = new JsHost(WRITER, set);
+    js.send('bang');
+    js.send('target', 'timeline');
+    expect(js.statuses().at(-1)).toBe('error: target must be 0 (Session) or 1 (Arrangement), got timeline');
+    js.send('target', 1);
+    sendClip(js);
+    expect(js.statuses().at(-1)).toBe('error: could not write the clip: writing to the Arrangement needs Live 11 or newer (this is Live 10)');
+    expect(set.tracks[0].slots).toEqual([null]);
+  });
+
   it('finds its track from inside a rack', () => {
     const set = new FakeLiveSet({ tracks: [[null], [null]], deviceTrack: 1, inRack: true });
     const js = new JsHost(WRITER, set);
@@ -144,6 +194,6 @@ describe('clip writer (js, against a fake LiveAPI)', () => {
     expect(js2.statuses().at(-1)).toBe('error: clip not written: pitch must be a whole number 0-127, got 128');
     expect(set.tracks[0].slots[0]).toBeNull();
     js2.send('erase');
-    expect(js2.statuses().at(-1)).toBe('error: the clip writer does not know the message erase (it takes begin, note, end, bang)');
+    expect(js2.statuses().at(-1)).toBe('error: the clip writer does not know the message erase (it takes begin, note, end, target, bang)');
   });
 });

@@ -59,6 +59,14 @@ describe('the patch on a fake Max (node.script drops messages before its script 
     expect(dropped(r)).toEqual([]);
   });
 
+  it('Write to sends the target to the clip writer (js), which needs no script to be running', () => {
+    const { r } = device();
+    r.load();
+    r.control('Write to', 1);
+    r.advance(100);
+    expect(r.jsIn).toEqual([{ sel: 'target', args: [1] }, { sel: 'bang', args: [] }]);
+  });
+
   it('stop from the client ends sounding notes at once (makenote stop), and clears scheduled ones', () => {
     const { r, script } = device();
     r.load();

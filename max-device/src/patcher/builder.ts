@@ -52,11 +52,11 @@ export class PatchBuilder {
 
   /**
    * A live.* control that is a Live parameter, described by `spec`. `visibility` is Live's
-   * Parameter Visibility: 'automated' (stored and automatable, the default) or 'hidden'
-   * (`parameter_invisible` 2: not stored, not automatable, no undo step; Ableton's guideline for
-   * buttons such as live.text in button mode).
+   * Parameter Visibility: 'automated' (stored and automatable, the default), 'stored' (saved with
+   * the set, not automatable) or 'hidden' (`parameter_invisible` 2: not stored, not automatable,
+   * no undo step; Ableton's guideline for buttons such as live.text in button mode).
    */
-  param(maxclass: 'live.dial' | 'live.numbox' | 'live.menu' | 'live.toggle' | 'live.text' | 'live.button', spec: ParamSpec, at: [number, number], face: Face, extra: Partial<Box> = {}, visibility: 'automated' | 'hidden' = 'automated'): BoxRef {
+  param(maxclass: 'live.dial' | 'live.numbox' | 'live.menu' | 'live.tab' | 'live.toggle' | 'live.text' | 'live.button', spec: ParamSpec, at: [number, number], face: Face, extra: Partial<Box> = {}, visibility: 'automated' | 'stored' | 'hidden' = 'automated'): BoxRef {
     const valueof =
       spec.type === 'enum'
         ? { parameter_type: 2 as const, parameter_enum: [...spec.items], parameter_mmax: spec.items.length - 1 }
@@ -68,7 +68,7 @@ export class PatchBuilder {
       presentation: 1,
       presentation_rect: face,
       saved_attribute_attributes: {
-        valueof: { parameter_longname: spec.longname, parameter_shortname: spec.shortname, ...valueof, parameter_initial_enable: 1, parameter_initial: [spec.initial], ...(visibility === 'hidden' ? { parameter_invisible: PARAMETER_INVISIBLE.hidden } : {}) },
+        valueof: { parameter_longname: spec.longname, parameter_shortname: spec.shortname, ...valueof, parameter_initial_enable: 1, parameter_initial: [spec.initial], ...(visibility === 'hidden' ? { parameter_invisible: PARAMETER_INVISIBLE.hidden } : visibility === 'stored' ? { parameter_invisible: PARAMETER_INVISIBLE.storedOnly } : {}) },
       },
       varname: spec.longname,
       ...extra,

@@ -1,4 +1,4 @@
-import { PARAMETERS, type ParamName } from '../parameters';
+import { type EnumParam, PARAMETERS, type ParamName } from '../parameters';
 import { type BoxRef, PatchBuilder } from './builder';
 import type { Patcher } from './types';
 
@@ -19,6 +19,13 @@ export const LIFECYCLE_STATUS: Readonly<Partial<Record<(typeof LIFECYCLE)[number
   terminated: { text: 'the Tandem script stopped - see the Max window. Delete and re-add the device to start it again', onlyOnError: false },
   restarting: { text: 'restarting the Tandem script…', onlyOnError: false },
 });
+
+/**
+ * Where Write clip goes: the Session (a clip slot) or the Arrangement (at the playhead's bar).
+ * Sent to the js clip writer (`target 0|1`), not to node.script. Kept here, not in
+ * parameters.ts, until the device's controls come from the model registry (issue 12/17).
+ */
+export const WRITE_TO: EnumParam = Object.freeze({ longname: 'Write to', shortname: 'Write to', message: 'target', type: 'enum', items: Object.freeze(['Session', 'Arrangement']), initial: 0 });
 
 /** How often the patcher reports Live's transport to the client (ms): the client's lookahead loop period. */
 export const TRANSPORT_POLL_MS = 20;
@@ -133,6 +140,11 @@ export function buildTandemPatcher(): Patcher {
   // Clip writer (Live API) gets the bang after deferlow and the clip messages from the client.
   const writer = p.obj(`js ${SCRIPTS.clipWriter}`, [col(4), row(11)], { saved_object_attributes: { filename: SCRIPTS.clipWriter, parameter_enable: 0 } });
   p.connect(defer, 0, writer, 0);
+  // Write to: Session or Arrangement, a setting saved with the set (Stored Only: not automatable).
+  const writeTo = p.param('live.tab', WRITE_TO, [col(5), row(5)], [232, 106, 132, 18], { num_lines_presentation: 1 }, 'stored');
+  const preTarget = p.obj(`prepend ${WRITE_TO.message}`, [col(5), row(6)]);
+  p.connect(writeTo, 0, preTarget, 0);
+  p.connect(preTarget, 0, writer, 0);
   p.connect(router, 4, writer, 0);
   p.connect(writer, 0, router, 0); // the writer answers `status ...`
 

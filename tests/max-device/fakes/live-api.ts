@@ -52,6 +52,13 @@ export interface FakeTrack {
   name: string;
   /** Session clip slots (none on return and master tracks). */
   slots: (FakeClip | null)[];
+  /** Arrangement clips, by start time (beats). */
+  arrangement: ArrangementClip[];
+}
+
+/** A clip in the Arrangement: start_time and end_time in beats. */
+export interface ArrangementClip extends FakeClip {
+  start: number;
 }
 
 export interface FakeSetOptions {
@@ -65,6 +72,12 @@ export interface FakeSetOptions {
   highlighted?: { track: number; slot: number };
   /** Live's major version (add_new_notes needs 11). */
   liveVersion?: number;
+  /** Live's minor version (Track.create_midi_clip needs 12.1). */
+  liveMinor?: number;
+  /** Arrangement clips per track index. */
+  arrangement?: Record<number, ArrangementClip[]>;
+  /** Song.current_song_time: the playhead (or, stopped, the insert marker), in beats. */
+  songTime?: number;
   /** The add_new_notes argument forms that add notes (default all); the others add nothing, silently. */
   addNewNotesTakes?: NotesForm[];
   /** Whether set_notes ... done adds notes (default true). */
@@ -81,12 +94,14 @@ type Obj =
 
 export class FakeLiveSet {
   readonly tracks: FakeTrack[];
-  readonly returnTrack: FakeTrack = { name: 'A-Reverb', slots: [] };
+  readonly returnTrack: FakeTrack = { name: 'A-Reverb', slots: [], arrangement: [] };
   readonly errors: string[] = [];
   /** Every call made, as `path: fn args`. */
   readonly calls: string[] = [];
   highlighted: { track: number; slot: number } | undefined;
   liveVersion: number;
+  liveMinor: number;
+  songTime: number;
   addNewNotesTakes: NotesForm[];
   setNotesWorks: boolean;
   private readonly devicePath: string;
@@ -94,9 +109,15 @@ export class FakeLiveSet {
   private noteBuffer: { clip: FakeClip; expected: number; notes: LiveNote[] } | undefined;
 
   constructor(opts: FakeSetOptions) {
-    this.tracks = opts.tracks.map((slots, i) => ({ name: `${i + 1}-MIDI`, slots: slots.map((c) => (c ? { ...c, notes: [...c.notes] } : null)) }));
+    this.tracks = opts.tracks.map((slots, i) => ({
+      name: `${i + 1}-MIDI`,
+      slots: slots.map((c) => (c ? { ...c, notes: [...c.notes] } : null)),
+      arrangement: (opts.arrangement?.[i] ?? []).map((c) => ({ ...c, notes: [...c.notes] })),
+    }));
     this.highlighted = opts.highlighted;
     this.liveVersion = opts.liveVersion ?? 12;
+    this.liveMinor = opts.liveMinor ?? 1;
+    this.songTime = opts.songTime ?? 0;
     this.addNewNotesTakes = opts.addNewNotesTakes ?? ['object', 'json', 'dict'];
     this.setNotesWorks = opts.setNotesWorks ?? true;
     const track = opts.deviceTrack === 'return' ? 'live_set return_tracks 0' : `live_set tracks ${opts.deviceTrack}`;
@@ -118,6 +139,12 @@ export class FakeLiveSet {
     };
   }
 
+  /** The path an id stands for (`id 5`), as Live resolves `new LiveAPI('id 5')` and `id N` arguments. */
+  pathOfId(id: number): string | undefined {
+    for (const [p, n] of this.ids) if (n === id) return p;
+    return undefined;
+  }
+
   idOf(path: string): number {
     if (!this.ids.has(path)) this.ids.set(path, this.ids.size + 1);
     return this.ids.get(path)!;
@@ -127,6 +154,10 @@ export class FakeLiveSet {
   resolve(raw: string): Obj | undefined {
     const words = raw.replace(/"/g, '').trim().split(/\s+/).filter(Boolean);
     if (words.length === 0) return undefined;
+    if (words[0] === 'id' && words.length === 2) {
+      const p = this.pathOfId(Number(words[1]));
+      return p ? this.resolve(p) : undefined;
+    }
     if (words.at(-1) === 'canonical_parent') {
       const child = this.resolve(words.slice(0, -1).join(' '));
       return child ? this.parentOf(child) : undefined;
@@ -151,6 +182,11 @@ export class FakeLiveSet {
     if (!track || !/^\d+$/.test(words[2])) return undefined;
     const rest = words.slice(3);
     if (rest.length === 0) return { type: 'Track', path: base, track };
+    if (rest[0] === 'arrangement_clips') {
+      const k = Number(rest[1]);
+      const clip = /^\d+$/.test(rest[1] ?? '') ? track.arrangement[k] : undefined;
+      return clip && rest.length === 2 ? { type: 'Clip', path: `${base} arrangement_clips ${k}`, clip } : undefined;
+    }
     if (rest[0] === 'clip_slots') {
       const slot = Number(rest[1]);
       if (!/^\d+$/.test(rest[1] ?? '') || slot >= track.slots.length) return undefined;
@@ -189,6 +225,19 @@ export class FakeLiveSet {
     }
   }
 
+  /** Puts a clip into a track's Arrangement; Live replaces what lies under it, so the writer must never ask for that. */
+  private placeInArrangement(track: FakeTrack, clip: ArrangementClip): unknown {
+    const overlapped = track.arrangement.filter((c) => c.start < clip.start + clip.length && c.start + c.length > clip.start);
+    if (overlapped.length) this.overwritten.push(...overlapped.map((c) => c.name));
+    track.arrangement = track.arrangement.filter((c) => !overlapped.includes(c));
+    track.arrangement.push(clip);
+    track.arrangement.sort((a, b) => a.start - b.start);
+    return ['id', this.idOf(`live_set tracks ${this.tracks.indexOf(track)} arrangement_clips ${track.arrangement.indexOf(clip)}`)];
+  }
+
+  /** Names of Arrangement clips a new clip was put over (Live replaces them): must stay empty. */
+  readonly overwritten: string[] = [];
+
   call(o: Obj, fn: string, args: unknown[]): unknown {
     this.calls.push(`${o.path}: ${fn}${args.length ? ' ' + args.map((a) => (a instanceof FakeDict ? `dictionary ${a.name}` : typeof a === 'object' ? JSON.stringify(a) : String(a))).join(' ') : ''}`);
     const fail = (msg: string) => {
@@ -196,6 +245,28 @@ export class FakeLiveSet {
       return undefined;
     };
     if (o.type === 'Application' && fn === 'get_major_version') return this.liveVersion;
+    if (o.type === 'Application' && fn === 'get_minor_version') return this.liveMinor;
+    if (o.type === 'Track' && fn === 'create_midi_clip') {
+      // Track.create_midi_clip(start_time, length): in Live 12.1's API, not 12.0's.
+      if (this.liveVersion < 12 || (this.liveVersion === 12 && this.liveMinor < 1)) return fail("Invalid syntax: 'create_midi_clip'");
+      const [start, length] = args.map(Number);
+      if (!(length > 0) || !(start >= 0)) return fail(`invalid start ${args[0]} or length ${args[1]}`);
+      return this.placeInArrangement(o.track, { name: '', length, notes: [], start });
+    }
+    if (o.type === 'Track' && fn === 'duplicate_clip_to_arrangement') {
+      // Track.duplicate_clip_to_arrangement(clip, destination_time): Live 11+; the clip is passed as `id N`.
+      if (this.liveVersion < 11) return fail("Invalid syntax: 'duplicate_clip_to_arrangement'");
+      const src = this.resolve(String(args[0]));
+      if (!src || src.type !== 'Clip') return fail(`not a clip: ${String(args[0])}`);
+      return this.placeInArrangement(o.track, { ...src.clip, notes: src.clip.notes.map((n) => ({ ...n })), start: Number(args[1]) });
+    }
+    if (o.type === 'Track' && fn === 'delete_clip') {
+      const c = this.resolve(String(args[0]));
+      const k = c?.type === 'Clip' ? o.track.arrangement.indexOf(c.clip as ArrangementClip) : -1;
+      if (k < 0) return fail(`not an Arrangement clip of this track: ${String(args[0])}`);
+      o.track.arrangement.splice(k, 1);
+      return undefined;
+    }
     if (o.type === 'Song' && fn === 'create_scene') {
       const at = Number(args[0]);
       const index = at === -1 ? this.scenes : at;
@@ -272,6 +343,7 @@ export class FakeLiveSet {
 }
 
 /** The fake LiveAPI object; see FakeLiveSet. */
+export type { Obj as FakeObject };
 export class FakeLiveApi {
   private obj: Obj | undefined;
 
@@ -303,6 +375,7 @@ export class FakeLiveApi {
   }
 
   getcount(child: string): number {
+    if (this.obj?.type === 'Track' && child === 'arrangement_clips') return this.obj.track.arrangement.length;
     if (this.obj?.type === 'Track' && child === 'clip_slots') return this.obj.track.slots.length;
     if (this.obj?.type === 'Song' && child === 'tracks') return this.live.tracks.length;
     if (this.obj?.type === 'Song' && child === 'scenes') return this.live.scenes;
@@ -315,6 +388,11 @@ export class FakeLiveApi {
     if (o.type === 'ClipSlot' && prop === 'has_clip') return [o.track.slots[o.slot] ? 1 : 0];
     if (o.type === 'Clip' && prop === 'name') return [o.clip.name];
     if (o.type === 'Clip' && prop === 'length') return [o.clip.length];
+    if (o.type === 'Clip' && (prop === 'start_time' || prop === 'end_time')) {
+      const start = 'start' in o.clip ? (o.clip as ArrangementClip).start : 0;
+      return [prop === 'start_time' ? start : start + o.clip.length];
+    }
+    if (o.type === 'Song' && prop === 'current_song_time') return [this.live.songTime];
     if (o.type === 'Track' && prop === 'name') return [o.track.name];
     this.live.errors.push(`${o.path}: get ${prop}: no such property`);
     return [];
