@@ -34,15 +34,18 @@ export function parseLease(text: string): number {
  * each log line would raise EPIPE: from then on the bridge logs nowhere (it keeps serving the
  * other devices, and the lease ends it when none is left).
  */
+let pipeBroken: boolean | undefined;
 function quietOnBrokenPipe(): () => boolean {
-  let broken = false;
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code !== 'EPIPE') throw err;
-      broken = true;
-    });
+  if (pipeBroken === undefined) {
+    pipeBroken = false;
+    for (const stream of [process.stdout, process.stderr]) {
+      stream.on('error', (err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EPIPE') throw err;
+        pipeBroken = true;
+      });
+    }
   }
-  return () => broken;
+  return () => pipeBroken === true;
 }
 
 function port(field: string, v: string): number {
