@@ -1,0 +1,80 @@
+/**
+ * The melody/bass eval's two classifiers, both random forests (bench/forest.ts) on lineFeatures:
+ *  - style recognisability: trained on segments of the TRAINING split (class-balanced), it names
+ *    the style of real validation segments and of generated ones; a model's lines should be
+ *    recognised nearly as often as real ones;
+ *  - real vs generated: cross-validated with folds grouped by piece (a real segment and its
+ *    generated twin are in the same group), 50 % = it cannot tell them apart.
+ */
+import { STYLES, type MelodyStyle } from '../src/models/melody/spec';
+import { groupedAccuracy, RandomForest, type ForestOptions, type GroupedAccuracy } from './forest';
+import type { RealSegment } from './melody-eval-data';
+import { lineFeatures, type EvalLine } from './melody-metrics';
+
+export interface StyleRecognition {
+  /** Styles measured (those with training and validation segments). */
+  styles: MelodyStyle[];
+  /** side (real, or a model) -> style -> share recognised. */
+  perStyle: Record<string, Record<string, number>>;
+  /** side -> mean over the styles (each style counts the same). */
+  balanced: Record<string, number>;
+  /** model -> its balanced accuracy over the real lines' on the same styles (the n-gram knows fewer). */
+  ratio: Record<string, number>;
+  /** model -> the style whose lines are least recognised, its accuracy and its ratio to real. */
+  worst: Record<string, { style: string; accuracy: number; ratio: number }>;
+}
+
+/** A side to judge: lines and the style each was asked for. */
+export interface LabelledLines {
+  lines: ReadonlyArray<EvalLine | undefined>;
+  styles: readonly MelodyStyle[];
+}
+
+export function styleRecognition(train: readonly RealSegment[], sides: Record<string, LabelledLines>, options: Partial<ForestOptions> = {}): StyleRecognition {
+  const present = new Set(train.map((t) => t.style));
+  const styles = STYLES.filter((s) => present.has(s) && sides.real?.styles.includes(s));
+  const rf = new RandomForest(options).train(
+    train.filter((t) => styles.includes(t.style)).map(lineFeatures),
+    train.filter((t) => styles.includes(t.style)).map((t) => styles.indexOf(t.style)),
+  );
+  const perStyle: StyleRecognition['perStyle'] = {};
+  const balanced: StyleRecognition['balanced'] = {};
+  for (const [name, side] of Object.entries(sides)) {
+    const right = new Map<string, [number, number]>();
+    side.lines.forEach((l, i) => {
+      const style = side.styles[i];
+      if (!l || !styles.includes(style)) return;
+      const r = right.get(style) ?? [0, 0];
+      r[1]++;
+      if (rf.predict(lineFeatures(l)) === styles.indexOf(style)) r[0]++;
+      right.set(style, r);
+    });
+    perStyle[name] = Object.fromEntries([...right].map(([s, [ok, n]]) => [s, ok / n]));
+    const accs = Object.values(perStyle[name]);
+    balanced[name] = accs.reduce((a, b) => a + b, 0) / Math.max(1, accs.length);
+  }
+  const ratio: StyleRecognition['ratio'] = {};
+  const worst: StyleRecognition['worst'] = {};
+  for (const name of Object.keys(sides)) {
+    if (name === 'real') continue;
+    const mine = Object.keys(perStyle[name]);
+    ratio[name] = balanced[name] / (mine.reduce((a, s) => a + perStyle.real[s], 0) / Math.max(1, mine.length));
+    for (const [style, acc] of Object.entries(perStyle[name])) {
+      if (!worst[name] || acc < worst[name].accuracy) worst[name] = { style, accuracy: acc, ratio: acc / perStyle.real[style] };
+    }
+  }
+  return { styles, perStyle, balanced, ratio, worst };
+}
+
+/** Grouped cross-validated accuracy of a forest telling real segments from their generated twins. */
+export function realVsGenerated(real: readonly RealSegment[], twins: ReadonlyArray<EvalLine | undefined>, options: Partial<ForestOptions> = {}, folds = 5): GroupedAccuracy {
+  const samples = real.flatMap((r, i) => {
+    const t = twins[i];
+    if (!t) return [];
+    return [
+      { features: lineFeatures(r), label: 1 as const, group: r.piece },
+      { features: lineFeatures(t), label: 0 as const, group: r.piece },
+    ];
+  });
+  return groupedAccuracy(samples, folds, options);
+}
