@@ -18,7 +18,8 @@ import { STEPS_PER_BAR, STYLE_METER, STYLES, VOICES, type MelodyStyle, type Voic
 import type { MelodyNgram } from '../src/models/baseline/melody-ngram';
 import { TICKS_PER_STEP } from '../src/time/units';
 import { parseKey } from '../src/music/chords';
-import { realVsGenerated, styleRecognition, type StyleRecognition } from './melody-classify';
+import { TandemError } from '../src/errors';
+import { realVsGenerated, realVsReal, styleRecognition, type StyleRecognition } from './melody-classify';
 import { collectSegments, generateNgramTwin, generateTwin, SEGMENT_BARS, trainingLines, type RealSegment } from './melody-eval-data';
 import { COPY_MIN_NOTES, HIST_NAMES, twoBarKeys, type EvalLine, type NoteTriple } from './melody-metrics';
 import { densityFigures, groupFigures, type DensityFigures, type GroupFigures } from './melody-report';
@@ -30,16 +31,23 @@ interface Options {
   quick: boolean;
   json: boolean;
   modelDir: string;
+  /** Whether --model was given (then a missing network is an error, not a fallback to the n-gram alone). */
+  modelGiven: boolean;
 }
 
 function parseArgs(argv: readonly string[]): Options {
-  const o: Options = { quick: false, json: false, modelDir: MELODY_NET_DIR };
+  const o: Options = { quick: false, json: false, modelDir: MELODY_NET_DIR, modelGiven: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') o.quick = true;
     else if (a === '--json') o.json = true;
-    else if (a === '--model' && argv[i + 1] && !argv[i + 1].startsWith('--')) o.modelDir = argv[++i];
-    else {
+    else if (a === '--model' && argv[i + 1] && !argv[i + 1].startsWith('--')) {
+      o.modelDir = argv[++i];
+      o.modelGiven = true;
+    } else if (a === '--help' || a === '-h') {
+      console.log(USAGE);
+      process.exit(0);
+    } else {
       console.error(`eval:melody: unknown or incomplete option ${JSON.stringify(a)}; ${USAGE}`);
       process.exit(2);
     }
@@ -58,6 +66,7 @@ const NGRAM = 'n-gram';
 interface VoiceReport {
   figures: Record<string, GroupFigures>;
   style: StyleRecognition;
+  /** model -> accuracy telling real from its twins; `real` -> validation vs training segments (the reference). */
   realVsGenerated: Record<string, GroupedAccuracy>;
   density: Record<string, Record<string, DensityFigures>>;
 }
@@ -93,6 +102,7 @@ function evalVoice(voice: Voice, tracks: Parameters<typeof collectSegments>[0], 
   const styles = real.map((r) => r.style);
   const style = styleRecognition(train, { real: { lines: real, styles }, ...Object.fromEntries(Object.entries(twins).map(([n, t]) => [n, { lines: t, styles }])) }, { trees: CAPS.trees });
   const rvg = Object.fromEntries(Object.entries(twins).map(([n, t]) => [n, realVsGenerated(real, t, { trees: CAPS.trees })]));
+  rvg.real = realVsReal(real, train, { trees: CAPS.trees });
   log(`${voice}: density sweep ...`);
   const density: VoiceReport['density'] = {};
   for (const st of STYLES) {
@@ -110,8 +120,8 @@ const dec = (x: number | undefined, d = 3) => (x === undefined || !Number.isFini
 
 function printVoice(voice: Voice, r: VoiceReport, models: string[]): void {
   const cols = Object.keys(r.figures);
-  const W = 20;
-  const row = (label: string, cells: string[]) => console.log(label.padEnd(34) + cells.map((c) => c.padStart(W)).join(''));
+  const W = 22;
+  const row = (label: string, cells: string[]) => console.log(label.padEnd(37) + cells.map((c) => c.padStart(W)).join(''));
   const cell = (vals: string[], real: string) => `${vals.join(' ')} | ${real}`;
   const per = (f: (g: GroupFigures, side: string) => string, realToo = true) =>
     cols.map((c) => cell(models.map((m) => (r.figures[c].models[m] ? f(r.figures[c], m) : '-')), realToo ? f(r.figures[c], 'real') : ''));
@@ -141,16 +151,30 @@ function printVoice(voice: Voice, r: VoiceReport, models: string[]): void {
     const w = r.style.worst[m];
     console.log(`${m}: style recognised at ${dec(r.style.ratio[m], 2)} of the real rate (worst ${w?.style ?? '-'}: ${pct(w?.accuracy)} %, ${dec(w?.ratio, 2)} of real); real-vs-generated classifier ${pct(r.realVsGenerated[m]?.accuracy)} % (${r.realVsGenerated[m]?.samples} segments, ${r.realVsGenerated[m]?.groups} pieces; 50 % = indistinguishable)`);
   }
+  const ref = r.realVsGenerated.real;
+  console.log(`reference: the same classifier, real validation vs real training segments of the same styles: ${pct(ref?.accuracy)} % (${ref?.samples} segments)`);
 }
 
 async function main(): Promise<void> {
   const t0 = Date.now();
   const corpus = loadMelodyCorpus();
-  const art = readMelodyNetArtifacts(opts.modelDir);
+  let art: ReturnType<typeof readMelodyNetArtifacts>;
+  try {
+    art = readMelodyNetArtifacts(opts.modelDir);
+  } catch (err) {
+    // The loader throws raw TypeError/SyntaxError on a malformed model.json: one line here.
+    throw new TandemError(`cannot read the melody network in ${opts.modelDir}: ${(err as Error).message}`);
+  }
+  if (!art && opts.modelGiven) throw new TandemError(`--model ${opts.modelDir}: no model.json there (a folder written by train_melody.py: model.json + weights.bin)`);
   let net: MelodyRnn | undefined;
   if (art) {
     await initNodeTf('wasm');
-    net = MelodyRnn.load(art);
+    try {
+      net = MelodyRnn.load(art);
+    } catch (err) {
+      // MelodyWeights throws a TypeError (not a TandemError) when model.json's spec lacks fields.
+      throw err instanceof TandemError ? err : new TandemError(`the melody network in ${opts.modelDir} does not load: ${(err as Error).message}`);
+    }
   } else log(`no melody network in ${opts.modelDir}: only the n-gram baseline is measured`);
   const training = art?.modelJson.training as { epochs?: number; bestEpoch?: number; validation?: Record<string, number> } | undefined;
   const report: Record<string, unknown> = {
@@ -183,4 +207,10 @@ async function main(): Promise<void> {
   console.log(`\n(${report.seconds} s)`);
 }
 
-await main();
+try {
+  await main();
+} catch (err) {
+  if (!(err instanceof TandemError)) throw err;
+  console.error(`eval:melody: ${err.message}`);
+  process.exit(1);
+}

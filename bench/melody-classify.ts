@@ -78,3 +78,26 @@ export function realVsGenerated(real: readonly RealSegment[], twins: ReadonlyArr
   });
   return groupedAccuracy(samples, folds, options);
 }
+
+/**
+ * The same classifier on two real samples: validation segments against training segments of the
+ * same styles (one per validation segment, drawn round-robin per style), grouped by piece. What
+ * it scores above 50 % comes from the classifier and the split, not from generation.
+ */
+export function realVsReal(real: readonly RealSegment[], train: readonly RealSegment[], options: Partial<ForestOptions> = {}, folds = 5): GroupedAccuracy {
+  const byStyle = new Map<string, RealSegment[]>();
+  for (const t of train) byStyle.set(t.style, [...(byStyle.get(t.style) ?? []), t]);
+  const next = new Map<string, number>();
+  const samples = real.flatMap((r) => {
+    const list = byStyle.get(r.style);
+    if (!list?.length) return [];
+    const k = next.get(r.style) ?? 0;
+    next.set(r.style, k + 1);
+    const t = list[k % list.length];
+    return [
+      { features: lineFeatures(r), label: 1 as const, group: `validation:${r.piece}` },
+      { features: lineFeatures(t), label: 0 as const, group: `train:${t.piece}` },
+    ];
+  });
+  return groupedAccuracy(samples, folds, options);
+}
