@@ -25,7 +25,7 @@ import { COPY_MIN_NOTES, HIST_NAMES, twoBarKeys, type EvalLine, type NoteTriple 
 import { densityFigures, groupFigures, type DensityFigures, type GroupFigures } from './melody-report';
 import type { GroupedAccuracy } from './forest';
 
-const USAGE = 'usage: npm run eval:melody [-- --quick] [-- --json] [-- --model DIR]';
+const USAGE = 'usage: npm run eval:melody [-- --quick] [-- --json] [-- --model DIR] [-- --temperature T]';
 
 interface Options {
   quick: boolean;
@@ -33,10 +33,12 @@ interface Options {
   modelDir: string;
   /** Whether --model was given (then a missing network is an error, not a fallback to the n-gram alone). */
   modelGiven: boolean;
+  /** Sampling temperature of the network's twins (default 1, what users get by default). */
+  temperature: number;
 }
 
 function parseArgs(argv: readonly string[]): Options {
-  const o: Options = { quick: false, json: false, modelDir: MELODY_NET_DIR, modelGiven: false };
+  const o: Options = { quick: false, json: false, modelDir: MELODY_NET_DIR, modelGiven: false, temperature: 1 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') o.quick = true;
@@ -44,6 +46,8 @@ function parseArgs(argv: readonly string[]): Options {
     else if (a === '--model' && argv[i + 1] && !argv[i + 1].startsWith('--')) {
       o.modelDir = argv[++i];
       o.modelGiven = true;
+    } else if (a === '--temperature' && argv[i + 1] && Number(argv[i + 1]) >= 0.05 && Number(argv[i + 1]) <= 3) {
+      o.temperature = Number(argv[++i]);
     } else if (a === '--help' || a === '-h') {
       console.log(USAGE);
       process.exit(0);
@@ -86,7 +90,7 @@ function evalVoice(voice: Voice, tracks: Parameters<typeof collectSegments>[0], 
   log(`${voice}: ${real.length} validation segments, ${train.length} training segments for the style classifier; generating twins ...`);
   const t0 = Date.now();
   const twins: Record<string, Array<EvalLine | undefined>> = {};
-  if (net) twins[NET] = real.map((r, i) => generateTwin(net, r, 1000 + i));
+  if (net) twins[NET] = real.map((r, i) => generateTwin(net, r, 1000 + i, opts.temperature));
   log(`${voice}: network twins in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   if (ngram) twins[NGRAM] = real.map((r, i) => generateNgramTwin(ngram, r, 1000 + i));
   const trainKeys = new Set(trainingLines(tracks, voice).flatMap((l) => twoBarKeys(l)));
@@ -199,7 +203,7 @@ async function main(): Promise<void> {
     return;
   }
   const models = [...(net ? [NET] : []), NGRAM];
-  console.log(`Melody and bass on the validation split, ${SEGMENT_BARS}-bar segments${opts.quick ? ' (quick)' : ''}; network: ${art ? `${opts.modelDir}, best epoch ${training?.bestEpoch} of ${training?.epochs}` : 'none'}`);
+  console.log(`Melody and bass on the validation split, ${SEGMENT_BARS}-bar segments${opts.quick ? ' (quick)' : ''}; network: ${art ? `${opts.modelDir}, best epoch ${training?.bestEpoch} of ${training?.epochs}, temperature ${opts.temperature}` : 'none'}`);
   console.log('TV = total variation distance of the histogram to real lines of the other half of the pieces (real: half vs half, the floor).');
   console.log('The n-gram takes no key or chords: its key is estimated from its notes, its chord figures are "-"; it knows fewer styles (bass: pop, chorale), so its "all" covers those.');
   console.log(`Copy check: 2-bar stretches (every bar offset) with >= ${COPY_MIN_NOTES} notes, onsets and key-relative pitches, found verbatim in the training lines of the voice.`);

@@ -114,9 +114,9 @@ export function collectSegments(tracks: readonly MelodyTrack[], voice: Voice, sp
 }
 
 /** The network's twin of a real segment: same voice, style, key, bar chords (N.C. where none) and density. */
-export function generateTwin(net: MelodyRnn, real: RealSegment, seed: number): EvalLine {
+export function generateTwin(net: MelodyRnn, real: RealSegment, seed: number, temperature = 1): EvalLine {
   const chords = real.barChords.map((c) => c ?? NO_CHORD);
-  const req = parseMelodyRequest({ voice: real.voice, style: real.style, key: real.key, chords, density: real.density, bars: SEGMENT_BARS, temperature: 1, seed, count: 1 });
+  const req = parseMelodyRequest({ voice: real.voice, style: real.style, key: real.key, chords, density: real.density, bars: SEGMENT_BARS, temperature, seed, count: 1 });
   const [line] = net.generateSync(req);
   return { notes: line.notes, key: line.key, meter: line.meter, stepsPerBar: line.stepsPerBar, steps: line.steps, barChords: real.barChords };
 }

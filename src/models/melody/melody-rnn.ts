@@ -5,7 +5,7 @@ import { makeRng, sampleIndex } from '../../random';
 import { decodeTokens, encodeLine, fillStepInput, toneMask } from './encode';
 import { FEEDBACK, GIVEN, MelodyRollout, type RolloutPlan } from './rollout';
 import { STYLE_KEYS, type MelodyRequest } from './request';
-import { MELODY_INPUT, PITCH_LOW, STEPS_PER_BAR, STYLE_METER, TOKEN_HOLD, VOCAB, type MelodyMeter, type MelodyStyle, type Voice } from './spec';
+import { MELODY_INPUT, PITCH_LOW, STEPS_PER_BAR, STYLE_METER, STYLE_NO_REPEATS, TOKEN_HOLD, VOCAB, type MelodyMeter, type MelodyStyle, type Voice } from './spec';
 import { MelodyWeights, type MelodyNetArtifacts, type Progression } from './weights';
 
 /** One generated line: notes on the 16th grid in absolute pitch, with the key, meter and chords it was made over. */
@@ -123,7 +123,7 @@ export class MelodyRnn {
       const p = t - 2 + PITCH_LOW;
       if (p < lo || p > hi) tokenMask[t] = -1e9;
     }
-    return { plan: { batch: B, total, kept, temperature: req.temperature, given, primerFeedback, gumbel, tokenMask }, key, meter, bars, drawn, primerTokens };
+    return { plan: { batch: B, total, kept, temperature: req.temperature, given, primerFeedback, gumbel, tokenMask, noRepeat: req.style !== undefined && STYLE_NO_REPEATS.has(req.style) }, key, meter, bars, drawn, primerTokens };
   }
 
   /** Chords of every bar for one variation, drawn (seeded) from the style's common 4-bar progressions in an A A B A form. */

@@ -21,6 +21,8 @@ export interface RolloutPlan {
   gumbel: Float32Array;
   /** [VOCAB]: 0 for tokens allowed, a large negative number for pitches outside the voice's range. */
   tokenMask: Float32Array;
+  /** Never begin the pitch that was begun last (the chorale data cannot tell a repeated note from a held one). */
+  noRepeat: boolean;
 }
 
 /**
@@ -44,6 +46,8 @@ export class MelodyRollout {
   private readonly notePitch: tf.Tensor2D;
   /** [VOCAB x 1]: 1 for the tokens that begin a note. */
   private readonly isNote: tf.Tensor2D;
+  /** [PITCHES x VOCAB]: last pitch one-hot -> a large negative score on the token that would begin it again. */
+  private readonly repeatPenalty: tf.Tensor2D;
   private readonly outW: Float32Array;
   private readonly outB: Float32Array;
   private logits?: { key: string; w: tf.Tensor2D; b: tf.Tensor1D };
@@ -82,6 +86,9 @@ export class MelodyRollout {
     }
     this.notePitch = tf.tensor2d(np, [VOCAB, PITCHES]);
     this.isNote = tf.tensor2d(isNote, [VOCAB, 1]);
+    const rp = new Float32Array(PITCHES * VOCAB);
+    for (let p = 0; p < PITCHES; p++) rp[p * VOCAB + p + 2] = -1e9;
+    this.repeatPenalty = tf.tensor2d(rp, [PITCHES, VOCAB]);
   }
 
   /** One GRU step (PyTorch gate layout) from the full input row and the hidden state. */
@@ -156,7 +163,8 @@ export class MelodyRollout {
         const t = s - kept;
         const g = tf.tensor2d(plan.gumbel.subarray(t * B * VOCAB, (t + 1) * B * VOCAB), [B, VOCAB]);
         const [tok, nextFb, nextLast] = tf.tidy(() => {
-          const scores = tf.add(tf.fused.matMul({ a: h, b: logits.w, bias: logits.b }), g);
+          const raw = tf.add(tf.fused.matMul({ a: h, b: logits.w, bias: logits.b }), g);
+          const scores = plan.noRepeat ? tf.add(raw, tf.matMul(last!, this.repeatPenalty)) : raw;
           const token = tf.argMax(scores, 1) as tf.Tensor1D;
           const oh = tf.cast(tf.oneHot(token, VOCAB), 'float32') as tf.Tensor2D;
           const note = tf.matMul(oh, this.notePitch);
@@ -181,7 +189,7 @@ export class MelodyRollout {
   }
 
   dispose(): void {
-    tf.dispose([this.wR, this.bR, this.wZ, this.bZ, this.wNx, this.bNx, this.wNh, this.bNh, this.notePitch, this.isNote]);
+    tf.dispose([this.wR, this.bR, this.wZ, this.bZ, this.wNx, this.bNx, this.wNh, this.bNh, this.notePitch, this.isNote, this.repeatPenalty]);
     if (this.logits) tf.dispose([this.logits.w, this.logits.b]);
     this.logits = undefined;
   }

@@ -53,6 +53,12 @@ export type MelodyStyle = (typeof STYLES)[number];
 /** The meter each style is played in. */
 export const STYLE_METER: Record<MelodyStyle, MelodyMeter> = { reel: '4/4', jig: '6/8', hornpipe: '4/4', waltz: '3/4', pop: '4/4', chorale: '4/4' };
 
+/**
+ * Styles whose data cannot show a repeated note: the JSB chorales come as one pitch per voice per
+ * 16th, so a note struck again reads as one held note. Their lines never begin the pitch just begun.
+ */
+export const STYLE_NO_REPEATS: ReadonlySet<MelodyStyle> = new Set<MelodyStyle>(['chorale']);
+
 export const VOICES = ['melody', 'bass'] as const;
 export type Voice = (typeof VOICES)[number];
 

@@ -50,6 +50,10 @@ export class MelodyWeights {
     const { modelJson } = art;
     if (modelJson.format !== 'tandem-melody-gru') throw new TandemError(`not a Tandem melody model (format ${String(modelJson.format)})`);
     const s = modelJson.spec;
+    const lists = s && [s.meters, s.styles, s.voices, s.modes].every(Array.isArray);
+    if (!s || !lists || typeof s.hidden !== 'number' || !s.voiceRanges || !s.densityRanges || !s.progressions || !Array.isArray(modelJson.weightsManifest)) {
+      throw new TandemError('melody model.json lacks its spec (sizes, styles, ranges, progressions) or weights manifest: export it again with train_melody.py');
+    }
     const same = (a: readonly string[], b: readonly string[]) => a.join() === b.join();
     if (s.inputSize !== MELODY_INPUT.size || s.vocab !== VOCAB || !same(s.meters, METERS) || !same(s.styles, STYLES) || !same(s.voices, VOICES) || !same(s.modes, MODES)) {
       throw new TandemError(`melody model spec mismatch: model has input ${s.inputSize}, vocabulary ${s.vocab}, styles ${s.styles.join(' ')}; code expects ${MELODY_INPUT.size}, ${VOCAB}, ${STYLES.join(' ')}`);

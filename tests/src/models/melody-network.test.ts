@@ -178,3 +178,31 @@ describe('line picture', () => {
     ]);
   });
 });
+
+describe('melody model files', () => {
+  it('says in one line what is wrong with a broken model.json, never a TypeError', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { TandemError } = await import('../../../src/errors');
+    const dir = mkdtempSync(join(tmpdir(), 'tandem-melody-model-'));
+    writeFileSync(join(dir, 'model.json'), '{"format":"tandem-melody-gru","spec":{},"weightsManifest":[]}');
+    const art = readMelodyNetArtifacts(dir)!;
+    expect(() => MelodyRnn.load(art)).toThrow(TandemError);
+    expect(() => MelodyRnn.load(art)).toThrow(/lacks its spec/);
+    writeFileSync(join(dir, 'model.json'), '{"format":"tandem-melody-gru"}');
+    expect(() => readMelodyNetArtifacts(dir)).toThrow(/no weights manifest/);
+    writeFileSync(join(dir, 'model.json'), 'not json');
+    expect(() => readMelodyNetArtifacts(dir)).toThrow(/not readable JSON/);
+  });
+
+  it('never begins the pitch just begun in a chorale (the data cannot show a repeated note)', () => {
+    return initNodeTf('wasm').then(() => {
+      const model = MelodyRnn.load(art);
+      for (const voice of ['melody', 'bass'] as const) {
+        const lines = model.generateSync(parseMelodyRequest({ voice, style: 'chorale', key: 'G major', chords: 'G D Em C', bars: 8, seed: 6, count: 6, density: 1 }));
+        for (const l of lines) for (let i = 1; i < l.notes.length; i++) expect(l.notes[i][0] !== l.notes[i - 1][0] || l.notes[i][1] > l.notes[i - 1][1] + l.notes[i - 1][2]).toBe(true);
+      }
+      model.dispose();
+    });
+  });
+});
