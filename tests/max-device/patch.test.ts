@@ -50,6 +50,19 @@ describe('the patch on a fake Max (node.script drops messages before its script 
     expect(status()).toBe(LIFECYCLE_STATUS.terminated!.text);
   });
 
+  it('a restarted script: the poll pauses (nothing dropped), the status line says so, and resumes when the new client is ready', () => {
+    const { r, got, status } = device({ startsAfterMs: 500, readyAfterMs: 300 });
+    r.load();
+    r.advance(1000);
+    r.restart(200);
+    expect(status()).toBe(LIFECYCLE_STATUS.restarting!.text);
+    const t = r.now;
+    r.advance(1000);
+    expect(dropped(r)).toEqual([]);
+    const after = got.filter((g) => g.m.sel === 'transport' && g.at > t);
+    expect(after[0].at).toBe(t + 200 + 300); // restarted, then ready
+  });
+
   it('shows a script that fails to load on the status line, and never polls', () => {
     const { r, status } = device({ failLoad: true });
     r.load();

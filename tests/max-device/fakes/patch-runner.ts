@@ -117,6 +117,18 @@ export class PatchRunner {
     this.life('terminated', false);
   }
 
+  /** Node for Max restarts the script (a crash with @watch, or `script restart`): restarting, then restarted once it runs again. */
+  restart(afterMs = 200): void {
+    this.scriptRunning = false;
+    this.script = undefined;
+    this.life('restarting', true);
+    this.at(afterMs, () => {
+      this.scriptRunning = true;
+      this.script = this.node.boot((...w) => this.out(this.nodeId, 0, atoms(w)), this);
+      this.life('restarted', true);
+    });
+  }
+
   /** Runs everything due up to `now + ms`. */
   advance(ms: number): void {
     const end = this.now + ms;
