@@ -1,8 +1,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { DRUM_GENRES } from '../src/conditioning/genres';
 import { InvalidValueError, TandemError } from '../src/errors';
-import { parseDrumRequest } from '../src/models/request';
+import { allowedText, CONTROLS } from '../src/models/controls';
+import { MODEL_NAMES, modelSpec, parseRequest } from '../src/models/registry';
 import { REPO_ROOT } from './data/paths';
 import { readInputFile } from './fs/read-input';
 
@@ -15,7 +15,8 @@ export const PRESETS_DIR = join(REPO_ROOT, 'presets');
 export interface Preset {
   name: string;
   description: string;
-  model: 'drums';
+  /** A model of the registry. */
+  model: string;
   genre: string;
   density: number;
   temperature: number;
@@ -26,12 +27,12 @@ export interface Preset {
 const FIELDS: Record<keyof Preset, string> = {
   name: 'a short name (letters, digits, -)',
   description: 'a sentence',
-  model: '"drums"',
-  genre: `one of ${DRUM_GENRES.join(', ')}`,
-  density: 'a number from 0 to 1',
-  temperature: 'a number from 0.05 to 3',
-  fillEvery: 'a whole number of bars, 0 for no fills',
-  bars: 'a whole number from 1 to 64',
+  model: `one of ${MODEL_NAMES.map((n) => JSON.stringify(n)).join(', ')}`,
+  genre: "one of the model's genres (tandem genres --model NAME)",
+  density: allowedText(CONTROLS.density),
+  temperature: allowedText(CONTROLS.temperature),
+  fillEvery: `${allowedText(CONTROLS.fillEvery)} (0 for no fills, and for models without fills)`,
+  bars: allowedText(CONTROLS.bars),
 };
 
 export class PresetError extends TandemError {
@@ -59,19 +60,25 @@ export function parsePreset(text: string, file: string): Preset {
   for (const [k, allowed] of Object.entries(FIELDS)) if (!Object.hasOwn(obj, k)) throw new PresetError(file, k, `is missing: it must be ${allowed}`);
   if (typeof obj.name !== 'string' || !/^[a-z0-9-]+$/.test(obj.name)) throw new PresetError(file, 'name', `must be ${FIELDS.name}, got ${JSON.stringify(obj.name)}`);
   if (typeof obj.description !== 'string') throw new PresetError(file, 'description', 'must be a string');
-  if (obj.model !== 'drums') throw new PresetError(file, 'model', `must be "drums", got ${JSON.stringify(obj.model)}`);
+  if (typeof obj.model !== 'string' || !MODEL_NAMES.includes(obj.model)) throw new PresetError(file, 'model', `must be ${FIELDS.model}, got ${JSON.stringify(obj.model)}`);
+  const spec = modelSpec(obj.model);
   for (const k of ['density', 'temperature', 'fillEvery', 'bars'] as const) {
     if (typeof obj[k] !== 'number') throw new PresetError(file, k, `must be ${FIELDS[k]}, got ${JSON.stringify(obj[k])}`);
   }
   try {
-    parseDrumRequest({ genre: obj.genre, density: obj.density, temperature: obj.temperature, fillEvery: obj.fillEvery, bars: obj.bars });
+    // Models without fills take fillEvery 0 only (left out of the request, so 0 is what they get).
+    if (!spec.controls.includes('fillEvery') && obj.fillEvery !== 0) throw new InvalidValueError('fillEvery', obj.fillEvery, `0: ${spec.name} has no fills`);
+    parseRequest(spec.name, { style: obj.genre, density: obj.density, temperature: obj.temperature, fillEvery: spec.controls.includes('fillEvery') ? obj.fillEvery : undefined, bars: obj.bars });
   } catch (err) {
-    if (err instanceof InvalidValueError) throw new PresetError(file, err.field === 'fill-every' ? 'fillEvery' : err.field, err.message.slice(err.field.length + 1));
+    if (err instanceof InvalidValueError) {
+      const field = Object.values(CONTROLS).find((c) => c.flag === err.field)?.name ?? err.field;
+      throw new PresetError(file, field === 'style' ? 'genre' : field, err.message.slice(err.field.length + 1));
+    }
     throw err;
   }
-  if (obj.genre === 'any' || typeof obj.genre !== 'string') throw new PresetError(file, 'genre', `must be ${FIELDS.genre}, got ${JSON.stringify(obj.genre)}`);
+  if (obj.genre === 'any' || typeof obj.genre !== 'string') throw new PresetError(file, 'genre', `must be one of ${spec.styles.join(', ')}, got ${JSON.stringify(obj.genre)}`);
   // A fresh plain object holding the checked fields only.
-  return { name: obj.name, description: obj.description, model: 'drums', genre: obj.genre, density: obj.density as number, temperature: obj.temperature as number, fillEvery: obj.fillEvery as number, bars: obj.bars as number };
+  return { name: obj.name, description: obj.description, model: spec.name, genre: obj.genre, density: obj.density as number, temperature: obj.temperature as number, fillEvery: obj.fillEvery as number, bars: obj.bars as number };
 }
 
 export function listPresets(dir = PRESETS_DIR): string[] {

@@ -3,13 +3,15 @@ import { existsSync } from 'node:fs';
 import { InvalidValueError } from '../../src/errors';
 import { readMidiFile } from '../../src/midi-file/read';
 import { writeMidiFile } from '../../src/midi-file/write';
-import { parseDrumRequest, type DrumRequest } from '../../src/models/request';
-import { quantizeDrums, gridToSequence, onsetsPerBar, drawGrid, type DrumGrid } from '../../src/tokens/drum-grid';
-import { CLASS_LABELS } from '../../src/music/drum-map';
-import { DRUM_CHANNEL } from '../../src/music/sequence';
-import { TICKS_PER_STEP } from '../../src/time/units';
-import { DRUM_NET_DIR, loadDrumNgram, loadMelodyNgram, hasDrumNet, type DrumImpl } from '../models/load';
-import { createEngine, parseBackendName, parseEngineChoice } from '../engine/auto';
+import { checkTempo } from '../../src/models/controls';
+import { modelSpec, parseRequest } from '../../src/models/registry';
+import type { ModelSpec, PartRequest } from '../../src/models/spec';
+import type { Sequence } from '../../src/music/sequence';
+import { barsToTicks } from '../../src/time/units';
+import type { DrumImpl } from '../models/load';
+import { chooseImpl } from '../models/load';
+import { startPart } from '../models/start-part';
+import { parseBackendName, parseEngineChoice } from '../engine/auto';
 import { loadPreset } from '../presets';
 import { writeFileAtomic } from '../fs/atomic-write';
 import { readInputFile } from '../fs/read-input';
@@ -26,6 +28,8 @@ export interface GenerateFlags {
   seed?: string;
   count?: string;
   fillEvery?: string;
+  key?: string;
+  chords?: string;
   bpm: string;
   out: string;
   primer?: string;
@@ -41,16 +45,18 @@ export interface GenerateFlags {
 export interface GenerateResult {
   files: string[];
   notes: number;
+  /** Implementation that ran ('drums-gru', 'melody-ngram'). */
   model: string;
   engine: string;
   backend?: string;
   ms: number;
-  request: Omit<DrumRequest, 'primer'> & { primerBars: number; bpm: number };
+  request: Omit<PartRequest, 'primer' | 'style'> & { model: string; genre: string; primerBars: number; bpm: number };
+  /** Notes (drums: hits) per bar, per file. */
   onsetsPerBar: number[];
   note?: string;
+  /** The sequences written (not printed by --json). */
+  sequences: Sequence[];
 }
-
-export const MODELS = ['drums', 'melody', 'bass'] as const;
 
 function checkChoice(field: string, value: string, allowed: readonly string[]): string {
   if (!allowed.includes(value)) throw new InvalidValueError(field, value, `one of ${allowed.join(', ')}`);
@@ -60,142 +66,94 @@ function checkChoice(field: string, value: string, allowed: readonly string[]): 
 /** Largest primer file read (the largest .mid in the datasets is 152 KB). */
 export const PRIMER_MAX_BYTES = 4 << 20;
 
-/** Reads a primer .mid into a drum grid (whole bars of 4/4). */
-export function readPrimer(path: string): DrumGrid {
-  return primerGrid(readPrimerBytes(path), path);
-}
-
 function readPrimerBytes(path: string): Buffer {
   if (!existsSync(path)) throw new InvalidValueError('primer', path, 'a path to an existing .mid file');
   return readInputFile(path, { what: 'primer', maxBytes: PRIMER_MAX_BYTES });
 }
 
-function primerGrid(bytes: Uint8Array, path: string): DrumGrid {
+/**
+ * Reads a primer .mid for a model: its notes on the model's MIDI channel (all notes when none
+ * are), moved onto that channel, whole bars of 4/4 by the file's length.
+ */
+export function readPrimer(path: string, spec: ModelSpec): Sequence {
+  return primerSequence(readPrimerBytes(path), path, spec);
+}
+
+function primerSequence(bytes: Uint8Array, path: string, spec: ModelSpec): Sequence {
   const { sequence } = readMidiFile(bytes, path);
-  const drums = sequence.notes.filter((n) => n.channel === DRUM_CHANNEL);
-  const notes = drums.length ? drums : sequence.notes;
-  if (notes.length === 0) throw new InvalidValueError('primer', path, 'a .mid file with drum notes (channel 10)');
-  // The file's length (not its last hit) says how many bars it holds.
-  return quantizeDrums(notes, Math.max(1, Math.round(sequence.totalTicks / TICKS_PER_STEP))).grid;
+  const own = sequence.notes.filter((n) => n.channel === spec.channel);
+  const notes = (own.length ? own : sequence.notes).map((n) => ({ ...n, channel: spec.channel }));
+  if (notes.length === 0) throw new InvalidValueError('primer', path, `a .mid file with notes (${spec.name}: channel ${spec.channel + 1})`);
+  // The file's length (not its last note) says how many bars it holds.
+  const bars = Math.max(1, Math.round(sequence.totalTicks / barsToTicks(1)));
+  return { notes, tempos: sequence.tempos, meters: sequence.meters, totalTicks: bars * barsToTicks(1) };
 }
 
 /** A folder-mode file name stem that carries every setting that changes the notes. */
-export function settingsStem(model: string, req: DrumRequest, bpm: number, primer?: Uint8Array): string {
-  const p = primer ? `-p${createHash('sha256').update(primer).digest('hex').slice(0, 8)}` : '';
-  return `${model}-${req.genre ?? 'any'}-d${req.density}-t${req.temperature}-b${req.bars}-f${req.fillEvery}-${bpm}bpm${p}-s${req.seed}`;
+export function settingsStem(impl: string, req: PartRequest, bpm: number, primer?: Uint8Array): string {
+  const hash = (x: string | Uint8Array) => createHash('sha256').update(x).digest('hex').slice(0, 8);
+  const p = primer ? `-p${hash(primer)}` : '';
+  const key = req.key ? `-k${req.key.replace(/[^A-Za-z0-9#]+/g, '')}` : '';
+  const chords = req.chords ? `-c${hash(req.chords)}` : '';
+  return `${impl}-${req.style ?? 'any'}-d${req.density}-t${req.temperature}-b${req.bars}-f${req.fillEvery}${key}${chords}-${bpm}bpm${p}-s${req.seed}`;
 }
 
 export async function runGenerate(flags: GenerateFlags): Promise<GenerateResult> {
-  checkChoice('model', flags.model, MODELS);
-  if (flags.preset && flags.model !== 'drums') throw new InvalidValueError('preset', flags.preset, 'used with --model drums only');
+  const spec = modelSpec(flags.model);
   const impl = checkChoice('model-impl', flags.modelImpl, ['network', 'baseline']) as DrumImpl;
   const engineChoice = parseEngineChoice(flags.engine);
   const backend = flags.backend === undefined ? undefined : parseBackendName(flags.backend);
   const preset = flags.preset ? loadPreset(flags.preset) : undefined;
-  const bpm = Number(flags.bpm);
-  if (!Number.isFinite(bpm) || bpm < 20 || bpm > 300) throw new InvalidValueError('bpm', flags.bpm, 'a tempo from 20 to 300');
-  const req = parseDrumRequest({
-    genre: flags.model === 'drums' ? (flags.genre ?? preset?.genre ?? 'rock') : undefined,
+  if (preset && preset.model !== spec.name) throw new InvalidValueError('preset', flags.preset, `a preset for the ${spec.name} model (${flags.preset} is for ${preset.model}): add --model ${preset.model}`);
+  const bpm = checkTempo(flags.bpm);
+  const req = parseRequest(spec.name, {
+    style: flags.genre ?? preset?.genre,
     density: flags.density ?? preset?.density,
     bars: flags.bars ?? preset?.bars,
     temperature: flags.temperature ?? preset?.temperature,
     seed: flags.seed,
     count: flags.count,
     fillEvery: flags.fillEvery ?? preset?.fillEvery,
+    key: flags.key,
+    chords: flags.chords,
   });
-  if (flags.model !== 'drums') return runMelody(flags, req, bpm);
   const primerBytes = flags.primer ? readPrimerBytes(flags.primer) : undefined;
-  if (primerBytes) req.primer = primerGrid(primerBytes, flags.primer!);
-  const useNet = impl === 'network' && hasDrumNet();
+  if (primerBytes) req.primer = primerSequence(primerBytes, flags.primer!, spec);
+  const primerBars = req.primer ? Math.round(req.primer.totalTicks / barsToTicks(1)) : 0;
+  if (primerBars >= req.bars) throw new InvalidValueError('primer', `${primerBars} bars`, `shorter than the requested length (${req.bars} bars): raise --bars`);
   // Checked before the model runs: nothing is replaced without --force, the primer never.
-  const files = planOutputs({ out: flags.out, count: req.count, stem: settingsStem(useNet ? 'drums-gru' : 'drums-ngram', req, bpm, primerBytes), force: flags.force ?? false, primer: flags.primer });
-  // The network runs in an engine (Chromium when a browser is found, else in-process); the
-  // n-gram is plain JS and runs here.
-  let model = 'drums-ngram';
-  let engineLabel = 'node';
-  let backendUsed: string | undefined;
-  let note: string | undefined;
-  let grids: DrumGrid[];
+  const files = planOutputs({ out: flags.out, count: req.count, stem: settingsStem(chooseImpl(spec, impl).impl.id, req, bpm, primerBytes), force: flags.force ?? false, primer: flags.primer });
+  // Networks the engine runs go there (Chromium when a browser is found); the rest run here.
+  const started = await startPart(spec, { impl, engine: engineChoice, backend, mode: 'batch' });
+  let sequences: Sequence[];
   let ms: number;
-  if (useNet) {
-    const engine = await createEngine(engineChoice, { id: 'drums-gru', dir: DRUM_NET_DIR }, { backend });
-    try {
-      const t0 = performance.now();
-      grids = await engine.generate(req);
-      ms = performance.now() - t0;
-      const info = engine.info();
-      model = 'drums-gru';
-      engineLabel = info.running;
-      backendUsed = info.backend;
-      note = info.fallbackReason;
-    } finally {
-      await engine.close();
-    }
-  } else {
-    if (impl === 'network') note = `no trained drum network in ${DRUM_NET_DIR}; using the n-gram baseline`;
-    const ngram = loadDrumNgram();
+  try {
     const t0 = performance.now();
-    grids = await ngram.generate(req);
+    sequences = await started.model.generate(req);
     ms = performance.now() - t0;
+  } finally {
+    await started.close();
   }
+  const style = req.style ?? 'any';
   let notes = 0;
-  grids.forEach((g, i) => {
-    const seq = gridToSequence(g, { bpm });
-    notes += seq.notes.length;
-    writeFileAtomic(files[i], writeMidiFile(seq, { format: 1, name: `Tandem ${req.genre ?? 'any'} d${req.density} #${req.seed}.${i + 1}`, channelNames: { [DRUM_CHANNEL]: 'Drums' } }), { replace: flags.force, mkdir: true });
-  });
-  const { primer, ...plain } = req;
-  return {
-    files,
-    notes,
-    model,
-    engine: engineLabel,
-    backend: backendUsed,
-    ms: Math.round(ms * 10) / 10,
-    request: { ...plain, primerBars: primer ? Math.floor(primer.steps / 16) : 0, bpm },
-    onsetsPerBar: grids.map((g) => {
-      const o = onsetsPerBar(g);
-      return Math.round((o.reduce((a, b) => a + b, 0) / o.length) * 10) / 10;
-    }),
-    note,
-    ...{ grids },
-  } as GenerateResult & { grids: DrumGrid[] };
-}
-
-export function describeGrid(g: DrumGrid, bars = 2): string {
-  const shown: DrumGrid = { steps: Math.min(g.steps, bars * 16), velocity: g.velocity.subarray(0, bars * 16 * 9), offset: g.offset.subarray(0, bars * 16 * 9) };
-  return drawGrid(shown, CLASS_LABELS);
-}
-
-/** Melody and bass lines come from the n-gram baseline (no melody network yet). */
-function runMelody(flags: GenerateFlags, req: DrumRequest, bpm: number): GenerateResult {
-  const role = flags.model as 'melody' | 'bass';
-  if (flags.primer) throw new InvalidValueError('primer', flags.primer, 'used with --model drums only (melody primers are not supported yet)');
-  if (req.fillEvery) throw new InvalidValueError('fill-every', req.fillEvery, '0 for --model melody/bass (fills are a drum feature)');
-  const model = loadMelodyNgram(role);
-  const style = flags.genre ?? (role === 'bass' ? 'pop' : 'reel');
-  if (!model.styles.includes(style)) throw new InvalidValueError('genre', style, `one of ${model.styles.join(', ')} for --model ${role}`);
-  const files = planOutputs({ out: flags.out, count: req.count, stem: settingsStem(model.id, { ...req, genre: style as never }, bpm), force: flags.force ?? false });
-  const t0 = performance.now();
-  const seqs = model.generate({ style, density: req.density, bars: req.bars, temperature: req.temperature, seed: req.seed, count: req.count });
-  const ms = performance.now() - t0;
-  let notes = 0;
-  seqs.forEach((seq, i) => {
+  sequences.forEach((seq, i) => {
     seq.tempos = [{ ticks: 0, bpm }];
     notes += seq.notes.length;
-    writeFileAtomic(files[i], writeMidiFile(seq, { format: 1, name: `Tandem ${role} ${style} d${req.density} #${req.seed}.${i + 1}`, channelNames: { [seq.notes[0]?.channel ?? 0]: role === 'bass' ? 'Bass' : 'Melody' } }), { replace: flags.force, mkdir: true });
+    writeFileAtomic(files[i], writeMidiFile(seq, { format: 1, name: `Tandem ${spec.name} ${style} d${req.density} #${req.seed}.${i + 1}`, channelNames: { [spec.channel]: spec.trackName } }), { replace: flags.force, mkdir: true });
   });
-  const { primer, ...plain } = req;
+  const { primer, style: _style, ...plain } = req;
   void primer;
+  void _style;
   return {
     files,
     notes,
-    model: model.id,
-    engine: 'node',
+    model: started.id,
+    engine: started.engine,
+    backend: started.backend,
     ms: Math.round(ms * 10) / 10,
-    request: { ...plain, genre: style as never, primerBars: 0, bpm },
-    onsetsPerBar: seqs.map((s) => Math.round((s.notes.length / req.bars) * 10) / 10),
-    note: flags.modelImpl === 'network' ? `no ${role} network yet; using the n-gram baseline` : undefined,
-    ...{ grids: [], sequences: seqs },
-  } as GenerateResult & { grids: DrumGrid[] };
+    request: { model: spec.name, genre: style, ...plain, primerBars, bpm },
+    onsetsPerBar: sequences.map((s) => Math.round((s.notes.length / req.bars) * 10) / 10),
+    note: started.note,
+    sequences,
+  };
 }

@@ -1,63 +1,57 @@
 import { Command, CommanderError, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import { InvalidValueError, TandemError } from '../../src/errors';
-import { DRUM_GENRES } from '../../src/conditioning/genres';
-import { DRUM_REQUEST_DEFAULTS } from '../../src/models/request';
+import { CONTROL_NAMES, CONTROLS, TEMPO } from '../../src/models/controls';
+import { DEFAULT_MODEL, MODEL_NAMES, MODEL_SPECS, modelSpec } from '../../src/models/registry';
 import { buildAll, CORPORA, type CorpusName } from '../data/build';
 import { corpusStats, formatStats } from '../data/stats';
 import { browserBackends, runDoctor } from '../doctor';
 import { EXIT, flagMessage, UsageError } from './errors';
-import { describeGrid, MODELS, runGenerate, type GenerateFlags } from './generate';
+import { addControlFlags } from './control-flags';
+import { runGenerate, type GenerateFlags } from './generate';
 import { parseDuration, runPlay, type PlayFlags } from './play';
 import { runServe, type ServeFlags } from './serve';
-import { loadMelodyNgram } from '../models/load';
 import { errnoCode, FileAccessError, reasonOf } from '../fs/errors';
-import type { DrumGrid } from '../../src/tokens/drum-grid';
+import { listPresets } from '../presets';
 
 const program = new Command();
 program
   .name('tandem')
-  .description('Tandem: an AI co-player for your DAW. Generates drum grooves by genre and density as MIDI.')
+  .description(`Tandem: an AI co-player for your DAW. Generates ${MODEL_NAMES.join(', ')} as MIDI.`)
   .version('0.1.0')
   .exitOverride()
   .configureOutput({ outputError: (str, write) => write(str.replace(/^error: /, 'tandem: ')) });
 
-program
+const generate = program
   .command('generate')
-  .description('generate drum grooves and write them as Standard MIDI Files')
-  .addOption(new Option('--model <name>', 'what to generate: drums, melody or bass').default('drums'))
-  .addOption(new Option('--model-impl <impl>', 'network (trained GRU) or baseline (n-gram)').default('network'))
-  .option('--genre <genre>', `drums: one of ${DRUM_GENRES.join(', ')}, or any (default rock); melody/bass: a style from tandem genres --model melody`)
-  .option('--density <0..1>', `how busy: 0 sparsest, 1 busiest (default ${DRUM_REQUEST_DEFAULTS.density})`)
-  .option('--bars <n>', `length in bars (default ${DRUM_REQUEST_DEFAULTS.bars})`)
-  .option('--temperature <t>', `sampling temperature, 0.05-3 (default ${DRUM_REQUEST_DEFAULTS.temperature})`)
-  .option('--seed <n>', 'same flags + same seed = same notes (default 0)')
-  .option('--count <n>', 'variations to generate (default 1)')
-  .option('--fill-every <n>', 'a fill every N bars, 0 for none (default 0)')
-  .option('--bpm <bpm>', 'tempo written into the files', '120')
-  .option('--primer <file.mid>', 'continue these bars (whole bars of 4/4 are kept)')
-  .option('--preset <name>', 'start from a preset in presets/ (flags override it)')
-  .option('--engine <engine>', 'where the network runs: auto (Chromium when a browser is found), chromium or node', 'auto')
+  .description('generate drum grooves, melodies or bass lines and write them as Standard MIDI Files')
+  .addOption(new Option('--model <name>', `what to generate: ${MODEL_SPECS.map((s) => `${s.name} (${s.description})`).join('; ')}`).default(DEFAULT_MODEL));
+addControlFlags(generate, CONTROL_NAMES);
+generate
+  .addOption(new Option('--model-impl <impl>', 'network (trained) or baseline (n-gram); falls back to what is present, saying so').default('network'))
+  .option('--bpm <bpm>', `tempo written into the files (${TEMPO.min}-${TEMPO.max})`, String(TEMPO.default))
+  .option('--primer <file.mid>', "continue these bars (whole bars of 4/4; notes on the model's channel)")
+  .option('--preset <name>', `start from a preset in presets/ (flags override it): ${listPresets().join(', ')}`)
+  .option('--engine <engine>', 'where a network runs: auto (Chromium when a browser is found), chromium or node', 'auto')
   .option('--backend <name>', 'TF.js backend: webgpu, webgl, wasm or cpu (default: the fastest correct one; wasm in Node)')
   .option('--out <dir-or-file.mid>', 'folder or .mid file to write (folder names carry every setting; an existing file is never replaced without --force)', 'tandem-out/')
   .option('--force', 'replace existing files of the same names')
   .option('--json', 'print one JSON line: {"files","notes","model","engine","ms",...}')
   .option('--quiet', 'print only the file paths')
   .action(async (opts: GenerateFlags) => {
-    const res = (await runGenerate(opts)) as Awaited<ReturnType<typeof runGenerate>> & { grids: DrumGrid[] };
-    const { grids, sequences, ...json } = res as typeof res & { sequences?: unknown };
-    void sequences;
+    const { sequences, ...res } = await runGenerate(opts);
     if (opts.json) {
-      process.stdout.write(JSON.stringify(json) + '\n');
+      process.stdout.write(JSON.stringify(res) + '\n');
       return;
     }
     if (res.note) console.error(`note: ${res.note}`);
     if (!opts.quiet) {
       const r = res.request;
-      console.log(`${res.model} (${res.engine}${res.backend ? `/${res.backend}` : ''}) ${r.genre ?? 'any'} density ${r.density} temperature ${r.temperature} seed ${r.seed}: ${res.files.length} x ${r.bars} bars in ${res.ms} ms`);
-      if (grids.length) console.log(describeGrid(grids[0]));
+      console.log(`${res.model} (${res.engine}${res.backend ? `/${res.backend}` : ''}) ${r.genre} density ${r.density} temperature ${r.temperature} seed ${r.seed}: ${res.files.length} x ${r.bars} bars in ${res.ms} ms`);
+      const picture = modelSpec(r.model).picture;
+      if (picture && sequences.length) console.log(picture(sequences[0]));
     }
-    res.files.forEach((f, i) => console.log(opts.quiet ? f : `wrote ${f}  (${res.onsetsPerBar[i]} ${opts.model === 'drums' ? 'hits' : 'notes'}/bar)`));
+    res.files.forEach((f, i) => console.log(opts.quiet ? f : `wrote ${f}  (${res.onsetsPerBar[i]} notes/bar)`));
   });
 
 program
@@ -103,13 +97,22 @@ program
 
 program
   .command('genres')
-  .description('list the genres a model knows')
-  .option('--model <name>', 'model', 'drums')
+  .description('list the genres (styles) a model knows')
+  .option('--model <name>', `one of ${MODEL_NAMES.join(', ')}`, DEFAULT_MODEL)
   .option('--json', 'print a JSON array')
   .action((opts: { model: string; json?: boolean }) => {
-    if (!(MODELS as readonly string[]).includes(opts.model)) throw new InvalidValueError('model', opts.model, `one of ${MODELS.join(', ')}`);
-    const list = opts.model === 'drums' ? [...DRUM_GENRES] : loadMelodyNgram(opts.model as 'melody' | 'bass').styles;
+    const list = [...modelSpec(opts.model).styles];
     console.log(opts.json ? JSON.stringify(list) : list.join('\n'));
+  });
+
+program
+  .command('models')
+  .description('list the models: controls, styles, voice range, MIDI channel, implementations')
+  .option('--json', 'print JSON')
+  .action((opts: { json?: boolean }) => {
+    const rows = MODEL_SPECS.map((s) => ({ name: s.name, description: s.description, styles: s.styles, defaultStyle: s.defaultStyle, controls: s.controls, voiceRange: s.voiceRange, channel: s.channel + 1, implementations: s.implementations.map((i) => i.id) }));
+    if (opts.json) return console.log(JSON.stringify(rows, null, 1));
+    for (const r of rows) console.log(`${r.name}: ${r.description}\n  channel ${r.channel}, pitches ${r.voiceRange.low}-${r.voiceRange.high}, runs ${r.implementations.join(' or ')}\n  controls: ${['genre', ...r.controls.map((c) => CONTROLS[c].flag)].join(', ')}\n  genres: ${r.styles.join(', ')} (default ${r.defaultStyle})`);
   });
 
 program

@@ -1,4 +1,5 @@
 import { InvalidValueError } from '../../src/errors';
+import { checkTempo } from '../../src/models/controls';
 import { parseDrumRequest } from '../../src/models/request';
 import { LiveSession } from '../live/session';
 import { DEFAULT_CLOCK_PORT, DEFAULT_OUT_PORT, openInput } from '../midi/easymidi-ports';
@@ -50,8 +51,7 @@ function int(field: string, v: string, lo: number, hi: number): number {
 /** Runs a live session until --duration passes or the process is interrupted. Resolves with a summary. */
 export async function runPlay(flags: PlayFlags, say: (line: string) => void = (l) => console.error(l)): Promise<{ phrases: number; repeats: number; dir: string; ports: string[]; unsaved: number; saveError?: string }> {
   if (flags.clock !== 'internal' && flags.clock !== 'midi') throw new InvalidValueError('clock', flags.clock, 'one of internal, midi');
-  const bpm = Number(flags.bpm);
-  if (!Number.isFinite(bpm) || bpm < 20 || bpm > 300) throw new InvalidValueError('bpm', flags.bpm, 'a tempo from 20 to 300');
+  const bpm = checkTempo(flags.bpm);
   const barsAhead = int('bars-ahead', flags.barsAhead, 1, 16);
   const latencyMs = Number(flags.latency);
   if (!Number.isFinite(latencyMs) || Math.abs(latencyMs) > 500) throw new InvalidValueError('latency', flags.latency, 'milliseconds from -500 to 500');

@@ -6,6 +6,8 @@ import { MelodyNgram, type MelodyNgramModelJson } from '../../src/models/baselin
 import { GrooveRnn } from '../../src/models/drums/groove-rnn';
 import type { DrumModelJson, DrumNetArtifacts } from '../../src/models/drums/network';
 import type { DrumModel } from '../../src/models/types';
+import { modelFactory } from '../../src/models/factories';
+import type { LayersArtifact, ModelImpl, ModelSpec, PartModel } from '../../src/models/spec';
 import { REPO_ROOT } from '../data/paths';
 import { initNodeTf, type NodeBackend } from '../engine/node-tf';
 
@@ -15,12 +17,12 @@ export const DRUM_NGRAM_FILE = join(MODELS_DIR, 'baseline', 'drums-ngram.json');
 
 export type DrumImpl = 'network' | 'baseline';
 
-/** The drum network's files (model.json + weights), or undefined when none are committed. */
 /** Whether the trained drum network is there (without reading its weights). */
 export function hasDrumNet(dir = DRUM_NET_DIR): boolean {
   return existsSync(join(dir, 'model.json'));
 }
 
+/** The drum network's files (model.json + weights), or undefined when none are committed. */
 export function readDrumNetArtifacts(dir = DRUM_NET_DIR): DrumNetArtifacts | undefined {
   if (!hasDrumNet(dir)) return undefined;
   const json = join(dir, 'model.json');
@@ -61,4 +63,49 @@ export function loadMelodyNgram(role: 'melody' | 'bass'): MelodyNgram {
   const file = join(MODELS_DIR, 'baseline', `${role}-ngram.json`);
   if (!existsSync(file)) throw new TandemError(`baseline ${role} model not found at ${file}: run npm run train:baseline`);
   return new MelodyNgram(JSON.parse(readFileSync(file, 'utf8')) as MelodyNgramModelJson);
+}
+
+/** Where an implementation's files are (absolute). */
+export function artifactPath(impl: ModelImpl): string {
+  return impl.artifact.kind === 'layers' ? join(MODELS_DIR, impl.artifact.dir) : join(MODELS_DIR, impl.artifact.file);
+}
+
+/** Whether an implementation's files are there (without reading weights). */
+export function hasArtifact(impl: ModelImpl): boolean {
+  return existsSync(impl.artifact.kind === 'layers' ? join(artifactPath(impl), 'model.json') : artifactPath(impl));
+}
+
+/** Reads an implementation's files: a TF.js layers folder (model.json + weights joined) or a JSON file. */
+export function readArtifact(impl: ModelImpl): LayersArtifact | unknown {
+  const path = artifactPath(impl);
+  if (!hasArtifact(impl)) throw new TandemError(`${impl.id} not found at ${path}: ${impl.kind === 'baseline' ? 'run npm run train:baseline' : 'train it or use --model-impl baseline'}`);
+  if (impl.artifact.kind === 'json') return JSON.parse(readFileSync(path, 'utf8')) as unknown;
+  const modelJson = JSON.parse(readFileSync(join(path, 'model.json'), 'utf8')) as { weightsManifest: Array<{ paths: string[] }> };
+  const all = Buffer.concat(modelJson.weightsManifest.flatMap((g) => g.paths.map((p) => readFileSync(join(path, p)))));
+  return { modelJson, weights: all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) as ArrayBuffer };
+}
+
+/** The implementation to run: the first of the kind asked for whose files are there, else the first present (with why). */
+export function chooseImpl(spec: ModelSpec, want: DrumImpl): { impl: ModelImpl; note?: string } {
+  const present = spec.implementations.filter(hasArtifact);
+  const asked = present.find((i) => i.kind === want);
+  if (asked) return { impl: asked };
+  const other = present[0] ?? spec.implementations[spec.implementations.length - 1];
+  const wanted = spec.implementations.find((i) => i.kind === want);
+  return { impl: other, note: wanted ? `no trained ${wanted.id} in ${artifactPath(wanted)}; using ${other.id}` : `no ${spec.name} ${want} yet; using ${other.id}` };
+}
+
+export interface LoadedPart {
+  model: PartModel;
+  impl: ModelImpl;
+  backend?: NodeBackend;
+  note?: string;
+}
+
+/** Loads a model from the registry in this thread (networks on TF.js in Node). */
+export async function loadPart(spec: ModelSpec, want: DrumImpl = 'network', backend: NodeBackend = 'wasm'): Promise<LoadedPart> {
+  const { impl, note } = chooseImpl(spec, want);
+  const art = readArtifact(impl);
+  const used = impl.kind === 'network' ? await initNodeTf(backend) : undefined;
+  return { model: modelFactory(impl.id)(art), impl, backend: used, note };
 }

@@ -74,7 +74,9 @@ describe('tandem generate', () => {
       [['--count', '2.5'], /--count must be a whole number/],
       [['--seed', '-1'], /--seed must be a whole number/],
       [['--fill-every', 'x'], /--fill-every must be a whole number/],
-      [['--bpm', '999'], /--bpm must be a tempo from 20 to 300, got 999/],
+      [['--bpm', '999'], /--bpm must be a tempo from 20 to 400 BPM, got 999/],
+      [['--model', 'bass', '--fill-every', '4'], /--fill-every must be left out: bass has no fill-every control, got 4/],
+      [['--preset', 'busy-funk', '--model', 'melody'], /--preset must be a preset for the melody model \(busy-funk is for drums\)/],
       [["--model", "piano"], /--model must be one of drums, melody, bass, got "piano"/],
       [['--model-impl', 'big'], /--model-impl must be one of network, baseline/],
       [['--preset', 'nope'], /--preset must be one of boom-bap, .* got "nope"/],
@@ -185,7 +187,7 @@ describe('melody and bass lines (n-gram baseline)', () => {
     expect(notes('0.9')).toBeGreaterThan(1.5 * notes('0.1'));
     const r = tandem(['generate', '--model', 'melody', '--genre', 'rock', '--out', dir]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/--genre must be one of ashover, .* for --model melody, got "rock"/);
+    expect(r.stderr).toMatch(/--genre must be one of jig, .* for the melody model, got "rock"/);
   });
 });
 

@@ -1,0 +1,26 @@
+/**
+ * Runs one registry model in a worker thread, so generating the next phrase never blocks the
+ * main thread's dispatcher (a 2-bar phrase takes tens of ms: long enough to make notes late).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { Sequence } from '../../src/music/sequence';
+import { modelSpec } from '../../src/models/registry';
+import type { PartRequest } from '../../src/models/spec';
+import { loadPart, type DrumImpl } from '../models/load';
+
+interface Job {
+  id: number;
+  req: PartRequest;
+}
+
+const { model, impl } = workerData as { model: string; impl: DrumImpl };
+const loaded = await loadPart(modelSpec(model), impl);
+parentPort!.postMessage({ ready: true, id: loaded.model.id, note: loaded.note });
+parentPort!.on('message', async (job: Job) => {
+  try {
+    const sequences: Sequence[] = await loaded.model.generate(job.req);
+    parentPort!.postMessage({ id: job.id, sequences });
+  } catch (err) {
+    parentPort!.postMessage({ id: job.id, error: (err as Error).message, name: (err as Error).name });
+  }
+});

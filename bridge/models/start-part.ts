@@ -1,0 +1,78 @@
+import type { ModelSpec, PartModel } from '../../src/models/spec';
+import { createEngine, type EngineChoice } from '../engine/auto';
+import type { BackendName } from '../engine/engine';
+import { ENGINE_PARTS } from '../engine/engine-parts';
+import { findBrowser, type BrowserFound } from '../engine/find-browser';
+import { WorkerPartModel } from '../live/worker-part';
+import { artifactPath, chooseImpl, loadPart, type DrumImpl } from './load';
+
+export interface StartPartOptions {
+  /** network (default) or baseline; falls back to what is present, saying why. */
+  impl: DrumImpl;
+  engine: EngineChoice;
+  backend?: BackendName;
+  /**
+   * 'batch' (generate): in this process, or the engine for networks it runs.
+   * 'live' (play, serve): never on the main thread: the engine's Chromium page, else a worker thread.
+   */
+  mode: 'batch' | 'live';
+  log?: (line: string) => void;
+  /** Browser lookup (tests replace it). */
+  find?: () => BrowserFound;
+}
+
+/** A started model and what to say about it. */
+export interface StartedPart {
+  model: PartModel;
+  /** Implementation id ('drums-gru', 'melody-ngram'). */
+  id: string;
+  /** 'chromium' or 'node'. */
+  engine: string;
+  backend?: string;
+  /** "drums-gru in Chromium (wasm)", "melody-ngram in a Node worker thread". */
+  where: string;
+  /** Why the implementation or engine is not the one asked for, when so. */
+  note?: string;
+  /** Frees it (for Chromium: ends the browser) and waits until that is done. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts any registry model the same way: the implementation asked for (else what is present),
+ * in the engine when it is a network the engine runs, else in this process (batch) or a worker
+ * thread (live). No model is named here: the spec and ENGINE_PARTS say everything.
+ */
+export async function startPart(spec: ModelSpec, opts: StartPartOptions): Promise<StartedPart> {
+  const log = opts.log ?? ((l: string) => console.error(l));
+  const { impl, note } = chooseImpl(spec, opts.impl);
+  const viaEngine = ENGINE_PARTS[impl.id];
+  const worker = async (why?: string): Promise<StartedPart> => {
+    const m = await WorkerPartModel.start(spec.name, impl.kind);
+    if (why) log(`tandem: ${why}; running ${m.id} in a Node worker thread`);
+    return { model: m, id: m.id, engine: 'node', where: `${m.id} in a Node worker thread`, note: note ?? m.note, close: async () => m.dispose() };
+  };
+  const inProcess = async (): Promise<StartedPart> => {
+    const l = await loadPart(spec, impl.kind, opts.backend === 'cpu' ? 'cpu' : 'wasm');
+    return { model: l.model, id: l.model.id, engine: 'node', backend: l.backend, where: `${l.model.id} in this process`, note: note ?? l.note, close: async () => l.model.dispose() };
+  };
+  if (!viaEngine || opts.engine === 'node') {
+    if (opts.mode === 'live' && opts.engine === 'node' && opts.backend && opts.backend !== 'wasm') log(`tandem: --backend ${opts.backend} applies to the Chromium engine; the worker thread uses wasm`);
+    return opts.mode === 'live' ? worker() : inProcess();
+  }
+  if (opts.mode === 'live' && opts.engine === 'auto') {
+    const found = (opts.find ?? findBrowser)();
+    if (!found.path) return worker(found.reason ?? 'no Chrome/Chromium found');
+  }
+  const engine = await createEngine(opts.engine, viaEngine.model(artifactPath(impl)), { backend: opts.backend, log, find: opts.find });
+  const info = engine.info();
+  const model = viaEngine.wrap(engine);
+  return {
+    model,
+    id: impl.id,
+    engine: info.running,
+    backend: info.backend,
+    where: `${impl.id} in ${info.running === 'chromium' ? `Chromium (${info.backend ?? '?'})` : `this process (${info.fallbackReason ?? 'Node'})`}`,
+    note: note ?? info.fallbackReason,
+    close: () => engine.close(),
+  };
+}
