@@ -20,3 +20,10 @@ describe('README controls table', () => {
     expect(row('bpm')!.trim().endsWith(`| ${TEMPO.default} |`)).toBe(true);
   });
 });
+
+describe('README OSC tables', () => {
+  it('are the address and reply tables the bridge checks messages with', async () => {
+    const { oscTablesMarkdown } = await import('../bridge/osc/address-space');
+    expect(readme, 'README OSC tables differ from oscTablesMarkdown(): paste its output into the README').toContain(oscTablesMarkdown());
+  });
+});

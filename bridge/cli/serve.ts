@@ -1,9 +1,11 @@
 import { InvalidValueError } from '../../src/errors';
 import { parseDuration } from './play';
 import { parseBackendName, parseEngineChoice } from '../engine/auto';
-import { startLiveModel } from '../live/live-model';
+import { DEFAULT_MODEL } from '../../src/models/registry';
 import type { DrumImpl } from '../models/load';
 import { BridgeController } from '../osc/controller';
+import { PartPool } from '../session/part-pool';
+import { SessionController } from '../session/controller';
 import { OscServer } from '../osc/server';
 import { SuggestionStore } from '../storage/suggestions';
 
@@ -62,10 +64,18 @@ export async function runServe(flags: ServeFlags, durationMs?: number, say: (l: 
   const engine = parseEngineChoice(flags.engine);
   const backend = flags.backend === undefined ? undefined : parseBackendName(flags.backend);
   const leaseMs = flags.lease === undefined ? undefined : parseLease(flags.lease);
-  const loaded = await startLiveModel({ impl: flags.modelImpl as DrumImpl, engine, backend, log: say });
-  const model = loaded.model;
+  // The default model starts now (a cold network load takes seconds); others on first use.
+  const pool = new PartPool({ impl: flags.modelImpl as DrumImpl, engine, backend }, say);
+  let first;
+  try {
+    first = await pool.start(DEFAULT_MODEL);
+  } catch (err) {
+    await pool.close();
+    throw err;
+  }
   const store = new SuggestionStore(flags.out);
-  const controller = new BridgeController(model, store);
+  const session = new SessionController({ part: (m) => pool.part(m), store });
+  const controller = new BridgeController(session);
   let lastMessageAt = Date.now();
   const server = new OscServer(
     (m, r) => {
@@ -77,10 +87,10 @@ export async function runServe(flags: ServeFlags, durationMs?: number, say: (l: 
   try {
     await server.open();
   } catch (err) {
-    await loaded.close();
+    await pool.close();
     throw err;
   }
-  say(`tandem: OSC bridge on 127.0.0.1:${server.port} (${loaded.where}); replies to ${replyPort ? `port ${replyPort}` : 'the sender'}; suggestions saved in ${store.dir}${leaseMs ? `; stops after ${leaseMs / 1000} s without a message` : ''}`);
+  say(`tandem: OSC bridge on 127.0.0.1:${server.port} (${first.where}); replies to ${replyPort ? `port ${replyPort}` : 'the sender'}; suggestions saved in ${store.dir}${leaseMs ? `; stops after ${leaseMs / 1000} s without a message` : ''}`);
   const pipeBroken = leaseMs ? quietOnBrokenPipe() : () => false;
   const log = (line: string) => {
     if (!pipeBroken()) say(line);
@@ -110,5 +120,5 @@ export async function runServe(flags: ServeFlags, durationMs?: number, say: (l: 
     }
   });
   await server.close();
-  await loaded.close();
+  await pool.close();
 }

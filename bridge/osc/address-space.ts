@@ -1,8 +1,9 @@
-import { DRUM_GENRES } from '../../src/conditioning/genres';
-import { LIMITS } from '../../src/models/request';
 import { TandemError } from '../../src/errors';
+import { CONTROLS, seedFromInt32, SEED_MAX, TEMPO, type ControlSpec } from '../../src/models/controls';
+import { MODEL_NAMES } from '../../src/models/registry';
+import { SESSION_CONTROLS, type SessionControl } from '../session/controller';
 
-/** An OSC argument after checking: numbers and strings only. */
+/** An OSC argument after decoding: numbers and strings only. */
 export type OscValue = number | string;
 
 /** A bad OSC message: which address, what was wrong, what is allowed. Answered with /tandem/error. */
@@ -15,89 +16,156 @@ export class OscArgumentError extends TandemError {
   }
 }
 
+/**
+ * How an argument is read:
+ * - 'f': OSC int or float (32-bit floats keep 7 significant digits: 0.7 stays 0.7);
+ * - 'i': int, or a float with a whole value;
+ * - 'seed': 0..2^32-1 as int (an int32 below 0 is a seed of 2^31 or more, as Max sends `seed | 0`),
+ *   or a float/double with a whole value;
+ * - 's': a string.
+ */
+type ArgType = 'f' | 'i' | 'seed' | 's';
+
 interface ArgSpec {
   name: string;
-  /** 'f' accepts OSC int or float; 'i' accepts int, or a float with a whole value; 's' a string. */
-  type: 'f' | 'i' | 's';
-  check?: (v: OscValue) => string | undefined;
+  type: ArgType;
+  /** Range of a number, inclusive. */
+  range?: [number, number];
+  /** Allowed strings (lower-cased). */
+  oneOf?: readonly string[];
+  /** Longest string. */
+  maxLength?: number;
+  /** May be left out (only trailing arguments). */
+  optional?: boolean;
 }
 
 export interface AddressSpec {
   args: ArgSpec[];
-  /** What it does, for the README and `tandem serve --help`. */
+  /** What it does, for the README and the tests that keep it true. */
   doc: string;
 }
 
-const range = (lo: number, hi: number) => (v: OscValue) => (typeof v === 'number' && v >= lo && v <= hi ? undefined : `must be between ${lo} and ${hi}`);
-const oneOf = (xs: readonly string[]) => (v: OscValue) => (xs.includes(String(v).toLowerCase()) ? undefined : `must be one of ${xs.join(', ')}`);
+/** The argument a control's row in the table asks for. */
+function controlArg(c: ControlSpec): ArgSpec {
+  if (c.kind === 'text') return { name: c.flag, type: 's', maxLength: c.maxLength };
+  if (c.name === 'seed') return { name: 'seed', type: 'seed', range: [c.min, c.max] };
+  return { name: c.flag, type: c.integer ? 'i' : 'f', range: [c.min, c.max] };
+}
 
-/** Every address the bridge accepts. Replies it sends are listed in REPLIES. */
-export const ADDRESSES = {
-  '/tandem/model': { args: [{ name: 'model', type: 's', check: oneOf(['drums']) }], doc: 'which model generates: drums' },
-  '/tandem/genre': { args: [{ name: 'genre', type: 's', check: oneOf([...DRUM_GENRES, 'any']) }], doc: `drum genre: ${DRUM_GENRES.join(', ')} or any` },
-  '/tandem/density': { args: [{ name: 'density', type: 'f', check: range(0, 1) }], doc: 'how busy, 0 (sparsest) to 1 (busiest)' },
-  '/tandem/temperature': { args: [{ name: 'temperature', type: 'f', check: range(LIMITS.minTemperature, LIMITS.maxTemperature) }], doc: `sampling temperature, ${LIMITS.minTemperature} to ${LIMITS.maxTemperature}` },
-  '/tandem/bars': { args: [{ name: 'bars', type: 'i', check: range(1, LIMITS.maxBars) }], doc: `length of a suggestion in bars, 1 to ${LIMITS.maxBars}` },
-  '/tandem/fill': { args: [{ name: 'every', type: 'i', check: range(0, 64) }], doc: 'a fill every N bars, 0 for none' },
-  '/tandem/seed': { args: [{ name: 'seed', type: 'i', check: range(0, 2 ** 31 - 1) }], doc: 'seed of the next suggestion' },
-  '/tandem/generate': { args: [], doc: 'make a suggestion now: replies /tandem/suggestion chunks, then /tandem/suggestion/done' },
-  '/tandem/follow': { args: [{ name: 'on', type: 'i', check: range(0, 1) }], doc: 'follow the host transport (1) or not (0)' },
+/** Control addresses, from the control table: address -> the session control it sets. */
+export const CONTROL_ADDRESSES: Readonly<Record<string, SessionControl>> = Object.freeze(
+  Object.fromEntries(SESSION_CONTROLS.flatMap((n) => (CONTROLS[n].osc ? [[CONTROLS[n].osc, n]] : []))),
+);
+
+const controlRows: Record<string, AddressSpec> = Object.fromEntries(
+  Object.entries(CONTROL_ADDRESSES).map(([address, n]) => {
+    const c = CONTROLS[n];
+    const range = c.kind === 'number' ? ` (${c.max === SEED_MAX ? '0..2^32-1; an int below 0 is read as its unsigned 32-bit value' : `${c.min}..${c.max}`})` : c.name === 'style' ? " (one of the current model's)" : ' (empty clears it)';
+    return [address, { args: [controlArg(c)], doc: `${c.doc}${range}` }];
+  }),
+);
+
+/** Every address the bridge accepts, derived from the registry and the control table. Replies are in REPLIES. */
+export const ADDRESSES: Readonly<Record<string, AddressSpec>> = Object.freeze({
+  '/tandem/model': { args: [{ name: 'model', type: 's', oneOf: MODEL_NAMES }], doc: `which model generates: ${MODEL_NAMES.join(', ')}` },
+  ...controlRows,
+  '/tandem/generate': { args: [{ name: 'id', type: 'i', range: [-(2 ** 31), 2 ** 31 - 1], optional: true }], doc: 'make a suggestion now, answered with the id given (else one the bridge picks): /tandem/suggestion chunks, then /tandem/suggestion/done, or /tandem/error with the id' },
+  '/tandem/follow': { args: [{ name: 'on', type: 'i', range: [0, 1] }], doc: 'follow the host transport (1) or not (0)' },
   '/tandem/transport': {
     args: [
-      { name: 'bpm', type: 'f', check: range(20, 400) },
-      { name: 'beat', type: 'f', check: range(0, 1e7) },
-      { name: 'playing', type: 'i', check: range(0, 1) },
+      { name: 'bpm', type: 'f', range: [TEMPO.min, TEMPO.max] },
+      { name: 'beat', type: 'f', range: [0, 1e7] },
+      { name: 'playing', type: 'i', range: [0, 1] },
     ],
     doc: "the host's tempo (BPM), song position (beats) and whether it is playing",
   },
   '/tandem/status': { args: [], doc: 'asks for /tandem/status' },
   '/tandem/ping': { args: [], doc: 'answered with /tandem/pong' },
-} as const satisfies Record<string, AddressSpec>;
-
-export type TandemAddress = keyof typeof ADDRESSES;
+});
 
 /** Replies the bridge sends (to the sender, or to the reply port). */
-export const REPLIES: Record<string, string> = {
-  '/tandem/status': 's model, s genre, f density, f temperature, i bars, i fill, i seed, i follow, f bpm, i playing',
+export const REPLIES: Readonly<Record<string, string>> = Object.freeze({
+  '/tandem/status': 's model, s genre, f density, f temperature, i bars, i fill, i seed (next; int32, below 0 = seed + 2^32), i follow, f bpm, i playing, s key, s chords',
   '/tandem/suggestion': 'i id, i chunk, i chunks, then per note: i pitch, i velocity, f start beat, f length in beats (at most 32 notes a chunk)',
-  '/tandem/suggestion/done': 'i id, i notes, f length in beats, s file (the .mid saved before anything is sent)',
-  '/tandem/error': 's what was wrong and what is allowed',
+  '/tandem/suggestion/done': 'i id, i notes, f length in beats, s file (the .mid saved before anything is sent), i seed (int32 as in status), s model',
+  '/tandem/error': 's what was wrong and what is allowed; for a failed /tandem/generate also i id',
   '/tandem/pong': '(no arguments)',
+});
+
+/** A checked message, typed by address: what the controller's front-end acts on (no casts needed). */
+export type OscCommand =
+  | { address: '/tandem/model'; model: string }
+  | { address: 'control'; osc: string; control: SessionControl; value: OscValue }
+  | { address: '/tandem/generate'; id: number | undefined }
+  | { address: '/tandem/follow'; on: boolean }
+  | { address: '/tandem/transport'; bpm: number; beat: number; playing: boolean }
+  | { address: '/tandem/status' }
+  | { address: '/tandem/ping' };
+
+/** Shortens a value echoed in an error (a 65 KB string must not make a 65 KB reply). */
+const show = (v: unknown): string => {
+  const t = typeof v === 'string' ? JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v) : String(v);
+  return t;
 };
 
-/** A checked message: the address and its arguments, typed by the table. */
-export interface ParsedMessage {
-  address: TandemAddress;
-  args: OscValue[];
+function readArg(address: string, a: ArgSpec, tag: string | undefined, v: unknown): OscValue {
+  if (a.type === 's') {
+    if (tag !== 's' || typeof v !== 'string') throw new OscArgumentError(address, `${a.name} must be a string, got type ${tag ?? '?'}`);
+    if (a.oneOf && !a.oneOf.includes(v.toLowerCase())) throw new OscArgumentError(address, `${a.name} must be one of ${a.oneOf.join(', ')}, got ${show(v)}`);
+    if (a.maxLength !== undefined && v.length > a.maxLength) throw new OscArgumentError(address, `${a.name} must be at most ${a.maxLength} characters, got ${v.length}`);
+    return a.oneOf ? v.toLowerCase() : v;
+  }
+  if ((tag !== 'i' && tag !== 'f' && tag !== 'd' && tag !== 'h') || typeof v !== 'number' || !Number.isFinite(v)) {
+    throw new OscArgumentError(address, `${a.name} must be a number (${a.type === 'seed' ? 'i' : a.type}), got type ${tag ?? '?'}${typeof v === 'string' ? ` ${show(v)}` : ''}`);
+  }
+  if (a.type !== 'f' && !Number.isInteger(v)) throw new OscArgumentError(address, `${a.name} must be a whole number, got ${v}`);
+  // OSC floats are 32-bit: 0.7 arrives as 0.69999998...; keep what the sender meant.
+  let value = a.type === 'f' && tag === 'f' ? Number(v.toPrecision(7)) : v;
+  if (a.type === 'seed' && tag === 'i') value = seedFromInt32(v);
+  if (a.range && !(value >= a.range[0] && value <= a.range[1])) {
+    const hi = a.range[1] === SEED_MAX ? '2^32-1' : a.range[1];
+    throw new OscArgumentError(address, `${a.name} must be ${a.type === 'f' ? `between ${a.range[0]} and ${hi}` : `a whole number from ${a.range[0]} to ${hi}`}, got ${value}`);
+  }
+  return value;
 }
 
 /** Checks an incoming message against the table; throws OscArgumentError naming the problem. */
-export function parseMessage(address: string, types: string, args: readonly unknown[]): ParsedMessage {
-  const spec = (ADDRESSES as Record<string, AddressSpec>)[address];
-  if (!spec) throw new OscArgumentError(address, `unknown address (known: ${Object.keys(ADDRESSES).join(' ')})`);
+export function parseMessage(address: string, types: string, args: readonly unknown[]): OscCommand {
+  const spec = Object.hasOwn(ADDRESSES, address) ? ADDRESSES[address] : undefined;
+  if (!spec) throw new OscArgumentError(show(address).slice(1, -1), `unknown address (known: ${Object.keys(ADDRESSES).join(' ')})`);
   const tags = types.replace(/^,/, '');
-  if (args.length !== spec.args.length) {
-    const want = spec.args.map((a) => `${a.type} ${a.name}`).join(', ') || 'no arguments';
+  const required = spec.args.filter((a) => !a.optional).length;
+  if (args.length < required || args.length > spec.args.length) {
+    const want = spec.args.map((a) => `${a.optional ? '[' : ''}${a.type === 'seed' ? 'i' : a.type} ${a.name}${a.optional ? ']' : ''}`).join(', ') || 'no arguments';
     throw new OscArgumentError(address, `takes ${want}; got ${args.length} argument(s)${tags ? ` (${tags})` : ''}`);
   }
-  const out: OscValue[] = spec.args.map((a, i) => {
-    const tag = tags[i];
-    const v = args[i];
-    if (a.type === 's') {
-      if (tag !== 's' || typeof v !== 'string') throw new OscArgumentError(address, `${a.name} must be a string, got type ${tag ?? '?'}`);
-      const bad = a.check?.(v);
-      if (bad) throw new OscArgumentError(address, `${a.name} ${bad}, got ${JSON.stringify(v)}`);
-      return v.toLowerCase();
-    }
-    if ((tag !== 'i' && tag !== 'f' && tag !== 'd' && tag !== 'h') || typeof v !== 'number' || !Number.isFinite(v)) {
-      throw new OscArgumentError(address, `${a.name} must be a number (${a.type}), got type ${tag ?? '?'}${typeof v === 'string' ? ` ${JSON.stringify(v)}` : ''}`);
-    }
-    if (a.type === 'i' && !Number.isInteger(v)) throw new OscArgumentError(address, `${a.name} must be a whole number, got ${v}`);
-    // OSC floats are 32-bit: 0.7 arrives as 0.69999998...; keep what the sender meant.
-    const value = a.type === 'f' && tag === 'f' ? Number(v.toPrecision(7)) : v;
-    const bad = a.check?.(value);
-    if (bad) throw new OscArgumentError(address, `${a.name} ${bad}, got ${value}`);
-    return value;
-  });
-  return { address: address as TandemAddress, args: out };
+  const v = args.map((x, i) => readArg(address, spec.args[i], tags[i], x));
+  if (Object.hasOwn(CONTROL_ADDRESSES, address)) return { address: 'control', osc: address, control: CONTROL_ADDRESSES[address], value: v[0] };
+  switch (address) {
+    case '/tandem/model':
+      return { address, model: String(v[0]) };
+    case '/tandem/generate':
+      return { address, id: v[0] === undefined ? undefined : Number(v[0]) };
+    case '/tandem/follow':
+      return { address, on: v[0] === 1 };
+    case '/tandem/transport':
+      return { address, bpm: Number(v[0]), beat: Number(v[1]), playing: v[2] === 1 };
+    case '/tandem/status':
+    case '/tandem/ping':
+      return { address };
+    default:
+      throw new OscArgumentError(address, 'has no handler (a table entry without a command)');
+  }
+}
+
+/** `` `i` (optional) id ``: an address's arguments in the README's words. */
+export function describeArgs(spec: AddressSpec): string {
+  return spec.args.map((a) => `\`${a.type === 'seed' ? 'i' : a.type}\`${a.optional ? ' (optional)' : ''} ${a.name}${a.oneOf ? `: ${a.oneOf.join(', ')}` : ''}`).join(', ');
+}
+
+/** The README's OSC tables (addresses, then replies), written from the tables above. */
+export function oscTablesMarkdown(): string {
+  const rows = Object.entries(ADDRESSES).map(([a, s]) => `| \`${a}\` | ${describeArgs(s)} | ${s.doc} |`);
+  const replies = Object.entries(REPLIES).map(([a, s]) => `| \`${a}\` | ${s} |`);
+  return ['| address | arguments | what it does |', '| --- | --- | --- |', ...rows, '', '| reply | arguments |', '| --- | --- |', ...replies].join('\n');
 }

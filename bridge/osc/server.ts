@@ -1,18 +1,18 @@
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
-import OSC from 'osc-js';
 import { TandemError } from '../../src/errors';
-import { OscArgumentError, parseMessage, type ParsedMessage } from './address-space';
+import { OscArgumentError, parseMessage, type OscCommand } from './address-space';
+import { decodePacket, encodeMessage, MAX_PACKET_BYTES, OscDecodeError, type ReplyArg } from './codec';
 
-/** A typed OSC argument for replies: ints stay ints, floats stay floats even when whole. */
-export type ReplyArg = { i: number } | { f: number } | { s: string };
+export { decodeMessage, decodePacket, encodeMessage, type ReplyArg } from './codec';
 
 /** Sends replies to whoever should hear them (the sender, or the configured reply port). */
 export interface Reply {
   send(address: string, ...args: ReplyArg[]): void;
-  error(message: string): void;
+  /** Answers /tandem/error with the message (and the request id, for a failed request). */
+  error(message: string, id?: number): void;
 }
 
-export type OscHandler = (msg: ParsedMessage, reply: Reply) => void | Promise<void>;
+export type OscHandler = (msg: OscCommand, reply: Reply) => void | Promise<void>;
 
 export interface OscServerOptions {
   /** UDP port on 127.0.0.1 (default 57121). */
@@ -22,30 +22,11 @@ export interface OscServerOptions {
   log?: (line: string) => void;
 }
 
-export function encodeMessage(address: string, args: readonly ReplyArg[]): Uint8Array {
-  const m = new OSC.TypedMessage(address, []);
-  for (const a of args) {
-    if ('i' in a) m.add('i', Math.round(a.i));
-    else if ('f' in a) m.add('f', a.f);
-    else m.add('s', a.s);
-  }
-  return m.pack();
-}
-
-/** Decodes one datagram into address, type tags and arguments (bundles: their first message). */
-export function decodeMessage(buf: Uint8Array): { address: string; types: string; args: unknown[] } {
-  const packet = new OSC.Packet();
-  packet.unpack(new DataView(buf.buffer, buf.byteOffset, buf.byteLength));
-  let v = packet.value as unknown as { address?: string; types?: string; args?: unknown[]; bundleElements?: unknown[] };
-  while (v && v.bundleElements) v = v.bundleElements[0] as typeof v;
-  if (!v || typeof v.address !== 'string') throw new Error('not an OSC message');
-  return { address: v.address, types: v.types ?? '', args: v.args ?? [] };
-}
-
 /**
- * The OSC control server: UDP on 127.0.0.1 only. osc-js is the codec; the socket is ours, so
- * every datagram, even one that does not decode, is answered (/tandem/error) to its sender, and
- * nothing a client sends can stop the server.
+ * The OSC control server: UDP on 127.0.0.1 only, the transport around the codec (codec.ts). The
+ * socket is ours, so every datagram, even one that does not decode, is answered (/tandem/error)
+ * to its sender's address and port, every message of a bundle is handled in order, and nothing a
+ * client sends can stop the server. Packets from outside loopback are dropped.
  */
 export class OscServer {
   private socket: Socket | undefined;
@@ -89,34 +70,60 @@ export class OscServer {
 
   private replyTo(rinfo: RemoteInfo): Reply {
     const port = this.opts.replyPort ?? rinfo.port;
+    const host = this.opts.replyPort ? '127.0.0.1' : rinfo.address;
     const send = (address: string, ...args: ReplyArg[]) => {
       const bytes = encodeMessage(address, args);
-      this.socket?.send(bytes, port, '127.0.0.1');
+      if (bytes.length > MAX_PACKET_BYTES) {
+        this.log(`tandem: OSC reply ${address} of ${bytes.length} bytes not sent (over ${MAX_PACKET_BYTES})`);
+        return;
+      }
+      this.socket?.send(bytes, port, host);
     };
     return {
       send,
-      error: (message: string) => {
-        this.errors.push(message);
-        this.log(`tandem: OSC ${message}`);
-        send('/tandem/error', { s: message });
+      error: (message: string, id?: number) => {
+        // Echoed input is cut short and stripped of control characters (no forged log lines).
+        const text = message.length > 300 ? `${message.slice(0, 300)}...` : message;
+        const safe = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+        this.errors.push(safe);
+        this.log(`tandem: OSC ${safe}`);
+        send('/tandem/error', { s: safe }, ...(id === undefined ? [] : [{ i: id }]));
       },
     };
   }
 
-  private async receive(buf: Buffer, rinfo: RemoteInfo): Promise<void> {
+  private receive(buf: Buffer, rinfo: RemoteInfo): void {
+    if (!isLoopback(rinfo.address)) return; // bound to 127.0.0.1: only a local sender can reach it anyway
     const reply = this.replyTo(rinfo);
-    let msg: ParsedMessage;
+    let messages;
     try {
-      const raw = decodeMessage(buf);
-      msg = parseMessage(raw.address, raw.types, raw.args);
+      messages = decodePacket(buf);
     } catch (err) {
-      reply.error(err instanceof OscArgumentError ? err.message : `unreadable OSC packet of ${buf.length} bytes (${(err as Error).message})`);
+      reply.error(err instanceof OscDecodeError ? err.message : `unreadable OSC packet of ${buf.length} bytes (${(err as Error).message})`);
       return;
     }
-    try {
-      await this.handler(msg, reply);
-    } catch (err) {
-      reply.error(`${msg.address}: ${(err as Error).message}`);
+    // In order: each handler's synchronous part (state changes, a request's seed) runs before the next message's.
+    for (const raw of messages) {
+      let msg: OscCommand;
+      try {
+        msg = parseMessage(raw.address, raw.types, raw.args);
+      } catch (err) {
+        if (!(err instanceof OscArgumentError)) throw err;
+        reply.error(err.message);
+        continue;
+      }
+      void (async () => {
+        try {
+          await this.handler(msg, reply);
+        } catch (err) {
+          reply.error(`${raw.address}: ${(err as Error).message}`, msg.address === '/tandem/generate' ? (err as { id?: number }).id : undefined);
+        }
+      })();
     }
   }
+}
+
+/** 127.0.0.0/8 (and ::1, ::ffff:127.x). */
+export function isLoopback(address: string): boolean {
+  return /^(::ffff:)?127\./.test(address) || address === '::1';
 }

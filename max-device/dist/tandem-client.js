@@ -1926,6 +1926,65 @@ var BridgeProcess = class extends import_node_events.EventEmitter {
   }
 };
 
+// src/errors.ts
+var TandemError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = new.target.name;
+  }
+};
+
+// src/models/controls.ts
+var SEED_MAX = 4294967295;
+var TEMPO = Object.freeze({ min: 20, max: 400, default: 120, unit: "BPM" });
+var CONTROLS = Object.freeze({
+  style: { name: "style", flag: "genre", osc: "/tandem/genre", kind: "text", maxLength: 40, default: void 0, unit: "", doc: "genre (drums) or style (melody, bass) of the model; see tandem genres --model NAME" },
+  density: { name: "density", flag: "density", osc: "/tandem/density", kind: "number", integer: false, min: 0, max: 1, default: 0.5, unit: "0..1", doc: "how busy: 0 sparsest, 1 busiest" },
+  bars: { name: "bars", flag: "bars", osc: "/tandem/bars", kind: "number", integer: true, min: 1, max: 64, default: 8, unit: "bars", doc: "length of a suggestion in bars (primer bars included)" },
+  temperature: { name: "temperature", flag: "temperature", osc: "/tandem/temperature", kind: "number", integer: false, min: 0.05, max: 3, default: 1, unit: "", doc: "sampling temperature: 1 as learned, lower safer, higher wilder" },
+  seed: { name: "seed", flag: "seed", osc: "/tandem/seed", kind: "number", integer: true, min: 0, max: SEED_MAX, default: 0, unit: "0..2^32-1", doc: "same settings + same seed = same notes" },
+  count: { name: "count", flag: "count", osc: void 0, kind: "number", integer: true, min: 1, max: 64, default: 1, unit: "", doc: "variations generated in one batch" },
+  fillEvery: { name: "fillEvery", flag: "fill-every", osc: "/tandem/fill", kind: "number", integer: true, min: 0, max: 64, default: 0, unit: "bars", doc: "a fill every N bars, 0 for none" },
+  key: { name: "key", flag: "key", osc: "/tandem/key", kind: "text", maxLength: 24, default: void 0, unit: "", doc: 'key, like "D major" or "A minor" (default: a usual key of the style)' },
+  chords: { name: "chords", flag: "chords", osc: "/tandem/chords", kind: "text", maxLength: 400, default: void 0, unit: "", doc: 'one chord symbol per bar, repeated to the length: "C G Am F", F#m7, Bb/D, N.C. (default: the model chooses)' }
+});
+var seedToInt32 = (seed) => seed | 0;
+var seedFromInt32 = (i) => i >>> 0;
+
+// src/models/spec.ts
+function defineModel(spec) {
+  return Object.freeze(__spreadProps(__spreadValues({}, spec), { styles: Object.freeze([...spec.styles]), controls: Object.freeze([...spec.controls]), implementations: Object.freeze([...spec.implementations]) }));
+}
+
+// src/models/baseline/line-specs.ts
+var LINE_CONTROLS = ["density", "bars", "temperature", "seed", "count", "key", "chords"];
+var MELODY_SPEC = defineModel({
+  name: "melody",
+  description: "a melody line by style, key, chords and density (monophonic)",
+  styles: ["jig", "reel", "hornpipe", "waltz", "slip-jig", "morris", "ashover", "playford", "xmas", "pop", "chorale"],
+  defaultStyle: "reel",
+  anyStyle: false,
+  controls: LINE_CONTROLS,
+  vocabulary: "n-gram: 25 intervals (-12..+12 semitones) x 8 gaps to the next note (1-16 16ths)",
+  voiceRange: { low: 58, high: 84 },
+  channel: 0,
+  trackName: "Melody",
+  implementations: [{ kind: "baseline", id: "melody-ngram", artifact: { kind: "json", file: "baseline/melody-ngram.json" } }]
+});
+var BASS_SPEC = defineModel({
+  name: "bass",
+  description: "a bass line by style, key, chords and density (monophonic)",
+  styles: ["pop", "chorale"],
+  defaultStyle: "pop",
+  anyStyle: false,
+  controls: LINE_CONTROLS,
+  vocabulary: "n-gram: 25 intervals (-12..+12 semitones) x 8 gaps to the next note (1-16 16ths)",
+  voiceRange: { low: 36, high: 60 },
+  channel: 1,
+  trackName: "Bass",
+  implementations: [{ kind: "baseline", id: "bass-ngram", artifact: { kind: "json", file: "baseline/bass-ngram.json" } }]
+});
+
 // src/conditioning/genres.ts
 var DRUM_GENRES = [
   "rock",
@@ -1948,68 +2007,147 @@ var DRUM_GENRES = [
   "middleeastern"
 ];
 
-// src/errors.ts
-var TandemError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = new.target.name;
-  }
-};
+// src/music/drum-map.ts
+var DRUM_CLASSES = ["kick", "snare", "closed-hat", "open-hat", "low-tom", "mid-tom", "high-tom", "crash", "ride"];
+var NUM_DRUM_CLASSES = DRUM_CLASSES.length;
+var CLASS_TO_GM_PITCH = Object.freeze([36, 38, 42, 46, 43, 47, 50, 49, 51]);
+var CLASS_LABELS = Object.freeze(["KK", "SN", "CH", "OH", "LT", "MT", "HT", "CR", "RD"]);
+var PITCH_TO_CLASS = /* @__PURE__ */ new Map();
+var groups = [
+  [0, [35, 36]],
+  [1, [37, 38, 39, 40]],
+  [2, [22, 42, 44]],
+  [3, [26, 46]],
+  [4, [41, 43, 58]],
+  [5, [45, 47]],
+  [6, [48, 50]],
+  [7, [49, 52, 55, 57]],
+  [8, [51, 53, 59]]
+];
+for (const [cls, pitches] of groups) for (const p of pitches) PITCH_TO_CLASS.set(p, cls);
+function drumClassOfPitch(pitch) {
+  return PITCH_TO_CLASS.get(pitch);
+}
 
-// src/models/request.ts
-var DRUM_REQUEST_DEFAULTS = Object.freeze({ density: 0.5, bars: 8, temperature: 1, seed: 0, count: 1, fillEvery: 0 });
-var LIMITS = Object.freeze({ maxBars: 64, maxCount: 64, minTemperature: 0.05, maxTemperature: 3 });
+// src/music/sequence.ts
+var DRUM_CHANNEL = 9;
+
+// src/time/units.ts
+var PPQ = 960;
+var TICKS_PER_CLOCK = PPQ / 24;
+var STEPS_PER_BEAT = 4;
+var TICKS_PER_STEP = PPQ / STEPS_PER_BEAT;
+var FOUR_FOUR = Object.freeze({ numerator: 4, denominator: 4 });
+function ticksPerBar(meter = FOUR_FOUR) {
+  return meter.numerator * PPQ * 4 / meter.denominator;
+}
+function stepsPerBar(meter = FOUR_FOUR) {
+  return ticksPerBar(meter) / TICKS_PER_STEP;
+}
+
+// src/tokens/drum-grid.ts
+var emptyGrid = (steps) => ({
+  steps,
+  velocity: new Uint8Array(steps * NUM_DRUM_CLASSES),
+  offset: new Float32Array(steps * NUM_DRUM_CLASSES)
+});
+function quantizeDrums(notes, totalSteps) {
+  let maxStep = 0;
+  for (const n of notes) maxStep = Math.max(maxStep, Math.round(n.startTicks / TICKS_PER_STEP));
+  const steps = totalSteps != null ? totalSteps : maxStep + 1;
+  const grid = emptyGrid(steps);
+  let unmapped = 0;
+  for (const n of notes) {
+    const cls = drumClassOfPitch(n.pitch);
+    if (cls === void 0) {
+      unmapped++;
+      continue;
+    }
+    const exact = n.startTicks / TICKS_PER_STEP;
+    const step = Math.round(exact);
+    if (step < 0 || step >= steps) continue;
+    const i = step * NUM_DRUM_CLASSES + cls;
+    if (n.velocity > grid.velocity[i]) {
+      grid.velocity[i] = Math.max(1, Math.min(127, n.velocity));
+      grid.offset[i] = Math.max(-0.5, Math.min(0.5, exact - step));
+    }
+  }
+  return { grid, unmapped };
+}
+function drawGrid(grid, labels, meter = FOUR_FOUR) {
+  const per = stepsPerBar(meter);
+  const rows = [];
+  for (let c = NUM_DRUM_CLASSES - 1; c >= 0; c--) {
+    let row = `${labels[c]} |`;
+    for (let s = 0; s < grid.steps; s++) {
+      const v = grid.velocity[s * NUM_DRUM_CLASSES + c];
+      row += v === 0 ? "." : v < 60 ? "o" : "x";
+      if ((s + 1) % per === 0) row += "|";
+    }
+    rows.push(row);
+  }
+  return rows.join("\n");
+}
+
+// src/models/drums/model-spec.ts
+var DRUMS_SPEC = defineModel({
+  name: "drums",
+  description: "drum grooves by genre and density (General MIDI kit, 9 classes, 16th grid with micro-timing)",
+  styles: DRUM_GENRES,
+  defaultStyle: "rock",
+  anyStyle: true,
+  controls: ["density", "bars", "temperature", "seed", "count", "fillEvery"],
+  vocabulary: "512 hit patterns of 9 drum classes per 16th step, with velocity and micro-timing per hit",
+  voiceRange: { low: Math.min(...CLASS_TO_GM_PITCH), high: Math.max(...CLASS_TO_GM_PITCH) },
+  channel: DRUM_CHANNEL,
+  trackName: "Drums",
+  picture: (seq) => drawGrid(quantizeDrums(seq.notes, Math.min(32, Math.round(seq.totalTicks / TICKS_PER_STEP))).grid, CLASS_LABELS),
+  implementations: [
+    { kind: "network", id: "drums-gru", artifact: { kind: "layers", dir: "drums" } },
+    { kind: "baseline", id: "drums-ngram", artifact: { kind: "json", file: "baseline/drums-ngram.json" } }
+  ]
+});
+
+// src/models/registry.ts
+var MODEL_SPECS = Object.freeze([DRUMS_SPEC, MELODY_SPEC, BASS_SPEC]);
+var MODEL_NAMES = Object.freeze(MODEL_SPECS.map((s) => s.name));
+var DEFAULT_MODEL = MODEL_NAMES[0];
+var HARMONY = Object.freeze({ key: () => void 0, chords: () => void 0 });
 
 // max-device/src/parameters.ts
 var UNIT_STYLE = Object.freeze({ int: 0, float: 1, percent: 5 });
-var GENRE_ITEMS = Object.freeze([...DRUM_GENRES, "any"]);
-var MODEL_ITEMS = Object.freeze(["drums"]);
+var GENRE_ITEMS = Object.freeze([...new Set(MODEL_SPECS.flatMap((m) => [...m.styles, ...m.anyStyle ? ["any"] : []]))]);
+var MODEL_ITEMS = MODEL_NAMES;
+function fromTable(name) {
+  const c = CONTROLS[name];
+  if (c.kind !== "number") throw new Error(`${name} is not a number control`);
+  return { min: c.min, max: c.max, initial: c.default };
+}
 var PARAMETERS = Object.freeze({
   model: { longname: "Model", shortname: "Model", message: "model", type: "enum", items: MODEL_ITEMS, initial: 0 },
-  genre: { longname: "Genre", shortname: "Genre", message: "genre", type: "enum", items: GENRE_ITEMS, initial: 0 },
-  density: { longname: "Density", shortname: "Density", message: "density", type: "float", min: 0, max: 100, initial: 50, unitstyle: UNIT_STYLE.percent },
-  temperature: { longname: "Temperature", shortname: "Temp", message: "temperature", type: "float", min: LIMITS.minTemperature, max: LIMITS.maxTemperature, initial: 1, unitstyle: UNIT_STYLE.float },
-  bars: { longname: "Bars", shortname: "Bars", message: "bars", type: "int", min: 1, max: LIMITS.maxBars, initial: 4, unitstyle: UNIT_STYLE.int },
-  fill: { longname: "Fill every", shortname: "Fill", message: "fill", type: "int", min: 0, max: 64, initial: 0, unitstyle: UNIT_STYLE.int },
+  genre: { longname: "Genre", shortname: "Genre", message: "genre", type: "enum", items: GENRE_ITEMS, initial: GENRE_ITEMS.indexOf(MODEL_SPECS[0].defaultStyle) },
+  density: { longname: "Density", shortname: "Density", message: "density", type: "float", min: fromTable("density").min * 100, max: fromTable("density").max * 100, initial: fromTable("density").initial * 100, unitstyle: UNIT_STYLE.percent },
+  temperature: __spreadProps(__spreadValues({ longname: "Temperature", shortname: "Temp", message: "temperature", type: "float" }, fromTable("temperature")), { unitstyle: UNIT_STYLE.float }),
+  bars: __spreadProps(__spreadValues({ longname: "Bars", shortname: "Bars", message: "bars", type: "int" }, fromTable("bars")), { unitstyle: UNIT_STYLE.int }),
+  fill: __spreadProps(__spreadValues({ longname: "Fill every", shortname: "Fill", message: "fill", type: "int" }, fromTable("fillEvery")), { unitstyle: UNIT_STYLE.int }),
   follow: { longname: "Follow transport", shortname: "Follow", message: "follow", type: "enum", items: ["off", "on"], initial: 0 },
   generate: { longname: "Generate", shortname: "Generate", message: "generate", type: "enum", items: ["off", "on"], initial: 0 },
   write: { longname: "Write clip", shortname: "Write", message: "write", type: "enum", items: ["off", "on"], initial: 0 }
 });
 
 // max-device/src/client/osc-link.ts
-var import_node_dgram2 = require("dgram");
+var import_node_dgram = require("dgram");
 var import_node_events2 = require("events");
 
-// bridge/osc/server.ts
-var import_node_dgram = require("dgram");
+// bridge/osc/codec.ts
 var import_osc_js = __toESM(require_osc(), 1);
-
-// bridge/osc/address-space.ts
-var range = (lo, hi) => (v) => typeof v === "number" && v >= lo && v <= hi ? void 0 : `must be between ${lo} and ${hi}`;
-var oneOf = (xs) => (v) => xs.includes(String(v).toLowerCase()) ? void 0 : `must be one of ${xs.join(", ")}`;
-var ADDRESSES = {
-  "/tandem/model": { args: [{ name: "model", type: "s", check: oneOf(["drums"]) }], doc: "which model generates: drums" },
-  "/tandem/genre": { args: [{ name: "genre", type: "s", check: oneOf([...DRUM_GENRES, "any"]) }], doc: `drum genre: ${DRUM_GENRES.join(", ")} or any` },
-  "/tandem/density": { args: [{ name: "density", type: "f", check: range(0, 1) }], doc: "how busy, 0 (sparsest) to 1 (busiest)" },
-  "/tandem/temperature": { args: [{ name: "temperature", type: "f", check: range(LIMITS.minTemperature, LIMITS.maxTemperature) }], doc: `sampling temperature, ${LIMITS.minTemperature} to ${LIMITS.maxTemperature}` },
-  "/tandem/bars": { args: [{ name: "bars", type: "i", check: range(1, LIMITS.maxBars) }], doc: `length of a suggestion in bars, 1 to ${LIMITS.maxBars}` },
-  "/tandem/fill": { args: [{ name: "every", type: "i", check: range(0, 64) }], doc: "a fill every N bars, 0 for none" },
-  "/tandem/seed": { args: [{ name: "seed", type: "i", check: range(0, 2 ** 31 - 1) }], doc: "seed of the next suggestion" },
-  "/tandem/generate": { args: [], doc: "make a suggestion now: replies /tandem/suggestion chunks, then /tandem/suggestion/done" },
-  "/tandem/follow": { args: [{ name: "on", type: "i", check: range(0, 1) }], doc: "follow the host transport (1) or not (0)" },
-  "/tandem/transport": {
-    args: [
-      { name: "bpm", type: "f", check: range(20, 400) },
-      { name: "beat", type: "f", check: range(0, 1e7) },
-      { name: "playing", type: "i", check: range(0, 1) }
-    ],
-    doc: "the host's tempo (BPM), song position (beats) and whether it is playing"
-  },
-  "/tandem/status": { args: [], doc: "asks for /tandem/status" },
-  "/tandem/ping": { args: [], doc: "answered with /tandem/pong" }
+var OscDecodeError = class extends TandemError {
+  constructor(bytes, reason) {
+    super(`unreadable OSC packet of ${bytes} bytes (${reason})`);
+    __publicField(this, "bytes", bytes);
+    __publicField(this, "reason", reason);
+  }
 };
-
-// bridge/osc/server.ts
 function encodeMessage(address, args) {
   const m = new import_osc_js.default.TypedMessage(address, []);
   for (const a of args) {
@@ -2019,14 +2157,26 @@ function encodeMessage(address, args) {
   }
   return m.pack();
 }
-function decodeMessage(buf) {
-  var _a2, _b2;
+function decodePacket(buf) {
   const packet = new import_osc_js.default.Packet();
-  packet.unpack(new DataView(buf.buffer, buf.byteOffset, buf.byteLength));
-  let v = packet.value;
-  while (v && v.bundleElements) v = v.bundleElements[0];
-  if (!v || typeof v.address !== "string") throw new Error("not an OSC message");
-  return { address: v.address, types: (_a2 = v.types) != null ? _a2 : "", args: (_b2 = v.args) != null ? _b2 : [] };
+  try {
+    packet.unpack(new DataView(buf.buffer, buf.byteOffset, buf.byteLength));
+  } catch (err) {
+    throw new OscDecodeError(buf.length, err.message || "broken OSC data");
+  }
+  const out = [];
+  const walk = (v, depth) => {
+    var _a2, _b2;
+    if (!v || depth > 8) return;
+    if (v.bundleElements) for (const e of v.bundleElements) walk(e, depth + 1);
+    else if (typeof v.address === "string") out.push({ address: v.address, types: ((_a2 = v.types) != null ? _a2 : "").replace(/^,/, ""), args: (_b2 = v.args) != null ? _b2 : [] });
+  };
+  walk(packet.value, 0);
+  if (out.length === 0) throw new OscDecodeError(buf.length, "not an OSC message");
+  return out;
+}
+function decodeMessage(buf) {
+  return decodePacket(buf)[0];
 }
 
 // max-device/src/client/osc-link.ts
@@ -2040,7 +2190,7 @@ var OscLink = class extends import_node_events2.EventEmitter {
   /** Binds an ephemeral port on 127.0.0.1; the bridge replies to it. */
   open() {
     return new Promise((resolve2, reject) => {
-      const s = (0, import_node_dgram2.createSocket)("udp4");
+      const s = (0, import_node_dgram.createSocket)("udp4");
       s.once("error", reject);
       s.on("message", (buf) => {
         let msg;
@@ -2194,14 +2344,15 @@ var SuggestionAssembler = class {
     const count = int(a, "notes", args[1]);
     const lengthBeats = beats(num(a, "beats", args[2]));
     if (typeof args[3] !== "string") throw new BridgeReplyError(a, `file must be a string, got ${JSON.stringify(args[3])}`);
+    const seed = args[4] === void 0 ? void 0 : seedFromInt32(int(a, "seed", args[4]));
     const entry = this.parts.get(id);
     this.parts.delete(id);
     const chunks = (_a2 = entry == null ? void 0 : entry.chunks) != null ? _a2 : 0;
     const got = entry ? [...entry.got.keys()].length : 0;
-    if (!entry || got !== chunks) return { id, missing: `${chunks - got} of ${chunks || "?"} chunks of suggestion ${id} did not arrive` };
+    if (!entry || got !== chunks) return __spreadValues({ id, missing: `${chunks - got} of ${chunks || "?"} chunks of suggestion ${id} did not arrive` }, seed === void 0 ? {} : { seed });
     const notes = [...entry.got.entries()].sort((x, y) => x[0] - y[0]).flatMap(([, n]) => n);
-    if (notes.length !== count) return { id, missing: `suggestion ${id} has ${notes.length} notes, the bridge sent ${count}` };
-    return { id, notes, lengthBeats, file: args[3] };
+    if (notes.length !== count) return __spreadValues({ id, missing: `suggestion ${id} has ${notes.length} notes, the bridge sent ${count}` }, seed === void 0 ? {} : { seed });
+    return __spreadValues({ id, notes, lengthBeats, file: args[3] }, seed === void 0 ? {} : { seed });
   }
 };
 
@@ -2225,11 +2376,14 @@ var TandemClient = class {
     /** The last status line sent to the device face. */
     __publicField(this, "lastStatus", "");
     __publicField(this, "opts");
+    __publicField(this, "nextRequestId", 1);
     __publicField(this, "link");
     __publicField(this, "assembler", new SuggestionAssembler());
     __publicField(this, "player");
-    __publicField(this, "requests", []);
-    __publicField(this, "seed");
+    __publicField(this, "requests", /* @__PURE__ */ new Map());
+    /** A seed the user set that the bridge has not been told yet. */
+    __publicField(this, "seedToSend");
+    __publicField(this, "tempoWarned", false);
     __publicField(this, "bridge");
     __publicField(this, "pongWaiters", []);
     __publicField(this, "heartbeat");
@@ -2239,11 +2393,10 @@ var TandemClient = class {
     /** The bridge was lost after connecting: the heartbeat keeps pinging while failed, to find it again. */
     __publicField(this, "lostBridge", false);
     __publicField(this, "bridgeNote");
-    var _a2;
-    this.opts = __spreadValues({ port: 57121, launch: true, pingTimeoutMs: 500, startTimeoutMs: 12e4, heartbeatMs: 5e3, leaseMs: 2e4, lookaheadMs: 100 }, options);
+    this.opts = __spreadValues({ port: 57121, launch: true, pingTimeoutMs: 500, startTimeoutMs: 12e4, heartbeatMs: 5e3, leaseMs: 2e4, lookaheadMs: 100, requestTimeoutMs: 6e4 }, options);
     this.link = new OscLink(this.opts.port);
     this.player = new LookaheadPlayer({ lookaheadMs: this.opts.lookaheadMs });
-    this.seed = (_a2 = options.seed) != null ? _a2 : Math.floor(Math.random() * 1e5);
+    this.seedToSend = options.seed;
     this.link.on("message", (m) => this.receive(m));
     this.link.on("error", (err) => this.log(`OSC: ${err.message}`));
   }
@@ -2277,6 +2430,8 @@ var TandemClient = class {
   async close() {
     this.closed = true;
     if (this.heartbeat) clearInterval(this.heartbeat);
+    for (const r of this.requests.values()) clearTimeout(r.timer);
+    this.requests.clear();
     await this.link.close();
   }
   async connect(why) {
@@ -2324,21 +2479,27 @@ var TandemClient = class {
     this.send("/tandem/follow", { i: v });
     if (!this.settings.follow && this.player.stop()) void this.max.outlet("stop");
   }
+  /** Max ints are 32-bit signed: a seed of 2^31 or more arrives as its negative (seed | 0) and is read back unsigned. */
   onSeed(v) {
-    if (typeof v !== "number" || !Number.isInteger(v) || v < 0 || v > 2 ** 31 - 1) return this.error(`seed must be a whole number from 0 to 2147483647, got ${JSON.stringify(v)}`);
-    this.seed = v;
+    if (typeof v !== "number" || !Number.isInteger(v) || v < -(2 ** 31) || v > SEED_MAX) return this.error(`seed must be a whole number from 0 to 2^32-1 (a Max int below 0 is read as its unsigned 32-bit value), got ${JSON.stringify(v)}`);
+    this.seedToSend = seedFromInt32(v);
   }
   onTransport(bpm, ticks, playing) {
-    if (typeof bpm !== "number" || !(bpm >= 20 && bpm <= 999) || typeof ticks !== "number" || !Number.isFinite(ticks) || playing !== 0 && playing !== 1) {
-      return this.error(`transport takes bpm (20-999), ticks (480 a beat) and playing (0/1), got ${JSON.stringify([bpm, ticks, playing])}`);
+    if (typeof bpm !== "number" || !(bpm > 0 && bpm <= 999) || typeof ticks !== "number" || !Number.isFinite(ticks) || playing !== 0 && playing !== 1) {
+      return this.error(`transport takes bpm (1-999), ticks (480 a beat) and playing (0/1), got ${JSON.stringify([bpm, ticks, playing])}`);
+    }
+    const inRange = bpm >= TEMPO.min && bpm <= TEMPO.max;
+    if (!inRange && !this.tempoWarned) {
+      this.tempoWarned = true;
+      this.error(`the Live tempo ${bpm} BPM is outside ${TEMPO.min}-${TEMPO.max} BPM: suggestions are saved at the last tempo in range`);
     }
     const beat = Math.max(0, ticks / MAX_TICKS_PER_BEAT);
     const isPlaying = playing === 1;
     const now = Date.now();
     const last = this.lastTransportSent;
-    if (isPlaying !== last.playing || Math.abs(bpm - last.bpm) > 0.01 || now - last.at >= 500) {
+    if (inRange && (isPlaying !== last.playing || Math.abs(bpm - last.bpm) > 0.01 || now - last.at >= 500)) {
       this.lastTransportSent = { at: now, bpm, playing: isPlaying };
-      this.send("/tandem/transport", { f: Math.min(400, bpm) }, { f: Math.min(1e7, beat) }, { i: playing });
+      this.send("/tandem/transport", { f: bpm }, { f: Math.min(1e7, beat) }, { i: playing });
     }
     if (!this.settings.follow) return;
     const r = this.player.update({ bpm, beat, playing: isPlaying });
@@ -2350,11 +2511,31 @@ var TandemClient = class {
     if (this.phase !== "connected") return this.error(`not connected to the Tandem bridge yet (${this.lastStatus})`);
     const settings = __spreadValues({}, this.settings);
     this.syncSettings();
-    this.link.send("/tandem/seed", { i: this.seed });
-    this.link.send("/tandem/generate");
-    this.requests.push({ seed: this.seed, settings, write, retried: false });
-    this.status(`generating ${describe(settings, this.seed)}\u2026`);
-    this.seed = (this.seed + 1) % 2 ** 31;
+    const seed = this.seedToSend;
+    this.seedToSend = void 0;
+    this.request(settings, write, false, seed);
+    this.status(`generating ${describe(settings, seed)}\u2026`);
+  }
+  /** Sends one request with an id of its own, answered with that id, given up after requestTimeoutMs. */
+  request(settings, write, retried, seed) {
+    var _a2;
+    const id = this.nextRequestId++;
+    if (seed !== void 0) this.link.send("/tandem/seed", { i: seedToInt32(seed) });
+    this.link.send("/tandem/generate", { i: id });
+    const timer = setTimeout(() => {
+      if (!this.requests.delete(id)) return;
+      this.error(`suggestion ${id} got no answer within ${Math.round(this.opts.requestTimeoutMs / 1e3)} s; press Generate again`);
+    }, this.opts.requestTimeoutMs);
+    (_a2 = timer.unref) == null ? void 0 : _a2.call(timer);
+    this.requests.set(id, { settings, write, retried, timer });
+  }
+  settle(id) {
+    const req = this.requests.get(id);
+    if (req) {
+      clearTimeout(req.timer);
+      this.requests.delete(id);
+    }
+    return req;
   }
   /** Sends the last suggestion to the clip writer; with none yet, generates one and writes it. */
   write() {
@@ -2381,7 +2562,7 @@ var TandemClient = class {
           return this.complete(this.assembler.done(m.args));
         case "/tandem/error": {
           const text = String(m.args[0]);
-          if (text.startsWith("/tandem/generate")) this.requests.shift();
+          if (typeof m.args[1] === "number") this.settle(m.args[1]);
           return this.error(`bridge: ${text}`);
         }
         case "/tandem/status":
@@ -2395,22 +2576,21 @@ var TandemClient = class {
     }
   }
   complete(r) {
-    const req = this.requests.shift();
-    if (!req) return this.log(`suggestion ${r.id} arrived but none was asked for; ignored`);
+    const req = this.settle(r.id);
+    if (!req) return this.log(`suggestion ${r.id} arrived but none was asked for (or it timed out); ignored`);
     if ("missing" in r) {
-      if (!req.retried) {
+      if (!req.retried && r.seed !== void 0) {
         this.log(`${r.missing}; asking again`);
-        this.requests.unshift(__spreadProps(__spreadValues({}, req), { retried: true }));
         this.sendSettings(req.settings);
-        this.link.send("/tandem/seed", { i: req.seed });
-        this.link.send("/tandem/generate");
+        this.request(req.settings, req.write, true, r.seed);
         return;
       }
-      return this.error(`${r.missing}, twice; press Generate again`);
+      return this.error(`${r.missing}${req.retried ? ", twice" : ""}; press Generate again`);
     }
-    this.last = __spreadProps(__spreadValues({}, r), { seed: req.seed, settings: req.settings });
+    if (r.seed === void 0) return this.error(`suggestion ${r.id} came without its seed: the bridge is older than this device; update Tandem`);
+    this.last = __spreadProps(__spreadValues({}, r), { seed: r.seed, settings: req.settings });
     this.player.setPattern({ notes: r.notes, lengthBeats: r.lengthBeats });
-    this.status(`${describe(req.settings, req.seed)}: ${r.notes.length} notes, ${r.lengthBeats / 4} bars${req.settings.follow ? ", playing with the transport" : ""}`);
+    this.status(`${describe(req.settings, r.seed)}: ${r.notes.length} notes, ${r.lengthBeats / 4} bars${req.settings.follow ? ", playing with the transport" : ""}`);
     if (req.write) this.write();
   }
   // ---- the bridge: find, start, watch ----
@@ -2527,7 +2707,7 @@ var TandemClient = class {
   }
 };
 function describe(s, seed) {
-  return `${s.genre} d${s.density} #${seed}`;
+  return `${s.model === MODEL_ITEMS[0] ? "" : `${s.model} `}${s.genre} d${s.density}${seed === void 0 ? "" : ` #${seed}`}`;
 }
 
 // max-device/src/client/main.ts

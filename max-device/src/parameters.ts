@@ -1,5 +1,5 @@
-import { DRUM_GENRES } from '../../src/conditioning/genres';
-import { LIMITS } from '../../src/models/request';
+import { CONTROLS, type ControlName } from '../../src/models/controls';
+import { MODEL_NAMES, MODEL_SPECS } from '../../src/models/registry';
 
 /** Live's unit styles (parameter_unitstyle) the device uses. */
 export const UNIT_STYLE = Object.freeze({ int: 0, float: 1, percent: 5 });
@@ -32,23 +32,35 @@ export interface EnumParam extends ParamBase {
 
 export type ParamSpec = NumberParam | EnumParam;
 
-/** Genre menu items: the 18 drum genres, then `any`. Index = what the menu sends. */
-export const GENRE_ITEMS: readonly string[] = Object.freeze([...DRUM_GENRES, 'any']);
-/** Model menu items (the bridge's /tandem/model accepts these). */
-export const MODEL_ITEMS: readonly string[] = Object.freeze(['drums']);
+/**
+ * Genre menu items: every model's styles, in registry order (the 18 drum genres, `any`, then the
+ * melody and bass styles not already listed), so indices saved in a Live Set stay put as models
+ * are added. The bridge says when a genre does not belong to the chosen model.
+ */
+export const GENRE_ITEMS: readonly string[] = Object.freeze([...new Set(MODEL_SPECS.flatMap((m) => [...m.styles, ...(m.anyStyle ? ['any'] : [])]))]);
+/** Model menu items: the registry's models (the bridge's /tandem/model accepts these). */
+export const MODEL_ITEMS: readonly string[] = MODEL_NAMES;
+
+/** Range and default of a number control, from the one control table. */
+function fromTable(name: ControlName): { min: number; max: number; initial: number } {
+  const c = CONTROLS[name];
+  if (c.kind !== 'number') throw new Error(`${name} is not a number control`);
+  return { min: c.min, max: c.max, initial: c.default };
+}
 
 /**
  * The device's Live parameters. The patcher builds its controls from this table and the
- * node.script client reads menu indices with it, so both always agree. Ranges match the OSC
- * address table in bridge/osc/address-space.ts (Density is shown in %, sent to the bridge as 0..1).
+ * node.script client reads menu indices with it, so both always agree. Ranges and defaults come
+ * from the control table (src/models/controls.ts), as the OSC address table's do (Density is
+ * shown in %, sent to the bridge as 0..1).
  */
 export const PARAMETERS = Object.freeze({
   model: { longname: 'Model', shortname: 'Model', message: 'model', type: 'enum', items: MODEL_ITEMS, initial: 0 },
-  genre: { longname: 'Genre', shortname: 'Genre', message: 'genre', type: 'enum', items: GENRE_ITEMS, initial: 0 },
-  density: { longname: 'Density', shortname: 'Density', message: 'density', type: 'float', min: 0, max: 100, initial: 50, unitstyle: UNIT_STYLE.percent },
-  temperature: { longname: 'Temperature', shortname: 'Temp', message: 'temperature', type: 'float', min: LIMITS.minTemperature, max: LIMITS.maxTemperature, initial: 1, unitstyle: UNIT_STYLE.float },
-  bars: { longname: 'Bars', shortname: 'Bars', message: 'bars', type: 'int', min: 1, max: LIMITS.maxBars, initial: 4, unitstyle: UNIT_STYLE.int },
-  fill: { longname: 'Fill every', shortname: 'Fill', message: 'fill', type: 'int', min: 0, max: 64, initial: 0, unitstyle: UNIT_STYLE.int },
+  genre: { longname: 'Genre', shortname: 'Genre', message: 'genre', type: 'enum', items: GENRE_ITEMS, initial: GENRE_ITEMS.indexOf(MODEL_SPECS[0].defaultStyle) },
+  density: { longname: 'Density', shortname: 'Density', message: 'density', type: 'float', min: fromTable('density').min * 100, max: fromTable('density').max * 100, initial: fromTable('density').initial * 100, unitstyle: UNIT_STYLE.percent },
+  temperature: { longname: 'Temperature', shortname: 'Temp', message: 'temperature', type: 'float', ...fromTable('temperature'), unitstyle: UNIT_STYLE.float },
+  bars: { longname: 'Bars', shortname: 'Bars', message: 'bars', type: 'int', ...fromTable('bars'), unitstyle: UNIT_STYLE.int },
+  fill: { longname: 'Fill every', shortname: 'Fill', message: 'fill', type: 'int', ...fromTable('fillEvery'), unitstyle: UNIT_STYLE.int },
   follow: { longname: 'Follow transport', shortname: 'Follow', message: 'follow', type: 'enum', items: ['off', 'on'], initial: 0 },
   generate: { longname: 'Generate', shortname: 'Generate', message: 'generate', type: 'enum', items: ['off', 'on'], initial: 0 },
   write: { longname: 'Write clip', shortname: 'Write', message: 'write', type: 'enum', items: ['off', 'on'], initial: 0 },

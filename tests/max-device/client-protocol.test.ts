@@ -1,16 +1,20 @@
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import maxApi from 'max-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { decodeMessage, encodeMessage, type ReplyArg } from '../../bridge/osc/server';
+import { decodeMessage, encodeMessage, type ReplyArg } from '../../bridge/osc/codec';
 import { TandemClient } from '../../max-device/src/client/client';
 import { SuggestionAssembler } from '../../max-device/src/client/suggestions';
 import { fake } from './fakes/max-api';
 import { waitFor } from './helpers';
 
-/** A scripted bridge on real UDP: answers ping, records what it gets, and replies to generate as the test says. */
+/**
+ * A scripted bridge on real UDP: answers ping, records what it gets, keeps the session's seed
+ * policy (a request takes the seed, the next is one more) and replies to generate as the test says.
+ */
 class ScriptedBridge {
   readonly got: { address: string; args: unknown[] }[] = [];
-  onGenerate: (reply: (address: string, ...args: ReplyArg[]) => void, n: number) => void = () => {};
+  onGenerate: (reply: (address: string, ...args: ReplyArg[]) => void, n: number, id: number, seed: number) => void = () => {};
+  private seed = 0;
   answerPings = true;
   private socket: Socket | undefined;
   private generates = 0;
@@ -23,7 +27,8 @@ class ScriptedBridge {
       this.got.push({ address: m.address, args: m.args });
       const reply = (address: string, ...args: ReplyArg[]) => socket.send(encodeMessage(address, args), r.port, '127.0.0.1');
       if (m.address === '/tandem/ping' && this.answerPings) reply('/tandem/pong');
-      if (m.address === '/tandem/generate') this.onGenerate(reply, ++this.generates);
+      if (m.address === '/tandem/seed') this.seed = m.args[0] as number;
+      if (m.address === '/tandem/generate') this.onGenerate(reply, ++this.generates, m.args[0] as number, this.seed++);
     });
     await new Promise<void>((res) => socket.bind(0, '127.0.0.1', () => res()));
     return socket.address().port;
@@ -63,29 +68,31 @@ async function connect(heartbeatMs = 0): Promise<TandemClient> {
 
 describe('client protocol edge cases (scripted bridge on UDP)', () => {
   it('asks again with the same seed when a chunk is lost, and completes', async () => {
-    bridge.onGenerate = (reply, n) => {
-      if (n === 2) reply('/tandem/suggestion', { i: n }, { i: 0 }, { i: 2 }, ...note(36, 0)); // chunk 1 never comes
+    bridge.onGenerate = (reply, n, id, seed) => {
+      if (n === 2) reply('/tandem/suggestion', { i: id }, { i: 0 }, { i: 2 }, ...note(36, 0)); // chunk 1 never comes
       else {
-        reply('/tandem/suggestion', { i: n }, { i: 0 }, { i: 2 }, ...note(36, 0));
-        reply('/tandem/suggestion', { i: n }, { i: 1 }, { i: 2 }, ...note(38, 1));
+        reply('/tandem/suggestion', { i: id }, { i: 0 }, { i: 2 }, ...note(36, 0));
+        reply('/tandem/suggestion', { i: id }, { i: 1 }, { i: 2 }, ...note(38, 1));
       }
-      reply('/tandem/suggestion/done', { i: n }, { i: 2 }, { f: 4 }, { s: `/tmp/s${n}.mid` });
+      reply('/tandem/suggestion/done', { i: id }, { i: 2 }, { f: 4 }, { s: `/tmp/s${n}.mid` }, { i: seed }, { s: 'drums' });
     };
     const c = await connect();
     fake.send('generate');
     await waitFor(() => c.last, 3000, 'the first suggestion');
     fake.send('generate');
     const second = await waitFor(() => (c.last?.id === 3 ? c.last : undefined), 3000, 'the retried suggestion');
-    expect(bridge.seeds()).toEqual([9, 10, 10]);
+    // The device's start seed once, then the seed the bridge used for the lost one, to ask again.
+    expect(bridge.seeds()).toEqual([9, 10]);
+    expect(bridge.got.filter((g) => g.address === '/tandem/generate').map((g) => g.args)).toEqual([[1], [2], [3]]);
     expect(second).toMatchObject({ seed: 10, notes: [{ pitch: 36, startBeats: 0 }, { pitch: 38, startBeats: 1 }], lengthBeats: 4 });
     expect(fake.posts.some((p) => String(p[0]).includes('1 of 2 chunks of suggestion 2 did not arrive; asking again'))).toBe(true);
   });
 
   it("shows the bridge's error and keeps suggestions matched to their requests", async () => {
-    bridge.onGenerate = (reply, n) => {
-      if (n === 1) return reply('/tandem/error', { s: '/tandem/generate: the model worker exited (code 1)' });
-      reply('/tandem/suggestion', { i: 1 }, { i: 0 }, { i: 1 }, ...note(42, 0.5));
-      reply('/tandem/suggestion/done', { i: 1 }, { i: 1 }, { f: 4 }, { s: '/tmp/a.mid' });
+    bridge.onGenerate = (reply, n, id, seed) => {
+      if (n === 1) return reply('/tandem/error', { s: '/tandem/generate: the model worker exited (code 1)' }, { i: id });
+      reply('/tandem/suggestion', { i: id }, { i: 0 }, { i: 1 }, ...note(42, 0.5));
+      reply('/tandem/suggestion/done', { i: id }, { i: 1 }, { f: 4 }, { s: '/tmp/a.mid' }, { i: seed }, { s: 'drums' });
     };
     const c = await connect();
     fake.send('generate');
@@ -94,6 +101,45 @@ describe('client protocol edge cases (scripted bridge on UDP)', () => {
     fake.send('generate');
     const s = await waitFor(() => c.last, 3000, 'the suggestion');
     expect(s.seed).toBe(10);
+  });
+
+  it('gives up a request with no answer after its timeout, by id, and matches later answers by id', async () => {
+    const answers: Array<() => void> = [];
+    bridge.onGenerate = (reply, n, id, seed) => {
+      answers.push(() => {
+        reply('/tandem/suggestion', { i: id }, { i: 0 }, { i: 1 }, ...note(40 + n, 0));
+        reply('/tandem/suggestion/done', { i: id }, { i: 1 }, { f: 4 }, { s: `/tmp/t${n}.mid` }, { i: seed }, { s: 'drums' });
+      });
+    };
+    const port = await bridge.open();
+    client = new TandemClient(maxApi, { port, scriptDir: import.meta.dirname, launch: false, heartbeatMs: 0, pingTimeoutMs: 200, requestTimeoutMs: 150 });
+    client.registerHandlers();
+    await client.start();
+    const c = client;
+    fake.send('generate');
+    await waitFor(() => statuses().at(-1)?.startsWith('error: suggestion 1 got no answer') || undefined, 3000, 'the timeout');
+    fake.send('generate');
+    await waitFor(() => answers.length === 2 || undefined, 3000, 'the second request');
+    answers[1]();
+    const s = await waitFor(() => c.last, 3000, 'the second suggestion');
+    expect(s).toMatchObject({ id: 2, notes: [{ pitch: 42 }] });
+    answers[0](); // the late answer to request 1 is not taken for anything
+    await new Promise((r) => setTimeout(r, 100));
+    expect(c.last).toBe(s);
+    expect(fake.posts.some((p) => String(p[0]).includes('suggestion 1 arrived but none was asked for'))).toBe(true);
+  });
+
+  it('carries seeds of 2^31 and more through Max ints and OSC int32 both ways', async () => {
+    bridge.onGenerate = (reply, _n, id, seed) => {
+      reply('/tandem/suggestion', { i: id }, { i: 0 }, { i: 1 }, ...note(36, 0));
+      reply('/tandem/suggestion/done', { i: id }, { i: 1 }, { f: 4 }, { s: '/tmp/big.mid' }, { i: seed }, { s: 'drums' });
+    };
+    const c = await connect();
+    fake.send('seed', 3_000_000_000 | 0); // a Max int: the 32 bits of 3e9, negative
+    fake.send('generate');
+    const s = await waitFor(() => c.last, 3000, 'the suggestion');
+    expect(bridge.seeds().at(-1)).toBe(3_000_000_000 | 0);
+    expect(s.seed).toBe(3_000_000_000);
   });
 
   it('notices when the bridge stops answering, looks for it again, and reconnects once one answers', async () => {

@@ -62,9 +62,12 @@ describe('the built device', () => {
     const p = buildTandemPatcher();
     const v = (n: string) => boxByName(p, n).saved_attribute_attributes!.valueof!;
     expect(v('Density')).toMatchObject({ parameter_type: 0, parameter_mmin: 0, parameter_mmax: 100, parameter_unitstyle: 5, parameter_initial: [50] });
-    expect(v('Genre').parameter_enum).toEqual([...DRUM_GENRES, 'any']);
+    // Drum genres and any keep their indices (saved sets); the other models' styles follow.
+    expect(v('Genre').parameter_enum!.slice(0, DRUM_GENRES.length + 1)).toEqual([...DRUM_GENRES, 'any']);
+    expect(v('Genre').parameter_enum).toEqual(expect.arrayContaining(['jig', 'reel', 'chorale', 'pop']));
+    expect(v('Model').parameter_enum).toEqual(['drums', 'melody', 'bass']);
     expect(GENRE_ITEMS[PARAMETERS.genre.initial]).toBe('rock');
-    expect(v('Bars')).toMatchObject({ parameter_type: 1, parameter_mmin: 1, parameter_mmax: 64, parameter_initial: [4] });
+    expect(v('Bars')).toMatchObject({ parameter_type: 1, parameter_mmin: 1, parameter_mmax: 64, parameter_initial: [8] });
     expect(v('Temperature')).toMatchObject({ parameter_mmin: 0.05, parameter_mmax: 3, parameter_initial: [1] });
     expect(boxByName(p, 'Follow transport').maxclass).toBe('live.toggle');
     expect(boxByName(p, 'Generate')).toMatchObject({ maxclass: 'live.text', mode: 0 });

@@ -2,15 +2,20 @@ import { createSocket } from 'node:dgram';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadDrumNgram } from '../../bridge/models/load';
+import { loadPart } from '../../bridge/models/load';
+import { SessionController } from '../../bridge/session/controller';
+import { modelSpec } from '../../src/models/registry';
+import type { PartModel } from '../../src/models/spec';
 import { BridgeController } from '../../bridge/osc/controller';
 import { OscServer } from '../../bridge/osc/server';
 import { SuggestionStore } from '../../bridge/storage/suggestions';
 
-/** A real OSC bridge in this process (n-gram model, suggestions saved in a temp folder), as `tandem serve` wires it. */
+/** A real OSC bridge in this process (n-gram models, suggestions saved in a temp folder), as `tandem serve` wires it. */
 export async function startBridge(): Promise<{ server: OscServer; controller: BridgeController; store: SuggestionStore }> {
   const store = new SuggestionStore(mkdtempSync(join(tmpdir(), 'tandem-device-bridge-')), 's');
-  const controller = new BridgeController(loadDrumNgram(), store);
+  const parts = new Map<string, PartModel>();
+  const part = async (m: string) => parts.get(m) ?? parts.set(m, (await loadPart(modelSpec(m), 'baseline')).model).get(m)!;
+  const controller = new BridgeController(new SessionController({ part, store }));
   const server = new OscServer((m, r) => controller.handle(m, r), { port: 0, log: () => {} });
   await server.open();
   return { server, controller, store };

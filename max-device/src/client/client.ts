@@ -1,5 +1,6 @@
 import type MaxApi from 'max-api';
-import type { ReplyArg } from '../../../bridge/osc/server';
+import type { ReplyArg } from '../../../bridge/osc/codec';
+import { seedFromInt32, seedToInt32, SEED_MAX, TEMPO } from '../../../src/models/controls';
 import { GENRE_ITEMS, MODEL_ITEMS, PARAMETERS } from '../parameters';
 import { BridgeProcess, findNode, findTandemHome, portWasTaken, readLaunchConfig, type LaunchConfig } from './bridge-launcher';
 import { OscLink, type OscIn } from './osc-link';
@@ -33,8 +34,14 @@ export interface TandemClientOptions {
   leaseMs?: number;
   /** Playback lookahead, ms (default 100). */
   lookaheadMs?: number;
-  /** Seed of the first suggestion (default: random); each suggestion adds 1. */
+  /**
+   * Seed to ask for with the first suggestion (default: the bridge session's, which starts at 0).
+   * The seed policy is the bridge's (bridge/session/controller.ts): each request takes the
+   * session's seed and the next one is one more; the device only says where to start.
+   */
   seed?: number;
+  /** How long a request may go unanswered, ms (default 60 000; the bridge gives up after 30 000). */
+  requestTimeoutMs?: number;
 }
 
 /** What the device asks for; Density in 0..1 as the bridge takes it. */
@@ -48,11 +55,12 @@ export interface DeviceSettings {
   follow: boolean;
 }
 
+/** A request in flight, by its id (ableton-js keeps pending ids the same way). */
 interface Request {
-  seed: number;
   settings: DeviceSettings;
   write: boolean;
   retried: boolean;
+  timer: NodeJS.Timeout;
 }
 
 /** A suggestion with what it was asked for (the clip is named after it). */
@@ -86,11 +94,14 @@ export class TandemClient {
   lastStatus = '';
 
   private readonly opts: Required<Omit<TandemClientOptions, 'config' | 'nodeCandidates' | 'seed'>> & Pick<TandemClientOptions, 'config' | 'nodeCandidates'>;
+  private nextRequestId = 1;
   private readonly link: OscLink;
   private readonly assembler = new SuggestionAssembler();
   private readonly player: LookaheadPlayer;
-  private readonly requests: Request[] = [];
-  private seed: number;
+  private readonly requests = new Map<number, Request>();
+  /** A seed the user set that the bridge has not been told yet. */
+  private seedToSend: number | undefined;
+  private tempoWarned = false;
   private bridge: BridgeProcess | undefined;
   private pongWaiters: (() => void)[] = [];
   private heartbeat: NodeJS.Timeout | undefined;
@@ -105,10 +116,10 @@ export class TandemClient {
     private readonly max: MaxApiLike,
     options: TandemClientOptions,
   ) {
-    this.opts = { port: 57121, launch: true, pingTimeoutMs: 500, startTimeoutMs: 120_000, heartbeatMs: 5000, leaseMs: 20_000, lookaheadMs: 100, ...options };
+    this.opts = { port: 57121, launch: true, pingTimeoutMs: 500, startTimeoutMs: 120_000, heartbeatMs: 5000, leaseMs: 20_000, lookaheadMs: 100, requestTimeoutMs: 60_000, ...options };
     this.link = new OscLink(this.opts.port);
     this.player = new LookaheadPlayer({ lookaheadMs: this.opts.lookaheadMs });
-    this.seed = options.seed ?? Math.floor(Math.random() * 100_000);
+    this.seedToSend = options.seed;
     this.link.on('message', (m) => this.receive(m));
     this.link.on('error', (err) => this.log(`OSC: ${err.message}`));
   }
@@ -145,6 +156,8 @@ export class TandemClient {
   async close(): Promise<void> {
     this.closed = true;
     if (this.heartbeat) clearInterval(this.heartbeat);
+    for (const r of this.requests.values()) clearTimeout(r.timer);
+    this.requests.clear();
     await this.link.close();
   }
 
@@ -199,23 +212,31 @@ export class TandemClient {
     if (!this.settings.follow && this.player.stop()) void this.max.outlet('stop');
   }
 
+  /** Max ints are 32-bit signed: a seed of 2^31 or more arrives as its negative (seed | 0) and is read back unsigned. */
   private onSeed(v: unknown): void {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 2 ** 31 - 1) return this.error(`seed must be a whole number from 0 to 2147483647, got ${JSON.stringify(v)}`);
-    this.seed = v;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < -(2 ** 31) || v > SEED_MAX) return this.error(`seed must be a whole number from 0 to 2^32-1 (a Max int below 0 is read as its unsigned 32-bit value), got ${JSON.stringify(v)}`);
+    this.seedToSend = seedFromInt32(v);
   }
 
   private onTransport(bpm: unknown, ticks: unknown, playing: unknown): void {
-    if (typeof bpm !== 'number' || !(bpm >= 20 && bpm <= 999) || typeof ticks !== 'number' || !Number.isFinite(ticks) || (playing !== 0 && playing !== 1)) {
-      return this.error(`transport takes bpm (20-999), ticks (480 a beat) and playing (0/1), got ${JSON.stringify([bpm, ticks, playing])}`);
+    if (typeof bpm !== 'number' || !(bpm > 0 && bpm <= 999) || typeof ticks !== 'number' || !Number.isFinite(ticks) || (playing !== 0 && playing !== 1)) {
+      return this.error(`transport takes bpm (1-999), ticks (480 a beat) and playing (0/1), got ${JSON.stringify([bpm, ticks, playing])}`);
+    }
+    // Live runs from 20 to 999 BPM; Tandem's sessions from TEMPO.min to TEMPO.max. Playback here
+    // follows any tempo; the bridge is told only tempos it takes, and the user is told once.
+    const inRange = bpm >= TEMPO.min && bpm <= TEMPO.max;
+    if (!inRange && !this.tempoWarned) {
+      this.tempoWarned = true;
+      this.error(`the Live tempo ${bpm} BPM is outside ${TEMPO.min}-${TEMPO.max} BPM: suggestions are saved at the last tempo in range`);
     }
     const beat = Math.max(0, ticks / MAX_TICKS_PER_BEAT);
     const isPlaying = playing === 1;
     // The bridge needs the host state now and then, not 50 times a second.
     const now = Date.now();
     const last = this.lastTransportSent;
-    if (isPlaying !== last.playing || Math.abs(bpm - last.bpm) > 0.01 || now - last.at >= 500) {
+    if (inRange && (isPlaying !== last.playing || Math.abs(bpm - last.bpm) > 0.01 || now - last.at >= 500)) {
       this.lastTransportSent = { at: now, bpm, playing: isPlaying };
-      this.send('/tandem/transport', { f: Math.min(400, bpm) }, { f: Math.min(1e7, beat) }, { i: playing });
+      this.send('/tandem/transport', { f: bpm }, { f: Math.min(1e7, beat) }, { i: playing });
     }
     if (!this.settings.follow) return;
     const r = this.player.update({ bpm, beat, playing: isPlaying });
@@ -228,11 +249,32 @@ export class TandemClient {
     if (this.phase !== 'connected') return this.error(`not connected to the Tandem bridge yet (${this.lastStatus})`);
     const settings = { ...this.settings };
     this.syncSettings();
-    this.link.send('/tandem/seed', { i: this.seed });
-    this.link.send('/tandem/generate');
-    this.requests.push({ seed: this.seed, settings, write, retried: false });
-    this.status(`generating ${describe(settings, this.seed)}…`);
-    this.seed = (this.seed + 1) % 2 ** 31;
+    const seed = this.seedToSend;
+    this.seedToSend = undefined;
+    this.request(settings, write, false, seed);
+    this.status(`generating ${describe(settings, seed)}…`);
+  }
+
+  /** Sends one request with an id of its own, answered with that id, given up after requestTimeoutMs. */
+  private request(settings: DeviceSettings, write: boolean, retried: boolean, seed: number | undefined): void {
+    const id = this.nextRequestId++;
+    if (seed !== undefined) this.link.send('/tandem/seed', { i: seedToInt32(seed) });
+    this.link.send('/tandem/generate', { i: id });
+    const timer = setTimeout(() => {
+      if (!this.requests.delete(id)) return;
+      this.error(`suggestion ${id} got no answer within ${Math.round(this.opts.requestTimeoutMs / 1000)} s; press Generate again`);
+    }, this.opts.requestTimeoutMs);
+    timer.unref?.();
+    this.requests.set(id, { settings, write, retried, timer });
+  }
+
+  private settle(id: number): Request | undefined {
+    const req = this.requests.get(id);
+    if (req) {
+      clearTimeout(req.timer);
+      this.requests.delete(id);
+    }
+    return req;
   }
 
   /** Sends the last suggestion to the clip writer; with none yet, generates one and writes it. */
@@ -263,7 +305,8 @@ export class TandemClient {
           return this.complete(this.assembler.done(m.args));
         case '/tandem/error': {
           const text = String(m.args[0]);
-          if (text.startsWith('/tandem/generate')) this.requests.shift();
+          // A failed request is answered with its id: no guessing from the text.
+          if (typeof m.args[1] === 'number') this.settle(m.args[1]);
           return this.error(`bridge: ${text}`);
         }
         case '/tandem/status':
@@ -277,24 +320,23 @@ export class TandemClient {
     }
   }
 
-  private complete(r: Suggestion | { id: number; missing: string }): void {
-    const req = this.requests.shift();
-    if (!req) return this.log(`suggestion ${r.id} arrived but none was asked for; ignored`);
+  private complete(r: Suggestion | { id: number; missing: string; seed?: number }): void {
+    const req = this.settle(r.id);
+    if (!req) return this.log(`suggestion ${r.id} arrived but none was asked for (or it timed out); ignored`);
     if ('missing' in r) {
-      if (!req.retried) {
-        // Same settings + same seed = same notes: ask again once.
+      if (!req.retried && r.seed !== undefined) {
+        // Same settings + same seed = same notes: ask again once, with the seed the bridge used.
         this.log(`${r.missing}; asking again`);
-        this.requests.unshift({ ...req, retried: true });
         this.sendSettings(req.settings);
-        this.link.send('/tandem/seed', { i: req.seed });
-        this.link.send('/tandem/generate');
+        this.request(req.settings, req.write, true, r.seed);
         return;
       }
-      return this.error(`${r.missing}, twice; press Generate again`);
+      return this.error(`${r.missing}${req.retried ? ', twice' : ''}; press Generate again`);
     }
-    this.last = { ...r, seed: req.seed, settings: req.settings };
+    if (r.seed === undefined) return this.error(`suggestion ${r.id} came without its seed: the bridge is older than this device; update Tandem`);
+    this.last = { ...r, seed: r.seed, settings: req.settings };
     this.player.setPattern({ notes: r.notes, lengthBeats: r.lengthBeats });
-    this.status(`${describe(req.settings, req.seed)}: ${r.notes.length} notes, ${r.lengthBeats / 4} bars${req.settings.follow ? ', playing with the transport' : ''}`);
+    this.status(`${describe(req.settings, r.seed)}: ${r.notes.length} notes, ${r.lengthBeats / 4} bars${req.settings.follow ? ', playing with the transport' : ''}`);
     if (req.write) this.write();
   }
 
@@ -426,7 +468,7 @@ export class TandemClient {
   }
 }
 
-/** `funk d0.7 #12` */
-export function describe(s: DeviceSettings, seed: number): string {
-  return `${s.genre} d${s.density} #${seed}`;
+/** `funk d0.7 #12` (`funk d0.7` while the seed is the bridge's to pick). */
+export function describe(s: DeviceSettings, seed: number | undefined): string {
+  return `${s.model === MODEL_ITEMS[0] ? '' : `${s.model} `}${s.genre} d${s.density}${seed === undefined ? '' : ` #${seed}`}`;
 }

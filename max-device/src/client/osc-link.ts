@@ -1,6 +1,6 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { EventEmitter } from 'node:events';
-import { decodeMessage, encodeMessage, type ReplyArg } from '../../../bridge/osc/server';
+import { decodeMessage, encodeMessage, type ReplyArg } from '../../../bridge/osc/codec';
 
 /** A decoded OSC message from the bridge. */
 export interface OscIn {

@@ -1,4 +1,5 @@
 import { TandemError } from '../../../src/errors';
+import { seedFromInt32 } from '../../../src/models/controls';
 import type { PatternNote } from './player';
 
 /** A reply from the bridge that does not have the shape bridge/osc/address-space.ts REPLIES promises. */
@@ -18,6 +19,8 @@ export interface Suggestion {
   lengthBeats: number;
   /** The .mid the bridge saved before sending anything. */
   file: string;
+  /** The seed the bridge used (0..2^32-1), when it said (bridges from before request ids did not). */
+  seed?: number;
 }
 
 const int = (address: string, name: string, v: unknown): number => {
@@ -34,7 +37,7 @@ const beats = (v: number): number => Math.round(v * 960) / 960;
 
 /**
  * Collects `/tandem/suggestion i id, i chunk, i chunks, (i pitch, i velocity, f start, f length)...`
- * and completes a suggestion on `/tandem/suggestion/done i id, i notes, f beats, s file`,
+ * and completes a suggestion on `/tandem/suggestion/done i id, i notes, f beats, s file, i seed, s model`,
  * checking that every chunk and note arrived (UDP may drop a datagram).
  */
 export class SuggestionAssembler {
@@ -61,19 +64,21 @@ export class SuggestionAssembler {
    * Completes suggestion `id` from its done message. Returns the suggestion, or `missing` saying
    * what did not arrive (the caller can ask again with the same seed: same notes).
    */
-  done(args: readonly unknown[]): Suggestion | { id: number; missing: string } {
+  done(args: readonly unknown[]): Suggestion | { id: number; missing: string; seed?: number } {
     const a = '/tandem/suggestion/done';
     const id = int(a, 'id', args[0]);
     const count = int(a, 'notes', args[1]);
     const lengthBeats = beats(num(a, 'beats', args[2]));
     if (typeof args[3] !== 'string') throw new BridgeReplyError(a, `file must be a string, got ${JSON.stringify(args[3])}`);
+    // The seed travels as an int32 (below 0 = seed + 2^32), as every seed over OSC does.
+    const seed = args[4] === undefined ? undefined : seedFromInt32(int(a, 'seed', args[4]));
     const entry = this.parts.get(id);
     this.parts.delete(id);
     const chunks = entry?.chunks ?? 0;
     const got = entry ? [...entry.got.keys()].length : 0;
-    if (!entry || got !== chunks) return { id, missing: `${chunks - got} of ${chunks || '?'} chunks of suggestion ${id} did not arrive` };
+    if (!entry || got !== chunks) return { id, missing: `${chunks - got} of ${chunks || '?'} chunks of suggestion ${id} did not arrive`, ...(seed === undefined ? {} : { seed }) };
     const notes = [...entry.got.entries()].sort((x, y) => x[0] - y[0]).flatMap(([, n]) => n);
-    if (notes.length !== count) return { id, missing: `suggestion ${id} has ${notes.length} notes, the bridge sent ${count}` };
-    return { id, notes, lengthBeats, file: args[3] };
+    if (notes.length !== count) return { id, missing: `suggestion ${id} has ${notes.length} notes, the bridge sent ${count}`, ...(seed === undefined ? {} : { seed }) };
+    return { id, notes, lengthBeats, file: args[3], ...(seed === undefined ? {} : { seed }) };
   }
 }

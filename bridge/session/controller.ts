@@ -1,0 +1,244 @@
+import { InvalidValueError, TandemError } from '../../src/errors';
+import { checkNumber, checkTempo, checkText, CONTROLS, SEED_MAX, TEMPO } from '../../src/models/controls';
+import { DEFAULT_MODEL, HARMONY, MODEL_SPECS, modelSpec, parseRequest } from '../../src/models/registry';
+import type { PartModel, PartRequest } from '../../src/models/spec';
+import type { Sequence } from '../../src/music/sequence';
+import type { SuggestionStore } from '../storage/suggestions';
+
+/**
+ * The one session controller: the state every front-end (OSC `serve`, `play`, the device through
+ * OSC, the coming web panel) drives, with the checks (from the control table and the registry),
+ * the defaults (from the same table) and the one seed policy:
+ *
+ * **Seed policy.** The session holds the seed the next request takes (default 0). A request takes
+ * it when the request arrives, before anything is awaited, and the session's seed then advances by
+ * one (wrapping at 2^32). Setting the seed sets what the next request takes. A live session's
+ * phrases are requests like any other: phrase k of a session started at seed s has seed s+k.
+ * So `tandem generate --seed s` and the first suggestion after `/tandem/seed s` (or the device's
+ * Seed) give the same notes for the same settings.
+ */
+
+/** Controls a session holds (count is a batch-only control: one suggestion per request here). */
+export const SESSION_CONTROLS = ['style', 'density', 'bars', 'temperature', 'seed', 'fillEvery', 'key', 'chords'] as const;
+export type SessionControl = (typeof SESSION_CONTROLS)[number];
+
+/** What the musician set. Styles are kept per model, so switching models and back keeps each one's. */
+export interface SessionSettings {
+  model: string;
+  /** Style per model name ('any' where the model allows it). */
+  styles: Record<string, string>;
+  density: number;
+  bars: number;
+  temperature: number;
+  fillEvery: number;
+  /** The seed the next request takes (see the seed policy above). */
+  seed: number;
+  key: string | undefined;
+  chords: string | undefined;
+}
+
+/** The host's transport as a front-end reports it (OSC /tandem/transport, the device). */
+export interface HostTransport {
+  follow: boolean;
+  bpm: number;
+  beat: number;
+  playing: boolean;
+}
+
+/** Defaults, all from the control table and the registry. */
+export function defaultSettings(): SessionSettings {
+  const num = (n: 'density' | 'bars' | 'temperature' | 'fillEvery' | 'seed') => {
+    const c = CONTROLS[n];
+    return c.kind === 'number' ? c.default : 0;
+  };
+  return {
+    model: DEFAULT_MODEL,
+    styles: Object.fromEntries(MODEL_SPECS.map((s) => [s.name, s.defaultStyle])),
+    density: num('density'),
+    bars: num('bars'),
+    temperature: num('temperature'),
+    fillEvery: num('fillEvery'),
+    seed: num('seed'),
+    key: undefined,
+    chords: undefined,
+  };
+}
+
+/** A request that took longer than the session allows; answered with its id. */
+export class RequestTimeoutError extends TandemError {
+  constructor(
+    readonly id: number,
+    readonly timeoutMs: number,
+  ) {
+    super(`request ${id} got no result within ${timeoutMs < 10_000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`} and was given up`);
+  }
+}
+
+/** One saved suggestion, with everything needed to make it again. */
+export interface Suggestion {
+  /** The request id (the client's, or one the session assigned). */
+  id: number;
+  model: string;
+  /** The implementation that ran ('drums-gru', 'melody-ngram'). */
+  impl: string;
+  seed: number;
+  request: PartRequest;
+  sequence: Sequence;
+  /** The .mid saved before the suggestion was handed to anyone. */
+  file: string;
+}
+
+export interface SessionDeps {
+  /** The model to generate with, started on first use (and kept) by the front-end's owner. */
+  part(model: string): Promise<PartModel>;
+  store: SuggestionStore;
+  /** How long one request may take, ms (default 30 000). */
+  timeoutMs?: number;
+}
+
+/** Options of one request; the rest comes from the session's settings. */
+export interface RequestOptions {
+  /** The caller's id (answered with it); default: the next of the session's own. */
+  id?: number;
+  /** Bars, when the caller decides (a live phrase): default the session's bars. */
+  bars?: number;
+  primer?: Sequence;
+}
+
+export class SessionController {
+  private state: SessionSettings;
+  readonly transport: HostTransport = { follow: false, bpm: TEMPO.default, beat: 0, playing: false };
+  private nextId = 1;
+  readonly timeoutMs: number;
+
+  constructor(
+    private readonly deps: SessionDeps,
+    initial: Partial<Record<'model' | SessionControl, unknown>> = {},
+  ) {
+    this.timeoutMs = deps.timeoutMs ?? 30_000;
+    this.state = defaultSettings();
+    // Model first: the style is checked against it.
+    if (initial.model !== undefined) this.set('model', initial.model);
+    for (const [k, v] of Object.entries(initial)) if (k !== 'model' && v !== undefined) this.set(k as SessionControl, v);
+  }
+
+  /** A copy of the settings. */
+  get settings(): SessionSettings {
+    return { ...this.state, styles: { ...this.state.styles } };
+  }
+
+  /** The current model's style ('any' where allowed). */
+  get style(): string {
+    return this.state.styles[this.state.model];
+  }
+
+  /**
+   * Sets one control (or the model) from any front-end; checks it against the control table and
+   * the current model (a style must be one of the model's). Throws InvalidValueError naming the
+   * control and what is allowed; the state is unchanged then.
+   */
+  set(name: 'model' | SessionControl, value: unknown): void {
+    const s = this.state;
+    switch (name) {
+      case 'model':
+        s.model = modelSpec(value).name;
+        return;
+      case 'style': {
+        const spec = modelSpec(s.model);
+        const style = checkText('style', value).toLowerCase();
+        if (!(style === 'any' && spec.anyStyle) && !spec.styles.includes(style)) throw new InvalidValueError(CONTROLS.style.flag, value, `one of ${spec.styles.join(', ')}${spec.anyStyle ? ' (or any)' : ''} for the ${spec.name} model`);
+        s.styles[s.model] = style;
+        return;
+      }
+      case 'density':
+      case 'bars':
+      case 'temperature':
+      case 'fillEvery':
+      case 'seed':
+        s[name] = checkNumber(name, value);
+        return;
+      case 'key':
+      case 'chords':
+        // An empty text clears it (the model chooses again).
+        if (value === '') {
+          s[name] = undefined;
+          return;
+        }
+        HARMONY[name](checkText(name, value));
+        s[name] = checkText(name, value);
+        return;
+      default: {
+        const never: never = name;
+        throw new InvalidValueError('control', never, SESSION_CONTROLS.join(', '));
+      }
+    }
+  }
+
+  /** Reports the host transport (tempo from the one range). */
+  setTransport(t: Partial<HostTransport>): void {
+    if (t.bpm !== undefined) this.transport.bpm = checkTempo(t.bpm);
+    if (t.beat !== undefined) {
+      if (!(Number.isFinite(t.beat) && t.beat >= 0)) throw new InvalidValueError('beat', t.beat, 'a song position of 0 beats or more');
+      this.transport.beat = t.beat;
+    }
+    if (t.playing !== undefined) this.transport.playing = t.playing;
+    if (t.follow !== undefined) this.transport.follow = t.follow;
+  }
+
+  /** The seed policy: the next request's seed, then the session's seed advances by one. */
+  takeSeed(): number {
+    const seed = this.state.seed;
+    this.state.seed = seed === SEED_MAX ? 0 : seed + 1;
+    return seed;
+  }
+
+  /**
+   * The request the settings stand for now, with a seed taken now (synchronously: two requests
+   * arriving together never share a seed). Controls the model does not take are left out.
+   */
+  request(opts: RequestOptions = {}): { id: number; model: string; request: PartRequest } {
+    const s = this.state;
+    const spec = modelSpec(s.model);
+    const takes = (n: SessionControl) => spec.controls.includes(n);
+    const request = parseRequest(spec.name, {
+      style: this.style,
+      density: s.density,
+      bars: opts.bars ?? s.bars,
+      temperature: s.temperature,
+      fillEvery: takes('fillEvery') ? s.fillEvery : undefined,
+      key: takes('key') ? s.key : undefined,
+      chords: takes('chords') ? s.chords : undefined,
+      primer: opts.primer,
+    });
+    request.seed = this.takeSeed();
+    const id = opts.id ?? this.nextId++;
+    return { id, model: spec.name, request };
+  }
+
+  /**
+   * Makes one suggestion with the current settings: the request (and its seed) is fixed when this
+   * is called; the result is saved before it is returned. Rejects with RequestTimeoutError when
+   * the model takes longer than `timeoutMs` (a late result is then dropped, not saved).
+   */
+  async generate(opts: RequestOptions & { bpm?: number } = {}): Promise<Suggestion> {
+    const { id, model, request } = this.request(opts);
+    const bpm = opts.bpm ?? this.transport.bpm;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new RequestTimeoutError(id, this.timeoutMs)), this.timeoutMs);
+    });
+    try {
+      const work = (async () => {
+        const part = await this.deps.part(model);
+        const [sequence] = await part.generate(request);
+        return { part, sequence };
+      })();
+      const { part, sequence } = await Promise.race([work, deadline]);
+      sequence.tempos = [{ ticks: 0, bpm }];
+      const file = this.deps.store.save(sequence, { model: part.id, genre: request.style, density: request.density, temperature: request.temperature, seed: request.seed, bars: request.bars, bpm, fillEvery: request.fillEvery, key: request.key, chords: request.chords, id });
+      return { id, model, impl: part.id, seed: request.seed, request, sequence, file };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
