@@ -12,7 +12,7 @@ import { gaussian, makeRng } from '../src/random';
 import { LiveSession } from '../bridge/live/session';
 import { createLoopback } from '../bridge/midi/port';
 import { SuggestionStore } from '../bridge/storage/suggestions';
-import { WorkerDrumModel } from '../bridge/live/worker-model';
+import { WorkerPartModel } from '../bridge/live/worker-part';
 import { Dispatcher } from '../bridge/live/dispatcher';
 import { OutputThread } from '../bridge/live/output-thread';
 import { PRIORITY_ENV } from '../bridge/live/thread-priority';
@@ -30,7 +30,7 @@ const pct = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(
  * the output thread (what `tandem play` uses).
  */
 async function jitter(label: string, seconds: number, where: 'main thread' | 'output thread' | 'output thread, default priority'): Promise<void> {
-  const model = await WorkerDrumModel.start('network');
+  const model = await WorkerPartModel.start('drums', 'network');
   if (label === 'idle' && where === 'output thread') add(`model in worker: ${model.id}`, 0, model.note ?? 'ok', 0);
   const out = createLoopback('bench');
   if (where === 'output thread, default priority') process.env[PRIORITY_ENV] = 'off';
@@ -38,7 +38,7 @@ async function jitter(label: string, seconds: number, where: 'main thread' | 'ou
   delete process.env[PRIORITY_ENV];
   if (thread && label === 'idle' && where === 'output thread') add(`output thread scheduling: ${JSON.stringify(thread.priority)}`, 0, '', 0);
   const local = thread ? undefined : new Dispatcher(out.output);
-  const session = new LiveSession({ model, store: new SuggestionStore(mkdtempSync(join(tmpdir(), 'tandem-bench-live-'))), dispatcher: thread ?? local, log: () => {} }, { genre: 'funk', density: 0.9 }, { clock: 'internal', bpm: 120 });
+  const session = new LiveSession({ model, store: new SuggestionStore(mkdtempSync(join(tmpdir(), 'tandem-bench-live-'))), dispatcher: thread ?? local, log: () => {} }, { style: 'funk', density: 0.9 }, { clock: 'internal', bpm: 120 });
   if (local) local.recordLateness = true;
   thread?.recordLateness(true);
   await session.start();

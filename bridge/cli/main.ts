@@ -54,20 +54,18 @@ generate
     res.files.forEach((f, i) => console.log(opts.quiet ? f : `wrote ${f}  (${res.onsetsPerBar[i]} notes/bar)`));
   });
 
-program
+const play = program
   .command('play')
   .description('play along: follow a clock, generate ahead of the playhead, send notes to a MIDI port')
   .option('--clock <source>', 'internal (own tempo) or midi (follow the clock on the input port)', 'internal')
-  .option('--bpm <bpm>', 'tempo of the internal clock (also the first guess when following)', '120')
+  .option('--bpm <bpm>', `tempo of the internal clock (also the first guess when following), ${TEMPO.min}-${TEMPO.max}`, String(TEMPO.default))
   .option('--port <name>', 'send to this existing MIDI output instead of a virtual "Tandem Out" (Windows: a loopMIDI port)')
   .option('--clock-port <name>', 'follow the clock on this existing input instead of a virtual "Tandem Clock"')
   .option('--bars-ahead <n>', 'bars generated ahead of the playhead', '2')
   .option('--duration <time>', 'stop after this long (30s, 2m, 500ms)')
-  .option('--genre <genre>', 'drum genre', 'rock')
-  .option('--density <0..1>', 'how busy', '0.5')
-  .option('--temperature <t>', 'sampling temperature', '1.0')
-  .option('--fill-every <n>', 'a fill every N bars, 0 for none', '0')
-  .option('--seed <n>', 'seed of the first phrase (each next phrase adds 1)', '0')
+  .addOption(new Option('--model <name>', `what to play: ${MODEL_NAMES.join(', ')}`).default(DEFAULT_MODEL));
+addControlFlags(play, ['style', 'density', 'temperature', 'seed', 'fillEvery', 'key', 'chords'], { seed: '0; each next phrase takes the next seed' });
+play
   .addOption(new Option('--model-impl <impl>', 'network or baseline').default('network'))
   .option('--engine <engine>', 'where the network runs: auto (Chromium when a browser is found, else a Node worker thread), chromium or node', 'auto')
   .option('--backend <name>', 'TF.js backend in Chromium: webgpu, webgl, wasm or cpu (default: the fastest correct one)')

@@ -1,12 +1,13 @@
 import { InvalidValueError } from '../../src/errors';
 import { checkTempo } from '../../src/models/controls';
-import { parseDrumRequest } from '../../src/models/request';
+import { modelSpec } from '../../src/models/registry';
 import { LiveSession } from '../live/session';
+import { startPart } from '../models/start-part';
+import { SessionController } from '../session/controller';
 import { DEFAULT_CLOCK_PORT, DEFAULT_OUT_PORT, openInput } from '../midi/easymidi-ports';
 import { OutputThread } from '../live/output-thread';
 import { MidiUnavailableError, type MidiInput } from '../midi/port';
 import type { DrumImpl } from '../models/load';
-import { startLiveModel } from '../live/live-model';
 import { parseBackendName, parseEngineChoice } from '../engine/auto';
 import { SuggestionStore } from '../storage/suggestions';
 
@@ -17,11 +18,14 @@ export interface PlayFlags {
   clockPort?: string;
   barsAhead: string;
   duration?: string;
-  genre: string;
-  density: string;
-  temperature: string;
-  fillEvery: string;
-  seed: string;
+  model: string;
+  genre?: string;
+  density?: string;
+  temperature?: string;
+  fillEvery?: string;
+  key?: string;
+  chords?: string;
+  seed?: string;
   modelImpl: string;
   engine: string;
   backend?: string;
@@ -56,14 +60,19 @@ export async function runPlay(flags: PlayFlags, say: (line: string) => void = (l
   const latencyMs = Number(flags.latency);
   if (!Number.isFinite(latencyMs) || Math.abs(latencyMs) > 500) throw new InvalidValueError('latency', flags.latency, 'milliseconds from -500 to 500');
   const durationMs = flags.duration ? parseDuration(flags.duration) : undefined;
-  const req = parseDrumRequest({ genre: flags.genre, density: flags.density, temperature: flags.temperature, fillEvery: flags.fillEvery, seed: flags.seed });
+  const spec = modelSpec(flags.model);
+  // Checked before anything starts; defaults from the control table (via the controller).
+  const session = new SessionController({}, { model: spec.name, style: flags.genre, density: flags.density, temperature: flags.temperature, fillEvery: flags.fillEvery, key: flags.key, chords: flags.chords, seed: flags.seed });
+  if (flags.fillEvery !== undefined && !spec.controls.includes('fillEvery')) throw new InvalidValueError('fill-every', flags.fillEvery, `left out: ${spec.name} has no fill-every control`);
+  for (const k of ['key', 'chords'] as const) if (flags[k] !== undefined && !spec.controls.includes(k)) throw new InvalidValueError(k, flags[k], `left out: ${spec.name} has no ${k} control`);
   if (flags.modelImpl !== 'network' && flags.modelImpl !== 'baseline') throw new InvalidValueError('model-impl', flags.modelImpl, 'one of network, baseline');
 
   const engine = parseEngineChoice(flags.engine);
   const backend = flags.backend === undefined ? undefined : parseBackendName(flags.backend);
 
   // The model runs in Chromium or a worker thread, never on the main thread (see live-model.ts).
-  const loaded = await startLiveModel({ impl: flags.modelImpl as DrumImpl, engine, backend, log: say });
+  const loaded = await startPart(spec, { impl: flags.modelImpl as DrumImpl, engine, backend, mode: 'live', log: say });
+  if (loaded.note) say(`tandem: ${loaded.note}`);
   const store = new SuggestionStore(flags.out, undefined, { log: say });
   let output: OutputThread | undefined;
   let input: MidiInput | undefined;
@@ -89,15 +98,16 @@ export async function runPlay(flags: PlayFlags, say: (line: string) => void = (l
       clock = 'internal';
     }
   }
-  const session = new LiveSession({ model: loaded.model, store, dispatcher: output, input, log: say }, { genre: req.genre, density: req.density, temperature: req.temperature, fillEvery: req.fillEvery }, { clock, bpm, barsAhead, latencyMs, seed: req.seed });
-  say(`tandem: playing ${req.genre ?? 'any'} drums (${loaded.where}) density ${req.density}, ${clock === 'midi' ? `following the MIDI clock on "${input!.name}"` : `internal clock at ${bpm} BPM`}; suggestions saved in ${store.dir}${durationMs ? `; stopping after ${durationMs / 1000} s` : '; Ctrl-C stops'}`);
+  const live = new LiveSession({ model: loaded.model, store, session, dispatcher: output, input, log: say }, {}, { clock, bpm, barsAhead, latencyMs });
+  const s = session.settings;
+  say(`tandem: playing ${session.style} ${spec.name} (${loaded.where}) density ${s.density}, seed ${s.seed} (+1 a phrase), ${clock === 'midi' ? `following the MIDI clock on "${input!.name}"` : `internal clock at ${bpm} BPM`}; suggestions saved in ${store.dir}${durationMs ? `; stopping after ${durationMs / 1000} s` : '; Ctrl-C stops'}`);
 
   return new Promise((resolve, reject) => {
     let done = false;
     const finish = (err?: unknown) => {
       if (done) return;
       done = true;
-      session.stop(); // note-offs and All Notes Off go out before the ports close
+      live.stop(); // note-offs and All Notes Off go out before the ports close
       input?.close();
       for (const sig of ['SIGINT', 'SIGTERM'] as const) process.off(sig, onSignal);
       process.off('uncaughtException', onError);
@@ -105,7 +115,7 @@ export async function runPlay(flags: PlayFlags, say: (line: string) => void = (l
       // The output thread sends what stop() queued (the panic), then closes its port.
       void Promise.allSettled([output?.close(), loaded.close()]).then(() => {
         if (err) reject(err);
-        else resolve({ phrases: session.stats.phrases, repeats: session.stats.repeats, dir: store.dir, ports, unsaved: store.unsaved, saveError: store.lastError?.message });
+        else resolve({ phrases: live.stats.phrases, repeats: live.stats.repeats, dir: store.dir, ports, unsaved: store.unsaved, saveError: store.lastError?.message });
       });
     };
     const onSignal = () => finish();
@@ -113,6 +123,6 @@ export async function runPlay(flags: PlayFlags, say: (line: string) => void = (l
     for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, onSignal);
     process.on('uncaughtException', onError);
     const timer = durationMs ? setTimeout(() => finish(), durationMs) : undefined;
-    session.start().catch(finish);
+    live.start().catch(finish);
   });
 }

@@ -1,29 +1,22 @@
 import { InternalClock } from '../../src/clock/internal-clock';
 import { MidiClockFollower } from '../../src/clock/midi-clock-follower';
 import type { TransportClock } from '../../src/clock/transport';
-import { isDrumGenre, type DrumGenre } from '../../src/conditioning/genres';
 import { InvalidValueError } from '../../src/errors';
-import { NUM_DRUM_CLASSES } from '../../src/music/drum-map';
-import type { Note } from '../../src/music/sequence';
-import { parseDrumRequest, type DrumRequest } from '../../src/models/request';
-import type { DrumModel } from '../../src/models/types';
+import { sortNotes, type Note, type Sequence } from '../../src/music/sequence';
+import type { PartModel, PartRequest } from '../../src/models/spec';
 import { LookaheadScheduler } from '../../src/scheduler/lookahead-scheduler';
-import { emptyGrid, gridToSequence, type DrumGrid } from '../../src/tokens/drum-grid';
-import { barsToTicks } from '../../src/time/units';
+import { barsToTicks, TICKS_PER_STEP } from '../../src/time/units';
 import type { MidiInput, MidiOutput } from '../midi/port';
+import { SessionController, type SessionControl } from '../session/controller';
 import type { SuggestionStore } from '../storage/suggestions';
 import { Dispatcher, type MessageDispatcher } from './dispatcher';
 
-const STEPS_PER_BAR = 16;
 const BAR = barsToTicks(1);
+/** Notes up to half a 16th early (micro-timing) still belong to the step they lead. */
+const EARLY = TICKS_PER_STEP / 2;
 
-/** What the musician controls while playing. */
-export interface LiveControls {
-  genre?: DrumGenre;
-  density: number;
-  temperature: number;
-  fillEvery: number;
-}
+/** What the musician controls while playing: the model and the session controls (see SessionController). */
+export type LiveControls = Partial<Record<'model' | SessionControl, unknown>>;
 
 export interface LiveSessionOptions {
   /** 'internal': Tandem's own clock at `bpm`; 'midi': follow the clock arriving on the input port. */
@@ -40,16 +33,21 @@ export interface LiveSessionOptions {
   tickMs: number;
   lookaheadMs: number;
   latencyMs: number;
-  seed: number;
 }
 
 export const LIVE_DEFAULTS: Readonly<LiveSessionOptions> = Object.freeze({
-  clock: 'internal', bpm: 120, barsAhead: 2, phraseBars: 2, primerBars: 2, applyControls: 'phrase', tickMs: 20, lookaheadMs: 100, latencyMs: 0, seed: 0,
+  clock: 'internal', bpm: 120, barsAhead: 2, phraseBars: 2, primerBars: 2, applyControls: 'phrase', tickMs: 20, lookaheadMs: 100, latencyMs: 0,
 });
 
 export interface LiveDeps {
-  model: DrumModel;
+  /** The model of the session's model setting (play starts it through the registry). */
+  model: PartModel;
   store: SuggestionStore;
+  /**
+   * The session controller holding the controls and the seed policy (phrase k of a session
+   * started at seed s has seed s+k). Default: one of its own, made from `controls`.
+   */
+  session?: SessionController;
   /** Where notes go when no `dispatcher` is given: sent from this thread by a Dispatcher. */
   output?: MidiOutput;
   /** Takes the timed messages instead (an OutputThread sends them from a thread of its own). */
@@ -61,22 +59,24 @@ export interface LiveDeps {
 
 /**
  * A live session: a clock (internal or followed), the lookahead scheduler, and generation ahead of
- * the playhead. Each phrase continues from what came before (the last bars are its primer), is saved
- * before it is queued, and never holds up the clock: when the model is late the last phrase repeats.
+ * the playhead, for any model of the registry. Each phrase is a request of the session controller
+ * (its controls, its seed policy) that continues from what came before (the last bars are its
+ * primer), is saved before it is queued, and never holds up the clock: when the model is late the
+ * last phrase repeats.
  */
 export class LiveSession {
   readonly opts: LiveSessionOptions;
   readonly clock: TransportClock;
   readonly scheduler: LookaheadScheduler;
   readonly dispatcher: MessageDispatcher;
-  private controls: LiveControls;
-  private history: DrumGrid = emptyGrid(0);
+  readonly session: SessionController;
+  /** Notes played or queued, in song ticks from `historyFrom` up to `generatedUntil`. */
+  private history: Note[] = [];
   /** Song position (ticks) where `history` begins. */
   private historyFrom = 0;
   private generatedUntil = 0;
   /** Where the material generated since the last rewind begins (ticks). */
   private materialFrom = 0;
-  private phrase = 0;
   private inFlight: { generation: number } | undefined;
   private generation = 0;
   private seenEvents = 0;
@@ -94,10 +94,9 @@ export class LiveSession {
     this.opts = { ...LIVE_DEFAULTS, ...options };
     this.now = deps.now ?? (() => performance.now());
     this.log = deps.log ?? ((l) => console.error(l));
-    this.controls = { density: 0.5, temperature: 1, fillEvery: 0, ...controls };
     // Bad controls fail here, with the field named, not later inside the tick loop.
-    if (this.controls.genre !== undefined && !isDrumGenre(this.controls.genre)) throw new InvalidValueError('genre', this.controls.genre, 'a drum genre');
-    parseDrumRequest({ ...this.controls });
+    this.session = deps.session ?? new SessionController({ part: async () => deps.model, store: deps.store }, controls);
+    if (deps.session) for (const [k, v] of Object.entries(controls)) if (v !== undefined) this.session.set(k as 'model' | SessionControl, v);
     this.clock = this.opts.clock === 'midi' ? new MidiClockFollower({ initialBpm: this.opts.bpm }) : new InternalClock(this.opts.bpm);
     this.scheduler = new LookaheadScheduler(this.clock, { lookaheadMs: this.opts.lookaheadMs, latencyMs: this.opts.latencyMs });
     this.dispatcher = deps.dispatcher ?? new Dispatcher(deps.output, this.now);
@@ -114,11 +113,9 @@ export class LiveSession {
     }
   }
 
-  /** Changes genre, density, temperature or fills; they apply at the next bar or phrase (options.applyControls). */
-  setControls(patch: Partial<LiveControls>): void {
-    if (patch.genre !== undefined && !isDrumGenre(patch.genre)) throw new InvalidValueError('genre', patch.genre, 'a drum genre');
-    parseDrumRequest({ ...this.controls, ...patch });
-    this.controls = { ...this.controls, ...patch };
+  /** Changes controls through the session controller; they apply at the next bar or phrase (options.applyControls). */
+  setControls(patch: Partial<Record<SessionControl, unknown>>): void {
+    for (const [k, v] of Object.entries(patch)) if (v !== undefined) this.session.set(k as SessionControl, v);
     if (this.opts.applyControls === 'bar') {
       const at = this.clock.playing ? (Math.floor(this.clock.ticksAt(this.now()) / BAR) + 1) * BAR : this.generatedUntil;
       this.rewindTo(Math.max(at, Math.ceil(this.scheduler.horizonTicks / BAR) * BAR));
@@ -189,22 +186,24 @@ export class LiveSession {
   }
 
   private requestPhrase(): void {
-    const primerBars = Math.min(this.opts.primerBars, Math.floor(this.history.steps / STEPS_PER_BAR));
-    const primer = primerBars ? sliceGrid(this.history, this.history.steps - primerBars * STEPS_PER_BAR, this.history.steps) : undefined;
-    const req: DrumRequest = parseDrumRequest({ ...this.controls, bars: primerBars + this.opts.phraseBars, seed: this.opts.seed + this.phrase, count: 1 });
-    req.primer = primer;
+    const historyTicks = this.generatedUntil - this.historyFrom;
+    const primerBars = Math.min(this.opts.primerBars, Math.floor(historyTicks / BAR));
+    const primerTicks = primerBars * BAR;
+    const primer = primerBars ? this.historySlice(this.generatedUntil - primerTicks, this.generatedUntil) : undefined;
+    // The session controller builds the request (its controls) and gives it the next seed.
+    const { request: req } = this.session.request({ bars: primerBars + this.opts.phraseBars, primer });
     const ticket = { generation: this.generation };
     this.inFlight = ticket;
     const t0 = this.now();
     this.deps.model
       .generate(req)
-      .then(([grid]) => {
+      .then(([seq]) => {
         this.stats.generateMs.push(this.now() - t0);
         if (this.inFlight === ticket) this.inFlight = undefined;
         if (ticket.generation !== this.generation) return; // a rewind made it stale
-        const fresh = sliceGrid(grid, primerBars * STEPS_PER_BAR, grid.steps);
+        // What follows the primer; a note led early by micro-timing stays with its step.
+        const fresh: Sequence = { ...seq, notes: seq.notes.filter((n) => n.startTicks > primerTicks - EARLY).map((n) => ({ ...n, startTicks: n.startTicks - primerTicks })), totalTicks: seq.totalTicks - primerTicks };
         this.place(fresh, req);
-        this.phrase++;
         this.ensureAhead(this.now());
       })
       .catch((err: Error) => {
@@ -218,26 +217,40 @@ export class LiveSession {
    * Saves a phrase, then queues its notes at the end of what is generated. When the disk refuses,
    * the store says so (once a minute) and the phrase still plays from memory.
    */
-  private place(grid: DrumGrid, req: DrumRequest): void {
+  private place(seq: Sequence, req: PartRequest | undefined): void {
     const at = this.generatedUntil;
-    const seq = gridToSequence(grid, { bpm: this.clock.bpm });
-    this.deps.store.keep(seq, { model: this.deps.model.id, genre: req.genre, density: req.density, temperature: req.temperature, seed: req.seed, bars: grid.steps / STEPS_PER_BAR, bpm: Math.round(this.clock.bpm * 100) / 100, atTicks: at, fillEvery: req.fillEvery });
+    const bars = seq.totalTicks / BAR;
+    const file: Sequence = { ...seq, notes: sortNotes(seq.notes.map((n) => ({ ...n, startTicks: Math.max(0, n.startTicks) }))), tempos: [{ ticks: 0, bpm: this.clock.bpm }] };
+    const s = this.session.settings;
+    this.deps.store.keep(file, { model: this.deps.model.id, genre: req ? req.style : this.session.style, density: req?.density ?? s.density, temperature: req?.temperature ?? s.temperature, seed: req ? req.seed : -1, bars, bpm: Math.round(this.clock.bpm * 100) / 100, atTicks: at, fillEvery: req?.fillEvery ?? 0, key: req?.key, chords: req?.chords });
     const notes: Note[] = seq.notes.map((n) => ({ ...n, startTicks: n.startTicks + at }));
     this.scheduler.schedule(notes);
-    this.history = concatGrids(this.history, grid);
-    this.generatedUntil = at + (grid.steps / STEPS_PER_BAR) * BAR;
+    this.history.push(...notes);
+    this.generatedUntil = at + seq.totalTicks;
+    // Only the bars a primer or a repeat can use are kept (memory stays bounded however long it plays).
+    const keepFrom = Math.floor(this.generatedUntil / BAR - Math.max(this.opts.primerBars, this.opts.phraseBars) - 1) * BAR;
+    if (keepFrom > this.historyFrom) {
+      this.history = this.history.filter((n) => n.startTicks > keepFrom - EARLY);
+      this.historyFrom = keepFrom;
+    }
     this.stats.phrases++;
     this.onPlaced?.();
     this.onPlaced = undefined;
   }
 
   private repeatLastPhrase(): void {
-    const bars = Math.min(this.opts.phraseBars, Math.floor(this.history.steps / STEPS_PER_BAR));
-    if (!bars) return;
-    const last = sliceGrid(this.history, this.history.steps - bars * STEPS_PER_BAR, this.history.steps);
+    const ticks = Math.min(this.opts.phraseBars * BAR, Math.floor((this.generatedUntil - this.historyFrom) / BAR) * BAR);
+    if (!ticks) return;
+    const last = this.historySlice(this.generatedUntil - ticks, this.generatedUntil);
     this.stats.repeats++;
-    this.log(`tandem: the model is late; repeating the last ${bars} bar(s) at bar ${this.generatedUntil / BAR + 1}`);
-    this.place(last, { ...parseDrumRequest({ ...this.controls }), seed: -1 } as DrumRequest);
+    this.log(`tandem: the model is late; repeating the last ${ticks / BAR} bar(s) at bar ${this.generatedUntil / BAR + 1}`);
+    this.place(last, undefined);
+  }
+
+  /** The notes of [from, to) in song ticks, from 0 (a note led early by micro-timing comes with its step). */
+  private historySlice(from: number, to: number): Sequence {
+    const notes = this.history.filter((n) => n.startTicks > from - EARLY && n.startTicks <= to - EARLY).map((n) => ({ ...n, startTicks: n.startTicks - from }));
+    return { notes, tempos: [{ ticks: 0, bpm: this.clock.bpm }], meters: [{ ticks: 0, meter: { numerator: 4, denominator: 4 } }], totalTicks: to - from };
   }
 
   /** Forgets material from `ticks` on and generates again from there. */
@@ -246,25 +259,13 @@ export class LiveSession {
     this.inFlight = undefined;
     this.scheduler.clearFrom(ticks);
     // History (the primer source) is kept up to the new position when it reaches that far.
-    const keepBars = fromTop || ticks < this.historyFrom ? 0 : Math.min(this.history.steps / STEPS_PER_BAR, (ticks - this.historyFrom) / BAR);
-    this.history = sliceGrid(this.history, 0, keepBars * STEPS_PER_BAR);
-    if (keepBars === 0) this.historyFrom = ticks;
+    if (fromTop || ticks <= this.historyFrom || ticks > this.generatedUntil) {
+      this.history = [];
+      this.historyFrom = ticks;
+    } else {
+      this.history = this.history.filter((n) => n.startTicks <= ticks - EARLY);
+    }
     this.generatedUntil = ticks;
     this.materialFrom = ticks;
   }
-}
-
-function sliceGrid(g: DrumGrid, from: number, to: number): DrumGrid {
-  const a = Math.max(0, from);
-  const b = Math.max(a, Math.min(g.steps, to));
-  return { steps: b - a, velocity: g.velocity.slice(a * NUM_DRUM_CLASSES, b * NUM_DRUM_CLASSES), offset: g.offset.slice(a * NUM_DRUM_CLASSES, b * NUM_DRUM_CLASSES) };
-}
-
-function concatGrids(a: DrumGrid, b: DrumGrid): DrumGrid {
-  const out = emptyGrid(a.steps + b.steps);
-  out.velocity.set(a.velocity, 0);
-  out.velocity.set(b.velocity, a.velocity.length);
-  out.offset.set(a.offset, 0);
-  out.offset.set(b.offset, a.offset.length);
-  return out;
 }

@@ -90,8 +90,9 @@ export interface Suggestion {
 
 export interface SessionDeps {
   /** The model to generate with, started on first use (and kept) by the front-end's owner. */
-  part(model: string): Promise<PartModel>;
-  store: SuggestionStore;
+  part?(model: string): Promise<PartModel>;
+  /** Where generate() saves each suggestion before returning it. */
+  store?: SuggestionStore;
   /** How long one request may take, ms (default 30 000). */
   timeoutMs?: number;
 }
@@ -221,6 +222,8 @@ export class SessionController {
    * the model takes longer than `timeoutMs` (a late result is then dropped, not saved).
    */
   async generate(opts: RequestOptions & { bpm?: number } = {}): Promise<Suggestion> {
+    const { part: partOf, store } = this.deps;
+    if (!partOf || !store) throw new TandemError('this session has no model or store to generate with (a live session generates through its own model)');
     const { id, model, request } = this.request(opts);
     const bpm = opts.bpm ?? this.transport.bpm;
     let timer: NodeJS.Timeout | undefined;
@@ -229,13 +232,13 @@ export class SessionController {
     });
     try {
       const work = (async () => {
-        const part = await this.deps.part(model);
+        const part = await partOf(model);
         const [sequence] = await part.generate(request);
         return { part, sequence };
       })();
       const { part, sequence } = await Promise.race([work, deadline]);
       sequence.tempos = [{ ticks: 0, bpm }];
-      const file = this.deps.store.save(sequence, { model: part.id, genre: request.style, density: request.density, temperature: request.temperature, seed: request.seed, bars: request.bars, bpm, fillEvery: request.fillEvery, key: request.key, chords: request.chords, id });
+      const file = store.save(sequence, { model: part.id, genre: request.style, density: request.density, temperature: request.temperature, seed: request.seed, bars: request.bars, bpm, fillEvery: request.fillEvery, key: request.key, chords: request.chords, id });
       return { id, model, impl: part.id, seed: request.seed, request, sequence, file };
     } finally {
       clearTimeout(timer);

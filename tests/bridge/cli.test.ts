@@ -65,6 +65,18 @@ describe('tandem generate', () => {
     expect(c.filter((n) => n.startTicks >= 2 * 3840).length).toBeGreaterThan(0);
   });
 
+  it('refuses a control or preset the chosen model does not take, naming it', () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['--model', 'bass', '--fill-every', '4'], /^tandem: --fill-every must be left out: bass has no fill-every control, got 4$/],
+      [['--preset', 'busy-funk', '--model', 'melody'], /^tandem: --preset must be a preset for the melody model \(busy-funk is for drums\): add --model drums, got "busy-funk"$/],
+    ];
+    for (const [args, re] of cases) {
+      const r = tandem(['generate', '--model-impl', 'baseline', ...args, '--out', tmp()]);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr.trim(), args.join(' ')).toMatch(re);
+    }
+  });
+
   it('answers every bad flag value with one clear line and exit code 2', () => {
     const cases: Array<[string[], RegExp]> = [
       [['--density', '1.7'], /^tandem: --density must be between 0 and 1, got 1.7$/],
@@ -75,8 +87,6 @@ describe('tandem generate', () => {
       [['--seed', '-1'], /--seed must be a whole number/],
       [['--fill-every', 'x'], /--fill-every must be a whole number/],
       [['--bpm', '999'], /--bpm must be a tempo from 20 to 400 BPM, got 999/],
-      [['--model', 'bass', '--fill-every', '4'], /--fill-every must be left out: bass has no fill-every control, got 4/],
-      [['--preset', 'busy-funk', '--model', 'melody'], /--preset must be a preset for the melody model \(busy-funk is for drums\)/],
       [["--model", "piano"], /--model must be one of drums, melody, bass, got "piano"/],
       [['--model-impl', 'big'], /--model-impl must be one of network, baseline/],
       [['--preset', 'nope'], /--preset must be one of boom-bap, .* got "nope"/],

@@ -6,10 +6,12 @@ import { LiveSession } from '../../bridge/live/session';
 import { createLoopback } from '../../bridge/midi/port';
 import { SuggestionStore } from '../../bridge/storage/suggestions';
 import { loadDrumNgram } from '../../bridge/models/load';
-import type { DrumModel } from '../../src/models/types';
+import { DrumPart } from '../../src/models/drums/part';
+import type { PartModel } from '../../src/models/spec';
 import { noteOns, unreleased } from '../helpers/midi';
 
-const model = loadDrumNgram();
+const ngram = loadDrumNgram();
+const model = new DrumPart(ngram);
 const tmp = () => mkdtempSync(join(tmpdir(), 'tandem-live-'));
 
 beforeEach(() => {
@@ -29,7 +31,7 @@ describe('live session on the internal clock', () => {
       saves.push({ atMs: performance.now(), atTicks: meta.atTicks ?? 0 });
       return save(seq, meta);
     };
-    const session = new LiveSession({ model, store, output: out.output, log: () => {} }, { genre: 'rock', density: 0.6 }, { clock: 'internal', bpm: 120 });
+    const session = new LiveSession({ model, store, output: out.output, log: () => {} }, { style: 'rock', density: 0.6 }, { clock: 'internal', bpm: 120 });
     const t0 = performance.now();
     void session.start();
     await vi.advanceTimersByTimeAsync(8 * 2000 + 50);
@@ -58,7 +60,7 @@ describe('live session on the internal clock', () => {
   it('applies a control change at the next phrase', async () => {
     const out = createLoopback('out');
     const store = new SuggestionStore(tmp(), 's2');
-    const session = new LiveSession({ model, store, output: out.output, log: () => {} }, { genre: 'funk', density: 0.2 }, { clock: 'internal', bpm: 120, applyControls: 'phrase' });
+    const session = new LiveSession({ model, store, output: out.output, log: () => {} }, { style: 'funk', density: 0.2 }, { clock: 'internal', bpm: 120, applyControls: 'phrase' });
     void session.start();
     await vi.advanceTimersByTimeAsync(3000);
     session.setControls({ density: 0.9 });
@@ -74,16 +76,16 @@ describe('live session on the internal clock', () => {
     const out = createLoopback('out');
     const lines: string[] = [];
     let calls = 0;
-    const slow: DrumModel = {
+    const slow: PartModel = {
       id: 'slow',
       dispose() {},
       generate(req) {
         calls++;
         // the first phrase is quick, later ones take 6 s (longer than two bars at 120 BPM)
-        return new Promise((resolve) => setTimeout(() => resolve(model.generateSync(req)), calls === 1 ? 10 : 6000));
+        return new Promise((resolve) => setTimeout(() => resolve(model.generate(req)), calls === 1 ? 10 : 6000));
       },
     };
-    const session = new LiveSession({ model: slow, store: new SuggestionStore(tmp(), 's3'), output: out.output, log: (l) => lines.push(l) }, { genre: 'rock' }, { clock: 'internal', bpm: 120 });
+    const session = new LiveSession({ model: slow, store: new SuggestionStore(tmp(), 's3'), output: out.output, log: (l) => lines.push(l) }, { style: 'rock' }, { clock: 'internal', bpm: 120 });
     const t0 = performance.now();
     void session.start();
     await vi.advanceTimersByTimeAsync(12_000);
@@ -99,7 +101,7 @@ describe('live session following a MIDI clock', () => {
   it('plays 8 bars in time with a 97 BPM clock stream on the loopback input', async () => {
     const clockIn = createLoopback('Tandem Clock');
     const out = createLoopback('Tandem Out');
-    const session = new LiveSession({ model, store: new SuggestionStore(tmp(), 's4'), output: out.output, input: clockIn.input, log: () => {} }, { genre: 'funk', density: 0.7 }, { clock: 'midi', bpm: 120 });
+    const session = new LiveSession({ model, store: new SuggestionStore(tmp(), 's4'), output: out.output, input: clockIn.input, log: () => {} }, { style: 'funk', density: 0.7 }, { clock: 'midi', bpm: 120 });
     void session.start();
     const period = 60_000 / (24 * 97);
     // a DAW sends clock before it starts: a beat of it, then Start, then 8 bars + a beat

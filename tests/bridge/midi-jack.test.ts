@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { OutputThread } from '../../bridge/live/output-thread';
 import { LiveSession } from '../../bridge/live/session';
-import { WorkerDrumModel } from '../../bridge/live/worker-model';
+import { WorkerPartModel } from '../../bridge/live/worker-part';
 import { MIDI_NATIVE_ENV, openInput } from '../../bridge/midi/easymidi-ports';
 import type { MidiBytes, MidiInput } from '../../bridge/midi/port';
 import { SuggestionStore } from '../../bridge/storage/suggestions';
@@ -97,7 +97,7 @@ suite(enabled ? 'live session on real JACK MIDI ports (jackd dummy driver, jack_
   let jackd: ChildProcess | undefined;
   let midiClock: ChildProcess | undefined;
   let out: OutputThread | undefined;
-  let model: WorkerDrumModel | undefined;
+  let model: WorkerPartModel | undefined;
   let clockIn: MidiInput | undefined;
   let capture: MidiInput | undefined;
   const captured: Captured[] = [];
@@ -108,7 +108,7 @@ suite(enabled ? 'live session on real JACK MIDI ports (jackd dummy driver, jack_
     jackd = spawn('jackd', ['-d', 'dummy', '-r', '48000', '-p', '256'], { env, stdio: 'ignore' });
     jack('jack_wait', ['-w', '-t', '5']);
     // As `tandem play` does it: the model in a worker thread, the output port in a thread of its own.
-    model = await WorkerDrumModel.start('network');
+    model = await WorkerPartModel.start('drums', 'network');
     out = await OutputThread.start({ kind: 'easymidi', name: 'Tandem Out', virtual: true });
     clockIn = openInput('Tandem Clock');
     capture = openInput('Tandem Capture');
@@ -132,7 +132,7 @@ suite(enabled ? 'live session on real JACK MIDI ports (jackd dummy driver, jack_
 
   it(`follows jack_midi_clock at ${BPM} BPM, plays ${BARS} bars through JACK, and Stop silences it`, async () => {
     const store = new SuggestionStore(mkdtempSync(join(tmpdir(), 'tandem-jack-')), 'jack');
-    const session = new LiveSession({ model: model!, store, dispatcher: out, input: clockIn, log: () => {} }, { genre: 'funk', density: 0.7 }, { clock: 'midi', bpm: 120 });
+    const session = new LiveSession({ model: model!, store, dispatcher: out, input: clockIn, log: () => {} }, { style: 'funk', density: 0.7 }, { clock: 'midi', bpm: 120 });
     // What the session handed to the port, with the song position (ticks) each message belongs to.
     const push = vi.spyOn(out!, 'push');
     await session.start();

@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { OutputThread } from '../../bridge/live/output-thread';
 import { LiveSession } from '../../bridge/live/session';
+import { DrumPart } from '../../src/models/drums/part';
 import { midiCheck } from '../../bridge/midi/availability';
 import { createLoopback, MidiUnavailableError } from '../../bridge/midi/port';
 import { loadDrumNgram } from '../../bridge/models/load';
@@ -80,7 +81,7 @@ describe('OutputThread', () => {
     const port = createLoopback('relay');
     const thread = await OutputThread.start({ kind: 'relay', name: 'relay' }, { relayTo: port.output });
     const store = new SuggestionStore(mkdtempSync(join(tmpdir(), 'tandem-thread-')), 'thread');
-    const session = new LiveSession({ model: loadDrumNgram(), store, dispatcher: thread, log: () => {} }, { genre: 'rock', density: 0.8, temperature: 0.5 }, { clock: 'internal', bpm: 150 });
+    const session = new LiveSession({ model: new DrumPart(loadDrumNgram()), store, dispatcher: thread, log: () => {} }, { style: 'rock', density: 0.8, temperature: 0.5 }, { clock: 'internal', bpm: 150 });
     await session.start();
     await sleep(3300); // two bars at 150 BPM, and a bit
     session.stop();
@@ -104,8 +105,10 @@ describe('OutputThread', () => {
 describe('LiveSession controls', () => {
   it('refuses bad controls when it is made, naming the field', () => {
     const store = new SuggestionStore(mkdtempSync(join(tmpdir(), 'tandem-thread-')), 'bad');
-    expect(() => new LiveSession({ model: loadDrumNgram(), store }, { temperature: 0 })).toThrow(/temperature/);
-    expect(() => new LiveSession({ model: loadDrumNgram(), store }, { genre: 'polka' as never })).toThrow(/genre.*polka|polka.*genre/);
+    const model = new DrumPart(loadDrumNgram());
+    expect(() => new LiveSession({ model, store }, { temperature: 0 })).toThrow(/temperature/);
+    expect(() => new LiveSession({ model, store }, { style: 'polka' })).toThrow(/genre.*polka|polka.*genre/);
+    expect(() => new LiveSession({ model, store }, { model: 'bass', style: 'rock' })).toThrow(/genre must be one of pop, chorale for the bass model, got "rock"/);
   });
 });
 

@@ -12,6 +12,7 @@ import { makeSequence } from '../../../src/music/sequence';
 import { errno, fullDisk } from '../../helpers/faulty-fs';
 import { noteOns, unreleased } from '../../helpers/midi';
 import type { WriteFs } from '../../../bridge/fs/atomic-write';
+import { DrumPart } from '../../../src/models/drums/part';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'tandem-store-'));
 const seq = makeSequence([{ pitch: 36, velocity: 100, channel: 9, startTicks: 0, durationTicks: 240 }]);
@@ -90,7 +91,7 @@ describe('play on a full disk', () => {
     const warnings: string[] = [];
     const sessionLog: string[] = [];
     const store = new SuggestionStore(tmp(), 'full', { fs: fullDisk(0), log: (l) => warnings.push(l) });
-    const session = new LiveSession({ model: loadDrumNgram(), store, output: out.output, log: (l) => sessionLog.push(l) }, { genre: 'rock', density: 0.6 }, { clock: 'internal', bpm: 120 });
+    const session = new LiveSession({ model: new DrumPart(loadDrumNgram()), store, output: out.output, log: (l) => sessionLog.push(l) }, { style: 'rock', density: 0.6 }, { clock: 'internal', bpm: 120 });
     const t0 = performance.now();
     void session.start();
     await vi.advanceTimersByTimeAsync(16_000);
