@@ -1,4 +1,5 @@
 import { InvalidValueError } from '../errors';
+import { parseChordProgression, parseKey } from '../music/chords';
 import type { Sequence } from '../music/sequence';
 import { BASS_SPEC, MELODY_SPEC } from './baseline/line-specs';
 import type { ControlName } from './controls';
@@ -17,12 +18,8 @@ export const MODEL_NAMES: readonly string[] = Object.freeze(MODEL_SPECS.map((s) 
 /** The model users get when they name none. */
 export const DEFAULT_MODEL = MODEL_NAMES[0];
 
-/**
- * Key and chord checks. The chord/key parser (src/music/chords.ts: parseKey,
- * parseChordProgression) is not on main yet: until it is, key and chords are only checked for
- * length (the n-grams ignore them). Wiring it is this line: `{ key: parseKey, chords: parseChordProgression }`.
- */
-export const HARMONY: HarmonyChecks = Object.freeze({ key: () => undefined, chords: () => undefined });
+/** Key and chord checks: the one chord/key parser (src/music/chords.ts), for every front-end. */
+export const HARMONY: HarmonyChecks = Object.freeze({ key: (t: string) => parseKey(t), chords: (t: string) => parseChordProgression(t) });
 
 /** The spec of a model by name; InvalidValueError naming the known models otherwise. */
 export function modelSpec(name: unknown): ModelSpec {

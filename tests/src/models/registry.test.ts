@@ -29,6 +29,8 @@ describe('model registry', () => {
     expect(() => parseRequest('drums', { density: '1.5' })).toThrow('density must be between 0 and 1, got 1.5');
     expect(() => parseRequest('drums', { seed: 2 ** 32 })).toThrow(/seed must be a whole number from 0 to 2\^32-1/);
     expect(parseRequest('drums', { seed: String(SEED_MAX) }).seed).toBe(SEED_MAX);
+    expect(() => parseRequest('melody', { key: 'H major' })).toThrow(/key must be a key such as "D major".*got "H major"/);
+    expect(() => parseRequest('bass', { chords: 'C G Xm F' })).toThrow(/chords must be a chord symbol such as .*got "Xm"/);
     expect(() => modelSpec('piano')).toThrow('model must be one of drums, melody, bass, got "piano"');
     expect(() => checkNumber('bars', 2.5)).toThrow(/bars must be a whole number from 1 to 64/);
   });
