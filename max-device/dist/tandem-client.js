@@ -1933,6 +1933,18 @@ var TandemError = class extends Error {
     this.name = new.target.name;
   }
 };
+var InvalidValueError = class extends TandemError {
+  constructor(field, value, allowed) {
+    super(`${field} must be ${allowed}, got ${showValue(value)}`);
+    __publicField(this, "field", field);
+    __publicField(this, "value", value);
+    __publicField(this, "allowed", allowed);
+  }
+};
+function showValue(value) {
+  if (typeof value === "string") return value.trim() !== "" && Number.isFinite(Number(value)) ? value : JSON.stringify(value);
+  return String(value);
+}
 
 // src/models/controls.ts
 var SEED_MAX = 4294967295;
@@ -1950,6 +1962,103 @@ var CONTROLS = Object.freeze({
 });
 var seedToInt32 = (seed) => seed | 0;
 var seedFromInt32 = (i) => i >>> 0;
+
+// src/music/chords.ts
+var NO_CHORD = Object.freeze({ symbol: "N.C.", root: -1, bass: -1, pitchClasses: [] });
+var QUALITIES = [
+  [["", "maj", "M"], [0, 4, 7]],
+  [["m", "min", "-"], [0, 3, 7]],
+  [["7", "dom7"], [0, 4, 7, 10]],
+  [["maj7", "M7", "\u0394", "\u03947"], [0, 4, 7, 11]],
+  [["m7", "min7", "-7"], [0, 3, 7, 10]],
+  [["dim", "o", "\xB0"], [0, 3, 6]],
+  [["dim7", "o7", "\xB07"], [0, 3, 6, 9]],
+  [["m7b5", "hdim7", "hdim", "\xF8", "\xF87", "min7b5"], [0, 3, 6, 10]],
+  [["aug", "+"], [0, 4, 8]],
+  [["sus2"], [0, 2, 7]],
+  [["sus4", "sus"], [0, 5, 7]],
+  [["7sus4", "sus4(b7)", "7sus"], [0, 5, 7, 10]],
+  [["6", "maj6"], [0, 4, 7, 9]],
+  [["m6", "min6"], [0, 3, 7, 9]],
+  [["9", "7(9)"], [0, 2, 4, 7, 10]],
+  [["m9", "min9"], [0, 2, 3, 7, 10]],
+  [["maj9"], [0, 2, 4, 7, 11]],
+  [["add9", "maj(9)", "(9)"], [0, 2, 4, 7]],
+  [["mMaj7", "minmaj7", "mM7", "m(maj7)"], [0, 3, 7, 11]],
+  [["5"], [0, 7]]
+];
+var QUALITY = /* @__PURE__ */ new Map();
+for (const [names, iv] of QUALITIES) for (const n of names) QUALITY.set(n, iv);
+var LETTER = { C: 0, D: 2, E: 4, F: 5, G: 7, A: 9, B: 11 };
+function pitchClassOf(name) {
+  const m = /^([A-Ga-g])((?:#|b|♯|♭){0,2})$/.exec(name.trim());
+  if (!m) return void 0;
+  let pc = LETTER[m[1].toUpperCase()];
+  for (const acc of m[2]) pc += acc === "#" || acc === "\u266F" ? 1 : -1;
+  return (pc % 12 + 12) % 12;
+}
+var DEGREE = { "1": 0, "2": 2, "3": 4, "4": 5, "5": 7, "6": 9, "7": 11, "9": 2 };
+function degreeSemitones(d) {
+  const m = /^(b|#)?(\d)$/.exec(d);
+  if (!m || DEGREE[m[2]] === void 0) return void 0;
+  return DEGREE[m[2]] + (m[1] === "b" ? -1 : m[1] === "#" ? 1 : 0);
+}
+var CHORD_SYNTAX = "a chord symbol such as C, Am, F#m7, Bbmaj7, G7, Bdim, Esus4, C/E or N.C.";
+function parseChordSymbol(symbol, field = "chord") {
+  const s = symbol.trim();
+  if (/^(n\.?c\.?|n)$/i.test(s)) return NO_CHORD;
+  const m = /^([A-G](?:#|b|♯|♭){0,2})(:?)(.*)$/.exec(s);
+  if (!m) throw new InvalidValueError(field, symbol, CHORD_SYNTAX);
+  const root = pitchClassOf(m[1]);
+  let rest = m[3];
+  let bass = root;
+  const slash = rest.lastIndexOf("/");
+  if (slash >= 0) {
+    const b = rest.slice(slash + 1);
+    rest = rest.slice(0, slash);
+    const asName = pitchClassOf(b);
+    const asDegree = degreeSemitones(b);
+    if (asName !== void 0) bass = asName;
+    else if (asDegree !== void 0) bass = (root + asDegree + 12) % 12;
+    else throw new InvalidValueError(field, symbol, CHORD_SYNTAX);
+  }
+  const iv = QUALITY.get(rest);
+  if (!iv) throw new InvalidValueError(field, symbol, CHORD_SYNTAX);
+  const pcs = new Set(iv.map((i) => (root + i) % 12));
+  pcs.add(bass);
+  return { symbol: s, root, bass, pitchClasses: [...pcs].sort((a, b) => a - b) };
+}
+var MAX_PROGRESSION = 64;
+function parseChordProgression(text, field = "chords") {
+  const symbols = text.split(/[\s|,]+/).filter((x) => x !== "");
+  if (symbols.length === 0) throw new InvalidValueError(field, text, `one chord symbol per bar, e.g. "C G Am F" (${CHORD_SYNTAX})`);
+  if (symbols.length > MAX_PROGRESSION) throw new InvalidValueError(field, `${symbols.length} chords`, `at most ${MAX_PROGRESSION} chords (one per bar)`);
+  return symbols.map((sym) => parseChordSymbol(sym, field));
+}
+var MODE_NAMES = {
+  "": "major",
+  maj: "major",
+  major: "major",
+  ionian: "major",
+  m: "minor",
+  min: "minor",
+  minor: "minor",
+  aeolian: "minor",
+  aeo: "minor",
+  dor: "dorian",
+  dorian: "dorian",
+  mix: "mixolydian",
+  mixolydian: "mixolydian"
+};
+var KEY_SYNTAX = 'a key such as "D major", "A minor", "Em", "F# dorian" or "G mixolydian"';
+function parseKey(text, field = "key") {
+  var _a2;
+  const m = /^\s*([A-Ga-g](?:#|b|♯|♭)?)\s*:?\s*([A-Za-z]*)\s*$/.exec(text);
+  const tonic = m ? pitchClassOf(m[1]) : void 0;
+  const mode = m ? (_a2 = MODE_NAMES[m[2].toLowerCase()]) != null ? _a2 : m[2] === "m" ? "minor" : void 0 : void 0;
+  if (tonic === void 0 || mode === void 0) throw new InvalidValueError(field, text, KEY_SYNTAX);
+  return { tonic, mode };
+}
 
 // src/models/spec.ts
 function defineModel(spec) {
@@ -2112,7 +2221,7 @@ var DRUMS_SPEC = defineModel({
 var MODEL_SPECS = Object.freeze([DRUMS_SPEC, MELODY_SPEC, BASS_SPEC]);
 var MODEL_NAMES = Object.freeze(MODEL_SPECS.map((s) => s.name));
 var DEFAULT_MODEL = MODEL_NAMES[0];
-var HARMONY = Object.freeze({ key: () => void 0, chords: () => void 0 });
+var HARMONY = Object.freeze({ key: (t) => parseKey(t), chords: (t) => parseChordProgression(t) });
 
 // max-device/src/parameters.ts
 var UNIT_STYLE = Object.freeze({ int: 0, float: 1, percent: 5 });
