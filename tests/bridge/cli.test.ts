@@ -99,7 +99,7 @@ describe('tandem generate', () => {
       expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
       expect(r.stderr.trim(), args.join(' ')).toMatch(re);
     }
-  });
+  }, 240_000); // 15 CLI runs of ~4 s each; minutes on a loaded 2-core machine
 
   it('rejects a broken primer file naming it', () => {
     const dir = tmp();
