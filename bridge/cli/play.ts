@@ -70,7 +70,7 @@ export async function runPlay(flags: PlayFlags, say: (line: string) => void = (l
   const engine = parseEngineChoice(flags.engine);
   const backend = flags.backend === undefined ? undefined : parseBackendName(flags.backend);
 
-  // The model runs in Chromium or a worker thread, never on the main thread (see live-model.ts).
+  // The model runs in Chromium or a worker thread, never on the main thread (see start-part.ts).
   const loaded = await startPart(spec, { impl: flags.modelImpl as DrumImpl, engine, backend, mode: 'live', log: say });
   if (loaded.note) say(`tandem: ${loaded.note}`);
   const store = new SuggestionStore(flags.out, undefined, { log: say });
