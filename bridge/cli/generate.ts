@@ -119,10 +119,10 @@ export async function runGenerate(flags: GenerateFlags): Promise<GenerateResult>
   });
   const primerBytes = flags.primer ? readPrimerBytes(flags.primer) : undefined;
   if (primerBytes) req.primer = primerSequence(primerBytes, flags.primer!, spec);
-  const primerBars = req.primer ? Math.round(req.primer.totalTicks / barsToTicks(1)) : 0;
-  if (primerBars >= req.bars) throw new InvalidValueError('primer', `${primerBars} bars`, `shorter than the requested length (${req.bars} bars): raise --bars`);
   // Checked before the model runs: nothing is replaced without --force, the primer never.
   const files = planOutputs({ out: flags.out, count: req.count, stem: settingsStem(chooseImpl(spec, impl).impl.id, req, bpm, primerBytes), force: flags.force ?? false, primer: flags.primer });
+  const primerBars = req.primer ? Math.round(req.primer.totalTicks / barsToTicks(1)) : 0;
+  if (primerBars >= req.bars) throw new InvalidValueError('primer', `${primerBars} bars`, `shorter than the requested length (${req.bars} bars): raise --bars`);
   // Networks the engine runs go there (Chromium when a browser is found); the rest run here.
   const started = await startPart(spec, { impl, engine: engineChoice, backend, mode: 'batch' });
   let sequences: Sequence[];
