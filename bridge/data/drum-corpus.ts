@@ -12,7 +12,14 @@ import { cacheDir } from './paths';
 export function loadDrumCorpus(cache = cacheDir(), datasets?: string): DrumCorpus {
   const file = join(cache, 'drums.json');
   if (!existsSync(file)) buildAll({ cache, datasets, only: ['drums'] });
-  const corpus = JSON.parse(readFileSync(file, 'utf8')) as DrumCorpus;
+  let corpus: DrumCorpus;
+  try {
+    corpus = JSON.parse(readFileSync(file, 'utf8')) as DrumCorpus;
+  } catch {
+    // A cache file cut short or overwritten is rebuilt from the datasets, not trusted.
+    buildAll({ cache, datasets, only: ['drums'] });
+    corpus = JSON.parse(readFileSync(file, 'utf8')) as DrumCorpus;
+  }
   if (corpus.kind !== 'drums') throw new TandemError(`${file} is not a drum corpus: rebuild it with tandem data build`);
   return corpus;
 }

@@ -74,9 +74,9 @@ var init_ws_stub = __esm({
   }
 });
 
-// ../main/node_modules/osc-js/lib/osc.js
+// node_modules/osc-js/lib/osc.js
 var require_osc = __commonJS({
-  "../main/node_modules/osc-js/lib/osc.js"(exports2, module2) {
+  "node_modules/osc-js/lib/osc.js"(exports2, module2) {
     (function(global2, factory) {
       typeof exports2 === "object" && typeof module2 !== "undefined" ? module2.exports = factory(require("dgram"), (init_ws_stub(), __toCommonJS(ws_stub_exports))) : typeof define === "function" && define.amd ? define(["dgram", "ws"], factory) : (global2 = typeof globalThis !== "undefined" ? globalThis : global2 || self, global2.OSC = factory(global2.dgram, global2.ws));
     })(exports2, (function(dgram, WebSocket) {
@@ -2035,6 +2035,7 @@ function parseChordProgression(text, field = "chords") {
   if (symbols.length > MAX_PROGRESSION) throw new InvalidValueError(field, `${symbols.length} chords`, `at most ${MAX_PROGRESSION} chords (one per bar)`);
   return symbols.map((sym) => parseChordSymbol(sym, field));
 }
+var MODES = ["major", "minor", "dorian", "mixolydian"];
 var MODE_NAMES = {
   "": "major",
   maj: "major",
@@ -2060,6 +2061,77 @@ function parseKey(text, field = "key") {
   return { tonic, mode };
 }
 
+// src/time/units.ts
+var PPQ = 960;
+var TICKS_PER_CLOCK = PPQ / 24;
+var STEPS_PER_BEAT = 4;
+var TICKS_PER_STEP = PPQ / STEPS_PER_BEAT;
+var FOUR_FOUR = Object.freeze({ numerator: 4, denominator: 4 });
+function ticksPerBar(meter = FOUR_FOUR) {
+  return meter.numerator * PPQ * 4 / meter.denominator;
+}
+function stepsPerBar(meter = FOUR_FOUR) {
+  return ticksPerBar(meter) / TICKS_PER_STEP;
+}
+
+// src/models/melody/picture.ts
+var NAMES = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"];
+var noteName = (p) => `${NAMES[p % 12]}${Math.floor(p / 12) - 1}`;
+function linePicture(seq, bars = 2) {
+  var _a2, _b2, _c;
+  const meter = (_b2 = (_a2 = seq.meters[0]) == null ? void 0 : _a2.meter) != null ? _b2 : { numerator: 4, denominator: 4 };
+  const spb = ticksPerBar(meter) / TICKS_PER_STEP;
+  const steps = spb * bars;
+  const notes = seq.notes.filter((n) => n.startTicks < steps * TICKS_PER_STEP);
+  if (notes.length === 0) return "(no notes in the first bars)";
+  const pitches = [...new Set(notes.map((n) => n.pitch))].sort((a, b) => b - a);
+  const width = Math.max(...pitches.map((p) => noteName(p).length));
+  const col = (s) => s + Math.floor(s / spb) + 1;
+  const len = col(steps);
+  const rows = pitches.map((p) => {
+    const row = Array.from({ length: len }, (_, i) => i % (spb + 1) === 0 ? "|" : ".");
+    for (const n of notes.filter((x) => x.pitch === p)) {
+      const s = Math.round(n.startTicks / TICKS_PER_STEP);
+      const e = Math.min(steps, s + Math.max(1, Math.round(n.durationTicks / TICKS_PER_STEP)));
+      row[col(s)] = "o";
+      for (let k = s + 1; k < e; k++) row[col(k)] = "-";
+    }
+    return `${noteName(p).padEnd(width)} ${row.join("")}`;
+  });
+  const chords = Array.from({ length: len + 1 }, () => " ");
+  for (const m of (_c = seq.markers) != null ? _c : []) {
+    const bar = Math.round(m.ticks / (spb * TICKS_PER_STEP));
+    if (bar >= bars || m.text.startsWith("key ")) continue;
+    [...m.text.slice(0, spb)].forEach((ch, i) => chords[col(bar * spb) + i] = ch);
+  }
+  const head = chords.join("").trimEnd();
+  return [head ? `${" ".repeat(width)} ${head}` : "", ...rows].filter((l) => l !== "").join("\n");
+}
+
+// src/models/melody/spec.ts
+var PITCH_LOW = 24;
+var PITCH_HIGH = 100;
+var PITCHES = PITCH_HIGH - PITCH_LOW + 1;
+var VOCAB = 2 + PITCHES;
+var MAX_STEPS_PER_BAR = 16;
+var METERS = ["4/4", "3/4", "6/8"];
+var STYLES = ["reel", "jig", "hornpipe", "waltz", "pop", "chorale"];
+var VOICES = ["melody", "bass"];
+var MELODY_INPUT = (() => {
+  const prevToken = 0;
+  const lastPitch = prevToken + VOCAB;
+  const position = lastPitch + PITCHES;
+  const meter = position + MAX_STEPS_PER_BAR;
+  const chordRoot = meter + METERS.length;
+  const chordTones = chordRoot + 12;
+  const noChord = chordTones + 12;
+  const mode = noChord + 1;
+  const style = mode + MODES.length;
+  const voice = style + STYLES.length;
+  const density = voice + VOICES.length;
+  return Object.freeze({ prevToken, lastPitch, position, meter, chordRoot, chordTones, noChord, mode, style, voice, density, size: density + 1 });
+})();
+
 // src/models/spec.ts
 function defineModel(spec) {
   return Object.freeze(__spreadProps(__spreadValues({}, spec), { styles: Object.freeze([...spec.styles]), controls: Object.freeze([...spec.controls]), implementations: Object.freeze([...spec.implementations]) }));
@@ -2067,31 +2139,40 @@ function defineModel(spec) {
 
 // src/models/baseline/line-specs.ts
 var LINE_CONTROLS = ["density", "bars", "temperature", "seed", "count", "key", "chords"];
+var LINE_VOCABULARY = "per 16th step: hold, rest, or one of 77 key-relative pitches (network); n-gram baseline: 25 intervals x 8 gaps";
 var MELODY_SPEC = defineModel({
   name: "melody",
   description: "a melody line by style, key, chords and density (monophonic)",
-  styles: ["jig", "reel", "hornpipe", "waltz", "slip-jig", "morris", "ashover", "playford", "xmas", "pop", "chorale"],
+  styles: STYLES,
   defaultStyle: "reel",
-  anyStyle: false,
+  anyStyle: true,
   controls: LINE_CONTROLS,
-  vocabulary: "n-gram: 25 intervals (-12..+12 semitones) x 8 gaps to the next note (1-16 16ths)",
-  voiceRange: { low: 58, high: 84 },
+  vocabulary: LINE_VOCABULARY,
+  voiceRange: { low: 45, high: 96 },
   channel: 0,
   trackName: "Melody",
-  implementations: [{ kind: "baseline", id: "melody-ngram", artifact: { kind: "json", file: "baseline/melody-ngram.json" } }]
+  picture: (seq) => linePicture(seq),
+  implementations: [
+    { kind: "network", id: "melody-gru", artifact: { kind: "layers", dir: "melody" } },
+    { kind: "baseline", id: "melody-ngram", artifact: { kind: "json", file: "baseline/melody-ngram.json" } }
+  ]
 });
 var BASS_SPEC = defineModel({
   name: "bass",
   description: "a bass line by style, key, chords and density (monophonic)",
-  styles: ["pop", "chorale"],
+  styles: STYLES,
   defaultStyle: "pop",
-  anyStyle: false,
+  anyStyle: true,
   controls: LINE_CONTROLS,
-  vocabulary: "n-gram: 25 intervals (-12..+12 semitones) x 8 gaps to the next note (1-16 16ths)",
-  voiceRange: { low: 36, high: 60 },
+  vocabulary: LINE_VOCABULARY,
+  voiceRange: { low: 23, high: 72 },
   channel: 1,
   trackName: "Bass",
-  implementations: [{ kind: "baseline", id: "bass-ngram", artifact: { kind: "json", file: "baseline/bass-ngram.json" } }]
+  picture: (seq) => linePicture(seq),
+  implementations: [
+    { kind: "network", id: "bass-gru", artifact: { kind: "layers", dir: "melody" } },
+    { kind: "baseline", id: "bass-ngram", artifact: { kind: "json", file: "baseline/bass-ngram.json" } }
+  ]
 });
 
 // src/conditioning/genres.ts
@@ -2140,19 +2221,6 @@ function drumClassOfPitch(pitch) {
 
 // src/music/sequence.ts
 var DRUM_CHANNEL = 9;
-
-// src/time/units.ts
-var PPQ = 960;
-var TICKS_PER_CLOCK = PPQ / 24;
-var STEPS_PER_BEAT = 4;
-var TICKS_PER_STEP = PPQ / STEPS_PER_BEAT;
-var FOUR_FOUR = Object.freeze({ numerator: 4, denominator: 4 });
-function ticksPerBar(meter = FOUR_FOUR) {
-  return meter.numerator * PPQ * 4 / meter.denominator;
-}
-function stepsPerBar(meter = FOUR_FOUR) {
-  return ticksPerBar(meter) / TICKS_PER_STEP;
-}
 
 // src/tokens/drum-grid.ts
 var emptyGrid = (steps) => ({

@@ -18,7 +18,13 @@ import { MELODY_DENSITY_PERCENTILES, MELODY_DENSITY_WINDOW_BARS, MELODY_INPUT, M
 export function loadMelodyCorpus(cache = cacheDir()): MelodyCorpus {
   const file = join(cache, 'melody.json');
   if (!existsSync(file)) buildAll({ cache, only: ['melody'] });
-  return JSON.parse(readFileSync(file, 'utf8')) as MelodyCorpus;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as MelodyCorpus;
+  } catch {
+    // A cache file cut short or overwritten is rebuilt from the datasets, not trusted.
+    buildAll({ cache, only: ['melody'] });
+    return JSON.parse(readFileSync(file, 'utf8')) as MelodyCorpus;
+  }
 }
 
 const styleOf = (t: MelodyTrack): MelodyStyle | undefined => (STYLES as readonly string[]).includes(t.style) ? (t.style as MelodyStyle) : undefined;

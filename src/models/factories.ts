@@ -1,6 +1,7 @@
 import { TandemError } from '../errors';
 import { LINE_FACTORIES } from './baseline/line-parts';
 import { DRUM_FACTORIES } from './drums/part';
+import { MELODY_NET_FACTORIES } from './melody/part';
 import type { ModelFactory } from './spec';
 
 /**
@@ -8,7 +9,7 @@ import type { ModelFactory } from './spec';
  * building loads TF.js; the registry's readers (device client, help) must not.
  * A new implementation is one line here next to its line in the model's spec.
  */
-export const MODEL_FACTORIES: Readonly<Record<string, ModelFactory>> = Object.freeze({ ...DRUM_FACTORIES, ...LINE_FACTORIES });
+export const MODEL_FACTORIES: Readonly<Record<string, ModelFactory>> = Object.freeze({ ...DRUM_FACTORIES, ...MELODY_NET_FACTORIES, ...LINE_FACTORIES });
 
 /** The factory of an implementation id; a TandemError when none is registered (a spec/factory mismatch). */
 export function modelFactory(id: string): ModelFactory {

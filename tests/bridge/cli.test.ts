@@ -176,19 +176,48 @@ describe('tandem genres and doctor', () => {
   });
 });
 
-describe('melody and bass lines (n-gram baseline)', () => {
+describe('melody and bass lines', () => {
   it('lists styles and writes a melody in the style\'s meter', () => {
     expect(JSON.parse(tandem(['genres', '--model', 'melody', '--json']).stdout)).toEqual(expect.arrayContaining(['jig', 'reel', 'waltz', 'pop', 'chorale']));
     const dir = tmp();
     const r = tandem(['generate', '--model', 'melody', '--genre', 'waltz', '--bars', '8', '--seed', '2', '--out', join(dir, 'w.mid'), '--json']);
     expect(r.code).toBe(0);
     const json = JSON.parse(r.stdout);
-    expect(json.model).toBe('melody-ngram');
+    expect(json.model).toBe('melody-gru');
     const { sequence } = readMidiFile(readFileSync(json.files[0]));
     expect(sequence.meters[0].meter).toEqual({ numerator: 3, denominator: 4 });
     expect(sequence.totalTicks).toBe(8 * 2880);
     // monophonic: no note starts before the previous one ends
     for (let i = 1; i < sequence.notes.length; i++) expect(sequence.notes[i].startTicks).toBeGreaterThanOrEqual(sequence.notes[i - 1].startTicks + sequence.notes[i - 1].durationTicks);
+  });
+
+  it('writes a reel in D and a pop melody and bass over the chords asked, on the network, and continues a melody', () => {
+    const dir = tmp();
+    const run = (args: string[]) => {
+      const r = tandem(['generate', ...args, '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      const json = JSON.parse(r.stdout);
+      return { json, seq: readMidiFile(readFileSync(json.files[0])).sequence };
+    };
+    const reel = run(['--model', 'melody', '--genre', 'reel', '--key', 'D major', '--density', '0.6', '--bars', '8', '--chords', 'D G A D', '--seed', '3', '--out', join(dir, 'reel.mid')]);
+    expect(reel.json.model).toBe('melody-gru');
+    expect(reel.seq.totalTicks).toBe(8 * 3840);
+    const inD = reel.seq.notes.filter((n) => [2, 4, 6, 7, 9, 11, 1].includes(n.pitch % 12)).length / reel.seq.notes.length;
+    expect(inD).toBeGreaterThan(0.8);
+    const pop = run(['--model', 'melody', '--genre', 'pop', '--key', 'C major', '--chords', 'C G Am F', '--seed', '1', '--out', join(dir, 'pop.mid')]);
+    const bass = run(['--model', 'bass', '--genre', 'pop', '--key', 'C major', '--chords', 'C G Am F', '--seed', '1', '--out', join(dir, 'bass.mid')]);
+    expect(bass.json.model).toBe('bass-gru');
+    expect(Math.max(...bass.seq.notes.map((n) => n.pitch))).toBeLessThan(Math.min(...pop.seq.notes.map((n) => n.pitch)) + 12);
+    expect(new Set(bass.seq.notes.map((n) => n.channel))).toEqual(new Set([1]));
+    expect(new Set(pop.seq.notes.map((n) => n.channel))).toEqual(new Set([0]));
+    // A melody primer: its whole bars come back as they were, then new bars follow.
+    const more = run(['--model', 'melody', '--genre', 'pop', '--key', 'C major', '--primer', join(dir, 'pop.mid'), '--bars', '12', '--seed', '2', '--out', join(dir, 'more.mid')]);
+    const firstEight = (ns: typeof more.seq.notes) => ns.filter((n) => n.startTicks < 8 * 3840).map((n) => [n.pitch, n.startTicks]);
+    expect(firstEight(more.seq.notes)).toEqual(firstEight(pop.seq.notes));
+    expect(more.seq.notes.some((n) => n.startTicks >= 8 * 3840)).toBe(true);
+    const bad = tandem(['generate', '--model', 'bass', '--chords', 'C G H7 F', '--out', dir]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^tandem: --chords must be a chord symbol such as C, Am, F#m7.*got "H7"/m);
   });
 
   it('makes busier bass lines at higher density and refuses drum genres', () => {
@@ -197,7 +226,7 @@ describe('melody and bass lines (n-gram baseline)', () => {
     expect(notes('0.9')).toBeGreaterThan(1.5 * notes('0.1'));
     const r = tandem(['generate', '--model', 'melody', '--genre', 'rock', '--out', dir]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/--genre must be one of jig, .* for the melody model, got "rock"/);
+    expect(r.stderr).toMatch(/--genre must be one of reel, jig, .* for the melody model, got "rock"/);
   });
 });
 

@@ -240,7 +240,7 @@ describe('OSC server over real UDP', () => {
     c.send('/tandem/generate', { i: 21 });
     await until(() => c.got.some((g) => g.address === '/tandem/suggestion/done'), 'the bass line');
     const err = c.got.find((g) => g.address === '/tandem/error')!;
-    expect(err.args[0]).toMatch(/\/tandem\/genre: genre must be one of pop, chorale for the bass model, got "funk"/);
+    expect(err.args[0]).toMatch(/\/tandem\/genre: genre must be one of reel, jig, hornpipe, waltz, pop, chorale \(or any\) for the bass model, got "funk"/);
     const done = c.got.find((g) => g.address === '/tandem/suggestion/done')!;
     expect(done.args[5]).toBe('bass');
     const saved = readMidiFile(readFileSync(done.args[3] as string)).sequence.notes;

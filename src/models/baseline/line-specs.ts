@@ -1,33 +1,49 @@
+import { linePicture } from '../melody/picture';
+import { STYLES } from '../melody/spec';
 import { defineModel } from '../spec';
 
 const LINE_CONTROLS = ['density', 'bars', 'temperature', 'seed', 'count', 'key', 'chords'] as const;
 
-/** Melody: n-gram over Nottingham folk tunes, POP909 melodies and JSB soprano lines. */
+const LINE_VOCABULARY = 'per 16th step: hold, rest, or one of 77 key-relative pitches (network); n-gram baseline: 25 intervals x 8 gaps';
+
+/**
+ * Melody: the melody/bass GRU (models/melody, Nottingham, POP909 and JSB soprano lines) with the
+ * n-gram baseline when it is absent. Styles are the network's (the n-gram also knows a few
+ * Nottingham collections: slip-jig, morris, ashover, playford, xmas, with --model-impl baseline).
+ */
 export const MELODY_SPEC = defineModel({
   name: 'melody',
   description: 'a melody line by style, key, chords and density (monophonic)',
-  styles: ['jig', 'reel', 'hornpipe', 'waltz', 'slip-jig', 'morris', 'ashover', 'playford', 'xmas', 'pop', 'chorale'],
+  styles: STYLES,
   defaultStyle: 'reel',
-  anyStyle: false,
+  anyStyle: true,
   controls: LINE_CONTROLS,
-  vocabulary: 'n-gram: 25 intervals (-12..+12 semitones) x 8 gaps to the next note (1-16 16ths)',
-  voiceRange: { low: 58, high: 84 },
+  vocabulary: LINE_VOCABULARY,
+  voiceRange: { low: 45, high: 96 },
   channel: 0,
   trackName: 'Melody',
-  implementations: [{ kind: 'baseline', id: 'melody-ngram', artifact: { kind: 'json', file: 'baseline/melody-ngram.json' } }],
+  picture: (seq) => linePicture(seq),
+  implementations: [
+    { kind: 'network', id: 'melody-gru', artifact: { kind: 'layers', dir: 'melody' } },
+    { kind: 'baseline', id: 'melody-ngram', artifact: { kind: 'json', file: 'baseline/melody-ngram.json' } },
+  ],
 });
 
-/** Bass: n-gram over POP909 bass lines and JSB bass voices. */
+/** Bass: the same network with its bass voice (POP909, JSB, Nottingham's accompaniment), the n-gram (pop, chorale) when it is absent. */
 export const BASS_SPEC = defineModel({
   name: 'bass',
   description: 'a bass line by style, key, chords and density (monophonic)',
-  styles: ['pop', 'chorale'],
+  styles: STYLES,
   defaultStyle: 'pop',
-  anyStyle: false,
+  anyStyle: true,
   controls: LINE_CONTROLS,
-  vocabulary: 'n-gram: 25 intervals (-12..+12 semitones) x 8 gaps to the next note (1-16 16ths)',
-  voiceRange: { low: 36, high: 60 },
+  vocabulary: LINE_VOCABULARY,
+  voiceRange: { low: 23, high: 72 },
   channel: 1,
   trackName: 'Bass',
-  implementations: [{ kind: 'baseline', id: 'bass-ngram', artifact: { kind: 'json', file: 'baseline/bass-ngram.json' } }],
+  picture: (seq) => linePicture(seq),
+  implementations: [
+    { kind: 'network', id: 'bass-gru', artifact: { kind: 'layers', dir: 'melody' } },
+    { kind: 'baseline', id: 'bass-ngram', artifact: { kind: 'json', file: 'baseline/bass-ngram.json' } },
+  ],
 });
