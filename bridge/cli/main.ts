@@ -13,6 +13,7 @@ import { parseDuration, runPlay, type PlayFlags } from './play';
 import { runServe, type ServeFlags } from './serve';
 import { errnoCode, FileAccessError, reasonOf } from '../fs/errors';
 import { listPresets } from '../presets';
+import { exitOnSignals } from '../engine/profiles';
 
 const program = new Command();
 program
@@ -170,6 +171,9 @@ data
   });
 
 async function main(argv: string[]): Promise<number> {
+  // Ctrl-C or a kill during generate exits through process.exit, so the browser and its profile are
+  // cleaned up; play and serve handle the signals themselves.
+  exitOnSignals();
   try {
     await program.parseAsync(argv);
     return EXIT.ok;

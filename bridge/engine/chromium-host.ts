@@ -1,12 +1,11 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import puppeteer, { type Browser, type HTTPRequest, type Page } from 'puppeteer-core';
 import { InvalidValueError, TandemError } from '../../src/errors';
 import type { DrumRequest } from '../../src/models/request';
 import type { DrumGrid } from '../../src/tokens/drum-grid';
 import { BrowserCrashedError, BrowserLaunchError, PageScriptError, withTimeout, type EngineTimings } from './engine';
 import { pageAssets, type PageAsset } from './page-bundle';
+import { leaseProfile, type ProfileLease } from './profiles';
 import { gridFromPlain, PAGE_ORIGIN, PAGE_PATHS, requestToPlain, type PageAnswer, type PageApi, type PageLoadResult, type ProbeOptions } from './page/protocol';
 
 /** How to start one browser. */
@@ -66,7 +65,7 @@ export class ChromiumHost {
     private readonly browser: Browser,
     private readonly page: Page,
     private readonly assets: Map<string, PageAsset>,
-    private readonly profileDir: string,
+    private readonly profile: ProfileLease,
     private readonly opts: HostLaunchOptions,
   ) {}
 
@@ -80,7 +79,10 @@ export class ChromiumHost {
     const assets = await pageAssets(opts.modelDir);
     const assetsMs = performance.now() - t0;
     if (!existsSync(opts.executablePath)) throw new BrowserLaunchError(opts.executablePath, 'no such file');
-    const profileDir = mkdtempSync(join(tmpdir(), 'tandem-chromium-'));
+    // Named after this process, removed on every exit path that runs JavaScript, and swept at the
+    // next start when this process is killed outright (see profiles.ts).
+    const profile = leaseProfile();
+    const profileDir = profile.dir;
     let browser: Browser;
     try {
       browser = await puppeteer.launch({
@@ -88,6 +90,9 @@ export class ChromiumHost {
         headless: true,
         pipe: true,
         userDataDir: profileDir,
+        // Chromium's own temporary files (org.chromium.Chromium.*) go inside the profile, so they
+        // are removed with it even when the browser is killed.
+        env: { ...process.env, TMPDIR: profile.tmp },
         args: chromiumArgs(opts),
         timeout: opts.launchTimeoutMs,
         // Our own deadlines bound every call; puppeteer's 180 s would cut long cpu batches.
@@ -97,17 +102,18 @@ export class ChromiumHost {
         handleSIGHUP: false,
       });
     } catch (err) {
-      rmSync(profileDir, { recursive: true, force: true });
+      profile.release();
       throw new BrowserLaunchError(opts.executablePath, (err as Error).message);
     }
+    profile.setBrowser(browser.process()?.pid);
     const host = await (async () => {
       const [page] = await browser.pages();
-      const h = new ChromiumHost(browser, page ?? (await browser.newPage()), assets, profileDir, opts);
+      const h = new ChromiumHost(browser, page ?? (await browser.newPage()), assets, profile, opts);
       h.version = await browser.version();
       return h;
     })().catch(async (err: Error) => {
       await killBrowser(browser);
-      rmSync(profileDir, { recursive: true, force: true });
+      profile.release();
       throw new BrowserLaunchError(opts.executablePath, err.message);
     });
     host.timings.assetsMs = assetsMs;
@@ -231,7 +237,7 @@ export class ChromiumHost {
     }
     await killBrowser(this.browser);
     if (pid) await waitGone(pid, 5_000);
-    rmSync(this.profileDir, { recursive: true, force: true, maxRetries: 3 });
+    this.profile.release();
   }
 }
 
