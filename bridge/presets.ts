@@ -51,7 +51,8 @@ export function parsePreset(text: string, file: string): Preset {
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new PresetError(file, '', `is not valid JSON (${(err as Error).message})`);
+    // V8's message can quote the text over several lines: keep its first line (what and where).
+    throw new PresetError(file, '', `is not valid JSON (${(err as Error).message.split('\n')[0].trim()})`);
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new PresetError(file, '', 'must be a JSON object');
   const obj = raw as Record<string, unknown>;

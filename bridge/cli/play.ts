@@ -70,10 +70,11 @@ export async function runPlay(flags: PlayFlags, say: (line: string) => void = (l
   const engine = parseEngineChoice(flags.engine);
   const backend = flags.backend === undefined ? undefined : parseBackendName(flags.backend);
 
+  // The session folder first: a folder that cannot be made fails before a model starts.
+  const store = new SuggestionStore(flags.out, undefined, { log: say });
   // The model runs in Chromium or a worker thread, never on the main thread (see start-part.ts).
   const loaded = await startPart(spec, { impl: flags.modelImpl as DrumImpl, engine, backend, mode: 'live', log: say });
   if (loaded.note) say(`tandem: ${loaded.note}`);
-  const store = new SuggestionStore(flags.out, undefined, { log: say });
   let output: OutputThread | undefined;
   let input: MidiInput | undefined;
   const ports: string[] = [];

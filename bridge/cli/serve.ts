@@ -64,6 +64,8 @@ export async function runServe(flags: ServeFlags, durationMs?: number, say: (l: 
   const engine = parseEngineChoice(flags.engine);
   const backend = flags.backend === undefined ? undefined : parseBackendName(flags.backend);
   const leaseMs = flags.lease === undefined ? undefined : parseLease(flags.lease);
+  // The session folder first: a folder that cannot be made fails before a model starts.
+  const store = new SuggestionStore(flags.out);
   // The default model starts now (a cold network load takes seconds); others on first use.
   const pool = new PartPool({ impl: flags.modelImpl as DrumImpl, engine, backend }, say);
   let first;
@@ -73,7 +75,6 @@ export async function runServe(flags: ServeFlags, durationMs?: number, say: (l: 
     await pool.close();
     throw err;
   }
-  const store = new SuggestionStore(flags.out);
   const session = new SessionController({ part: (m) => pool.part(m), store });
   const controller = new BridgeController(session);
   let lastMessageAt = Date.now();

@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { writeFileAtomic } from '../fs/atomic-write';
+import { existsSync } from 'node:fs';
+import { makeFolders, writeFileAtomic } from '../fs/atomic-write';
 import { join } from 'node:path';
 import { TandemError } from '../../src/errors';
 import { buildGrooveCorpus, type Progress } from './groove';
@@ -31,7 +31,7 @@ export function buildAll(opts: BuildOptions = {}): BuildSummary[] {
     throw new TandemError(`datasets not found at ${root}: pass --datasets DIR or set TANDEM_DATASETS (expected ../shared/datasets beside the repo)`);
   }
   const cache = cacheDir(opts.cache);
-  mkdirSync(cache, { recursive: true });
+  makeFolders(cache);
   const out: BuildSummary[] = [];
   for (const name of opts.only ?? CORPORA) {
     const t0 = performance.now();

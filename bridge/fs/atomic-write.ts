@@ -7,7 +7,7 @@ import { errnoCode, FileAccessError } from './errors';
  * The file-system calls the writer makes. Tests pass a wrapper that fails some of them (ENOSPC
  * half-way through a write, EROFS on open) to check that nothing half-written is left behind.
  */
-export type WriteFs = Pick<typeof nodeFs, 'openSync' | 'writeSync' | 'fsyncSync' | 'closeSync' | 'linkSync' | 'renameSync' | 'unlinkSync' | 'lstatSync' | 'mkdirSync'>;
+export type WriteFs = Pick<typeof nodeFs, 'openSync' | 'writeSync' | 'fsyncSync' | 'closeSync' | 'linkSync' | 'renameSync' | 'unlinkSync' | 'lstatSync' | 'statSync' | 'mkdirSync'>;
 
 export interface AtomicWriteOptions {
   /** Replace an existing regular file (the CLI's --force). Default false: an existing file is an error. */
@@ -38,10 +38,8 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, opts: A
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   if (opts.mkdir) {
     try {
-      fs.mkdirSync(dir, { recursive: true });
+      makeFolders(dir, fs);
     } catch (err) {
-      // mkdir -p says EEXIST when a part of the path is a file.
-      if (errnoCode(err) === 'EEXIST') throw FileAccessError.from(Object.assign(new Error('ENOTDIR'), { code: 'ENOTDIR' }), file, 'write');
       throw FileAccessError.from(err, file, 'write');
     }
   }
@@ -67,6 +65,37 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, opts: A
   }
   syncFolder(dir);
   return file;
+}
+
+/**
+ * `mkdir -p`, one folder at a time. Node's own `mkdirSync(dir, { recursive: true })` loops forever
+ * where mkdir answers ENOENT for a folder whose parent exists (under /proc, for one); this fails.
+ * Throws the Node error (ENOTDIR when a part of the path is a file).
+ */
+export function makeFolders(dir: string, fs: Pick<WriteFs, 'statSync' | 'mkdirSync'> = nodeFs): void {
+  const missing: string[] = [];
+  for (let cur = resolve(dir); ; ) {
+    let st: nodeFs.Stats;
+    try {
+      st = fs.statSync(cur);
+    } catch (err) {
+      if (errnoCode(err) !== 'ENOENT') throw err;
+      missing.push(cur);
+      const up = dirname(cur);
+      if (up === cur) break;
+      cur = up;
+      continue;
+    }
+    if (!st.isDirectory()) throw Object.assign(new Error(`ENOTDIR: not a folder, '${cur}'`), { code: 'ENOTDIR', path: cur });
+    break;
+  }
+  for (const d of missing.reverse()) {
+    try {
+      fs.mkdirSync(d);
+    } catch (err) {
+      if (errnoCode(err) !== 'EEXIST') throw err;
+    }
+  }
 }
 
 /** Puts the finished temporary file at `file` without replacing anything there. */

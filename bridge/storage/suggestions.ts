@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeMidiFile } from '../../src/midi-file/write';
 import type { Sequence } from '../../src/music/sequence';
-import { writeFileAtomic, type WriteFs } from '../fs/atomic-write';
+import { makeFolders, writeFileAtomic, type WriteFs } from '../fs/atomic-write';
 import { errnoCode, FileAccessError } from '../fs/errors';
 
 /** What was asked for, saved next to each suggestion so it can be made again. */
@@ -53,7 +53,7 @@ export class SuggestionStore {
     this.opts = opts;
     const base = resolve(root);
     try {
-      mkdirSync(base, { recursive: true });
+      makeFolders(base);
     } catch (err) {
       throw FileAccessError.from(err, base, 'write');
     }

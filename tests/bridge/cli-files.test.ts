@@ -99,6 +99,9 @@ describe('ordinary file mistakes get one line naming the path and the reason', (
     writeFileSync(join(dir, 'file'), '');
     oneLine(gen('--out', join(dir, 'file', 'x.mid')), 1, /cannot write .*file\/x.mid: a part of the path is a file, not a folder/);
     oneLine(gen('--out', '/proc/tandem-test.mid'), 1, /cannot write \/proc\/tandem-test.mid: /);
+    // a missing folder under /proc: Node's recursive mkdir loops forever there
+    oneLine(gen('--out', '/proc/tandem-test/x.mid'), 1, /cannot write \/proc\/tandem-test\/x.mid: no such file or folder \(ENOENT\)$/);
+    oneLine(tandem(['play', '--model-impl', 'baseline', '--duration', '1s', '--out', '/proc/tandem-test']), 1, /cannot write \/proc\/tandem-test: no such file or folder \(ENOENT\)$/);
     oneLine(gen('--out', join(dir, 'n'.repeat(300) + '.mid')), 1, /the name is too long for the file system \(ENAMETOOLONG\)$/);
     expect(readdirSync(dir)).toEqual(['file']);
   });

@@ -18,6 +18,10 @@ describe('presets', () => {
     expect(bad({ bars: '8' })).toThrow(/field "bars" must be a whole number/);
     expect(bad({ swing: 0.5 })).toThrow(/field "swing" is not a preset field/);
     expect(() => parsePreset('{"name": "x"', 'y.json')).toThrow(/y.json.*not valid JSON/);
+    // a broken key: V8 quotes the text over several lines; the error stays one line (found by npm run fuzz)
+    const broken = JSON.stringify(good, null, 2).replace('"description"', '"descr"ption"');
+    expect(() => parsePreset(broken, 'b.json')).toThrow(/^preset b.json: is not valid JSON \(Unexpected token/);
+    expect(() => parsePreset(broken, 'b.json')).not.toThrow(/\n/);
     const { temperature, ...missing } = good;
     void temperature;
     expect(() => parsePreset(JSON.stringify(missing), 'z.json')).toThrow(/field "temperature" is missing/);
