@@ -90,9 +90,6 @@ export class ChromiumHost {
         headless: true,
         pipe: true,
         userDataDir: profileDir,
-        // Chromium's own temporary files (org.chromium.Chromium.*) go inside the profile, so they
-        // are removed with it even when the browser is killed.
-        env: { ...process.env, TMPDIR: profile.tmp },
         args: chromiumArgs(opts),
         timeout: opts.launchTimeoutMs,
         // Our own deadlines bound every call; puppeteer's 180 s would cut long cpu batches.

@@ -1,6 +1,6 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 /** Browser profiles are `tandem-chromium-<pid of the Tandem process>-<random>` in the temp folder. */
 export const PROFILE_PREFIX = 'tandem-chromium-';
@@ -31,16 +31,38 @@ export function sweepDeadProfiles(root = tmpdir(), alive: (pid: number) => boole
   for (const name of names) {
     const m = OWNED.exec(name);
     if (!m || Number(m[1]) === process.pid || alive(Number(m[1]))) continue;
-    // A browser orphaned by its owner's death during launch may still run on it.
-    killUsers(join(root, name));
+    const dir = join(root, name);
+    const socketDir = singletonSocketDir(dir);
+    // A browser orphaned by its owner's death may still run on it (it exits by itself when its pipe closes).
+    killUsers(dir, 3000);
     try {
-      rmSync(join(root, name), { recursive: true, force: true, maxRetries: 2 });
+      removeProfile(dir, socketDir);
       removed.push(join(root, name));
     } catch {
       // another user's, or in use: left alone
     }
   }
   return removed;
+}
+
+/**
+ * Removes a profile and the folder Chromium keeps its singleton socket in (a
+ * `org.chromium.Chromium.*` folder in the temp folder, which the profile's SingletonSocket link
+ * points into): a killed browser leaves both.
+ */
+function removeProfile(dir: string, socketDir = singletonSocketDir(dir)): void {
+  if (socketDir) rmSync(socketDir, { recursive: true, force: true });
+  rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+}
+
+/** Where a running (or killed) browser keeps its singleton socket; read before killing it (a clean exit removes the link). */
+function singletonSocketDir(dir: string): string | undefined {
+  try {
+    const socketDir = dirname(readlinkSync(join(dir, 'SingletonSocket')));
+    return /^org\.chromium\.Chromium\.\w+$/.test(basename(socketDir)) ? socketDir : undefined;
+  } catch {
+    return undefined; // not started, or closed cleanly
+  }
 }
 
 interface Owned {
@@ -62,8 +84,6 @@ let exitHookInstalled = false;
 export function leaseProfile(root = tmpdir()): ProfileLease {
   sweepDeadProfiles(root);
   const entry: Owned = { dir: mkdtempSync(join(root, `${PROFILE_PREFIX}${process.pid}-`)) };
-  const tmp = join(entry.dir, 'tmp');
-  mkdirSync(tmp);
   owned.add(entry);
   if (!exitHookInstalled) {
     exitHookInstalled = true;
@@ -71,21 +91,18 @@ export function leaseProfile(root = tmpdir()): ProfileLease {
   }
   return {
     dir: entry.dir,
-    tmp,
     setBrowser: (pid) => {
       entry.browserPid = pid;
     },
     release: () => {
       owned.delete(entry);
-      rmSync(entry.dir, { recursive: true, force: true, maxRetries: 3 });
+      removeProfile(entry.dir);
     },
   };
 }
 
 export interface ProfileLease {
   readonly dir: string;
-  /** A folder inside the profile for the browser's own temporary files (its TMPDIR). */
-  readonly tmp: string;
   setBrowser(pid: number | undefined): void;
   /** Removes the folder now and stops watching it (after the browser is gone). */
   release(): void;
@@ -95,13 +112,14 @@ export interface ProfileLease {
 function cleanupAllSync(): void {
   for (const entry of owned) {
     // The browser's pid is known once launch() returns; one killed mid-launch is found by its profile.
+    const socketDir = singletonSocketDir(entry.dir);
     const pids = new Set([...(entry.browserPid ? [entry.browserPid] : []), ...processesUsing(entry.dir)]);
     for (const pid of pids) killGroup(pid);
     // A dying browser may still write into its profile: wait (at most 2 s) until it is gone.
     const until = Date.now() + 2000;
     while ([...pids].some((pid) => pidAlive(pid) && !isZombie(pid)) && Date.now() < until) sleepSync(10);
     try {
-      rmSync(entry.dir, { recursive: true, force: true, maxRetries: 3 });
+      removeProfile(entry.dir, socketDir);
     } catch {
       // the next start's sweep removes it
     }
@@ -123,12 +141,15 @@ function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
-/** Kills the processes started with this profile and waits (at most 2 s) until they are gone. */
-function killUsers(dir: string): void {
+/** Lets the processes started with this profile end by themselves (at most `graceMs`), then kills them and waits (at most 2 s). */
+function killUsers(dir: string, graceMs: number): void {
   const pids = processesUsing(dir);
+  const running = () => pids.some((pid) => pidAlive(pid) && !isZombie(pid));
+  let until = Date.now() + graceMs;
+  while (running() && Date.now() < until) sleepSync(20);
   for (const pid of pids) killGroup(pid);
-  const until = Date.now() + 2000;
-  while (pids.some((pid) => pidAlive(pid) && !isZombie(pid)) && Date.now() < until) sleepSync(10);
+  until = Date.now() + 2000;
+  while (running() && Date.now() < until) sleepSync(10);
 }
 
 /** Processes whose command line names `dir` (a browser and its helpers get --user-data-dir=dir). Linux only. */
