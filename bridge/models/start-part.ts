@@ -1,8 +1,10 @@
+import { InvalidValueError } from '../../src/errors';
 import type { ModelSpec, PartModel } from '../../src/models/spec';
 import { createEngine, type EngineChoice } from '../engine/auto';
 import type { BackendName } from '../engine/engine';
 import { ENGINE_PARTS } from '../engine/engine-parts';
 import { findBrowser, type BrowserFound } from '../engine/find-browser';
+import { FallbackPartModel } from '../live/fallback-part';
 import { WorkerPartModel } from '../live/worker-part';
 import { artifactPath, chooseImpl, loadPart, type DrumImpl } from './load';
 
@@ -19,6 +21,8 @@ export interface StartPartOptions {
   log?: (line: string) => void;
   /** Browser lookup (tests replace it). */
   find?: () => BrowserFound;
+  /** Worker-thread start for live mode (tests replace it). */
+  startWorker?: (model: string, impl: DrumImpl) => Promise<PartModel & { note?: string }>;
 }
 
 /** A started model and what to say about it. */
@@ -46,8 +50,9 @@ export async function startPart(spec: ModelSpec, opts: StartPartOptions): Promis
   const log = opts.log ?? ((l: string) => console.error(l));
   const { impl, note } = chooseImpl(spec, opts.impl);
   const viaEngine = ENGINE_PARTS[impl.id];
+  const startWorker = opts.startWorker ?? ((model: string, kind: DrumImpl) => WorkerPartModel.start(model, kind));
   const worker = async (why?: string): Promise<StartedPart> => {
-    const m = await WorkerPartModel.start(spec.name, impl.kind);
+    const m = await startWorker(spec.name, impl.kind);
     if (why) log(`tandem: ${why}; running ${m.id} in a Node worker thread`);
     return { model: m, id: m.id, engine: 'node', where: `${m.id} in a Node worker thread`, note: note ?? m.note, close: async () => m.dispose() };
   };
@@ -62,6 +67,20 @@ export async function startPart(spec: ModelSpec, opts: StartPartOptions): Promis
   if (opts.mode === 'live' && opts.engine === 'auto') {
     const found = (opts.find ?? findBrowser)();
     if (!found.path) return worker(found.reason ?? 'no Chrome/Chromium found');
+  }
+  if (opts.mode === 'live') {
+    // No in-process fallback in live mode: that would run the network on the main thread. A browser
+    // that cannot start, or fails for good later, hands over to a worker thread instead.
+    let engine: Awaited<ReturnType<typeof createEngine>>;
+    try {
+      engine = await createEngine(opts.engine, viaEngine.model(artifactPath(impl)), { backend: opts.backend, log, find: opts.find, fallback: false });
+    } catch (err) {
+      if (err instanceof InvalidValueError || (err as Error).name === 'BrowserNotFoundError') throw err;
+      return worker(`the Chromium engine could not start (${(err as Error).message})`);
+    }
+    const info = engine.info();
+    const model = new FallbackPartModel(viaEngine.wrap(engine), () => engine.close(), () => startWorker(spec.name, impl.kind), log);
+    return { model, id: impl.id, engine: info.running, backend: info.backend, where: `${impl.id} in Chromium (${info.backend ?? '?'})`, note, close: () => model.close() };
   }
   const engine = await createEngine(opts.engine, viaEngine.model(artifactPath(impl)), { backend: opts.backend, log, find: opts.find });
   const info = engine.info();
