@@ -43,6 +43,10 @@ export class PresetError extends TandemError {
   ) {
     super(`preset ${file}: ${field ? `field "${field}" ` : ''}${detail}`);
   }
+
+  override get exitCode(): number {
+    return 2;
+  }
 }
 
 /** Checks a preset's JSON text: every field present, of the right kind and range, nothing unknown. */

@@ -4,6 +4,11 @@ export class TandemError extends Error {
     super(message);
     this.name = new.target.name;
   }
+
+  /** The CLI's exit code for this error: 1 = failed while working; bad input classes say 2. */
+  get exitCode(): number {
+    return 1;
+  }
 }
 
 /** A .mid file that cannot be read: broken bytes, SMPTE timing, or no notes where notes are needed. */
@@ -13,6 +18,10 @@ export class MidiFileError extends TandemError {
     readonly reason: string,
   ) {
     super(`${source}: ${reason}`);
+  }
+
+  override get exitCode(): number {
+    return 2;
   }
 }
 
@@ -24,6 +33,10 @@ export class InvalidValueError extends TandemError {
     readonly allowed: string,
   ) {
     super(`${field} must be ${allowed}, got ${showValue(value)}`);
+  }
+
+  override get exitCode(): number {
+    return 2;
   }
 }
 

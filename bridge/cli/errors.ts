@@ -4,7 +4,11 @@ import { InvalidValueError, TandemError } from '../../src/errors';
 export const EXIT = Object.freeze({ ok: 0, failure: 1, usage: 2 });
 
 /** A bad command line: one clear line, exit code 2. */
-export class UsageError extends TandemError {}
+export class UsageError extends TandemError {
+  override get exitCode(): number {
+    return EXIT.usage;
+  }
+}
 
 /** Maps request field names to the flags users type. */
 const FLAG_OF: Record<string, string> = { fillEvery: 'fill-every', 'fill-every': 'fill-every' };

@@ -182,28 +182,16 @@ async function main(argv: string[]): Promise<number> {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
       return EXIT.usage; // commander already printed its one line
     }
-    if (err instanceof FileAccessError) {
-      console.error(`tandem: ${err.message}`);
-      return err.badInput ? EXIT.usage : EXIT.failure;
-    }
     if (errnoCode(err) && typeof (err as NodeJS.ErrnoException).path === 'string') {
       // A file-system error no check above caught: still one line with the path and the reason.
       const e = err as NodeJS.ErrnoException;
       console.error(`tandem: cannot ${e.syscall ?? 'use'} ${e.path}: ${reasonOf(e)}`);
       return EXIT.failure;
     }
-    if (err instanceof InvalidValueError) {
-      console.error(`tandem: ${flagMessage(err)}`);
-      return EXIT.usage;
-    }
-    if (err instanceof UsageError || (err instanceof TandemError && err.name === 'PresetError')) {
-      console.error(`tandem: ${err.message}`);
-      return EXIT.usage;
-    }
+    // One line; the exit code is the error class's (2 for bad input, 1 for a failure while working).
     if (err instanceof TandemError) {
-      console.error(`tandem: ${err.message}`);
-      if (err.name === 'MidiUnavailableError') return EXIT.failure;
-      return err.name === 'MidiFileError' ? EXIT.usage : EXIT.failure;
+      console.error(`tandem: ${err instanceof InvalidValueError ? flagMessage(err) : err.message}`);
+      return err.exitCode;
     }
     console.error(`tandem: unexpected error: ${(err as Error).stack ?? String(err)}`);
     return EXIT.failure;

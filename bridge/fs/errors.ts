@@ -49,6 +49,10 @@ export class FileAccessError extends TandemError {
     super(`cannot ${action} ${path}: ${reason}`);
   }
 
+  override get exitCode(): number {
+    return this.badInput ? 2 : 1;
+  }
+
   /** Wraps a Node error raised while reading or writing `path`. */
   static from(err: unknown, path: string, action: 'read' | 'write'): FileAccessError {
     if (err instanceof FileAccessError) return err;

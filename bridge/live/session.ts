@@ -129,17 +129,18 @@ export class LiveSession {
   async start(): Promise<void> {
     this.loop ??= setInterval(() => this.tick(this.now()), this.opts.tickMs);
     this.tick(this.now());
-    if (this.clock instanceof InternalClock) {
+    if (this.clock.start) {
+      // A clock this process runs starts once the first phrase is there.
       await new Promise<void>((resolve) => (this.generatedUntil > 0 ? resolve() : (this.onPlaced = resolve)));
       // A tick from now, so the first notes are handed over before they are due (not already late).
-      if (this.loop) this.clock.start(this.now() + this.opts.tickMs);
+      if (this.loop) this.clock.start?.(this.now() + this.opts.tickMs);
       this.tick(this.now());
     }
   }
 
   /** One pass of the loop: transport, generation ahead, scheduling. Public so tests can drive it. */
   tick(nowMs: number): void {
-    if (this.clock instanceof MidiClockFollower) this.clock.update(nowMs);
+    this.clock.update?.(nowMs);
     for (const e of this.clock.eventsSince(this.seenEvents)) {
       this.seenEvents++;
       if (e.type === 'start' || e.type === 'position' || e.type === 'continue') {
@@ -164,7 +165,7 @@ export class LiveSession {
   stop(): void {
     if (this.loop) clearInterval(this.loop);
     this.loop = undefined;
-    if (this.clock instanceof InternalClock) this.clock.stop(this.now());
+    this.clock.stop?.(this.now());
     this.dispatcher.clear();
     this.dispatcher.sendNow(this.scheduler.panic(this.now()));
   }

@@ -1,9 +1,11 @@
-import { PPQ } from '../time/units';
+import { InvalidValueError } from '../errors';
+import { PPQ, TEMPO } from '../time/units';
+import { EventTimeline } from './timeline';
 import type { TransportClock, TransportEvent } from './transport';
 
 /** Tandem's own transport when no external clock is present: start/stop/continue, tempo, locate. */
 export class InternalClock implements TransportClock {
-  private events: TransportEvent[] = [];
+  private readonly events = new EventTimeline();
   private anchorMs = 0;
   private anchorTicks = 0;
   private rolling = false;
@@ -22,11 +24,11 @@ export class InternalClock implements TransportClock {
   }
 
   get eventCount(): number {
-    return this.events.length;
+    return this.events.count;
   }
 
   eventsSince(since: number): TransportEvent[] {
-    return this.events.slice(since);
+    return this.events.since(since);
   }
 
   ticksAt(timeMs: number): number {
@@ -80,6 +82,6 @@ export class InternalClock implements TransportClock {
 }
 
 function checkBpm(bpm: number): number {
-  if (!(bpm >= 20 && bpm <= 400)) throw new RangeError(`tempo must be 20-400 BPM, got ${bpm}`);
+  if (!(bpm >= TEMPO.min && bpm <= TEMPO.max)) throw new InvalidValueError('bpm', bpm, `a tempo from ${TEMPO.min} to ${TEMPO.max} BPM`);
   return bpm;
 }

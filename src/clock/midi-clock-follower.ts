@@ -1,4 +1,5 @@
 import { TICKS_PER_CLOCK, TICKS_PER_STEP } from '../time/units';
+import { EventTimeline } from './timeline';
 import type { TransportClock, TransportEvent } from './transport';
 
 /** MIDI System Real-Time and Common status bytes the follower understands. */
@@ -43,7 +44,7 @@ export const FOLLOWER_DEFAULTS: Readonly<Required<FollowerOptions>> = Object.fre
  */
 export class MidiClockFollower implements TransportClock {
   private readonly opts: Required<FollowerOptions>;
-  private readonly events: TransportEvent[] = [];
+  private readonly events = new EventTimeline();
   private clockCount = 0;
   private winK: number[] = [];
   private winT: number[] = [];
@@ -79,11 +80,11 @@ export class MidiClockFollower implements TransportClock {
   }
 
   get eventCount(): number {
-    return this.events.length;
+    return this.events.count;
   }
 
   eventsSince(since: number): TransportEvent[] {
-    return this.events.slice(since);
+    return this.events.since(since);
   }
 
   ticksAt(timeMs: number): number {
@@ -118,7 +119,7 @@ export class MidiClockFollower implements TransportClock {
       case MIDI_STOP:
         this.pending = undefined;
         this.lost = false;
-        if (this.rolling) this.stop(timeMs, 'stop');
+        if (this.rolling) this.halt(timeMs, 'stop');
         return;
       case MIDI_SONG_POSITION: {
         const sixteenths = ((data2 & 0x7f) << 7) | (data1 & 0x7f);
@@ -139,12 +140,12 @@ export class MidiClockFollower implements TransportClock {
   /** Call regularly (the scheduler's tick does): notices a lost clock. */
   update(nowMs: number): void {
     if (this.rolling && nowMs - this.lastClockMs > this.opts.lossBeats * 24 * this.b) {
-      this.stop(this.lastClockMs + this.b, 'clock-lost');
+      this.halt(this.lastClockMs + this.b, 'clock-lost');
       this.lost = true;
     }
   }
 
-  private stop(timeMs: number, reason: 'stop' | 'clock-lost'): void {
+  private halt(timeMs: number, reason: 'stop' | 'clock-lost'): void {
     // The position after the last clock: Continue resumes with the next one.
     this.stoppedTicks = this.anchorTicks + (this.clockCount - this.anchorClock + 1) * TICKS_PER_CLOCK;
     this.rolling = false;

@@ -23,4 +23,10 @@ export interface TransportClock {
   eventsSince(since: number): TransportEvent[];
   /** Number of events so far (pass it to eventsSince to get only new ones). */
   readonly eventCount: number;
+  /** Clocks fed from outside (a followed MIDI clock) catch up on the time here; others need not have it. */
+  update?(nowMs: number): void;
+  /** Clocks this process runs (the internal clock) start here; a followed clock is the DAW's to start. */
+  start?(timeMs: number): void;
+  /** Clocks this process runs stop here. */
+  stop?(timeMs: number): void;
 }

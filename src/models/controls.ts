@@ -1,4 +1,5 @@
 import { InvalidValueError } from '../errors';
+import { TEMPO } from '../time/units';
 
 /**
  * The one table of controls: what a musician sets (style, density, bars, ...), with its type,
@@ -9,8 +10,7 @@ import { InvalidValueError } from '../errors';
 /** Seeds are unsigned 32-bit integers everywhere (CLI, OSC, device, presets, session logs). */
 export const SEED_MAX = 0xffffffff;
 
-/** Tempo range every front-end accepts (BPM). */
-export const TEMPO = Object.freeze({ min: 20, max: 400, default: 120, unit: 'BPM' });
+export { TEMPO } from '../time/units';
 
 /** A number control. */
 export interface NumberControl {

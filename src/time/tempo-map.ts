@@ -1,3 +1,4 @@
+import { InvalidValueError } from '../errors';
 import { PPQ, type Meter, FOUR_FOUR } from './units';
 
 /** A tempo change at a tick. */
@@ -24,7 +25,7 @@ export class TempoMap {
     const sorted = [...events].sort((a, b) => a.ticks - b.ticks);
     if (sorted.length === 0 || sorted[0].ticks > 0) sorted.unshift({ ticks: 0, bpm: sorted[0]?.bpm ?? 120 });
     for (const e of sorted) {
-      if (!(e.bpm > 0) || !Number.isFinite(e.bpm)) throw new RangeError(`tempo must be a positive bpm, got ${e.bpm}`);
+      if (!(e.bpm > 0) || !Number.isFinite(e.bpm)) throw new InvalidValueError('tempo', e.bpm, 'a positive tempo in BPM');
     }
     this.events = sorted;
     this.startSec = [0];

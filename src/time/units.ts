@@ -4,6 +4,9 @@
  * and a 16th-note step is exactly 240 ticks.
  */
 export const PPQ = 960;
+
+/** Tempo range every clock and front-end accepts (BPM), and the default tempo. */
+export const TEMPO = Object.freeze({ min: 20, max: 400, default: 120, unit: 'BPM' });
 /** Ticks per MIDI clock pulse (24 pulses per quarter note). */
 export const TICKS_PER_CLOCK = PPQ / 24;
 /** Sixteenth-note steps per quarter note. */

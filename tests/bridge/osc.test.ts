@@ -336,8 +336,7 @@ describe.skipIf(skipLiblo)(`with liblo's oscsend/oscdump as an independent peer$
       send('/tandem/genre', 's', 'jazz');
       send('/tandem/status');
       send('/tandem/density', 'f', '2.5');
-      const t0 = Date.now();
-      while (!/tandem\/error/.test(out) && Date.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 20));
+      await until(() => /tandem\/error/.test(out), 'oscdump to print the error reply');
       expect(out).toMatch(/\/tandem\/status s[fisfiiiifi]* "drums" "jazz" 0\.7/);
       expect(out).toMatch(/\/tandem\/error s ".*density must be between 0 and 1, got 2.5"/);
     } finally {
@@ -354,8 +353,7 @@ describe('tandem serve', () => {
     let err = '';
     child.stderr.on('data', (d) => (err += d));
     try {
-      const t0 = Date.now();
-      while (!/OSC bridge on 127.0.0.1/.test(err) && Date.now() - t0 < 20_000) await new Promise((r) => setTimeout(r, 50));
+      await until(() => /OSC bridge on 127.0.0.1/.test(err), 'tandem serve to say it is listening', 30_000);
       const c = await client();
       c.socket.send(encodeMessage('/tandem/ping', []), oscPort, '127.0.0.1');
       const got = await c.waitFor(1);

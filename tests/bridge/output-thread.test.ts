@@ -70,7 +70,7 @@ describe('OutputThread', () => {
     expect(await thread.stats()).toEqual({ lateness: [], pending: 0 });
   });
 
-  it.skipIf(midiCheck().ok)('says why a real port cannot open here (no ALSA sequencer on this machine)', async () => {
+  it.skipIf(midiCheck().ok)(`says why a real port cannot open here (no ALSA sequencer on this machine)${midiCheck().ok ? ' [skipped: this machine has a MIDI sequencer, so ports open]' : ''}`, async () => {
     const err = await OutputThread.start({ kind: 'easymidi', name: 'Tandem Out', virtual: true }).catch((e: Error) => e);
     expect(err).toBeInstanceOf(MidiUnavailableError);
     expect((err as MidiUnavailableError).port).toBe('Tandem Out');

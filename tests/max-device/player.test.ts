@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LookaheadPlayer, type Pattern } from '../../max-device/src/client/player';
+import { InvalidValueError } from '../../src/errors';
 
 // One bar of 4 beats: kick on 1 and 3, snare on 2 and 4.
 const BAR: Pattern = {
@@ -73,6 +74,7 @@ describe('lookahead player', () => {
     // Loop brace back to beat 0.96: the snare on beat 1 comes again.
     expect(run(p, 120, 0.96, 100).map((n) => n.beat)).toEqual([1]);
     expect(run(p, 120, 0.5, 0).map((n) => n.beat)).toEqual([]); // jumped back, nothing within 100 ms
-    expect(() => p.setPattern({ notes: [], lengthBeats: 0 })).toThrow('pattern length must be > 0 beats, got 0');
+    expect(() => p.setPattern({ notes: [], lengthBeats: 0 })).toThrow(InvalidValueError);
+    expect(() => p.setPattern({ notes: [], lengthBeats: 0 })).toThrow('pattern length must be more than 0 beats, got 0');
   });
 });

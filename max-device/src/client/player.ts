@@ -1,3 +1,4 @@
+import { InvalidValueError } from '../../../src/errors';
 /** A note of a suggestion, in beats (quarter notes) from the start of the pattern. */
 export interface PatternNote {
   pitch: number;
@@ -63,7 +64,7 @@ export class LookaheadPlayer {
 
   /** Plays `pattern` from the next bar line, or at once when nothing plays yet. */
   setPattern(pattern: Pattern): void {
-    if (!(pattern.lengthBeats > 0)) throw new RangeError(`pattern length must be > 0 beats, got ${pattern.lengthBeats}`);
+    if (!(pattern.lengthBeats > 0)) throw new InvalidValueError('pattern length', pattern.lengthBeats, 'more than 0 beats');
     if (!this.current || this.cursor === undefined) {
       this.current = pattern;
       this.pending = undefined;

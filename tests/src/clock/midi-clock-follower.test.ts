@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MIDI_CLOCK, MIDI_CONTINUE, MIDI_SONG_POSITION, MIDI_START, MIDI_STOP, MidiClockFollower } from '../../../src/clock/midi-clock-follower';
 import { InternalClock } from '../../../src/clock/internal-clock';
 import { makeRng, gaussian } from '../../../src/random';
+import { InvalidValueError } from '../../../src/errors';
 
 /** Sends clocks at `bpm` from `t0` for `count` clocks, with gaussian jitter (ms std); returns the time after. */
 function clocks(f: MidiClockFollower, t0: number, count: number, bpm: number | ((i: number) => number), jitterMs = 0, seed = 1): number {
@@ -124,6 +125,8 @@ describe('internal clock', () => {
     c.locate(0, 6000);
     expect(c.ticksAt(6000)).toBe(0);
     expect(c.eventsSince(0).map((e) => e.type)).toEqual(['start', 'tempo', 'stop', 'continue', 'position']);
-    expect(() => c.setTempo(0, 0)).toThrow(/20-400 BPM/);
+    // A project error naming the one tempo range, not a plain RangeError.
+    expect(() => c.setTempo(0, 0)).toThrow(InvalidValueError);
+    expect(() => c.setTempo(0, 0)).toThrow('bpm must be a tempo from 20 to 400 BPM, got 0');
   });
 });

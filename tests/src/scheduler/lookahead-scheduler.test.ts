@@ -24,11 +24,18 @@ describe('lookahead scheduler', () => {
     const s = new LookaheadScheduler(clock, { lookaheadMs: 100 });
     s.schedule([0, 240, 480, 960, 3840].map((t) => note(t)));
     clock.start(0);
-    const msgs = run(s, 0, 2500);
+    const handed: Array<{ atMs: number; m: TimedMessage }> = [];
+    for (let t = 0; t <= 2500; t += 20) for (const m of s.tick(t)) handed.push({ atMs: t, m });
+    const msgs = handed.map((h) => h.m);
     expect(ons(msgs).map((m) => m.timeMs)).toEqual([0, 125, 250, 500, 2000]);
     expect(offs(msgs).map((m) => m.timeMs)).toEqual([62.5, 187.5, 312.5, 562.5, 2062.5]);
-    // handed out no later than the loop tick that came before its time
-    for (const m of msgs) expect(m.timeMs).toBeGreaterThanOrEqual(0);
+    // Handed out ahead of its time (never late), within the 100 ms lookahead, and not a tick
+    // earlier than needed: the tick before would have been more than 100 ms ahead.
+    for (const { atMs, m } of handed) {
+      expect(m.timeMs, `message at ${m.timeMs} ms handed out at ${atMs} ms`).toBeGreaterThanOrEqual(atMs);
+      expect(m.timeMs - atMs).toBeLessThan(100);
+      if (atMs > 0) expect(m.timeMs - (atMs - 20)).toBeGreaterThanOrEqual(100);
+    }
   });
 
   it('moves what is not yet sent when the tempo changes', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TempoMap } from '../../../src/time/tempo-map';
+import { InvalidValueError } from '../../../src/errors';
 
 describe('TempoMap', () => {
   it('converts across tempo changes and back', () => {
@@ -13,6 +14,7 @@ describe('TempoMap', () => {
 
   it('defaults to 120 bpm and rejects a zero tempo', () => {
     expect(new TempoMap().ticksToSeconds(960)).toBeCloseTo(0.5, 9);
-    expect(() => new TempoMap([{ ticks: 0, bpm: 0 }])).toThrow(/positive bpm/);
+    expect(() => new TempoMap([{ ticks: 0, bpm: 0 }])).toThrow(InvalidValueError);
+    expect(() => new TempoMap([{ ticks: 0, bpm: 0 }])).toThrow('tempo must be a positive tempo in BPM, got 0');
   });
 });
