@@ -1932,6 +1932,10 @@ var TandemError = class extends Error {
     super(message);
     this.name = new.target.name;
   }
+  /** The CLI's exit code for this error: 1 = failed while working; bad input classes say 2. */
+  get exitCode() {
+    return 1;
+  }
 };
 var InvalidValueError = class extends TandemError {
   constructor(field, value, allowed) {
@@ -1940,15 +1944,31 @@ var InvalidValueError = class extends TandemError {
     __publicField(this, "value", value);
     __publicField(this, "allowed", allowed);
   }
+  get exitCode() {
+    return 2;
+  }
 };
 function showValue(value) {
   if (typeof value === "string") return value.trim() !== "" && Number.isFinite(Number(value)) ? value : JSON.stringify(value);
   return String(value);
 }
 
+// src/time/units.ts
+var PPQ = 960;
+var TEMPO = Object.freeze({ min: 20, max: 400, default: 120, unit: "BPM" });
+var TICKS_PER_CLOCK = PPQ / 24;
+var STEPS_PER_BEAT = 4;
+var TICKS_PER_STEP = PPQ / STEPS_PER_BEAT;
+var FOUR_FOUR = Object.freeze({ numerator: 4, denominator: 4 });
+function ticksPerBar(meter = FOUR_FOUR) {
+  return meter.numerator * PPQ * 4 / meter.denominator;
+}
+function stepsPerBar(meter = FOUR_FOUR) {
+  return ticksPerBar(meter) / TICKS_PER_STEP;
+}
+
 // src/models/controls.ts
 var SEED_MAX = 4294967295;
-var TEMPO = Object.freeze({ min: 20, max: 400, default: 120, unit: "BPM" });
 var CONTROLS = Object.freeze({
   style: { name: "style", flag: "genre", osc: "/tandem/genre", kind: "text", maxLength: 40, default: void 0, unit: "", doc: "genre (drums) or style (melody, bass) of the model; see tandem genres --model NAME" },
   density: { name: "density", flag: "density", osc: "/tandem/density", kind: "number", integer: false, min: 0, max: 1, default: 0.5, unit: "0..1", doc: "how busy: 0 sparsest, 1 busiest" },
@@ -2418,7 +2438,7 @@ var LookaheadPlayer = class {
   }
   /** Plays `pattern` from the next bar line, or at once when nothing plays yet. */
   setPattern(pattern) {
-    if (!(pattern.lengthBeats > 0)) throw new RangeError(`pattern length must be > 0 beats, got ${pattern.lengthBeats}`);
+    if (!(pattern.lengthBeats > 0)) throw new InvalidValueError("pattern length", pattern.lengthBeats, "more than 0 beats");
     if (!this.current || this.cursor === void 0) {
       this.current = pattern;
       this.pending = void 0;
