@@ -6,12 +6,12 @@ import { DEFAULT_MODEL, MODEL_NAMES, MODEL_SPECS, modelSpec } from '../../src/mo
 import { buildAll, CORPORA, type CorpusName } from '../data/build';
 import { corpusStats, formatStats } from '../data/stats';
 import { browserBackends, runDoctor } from '../doctor';
-import { EXIT, flagMessage, UsageError } from './errors';
+import { EXIT, flagMessage } from './errors';
 import { addControlFlags } from './control-flags';
 import { runGenerate, type GenerateFlags } from './generate';
 import { parseDuration, runPlay, type PlayFlags } from './play';
 import { runServe, type ServeFlags } from './serve';
-import { errnoCode, FileAccessError, reasonOf } from '../fs/errors';
+import { errnoCode, reasonOf } from '../fs/errors';
 import { listPresets } from '../presets';
 import { exitOnSignals } from '../engine/profiles';
 
@@ -182,16 +182,16 @@ async function main(argv: string[]): Promise<number> {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
       return EXIT.usage; // commander already printed its one line
     }
+    // One line; the exit code is the error class's (2 for bad input, 1 for a failure while working).
+    if (err instanceof TandemError) {
+      console.error(`tandem: ${err instanceof InvalidValueError ? flagMessage(err) : err.message}`);
+      return err.exitCode;
+    }
     if (errnoCode(err) && typeof (err as NodeJS.ErrnoException).path === 'string') {
       // A file-system error no check above caught: still one line with the path and the reason.
       const e = err as NodeJS.ErrnoException;
       console.error(`tandem: cannot ${e.syscall ?? 'use'} ${e.path}: ${reasonOf(e)}`);
       return EXIT.failure;
-    }
-    // One line; the exit code is the error class's (2 for bad input, 1 for a failure while working).
-    if (err instanceof TandemError) {
-      console.error(`tandem: ${err instanceof InvalidValueError ? flagMessage(err) : err.message}`);
-      return err.exitCode;
     }
     console.error(`tandem: unexpected error: ${(err as Error).stack ?? String(err)}`);
     return EXIT.failure;
