@@ -74,9 +74,9 @@ var init_ws_stub = __esm({
   }
 });
 
-// node_modules/osc-js/lib/osc.js
+// ../main/node_modules/osc-js/lib/osc.js
 var require_osc = __commonJS({
-  "node_modules/osc-js/lib/osc.js"(exports2, module2) {
+  "../main/node_modules/osc-js/lib/osc.js"(exports2, module2) {
     (function(global2, factory) {
       typeof exports2 === "object" && typeof module2 !== "undefined" ? module2.exports = factory(require("dgram"), (init_ws_stub(), __toCommonJS(ws_stub_exports))) : typeof define === "function" && define.amd ? define(["dgram", "ws"], factory) : (global2 = typeof globalThis !== "undefined" ? globalThis : global2 || self, global2.OSC = factory(global2.dgram, global2.ws));
     })(exports2, (function(dgram, WebSocket) {
@@ -2079,19 +2079,6 @@ function parseKey(text, field = "key") {
   const mode = m ? (_a2 = MODE_NAMES[m[2].toLowerCase()]) != null ? _a2 : m[2] === "m" ? "minor" : void 0 : void 0;
   if (tonic === void 0 || mode === void 0) throw new InvalidValueError(field, text, KEY_SYNTAX);
   return { tonic, mode };
-}
-
-// src/time/units.ts
-var PPQ = 960;
-var TICKS_PER_CLOCK = PPQ / 24;
-var STEPS_PER_BEAT = 4;
-var TICKS_PER_STEP = PPQ / STEPS_PER_BEAT;
-var FOUR_FOUR = Object.freeze({ numerator: 4, denominator: 4 });
-function ticksPerBar(meter = FOUR_FOUR) {
-  return meter.numerator * PPQ * 4 / meter.denominator;
-}
-function stepsPerBar(meter = FOUR_FOUR) {
-  return ticksPerBar(meter) / TICKS_PER_STEP;
 }
 
 // src/models/melody/picture.ts
