@@ -1818,7 +1818,7 @@ function readLaunchConfig(file = CONFIG_FILE, env = process.env) {
 function nodeCandidates(env = process.env, platform = process.platform, home = (0, import_node_os.homedir)()) {
   var _a2, _b2, _c;
   const exe = platform === "win32" ? "node.exe" : "node";
-  const dirs = ((_b2 = (_a2 = env.PATH) != null ? _a2 : env.Path) != null ? _b2 : "").split(import_node_path.delimiter).filter(Boolean);
+  const dirs = ((_b2 = (_a2 = env.PATH) != null ? _a2 : env.Path) != null ? _b2 : "").split(import_node_path.delimiter).filter((d) => d && (0, import_node_path.isAbsolute)(d));
   if (platform === "darwin") dirs.push("/opt/homebrew/bin", "/usr/local/bin");
   if (platform === "win32") dirs.push((0, import_node_path.join)((_c = env.ProgramFiles) != null ? _c : "C:\\Program Files", "nodejs"));
   else dirs.push("/usr/local/bin", "/usr/bin");
@@ -1829,6 +1829,27 @@ function nodeCandidates(env = process.env, platform = process.platform, home = (
     for (const v of versions) dirs.push((0, import_node_path.join)(nvm, v, "bin"));
   }
   return [...new Set(dirs.map((d) => (0, import_node_path.join)(d, exe)))];
+}
+var currentRunner = () => process.getuid && process.getgid ? { uid: process.getuid(), gid: process.getgid() } : void 0;
+function untrusted(path, runner = currentRunner()) {
+  var _a2;
+  if (!runner) return void 0;
+  let real;
+  try {
+    real = (0, import_node_fs.realpathSync)(path);
+  } catch (err) {
+    return `${path} cannot be checked (${(_a2 = err.code) != null ? _a2 : err.message})`;
+  }
+  const st = (0, import_node_fs.statSync)(real);
+  if (st.uid !== runner.uid && st.uid !== 0) return `${real} belongs to another user (uid ${st.uid})`;
+  if (st.mode & 2) return `${real} is writable by every user`;
+  if (st.mode & 16 && st.gid !== runner.gid) return `${real} is writable by group ${st.gid}`;
+  for (let dir = (0, import_node_path.dirname)(real); ; dir = (0, import_node_path.dirname)(dir)) {
+    const d = (0, import_node_fs.statSync)(dir);
+    if (d.mode & 2 && !(d.mode & 512)) return `${dir} (above ${real}) is writable by every user`;
+    if ((0, import_node_path.dirname)(dir) === dir) break;
+  }
+  return void 0;
 }
 function parseNodeVersion(text) {
   const m = /^v?(\d+)\.(\d+)\.(\d+)/.exec(text.trim());
@@ -1841,11 +1862,17 @@ var compareVersions = (a, b) => {
   return pa[0] - pb[0] || pa[1] - pb[1] || pa[2] - pb[2];
 };
 var newEnough = (v) => v[0] > MIN_NODE.major || v[0] === MIN_NODE.major && v[1] >= MIN_NODE.minor;
-function findNode(config2, candidates = nodeCandidates()) {
+function findNode(config2, candidates = nodeCandidates(), runner = currentRunner()) {
   const tried = config2.node ? [config2.node] : candidates;
   const tooOld = [];
+  const distrusted = [];
   for (const path of tried) {
     if (!(0, import_node_fs.existsSync)(path)) continue;
+    const why = untrusted(path, runner);
+    if (why) {
+      distrusted.push(why);
+      continue;
+    }
     const r = (0, import_node_child_process.spawnSync)(path, ["--version"], { encoding: "utf8", timeout: 5e3 });
     const v = r.status === 0 ? parseNodeVersion(r.stdout) : void 0;
     if (!v) continue;
@@ -1855,7 +1882,7 @@ function findNode(config2, candidates = nodeCandidates()) {
   const need = `Node ${MIN_NODE.major}.${MIN_NODE.minor}+`;
   const where = config2.node ? `the configured node ${config2.node}` : `${tried.length} places (${tried.slice(0, 4).join(", ")}${tried.length > 4 ? ", ..." : ""})`;
   return {
-    reason: `${need} not found: looked at ${where}${tooOld.length ? `; too old: ${tooOld.join(", ")}` : ""}. Install Node ${MIN_NODE.major} (nodejs.org) or put {"node": "/path/to/node"} in ${CONFIG_FILE}`
+    reason: `${need} not found: looked at ${where}${tooOld.length ? `; too old: ${tooOld.join(", ")}` : ""}${distrusted.length ? `; not trusted: ${distrusted.join(", ")}` : ""}. Install Node ${MIN_NODE.major} (nodejs.org) or put {"node": "/path/to/node"} in ${CONFIG_FILE}`
   };
 }
 function isTandemHome(dir) {
@@ -1867,7 +1894,7 @@ function isTandemHome(dir) {
     return false;
   }
 }
-function findTandemHome(config2, scriptDir) {
+function findTandemHome(config2, scriptDir, runner = currentRunner()) {
   let home;
   if (config2.home) {
     if (!isTandemHome(config2.home)) return { reason: `${config2.home} (configured home) is not a Tandem checkout: it needs package.json named "tandem" and bin/tandem.js` };
@@ -1883,6 +1910,10 @@ function findTandemHome(config2, scriptDir) {
   }
   if (!home) return { reason: `the Tandem repo was not found above ${scriptDir}: use the device from the repo's max-device/dist/, or put {"home": "/path/to/tandem"} in ${CONFIG_FILE}` };
   if (!(0, import_node_fs.existsSync)((0, import_node_path.join)(home, "node_modules"))) return { reason: `${home} has no node_modules: run npm install there first` };
+  for (const p of [home, (0, import_node_path.join)(home, "package.json"), (0, import_node_path.join)(home, "bin"), (0, import_node_path.join)(home, "bin", "tandem.js"), (0, import_node_path.join)(home, "node_modules")]) {
+    const why = untrusted(p, runner);
+    if (why) return { reason: `the Tandem repo at ${home} is not trusted: ${why}; fix its owner or permissions (chmod go-w), or put {"home": "/path/to/your/tandem"} in ${CONFIG_FILE}` };
+  }
   return { home, bin: (0, import_node_path.join)(home, "bin", "tandem.js") };
 }
 function portWasTaken(lastLines) {

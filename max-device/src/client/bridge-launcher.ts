@@ -1,8 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 
 /** The oldest Node the bridge runs on (package.json "engines"). */
 export const MIN_NODE = Object.freeze({ major: 20, minor: 6 });
@@ -51,7 +51,8 @@ export interface NodeFound {
 /** Places a Node binary is usually found; Live's environment often lacks the user's shell PATH. */
 export function nodeCandidates(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home = homedir()): string[] {
   const exe = platform === 'win32' ? 'node.exe' : 'node';
-  const dirs = (env.PATH ?? env.Path ?? '').split(delimiter).filter(Boolean);
+  // Relative entries ("." or "bin") would run whatever lies in Live's working folder.
+  const dirs = (env.PATH ?? env.Path ?? '').split(delimiter).filter((d) => d && isAbsolute(d));
   if (platform === 'darwin') dirs.push('/opt/homebrew/bin', '/usr/local/bin');
   if (platform === 'win32') dirs.push(join(env.ProgramFiles ?? 'C:\\Program Files', 'nodejs'));
   else dirs.push('/usr/local/bin', '/usr/bin');
@@ -62,6 +63,40 @@ export function nodeCandidates(env: NodeJS.ProcessEnv = process.env, platform: N
     for (const v of versions) dirs.push(join(nvm, v, 'bin'));
   }
   return [...new Set(dirs.map((d) => join(d, exe)))];
+}
+
+/** Who runs the device, for {@link untrusted}: undefined on Windows (ACLs are not checked there). */
+export interface Runner {
+  uid: number;
+  gid: number;
+}
+
+const currentRunner = (): Runner | undefined => (process.getuid && process.getgid ? { uid: process.getuid(), gid: process.getgid() } : undefined);
+
+/**
+ * Why `path` (a file or folder whose code the device would run) is not to be trusted, or undefined
+ * when it is: it must belong to the user running Live (or root), and no other account may write
+ * to it (not world-writable; group-writable only for the user's own group). Its folders up to the
+ * root may not be world-writable without the sticky bit (where anyone could rename it away).
+ */
+export function untrusted(path: string, runner: Runner | undefined = currentRunner()): string | undefined {
+  if (!runner) return undefined;
+  let real: string;
+  try {
+    real = realpathSync(path);
+  } catch (err) {
+    return `${path} cannot be checked (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`;
+  }
+  const st = statSync(real);
+  if (st.uid !== runner.uid && st.uid !== 0) return `${real} belongs to another user (uid ${st.uid})`;
+  if (st.mode & 0o002) return `${real} is writable by every user`;
+  if (st.mode & 0o020 && st.gid !== runner.gid) return `${real} is writable by group ${st.gid}`;
+  for (let dir = dirname(real); ; dir = dirname(dir)) {
+    const d = statSync(dir);
+    if (d.mode & 0o002 && !(d.mode & 0o1000)) return `${dir} (above ${real}) is writable by every user`;
+    if (dirname(dir) === dir) break;
+  }
+  return undefined;
 }
 
 /** `v20.11.1` -> [20, 11, 1]; undefined if it is not a version. */
@@ -82,11 +117,17 @@ const newEnough = (v: [number, number, number]) => v[0] > MIN_NODE.major || (v[0
  * Finds a Node new enough for the bridge: the configured one first (and only it, when set), then
  * the usual places. The reason, when none fits, lists what was tried and what was too old.
  */
-export function findNode(config: LaunchConfig, candidates: string[] = nodeCandidates()): NodeFound | { reason: string } {
+export function findNode(config: LaunchConfig, candidates: string[] = nodeCandidates(), runner: Runner | undefined = currentRunner()): NodeFound | { reason: string } {
   const tried = config.node ? [config.node] : candidates;
   const tooOld: string[] = [];
+  const distrusted: string[] = [];
   for (const path of tried) {
     if (!existsSync(path)) continue;
+    const why = untrusted(path, runner);
+    if (why) {
+      distrusted.push(why);
+      continue;
+    }
     const r = spawnSync(path, ['--version'], { encoding: 'utf8', timeout: 5000 });
     const v = r.status === 0 ? parseNodeVersion(r.stdout) : undefined;
     if (!v) continue;
@@ -96,7 +137,7 @@ export function findNode(config: LaunchConfig, candidates: string[] = nodeCandid
   const need = `Node ${MIN_NODE.major}.${MIN_NODE.minor}+`;
   const where = config.node ? `the configured node ${config.node}` : `${tried.length} places (${tried.slice(0, 4).join(', ')}${tried.length > 4 ? ', ...' : ''})`;
   return {
-    reason: `${need} not found: looked at ${where}${tooOld.length ? `; too old: ${tooOld.join(', ')}` : ''}. Install Node ${MIN_NODE.major} (nodejs.org) or put {"node": "/path/to/node"} in ${CONFIG_FILE}`,
+    reason: `${need} not found: looked at ${where}${tooOld.length ? `; too old: ${tooOld.join(', ')}` : ''}${distrusted.length ? `; not trusted: ${distrusted.join(', ')}` : ''}. Install Node ${MIN_NODE.major} (nodejs.org) or put {"node": "/path/to/node"} in ${CONFIG_FILE}`,
   };
 }
 
@@ -121,7 +162,7 @@ function isTandemHome(dir: string): boolean {
  * Finds the Tandem repo: the configured `home`, else the first folder above the device's
  * scripts (max-device/dist/ lies inside the repo). Checks that `npm install` has run.
  */
-export function findTandemHome(config: LaunchConfig, scriptDir: string): TandemHome | { reason: string } {
+export function findTandemHome(config: LaunchConfig, scriptDir: string, runner: Runner | undefined = currentRunner()): TandemHome | { reason: string } {
   let home: string | undefined;
   if (config.home) {
     if (!isTandemHome(config.home)) return { reason: `${config.home} (configured home) is not a Tandem checkout: it needs package.json named "tandem" and bin/tandem.js` };
@@ -137,6 +178,11 @@ export function findTandemHome(config: LaunchConfig, scriptDir: string): TandemH
   }
   if (!home) return { reason: `the Tandem repo was not found above ${scriptDir}: use the device from the repo's max-device/dist/, or put {"home": "/path/to/tandem"} in ${CONFIG_FILE}` };
   if (!existsSync(join(home, 'node_modules'))) return { reason: `${home} has no node_modules: run npm install there first` };
+  // The bridge runs this checkout's code: another account able to change it could run anything as you.
+  for (const p of [home, join(home, 'package.json'), join(home, 'bin'), join(home, 'bin', 'tandem.js'), join(home, 'node_modules')]) {
+    const why = untrusted(p, runner);
+    if (why) return { reason: `the Tandem repo at ${home} is not trusted: ${why}; fix its owner or permissions (chmod go-w), or put {"home": "/path/to/your/tandem"} in ${CONFIG_FILE}` };
+  }
   return { home, bin: join(home, 'bin', 'tandem.js') };
 }
 
