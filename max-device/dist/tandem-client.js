@@ -74,9 +74,9 @@ var init_ws_stub = __esm({
   }
 });
 
-// ../main/node_modules/osc-js/lib/osc.js
+// node_modules/osc-js/lib/osc.js
 var require_osc = __commonJS({
-  "../main/node_modules/osc-js/lib/osc.js"(exports2, module2) {
+  "node_modules/osc-js/lib/osc.js"(exports2, module2) {
     (function(global2, factory) {
       typeof exports2 === "object" && typeof module2 !== "undefined" ? module2.exports = factory(require("dgram"), (init_ws_stub(), __toCommonJS(ws_stub_exports))) : typeof define === "function" && define.amd ? define(["dgram", "ws"], factory) : (global2 = typeof globalThis !== "undefined" ? globalThis : global2 || self, global2.OSC = factory(global2.dgram, global2.ws));
     })(exports2, (function(dgram, WebSocket) {

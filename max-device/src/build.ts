@@ -49,6 +49,9 @@ export async function bundleClient(outfile: string): Promise<void> {
     alias: { ws: join(HERE, 'client', 'ws-stub.ts') },
     banner: { js: '// Tandem node.script client. Built by `npm run build:device` from max-device/src/client/; do not edit.' },
     logLevel: 'warning',
+    // The bundle's path comments stay `node_modules/...` also where node_modules is a link (a git
+    // worktree sharing another checkout's): the committed client is the same whoever builds it.
+    preserveSymlinks: true,
   });
   // Written by rename, so Max never loads half a client.
   writeFileAtomic(outfile, r.outputFiles[0].contents, { replace: true });
