@@ -2440,7 +2440,7 @@ var OscLink = class extends import_node_events2.EventEmitter {
 };
 
 // max-device/src/client/player.ts
-var PLAYER_DEFAULTS = Object.freeze({ lookaheadMs: 100, beatsPerBar: 4 });
+var PLAYER_DEFAULTS = Object.freeze({ lookaheadMs: 200, beatsPerBar: 4 });
 var LookaheadPlayer = class {
   constructor(opts = {}) {
     __publicField(this, "opts");
@@ -2504,7 +2504,7 @@ var LookaheadPlayer = class {
       for (const n of p.notes) {
         const at = k * len + n.startBeats;
         if (at < from || at >= to) continue;
-        out.push({ pitch: n.pitch, velocity: n.velocity, durationMs: Math.max(1, Math.round(n.durationBeats * msPerBeat)), delayMs: Math.max(0, Math.round((at - now) * msPerBeat)) });
+        out.push({ pitch: n.pitch, velocity: n.velocity, durationMs: Math.max(1, Math.round(n.durationBeats * msPerBeat)), delayMs: Math.max(0, Math.round((at - now) * msPerBeat)), atTicks: at * 480 });
       }
     }
   }
@@ -2608,7 +2608,7 @@ var TandemClient = class {
     /** The bridge was lost after connecting: the heartbeat keeps pinging while failed, to find it again. */
     __publicField(this, "lostBridge", false);
     __publicField(this, "bridgeNote");
-    this.opts = __spreadValues({ port: 57121, launch: true, pingTimeoutMs: 500, startTimeoutMs: 12e4, heartbeatMs: 5e3, leaseMs: 2e4, lookaheadMs: 100, requestTimeoutMs: 6e4 }, options);
+    this.opts = __spreadValues({ port: 57121, launch: true, pingTimeoutMs: 500, startTimeoutMs: 12e4, heartbeatMs: 5e3, leaseMs: 2e4, lookaheadMs: 200, requestTimeoutMs: 6e4 }, options);
     this.link = new OscLink(this.opts.port);
     this.player = new LookaheadPlayer({ lookaheadMs: this.opts.lookaheadMs });
     this.seedToSend = options.seed;
@@ -2719,7 +2719,7 @@ var TandemClient = class {
     if (!this.settings.follow) return;
     const r = this.player.update({ bpm, beat, playing: isPlaying });
     if (r.stop) void this.max.outlet("stop");
-    for (const n of r.notes) void this.max.outlet("note", n.pitch, n.velocity, n.durationMs, n.delayMs);
+    for (const n of r.notes) void this.max.outlet("note", n.pitch, n.velocity, n.durationMs, n.atTicks);
   }
   /** Asks the bridge for a suggestion with the device's settings (all of them: the bridge may be shared or restarted). */
   generate(write) {

@@ -117,11 +117,12 @@ describe('node.script client against a real bridge over UDP', () => {
     expect(fake.outlets.filter((o) => o[0] === 'note')).toEqual([]);
     fake.send('follow', 1);
     for (let t = 0; t <= 2000; t += 20) fake.send('transport', 120, (t / 500) * 480, 1); // 120 BPM: a beat every 500 ms
-    const played = fake.outlets.filter((o) => o[0] === 'note').map(([, pitch, velocity, durationMs, delayMs]) => ({ pitch, velocity, durationMs, delayMs }));
-    // 2 s + 100 ms lookahead at 2 beats a second: the 1-bar loop, then its first 0.2 beats again.
-    const within = [...s.notes, ...s.notes.filter((n) => n.startBeats < 0.2)];
-    expect(played.map((n) => n.pitch)).toEqual(within.map((n) => n.pitch));
-    expect(played.every((n) => (n.delayMs as number) >= 0 && (n.delayMs as number) <= 100)).toBe(true);
+    const played = fake.outlets.filter((o) => o[0] === 'note').map(([, pitch, velocity, durationMs, atTicks]) => ({ pitch, velocity, durationMs, atTicks }));
+    // 2 s + 200 ms lookahead at 2 beats a second: the 1-bar loop, then its first 0.4 beats again.
+    const again = s.notes.filter((n) => n.startBeats < 0.4);
+    expect(played.map((n) => n.pitch)).toEqual([...s.notes, ...again].map((n) => n.pitch));
+    // Each note carries its song position (480 ticks a beat); the patch times it against Live's transport.
+    expect(played.map((n) => n.atTicks)).toEqual([...s.notes.map((n) => n.startBeats * 480), ...again.map((n) => (4 + n.startBeats) * 480)]);
     expect(played[0]).toMatchObject({ pitch: s.notes[0].pitch, velocity: s.notes[0].velocity, durationMs: Math.round(s.notes[0].durationBeats * 500) });
     await waitFor(() => (controller.session.transport.playing && controller.session.transport.bpm === 120) || undefined, 2000, 'the bridge to hear the transport');
     fake.send('transport', 120, 2100 / 500 * 480, 0);

@@ -35,8 +35,8 @@ describe('lookahead player', () => {
     // Never later than the lookahead: the first report at beat 0 already holds the downbeat with delay 0.
     const q = new LookaheadPlayer({ lookaheadMs: 100 });
     q.setPattern(BAR);
-    expect(q.update({ bpm: 120, beat: 0, playing: true }).notes).toEqual([{ pitch: 36, velocity: 100, durationMs: 125, delayMs: 0 }]);
-    expect(q.update({ bpm: 120, beat: 0.85, playing: true }).notes).toEqual([{ pitch: 38, velocity: 90, durationMs: 125, delayMs: 75 }]);
+    expect(q.update({ bpm: 120, beat: 0, playing: true }).notes).toEqual([{ pitch: 36, velocity: 100, durationMs: 125, delayMs: 0, atTicks: 0 }]);
+    expect(q.update({ bpm: 120, beat: 0.85, playing: true }).notes).toEqual([{ pitch: 38, velocity: 90, durationMs: 125, delayMs: 75, atTicks: 480 }]); // the song position, for the patch
   });
 
   it('joins a playing song in the middle, aligned to the song (pattern beat 0 on song bar lines)', () => {

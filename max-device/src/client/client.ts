@@ -32,7 +32,7 @@ export interface TandemClientOptions {
   heartbeatMs?: number;
   /** A bridge this client starts stops when no device has pinged it for this long, ms (default 20 000: four heartbeats). */
   leaseMs?: number;
-  /** Playback lookahead, ms (default 100). */
+  /** Playback lookahead, ms (default 200). */
   lookaheadMs?: number;
   /**
    * Seed to ask for with the first suggestion (default: the bridge session's, which starts at 0).
@@ -75,7 +75,7 @@ type Phase = 'idle' | 'connecting' | 'launching' | 'connected' | 'failed';
  * The node.script side of the device: takes the patcher's messages (parameter changes,
  * transport, Generate, Write clip), talks to the Tandem bridge over OSC on 127.0.0.1 (starting
  * `tandem serve` when none answers), and answers the patcher with `status <text>`, `ready`,
- * `note pitch velocity durationMs delayMs`, `stop` and `clip begin|note|end ...`.
+ * `note pitch velocity durationMs atTicks`, `stop` and `clip begin|note|end ...`.
  */
 export class TandemClient {
   readonly settings: DeviceSettings = {
@@ -116,7 +116,7 @@ export class TandemClient {
     private readonly max: MaxApiLike,
     options: TandemClientOptions,
   ) {
-    this.opts = { port: 57121, launch: true, pingTimeoutMs: 500, startTimeoutMs: 120_000, heartbeatMs: 5000, leaseMs: 20_000, lookaheadMs: 100, requestTimeoutMs: 60_000, ...options };
+    this.opts = { port: 57121, launch: true, pingTimeoutMs: 500, startTimeoutMs: 120_000, heartbeatMs: 5000, leaseMs: 20_000, lookaheadMs: 200, requestTimeoutMs: 60_000, ...options };
     this.link = new OscLink(this.opts.port);
     this.player = new LookaheadPlayer({ lookaheadMs: this.opts.lookaheadMs });
     this.seedToSend = options.seed;
@@ -241,7 +241,7 @@ export class TandemClient {
     if (!this.settings.follow) return;
     const r = this.player.update({ bpm, beat, playing: isPlaying });
     if (r.stop) void this.max.outlet('stop');
-    for (const n of r.notes) void this.max.outlet('note', n.pitch, n.velocity, n.durationMs, n.delayMs);
+    for (const n of r.notes) void this.max.outlet('note', n.pitch, n.velocity, n.durationMs, n.atTicks);
   }
 
   /** Asks the bridge for a suggestion with the device's settings (all of them: the bridge may be shared or restarted). */

@@ -14,12 +14,17 @@ export interface Pattern {
   lengthBeats: number;
 }
 
-/** A note for the patch: `note pitch velocity durationMs delayMs` (delay from now, for `pipe`). */
+/**
+ * A note for the patch: `note pitch velocity durationMs atTicks`. `atTicks` is the song position
+ * it belongs to (Max transport ticks, 480 a beat): the patch delays it against Live's transport
+ * when it arrives. `delayMs` is the same, from the report it was computed at.
+ */
 export interface NoteOut {
   pitch: number;
   velocity: number;
   durationMs: number;
   delayMs: number;
+  atTicks: number;
 }
 
 /** Host transport as the patcher reports it. */
@@ -31,13 +36,13 @@ export interface TransportReport {
 }
 
 export interface PlayerOptions {
-  /** How far ahead notes are handed to `pipe`, ms (default 100; the patcher reports every 20 ms). */
+  /** How far ahead notes are handed to the patch, ms (default 200: room for 0-80 ms of Node latency each way; the patcher reports every 20 ms). */
   lookaheadMs?: number;
   /** Bar length in beats; a new pattern starts at the next bar line (default 4). */
   beatsPerBar?: number;
 }
 
-export const PLAYER_DEFAULTS: Readonly<Required<PlayerOptions>> = Object.freeze({ lookaheadMs: 100, beatsPerBar: 4 });
+export const PLAYER_DEFAULTS: Readonly<Required<PlayerOptions>> = Object.freeze({ lookaheadMs: 200, beatsPerBar: 4 });
 
 /**
  * Lookahead playback of the current suggestion, looped and aligned to the song (pattern beat 0
@@ -116,7 +121,7 @@ export class LookaheadPlayer {
       for (const n of p.notes) {
         const at = k * len + n.startBeats;
         if (at < from || at >= to) continue;
-        out.push({ pitch: n.pitch, velocity: n.velocity, durationMs: Math.max(1, Math.round(n.durationBeats * msPerBeat)), delayMs: Math.max(0, Math.round((at - now) * msPerBeat)) });
+        out.push({ pitch: n.pitch, velocity: n.velocity, durationMs: Math.max(1, Math.round(n.durationBeats * msPerBeat)), delayMs: Math.max(0, Math.round((at - now) * msPerBeat)), atTicks: at * 480 });
       }
     }
   }

@@ -39,6 +39,7 @@ export const NEWOBJ_MESSAGES: Readonly<Record<string, MessageSpec>> = Object.fre
   metro: { selectors: ['bang', 'int', 'float', 'stop', 'clock'], source: ref('metro') },
   // bang reports the position; the rest sets or queries Max's (in Live: Live's) transport.
   transport: { selectors: ['bang', 'int', 'float', 'list'], source: ref('transport') },
+  expr: { selectors: ['bang', 'int', 'float', 'list'], source: ref('expr') },
   midiformat: { selectors: ['int', 'float', 'list'], source: ref('midiformat') },
   midiout: { selectors: ['int', 'list'], source: ref('midiout') },
   midiin: { selectors: ['bang'], source: ref('midiin') },

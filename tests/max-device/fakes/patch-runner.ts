@@ -50,6 +50,8 @@ export interface NodeScriptOptions {
   boot: (out: (...words: (number | string)[]) => void, runner: PatchRunner) => NodeScriptImpl;
   /** Make loading fail: lifecycle `loadend error` and no script. */
   failLoad?: boolean;
+  /** Latency of each message between Max and the Node process, ms, in both directions (default 0); order is kept. */
+  latencyMs?: () => number;
 }
 
 type Impl = (inlet: number, m: Msg) => void;
@@ -66,8 +68,11 @@ export class PatchRunner {
   readonly comments = new Map<string, string>();
   /** Messages that reached js boxes. */
   readonly jsIn: Msg[] = [];
-  /** Transport reported by `transport` on bang. */
+  /** Transport reported by `transport` on bang (`startTransport` makes it roll with the clock). */
   transport = { bpm: 120, ticks: 0, playing: 0 };
+  private rolling: { startAt: number; startTicks: number } | undefined;
+  private lastIn = 0;
+  private lastOut = 0;
   private queue: { at: number; seq: number; fn: () => void }[] = [];
   private seq = 0;
   private readonly boxes = new Map<string, Box>();
@@ -105,7 +110,7 @@ export class PatchRunner {
         return;
       }
       this.scriptRunning = true;
-      this.script = this.node.boot((...w) => this.out(this.nodeId, 0, atoms(w)), this);
+      this.script = this.node.boot((...w) => this.later('out', () => this.out(this.nodeId, 0, atoms(w))), this);
       this.life('loadend', true);
     });
   }
@@ -127,6 +132,28 @@ export class PatchRunner {
       this.script = this.node.boot((...w) => this.out(this.nodeId, 0, atoms(w)), this);
       this.life('restarted', true);
     });
+  }
+
+  /** Live starts playing at `bpm` from `fromTicks`: `transport` reports the position at the moment it is banged. */
+  startTransport(bpm: number, fromTicks = 0): void {
+    this.transport = { bpm, ticks: fromTicks, playing: 1 };
+    this.rolling = { startAt: this.now, startTicks: fromTicks };
+  }
+
+  /** Live's song position now, in ticks (480 a beat). */
+  ticksNow(): number {
+    const r = this.rolling;
+    return r ? r.startTicks + ((this.now - r.startAt) * this.transport.bpm * 480) / 60_000 : this.transport.ticks;
+  }
+
+  /** Delivers after the injected latency, keeping the order of earlier messages in that direction. */
+  private later(dir: 'in' | 'out', fn: () => void): void {
+    const d = this.node.latencyMs?.() ?? 0;
+    if (d === 0 && (dir === 'in' ? this.lastIn : this.lastOut) <= this.now) return fn();
+    const at = Math.max(dir === 'in' ? this.lastIn : this.lastOut, this.now + d);
+    if (dir === 'in') this.lastIn = at;
+    else this.lastOut = at;
+    this.at(at - this.now, fn);
   }
 
   /** Runs everything due up to `now + ms`. */
@@ -202,7 +229,8 @@ export class PatchRunner {
         this.nodeId = id;
         return (_i, m) => {
           if (!this.scriptRunning || !this.script) return void this.maxWindow.push(`node.script: Node script not ready can't handle message ${m.sel}`);
-          this.script.receive(m);
+          const script = this.script;
+          this.later('in', () => script.receive(m));
         };
       case 'route':
         return (_i, m) => {
@@ -244,7 +272,7 @@ export class PatchRunner {
           if (m.sel !== 'bang') return;
           const t = this.transport;
           // Outlets fire right to left: ... 7 ticks, 6 state, 5 time signature, 4 tempo, ...
-          this.out(id, 7, num(t.ticks));
+          this.out(id, 7, num(this.ticksNow()));
           this.out(id, 6, num(t.playing));
           this.out(id, 4, { sel: 'float', args: [t.bpm] });
         };
@@ -327,6 +355,17 @@ export class PatchRunner {
           }
           // anything = list: a symbol is not a pitch, so nothing plays and nothing is released.
           this.unknown.push(`makenote: ${m.sel} (read as a list)`);
+        };
+      }
+      case 'expr': {
+        // The subset the device uses: $fN/$iN inlets, arithmetic and comparisons (true = 1).
+        const src = args.join(' ');
+        const n = Math.max(1, ...(src.match(/\$[if](\d+)/g) ?? ['$f1']).map((x) => Number(x.slice(2))));
+        const vals = new Array<number>(n).fill(0);
+        const f = new Function('v', `return Number(${src.replace(/\$[if](\d+)/g, (_, k: string) => `v[${Number(k) - 1}]`)});`) as (v: number[]) => number;
+        return (inlet, m) => {
+          vals[inlet] = Number(words(m)[0]);
+          if (inlet === 0) this.out(id, 0, { sel: 'float', args: [f(vals)] });
         };
       }
       case 'midiformat':
