@@ -1,10 +1,15 @@
 /**
- * npm run eval [-- --json] [-- --quick]: the drum models measured on the Groove MIDI validation split.
+ * npm run eval [-- --json] [-- --quick] [-- --net DIR] [-- --compare DIR]: the drum models measured
+ * on the Groove MIDI validation split (never the training split).
  *  - held-out NLL per step (network vs n-gram baseline)
  *  - density adherence (Spearman, busiest/sparsest ratio)
  *  - genre adherence (a classifier trained on the training split judges generated grooves)
  *  - realism statistics next to real playing
+ *  - realism on matched conditions (issue 13): a grouped real-vs-generated discriminator and the
+ *    2-bar-window table per genre, the first bar of unprimed grooves (bench/eval-realism.ts)
  *  - copy check (generated 2-bar patterns found verbatim in the training data)
+ * --net DIR evaluates the network in DIR instead of models/drums; --compare DIR adds a second one
+ * (for example the previous weights) beside it.
  */
 import { DRUM_GENRES, type DrumGenre } from '../src/conditioning/genres';
 import { NUM_DRUM_CLASSES, DRUM_CLASSES } from '../src/music/drum-map';
@@ -12,14 +17,26 @@ import { parseDrumRequest } from '../src/models/request';
 import { onsetsPerBar, stepPattern, type DrumGrid } from '../src/tokens/drum-grid';
 import { GrooveRnn } from '../src/models/drums/groove-rnn';
 import type { DrumModel } from '../src/models/types';
-import { drumDensityRange, loadDrumCorpus, trackDensity, trackGrid, tracksOf } from '../bridge/data/drum-corpus';
+import { drumDensityRange, drumLoudnessRange, loadDrumCorpus, trackDensity, trackGrid, trackLoudness, tracksOf } from '../bridge/data/drum-corpus';
 import { initNodeTf } from '../bridge/engine/node-tf';
-import { loadDrumNgram, readDrumNetArtifacts } from '../bridge/models/load';
+import { DRUM_NET_DIR, loadDrumNgram, readDrumNetArtifacts } from '../bridge/models/load';
 import { GenreClassifier, grooveFeatures } from './genre-classifier';
+import { generateMatched, matchTargets, realAgainstReal, realismReport, type RealismReport } from './eval-realism';
+import { printRealism } from './eval-print';
 
-const args = new Set(process.argv.slice(2));
+const argv = process.argv.slice(2);
+const args = new Set(argv);
 const asJson = args.has('--json');
 const quick = args.has('--quick');
+const optionValue = (name: string): string | undefined => {
+  const i = argv.indexOf(name);
+  if (i < 0) return undefined;
+  const v = argv[i + 1];
+  if (!v || v.startsWith('--')) throw new Error(`${name} needs a folder with model.json and its weights`);
+  return v;
+};
+const netDir = optionValue('--net') ?? DRUM_NET_DIR;
+const compareDir = optionValue('--compare');
 const log = (s: string) => console.error(s);
 const C = NUM_DRUM_CLASSES;
 const BARS = 4;
@@ -99,12 +116,19 @@ function realism(grids: DrumGrid[]) {
 async function main(): Promise<void> {
   const corpus = loadDrumCorpus();
   const range = drumDensityRange(corpus);
+  const loudRange = drumLoudnessRange(corpus);
   const train = tracksOf(corpus, 'train');
   const val = tracksOf(corpus, 'validation');
   const ngram = loadDrumNgram();
-  const art = readDrumNetArtifacts();
+  const art = readDrumNetArtifacts(netDir);
   const models: Array<{ name: string; model: DrumModel }> = [{ name: 'n-gram baseline', model: ngram }];
   let net: GrooveRnn | undefined;
+  if (compareDir) {
+    const other = readDrumNetArtifacts(compareDir);
+    if (!other) throw new Error(`--compare ${compareDir}: no model.json there`);
+    await initNodeTf('wasm');
+    models.unshift({ name: `compared (${compareDir.split('/').filter(Boolean).at(-1)})`, model: GrooveRnn.load(other) });
+  }
   if (art) {
     await initNodeTf('wasm');
     net = GrooveRnn.load(art);
@@ -119,10 +143,11 @@ async function main(): Promise<void> {
     const rs = val.map((t) => ngram.logLikelihood(trackGrid(t), t.genre, t.beatType === 'fill' ? 1 : 0));
     nll['n-gram baseline'] = rs.reduce((a, r) => a + r.nll, 0) / rs.reduce((a, r) => a + r.steps, 0);
   }
-  if (net) {
-    const batch = val.map((t) => ({ grid: trackGrid(t), density: trackDensity(t, range), req: parseDrumRequest({ genre: t.genre, fillEvery: t.beatType === 'fill' ? 1 : 0 }) }));
-    const r = net.logLikelihood(batch);
-    nll[models[0].name] = r.nll / r.steps;
+  for (const { name, model } of models) {
+    if (!(model instanceof GrooveRnn)) continue;
+    const batch = val.map((t) => ({ grid: trackGrid(t), bars: { density: trackDensity(t, range), loudness: trackLoudness(t, loudRange) }, req: parseDrumRequest({ genre: t.genre, fillEvery: t.beatType === 'fill' ? 1 : 0 }) }));
+    const r = model.logLikelihood(batch);
+    nll[name] = r.nll / r.steps;
   }
   report.nllPerStep = nll;
 
@@ -181,6 +206,13 @@ async function main(): Promise<void> {
   report.realism = { realValidation: realism(realGrids), ...Object.fromEntries([...generatedByModel].map(([n, g]) => [n, realism(g.map((x) => x.grid))])) };
   report.copy = { realValidation: copyRate(realGrids), ...Object.fromEntries([...generatedByModel].map(([n, g]) => [n, copyRate(g.map((x) => x.grid))])) };
 
+  // 6. Realism on matched conditions (issue 13).
+  log('matched-condition realism and discriminator ...');
+  const targets = matchTargets(val, range);
+  const realism13: Record<string, RealismReport> = { 'real vs real (training)': realismReport(realAgainstReal(targets, train, range), { trees: quick ? 20 : undefined }) };
+  for (const { name, model } of models) realism13[name] = realismReport(await generateMatched(model, targets), { trees: quick ? 20 : undefined });
+  report.matchedRealism = realism13;
+
   if (asJson) {
     console.log(JSON.stringify(report, null, 1));
     return;
@@ -206,6 +238,7 @@ async function main(): Promise<void> {
   for (const c of DRUM_CLASSES) line([`share of hits: ${c}`, ...names.map((n) => re[n].classShare[c]), re.realValidation.classShare[c]]);
   const cp = report.copy as Record<string, { inTraining: number; windows: number }>;
   line(['2-bar patterns found in training', ...names.map((n) => cp[n].inTraining), cp.realValidation.inTraining]);
+  printRealism(realism13, genreReport as Record<string, { top1: number }>);
 }
 
 await main();

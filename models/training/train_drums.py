@@ -19,12 +19,13 @@ C = 9  # drum classes
 P = 512  # hit patterns per step
 SPB = 16  # steps per bar
 I_PREV_HITS, I_PREV_VEL, I_PREV_OFF, I_POS, I_DENS, I_FILL, I_GENRE = 0, 9, 18, 27, 43, 44, 45
+# After the genre one-hot: the loudness input (running mean velocity, normalised like density).
 
 
 def build_inputs(t, n_genres):
     """Per-step inputs (steps x size) and targets for one track, teacher forced."""
     steps = t['steps']
-    size = I_GENRE + n_genres
+    size = I_GENRE + n_genres + 1
     vel = np.asarray(t['vel'], dtype=np.float32).reshape(steps, C) / 127.0
     off = np.asarray(t['off'], dtype=np.float32).reshape(steps, C) / 100.0
     hits = (vel > 0).astype(np.float32)
@@ -36,6 +37,7 @@ def build_inputs(t, n_genres):
     x[:, I_DENS] = np.repeat(np.asarray(t['density'], dtype=np.float32), SPB)[:steps]
     x[:, I_FILL] = t['fill']
     x[:, I_GENRE + t['genre']] = 1.0
+    x[:, I_GENRE + n_genres] = np.repeat(np.asarray(t['loudness'], dtype=np.float32), SPB)[:steps]
     return x, np.asarray(t['pattern'], dtype=np.int64), hits, vel, off
 
 
@@ -47,8 +49,18 @@ class DrumNet(nn.Module):
         self.drop = nn.Dropout(0.2)
         self.out = nn.Linear(hidden, P)
         self.head = nn.Linear(hidden + C, 4 * C)  # vel mean, vel log-std, off mean, off log-std
+        # Learned initial state from the first step's given inputs (position, density, fill, genre,
+        # loudness): an unprimed groove starts mid-groove instead of from a zero state. Zero at
+        # first, so a warm start from a model without it begins exactly where that model was.
+        self.init = nn.Linear(n_in - I_POS, hidden)
+        nn.init.zeros_(self.init.weight); nn.init.zeros_(self.init.bias)
+
+    def initial_state(self, x):
+        return torch.tanh(self.init(x[:, 0, I_POS:])).unsqueeze(0)
 
     def forward(self, x, hits, h0=None):
+        if h0 is None:
+            h0 = self.initial_state(x)
         h, hn = self.gru(x, h0)
         hd = self.drop(h)
         logits = self.out(hd)
@@ -95,6 +107,9 @@ def make_batch(tracks, rng, batch, length, genre_dropout, n_genres):
         seg = slice(start, min(start + length, x.shape[0]))
         n = seg.stop - seg.start
         X[b, :n] = x[seg]
+        # A window's first step sees no previous step, as an unprimed groove does: zero there no
+        # longer means "the track starts here" (which taught a crash on the first downbeat).
+        X[b, 0, I_PREV_HITS:I_POS] = 0.0
         if rng.random() < genre_dropout:
             X[b, :n, I_GENRE:I_GENRE + n_genres] = 0.0
         PAT[b, :n], H[b, :n], V[b, :n], O[b, :n] = pat[seg], hits[seg], vel[seg], off[seg]
@@ -126,6 +141,7 @@ def export(model, meta, out_dir, fixture_path, val_track):
         ('gru/b_ih', sd['gru.bias_ih_l0']), ('gru/b_hh', sd['gru.bias_hh_l0']),
         ('out/w', sd['out.weight'].T), ('out/b', sd['out.bias']),
         ('head/w', sd['head.weight'].T), ('head/b', sd['head.bias']),
+        ('init/w', sd['init.weight'].T), ('init/b', sd['init.bias']),
     ]
     blob = b''.join(np.ascontiguousarray(a, dtype='<f4').tobytes() for _, a in tensors)
     with open(os.path.join(out_dir, 'weights.bin'), 'wb') as f:
@@ -141,9 +157,33 @@ def export(model, meta, out_dir, fixture_path, val_track):
     with torch.no_grad():
         logits, head, _ = model(torch.from_numpy(x[:n]).unsqueeze(0), torch.from_numpy(hits[:n]).unsqueeze(0))
     model.train()
-    fixture = dict(inputs=x[:n].round(6).tolist(), hits=hits[:n].tolist(), logits=logits[0].numpy().round(6).tolist(), head=head[0].numpy().round(6).tolist())
+    fixture = dict(initialState=model.initial_state(torch.from_numpy(x[:n]).unsqueeze(0))[0, 0].detach().numpy().round(6).tolist(), inputs=x[:n].round(6).tolist(), hits=hits[:n].tolist(), logits=logits[0].numpy().round(6).tolist(), head=head[0].numpy().round(6).tolist())
     with open(fixture_path, 'w') as f:
         json.dump(fixture, f)
+
+
+def warm_start(model, folder):
+    """Copies the weights of an exported model (model.json + weights.bin) into `model`; a smaller
+    GRU input (an older spec without the last inputs) fills the first rows, the rest stay zero."""
+    meta = json.load(open(os.path.join(folder, 'model.json')))
+    blob = open(os.path.join(folder, meta['weightsManifest'][0]['paths'][0]), 'rb').read()
+    at, arrays = 0, {}
+    for w in meta['weightsManifest'][0]['weights']:
+        n = int(np.prod(w['shape']))
+        arrays[w['name']] = np.frombuffer(blob, dtype='<f4', count=n, offset=at).reshape(w['shape'])
+        at += 4 * n
+    sd = model.state_dict()
+    w_ih = np.zeros(tuple(reversed(sd['gru.weight_ih_l0'].shape)), np.float32)
+    w_ih[:arrays['gru/w_ih'].shape[0]] = arrays['gru/w_ih']
+    pairs = [('gru.weight_ih_l0', w_ih.T), ('gru.weight_hh_l0', arrays['gru/w_hh'].T), ('gru.bias_ih_l0', arrays['gru/b_ih']),
+             ('gru.bias_hh_l0', arrays['gru/b_hh']), ('out.weight', arrays['out/w'].T), ('out.bias', arrays['out/b']),
+             ('head.weight', arrays['head/w'].T), ('head.bias', arrays['head/b'])]
+    if 'init/w' in arrays:
+        pairs += [('init.weight', arrays['init/w'].T), ('init.bias', arrays['init/b'])]
+    for k, v in pairs:
+        assert sd[k].shape == v.shape, f'{k}: {tuple(sd[k].shape)} vs {v.shape}'
+        sd[k] = torch.from_numpy(np.ascontiguousarray(v, dtype=np.float32))
+    model.load_state_dict(sd)
 
 
 def main():
@@ -161,6 +201,9 @@ def main():
     ap.add_argument('--seed', type=int, default=1)
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--fresh', action='store_true', help='ignore an existing checkpoint')
+    ap.add_argument('--warm-start', default='', help='a TF.js export (model.json folder) to start from; inputs it lacks start at zero')
+    ap.add_argument('--lr-halve', type=int, default=15, help='epochs between halvings of the learning rate')
+    ap.add_argument('--tag', default='', help='checkpoint name suffix (gru<hidden><tag>.pt)')
     ap.add_argument('--fixture', default=os.path.join(ROOT, 'tests', 'fixtures', 'drums-parity.json'), help='where the TF.js parity fixture goes')
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
@@ -169,7 +212,7 @@ def main():
 
     data = json.load(open(args.data))
     genres = data['genres']
-    n_in = I_GENRE + len(genres)
+    n_in = I_GENRE + len(genres) + 1
     assert n_in == data['inputSize'], f"input size {n_in} != spec {data['inputSize']}"
     train = [build_inputs(t, len(genres)) for t in data['tracks'] if t['split'] == 'train']
     val = [build_inputs(t, len(genres)) for t in data['tracks'] if t['split'] == 'validation']
@@ -179,20 +222,23 @@ def main():
     opt = torch.optim.Adam(model.parameters(), lr=args.lr, weight_decay=1e-6)
     ck_dir = os.path.join(args.out, 'checkpoints')
     os.makedirs(ck_dir, exist_ok=True)
-    ck_path = os.path.join(ck_dir, f'gru{args.hidden}.pt')
+    ck_path = os.path.join(ck_dir, f'gru{args.hidden}{args.tag}.pt')
     state = dict(epoch=0, best=math.inf, best_epoch=0, history=[], seconds=0.0)
     if os.path.exists(ck_path) and not args.fresh:
         ck = torch.load(ck_path)
         model.load_state_dict(ck['model']); opt.load_state_dict(ck['opt']); state = ck['state']
         rng = np.random.default_rng(args.seed + state['epoch'])
         print(f"resumed from {ck_path} at epoch {state['epoch']} (best val NLL {state['best']:.4f})", flush=True)
-    best_path = os.path.join(ck_dir, f'gru{args.hidden}-best.pt')
+    elif args.warm_start:
+        warm_start(model, args.warm_start)
+        print(f'warm start from {args.warm_start}', flush=True)
+    best_path = os.path.join(ck_dir, f'gru{args.hidden}{args.tag}-best.pt')
     params = sum(p.numel() for p in model.parameters())
     print(f'GRU-{args.hidden}, {params} parameters', flush=True)
 
     while state['epoch'] < args.epochs and state['epoch'] - state['best_epoch'] < args.patience:
         t0 = time.time()
-        lr = args.lr * (0.5 ** (state['epoch'] // 15))
+        lr = args.lr * (0.5 ** (state['epoch'] // args.lr_halve))
         for g in opt.param_groups: g['lr'] = lr
         run = np.zeros(3)
         for b in range(args.batches):
@@ -223,10 +269,12 @@ def main():
     meta = dict(
         format='tandem-drums-gru', version=1,
         spec=dict(inputSize=n_in, hidden=args.hidden, classes=C, patterns=P, stepsPerBar=SPB, genres=genres,
-                  densityRange=data['densityRange'], densityWindowBars=data['densityWindowBars']),
+                  densityRange=data['densityRange'], densityWindowBars=data['densityWindowBars'],
+                  loudnessRange=data['loudnessRange'], contours=data['contours']),
         training=dict(framework=f'torch {torch.__version__}', epochs=state['epoch'], bestEpoch=state['best_epoch'],
                       seconds=round(state['seconds'], 1), parameters=params, batch=args.batch, length=args.length,
-                      batchesPerEpoch=args.batches, lr=args.lr, genreDropout=args.genre_dropout, seed=args.seed,
+                      batchesPerEpoch=args.batches, lr=args.lr, lrHalvingEpochs=args.lr_halve, genreDropout=args.genre_dropout, seed=args.seed,
+                      warmStart=os.path.relpath(args.warm_start, ROOT) if args.warm_start else None, threads=args.threads,
                       validation=ev, history=state['history']),
     )
     fixture = args.fixture

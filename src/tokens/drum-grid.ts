@@ -115,6 +115,27 @@ export function onsetsPerBar(grid: DrumGrid, meter: Meter = FOUR_FOUR): number[]
   return out;
 }
 
+/**
+ * Mean velocity (1-127) of the hits in each bar; a bar without hits takes the bar before's value
+ * (the first bars before any hit take the first hit bar's), 0 for a grid without hits.
+ */
+export function meanVelocityPerBar(grid: DrumGrid, meter: Meter = FOUR_FOUR): number[] {
+  const per = stepsPerBar(meter);
+  const bars = Math.ceil(grid.steps / per);
+  const sum = new Array<number>(bars).fill(0);
+  const n = new Array<number>(bars).fill(0);
+  for (let i = 0; i < grid.velocity.length; i++) {
+    if (!grid.velocity[i]) continue;
+    const b = Math.floor(i / NUM_DRUM_CLASSES / per);
+    sum[b] += grid.velocity[i];
+    n[b]++;
+  }
+  const out = sum.map((s, b) => (n[b] ? s / n[b] : NaN));
+  const first = out.find((v) => !Number.isNaN(v)) ?? 0;
+  for (let b = 0; b < bars; b++) if (Number.isNaN(out[b])) out[b] = b > 0 ? out[b - 1] : first;
+  return out;
+}
+
 /** A text picture of a grid, one row per class, `x` for a hit, `o` for a soft one. */
 export function drawGrid(grid: DrumGrid, labels: readonly string[], meter: Meter = FOUR_FOUR): string {
   const per = stepsPerBar(meter);

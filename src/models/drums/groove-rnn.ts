@@ -7,7 +7,7 @@ import { DRUM_INPUT, DRUM_PATTERNS, DRUM_STEPS_PER_BAR } from './spec';
 import { DrumNetwork } from './network';
 import { DrumRollout } from './rollout';
 import { DrumWeights, type DrumNetArtifacts } from './weights';
-import { fillInputRow } from './inputs';
+import { fillInputRow, type BarConditioning } from './inputs';
 
 /** Primer bars kept from a request (whole bars only); errors when they leave nothing to generate. */
 export function primerSteps(req: DrumRequest): number {
@@ -58,23 +58,28 @@ export class GrooveRnn implements DrumModel {
     }
   }
 
+  /** Each variation's bar-level conditioning as generation draws it (undefined: the request's density in every bar). */
+  barConditioning(req: DrumRequest): BarConditioning[] | undefined {
+    return this.rollout.barConditioning(req);
+  }
+
   /**
    * Teacher-forced pattern log-likelihood of real grooves (natural log, summed), for evaluation.
-   * All tracks run as one batch, padded to the longest.
+   * All tracks run as one batch, padded to the longest; each with its own per-bar density and loudness.
    */
-  logLikelihood(tracks: Array<{ grid: DrumGrid; req: DrumRequest; density: number[] }>): { nll: number; steps: number } {
+  logLikelihood(tracks: Array<{ grid: DrumGrid; req: DrumRequest; bars: BarConditioning }>): { nll: number; steps: number } {
     const B = tracks.length;
     const maxSteps = Math.max(...tracks.map((t) => t.grid.steps));
     const x = new Float32Array(B * DRUM_INPUT.size);
     const probs = new Float64Array(DRUM_PATTERNS);
-    let h = this.net.zeroState(B);
+    const fill = (s: number) => tracks.forEach((t, b) => fillInputRow(x, b, t.grid, Math.min(s, t.grid.steps - 1), t.req, t.bars));
+    fill(0);
+    let h = this.net.initialState(x, B);
     let nll = 0;
     let steps = 0;
     try {
       for (let s = 0; s < maxSteps; s++) {
-        tracks.forEach((t, b) => {
-          fillInputRow(x, b, t.grid, Math.min(s, t.grid.steps - 1), { ...t.req, density: t.density[Math.floor(s / DRUM_STEPS_PER_BAR)] ?? 0 });
-        });
+        fill(s);
         const next = this.net.step(x, B, h);
         h.dispose();
         h = next.h;

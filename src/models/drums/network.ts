@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { NUM_DRUM_CLASSES } from '../../music/drum-map';
-import { DRUM_PATTERNS } from './spec';
+import { DRUM_INPUT, DRUM_PATTERNS } from './spec';
 import { DrumWeights, type DrumModelJson, type DrumNetArtifacts } from './weights';
 
 export type { DrumModelJson, DrumNetArtifacts };
@@ -22,6 +22,9 @@ export class DrumNetwork {
   private readonly bHh: tf.Tensor1D;
   private readonly wOut: tf.Tensor2D;
   private readonly bOut: tf.Tensor1D;
+  /** Initial state from a step-0 input row: [inputSize x hidden], zero rows for the fed-back inputs. */
+  private readonly wInit: tf.Tensor2D;
+  private readonly bInit: tf.Tensor1D;
   /** Head weights for the 9 sampled hit bits, applied in JS after sampling: 9 x 36. */
   readonly headBits: Float32Array;
 
@@ -44,6 +47,10 @@ export class DrumNetwork {
     this.wOut = tf.tensor2d(w, [H, DrumNetwork.OUT]);
     this.bOut = tf.tensor1d([...weights.get('out/b'), ...weights.get('head/b')]);
     this.headBits = headW.slice(H * HEAD);
+    const init = new Float32Array(DRUM_INPUT.size * H);
+    init.set(weights.get('init/w'), DRUM_INPUT.position * H);
+    this.wInit = tf.tensor2d(init, [DRUM_INPUT.size, H]);
+    this.bInit = tf.tensor1d(weights.get('init/b'));
   }
 
   static load(art: DrumNetArtifacts): DrumNetwork {
@@ -64,6 +71,15 @@ export class DrumNetwork {
 
   zeroState(batch: number): tf.Tensor2D {
     return tf.zeros([batch, this.spec.hidden]);
+  }
+
+  /**
+   * The learned initial state, tanh(W x + b), from each row's step-0 inputs [batch x inputSize]
+   * (only the given inputs count: position, density, fill, genre, loudness). Zeros for a model
+   * trained without it.
+   */
+  initialState(inputs: Float32Array, batch: number): tf.Tensor2D {
+    return tf.tidy(() => tf.tanh(tf.fused.matMul({ a: tf.tensor2d(inputs, [batch, this.spec.inputSize]), b: this.wInit, bias: this.bInit })) as tf.Tensor2D);
   }
 
   /** The cell and output layer as tensors: new hidden state and outputs [batch x OUT], both on the backend. */
@@ -105,7 +121,7 @@ export class DrumNetwork {
   }
 
   dispose(): void {
-    for (const t of [this.wIh, this.wHh, this.bIh, this.bHh, this.wOut, this.bOut]) t.dispose();
+    for (const t of [this.wIh, this.wHh, this.bIh, this.bHh, this.wOut, this.bOut, this.wInit, this.bInit]) t.dispose();
   }
 }
 

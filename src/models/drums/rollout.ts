@@ -3,7 +3,8 @@ import { NUM_DRUM_CLASSES } from '../../music/drum-map';
 import { makeRng } from '../../random';
 import { emptyGrid, type DrumGrid } from '../../tokens/drum-grid';
 import { isFillBar, type DrumRequest } from '../request';
-import { fillGivenInputs } from './inputs';
+import { priorFor, sampleContour, type ContourPriors } from './contour';
+import { fillGivenInputs, type BarConditioning } from './inputs';
 import { DRUM_INPUT, DRUM_PATTERNS, DRUM_STEPS_PER_BAR } from './spec';
 import type { DrumWeights } from './weights';
 
@@ -95,6 +96,10 @@ export class DrumRollout {
   private readonly qLo: tf.Tensor1D;
   private readonly qHi: tf.Tensor1D;
   private readonly velocityHalf: tf.Tensor1D;
+  /** Learned initial state from step 0's given inputs: [GIVEN x hidden]. */
+  private readonly wInit: tf.Tensor2D;
+  private readonly bInit: tf.Tensor1D;
+  private readonly contours?: ContourPriors;
   /** Pattern logits' weights, as stored and divided by the temperature last used. */
   private readonly outW: Float32Array;
   private readonly outB: Float32Array;
@@ -185,6 +190,20 @@ export class DrumRollout {
     this.qLo = row(1.5, -0.5);
     this.qHi = row(127.5, 0.5);
     this.velocityHalf = row(1, 0);
+    this.wInit = tf.tensor2d(weights.get('init/w'), [GIVEN, H]);
+    this.bInit = tf.tensor1d(weights.get('init/b'));
+    this.contours = weights.spec.contours;
+  }
+
+  /**
+   * Each variation's bar-level conditioning, drawn from the model's contour priors with the
+   * variation's own generator (`seed:index:contour`); undefined for a model without priors,
+   * which plays every bar at the request's density.
+   */
+  barConditioning(req: DrumRequest): BarConditioning[] | undefined {
+    if (!this.contours) return undefined;
+    const prior = priorFor(this.contours, req.genre);
+    return Array.from({ length: req.count }, (_, b) => sampleContour(prior, req.density, req.bars, makeRng(`${req.seed}:${b}:contour`)));
   }
 
   /** Pattern logits' weight and bias divided by the temperature (kept for the next request). */
@@ -198,10 +217,10 @@ export class DrumRollout {
     return this.logits;
   }
 
-  /** The given inputs at a step (the model's input row from GIVEN_FROM on), the same for every variation. */
-  private givenInputs(req: DrumRequest, s: number): Float32Array {
+  /** The given inputs at a step (the model's input row from GIVEN_FROM on) of one variation. */
+  private givenInputs(req: DrumRequest, s: number, bars?: BarConditioning): Float32Array {
     const row = new Float32Array(DRUM_INPUT.size);
-    fillGivenInputs(row, 0, s, req);
+    fillGivenInputs(row, 0, s, req, bars);
     return row.subarray(GIVEN_FROM);
   }
 
@@ -245,33 +264,35 @@ export class DrumRollout {
     const total = req.bars * DRUM_STEPS_PER_BAR;
     const noise = samplingNoise(req, total - kept);
     const logits = this.logitLayer(req.temperature);
-    // The given inputs repeat with the position in the bar and the fill flag: one tensor each.
+    const bars = this.barConditioning(req);
+    // Without contours the given inputs repeat with the position in the bar and the fill flag:
+    // one tensor each. With contours every step of every variation has its own.
     const given = new Map<number, tf.Tensor2D>();
     const givenAt = (s: number): tf.Tensor2D => {
-      const key = (s % DRUM_STEPS_PER_BAR) * 2 + (isFillBar(Math.floor(s / DRUM_STEPS_PER_BAR), req.fillEvery) ? 1 : 0);
+      const key = bars ? s : (s % DRUM_STEPS_PER_BAR) * 2 + (isFillBar(Math.floor(s / DRUM_STEPS_PER_BAR), req.fillEvery) ? 1 : 0);
       let t = given.get(key);
       if (!t) {
-        const row = this.givenInputs(req, s);
         const rows = new Float32Array(B * GIVEN);
-        for (let b = 0; b < B; b++) rows.set(row, b * GIVEN);
+        for (let b = 0; b < B; b++) rows.set(this.givenInputs(req, s, bars?.[b]), b * GIVEN);
         given.set(key, (t = tf.tensor2d(rows, [B, GIVEN])));
       }
       return t;
     };
     const sampled: tf.Tensor2D[] = [];
-    let h: tf.Tensor2D = tf.zeros([B, this.H]);
+    const given0 = givenAt(0); // outside the tidy: kept in the map
+    let h: tf.Tensor2D = tf.tidy(() => tf.tanh(tf.fused.matMul({ a: given0, b: this.wInit, bias: this.bInit })) as tf.Tensor2D);
     try {
       for (let s = 0; s < total; s++) {
         let next: tf.Tensor2D;
         if (s < kept) {
-          const x = this.primerInputs(req, s, B);
+          const x = this.primerInputs(req, s, B, bars);
           next = tf.tidy(() => this.cell(x, h));
           x.dispose();
         } else {
           const t = s - kept;
           const u = tf.tensor2d(noise.uniforms.subarray(t * B * DRUM_PATTERNS, (t + 1) * B * DRUM_PATTERNS), [B, DRUM_PATTERNS]);
           const z = tf.tensor2d(noise.normals.subarray(t * B * NORMALS_PER_STEP, (t + 1) * B * NORMALS_PER_STEP), [B, NORMALS_PER_STEP]);
-          const x = t > 0 ? sampled[t - 1] : this.primerInputs(req, s, B);
+          const x = t > 0 ? sampled[t - 1] : this.primerInputs(req, s, B, bars);
           const g = givenAt(s + 1); // outside the tidy: kept for later steps
           const [hNew, f] = tf.tidy(() => {
             const hn = this.cell(x, h);
@@ -293,15 +314,14 @@ export class DrumRollout {
   }
 
   /**
-   * Inputs of step s up to the first sampled one, the same for every variation: features of the
-   * primer's step before (zeros at step 0), then the given inputs.
+   * Inputs of step s up to the first sampled one: features of the primer's step before (the same
+   * for every variation; zeros at step 0), then the variation's given inputs.
    */
-  private primerInputs(req: DrumRequest, s: number, batch: number): tf.Tensor2D {
+  private primerInputs(req: DrumRequest, s: number, batch: number, bars?: BarConditioning[]): tf.Tensor2D {
     const rows = new Float32Array(batch * INPUTS);
-    const given = this.givenInputs(req, s);
     for (let b = 0; b < batch; b++) {
       const o = b * INPUTS;
-      rows.set(given, o + STEP_FEATURES);
+      rows.set(this.givenInputs(req, s, bars?.[b]), o + STEP_FEATURES);
       if (s === 0) continue;
       const p = req.primer!;
       for (let c = 0; c < C; c++) {
@@ -341,7 +361,7 @@ export class DrumRollout {
 
   dispose(): void {
     tf.dispose([this.wR, this.bR, this.wZ, this.bZ, this.wNx, this.bNx, this.wNh, this.bNh, this.wMean, this.bMean, this.wLogStd, this.bLogStd]);
-    tf.dispose([this.patternHits, this.logStdLo, this.logStdHi, this.qScale, this.qShift, this.qLo, this.qHi, this.velocityHalf]);
+    tf.dispose([this.patternHits, this.logStdLo, this.logStdHi, this.qScale, this.qShift, this.qLo, this.qHi, this.velocityHalf, this.wInit, this.bInit]);
     if (this.logits) tf.dispose([this.logits.w, this.logits.b]);
     this.logits = undefined;
   }

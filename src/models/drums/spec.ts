@@ -14,6 +14,8 @@ import { NUM_DRUM_CLASSES } from '../../music/drum-map';
  *   43       density: running average of onsets per bar, normalised 0..1 over the corpus
  *   44       fill flag (1 inside a fill bar)
  *   [45,63)  genre one-hot (18; all zero = "any genre", used in training as genre dropout)
+ *   63       loudness: running average of the bars' mean velocity, normalised 0..1 over the corpus
+ * The hidden state starts from a learned function of step 0's inputs from `position` on.
  * Outputs: 512 logits over the step's hit pattern (bitmask of the 9 classes), and per class
  * a Gaussian over velocity/127 and over offset (mean, log-std), given the sampled pattern.
  */
@@ -27,9 +29,12 @@ export const DRUM_INPUT = {
   density: 43,
   fill: 44,
   genre: 45,
-  size: 45 + DRUM_GENRES.length,
+  loudness: 45 + DRUM_GENRES.length,
+  size: 46 + DRUM_GENRES.length,
 } as const;
 /** Bars in the density running average (the current bar and the one before). */
 export const DENSITY_WINDOW_BARS = 2;
 /** Percentiles of the corpus' per-bar density that user density 0 and 1 map to. */
 export const DENSITY_PERCENTILES = [0.01, 0.99] as const;
+/** Percentiles of the corpus' per-bar mean velocity that loudness 0 and 1 map to. */
+export const LOUDNESS_PERCENTILES = [0.01, 0.99] as const;

@@ -3,6 +3,7 @@ import { DRUM_GENRES } from '../../conditioning/genres';
 import type { DensityRange } from '../../conditioning/density';
 import { TandemError } from '../../errors';
 import { NUM_DRUM_CLASSES } from '../../music/drum-map';
+import type { ContourPriors } from './contour';
 import { DRUM_INPUT, DRUM_PATTERNS } from './spec';
 
 /** model.json of the drum network (TF.js weights-manifest format plus our spec). */
@@ -18,6 +19,10 @@ export interface DrumModelJson {
     genres: string[];
     densityRange: DensityRange;
     densityWindowBars: number;
+    /** Mean velocity that loudness 0 and 1 stand for (absent in models from before the loudness input). */
+    loudnessRange?: DensityRange;
+    /** How density and loudness move in real playing, per genre: generation draws each groove's contour from it. */
+    contours?: ContourPriors;
   };
   training?: Record<string, unknown>;
   weightsManifest: tf.io.WeightsManifestConfig;
@@ -43,11 +48,13 @@ export class DrumWeights {
     const { modelJson } = art;
     if (modelJson.format !== 'tandem-drums-gru') throw new TandemError(`not a Tandem drum model (format ${String(modelJson.format)})`);
     const s = modelJson.spec;
-    if (s.inputSize !== DRUM_INPUT.size || s.patterns !== DRUM_PATTERNS || s.classes !== NUM_DRUM_CLASSES) {
+    // A model from before the loudness input (the last one) reads it with zero weights: it plays as it did.
+    const legacy = s.inputSize === DRUM_INPUT.loudness;
+    if ((s.inputSize !== DRUM_INPUT.size && !legacy) || s.patterns !== DRUM_PATTERNS || s.classes !== NUM_DRUM_CLASSES) {
       throw new TandemError(`drum model spec mismatch: model has input ${s.inputSize}, patterns ${s.patterns}; code expects ${DRUM_INPUT.size}, ${DRUM_PATTERNS}`);
     }
     if (s.genres.join() !== DRUM_GENRES.join()) throw new TandemError('drum model genres differ from the code\'s genre list');
-    this.spec = s;
+    this.spec = { ...s, inputSize: DRUM_INPUT.size };
     let at = 0;
     for (const w of modelJson.weightsManifest.flatMap((g) => g.weights)) {
       if (w.dtype !== 'float32' || w.quantization) throw new TandemError(`drum model weight ${w.name} is ${w.quantization ? 'quantised' : w.dtype}; only plain float32 is supported`);
@@ -57,6 +64,21 @@ export class DrumWeights {
       this.arrays.set(w.name, { shape: w.shape, values: new Float32Array(art.weights.slice(at, at + size * 4)) });
       at += size * 4;
     }
+    const H = s.hidden;
+    if (legacy) {
+      const w = this.entry('gru/w_ih');
+      const padded = new Float32Array(DRUM_INPUT.size * 3 * H);
+      padded.set(w.values);
+      this.arrays.set('gru/w_ih', { shape: [DRUM_INPUT.size, 3 * H], values: padded });
+    }
+    // A model without a learned initial state starts from zeros: tanh(0) = 0.
+    const initRows = DRUM_INPUT.size - DRUM_INPUT.position;
+    if (!this.arrays.has('init/w')) {
+      this.arrays.set('init/w', { shape: [initRows, H], values: new Float32Array(initRows * H) });
+      this.arrays.set('init/b', { shape: [H], values: new Float32Array(H) });
+    }
+    const init = this.entry('init/w').shape;
+    if (init[0] !== initRows || init[1] !== H) throw new TandemError(`drum model initial-state weights are ${init.join('x')}; expected ${initRows}x${H}`);
   }
 
   /** A weight's values (row-major); throws when the model lacks it. */

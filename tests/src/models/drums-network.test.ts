@@ -23,9 +23,12 @@ describe('drum network (TF.js) against its PyTorch original', () => {
   });
 
   it('reproduces the trainer\'s logits and head outputs step by step', () => {
-    const fx = JSON.parse(readFileSync(join(REPO_ROOT, 'tests/fixtures/drums-parity.json'), 'utf8')) as { inputs: number[][]; hits: number[][]; logits: number[][]; head: number[][] };
+    const fx = JSON.parse(readFileSync(join(REPO_ROOT, 'tests/fixtures/drums-parity.json'), 'utf8')) as { initialState?: number[]; inputs: number[][]; hits: number[][]; logits: number[][]; head: number[][] };
     const net = DrumNetwork.load(art);
-    let h = net.zeroState(1);
+    let h = net.initialState(Float32Array.from(fx.inputs[0]), 1);
+    const h0 = h.dataSync();
+    const maxInit = (fx.initialState ?? new Array<number>(net.hidden).fill(0)).reduce((m, v, j) => Math.max(m, Math.abs(h0[j] - v)), 0);
+    expect(maxInit).toBeLessThan(1e-4);
     let maxLogit = 0;
     let maxHead = 0;
     const head = new Float32Array(36);
@@ -137,11 +140,13 @@ describe('drum network generation', () => {
     const B = req.count;
     const x = new Float32Array(B * DRUM_INPUT.size);
     const head = new Float32Array(36);
-    let h = net.zeroState(B);
+    const bars = model.barConditioning(req);
+    grids.forEach((g, b) => fillInputRow(x, b, g, 0, req, bars?.[b]));
+    let h = net.initialState(x, B);
     let close = 0;
     let checked = 0;
     for (let s = 0; s < grids[0].steps; s++) {
-      grids.forEach((g, b) => fillInputRow(x, b, g, s, req));
+      grids.forEach((g, b) => fillInputRow(x, b, g, s, req, bars?.[b]));
       const r = net.step(x, B, h);
       h.dispose();
       h = r.h;
