@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { normaliseDensity, quantile, runningAverage, type DensityRange } from '../../src/conditioning/density';
-import { onsetsPerBar, type DrumGrid } from '../../src/tokens/drum-grid';
-import { DENSITY_PERCENTILES, DENSITY_WINDOW_BARS } from '../../src/models/drums/spec';
+import { meanVelocityPerBar, onsetsPerBar, type DrumGrid } from '../../src/tokens/drum-grid';
+import { DENSITY_PERCENTILES, DENSITY_WINDOW_BARS, LOUDNESS_PERCENTILES } from '../../src/models/drums/spec';
 import { TandemError } from '../../src/errors';
 import type { DrumCorpus, DrumTrack, Split } from './corpus-types';
 import { buildAll } from './build';
@@ -40,3 +40,14 @@ export function drumDensityRange(corpus: DrumCorpus): DensityRange {
 }
 
 export const trackDensity = (t: DrumTrack, range: DensityRange): number[] => trackDensityRaw(t).map((d) => normaliseDensity(d, range));
+
+/** Running-average mean velocity per bar of a track (the loudness the network is trained with, before normalising). */
+export const trackLoudnessRaw = (t: DrumTrack): number[] => runningAverage(meanVelocityPerBar(trackGrid(t)), DENSITY_WINDOW_BARS);
+
+/** The range loudness 0..1 maps onto (mean velocity): percentiles of the training split's running loudness. */
+export function drumLoudnessRange(corpus: DrumCorpus): DensityRange {
+  const values = tracksOf(corpus, 'train').flatMap(trackLoudnessRaw);
+  return { low: quantile(values, LOUDNESS_PERCENTILES[0]), high: quantile(values, LOUDNESS_PERCENTILES[1]) };
+}
+
+export const trackLoudness = (t: DrumTrack, range: DensityRange): number[] => trackLoudnessRaw(t).map((v) => normaliseDensity(v, range));
