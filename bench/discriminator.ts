@@ -1,10 +1,10 @@
 /**
- * A real-vs-generated discriminator (issue 13): a random forest (ml-random-forest, mljs) on
+ * A real-vs-generated discriminator (issue 13): a random forest (bench/random-forest.ts) on
  * features of 2-bar windows, scored by cross-validation with folds grouped by file, so windows
  * of one performance (and of the groove generated to match it) are never both in training and in
  * test. 50 % accuracy = it cannot tell them apart.
  */
-import { RandomForestClassifier } from 'ml-random-forest';
+import { RandomForest } from './random-forest';
 import { makeRng } from '../src/random';
 
 export interface LabelledWindow {
@@ -18,12 +18,10 @@ export interface LabelledWindow {
 export interface DiscriminatorOptions {
   folds: number;
   trees: number;
-  /** Share of the features each tree sees (ml-random-forest draws them per tree). */
-  maxFeatures: number;
   seed: number;
 }
 
-export const DISCRIMINATOR_DEFAULTS: Readonly<DiscriminatorOptions> = Object.freeze({ folds: 5, trees: 60, maxFeatures: 0.7, seed: 13 });
+export const DISCRIMINATOR_DEFAULTS: Readonly<DiscriminatorOptions> = Object.freeze({ folds: 5, trees: 100, seed: 13 });
 
 /** Fold of every group: groups shuffled with the seed, then dealt round-robin. */
 export function groupFolds(groups: readonly number[], folds: number, seed: number): Map<number, number> {
@@ -55,10 +53,8 @@ export function discriminate(samples: readonly LabelledWindow[], options: Partia
     const train = samples.filter((s) => fold.get(s.group) !== k);
     const test = samples.filter((s) => fold.get(s.group) === k);
     if (!test.length || new Set(train.map((s) => s.label)).size < 2) continue;
-    const rf = new RandomForestClassifier({ nEstimators: o.trees, maxFeatures: o.maxFeatures, seed: o.seed + k, replacement: false, useSampleBagging: true, noOOB: true });
-    rf.train(train.map((s) => s.features), train.map((s) => s.label));
-    const predicted = rf.predict(test.map((s) => s.features));
-    const ok = predicted.filter((p, i) => p === test[i].label).length;
+    const rf = RandomForest.train(train.map((s) => s.features), train.map((s) => s.label), { trees: o.trees, seed: o.seed + k });
+    const ok = test.filter((s) => rf.predict(s.features) === s.label).length;
     right += ok;
     perFold.push(ok / test.length);
   }

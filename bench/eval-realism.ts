@@ -59,7 +59,8 @@ export function realAgainstReal(targets: ReturnType<typeof matchTargets>, train:
     const same = pool.filter((p) => p.t.genre === x.genre && (p.t.beatType === 'fill') === x.fill && p.t.steps >= 32);
     if (!same.length) return [];
     const best = same.reduce((a, b) => (Math.abs(b.density - x.density) < Math.abs(a.density - x.density) ? b : a));
-    return [{ ...x, other: firstBars(trackGrid(best.t), x.bars) }];
+    const bars = Math.min(x.bars, Math.floor(best.t.steps / 16));
+    return [{ ...x, bars, real: firstBars(x.real, bars), other: firstBars(trackGrid(best.t), bars) }];
   });
 }
 
