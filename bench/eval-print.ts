@@ -20,7 +20,7 @@ export function printRealism(reports: Record<string, RealismReport>, genre: Reco
   line(['discriminator accuracy (50 % = no tell)', ...names.map((n) => pct(reports[n].discriminator.accuracy)), pct(reports[REAL_VS_REAL].discriminator.accuracy)], w);
   line(['  per fold', ...names.map((n) => reports[n].discriminator.perFold.map((a) => (100 * a).toFixed(0)).join('/')), reports[REAL_VS_REAL].discriminator.perFold.map((a) => (100 * a).toFixed(0)).join('/')], w);
   line(['  windows (real + other)', ...names.map((n) => reports[n].discriminator.windows), reports[REAL_VS_REAL].discriminator.windows], w);
-  const real = genre.realValidation?.top1;
+  const real = genre.realValidation?.top1 as number | undefined;
   if (real) line(['genre top-1, share of real playing\'s', ...names.map((n) => (genre[n] ? (genre[n].top1 / real).toFixed(2) : '-')), '1.00'], w);
 
   for (const key of Object.keys(reports[names[0]].table)) {

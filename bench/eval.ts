@@ -9,7 +9,7 @@
  *    2-bar-window table per genre, the first bar of unprimed grooves (bench/eval-realism.ts)
  *  - copy check (generated 2-bar patterns found verbatim in the training data)
  * --net DIR evaluates the network in DIR instead of models/drums; --compare DIR adds a second one
- * (for example the previous weights) beside it.
+ * (for example the previous weights) beside it; --realism-only runs only the matched-condition part.
  */
 import { DRUM_GENRES, type DrumGenre } from '../src/conditioning/genres';
 import { NUM_DRUM_CLASSES, DRUM_CLASSES } from '../src/music/drum-map';
@@ -20,6 +20,8 @@ import type { DrumModel } from '../src/models/types';
 import { drumDensityRange, drumLoudnessRange, loadDrumCorpus, trackDensity, trackGrid, trackLoudness, tracksOf } from '../bridge/data/drum-corpus';
 import { initNodeTf } from '../bridge/engine/node-tf';
 import { DRUM_NET_DIR, loadDrumNgram, readDrumNetArtifacts } from '../bridge/models/load';
+import type { DrumTrack } from '../bridge/data/corpus-types';
+import type { DensityRange } from '../src/conditioning/density';
 import { GenreClassifier, grooveFeatures } from './genre-classifier';
 import { generateMatched, matchTargets, realAgainstReal, realismReport, type RealismReport } from './eval-realism';
 import { printRealism } from './eval-print';
@@ -37,6 +39,8 @@ const optionValue = (name: string): string | undefined => {
 };
 const netDir = optionValue('--net') ?? DRUM_NET_DIR;
 const compareDir = optionValue('--compare');
+/** Only the matched-condition realism (issue 13), which is what changes with sampling settings. */
+const realismOnly = args.has('--realism-only');
 const log = (s: string) => console.error(s);
 const C = NUM_DRUM_CLASSES;
 const BARS = 4;
@@ -113,6 +117,16 @@ function realism(grids: DrumGrid[]) {
   };
 }
 
+/** Section 6: every model's matched-condition realism, and real against real as the floor. */
+async function matchedRealism(models: Array<{ name: string; model: DrumModel }>, val: DrumTrack[], train: DrumTrack[], range: DensityRange): Promise<Record<string, RealismReport>> {
+  log('matched-condition realism and discriminator ...');
+  const targets = matchTargets(val, range);
+  const trees = quick ? 20 : undefined;
+  const out: Record<string, RealismReport> = { 'real vs real (training)': realismReport(realAgainstReal(targets, train, range), { trees }) };
+  for (const { name, model } of models) out[name] = realismReport(await generateMatched(model, targets), { trees });
+  return out;
+}
+
 async function main(): Promise<void> {
   const corpus = loadDrumCorpus();
   const range = drumDensityRange(corpus);
@@ -135,6 +149,13 @@ async function main(): Promise<void> {
     models.unshift({ name: `network (GRU-${art.modelJson.spec.hidden})`, model: net });
   }
   const report: Record<string, unknown> = { split: 'validation', validationTracks: val.length, densityRange: range };
+
+  if (realismOnly) {
+    const r = await matchedRealism(models, val, train, range);
+    if (asJson) console.log(JSON.stringify(r, null, 1));
+    else printRealism(r, {});
+    return;
+  }
 
   // 1. Held-out NLL per step (nats), teacher forced, true genre / fill / density.
   log('NLL on validation ...');
@@ -207,10 +228,7 @@ async function main(): Promise<void> {
   report.copy = { realValidation: copyRate(realGrids), ...Object.fromEntries([...generatedByModel].map(([n, g]) => [n, copyRate(g.map((x) => x.grid))])) };
 
   // 6. Realism on matched conditions (issue 13).
-  log('matched-condition realism and discriminator ...');
-  const targets = matchTargets(val, range);
-  const realism13: Record<string, RealismReport> = { 'real vs real (training)': realismReport(realAgainstReal(targets, train, range), { trees: quick ? 20 : undefined }) };
-  for (const { name, model } of models) realism13[name] = realismReport(await generateMatched(model, targets), { trees: quick ? 20 : undefined });
+  const realism13 = await matchedRealism(models, val, train, range);
   report.matchedRealism = realism13;
 
   if (asJson) {

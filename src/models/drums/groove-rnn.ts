@@ -7,7 +7,8 @@ import { DRUM_INPUT, DRUM_PATTERNS, DRUM_STEPS_PER_BAR } from './spec';
 import { DrumNetwork } from './network';
 import { DrumRollout } from './rollout';
 import { DrumWeights, type DrumNetArtifacts } from './weights';
-import { fillInputRow, type BarConditioning } from './inputs';
+import { fillInputRow, NEUTRAL_LOUDNESS, type BarConditioning } from './inputs';
+import { blendHumanized, clipDensity, humanizeBars, wholeBars, type HumanizeOptions } from './humanize';
 
 /** Primer bars kept from a request (whole bars only); errors when they leave nothing to generate. */
 export function primerSteps(req: DrumRequest): number {
@@ -53,6 +54,29 @@ export class GrooveRnn implements DrumModel {
     const features = this.rollout.run(req, kept);
     try {
       return this.rollout.grids(req, kept, features.dataSync() as Float32Array);
+    } finally {
+      features.dispose();
+    }
+  }
+
+  /**
+   * Humanize: plays the clip's hits as they are (no pattern is sampled) and samples only each
+   * hit's velocity and timing offset, conditioned on the genre, the clip's own density per bar
+   * and a loudness contour drawn from the genre's prior; blended with the input by `amount`.
+   * Returns the clip with the same hits on the same steps.
+   */
+  humanize(clip: DrumGrid, options: HumanizeOptions): DrumGrid {
+    const bars = humanizeBars(clip);
+    const grid = wholeBars(clip, bars);
+    const req: DrumRequest = { genre: options.genre, density: 0.5, bars, temperature: 1, seed: options.seed, count: 1, fillEvery: 0 };
+    const density = clipDensity(grid, this.net.spec.densityRange);
+    const drawn = this.rollout.barConditioning(req)?.[0];
+    const cond: BarConditioning = { density, loudness: drawn?.loudness ?? density.map(() => NEUTRAL_LOUDNESS) };
+    const features = this.rollout.run(req, 0, { bars: [cond], forced: grid });
+    try {
+      const [generated] = this.rollout.grids(req, 0, features.dataSync() as Float32Array);
+      const out = blendHumanized(grid, generated, options.amount);
+      return { steps: clip.steps, velocity: out.velocity.slice(0, clip.steps * 9), offset: out.offset.slice(0, clip.steps * 9) };
     } finally {
       features.dispose();
     }

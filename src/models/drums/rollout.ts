@@ -54,6 +54,17 @@ export function samplingNoise(req: DrumRequest, steps: number): SamplingNoise {
   return { uniforms, normals };
 }
 
+/** What a rollout may be given besides the request. */
+export interface RolloutOptions {
+  /** Each variation's bar-level conditioning (default: drawn from the model's contour priors). */
+  bars?: BarConditioning[];
+  /**
+   * Hits to play instead of sampling them (Humanize): at every step after the primer, every
+   * variation plays this grid's hits and only their velocities and timing are sampled.
+   */
+  forced?: DrumGrid;
+}
+
 /** The model inputs that do not depend on what was sampled: position in the bar, density, fill flag, genre. */
 const GIVEN_FROM = DRUM_INPUT.position;
 const GIVEN = DRUM_INPUT.size - GIVEN_FROM;
@@ -241,9 +252,8 @@ export class DrumRollout {
    * when the two best scores lie within float noise of each other (measured: inverse-CDF sampling
    * in float32 flips about 100 times as often, its 512 boundaries each carrying cumsum rounding).
    */
-  private sample(h: tf.Tensor2D, uniform: tf.Tensor2D, normal: tf.Tensor2D, logits: { w: tf.Tensor2D; b: tf.Tensor1D }, givenNext: tf.Tensor2D): tf.Tensor2D {
-    const scores = tf.sub(tf.fused.matMul({ a: h, b: logits.w, bias: logits.b }), tf.log(tf.neg(tf.log(uniform))));
-    const hits = tf.matMul(tf.cast(tf.oneHot(tf.argMax(scores, 1), DRUM_PATTERNS), 'float32'), this.patternHits) as tf.Tensor2D;
+  private sample(h: tf.Tensor2D, uniform: tf.Tensor2D, normal: tf.Tensor2D, logits: { w: tf.Tensor2D; b: tf.Tensor1D }, givenNext: tf.Tensor2D, forcedHits?: tf.Tensor2D): tf.Tensor2D {
+    const hits = forcedHits ?? this.samplePattern(h, uniform, logits);
     const hb = tf.concat([h, hits], 1);
     const mean = tf.fused.matMul({ a: hb, b: this.wMean, bias: this.bMean, activation: 'sigmoid' });
     const logStd = tf.fused.matMul({ a: hb, b: this.wLogStd, bias: this.bLogStd });
@@ -254,17 +264,33 @@ export class DrumRollout {
     return tf.concat([hits, tf.mul(q, hits), givenNext], 1);
   }
 
+  /** The step's hit pattern by Gumbel-max, as its hit bits twice: [batch x 18]. */
+  private samplePattern(h: tf.Tensor2D, uniform: tf.Tensor2D, logits: { w: tf.Tensor2D; b: tf.Tensor1D }): tf.Tensor2D {
+    const scores = tf.sub(tf.fused.matMul({ a: h, b: logits.w, bias: logits.b }), tf.log(tf.neg(tf.log(uniform))));
+    return tf.matMul(tf.cast(tf.oneHot(tf.argMax(scores, 1), DRUM_PATTERNS), 'float32'), this.patternHits) as tf.Tensor2D;
+  }
+
   /**
    * Runs a whole generation on the backend: `kept` primer steps, then the rest sampled.
    * Returns each sampled step's outputs as the next step's inputs, [(step - kept) x count +
    * variation, INPUTS]: one tensor to read back (the caller disposes it), made grids by `grids`.
    */
-  run(req: DrumRequest, kept: number): tf.Tensor2D {
+  run(req: DrumRequest, kept: number, options: RolloutOptions = {}): tf.Tensor2D {
     const B = req.count;
     const total = req.bars * DRUM_STEPS_PER_BAR;
     const noise = samplingNoise(req, total - kept);
     const logits = this.logitLayer(req.temperature);
-    const bars = this.barConditioning(req);
+    const bars = options.bars ?? this.barConditioning(req);
+    const forcedAt = (s: number): tf.Tensor2D | undefined => {
+      const g = options.forced;
+      if (!g) return undefined;
+      const rows = new Float32Array(B * 2 * C);
+      for (let c = 0; c < C; c++) {
+        if (s >= g.steps || !g.velocity[s * C + c]) continue;
+        for (let b = 0; b < B; b++) rows[b * 2 * C + c] = rows[b * 2 * C + C + c] = 1;
+      }
+      return tf.tensor2d(rows, [B, 2 * C]);
+    };
     // Without contours the given inputs repeat with the position in the bar and the fill flag:
     // one tensor each. With contours every step of every variation has its own.
     const given = new Map<number, tf.Tensor2D>();
@@ -294,11 +320,13 @@ export class DrumRollout {
           const z = tf.tensor2d(noise.normals.subarray(t * B * NORMALS_PER_STEP, (t + 1) * B * NORMALS_PER_STEP), [B, NORMALS_PER_STEP]);
           const x = t > 0 ? sampled[t - 1] : this.primerInputs(req, s, B, bars);
           const g = givenAt(s + 1); // outside the tidy: kept for later steps
+          const forced = forcedAt(s);
           const [hNew, f] = tf.tidy(() => {
             const hn = this.cell(x, h);
-            return [hn, this.sample(hn, u, z, logits, g)];
+            return [hn, this.sample(hn, u, z, logits, g, forced)];
           });
           tf.dispose(t > 0 ? [u, z] : [u, z, x]);
+          forced?.dispose();
           sampled.push(f);
           next = hNew;
         }
