@@ -42,11 +42,12 @@ def build_inputs(t, n_genres):
 
 
 class DrumNet(nn.Module):
-    def __init__(self, n_in, hidden):
+    def __init__(self, n_in, hidden, dropout=0.2, input_dropout=0.0):
         super().__init__()
         self.hidden = hidden
+        self.input_dropout = input_dropout
         self.gru = nn.GRU(n_in, hidden, batch_first=True)
-        self.drop = nn.Dropout(0.2)
+        self.drop = nn.Dropout(dropout)
         self.out = nn.Linear(hidden, P)
         self.head = nn.Linear(hidden + C, 4 * C)  # vel mean, vel log-std, off mean, off log-std
         # Learned initial state from the first step's given inputs (position, density, fill, genre,
@@ -61,6 +62,11 @@ class DrumNet(nn.Module):
     def forward(self, x, hits, h0=None):
         if h0 is None:
             h0 = self.initial_state(x)
+        if self.training and self.input_dropout > 0:
+            # Step-level dropout of what was played at the step before (hits, velocities, offsets):
+            # the network learns to keep the groove from its state, not only from the last step.
+            keep = (torch.rand(x.shape[0], x.shape[1], 1) >= self.input_dropout).float()
+            x = torch.cat([x[..., :I_POS] * keep, x[..., I_POS:]], dim=-1)
         h, hn = self.gru(x, h0)
         hd = self.drop(h)
         logits = self.out(hd)
@@ -203,6 +209,9 @@ def main():
     ap.add_argument('--fresh', action='store_true', help='ignore an existing checkpoint')
     ap.add_argument('--warm-start', default='', help='a TF.js export (model.json folder) to start from; inputs it lacks start at zero')
     ap.add_argument('--lr-halve', type=int, default=15, help='epochs between halvings of the learning rate')
+    ap.add_argument('--dropout', type=float, default=0.2, help='dropout before the output layers')
+    ap.add_argument('--input-dropout', type=float, default=0.0, help='chance that a step does not see the step before')
+    ap.add_argument('--weight-decay', type=float, default=1e-6)
     ap.add_argument('--tag', default='', help='checkpoint name suffix (gru<hidden><tag>.pt)')
     ap.add_argument('--fixture', default=os.path.join(ROOT, 'tests', 'fixtures', 'drums-parity.json'), help='where the TF.js parity fixture goes')
     args = ap.parse_args()
@@ -218,8 +227,8 @@ def main():
     val = [build_inputs(t, len(genres)) for t in data['tracks'] if t['split'] == 'validation']
     print(f'train tracks {len(train)} ({sum(t[0].shape[0] for t in train)} steps), validation {len(val)} ({sum(t[0].shape[0] for t in val)} steps)', flush=True)
 
-    model = DrumNet(n_in, args.hidden)
-    opt = torch.optim.Adam(model.parameters(), lr=args.lr, weight_decay=1e-6)
+    model = DrumNet(n_in, args.hidden, args.dropout, args.input_dropout)
+    opt = torch.optim.Adam(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
     ck_dir = os.path.join(args.out, 'checkpoints')
     os.makedirs(ck_dir, exist_ok=True)
     ck_path = os.path.join(ck_dir, f'gru{args.hidden}{args.tag}.pt')
@@ -274,6 +283,7 @@ def main():
         training=dict(framework=f'torch {torch.__version__}', epochs=state['epoch'], bestEpoch=state['best_epoch'],
                       seconds=round(state['seconds'], 1), parameters=params, batch=args.batch, length=args.length,
                       batchesPerEpoch=args.batches, lr=args.lr, lrHalvingEpochs=args.lr_halve, genreDropout=args.genre_dropout, seed=args.seed,
+                      dropout=args.dropout, inputDropout=args.input_dropout, weightDecay=args.weight_decay,
                       warmStart=os.path.relpath(args.warm_start, ROOT) if args.warm_start else None, threads=args.threads,
                       validation=ev, history=state['history']),
     )
