@@ -45,7 +45,8 @@ export interface DiscriminatorResult {
 
 /** Grouped k-fold accuracy of a random forest telling label 1 from label 0. */
 export function discriminate(samples: readonly LabelledWindow[], options: Partial<DiscriminatorOptions> = {}): DiscriminatorResult {
-  const o = { ...DISCRIMINATOR_DEFAULTS, ...options };
+  const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+  const o = { ...DISCRIMINATOR_DEFAULTS, ...given };
   const fold = groupFolds(samples.map((s) => s.group), o.folds, o.seed);
   let right = 0;
   const perFold: number[] = [];

@@ -89,7 +89,8 @@ export class RandomForest {
   /** Trains on rows `x` (all the same length) with labels 0/1. */
   static train(x: readonly number[][], y: readonly number[], options: Partial<ForestOptions> = {}): RandomForest {
     if (!x.length || x.length !== y.length) throw new RangeError(`random forest needs as many labels as rows (got ${x.length} rows, ${y.length} labels)`);
-    const o = { ...FOREST_DEFAULTS, ...options };
+    const o = { ...FOREST_DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) };
+    if (!(o.trees >= 1)) throw new RangeError(`random forest needs at least one tree (got ${o.trees})`);
     const k = o.featuresPerSplit ?? Math.max(1, Math.round(Math.sqrt(x[0].length)));
     const rng = makeRng(`forest:${o.seed}`);
     const trees = Array.from({ length: o.trees }, () => {

@@ -12,6 +12,8 @@ import { runGenerate, type GenerateFlags } from './generate';
 import { parseDuration, runPlay, type PlayFlags } from './play';
 import { runServe, type ServeFlags } from './serve';
 import { errnoCode, reasonOf } from '../fs/errors';
+import { runHumanize, type HumanizeFlags } from './humanize';
+import { DRUM_GENRES } from '../../src/conditioning/genres';
 import { listPresets } from '../presets';
 import { exitOnSignals } from '../engine/profiles';
 
@@ -53,6 +55,28 @@ generate
       if (picture && sequences.length) console.log(picture(sequences[0]));
     }
     res.files.forEach((f, i) => console.log(opts.quiet ? f : `wrote ${f}  (${res.onsetsPerBar[i]} notes/bar)`));
+  });
+
+program
+  .command('humanize')
+  .description('give a quantized drum clip a drummer\'s velocities and timing (every note kept on its 16th)')
+  .argument('<in.mid>', 'the drum clip (General MIDI drums on channel 10)')
+  .option('--out <file.mid>', 'where the humanized clip goes')
+  .option('--amount <0..1>', '0 keeps the input, 1 plays it as the network would (default 1)')
+  .option('--genre <genre>', `whose feel: one of ${DRUM_GENRES.join(', ')}, or any (default any)`)
+  .option('--seed <n>', 'same clip + flags + seed = same result (default 0)')
+  .option('--force', 'replace --out if it exists')
+  .option('--json', 'print one JSON line: {"file","notes","untouched","quantized","ms",...}')
+  .action(async (input: string, opts: HumanizeFlags) => {
+    const res = await runHumanize(input, opts);
+    if (opts.json) {
+      process.stdout.write(JSON.stringify(res) + '\n');
+      return;
+    }
+    if (res.quantized) console.error(`note: ${res.quantized} of ${res.notes} drum notes were off the 16th grid; quantized first`);
+    if (res.untouched) console.error(`note: ${res.untouched} notes (other channels or other drum pitches) passed through unchanged`);
+    console.log(`humanized ${res.notes} drum notes (${res.options.genre ?? 'any'}, amount ${res.options.amount}, seed ${res.options.seed}) in ${res.ms} ms`);
+    console.log(`wrote ${res.file}`);
   });
 
 const play = program

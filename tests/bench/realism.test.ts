@@ -73,5 +73,7 @@ describe('grouped real-vs-other discriminator', () => {
     expect(same.accuracy).toBeGreaterThan(0.35);
     expect(same.accuracy).toBeLessThan(0.65);
     expect(same.perFold).toHaveLength(5);
+    // Options left undefined take the defaults (an undefined tree count once gave an empty forest).
+    expect(discriminate(samples(4, 'easy'), { trees: undefined }).accuracy).toBeGreaterThan(0.9);
   });
 });
