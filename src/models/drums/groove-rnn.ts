@@ -5,7 +5,7 @@ import type { DrumRequest } from '../request';
 import type { DrumModel } from '../types';
 import { DRUM_INPUT, DRUM_PATTERNS, DRUM_STEPS_PER_BAR } from './spec';
 import { DrumNetwork } from './network';
-import { DrumRollout } from './rollout';
+import { DrumRollout, type SamplingScales } from './rollout';
 import { DrumWeights, type DrumNetArtifacts } from './weights';
 import { fillInputRow, NEUTRAL_LOUDNESS, type BarConditioning } from './inputs';
 import { blendHumanized, clipDensity, humanizeBars, wholeBars, type HumanizeOptions } from './humanize';
@@ -80,6 +80,11 @@ export class GrooveRnn implements DrumModel {
     } finally {
       features.dispose();
     }
+  }
+
+  /** The model's sampling settings on top of a request's temperature. */
+  get sampling(): SamplingScales {
+    return this.rollout.sampling;
   }
 
   /** Each variation's bar-level conditioning as generation draws it (undefined: the request's density in every bar). */

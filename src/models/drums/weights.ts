@@ -4,6 +4,7 @@ import type { DensityRange } from '../../conditioning/density';
 import { TandemError } from '../../errors';
 import { NUM_DRUM_CLASSES } from '../../music/drum-map';
 import type { ContourPriors } from './contour';
+import type { SamplingScales } from './rollout';
 import { DRUM_INPUT, DRUM_PATTERNS } from './spec';
 
 /** model.json of the drum network (TF.js weights-manifest format plus our spec). */
@@ -23,6 +24,8 @@ export interface DrumModelJson {
     loudnessRange?: DensityRange;
     /** How density and loudness move in real playing, per genre: generation draws each groove's contour from it. */
     contours?: ContourPriors;
+    /** Sampling settings on top of the request's temperature (absent = neutral). */
+    sampling?: SamplingScales;
   };
   training?: Record<string, unknown>;
   weightsManifest: tf.io.WeightsManifestConfig;

@@ -135,7 +135,7 @@ describe('drum network generation', () => {
     // generated, and redo each step's sampling in float64 JS from its outputs and the same noise.
     const req = parseDrumRequest({ genre: 'latin', density: 0.6, bars: 4, seed: 77, count: 3, temperature: 0.9, fillEvery: 2 });
     const grids = model.generateSync(req);
-    const noise = samplingNoise(req, grids[0].steps);
+    const noise = samplingNoise(req, grids[0].steps, model.sampling);
     const net = model.net;
     const B = req.count;
     const x = new Float32Array(B * DRUM_INPUT.size);
@@ -153,7 +153,7 @@ describe('drum network generation', () => {
       grids.forEach((g, b) => {
         const o = b * DrumNetwork.OUT;
         const u = noise.uniforms.subarray((s * B + b) * 512, (s * B + b + 1) * 512);
-        const scores = Array.from({ length: 512 }, (_, i) => r.out[o + i] / req.temperature - Math.log(-Math.log(u[i])));
+        const scores = Array.from({ length: 512 }, (_, i) => r.out[o + i] / (req.temperature * model.sampling.pattern) - Math.log(-Math.log(u[i])));
         const sorted = [...scores].sort((p, q) => q - p);
         const best = scores.indexOf(sorted[0]);
         if (sorted[0] - sorted[1] < 1e-3) close++;

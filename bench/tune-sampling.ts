@@ -1,0 +1,41 @@
+/**
+ * npm run tune:drums [-- --net DIR] [-- --tracks N]: chooses the drum network's sampling settings
+ * (pattern temperature, velocity and timing noise scales; model.json `spec.sampling`) on TRAINING
+ * performances, so that `npm run eval` can report them on the validation split untouched.
+ * For each setting: one groove per performance matched as in the eval, the grouped discriminator's
+ * accuracy and the issue-13 table. Prints a table; writes nothing.
+ */
+import { drumDensityRange, loadDrumCorpus, tracksOf } from '../bridge/data/drum-corpus';
+import { initNodeTf } from '../bridge/engine/node-tf';
+import { DRUM_NET_DIR, readDrumNetArtifacts } from '../bridge/models/load';
+import { GrooveRnn } from '../src/models/drums/groove-rnn';
+import { makeRng } from '../src/random';
+import { generateMatched, matchTargets, realismReport } from './eval-realism';
+import { relativeGap, TABLE_ROWS } from './realism';
+
+const argv = process.argv.slice(2);
+const opt = (name: string, fallback: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : fallback);
+const dir = opt('--net', DRUM_NET_DIR);
+const n = Number(opt('--tracks', '90'));
+const grid = JSON.parse(opt('--grid', '[[1,1,1],[0.9,1,1],[1,0.7,1],[0.9,0.7,1],[0.9,0.5,1],[0.8,0.7,1]]')) as Array<[number, number, number]>;
+
+const corpus = loadDrumCorpus();
+const range = drumDensityRange(corpus);
+// A fixed random subset of training performances of two bars or more.
+const rng = makeRng('tune');
+const pool = tracksOf(corpus, 'train').filter((t) => t.steps >= 32);
+const picked = pool.map((t) => ({ t, k: rng() })).sort((a, b) => a.k - b.k).slice(0, n).map((x) => x.t);
+const targets = matchTargets(picked, range);
+const art = readDrumNetArtifacts(dir);
+if (!art) throw new Error(`no drum network in ${dir}`);
+await initNodeTf('wasm');
+console.log(`sampling settings on ${targets.length} training performances (${dir})`);
+console.log(['pattern T', 'vel', 'off', 'discr.', ...TABLE_ROWS.map((r) => r.key), 'mean gap'].join('\t'));
+for (const [pattern, velocity, offset] of grid) {
+  const model = GrooveRnn.load({ ...art, modelJson: { ...art.modelJson, spec: { ...art.modelJson.spec, sampling: { pattern, velocity, offset } } } });
+  const r = realismReport(await generateMatched(model, targets), { trees: 40 });
+  model.dispose();
+  const t = r.table.all;
+  const gaps = TABLE_ROWS.slice(0, 5).map((row) => relativeGap(t.other[row.key], t.real[row.key]));
+  console.log([pattern, velocity, offset, (100 * r.discriminator.accuracy).toFixed(1), ...TABLE_ROWS.map((row) => `${t.other[row.key].toFixed(row.digits)}/${t.real[row.key].toFixed(row.digits)}`), (100 * gaps.reduce((a, b) => a + b, 0) / gaps.length).toFixed(0) + '%'].join('\t'));
+}
