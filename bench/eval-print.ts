@@ -15,7 +15,7 @@ const fmt = (row: RealismRow, key: keyof RealismRow, digits: number) => row[key]
 export function printRealism(reports: Record<string, RealismReport>, genre: Record<string, { top1: number }>): void {
   const names = Object.keys(reports).filter((n) => n !== REAL_VS_REAL);
   const w = [40, ...names.map(() => 30), 14];
-  console.log('\nMatched conditions (issue 13): one generated groove per validation performance, same genre, density, fill flag, length');
+  console.log('\nMatched conditions (issue 13): generated grooves per validation performance, same genre, density, fill flag, length (discriminator: one each; tables: four each)');
   line(['figure', ...names, 'real vs real'], w);
   line(['discriminator accuracy (50 % = no tell)', ...names.map((n) => pct(reports[n].discriminator.accuracy)), pct(reports[REAL_VS_REAL].discriminator.accuracy)], w);
   line(['  per fold', ...names.map((n) => reports[n].discriminator.perFold.map((a) => (100 * a).toFixed(0)).join('/')), reports[REAL_VS_REAL].discriminator.perFold.map((a) => (100 * a).toFixed(0)).join('/')], w);

@@ -1,11 +1,15 @@
 /**
- * npm run tune:drums [-- --net DIR] [-- --tracks N]: chooses the drum network's sampling settings
+ * npm run tune:drums [-- --net DIR] [-- --tracks N] [-- --grid JSON] [-- --write P,V,O]: chooses the drum network's sampling settings
  * (pattern temperature, velocity and timing noise scales; model.json `spec.sampling`) on TRAINING
  * performances, so that `npm run eval` can report them on the validation split untouched.
  * For each setting: one groove per performance matched as in the eval, the grouped discriminator's
- * accuracy and the issue-13 table. Prints a table; writes nothing.
+ * accuracy and the issue-13 table. Prints a table; with --write, only records the chosen setting
+ * (pattern temperature, velocity scale, timing scale) in DIR/model.json.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { drumDensityRange, loadDrumCorpus, tracksOf } from '../bridge/data/drum-corpus';
+import { writeFileAtomic } from '../bridge/fs/atomic-write';
 import { initNodeTf } from '../bridge/engine/node-tf';
 import { DRUM_NET_DIR, readDrumNetArtifacts } from '../bridge/models/load';
 import { GrooveRnn } from '../src/models/drums/groove-rnn';
@@ -18,6 +22,18 @@ const opt = (name: string, fallback: string) => (argv.includes(name) ? argv[argv
 const dir = opt('--net', DRUM_NET_DIR);
 const n = Number(opt('--tracks', '90'));
 const grid = JSON.parse(opt('--grid', '[[1,1,1],[0.9,1,1],[1,0.7,1],[0.9,0.7,1],[0.9,0.5,1],[0.8,0.7,1]]')) as Array<[number, number, number]>;
+
+const write = argv.includes('--write') ? opt('--write', '').split(',').map(Number) : undefined;
+if (write) {
+  const [pattern, velocity, offset] = write;
+  if (write.length !== 3 || !write.every((x) => Number.isFinite(x) && x > 0 && x <= 2)) throw new Error('--write needs three numbers in (0, 2]: pattern temperature, velocity scale, timing scale');
+  const file = join(dir, 'model.json');
+  const json = JSON.parse(readFileSync(file, 'utf8')) as { spec: Record<string, unknown> };
+  json.spec.sampling = { pattern, velocity, offset };
+  writeFileAtomic(file, JSON.stringify(json, null, 1), { replace: true });
+  console.log(`wrote sampling ${JSON.stringify(json.spec.sampling)} into ${file}`);
+  process.exit(0);
+}
 
 const corpus = loadDrumCorpus();
 const range = drumDensityRange(corpus);
