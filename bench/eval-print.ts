@@ -36,11 +36,11 @@ export function printRealism(reports: Record<string, RealismReport>, genre: Reco
     }
   }
 
-  console.log('\nFirst bar of an unprimed groove (1-bar windows): first bar / later bars, against real bars');
-  line(['figure', 'real', ...names], [40, 12, ...names.map(() => 30)]);
+  console.log('\nFirst bar of an unprimed groove (1-bar windows): first bar / later bars, beside the real performances\' first / later bars');
+  line(['figure', 'real', ...names], [40, 18, ...names.map(() => 30)]);
   for (const r of TABLE_ROWS) {
     if (r.key === 'velocityMeanSpread' || r.key === 'onsetsPerBarStd') continue;
-    const realRow = reports[names[0]].firstBar.real;
-    line([r.label, fmt(realRow, r.key, r.digits), ...names.map((n) => `${fmt(reports[n].firstBar.first, r.key, r.digits)} / ${fmt(reports[n].firstBar.later, r.key, r.digits)}`)], [40, 12, ...names.map(() => 30)]);
+    const fb = reports[names[0]].firstBar;
+    line([r.label, `${fmt(fb.realFirst, r.key, r.digits)} / ${fmt(fb.realLater, r.key, r.digits)}`, ...names.map((n) => `${fmt(reports[n].firstBar.first, r.key, r.digits)} / ${fmt(reports[n].firstBar.later, r.key, r.digits)}`)], [40, 18, ...names.map(() => 30)]);
   }
 }

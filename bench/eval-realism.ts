@@ -76,7 +76,7 @@ export interface RealismReport {
   /** Per genre (and `all`): the table for real windows and for the other side's. */
   table: Record<string, { real: RealismRow; other: RealismRow }>;
   /** The first bar of the other side's grooves against their later bars and real bars (1-bar windows). */
-  firstBar: { first: RealismRow; later: RealismRow; real: RealismRow };
+  firstBar: { first: RealismRow; later: RealismRow; real: RealismRow; realFirst: RealismRow; realLater: RealismRow };
 }
 
 export function realismReport(pairs: readonly MatchedPair[], options: { trees?: number } = {}): RealismReport {
@@ -98,6 +98,8 @@ export function realismReport(pairs: readonly MatchedPair[], options: { trees?: 
     first: realismRow(pairs.flatMap((p) => others(p).flatMap((g) => windows(firstBars(g, 1), Infinity, 1))), 1),
     later: realismRow(pairs.flatMap((p) => others(p).flatMap((g) => windows(barsFrom(g, 1), Infinity, 1))), 1),
     real: realismRow(pairs.flatMap((p) => windows(p.real, Infinity, 1)), 1),
+    realFirst: realismRow(pairs.flatMap((p) => windows(firstBars(p.real, 1), Infinity, 1)), 1),
+    realLater: realismRow(pairs.flatMap((p) => windows(barsFrom(p.real, 1), Infinity, 1)), 1),
   };
   return { discriminator, table, firstBar };
 }
