@@ -165,6 +165,26 @@ def export(model, meta, out_dir, fixture_path, val_line, spec):
         json.dump(fixture, f)
 
 
+def load_exported(model, src_dir):
+    """Loads weights exported by export() (TF.js manifest, float32 little endian) back into the torch model."""
+    meta = json.load(open(os.path.join(src_dir, 'model.json')))
+    blob = open(os.path.join(src_dir, 'weights.bin'), 'rb').read()
+    arrays, at = {}, 0
+    for w in meta['weightsManifest'][0]['weights']:
+        n = int(np.prod(w['shape']))
+        arrays[w['name']] = np.frombuffer(blob, dtype='<f4', count=n, offset=at).reshape(w['shape'])
+        at += n * 4
+    sd = model.state_dict()
+    pairs = [('gru.weight_ih_l0', 'gru/w_ih', True), ('gru.weight_hh_l0', 'gru/w_hh', True), ('gru.bias_ih_l0', 'gru/b_ih', False),
+             ('gru.bias_hh_l0', 'gru/b_hh', False), ('out.weight', 'out/w', True), ('out.bias', 'out/b', False)]
+    for k, name, transpose in pairs:
+        a = arrays[name].T if transpose else arrays[name]
+        if tuple(a.shape) != tuple(sd[k].shape):
+            sys.exit(f'--warm-start: {name} has shape {a.shape}, the model wants {tuple(sd[k].shape)} (another --hidden?)')
+        sd[k] = torch.from_numpy(np.array(a, dtype=np.float32))  # a writable copy
+    model.load_state_dict(sd)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--data', default=os.path.join(ROOT, '.cache', 'melody-train.json'))
@@ -184,6 +204,9 @@ def main():
     ap.add_argument('--threads', type=int, default=1)
     ap.add_argument('--fresh', action='store_true', help='ignore an existing checkpoint')
     ap.add_argument('--export-only', action='store_true', help='export the best checkpoint and stop')
+    ap.add_argument('--warm-start', default=None, metavar='DIR',
+                    help='start from the weights exported in DIR (model.json + weights.bin; e.g. models/melody) when no checkpoint is there: '
+                         'checkpoints are not committed, the exported weights are, so a new machine continues from them (optimizer state starts fresh)')
     ap.add_argument('--fixture', default=os.path.join(ROOT, 'tests', 'fixtures', 'melody-parity.json'))
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
@@ -216,6 +239,9 @@ def main():
         model.load_state_dict(ck['model']); opt.load_state_dict(ck['opt']); state = ck['state']
         rng = np.random.default_rng(args.seed + state['epoch'])
         print(f"resumed from {ck_path} at epoch {state['epoch']} (best val NLL {state['best']:.4f})", flush=True)
+    elif args.warm_start:
+        load_exported(model, args.warm_start)
+        print(f'warm start from the weights exported in {args.warm_start}', flush=True)
     params = sum(p.numel() for p in model.parameters())
     print(f'GRU-{args.hidden}, {params} parameters', flush=True)
 
