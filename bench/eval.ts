@@ -25,6 +25,7 @@ import type { DensityRange } from '../src/conditioning/density';
 import { GenreClassifier, grooveFeatures } from './genre-classifier';
 import { generateMatched, matchTargets, realAgainstReal, realismReport, type RealismReport } from './eval-realism';
 import { printRealism } from './eval-print';
+import { spearman } from './stats';
 
 const argv = process.argv.slice(2);
 const args = new Set(argv);
@@ -45,32 +46,6 @@ const log = (s: string) => console.error(s);
 const C = NUM_DRUM_CLASSES;
 const BARS = 4;
 const SEG = BARS * 16;
-
-function spearman(a: number[], b: number[]): number {
-  const rank = (xs: number[]) => {
-    const idx = xs.map((x, i) => [x, i]).sort((p, q) => p[0] - q[0]);
-    const r = new Array<number>(xs.length);
-    for (let i = 0; i < idx.length; ) {
-      let j = i;
-      while (j + 1 < idx.length && idx[j + 1][0] === idx[i][0]) j++;
-      for (let k = i; k <= j; k++) r[idx[k][1]] = (i + j) / 2;
-      i = j + 1;
-    }
-    return r;
-  };
-  const ra = rank(a);
-  const rb = rank(b);
-  const m = (ra.length - 1) / 2;
-  let num = 0;
-  let da = 0;
-  let db = 0;
-  for (let i = 0; i < ra.length; i++) {
-    num += (ra[i] - m) * (rb[i] - m);
-    da += (ra[i] - m) ** 2;
-    db += (rb[i] - m) ** 2;
-  }
-  return num / Math.sqrt(da * db);
-}
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 const std = (xs: number[]) => Math.sqrt(mean(xs.map((x) => (x - mean(xs)) ** 2)));
