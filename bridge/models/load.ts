@@ -4,7 +4,7 @@ import { TandemError } from '../../src/errors';
 import { DrumNgram, type DrumNgramModelJson } from '../../src/models/baseline/drum-ngram';
 import { MelodyNgram, type MelodyNgramModelJson } from '../../src/models/baseline/melody-ngram';
 import { GrooveRnn } from '../../src/models/drums/groove-rnn';
-import type { DrumModelJson, DrumNetArtifacts } from '../../src/models/drums/network';
+import type { DrumNetArtifacts } from '../../src/models/drums/network';
 import type { DrumModel } from '../../src/models/types';
 import { modelFactory } from '../../src/models/factories';
 import type { LayersArtifact, ModelImpl, ModelSpec, PartModel } from '../../src/models/spec';
@@ -25,10 +25,27 @@ export function hasDrumNet(dir = DRUM_NET_DIR): boolean {
 /** The drum network's files (model.json + weights), or undefined when none are committed. */
 export function readDrumNetArtifacts(dir = DRUM_NET_DIR): DrumNetArtifacts | undefined {
   if (!hasDrumNet(dir)) return undefined;
-  const json = join(dir, 'model.json');
-  const modelJson = JSON.parse(readFileSync(json, 'utf8')) as DrumModelJson;
-  const buffers = modelJson.weightsManifest.flatMap((g) => g.paths.map((p) => readFileSync(join(dir, p))));
-  const all = Buffer.concat(buffers);
+  return readLayersFolder(dir) as DrumNetArtifacts;
+}
+
+/**
+ * A network folder as the trainers export it: model.json and the weight files its manifest names
+ * (beside it), joined. A broken model.json is one line naming the file, never a TypeError.
+ */
+export function readLayersFolder(dir: string): LayersArtifact {
+  const file = join(dir, 'model.json');
+  let modelJson: { weightsManifest?: Array<{ paths?: unknown }> };
+  try {
+    modelJson = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new TandemError(`${file} is not readable JSON (${(err as Error).message}): export it again with its trainer (models/training/)`);
+  }
+  const manifest = modelJson?.weightsManifest;
+  const paths = Array.isArray(manifest) && manifest.every((g) => Array.isArray(g?.paths)) ? manifest.flatMap((g) => g.paths as unknown[]) : undefined;
+  if (!paths || !paths.every((p): p is string => typeof p === 'string' && !p.includes('/') && !p.includes('\\'))) {
+    throw new TandemError(`${file} has no weights manifest naming files beside it: export it again with its trainer (models/training/)`);
+  }
+  const all = Buffer.concat(paths.map((p) => readFileSync(join(dir, p))));
   return { modelJson, weights: all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) as ArrayBuffer };
 }
 
@@ -80,9 +97,7 @@ export function readArtifact(impl: ModelImpl): LayersArtifact | unknown {
   const path = artifactPath(impl);
   if (!hasArtifact(impl)) throw new TandemError(`${impl.id} not found at ${path}: ${impl.kind === 'baseline' ? 'run npm run train:baseline' : 'train it or use --model-impl baseline'}`);
   if (impl.artifact.kind === 'json') return JSON.parse(readFileSync(path, 'utf8')) as unknown;
-  const modelJson = JSON.parse(readFileSync(join(path, 'model.json'), 'utf8')) as { weightsManifest: Array<{ paths: string[] }> };
-  const all = Buffer.concat(modelJson.weightsManifest.flatMap((g) => g.paths.map((p) => readFileSync(join(path, p)))));
-  return { modelJson, weights: all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) as ArrayBuffer };
+  return readLayersFolder(path);
 }
 
 /** The implementation to run: the first of the kind asked for whose files are there, else the first present (with why). */
