@@ -2,6 +2,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { DRUM_GENRES } from '../../conditioning/genres';
 import type { DensityRange } from '../../conditioning/density';
 import { TandemError } from '../../errors';
+import { decodeWeights, type DecodedWeight } from '../weights-manifest';
 import { NUM_DRUM_CLASSES } from '../../music/drum-map';
 import type { ContourPriors } from './contour';
 import type { SamplingScales } from './rollout';
@@ -45,7 +46,7 @@ export interface DrumNetArtifacts {
  */
 export class DrumWeights {
   readonly spec: DrumModelJson['spec'];
-  private readonly arrays = new Map<string, { shape: number[]; values: Float32Array }>();
+  private readonly arrays: Map<string, DecodedWeight>;
 
   constructor(art: DrumNetArtifacts) {
     const { modelJson } = art;
@@ -58,15 +59,7 @@ export class DrumWeights {
     }
     if (s.genres.join() !== DRUM_GENRES.join()) throw new TandemError('drum model genres differ from the code\'s genre list');
     this.spec = { ...s, inputSize: DRUM_INPUT.size };
-    let at = 0;
-    for (const w of modelJson.weightsManifest.flatMap((g) => g.weights)) {
-      if (w.dtype !== 'float32' || w.quantization) throw new TandemError(`drum model weight ${w.name} is ${w.quantization ? 'quantised' : w.dtype}; only plain float32 is supported`);
-      const size = w.shape.reduce((a, b) => a * b, 1);
-      if (at + size * 4 > art.weights.byteLength) throw new TandemError(`drum model weights file is too short for ${w.name} (${art.weights.byteLength} bytes)`);
-      // slice: an aligned copy wherever the weight sits in the file.
-      this.arrays.set(w.name, { shape: w.shape, values: new Float32Array(art.weights.slice(at, at + size * 4)) });
-      at += size * 4;
-    }
+    this.arrays = decodeWeights(modelJson.weightsManifest, art.weights, 'drum model');
     const H = s.hidden;
     if (legacy) {
       const w = this.entry('gru/w_ih');

@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { MODES } from '../../music/chords';
 import { TandemError } from '../../errors';
+import { decodeWeights, type DecodedWeight } from '../weights-manifest';
 import { MELODY_INPUT, METERS, STYLES, VOCAB, VOICES } from './spec';
 
 /** A 4-bar progression the data plays often: chord roots and tones (12-bit masks), key-relative, one per bar. */
@@ -44,7 +45,7 @@ export interface MelodyNetArtifacts {
 /** The network's weights as float32 arrays, decoded in JS from the manifest after checking the model fits the code. */
 export class MelodyWeights {
   readonly spec: MelodyModelJson['spec'];
-  private readonly arrays = new Map<string, { shape: number[]; values: Float32Array }>();
+  private readonly arrays: Map<string, DecodedWeight>;
 
   constructor(art: MelodyNetArtifacts) {
     const { modelJson } = art;
@@ -59,14 +60,7 @@ export class MelodyWeights {
       throw new TandemError(`melody model spec mismatch: model has input ${s.inputSize}, vocabulary ${s.vocab}, styles ${s.styles.join(' ')}; code expects ${MELODY_INPUT.size}, ${VOCAB}, ${STYLES.join(' ')}`);
     }
     this.spec = s;
-    let at = 0;
-    for (const w of modelJson.weightsManifest.flatMap((g) => g.weights)) {
-      if (w.dtype !== 'float32' || w.quantization) throw new TandemError(`melody model weight ${w.name} is not plain float32`);
-      const size = w.shape.reduce((a, b) => a * b, 1);
-      if (at + size * 4 > art.weights.byteLength) throw new TandemError(`melody model weights file is too short for ${w.name} (${art.weights.byteLength} bytes)`);
-      this.arrays.set(w.name, { shape: w.shape, values: new Float32Array(art.weights.slice(at, at + size * 4)) });
-      at += size * 4;
-    }
+    this.arrays = decodeWeights(modelJson.weightsManifest, art.weights, 'melody model');
   }
 
   get(name: string): Float32Array {
