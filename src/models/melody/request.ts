@@ -1,6 +1,6 @@
 import { InvalidValueError } from '../../errors';
 import { parseChordProgression, parseKey, type ChordOrNone, type Key } from '../../music/chords';
-import { LIMITS } from '../request';
+import { CONTROLS, checkNumber, type ControlName } from '../controls';
 import { STYLES, VOICES, type MelodyStyle, type Voice } from './spec';
 
 /** What a caller asks the melody/bass network for. Plain data: it crosses into the Chromium page as is. */
@@ -26,17 +26,13 @@ export interface MelodyRequest {
 /** The key each style is most often in (Nottingham's ABC headers, POP909's key labels, JSB estimated). */
 export const STYLE_KEYS: Record<MelodyStyle, string> = { reel: 'D major', jig: 'D major', hornpipe: 'G major', waltz: 'G major', pop: 'C major', chorale: 'G major' };
 
-export const MELODY_REQUEST_DEFAULTS = Object.freeze({ density: 0.5, bars: 8, temperature: 1.0, seed: 0, count: 1 });
-
-function num(field: string, v: unknown, allowed: string, ok: (n: number) => boolean): number {
-  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
-  if (typeof n !== 'number' || !Number.isFinite(n) || !ok(n)) throw new InvalidValueError(field, v, allowed);
-  return n;
-}
-
 /** Checks a melody/bass request from outside; key and chords may be given as text. */
-export function parseMelodyRequest(raw: Record<string, unknown>): MelodyRequest {
-  const r = { ...MELODY_REQUEST_DEFAULTS, ...Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)) } as Record<string, unknown>;
+export function parseMelodyRequest(r: Record<string, unknown>): MelodyRequest {
+  // Ranges and defaults from the one control table.
+  const num = (name: ControlName): number => {
+    const c = CONTROLS[name];
+    return r[name] === undefined && c.kind === 'number' ? c.default : checkNumber(name, r[name]);
+  };
   const voice = String(r.voice ?? 'melody');
   if (!(VOICES as readonly string[]).includes(voice)) throw new InvalidValueError('voice', r.voice, VOICES.join(' or '));
   let style: MelodyStyle | undefined;
@@ -52,11 +48,11 @@ export function parseMelodyRequest(raw: Record<string, unknown>): MelodyRequest 
     style,
     key,
     chords,
-    density: num('density', r.density, 'between 0 and 1', (n) => n >= 0 && n <= 1),
-    bars: num('bars', r.bars, `a whole number from 1 to ${LIMITS.maxBars}`, (n) => Number.isInteger(n) && n >= 1 && n <= LIMITS.maxBars),
-    temperature: num('temperature', r.temperature, `between ${LIMITS.minTemperature} and ${LIMITS.maxTemperature}`, (n) => n >= LIMITS.minTemperature && n <= LIMITS.maxTemperature),
-    seed: num('seed', r.seed, 'a whole number from 0 to 2^32-1', (n) => Number.isInteger(n) && n >= 0 && n <= 0xffffffff),
-    count: num('count', r.count, `a whole number from 1 to ${LIMITS.maxCount}`, (n) => Number.isInteger(n) && n >= 1 && n <= LIMITS.maxCount),
+    density: num('density'),
+    bars: num('bars'),
+    temperature: num('temperature'),
+    seed: num('seed'),
+    count: num('count'),
     primer: r.primer as MelodyRequest['primer'],
   };
 }
