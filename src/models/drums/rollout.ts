@@ -7,6 +7,7 @@ import { priorFor, sampleContour, type ContourPriors } from './contour';
 import { fillGivenInputs, type BarConditioning } from './inputs';
 import { DRUM_INPUT, DRUM_PATTERNS, DRUM_STEPS_PER_BAR } from './spec';
 import type { DrumWeights } from './weights';
+import { GruGates } from '../gru-gates';
 
 const C = NUM_DRUM_CLASSES;
 /** Fed-back features of a step: hits twice (one copy per half below), velocity (1-127), offset (steps). */
@@ -102,14 +103,7 @@ const row = (v: number, o: number) => tf.tensor1d([...Array<number>(C).fill(v), 
  */
 export class DrumRollout {
   private readonly H: number;
-  private readonly wR: tf.Tensor2D;
-  private readonly bR: tf.Tensor1D;
-  private readonly wZ: tf.Tensor2D;
-  private readonly bZ: tf.Tensor1D;
-  private readonly wNx: tf.Tensor2D;
-  private readonly bNx: tf.Tensor1D;
-  private readonly wNh: tf.Tensor2D;
-  private readonly bNh: tf.Tensor1D;
+  private readonly gru: GruGates;
   private readonly wMean: tf.Tensor2D;
   private readonly bMean: tf.Tensor1D;
   private readonly wLogStd: tf.Tensor2D;
@@ -160,25 +154,7 @@ export class DrumRollout {
           return wIh[(DRUM_INPUT.prevOff + c) * G + col] * 2; // and offset x 2
       }
     };
-    // One matrix per gate (no step slices a tensor), biases constant: tfjs-wasm keeps one packed
-    // XNNPACK operator per (weights, bias) pair, so a bias that changed per request would repack.
-    const gate = (g: number, withHidden: boolean): [tf.Tensor2D, tf.Tensor1D] => {
-      const rows = INPUTS + (withHidden ? H : 0);
-      const w = new Float32Array(rows * H);
-      for (let i = 0; i < INPUTS; i++) for (let j = 0; j < H; j++) w[i * H + j] = inputWeight(i, g * H + j);
-      if (withHidden) for (let i = 0; i < H; i++) w.set(wHh.subarray(i * G + g * H, i * G + (g + 1) * H), (INPUTS + i) * H);
-      const b = bIh.slice(g * H, (g + 1) * H);
-      if (withHidden) for (let j = 0; j < H; j++) b[j] += bHh[g * H + j];
-      return [tf.tensor2d(w, [rows, H]), tf.tensor1d(b)];
-    };
-    [this.wR, this.bR] = gate(0, true);
-    [this.wZ, this.bZ] = gate(1, true);
-    // n = tanh(x Wn + bn + r * (h Wnh + bnh)): its hidden part stays apart.
-    [this.wNx, this.bNx] = gate(2, false);
-    const nh = new Float32Array(H * H);
-    for (let i = 0; i < H; i++) nh.set(wHh.subarray(i * G + 2 * H, i * G + 3 * H), i * H);
-    this.wNh = tf.tensor2d(nh, [H, H]);
-    this.bNh = tf.tensor1d(bHh.slice(2 * H, 3 * H));
+    this.gru = new GruGates({ wIh, wHh, bIh, bHh, hidden: H }, INPUTS, inputWeight);
 
     // Head over [hidden | hits | hits]: columns [velocity 9 | offset 9]. The offset mean's weights
     // are doubled so one sigmoid serves both: 0.5 tanh(x) = sigmoid(2x) - 0.5 (the -0.5 is in qShift).
@@ -257,12 +233,7 @@ export class DrumRollout {
 
   /** One GRU step from the step's inputs ([fed-back features | given inputs]) and the hidden state. */
   private cell(x: tf.Tensor2D, h: tf.Tensor2D): tf.Tensor2D {
-    const xh = tf.concat([x, h], 1);
-    const r = tf.fused.matMul({ a: xh, b: this.wR, bias: this.bR, activation: 'sigmoid' });
-    const z = tf.fused.matMul({ a: xh, b: this.wZ, bias: this.bZ, activation: 'sigmoid' });
-    const hn = tf.fused.matMul({ a: h, b: this.wNh, bias: this.bNh });
-    const n = tf.tanh(tf.add(tf.fused.matMul({ a: x, b: this.wNx, bias: this.bNx }), tf.mul(r, hn)));
-    return tf.add(n, tf.mul(z, tf.sub(h, n)));
+    return this.gru.cell(x, h);
   }
 
   /**
@@ -408,7 +379,8 @@ export class DrumRollout {
   }
 
   dispose(): void {
-    tf.dispose([this.wR, this.bR, this.wZ, this.bZ, this.wNx, this.bNx, this.wNh, this.bNh, this.wMean, this.bMean, this.wLogStd, this.bLogStd]);
+    this.gru.dispose();
+    tf.dispose([this.wMean, this.bMean, this.wLogStd, this.bLogStd]);
     tf.dispose([this.patternHits, this.logStdLo, this.logStdHi, this.qScale, this.qShift, this.qLo, this.qHi, this.velocityHalf, this.wInit, this.bInit]);
     if (this.logits) tf.dispose([this.logits.w, this.logits.b]);
     this.logits = undefined;

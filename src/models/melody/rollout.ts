@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { MELODY_INPUT, PITCHES, VOCAB } from './spec';
 import type { MelodyWeights } from './weights';
+import { GruGates } from '../gru-gates';
 
 /** The fed-back part of a step's input: the previous token (one-hot) and the last pitch begun (one-hot). */
 export const FEEDBACK = MELODY_INPUT.position;
@@ -29,19 +30,12 @@ export interface RolloutPlan {
  * Generation on the backend, as for the drums: the GRU steps, draws each token by Gumbel-max from
  * uploaded uniforms (argmax(logits / T - log(-log u))), and feeds back the token and the last pitch
  * begun, for all steps and variations, reading nothing back until the end. The weights are
- * rearranged at load so that no step slices a tensor (tfjs-wasm reads back to slice), and the
+ * laid out at load so that no step slices a tensor (GruGates; tfjs-wasm reads back to slice), and the
  * Gumbel noise is made in JS (float64, then float32), so every backend adds the same numbers.
  */
 export class MelodyRollout {
   readonly hidden: number;
-  private readonly wR: tf.Tensor2D;
-  private readonly bR: tf.Tensor1D;
-  private readonly wZ: tf.Tensor2D;
-  private readonly bZ: tf.Tensor1D;
-  private readonly wNx: tf.Tensor2D;
-  private readonly bNx: tf.Tensor1D;
-  private readonly wNh: tf.Tensor2D;
-  private readonly bNh: tf.Tensor1D;
+  private readonly gru: GruGates;
   /** [VOCAB x PITCHES]: row t = the one-hot pitch of token t (zeros for hold and note off). */
   private readonly notePitch: tf.Tensor2D;
   /** [VOCAB x 1]: 1 for the tokens that begin a note. */
@@ -54,30 +48,9 @@ export class MelodyRollout {
 
   constructor(weights: MelodyWeights) {
     const H = (this.hidden = weights.spec.hidden);
-    const I = MELODY_INPUT.size;
-    const G = 3 * H;
-    const wIh = weights.get('gru/w_ih');
-    const wHh = weights.get('gru/w_hh');
-    const bIh = weights.get('gru/b_ih');
-    const bHh = weights.get('gru/b_hh');
     this.outW = weights.get('out/w');
     this.outB = weights.get('out/b');
-    const gate = (g: number, withHidden: boolean): [tf.Tensor2D, tf.Tensor1D] => {
-      const rows = I + (withHidden ? H : 0);
-      const w = new Float32Array(rows * H);
-      for (let i = 0; i < I; i++) w.set(wIh.subarray(i * G + g * H, i * G + (g + 1) * H), i * H);
-      if (withHidden) for (let i = 0; i < H; i++) w.set(wHh.subarray(i * G + g * H, i * G + (g + 1) * H), (I + i) * H);
-      const b = bIh.slice(g * H, (g + 1) * H);
-      if (withHidden) for (let j = 0; j < H; j++) b[j] += bHh[g * H + j];
-      return [tf.tensor2d(w, [rows, H]), tf.tensor1d(b)];
-    };
-    [this.wR, this.bR] = gate(0, true);
-    [this.wZ, this.bZ] = gate(1, true);
-    [this.wNx, this.bNx] = gate(2, false);
-    const nh = new Float32Array(H * H);
-    for (let i = 0; i < H; i++) nh.set(wHh.subarray(i * G + 2 * H, i * G + 3 * H), i * H);
-    this.wNh = tf.tensor2d(nh, [H, H]);
-    this.bNh = tf.tensor1d(bHh.slice(2 * H, 3 * H));
+    this.gru = new GruGates({ wIh: weights.get('gru/w_ih'), wHh: weights.get('gru/w_hh'), bIh: weights.get('gru/b_ih'), bHh: weights.get('gru/b_hh'), hidden: H }, MELODY_INPUT.size);
     const np = new Float32Array(VOCAB * PITCHES);
     const isNote = new Float32Array(VOCAB);
     for (let t = 2; t < VOCAB; t++) {
@@ -93,12 +66,7 @@ export class MelodyRollout {
 
   /** One GRU step (PyTorch gate layout) from the full input row and the hidden state. */
   cell(x: tf.Tensor2D, h: tf.Tensor2D): tf.Tensor2D {
-    const xh = tf.concat([x, h], 1);
-    const r = tf.fused.matMul({ a: xh, b: this.wR, bias: this.bR, activation: 'sigmoid' });
-    const z = tf.fused.matMul({ a: xh, b: this.wZ, bias: this.bZ, activation: 'sigmoid' });
-    const hn = tf.fused.matMul({ a: h, b: this.wNh, bias: this.bNh });
-    const n = tf.tanh(tf.add(tf.fused.matMul({ a: x, b: this.wNx, bias: this.bNx }), tf.mul(r, hn)));
-    return tf.add(n, tf.mul(z, tf.sub(h, n)));
+    return this.gru.cell(x, h);
   }
 
   /** The output layer divided by the temperature, the token mask folded into its bias (kept for the next request). */
@@ -189,7 +157,8 @@ export class MelodyRollout {
   }
 
   dispose(): void {
-    tf.dispose([this.wR, this.bR, this.wZ, this.bZ, this.wNx, this.bNx, this.wNh, this.bNh, this.notePitch, this.isNote, this.repeatPenalty]);
+    this.gru.dispose();
+    tf.dispose([this.notePitch, this.isNote, this.repeatPenalty]);
     if (this.logits) tf.dispose([this.logits.w, this.logits.b]);
     this.logits = undefined;
   }

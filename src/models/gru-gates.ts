@@ -1,0 +1,71 @@
+import * as tf from '@tensorflow/tfjs';
+
+/** A GRU layer's weights as the trainers export them (PyTorch gate order r, z, n; input-major). */
+export interface GruWeights {
+  /** [inputs x 3H] */
+  wIh: Float32Array;
+  /** [H x 3H] */
+  wHh: Float32Array;
+  bIh: Float32Array;
+  bHh: Float32Array;
+  hidden: number;
+}
+
+/**
+ * A GRU cell laid out for generation on a TF.js backend: one matrix per gate over [input | hidden]
+ * (the n gate's hidden part apart, as PyTorch computes it), so no step slices a tensor (tfjs-wasm
+ * reads back to slice), and constant biases (tfjs-wasm keeps one packed XNNPACK operator per
+ * weights-and-bias pair, so a bias that changed per request would repack). The drum and the
+ * melody rollouts share it.
+ */
+export class GruGates {
+  private readonly wR: tf.Tensor2D;
+  private readonly bR: tf.Tensor1D;
+  private readonly wZ: tf.Tensor2D;
+  private readonly bZ: tf.Tensor1D;
+  private readonly wNx: tf.Tensor2D;
+  private readonly bNx: tf.Tensor1D;
+  private readonly wNh: tf.Tensor2D;
+  private readonly bNh: tf.Tensor1D;
+
+  /**
+   * @param inputs rows of the cell's input as the rollout feeds it
+   * @param inputWeight the weight of input row `i` for gate column `col` (of 3H), in the units the
+   *   rollout feeds; by default the exported row `i` as it is
+   */
+  constructor(w: GruWeights, inputs: number, inputWeight: (i: number, col: number) => number = (i, col) => w.wIh[i * 3 * w.hidden + col]) {
+    const H = w.hidden;
+    const G = 3 * H;
+    const gate = (g: number, withHidden: boolean): [tf.Tensor2D, tf.Tensor1D] => {
+      const rows = inputs + (withHidden ? H : 0);
+      const m = new Float32Array(rows * H);
+      for (let i = 0; i < inputs; i++) for (let j = 0; j < H; j++) m[i * H + j] = inputWeight(i, g * H + j);
+      if (withHidden) for (let i = 0; i < H; i++) m.set(w.wHh.subarray(i * G + g * H, i * G + (g + 1) * H), (inputs + i) * H);
+      const b = w.bIh.slice(g * H, (g + 1) * H);
+      if (withHidden) for (let j = 0; j < H; j++) b[j] += w.bHh[g * H + j];
+      return [tf.tensor2d(m, [rows, H]), tf.tensor1d(b)];
+    };
+    [this.wR, this.bR] = gate(0, true);
+    [this.wZ, this.bZ] = gate(1, true);
+    // n = tanh(x Wn + bn + r * (h Wnh + bnh)): its hidden part stays apart.
+    [this.wNx, this.bNx] = gate(2, false);
+    const nh = new Float32Array(H * H);
+    for (let i = 0; i < H; i++) nh.set(w.wHh.subarray(i * G + 2 * H, i * G + 3 * H), i * H);
+    this.wNh = tf.tensor2d(nh, [H, H]);
+    this.bNh = tf.tensor1d(w.bHh.slice(2 * H, 3 * H));
+  }
+
+  /** One step: the new hidden state from the input row and the hidden state (call inside tf.tidy). */
+  cell(x: tf.Tensor2D, h: tf.Tensor2D): tf.Tensor2D {
+    const xh = tf.concat([x, h], 1);
+    const r = tf.fused.matMul({ a: xh, b: this.wR, bias: this.bR, activation: 'sigmoid' });
+    const z = tf.fused.matMul({ a: xh, b: this.wZ, bias: this.bZ, activation: 'sigmoid' });
+    const hn = tf.fused.matMul({ a: h, b: this.wNh, bias: this.bNh });
+    const n = tf.tanh(tf.add(tf.fused.matMul({ a: x, b: this.wNx, bias: this.bNx }), tf.mul(r, hn)));
+    return tf.add(n, tf.mul(z, tf.sub(h, n)));
+  }
+
+  dispose(): void {
+    tf.dispose([this.wR, this.bR, this.wZ, this.bZ, this.wNx, this.bNx, this.wNh, this.bNh]);
+  }
+}
