@@ -6,27 +6,11 @@ import { abcKeyName, estimateKey, nameChord } from '../../src/music/harmony';
 import { TempoMap } from '../../src/time/tempo-map';
 import { TICKS_PER_STEP, stepsPerBar, type Meter } from '../../src/time/units';
 import type { Note } from '../../src/music/sequence';
+import { monophonic } from '../../src/models/melody/to-sequence';
 import type { MelodyCorpus, MelodyTrack, SkippedFile, Split } from './corpus-types';
 import type { Progress } from './groove';
 
 type Line = Array<[number, number, number]>;
-
-/** A monophonic line from notes on the 16th grid: at each onset the highest (melody) or lowest (bass) note. */
-export function monophonic(notes: readonly Note[], pick: 'highest' | 'lowest'): Line {
-  const byStart = new Map<number, Note>();
-  for (const n of notes) {
-    const s = Math.round(n.startTicks / TICKS_PER_STEP);
-    const cur = byStart.get(s);
-    if (!cur || (pick === 'highest' ? n.pitch > cur.pitch : n.pitch < cur.pitch)) byStart.set(s, n);
-  }
-  const starts = [...byStart.keys()].sort((a, b) => a - b);
-  return starts.map((s, i) => {
-    const n = byStart.get(s)!;
-    const end = Math.max(s + 1, Math.round((n.startTicks + n.durationTicks) / TICKS_PER_STEP));
-    const next = starts[i + 1] ?? Infinity;
-    return [n.pitch, s, Math.max(1, Math.min(end, next) - s)];
-  });
-}
 
 /** A stable 10% validation split for corpora that ship without one. */
 export function hashSplit(id: string): Split {

@@ -55,8 +55,11 @@ export function prepareMelodyData(corpus: MelodyCorpus): PreparedMelody {
   const pitches = new Map<string, number[]>();
   for (const { t, e } of encoded) {
     if (t.split !== 'train') continue;
+    const dens = lineDensityRaw(e);
     for (const k of [rangeKey(e.voice, e.style), rangeKey(e.voice, undefined)]) {
-      raw.set(k, [...(raw.get(k) ?? []), ...lineDensityRaw(e)]);
+      const ds = raw.get(k) ?? [];
+      for (const d of dens) ds.push(d);
+      raw.set(k, ds);
       const ps = pitches.get(k) ?? [];
       for (const tok of e.tokens) if (tok >= 2) ps.push(tok - 2 + PITCH_LOW);
       pitches.set(k, ps);

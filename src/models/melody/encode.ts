@@ -175,4 +175,3 @@ export function decodeTokens(tokens: readonly number[], tonic: number): Array<[n
   return out;
 }
 
-export { TOKEN_HOLD, TOKEN_OFF };

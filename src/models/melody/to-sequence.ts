@@ -29,22 +29,25 @@ export function lineToSequence(line: MelodyLine, opts: { channel: number; bpm?: 
 }
 
 /**
- * A primer for a line model: the notes of `seq` on the 16th grid, one at a time (the highest at
- * each onset for a melody, the lowest for a bass), and its length in steps.
+ * A monophonic line from notes on the 16th grid: at each onset the highest note (melody) or the
+ * lowest (bass), each lasting until it ends or the next onset. [pitch, start step, duration steps].
  */
-export function primerFromSequence(seq: Sequence, voice: Voice): { notes: Array<[number, number, number]>; steps: number } {
+export function monophonic(notes: readonly Note[], pick: 'highest' | 'lowest'): Array<[number, number, number]> {
   const byStart = new Map<number, Note>();
-  for (const n of seq.notes) {
+  for (const n of notes) {
     const s = Math.round(n.startTicks / TICKS_PER_STEP);
     const cur = byStart.get(s);
-    if (!cur || (voice === 'bass' ? n.pitch < cur.pitch : n.pitch > cur.pitch)) byStart.set(s, n);
+    if (!cur || (pick === 'lowest' ? n.pitch < cur.pitch : n.pitch > cur.pitch)) byStart.set(s, n);
   }
   const starts = [...byStart.keys()].sort((a, b) => a - b);
-  const notes = starts.map((s, i): [number, number, number] => {
+  return starts.map((s, i): [number, number, number] => {
     const n = byStart.get(s)!;
     const end = Math.max(s + 1, Math.round((n.startTicks + n.durationTicks) / TICKS_PER_STEP));
     return [n.pitch, s, Math.max(1, Math.min(end, starts[i + 1] ?? Infinity) - s)];
   });
-  return { notes, steps: Math.floor(seq.totalTicks / TICKS_PER_STEP) };
 }
 
+/** A primer for a line model: the notes of `seq` one at a time (see monophonic), and its length in steps. */
+export function primerFromSequence(seq: Sequence, voice: Voice): { notes: Array<[number, number, number]>; steps: number } {
+  return { notes: monophonic(seq.notes, voice === 'bass' ? 'lowest' : 'highest'), steps: Math.floor(seq.totalTicks / TICKS_PER_STEP) };
+}
