@@ -13,6 +13,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from tfjs_weights import read_weights, write_weights
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 C = 9  # drum classes
@@ -149,13 +150,7 @@ def export(model, meta, out_dir, fixture_path, val_track):
         ('head/w', sd['head.weight'].T), ('head/b', sd['head.bias']),
         ('init/w', sd['init.weight'].T), ('init/b', sd['init.bias']),
     ]
-    blob = b''.join(np.ascontiguousarray(a, dtype='<f4').tobytes() for _, a in tensors)
-    with open(os.path.join(out_dir, 'weights.bin'), 'wb') as f:
-        f.write(blob)
-    manifest = [{'paths': ['weights.bin'], 'weights': [{'name': n, 'shape': list(a.shape), 'dtype': 'float32'} for n, a in tensors]}]
-    meta = dict(meta, weightsManifest=manifest)
-    with open(os.path.join(out_dir, 'model.json'), 'w') as f:
-        json.dump(meta, f, indent=1)
+    write_weights(out_dir, tensors, meta)
     # Parity fixture: 24 teacher-forced steps of a validation track, outputs of the torch model.
     x, pat, hits, vel, off = val_track
     n = 24
@@ -171,13 +166,7 @@ def export(model, meta, out_dir, fixture_path, val_track):
 def warm_start(model, folder):
     """Copies the weights of an exported model (model.json + weights.bin) into `model`; a smaller
     GRU input (an older spec without the last inputs) fills the first rows, the rest stay zero."""
-    meta = json.load(open(os.path.join(folder, 'model.json')))
-    blob = open(os.path.join(folder, meta['weightsManifest'][0]['paths'][0]), 'rb').read()
-    at, arrays = 0, {}
-    for w in meta['weightsManifest'][0]['weights']:
-        n = int(np.prod(w['shape']))
-        arrays[w['name']] = np.frombuffer(blob, dtype='<f4', count=n, offset=at).reshape(w['shape'])
-        at += 4 * n
+    arrays = read_weights(folder)
     sd = model.state_dict()
     w_ih = np.zeros(tuple(reversed(sd['gru.weight_ih_l0'].shape)), np.float32)
     w_ih[:arrays['gru/w_ih'].shape[0]] = arrays['gru/w_ih']

@@ -13,6 +13,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from tfjs_weights import read_weights, write_weights
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 STEPS_PER_BAR = {'4/4': 16, '3/4': 12, '6/8': 12}
@@ -137,17 +138,7 @@ def export(model, meta, out_dir, fixture_path, val_line, spec):
         ('gru/b_ih', sd['gru.bias_ih_l0']), ('gru/b_hh', sd['gru.bias_hh_l0']),
         ('out/w', sd['out.weight'].T), ('out/b', sd['out.bias']),
     ]
-    blob = b''.join(np.ascontiguousarray(a, dtype='<f4').tobytes() for _, a in tensors)
-    tmp = os.path.join(out_dir, 'weights.bin.tmp')
-    with open(tmp, 'wb') as f:
-        f.write(blob); f.flush(); os.fsync(f.fileno())
-    os.replace(tmp, os.path.join(out_dir, 'weights.bin'))
-    manifest = [{'paths': ['weights.bin'], 'weights': [{'name': n, 'shape': list(a.shape), 'dtype': 'float32'} for n, a in tensors]}]
-    meta = dict(meta, weightsManifest=manifest)
-    tmp = os.path.join(out_dir, 'model.json.tmp')
-    with open(tmp, 'w') as f:
-        json.dump(meta, f, indent=1); f.flush(); os.fsync(f.fileno())
-    os.replace(tmp, os.path.join(out_dir, 'model.json'))
+    write_weights(out_dir, tensors, meta)
     # Parity fixture: the first 32 steps of a validation line: its encoding (so TS rebuilds the
     # inputs itself), the inputs, and the torch model's logits.
     n = 32
@@ -167,13 +158,7 @@ def export(model, meta, out_dir, fixture_path, val_line, spec):
 
 def load_exported(model, src_dir):
     """Loads weights exported by export() (TF.js manifest, float32 little endian) back into the torch model."""
-    meta = json.load(open(os.path.join(src_dir, 'model.json')))
-    blob = open(os.path.join(src_dir, 'weights.bin'), 'rb').read()
-    arrays, at = {}, 0
-    for w in meta['weightsManifest'][0]['weights']:
-        n = int(np.prod(w['shape']))
-        arrays[w['name']] = np.frombuffer(blob, dtype='<f4', count=n, offset=at).reshape(w['shape'])
-        at += n * 4
+    arrays = read_weights(src_dir)
     sd = model.state_dict()
     pairs = [('gru.weight_ih_l0', 'gru/w_ih', True), ('gru.weight_hh_l0', 'gru/w_hh', True), ('gru.bias_ih_l0', 'gru/b_ih', False),
              ('gru.bias_hh_l0', 'gru/b_hh', False), ('out.weight', 'out/w', True), ('out.bias', 'out/b', False)]
