@@ -31,8 +31,6 @@ export class LinePart implements PartModel {
     readonly net: MelodyRnn,
     readonly voice: Voice,
     readonly channel: number,
-    /** Read back asynchronously (WebGPU's synchronous read-back is wrong in tfjs 4.22). */
-    private readonly asyncReadback = false,
   ) {}
 
   get id(): string {
@@ -41,7 +39,8 @@ export class LinePart implements PartModel {
 
   async generate(req: PartRequest): Promise<Sequence[]> {
     const mreq = toMelodyRequest(req, this.voice);
-    const lines = this.asyncReadback ? await this.net.generate(mreq) : this.net.generateSync(mreq);
+    // In Node (this process or a worker thread): wasm or cpu, where the synchronous read-back is right.
+    const lines = this.net.generateSync(mreq);
     return lines.map((l) => lineToSequence(l, { channel: this.channel }));
   }
 
