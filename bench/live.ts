@@ -16,6 +16,7 @@ import { WorkerPartModel } from '../bridge/live/worker-part';
 import { Dispatcher } from '../bridge/live/dispatcher';
 import { OutputThread } from '../bridge/live/output-thread';
 import { PRIORITY_ENV } from '../bridge/live/thread-priority';
+import { readProgressions } from '../bridge/live/harmony';
 
 const rows: Array<[string, string, string]> = [];
 const add = (what: string, value: number, unit: string, digits = 2) => {
@@ -57,6 +58,31 @@ async function jitter(label: string, seconds: number, where: 'main thread' | 'ou
   model.dispose();
 }
 
+/**
+ * Drums and bass together (`play --parts drums,bass`) at 180 BPM, each model in its worker thread:
+ * how long each part's next phrase takes against the length of one bar (issue 12: well inside it).
+ */
+async function partsAt180(seconds: number): Promise<void> {
+  const [drums, bass] = await Promise.all([WorkerPartModel.start('drums', 'network'), WorkerPartModel.start('bass', 'network')]);
+  const session = new LiveSession(
+    { model: drums, parts: [{ name: 'drums', model: drums }, { name: 'bass', model: bass }], progressions: readProgressions(), store: new SuggestionStore(mkdtempSync(join(tmpdir(), 'tandem-bench-parts-'))), dispatcher: new Dispatcher(createLoopback('bench').output), log: () => {} },
+    { style: 'rock', density: 0.6 },
+    { clock: 'internal', bpm: 180 },
+  );
+  await session.start();
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  session.stop();
+  const bar = 240_000 / 180;
+  for (const [part, ms] of Object.entries(session.stats.generateMsByPart)) {
+    add(`180 BPM drums+bass: ${part} next phrase (${ms.length}), p50`, pct(ms, 0.5), 'ms', 1);
+    add(`180 BPM drums+bass: ${part} next phrase, max`, Math.max(...ms), 'ms', 1);
+  }
+  add('180 BPM: one bar lasts', bar, 'ms', 0);
+  add('180 BPM drums+bass: repeats (model late)', session.stats.repeats, 'phrases', 0);
+  drums.dispose();
+  bass.dispose();
+}
+
 function tempoStep(): void {
   const f = new MidiClockFollower();
   const rng = makeRng(9);
@@ -80,6 +106,7 @@ function tempoStep(): void {
 async function main(): Promise<void> {
   console.error('live bench');
   tempoStep();
+  await partsAt180(12);
   await jitter('idle', 10, 'main thread');
   await jitter('idle', 10, 'output thread');
   await jitter('idle', 10, 'output thread, default priority');
@@ -96,4 +123,8 @@ async function main(): Promise<void> {
   for (const [what, v, unit] of rows) console.log(`${what.padEnd(w)}  ${v.padStart(9)}  ${unit}`);
 }
 
-await main();
+// `tsx bench/live.ts --parts-only`: just the drums+bass figures.
+if (process.argv.includes('--parts-only')) {
+  await partsAt180(12);
+  for (const r of rows) console.log(r.join('  '));
+} else await main();

@@ -88,7 +88,8 @@ const play = program
   .option('--clock-port <name>', 'follow the clock on this existing input instead of a virtual "Tandem Clock"')
   .option('--bars-ahead <n>', 'bars generated ahead of the playhead', '2')
   .option('--duration <time>', 'stop after this long (30s, 2m, 500ms)')
-  .addOption(new Option('--model <name>', `what to play: ${MODEL_NAMES.join(', ')}`).default(DEFAULT_MODEL));
+  .addOption(new Option('--model <name>', `what to play: ${MODEL_NAMES.join(', ')}`).default(DEFAULT_MODEL))
+  .option('--parts <list>', `several parts at once, each on its own MIDI channel, sharing tempo, key and chords (e.g. drums,bass or drums,bass,melody); --genre then takes one genre for the parts that know it, or one per part: drums:funk,bass:pop`);
 addControlFlags(play, ['style', 'density', 'temperature', 'seed', 'fillEvery', 'key', 'chords'], { seed: '0; each next phrase takes the next seed' });
 play
   .addOption(new Option('--model-impl <impl>', 'network or baseline').default('network'))

@@ -10,6 +10,9 @@ import { MidiUnavailableError, type MidiInput } from '../midi/port';
 import type { DrumImpl } from '../models/load';
 import { parseBackendName, parseEngineChoice } from '../engine/auto';
 import { SuggestionStore } from '../storage/suggestions';
+import { readProgressions } from '../live/harmony';
+import { parsePartStyles, parseParts } from './parts';
+import type { ControlName } from '../../src/models/controls';
 
 export interface PlayFlags {
   clock: string;
@@ -19,6 +22,8 @@ export interface PlayFlags {
   barsAhead: string;
   duration?: string;
   model: string;
+  /** Several parts at once ("drums,bass"); overrides model. */
+  parts?: string;
   genre?: string;
   density?: string;
   temperature?: string;
@@ -60,11 +65,21 @@ export async function runPlay(flags: PlayFlags, say: (line: string) => void = (l
   const latencyMs = Number(flags.latency);
   if (!Number.isFinite(latencyMs) || Math.abs(latencyMs) > 500) throw new InvalidValueError('latency', flags.latency, 'milliseconds from -500 to 500');
   const durationMs = flags.duration ? parseDuration(flags.duration) : undefined;
-  const spec = modelSpec(flags.model);
+  const specs = flags.parts !== undefined ? parseParts(flags.parts) : [modelSpec(flags.model)];
+  const spec = specs[0];
+  const styles = specs.length > 1 ? parsePartStyles(flags.genre, specs) : flags.genre !== undefined ? { [spec.name]: flags.genre } : {};
   // Checked before anything starts; defaults from the control table (via the controller).
-  const session = new SessionController({}, { model: spec.name, style: flags.genre, density: flags.density, temperature: flags.temperature, fillEvery: flags.fillEvery, key: flags.key, chords: flags.chords, seed: flags.seed });
-  if (flags.fillEvery !== undefined && !spec.controls.includes('fillEvery')) throw new InvalidValueError('fill-every', flags.fillEvery, `left out: ${spec.name} has no fill-every control`);
-  for (const k of ['key', 'chords'] as const) if (flags[k] !== undefined && !spec.controls.includes(k)) throw new InvalidValueError(k, flags[k], `left out: ${spec.name} has no ${k} control`);
+  const session = new SessionController({}, { model: spec.name, density: flags.density, temperature: flags.temperature, fillEvery: flags.fillEvery, key: flags.key, chords: flags.chords, seed: flags.seed });
+  for (const p of specs) {
+    if (styles[p.name] === undefined) continue;
+    session.set('model', p.name);
+    session.set('style', styles[p.name]);
+  }
+  session.set('model', spec.name);
+  const someTakes = (c: ControlName) => specs.some((p) => p.controls.includes(c));
+  const names = specs.map((p) => p.name).join(' and ');
+  if (flags.fillEvery !== undefined && !someTakes('fillEvery')) throw new InvalidValueError('fill-every', flags.fillEvery, `left out: ${names} ${specs.length > 1 ? 'have' : 'has'} no fill-every control`);
+  for (const k of ['key', 'chords'] as const) if (flags[k] !== undefined && !someTakes(k)) throw new InvalidValueError(k, flags[k], `left out: ${names} ${specs.length > 1 ? 'have' : 'has'} no ${k} control`);
   if (flags.modelImpl !== 'network' && flags.modelImpl !== 'baseline') throw new InvalidValueError('model-impl', flags.modelImpl, 'one of network, baseline');
 
   const engine = parseEngineChoice(flags.engine);
@@ -73,8 +88,15 @@ export async function runPlay(flags: PlayFlags, say: (line: string) => void = (l
   // The session folder first: a folder that cannot be made fails before a model starts.
   const store = new SuggestionStore(flags.out, undefined, { log: say });
   // The model runs in Chromium or a worker thread, never on the main thread (see start-part.ts).
-  const loaded = await startPart(spec, { impl: flags.modelImpl as DrumImpl, engine, backend, mode: 'live', log: say });
-  if (loaded.note) say(`tandem: ${loaded.note}`);
+  const started = await Promise.allSettled(specs.map((p) => startPart(p, { impl: flags.modelImpl as DrumImpl, engine, backend, mode: 'live', log: say })));
+  const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  const models = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  if (failed) {
+    await Promise.allSettled(models.map((m) => m.close()));
+    throw failed.reason;
+  }
+  for (const m of models) if (m.note) say(`tandem: ${m.note}`);
+  const loaded = { model: models[0].model, close: () => Promise.all(models.map((m) => m.close())) };
   let output: OutputThread | undefined;
   let input: MidiInput | undefined;
   const ports: string[] = [];
@@ -99,9 +121,14 @@ export async function runPlay(flags: PlayFlags, say: (line: string) => void = (l
       clock = 'internal';
     }
   }
-  const live = new LiveSession({ model: loaded.model, store, session, dispatcher: output, input, log: say }, {}, { clock, bpm, barsAhead, latencyMs });
+  const harmonic = specs.some((p) => p.controls.includes('chords'));
+  const parts = specs.map((p, i) => ({ name: p.name, model: models[i].model }));
+  const live = new LiveSession({ model: loaded.model, parts, progressions: harmonic ? readProgressions() : undefined, store, session, dispatcher: output, input, log: say }, {}, { clock, bpm, barsAhead, latencyMs });
   const s = session.settings;
-  say(`tandem: playing ${session.style} ${spec.name} (${loaded.where}) density ${s.density}, seed ${s.seed} (+1 a phrase), ${clock === 'midi' ? `following the MIDI clock on "${input!.name}"` : `internal clock at ${bpm} BPM`}; suggestions saved in ${store.dir}${durationMs ? `; stopping after ${durationMs / 1000} s` : '; Ctrl-C stops'}`);
+  const what = specs.map((p, i) => `${s.styles[p.name]} ${p.name} (${models[i].where}${specs.length > 1 ? `, channel ${p.channel + 1}` : ''})`).join(' + ');
+  const h = live.harmony;
+  const over = h ? ` in ${h.key}${h.chords.length ? ` over ${h.drawn ? 'chords drawn from the style: ' : ''}${h.chords.join(' ')}` : ''}` : '';
+  say(`tandem: playing ${what}${over}, density ${s.density}, seed ${s.seed} (+1 a phrase), ${clock === 'midi' ? `following the MIDI clock on "${input!.name}"` : `internal clock at ${bpm} BPM`}; suggestions saved in ${store.dir}${durationMs ? `; stopping after ${durationMs / 1000} s` : '; Ctrl-C stops'}`);
 
   return new Promise((resolve, reject) => {
     let done = false;

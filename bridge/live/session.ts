@@ -10,6 +10,9 @@ import type { MidiInput, MidiOutput } from '../midi/port';
 import { SessionController, type SessionControl } from '../session/controller';
 import type { SuggestionStore } from '../storage/suggestions';
 import { Dispatcher, type MessageDispatcher } from './dispatcher';
+import { chordsFor, planHarmony, type SessionHarmony } from './harmony';
+import type { Progression } from '../../src/models/melody/weights';
+import { modelSpec } from '../../src/models/registry';
 
 const BAR = barsToTicks(1);
 /** Notes up to half a 16th early (micro-timing) still belong to the step they lead. */
@@ -39,9 +42,23 @@ export const LIVE_DEFAULTS: Readonly<LiveSessionOptions> = Object.freeze({
   clock: 'internal', bpm: 120, barsAhead: 2, phraseBars: 2, primerBars: 2, applyControls: 'phrase', tickMs: 20, lookaheadMs: 100, latencyMs: 0,
 });
 
+/** One part a live session plays: a registry model by name and the started model. */
+export interface LivePart {
+  name: string;
+  model: PartModel;
+}
+
 export interface LiveDeps {
   /** The model of the session's model setting (play starts it through the registry). */
   model: PartModel;
+  /**
+   * Several parts played together (`play --parts drums,bass`): each asks its own model for its
+   * phrases on its own MIDI channel, all on one clock, sharing tempo and the session's harmony.
+   * Default: `model` alone, as the session's model setting.
+   */
+  parts?: LivePart[];
+  /** The style progressions chords are drawn from when none are given (the melody network's). */
+  progressions?: Record<string, Progression[]>;
   store: SuggestionStore;
   /**
    * The session controller holding the controls and the seed policy (phrase k of a session
@@ -70,21 +87,19 @@ export class LiveSession {
   readonly scheduler: LookaheadScheduler;
   readonly dispatcher: MessageDispatcher;
   readonly session: SessionController;
-  /** Notes played or queued, in song ticks from `historyFrom` up to `generatedUntil`. */
-  private history: Note[] = [];
-  /** Song position (ticks) where `history` begins. */
-  private historyFrom = 0;
-  private generatedUntil = 0;
+  /** The parts played, each with its own material (history, what is generated, what is asked). */
+  private readonly lanes: Lane[];
   /** Where the material generated since the last rewind begins (ticks). */
   private materialFrom = 0;
-  private inFlight: { generation: number } | undefined;
   private generation = 0;
+  /** The key and chords the harmonic parts share (undefined when no part takes them). */
+  harmony: SessionHarmony | undefined;
   private seenEvents = 0;
   private loop: ReturnType<typeof setInterval> | undefined;
   private readonly now: () => number;
   private readonly log: (line: string) => void;
   private onPlaced: (() => void) | undefined;
-  readonly stats = { phrases: 0, repeats: 0, generateMs: [] as number[] };
+  readonly stats = { phrases: 0, repeats: 0, generateMs: [] as number[], generateMsByPart: {} as Record<string, number[]> };
 
   constructor(
     private readonly deps: LiveDeps,
@@ -97,6 +112,9 @@ export class LiveSession {
     // Bad controls fail here, with the field named, not later inside the tick loop.
     this.session = deps.session ?? new SessionController({ part: async () => deps.model, store: deps.store }, controls);
     if (deps.session) for (const [k, v] of Object.entries(controls)) if (v !== undefined) this.session.set(k as 'model' | SessionControl, v);
+    const parts = deps.parts?.length ? deps.parts : [{ name: this.session.settings.model, model: deps.model }];
+    this.lanes = parts.map((p) => ({ name: modelSpec(p.name).name, model: p.model, harmonic: modelSpec(p.name).controls.includes('chords'), history: [], historyFrom: 0, generatedUntil: 0, inFlight: undefined }));
+    this.planHarmony();
     this.clock = this.opts.clock === 'midi' ? new MidiClockFollower({ initialBpm: this.opts.bpm }) : new InternalClock(this.opts.bpm);
     this.scheduler = new LookaheadScheduler(this.clock, { lookaheadMs: this.opts.lookaheadMs, latencyMs: this.opts.latencyMs });
     this.dispatcher = deps.dispatcher ?? new Dispatcher(deps.output, this.now);
@@ -116,6 +134,7 @@ export class LiveSession {
   /** Changes controls through the session controller; they apply at the next bar or phrase (options.applyControls). */
   setControls(patch: Partial<Record<SessionControl, unknown>>): void {
     for (const [k, v] of Object.entries(patch)) if (v !== undefined) this.session.set(k as SessionControl, v);
+    if (patch.key !== undefined || patch.chords !== undefined || patch.style !== undefined) this.planHarmony();
     if (this.opts.applyControls === 'bar') {
       const at = this.clock.playing ? (Math.floor(this.clock.ticksAt(this.now()) / BAR) + 1) * BAR : this.generatedUntil;
       this.rewindTo(Math.max(at, Math.ceil(this.scheduler.horizonTicks / BAR) * BAR));
@@ -123,14 +142,14 @@ export class LiveSession {
   }
 
   /**
-   * Starts the tick loop. The internal clock starts once the first phrase is ready, so the first
-   * bar is not late; a followed clock is the DAW's to start (material is generated while stopped).
+   * Starts the tick loop. The internal clock starts once every part's first phrase is ready, so
+   * the first bar is not late; a followed clock is the DAW's to start (material is generated while stopped).
    */
   async start(): Promise<void> {
     this.loop ??= setInterval(() => this.tick(this.now()), this.opts.tickMs);
     this.tick(this.now());
     if (this.clock.start) {
-      // A clock this process runs starts once the first phrase is there.
+      // A clock this process runs starts once the first phrases are there.
       await new Promise<void>((resolve) => (this.generatedUntil > 0 ? resolve() : (this.onPlaced = resolve)));
       // A tick from now, so the first notes are handed over before they are due (not already late).
       if (this.loop) this.clock.start?.(this.now() + this.opts.tickMs);
@@ -158,7 +177,7 @@ export class LiveSession {
     const urgent = msgs.filter((m) => m.ticks === undefined);
     this.dispatcher.sendNow(urgent);
     this.dispatcher.push(msgs.filter((m) => m.ticks !== undefined));
-    this.ensureAhead(nowMs);
+    for (const lane of this.lanes) this.ensureAhead(lane, nowMs);
   }
 
   /** Stops: note-offs and All Notes Off go out at once. */
@@ -170,103 +189,146 @@ export class LiveSession {
     this.dispatcher.sendNow(this.scheduler.panic(this.now()));
   }
 
+  /** Bars every part has material for. */
   get generatedBars(): number {
     return this.generatedUntil / BAR;
   }
 
-  private ensureAhead(nowMs: number): void {
+  /** The parts played (registry names), in order. */
+  get parts(): string[] {
+    return this.lanes.map((l) => l.name);
+  }
+
+  /** Song position (ticks) up to which every part has material. */
+  private get generatedUntil(): number {
+    return Math.min(...this.lanes.map((l) => l.generatedUntil));
+  }
+
+  /** The harmony of the harmonic parts: the session's key and chords, else the style's key and a progression drawn once. */
+  private planHarmony(): void {
+    const first = this.lanes.find((l) => l.harmonic);
+    if (!first) return;
+    const s = this.session.settings;
+    const style = s.styles[first.name];
+    this.harmony = planHarmony({ key: s.key, chords: s.chords, style: style === 'any' ? undefined : style, seed: s.seed, progressions: this.deps.progressions });
+  }
+
+  private ensureAhead(lane: Lane, nowMs: number): void {
     const playhead = this.clock.ticksAt(nowMs);
     const want = playhead + this.opts.barsAhead * BAR;
-    if (this.generatedUntil >= want) return;
-    if (!this.inFlight) {
-      this.requestPhrase();
+    if (lane.generatedUntil >= want) return;
+    if (!lane.inFlight) {
+      this.requestPhrase(lane);
       return;
     }
     // The model is late and the playhead is about to run out of material: repeat the last phrase.
-    if (this.clock.playing && this.generatedUntil - playhead < BAR / 2) this.repeatLastPhrase();
+    if (this.clock.playing && lane.generatedUntil - playhead < BAR / 2) this.repeatLastPhrase(lane);
   }
 
-  private requestPhrase(): void {
-    const historyTicks = this.generatedUntil - this.historyFrom;
+  private requestPhrase(lane: Lane): void {
+    const historyTicks = lane.generatedUntil - lane.historyFrom;
     const primerBars = Math.min(this.opts.primerBars, Math.floor(historyTicks / BAR));
     const primerTicks = primerBars * BAR;
-    const primer = primerBars ? this.historySlice(this.generatedUntil - primerTicks, this.generatedUntil) : undefined;
+    const primer = primerBars ? this.historySlice(lane, lane.generatedUntil - primerTicks, lane.generatedUntil) : undefined;
+    const bars = primerBars + this.opts.phraseBars;
+    // Harmonic parts play the session's chords of the bars asked for (primer bars included).
+    const h = lane.harmonic ? this.harmony : undefined;
+    const harmony = h ? { key: h.key, chords: chordsFor(h, (lane.generatedUntil - primerTicks) / BAR, bars) } : {};
     // The session controller builds the request (its controls) and gives it the next seed.
-    const { request: req } = this.session.request({ bars: primerBars + this.opts.phraseBars, primer });
+    const { request: req } = this.session.request({ model: lane.name, bars, primer, ...harmony });
     const ticket = { generation: this.generation };
-    this.inFlight = ticket;
+    lane.inFlight = ticket;
     const t0 = this.now();
-    this.deps.model
+    lane.model
       .generate(req)
       .then(([seq]) => {
-        this.stats.generateMs.push(this.now() - t0);
-        if (this.inFlight === ticket) this.inFlight = undefined;
+        const ms = this.now() - t0;
+        this.stats.generateMs.push(ms);
+        (this.stats.generateMsByPart[lane.name] ??= []).push(ms);
+        if (lane.inFlight === ticket) lane.inFlight = undefined;
         if (ticket.generation !== this.generation) return; // a rewind made it stale
         // What follows the primer; a note led early by micro-timing stays with its step.
         const fresh: Sequence = { ...seq, notes: seq.notes.filter((n) => n.startTicks > primerTicks - EARLY).map((n) => ({ ...n, startTicks: n.startTicks - primerTicks })), totalTicks: seq.totalTicks - primerTicks };
-        this.place(fresh, req);
-        this.ensureAhead(this.now());
+        this.place(lane, fresh, req);
+        this.ensureAhead(lane, this.now());
       })
       .catch((err: Error) => {
-        if (this.inFlight === ticket) this.inFlight = undefined;
-        this.log(`tandem: generating the next phrase failed (${err.message}); repeating the last one`);
-        this.repeatLastPhrase();
+        if (lane.inFlight === ticket) lane.inFlight = undefined;
+        this.log(`tandem: generating the next ${lane.name} phrase failed (${err.message}); repeating the last one`);
+        this.repeatLastPhrase(lane);
       });
   }
 
   /**
-   * Saves a phrase, then queues its notes at the end of what is generated. When the disk refuses,
-   * the store says so (once a minute) and the phrase still plays from memory.
+   * Saves a phrase, then queues its notes at the end of what the part has generated. When the disk
+   * refuses, the store says so (once a minute) and the phrase still plays from memory.
    */
-  private place(seq: Sequence, req: PartRequest | undefined): void {
-    const at = this.generatedUntil;
+  private place(lane: Lane, seq: Sequence, req: PartRequest | undefined): void {
+    const at = lane.generatedUntil;
     const bars = seq.totalTicks / BAR;
     const file: Sequence = { ...seq, notes: sortNotes(seq.notes.map((n) => ({ ...n, startTicks: Math.max(0, n.startTicks) }))), tempos: [{ ticks: 0, bpm: this.clock.bpm }] };
     const s = this.session.settings;
-    this.deps.store.keep(file, { model: this.deps.model.id, genre: req ? req.style : this.session.style, density: req?.density ?? s.density, temperature: req?.temperature ?? s.temperature, seed: req ? req.seed : -1, bars, bpm: Math.round(this.clock.bpm * 100) / 100, atTicks: at, fillEvery: req?.fillEvery ?? 0, key: req?.key, chords: req?.chords });
+    this.deps.store.keep(file, { model: lane.model.id, genre: req ? req.style : s.styles[lane.name], density: req?.density ?? s.density, temperature: req?.temperature ?? s.temperature, seed: req ? req.seed : -1, bars, bpm: Math.round(this.clock.bpm * 100) / 100, atTicks: at, fillEvery: req?.fillEvery ?? 0, key: req?.key, chords: req?.chords });
     const notes: Note[] = seq.notes.map((n) => ({ ...n, startTicks: n.startTicks + at }));
     this.scheduler.schedule(notes);
-    this.history.push(...notes);
-    this.generatedUntil = at + seq.totalTicks;
+    lane.history.push(...notes);
+    lane.generatedUntil = at + seq.totalTicks;
     // Only the bars a primer or a repeat can use are kept (memory stays bounded however long it plays).
-    const keepFrom = Math.floor(this.generatedUntil / BAR - Math.max(this.opts.primerBars, this.opts.phraseBars) - 1) * BAR;
-    if (keepFrom > this.historyFrom) {
-      this.history = this.history.filter((n) => n.startTicks > keepFrom - EARLY);
-      this.historyFrom = keepFrom;
+    const keepFrom = Math.floor(lane.generatedUntil / BAR - Math.max(this.opts.primerBars, this.opts.phraseBars) - 1) * BAR;
+    if (keepFrom > lane.historyFrom) {
+      lane.history = lane.history.filter((n) => n.startTicks > keepFrom - EARLY);
+      lane.historyFrom = keepFrom;
     }
     this.stats.phrases++;
-    this.onPlaced?.();
-    this.onPlaced = undefined;
+    if (this.onPlaced && this.generatedUntil > 0) {
+      this.onPlaced();
+      this.onPlaced = undefined;
+    }
   }
 
-  private repeatLastPhrase(): void {
-    const ticks = Math.min(this.opts.phraseBars * BAR, Math.floor((this.generatedUntil - this.historyFrom) / BAR) * BAR);
+  private repeatLastPhrase(lane: Lane): void {
+    const ticks = Math.min(this.opts.phraseBars * BAR, Math.floor((lane.generatedUntil - lane.historyFrom) / BAR) * BAR);
     if (!ticks) return;
-    const last = this.historySlice(this.generatedUntil - ticks, this.generatedUntil);
+    const last = this.historySlice(lane, lane.generatedUntil - ticks, lane.generatedUntil);
     this.stats.repeats++;
-    this.log(`tandem: the model is late; repeating the last ${ticks / BAR} bar(s) at bar ${this.generatedUntil / BAR + 1}`);
-    this.place(last, undefined);
+    this.log(`tandem: the ${lane.name} model is late; repeating its last ${ticks / BAR} bar(s) at bar ${lane.generatedUntil / BAR + 1}`);
+    this.place(lane, last, undefined);
   }
 
-  /** The notes of [from, to) in song ticks, from 0 (a note led early by micro-timing comes with its step). */
-  private historySlice(from: number, to: number): Sequence {
-    const notes = this.history.filter((n) => n.startTicks > from - EARLY && n.startTicks <= to - EARLY).map((n) => ({ ...n, startTicks: n.startTicks - from }));
+  /** A part's notes of [from, to) in song ticks, from 0 (a note led early by micro-timing comes with its step). */
+  private historySlice(lane: Lane, from: number, to: number): Sequence {
+    const notes = lane.history.filter((n) => n.startTicks > from - EARLY && n.startTicks <= to - EARLY).map((n) => ({ ...n, startTicks: n.startTicks - from }));
     return { notes, tempos: [{ ticks: 0, bpm: this.clock.bpm }], meters: [{ ticks: 0, meter: { numerator: 4, denominator: 4 } }], totalTicks: to - from };
   }
 
-  /** Forgets material from `ticks` on and generates again from there. */
+  /** Forgets material from `ticks` on, in every part, and generates again from there. */
   private rewindTo(ticks: number, fromTop = false): void {
     this.generation++;
-    this.inFlight = undefined;
     this.scheduler.clearFrom(ticks);
-    // History (the primer source) is kept up to the new position when it reaches that far.
-    if (fromTop || ticks <= this.historyFrom || ticks > this.generatedUntil) {
-      this.history = [];
-      this.historyFrom = ticks;
-    } else {
-      this.history = this.history.filter((n) => n.startTicks <= ticks - EARLY);
+    for (const lane of this.lanes) {
+      lane.inFlight = undefined;
+      // History (the primer source) is kept up to the new position when it reaches that far.
+      if (fromTop || ticks <= lane.historyFrom || ticks > lane.generatedUntil) {
+        lane.history = [];
+        lane.historyFrom = ticks;
+      } else {
+        lane.history = lane.history.filter((n) => n.startTicks <= ticks - EARLY);
+      }
+      lane.generatedUntil = ticks;
     }
-    this.generatedUntil = ticks;
     this.materialFrom = ticks;
   }
+}
+
+/** One part's material in a live session. */
+interface Lane {
+  name: string;
+  model: PartModel;
+  /** Whether it plays over the session's key and chords. */
+  harmonic: boolean;
+  /** Notes played or queued, in song ticks from `historyFrom` up to `generatedUntil`. */
+  history: Note[];
+  historyFrom: number;
+  generatedUntil: number;
+  inFlight: { generation: number } | undefined;
 }

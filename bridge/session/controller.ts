@@ -104,6 +104,11 @@ export interface RequestOptions {
   /** Bars, when the caller decides (a live phrase): default the session's bars. */
   bars?: number;
   primer?: Sequence;
+  /** Another model of the registry than the session's (a live session playing several parts); its own style. */
+  model?: string;
+  /** Key and chords for this request instead of the session's (a live session's shared harmony, bar by bar). */
+  key?: string;
+  chords?: string;
 }
 
 export class SessionController {
@@ -199,16 +204,16 @@ export class SessionController {
    */
   request(opts: RequestOptions = {}): { id: number; model: string; request: PartRequest } {
     const s = this.state;
-    const spec = modelSpec(s.model);
+    const spec = modelSpec(opts.model ?? s.model);
     const takes = (n: SessionControl) => spec.controls.includes(n);
     const request = parseRequest(spec.name, {
-      style: this.style,
+      style: s.styles[spec.name],
       density: s.density,
       bars: opts.bars ?? s.bars,
       temperature: s.temperature,
       fillEvery: takes('fillEvery') ? s.fillEvery : undefined,
-      key: takes('key') ? s.key : undefined,
-      chords: takes('chords') ? s.chords : undefined,
+      key: takes('key') ? opts.key ?? s.key : undefined,
+      chords: takes('chords') ? opts.chords ?? s.chords : undefined,
       primer: opts.primer,
     });
     request.seed = this.takeSeed();

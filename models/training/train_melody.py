@@ -44,8 +44,12 @@ class Line:
         self.n = len(self.tokens)
 
 
-def build_inputs(lines, starts, length, spec, chord_drop, style_drop, rng):
-    """Inputs [B, L, size], targets [B, L], mask [B, L] for windows of `lines` starting at `starts`."""
+def build_inputs(lines, starts, length, spec, chord_drop, style_drop, rng, bar_chords=0.0):
+    """Inputs [B, L, size], targets [B, L], mask [B, L] for windows of `lines` starting at `starts`.
+
+    bar_chords: the share of windows whose chord input is the chord at each bar's downbeat, held for
+    the whole bar, as at generation (users give one chord per bar); 1.0 = every window.
+    """
     I = spec['input']
     B = len(lines)
     X = np.zeros((B, length, spec['inputSize']), np.float32)
@@ -65,8 +69,11 @@ def build_inputs(lines, starts, length, spec, chord_drop, style_drop, rng):
         x[ar[:n], I['position'] + (idx % ln.spb)] = 1.0
         x[:n, I['meter'] + ln.meter] = 1.0
         drop_chords = rng.random() < chord_drop
-        root = ln.root[idx]
-        tones = ln.tones[idx]
+        at = idx
+        if bar_chords > 0 and rng.random() < bar_chords:
+            at = (idx // ln.spb) * ln.spb
+        root = ln.root[at]
+        tones = ln.tones[at]
         if drop_chords:
             root = np.full(n, -1)
         hc = root >= 0
@@ -112,14 +119,17 @@ def sample_batch(train, weights, rng, batch, length):
 
 
 @torch.no_grad()
-def evaluate(model, val, spec, max_steps):
-    """Teacher-forced NLL per step over validation lines (first max_steps of each, hidden state from zero), per voice."""
+def evaluate(model, val, spec, max_steps, bar_chords=0.0):
+    """Teacher-forced NLL per step over validation lines (first max_steps of each, hidden state from zero), per voice.
+
+    bar_chords > 0: the chord input is each bar's downbeat chord, as at generation (one chord per bar).
+    """
     model.eval()
     tot = {}
     rng = np.random.default_rng(0)
     for ln in val:
         L = min(ln.n, max_steps)
-        X, Y, M = build_inputs([ln], [0], L, spec, 0.0, 0.0, rng)
+        X, Y, M = build_inputs([ln], [0], L, spec, 0.0, 0.0, rng, 1.0 if bar_chords > 0 else 0.0)
         v = float(nll(model, X, Y, M))
         k = spec['voices'][ln.voice]
         s, n = tot.get(k, (0.0, 0))
@@ -183,6 +193,9 @@ def main():
     ap.add_argument('--lr-halve', type=int, default=12, help='halve the learning rate every N epochs')
     ap.add_argument('--chord-dropout', type=float, default=0.1)
     ap.add_argument('--style-dropout', type=float, default=0.1)
+    ap.add_argument('--bar-chords', type=float, default=0.0,
+                    help='share of training windows given one chord per bar (the downbeat chord held), as users give them; '
+                         'when > 0 the validation NLL is measured that way too')
     ap.add_argument('--val-steps', type=int, default=512, help='steps of each validation line scored')
     ap.add_argument('--patience', type=int, default=8)
     ap.add_argument('--seed', type=int, default=1)
@@ -237,7 +250,7 @@ def main():
         run = 0.0
         for b in range(args.batches):
             lines, starts = sample_batch(train, weights, rng, args.batch, args.length)
-            X, Y, M = build_inputs(lines, starts, args.length, spec, args.chord_dropout, args.style_dropout, rng)
+            X, Y, M = build_inputs(lines, starts, args.length, spec, args.chord_dropout, args.style_dropout, rng, args.bar_chords)
             loss = nll(model, X, Y, M)
             opt.zero_grad(); loss.backward()
             nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -246,7 +259,7 @@ def main():
             done = (b + 1) / args.batches
             sys.stdout.write(f"\repoch {state['epoch'] + 1:3d} [{'#' * int(done * 30):<30}] {b + 1}/{args.batches} nll {run / (b + 1):.4f} {time.time() - t0:.0f}s")
             sys.stdout.flush()
-        ev = evaluate(model, val, spec, args.val_steps)
+        ev = evaluate(model, val, spec, args.val_steps, args.bar_chords)
         state['epoch'] += 1
         state['seconds'] += time.time() - t0
         state['history'].append(dict(epoch=state['epoch'], train_nll=run / args.batches, **{f'val_{k}': v for k, v in ev.items()}))
@@ -259,13 +272,13 @@ def main():
         print(f"  val nll {ev['all']:.4f} (melody {ev.get('melody', float('nan')):.4f}, bass {ev.get('bass', float('nan')):.4f})  lr {lr:.1e}  {time.time() - t0:.1f}s{'  *best' if improved else ''}", flush=True)
 
     model.load_state_dict(torch.load(best_path))
-    ev = evaluate(model, val, spec, args.val_steps)
+    ev = evaluate(model, val, spec, args.val_steps, args.bar_chords)
     meta = dict(
         format='tandem-melody-gru', version=1,
         spec=dict(spec, hidden=args.hidden, densityRanges=data['densityRanges'], voiceRanges=data['voiceRanges'], progressions=data['progressions']),
         training=dict(framework=f'torch {torch.__version__}', epochs=state['epoch'], bestEpoch=state['best_epoch'],
                       seconds=round(state['seconds'], 1), parameters=params, batch=args.batch, length=args.length,
-                      batchesPerEpoch=args.batches, lr=args.lr, chordDropout=args.chord_dropout, styleDropout=args.style_dropout,
+                      batchesPerEpoch=args.batches, lr=args.lr, chordDropout=args.chord_dropout, styleDropout=args.style_dropout, barChords=args.bar_chords,
                       seed=args.seed, threads=args.threads, validation=ev, history=state['history']),
     )
     os.makedirs(os.path.dirname(args.fixture), exist_ok=True)

@@ -254,6 +254,36 @@ describe('tandem play', () => {
     expect(log.every((l) => l.model === 'drums-gru')).toBe(true);
   });
 
+  it('plays drums and bass together with --parts, sharing the key and chords, every phrase of both saved', () => {
+    const out = tmp();
+    const r = tandem(['play', '--parts', 'drums,bass', '--genre', 'drums:funk,bass:pop', '--key', 'A minor', '--chords', 'Am F C G', '--duration', '4s', '--model-impl', 'baseline', '--bpm', '160', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/playing funk drums \(drums-ngram .*channel 10\) \+ pop bass \(bass-ngram .*channel 2\) in A minor over Am F C G/);
+    const [session] = readdirSync(out);
+    const log = readFileSync(join(out, session, 'session.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { model: string; key?: string; chords?: string; file: string });
+    const bass = log.filter((l) => l.model === 'bass-ngram');
+    expect(log.filter((l) => l.model === 'drums-ngram').length).toBeGreaterThanOrEqual(2);
+    expect(bass.length).toBeGreaterThanOrEqual(2);
+    expect(bass.every((l) => l.key === 'A minor')).toBe(true);
+    expect(bass[0].chords).toBe('Am F');
+    for (const l of log) expect(existsSync(join(out, session, l.file))).toBe(true);
+  });
+
+  it('answers bad --parts and per-part --genre with one line and exit code 2', () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['--parts', 'drums,piano'], /--parts must be a comma-separated list of drums, melody, bass .*got "piano"/],
+      [['--parts', 'bass,drums,bass'], /--parts must be each part once \(bass is named twice\)/],
+      [['--parts', 'drums,bass', '--genre', 'polka'], /--genre must be a genre of one of the parts \(drums: rock .*; bass: reel .*\), or one per part as drums:funk,bass:pop, got "polka"/],
+      [['--parts', 'drums,bass', '--genre', 'drums:funk,bass:rock'], /--genre must be one of reel, jig, .* for the bass model, got "rock"/],
+      [['--parts', 'drums', '--key', 'C'], /--key must be left out: drums has no key control/],
+    ];
+    for (const [args, re] of cases) {
+      const r = tandem(['play', '--model-impl', 'baseline', '--duration', '1s', ...args, '--out', tmp()]);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr.trim(), args.join(' ')).toMatch(re);
+    }
+  }, 120_000);
+
   it('answers bad flags with one line and exit code 2', () => {
     const cases: Array<[string[], RegExp]> = [
       [['--clock', 'smpte'], /--clock must be one of internal, midi, got "smpte"/],

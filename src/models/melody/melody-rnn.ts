@@ -1,12 +1,12 @@
 import { InvalidValueError } from '../../errors';
-import { nameChord } from '../../music/harmony';
 import { parseKey, type ChordOrNone, type Key } from '../../music/chords';
-import { makeRng, sampleIndex } from '../../random';
+import { makeRng } from '../../random';
 import { decodeTokens, encodeLine, fillStepInput, toneMask } from './encode';
+import { chordSymbol, drawProgression, progressionTable, type ChordBar } from './progression';
 import { FEEDBACK, GIVEN, MelodyRollout, type RolloutPlan } from './rollout';
 import { STYLE_KEYS, type MelodyRequest } from './request';
 import { MELODY_INPUT, PITCH_LOW, STEPS_PER_BAR, STYLE_METER, STYLE_NO_REPEATS, TOKEN_HOLD, VOCAB, type MelodyMeter, type MelodyStyle, type Voice } from './spec';
-import { MelodyWeights, type MelodyNetArtifacts, type Progression } from './weights';
+import { MelodyWeights, type MelodyNetArtifacts } from './weights';
 
 /** One generated line: notes on the 16th grid in absolute pitch, with the key, meter and chords it was made over. */
 export interface MelodyLine {
@@ -24,19 +24,7 @@ export interface MelodyLine {
   chordsDrawn: boolean;
 }
 
-interface Bar {
-  root: number;
-  tones: number;
-}
-
-/** A chord's symbol from its key-relative root and tones (sharps, as nameChord writes them). */
-function chordSymbol(bar: Bar, tonic: number): string {
-  if (bar.root < 0) return 'N.C.';
-  const root = (bar.root + tonic) % 12;
-  const pitches = [60 + root];
-  for (let k = 0; k < 12; k++) if (bar.tones & (1 << k)) pitches.push(72 + ((k + tonic) % 12));
-  return nameChord(pitches);
-}
+type Bar = ChordBar;
 
 /**
  * The trained melody/bass network: all variations of a request in one batch, the whole
@@ -128,17 +116,7 @@ export class MelodyRnn {
 
   /** Chords of every bar for one variation, drawn (seeded) from the style's common 4-bar progressions in an A A B A form. */
   private drawProgression(req: MelodyRequest, key: Key, variation: number): Bar[] {
-    const mode = key.mode === 'major' || key.mode === 'mixolydian' ? 'major' : 'minor';
-    const table: Progression[] = this.spec.progressions[`${req.style ?? 'pop'}/${mode}`] ?? this.spec.progressions[`pop/${mode}`] ?? [];
-    if (!table.length) return Array.from({ length: req.bars }, () => ({ root: -1, tones: 0 }));
-    const rng = makeRng(`${req.seed}:${variation}:chords`);
-    const a = table[sampleIndex(table.map((p) => p.count), rng)];
-    const b = table[sampleIndex(table.map((p) => p.count), rng)];
-    const form = [a, a, b, a];
-    return Array.from({ length: req.bars }, (_, i) => {
-      const p = form[Math.floor(i / 4) % 4];
-      return { root: p.roots[i % 4], tones: p.tones[i % 4] };
-    });
+    return drawProgression(progressionTable(this.spec.progressions, req.style, key), req.bars, `${req.seed}:${variation}:chords`);
   }
 
   private lines(req: MelodyRequest, planned: ReturnType<MelodyRnn['plan']>, tokens: Int32Array): MelodyLine[] {
