@@ -57,8 +57,13 @@ function int(field: string, v: string, lo: number, hi: number): number {
   return n;
 }
 
+/** What tests replace: the MIDI output (an output thread relaying to an in-memory port). */
+export interface PlayDeps {
+  openOutput?: () => Promise<OutputThread>;
+}
+
 /** Runs a live session until --duration passes or the process is interrupted. Resolves with a summary. */
-export async function runPlay(flags: PlayFlags, say: (line: string) => void = (l) => console.error(l)): Promise<{ phrases: number; repeats: number; dir: string; ports: string[]; unsaved: number; saveError?: string }> {
+export async function runPlay(flags: PlayFlags, say: (line: string) => void = (l) => console.error(l), deps: PlayDeps = {}): Promise<{ phrases: number; repeats: number; dir: string; ports: string[]; unsaved: number; saveError?: string }> {
   if (flags.clock !== 'internal' && flags.clock !== 'midi') throw new InvalidValueError('clock', flags.clock, 'one of internal, midi');
   const bpm = checkTempo(flags.bpm);
   const barsAhead = int('bars-ahead', flags.barsAhead, 1, 16);
@@ -102,7 +107,7 @@ export async function runPlay(flags: PlayFlags, say: (line: string) => void = (l
   const ports: string[] = [];
   try {
     // The port lives in a thread of its own, which sends each note at its time (see output-worker.ts).
-    output = await OutputThread.start(flags.port ? { kind: 'easymidi', name: flags.port, virtual: false } : { kind: 'easymidi', name: DEFAULT_OUT_PORT, virtual: true });
+    output = await (deps.openOutput?.() ?? OutputThread.start(flags.port ? { kind: 'easymidi', name: flags.port, virtual: false } : { kind: 'easymidi', name: DEFAULT_OUT_PORT, virtual: true }));
     ports.push(`out: ${output.name}`);
     const p = output.priority;
     say(`tandem: MIDI out "${output.name}" from its own thread, ${p.kind === 'fifo' ? `real-time priority ${p.priority}` : p.kind === 'nice' ? `nice ${p.nice}` : `default priority (${p.why}; timing may suffer on a busy machine)`}`);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fuzzPresets, fuzzPrimers, primerSources } from './targets';
+import { fuzzOsc, startServe } from './osc';
 import { requireDatasets } from '../helpers/datasets';
 
 /** A short seeded slice of `npm run fuzz` (which runs 1,000 primers and 200 presets). */
@@ -21,4 +22,20 @@ describe('fuzz slice: mutated inputs through generate', () => {
     expect(s.bad.map((b) => `${b.outcome} (${b.kind}): ${b.detail}`)).toEqual([]);
     expect(s.counts.refused).toBeGreaterThan(0);
   });
+
+  it('3,000 random and mutated OSC packets into a running serve: every bad one answered, the server alive and answering a ping within 50 ms', async () => {
+    const serve = await startServe();
+    try {
+      const o = await fuzzOsc({ ...serve, count: 3000, seed: 7, stderr: serve.stderr });
+      console.log(`fuzz slice, osc: ${JSON.stringify({ ...o, detail: undefined })}`);
+      expect(o.crashed, o.detail).toBe(false);
+      expect(o.unanswered, o.detail).toBe(0);
+      expect(o.predictedBad).toBeGreaterThan(1000);
+      expect(o.errors).toBeGreaterThanOrEqual(o.predictedBad);
+      expect(o.pongMs, o.detail).toBeDefined();
+      expect(o.pongMs!).toBeLessThan(50);
+    } finally {
+      serve.child.kill('SIGTERM');
+    }
+  }, 120_000);
 });

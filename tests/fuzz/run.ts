@@ -1,13 +1,16 @@
 /**
- * `npm run fuzz`: mutated .mid primers and presets through `generate`, counted by outcome.
- * Flags: --primers N (default 1000), --presets N (default 200), --seed S (default 1).
- * Exits 1 when any case crashed, hung or lost a file.
+ * `npm run fuzz`: mutated .mid primers and presets through `generate`, counted by outcome, and
+ * random and mutated OSC packets into a running `serve`.
+ * Flags: --primers N (default 1000), --presets N (default 200), --osc N (default 100000), --seed S (default 1).
+ * Exits 1 when any case crashed, hung or lost a file, a bad packet went unanswered, the server
+ * died or it did not answer /tandem/ping within 50 ms afterwards.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { datasetsDir } from '../../bridge/data/paths';
 import { fuzzPresets, fuzzPrimers, primerSources, type FuzzSummary } from './targets';
+import { fuzzOsc, startServe } from './osc';
 
 function flag(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -21,6 +24,7 @@ function flag(name: string, fallback: number): number {
 
 const primers = flag('primers', 1000);
 const presets = flag('presets', 200);
+const osc = flag('osc', 100_000);
 const seed = flag('seed', 1);
 const dir = mkdtempSync(join(tmpdir(), 'tandem-fuzz-'));
 
@@ -41,6 +45,16 @@ let bad = report(`primers (seed ${seed})`, p, performance.now() - t0);
 t0 = performance.now();
 const q = await fuzzPresets({ count: presets, seed, dir, onCase: progress('presets', presets) });
 bad += report(`presets (seed ${seed})`, q, performance.now() - t0);
+if (osc > 0) {
+  t0 = performance.now();
+  const serve = await startServe();
+  const o = await fuzzOsc({ ...serve, count: osc, seed, stderr: serve.stderr, onWindow: (n) => n % 10_000 < 32 && process.stderr.write(`osc ${n}/${osc}\n`) });
+  serve.child.kill('SIGTERM');
+  const slow = o.pongMs === undefined || o.pongMs > 50;
+  console.log(`osc (seed ${seed}): ${o.packets} packets into serve in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${o.predictedBad} bad by our checks, ${o.errors} /tandem/error replies, ${o.unanswered} windows with a bad packet unanswered, ${o.crashed ? 'the server DIED' : 'the server kept running'}, /tandem/pong after ${o.pongMs === undefined ? 'none within 2 s' : `${o.pongMs.toFixed(1)} ms`}`);
+  if (o.detail) console.log(`  serve's stderr: ${o.detail.split('\n').slice(-6).join(' | ')}`);
+  bad += (o.crashed ? 1 : 0) + o.unanswered + (slow ? 1 : 0);
+}
 if (bad === 0) rmSync(dir, { recursive: true, force: true });
 else console.log(`cases kept in ${dir} (primer-N.mid, preset-N.json)`);
 process.exitCode = bad ? 1 : 0;
