@@ -1,21 +1,21 @@
 import { Command, CommanderError, Option } from 'commander';
-import cliProgress from 'cli-progress';
 import { InvalidValueError, TandemError } from '../../src/errors';
 import { CONTROL_NAMES, CONTROLS, TEMPO } from '../../src/models/controls';
 import { DEFAULT_MODEL, MODEL_NAMES, MODEL_SPECS, modelSpec } from '../../src/models/registry';
-import { buildAll, CORPORA, type CorpusName } from '../data/build';
-import { corpusStats, formatStats } from '../data/stats';
-import { browserBackends, runDoctor } from '../doctor';
+import { CORPORA, type CorpusName } from '../data/build';
 import { EXIT, flagMessage } from './errors';
 import { addControlFlags } from './control-flags';
-import { runGenerate, type GenerateFlags } from './generate';
-import { parseDuration, runPlay, type PlayFlags } from './play';
-import { runServe, type ServeFlags } from './serve';
+import type { GenerateFlags } from './generate';
+import type { PlayFlags } from './play';
+import type { ServeFlags } from './serve';
 import { errnoCode, reasonOf } from '../fs/errors';
-import { runHumanize, type HumanizeFlags } from './humanize';
+import type { HumanizeFlags } from './humanize';
 import { DRUM_GENRES } from '../../src/conditioning/genres';
 import { listPresets } from '../presets';
 import { exitOnSignals } from '../engine/profiles';
+
+// Each command loads its own modules when it runs (TF.js, puppeteer, OSC, MIDI, the data
+// builder): `generate` on the Node engine starts without the browser's or the server's code.
 
 const program = new Command();
 program
@@ -42,6 +42,7 @@ generate
   .option('--json', 'print one JSON line: {"files","notes","model","engine","ms",...}')
   .option('--quiet', 'print only the file paths')
   .action(async (opts: GenerateFlags) => {
+    const { runGenerate } = await import('./generate');
     const { sequences, ...res } = await runGenerate(opts);
     if (opts.json) {
       process.stdout.write(JSON.stringify(res) + '\n');
@@ -68,6 +69,7 @@ program
   .option('--force', 'replace --out if it exists')
   .option('--json', 'print one JSON line: {"file","notes","untouched","quantized","ms",...}')
   .action(async (input: string, opts: HumanizeFlags) => {
+    const { runHumanize } = await import('./humanize');
     const res = await runHumanize(input, opts);
     if (opts.json) {
       process.stdout.write(JSON.stringify(res) + '\n');
@@ -98,6 +100,7 @@ play
   .option('--latency <ms>', 'shift every note by this many ms (negative = earlier)', '0')
   .option('--out <dir>', 'where each session folder of suggestions goes', 'tandem-out')
   .action(async (opts: PlayFlags) => {
+    const { runPlay } = await import('./play');
     const r = await runPlay(opts);
     console.log(`played ${r.phrases} phrase(s)${r.repeats ? ` (${r.repeats} repeated while the model was late)` : ''}; saved in ${r.dir}`);
     // Played from memory, but not everything is on disk: the exit code says so.
@@ -116,6 +119,7 @@ program
   .option('--duration <time>', 'stop after this long (30s, 2m)')
   .option('--lease <time>', 'stop when no OSC message has arrived for this long (20s); the device starts the bridge with it and pings every 5 s')
   .action(async (opts: ServeFlags) => {
+    const [{ runServe }, { parseDuration }] = await Promise.all([import('./serve'), import('./play')]);
     await runServe(opts, opts.duration ? parseDuration(opts.duration) : undefined);
   });
 
@@ -145,6 +149,7 @@ program
   .option('--json', 'print JSON')
   .option('--no-browser', 'skip launching Chromium to probe its TF.js backends')
   .action(async (opts: { json?: boolean; browser?: boolean }) => {
+    const { browserBackends, runDoctor } = await import('../doctor');
     const checks = await runDoctor();
     const browser = opts.browser === false ? undefined : await browserBackends();
     if (browser) checks.push(browser.check);
@@ -164,8 +169,9 @@ data
   .option('--datasets <dir>', 'datasets folder (default ../shared/datasets or $TANDEM_DATASETS)')
   .option('--cache <dir>', 'output folder (default .cache/ in the repo or $TANDEM_CACHE)')
   .option('--only <corpus>', `one of ${CORPORA.join(', ')}`)
-  .action((opts: { datasets?: string; cache?: string; only?: string }) => {
+  .action(async (opts: { datasets?: string; cache?: string; only?: string }) => {
     if (opts.only && !(CORPORA as readonly string[]).includes(opts.only)) throw new InvalidValueError('only', opts.only, `one of ${CORPORA.join(', ')}`);
+    const [{ buildAll }, { default: cliProgress }] = await Promise.all([import('../data/build'), import('cli-progress')]);
     const bar = new cliProgress.SingleBar({ format: '{corpus} [{bar}] {value}/{total} {label}', hideCursor: true, clearOnComplete: true, stream: process.stderr }, cliProgress.Presets.shades_classic);
     let current = '';
     const summary = buildAll({
@@ -190,7 +196,8 @@ data
   .description('per-corpus counts, bars per genre and density distributions')
   .option('--cache <dir>', 'cache folder')
   .option('--json', 'print JSON')
-  .action((opts: { cache?: string; json?: boolean }) => {
+  .action(async (opts: { cache?: string; json?: boolean }) => {
+    const { corpusStats, formatStats } = await import('../data/stats');
     const stats = corpusStats(opts.cache);
     console.log(opts.json ? JSON.stringify(stats, null, 1) : formatStats(stats));
   });

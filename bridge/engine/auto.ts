@@ -1,5 +1,5 @@
 import { InvalidValueError } from '../../src/errors';
-import { ChromiumEngine, type ChromiumEngineOptions } from './chromium-engine';
+import type { ChromiumEngineOptions } from './chromium-engine';
 import { BrowserNotFoundError, isBackendName, type BackendName, type Engine, type EngineModel } from './engine';
 import { findBrowser, type BrowserFound } from './find-browser';
 import { NodeEngine } from './node-engine';
@@ -59,6 +59,8 @@ export async function createEngine(choice: EngineChoice, model: EngineModel, opt
         log(`tandem: ${reason}; running models in-process (NodeEngine)`);
         return node();
       }
+      // Loaded here, not at the top: puppeteer takes ~0.4 s to import, which the Node engine never needs.
+      const { ChromiumEngine } = await import('./chromium-engine');
       const e = new ChromiumEngine({ ...opts, executablePath: found.path, log });
       try {
         await e.load(model);

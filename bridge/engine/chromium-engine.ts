@@ -5,7 +5,7 @@ import type { DrumGrid } from '../../src/tokens/drum-grid';
 import { ChromiumHost, type HostLaunchOptions } from './chromium-host';
 import type { ProbeOptions } from './page/protocol';
 import { PROBE_CACHE_FILE, probeKey, readProbe, writeProbe } from './probe-cache';
-import * as tf from '@tensorflow/tfjs';
+import { version_core as tfVersion } from '@tensorflow/tfjs-core';
 import {
   BackendUnavailableError,
   BrowserCrashedError,
@@ -210,7 +210,7 @@ export class ChromiumEngine implements Engine {
       return host;
     }
     const file = this.o.probeCache;
-    const key = file ? probeKey({ executablePath: this.executablePath, modelDir: this.model!.dir, tfVersion: tf.version.tfjs, settings: this.probeOptions() }) : '';
+    const key = file ? probeKey({ executablePath: this.executablePath, modelDir: this.model!.dir, tfVersion, settings: this.probeOptions() }) : '';
     const cached = file ? readProbe(file, key) : undefined;
     const winner = cached?.find((r) => r.chosen)?.backend;
     let host: ChromiumHost | undefined;

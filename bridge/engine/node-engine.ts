@@ -1,11 +1,11 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { TandemError } from '../../src/errors';
 import { GrooveRnn } from '../../src/models/drums/groove-rnn';
 import type { DrumRequest } from '../../src/models/request';
 import type { DrumGrid } from '../../src/tokens/drum-grid';
 import { readDrumNetArtifacts } from '../models/load';
 import { EngineClosedError, ModelNotLoadedError, type Engine, type EngineInfo, type EngineModel } from './engine';
-import { initNodeTf, type NodeBackend } from './node-tf';
+import { initNodeTf, useNodeBackend, type NodeBackend } from './node-tf';
 
 /** Options of the in-process engine. */
 export interface NodeEngineOptions {
@@ -34,7 +34,7 @@ export class NodeEngine implements Engine {
     const started = await initNodeTf(prefer);
     // initNodeTf settles once per process, so a second engine may want the other backend.
     this.backend = prefer === 'cpu' ? 'cpu' : started;
-    if (tf.getBackend() !== this.backend && !(await tf.setBackend(this.backend))) {
+    if (!(await useNodeBackend(this.backend))) {
       throw new TandemError(`TF.js backend ${this.backend} did not start in this process`);
     }
     const art = readDrumNetArtifacts(model.dir);
@@ -47,7 +47,7 @@ export class NodeEngine implements Engine {
   async generate(request: DrumRequest): Promise<DrumGrid[]> {
     if (this.closed) throw new EngineClosedError(this.kind);
     if (!this.model) throw new ModelNotLoadedError(this.kind);
-    if (this.backend && tf.getBackend() !== this.backend) await tf.setBackend(this.backend);
+    if (this.backend && tf.getBackend() !== this.backend) await useNodeBackend(this.backend);
     return this.model.generateSync(request);
   }
 
@@ -57,7 +57,7 @@ export class NodeEngine implements Engine {
       running: this.kind,
       backend: this.backend,
       backends: this.backend ? [{ backend: this.backend, ok: true, parityError: 0, chosen: true }] : [],
-      tfVersion: tf.version.tfjs,
+      tfVersion: tf.version_core,
       model: this.loaded && { id: this.loaded.id, dir: this.loaded.dir, hidden: this.model?.net.hidden },
       relaunches: 0,
       blockedRequests: [],

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
@@ -7,6 +7,15 @@ export type NodeBackend = 'wasm' | 'cpu';
 export const NODE_BACKENDS: readonly NodeBackend[] = ['wasm', 'cpu'];
 
 let ready: Promise<NodeBackend> | undefined;
+
+/**
+ * Registers the cpu backend. TF.js here is tfjs-core plus the backends used, not the whole
+ * `@tensorflow/tfjs` (layers, converter, WebGL: ~0.5 s more to import); cpu is loaded only when
+ * asked for or when wasm cannot start.
+ */
+async function registerCpu(): Promise<void> {
+  await import('@tensorflow/tfjs-backend-cpu');
+}
 
 /**
  * Starts TF.js in this Node process on `prefer` (default wasm, the fastest CPU backend here),
@@ -29,9 +38,17 @@ export function initNodeTf(prefer: NodeBackend = 'wasm'): Promise<NodeBackend> {
         // falls through to cpu; the caller reports which backend runs
       }
     }
+    await registerCpu();
     await tf.setBackend('cpu');
     await tf.ready();
     return 'cpu';
   })();
   return ready;
+}
+
+/** Makes `backend` the one TF.js runs on in this process (after initNodeTf); false when it cannot start. */
+export async function useNodeBackend(backend: NodeBackend): Promise<boolean> {
+  if (tf.getBackend() === backend) return true;
+  if (backend === 'cpu') await registerCpu();
+  return tf.setBackend(backend);
 }

@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { build, version as esbuildVersion } from 'esbuild';
+import type { BuildOptions } from 'esbuild';
+import { staleReason } from '../../bin/dist-fresh.js';
 import { cacheDir, REPO_ROOT } from '../data/paths';
 import { writeFileAtomic } from '../fs/atomic-write';
 import { TandemError } from '../../src/errors';
@@ -13,48 +14,21 @@ export interface PageAsset {
   contentType: string;
 }
 
-/** The page's script, built once per process (esbuild, ~2 s here) or read from the disk cache. */
+/** The page's script: dist/page.js when fresh, else read from the disk cache or built (esbuild, ~2 s here) once per process. */
 let bundle: Promise<Buffer> | undefined;
 
 /** Entry of the page bundle. */
 export const PAGE_ENTRY = join(REPO_ROOT, 'bridge', 'engine', 'page', 'main.ts');
 
-/** Where the built page is kept between runs, with the size and mtime of every file it was built from. */
-export const PAGE_CACHE_DIR = join(cacheDir(), 'engine-page');
+/** Where `npm run build` (run by npm install) puts the page, with its stamp (bin/dist-fresh.js). */
+export const DIST_DIR = join(REPO_ROOT, 'dist');
+export const DIST_PAGE = 'page.js';
 
-interface BundleStamp {
-  esbuild: string;
-  inputs: Array<[path: string, size: number, mtimeMs: number]>;
-}
-
-const stampOf = (paths: string[]): BundleStamp => ({
-  esbuild: esbuildVersion,
-  inputs: paths.map((p) => {
-    const st = statSync(p);
-    return [p, st.size, st.mtimeMs];
-  }),
-});
-
-/** The cached bundle, if every input is unchanged since it was built. */
-function readCachedBundle(): Buffer | undefined {
-  try {
-    const stamp = JSON.parse(readFileSync(join(PAGE_CACHE_DIR, 'inputs.json'), 'utf8')) as BundleStamp;
-    const now = stampOf(stamp.inputs.map(([p]) => p));
-    if (JSON.stringify(now) !== JSON.stringify(stamp)) return undefined;
-    return readFileSync(join(PAGE_CACHE_DIR, 'page.js'));
-  } catch {
-    return undefined; // no cache, or an input is gone: build afresh
-  }
-}
-
-async function buildBundle(): Promise<Buffer> {
-  const cached = readCachedBundle();
-  if (cached) return cached;
-  const r = await build({
+/** esbuild options of the page bundle, shared by the install-time build and the run-time fallback. */
+export function pageBuildOptions(): BuildOptions & { entryPoints: string[] } {
+  return {
     entryPoints: [PAGE_ENTRY],
     bundle: true,
-    write: false,
-    metafile: true,
     format: 'esm',
     platform: 'browser',
     target: 'chrome120',
@@ -67,14 +41,65 @@ async function buildBundle(): Promise<Buffer> {
     // tfjs-backend-wasm's Emscripten glue mentions Node modules on paths a browser never takes.
     external: ['fs', 'path', 'worker_threads', 'perf_hooks', 'os', 'crypto', 'util'],
     define: { 'process.env.NODE_ENV': '"production"' },
-  });
+  };
+}
+
+/** dist/page.js when it was built from the sources as they are, else undefined. */
+function readDistPage(): Buffer | undefined {
+  if (staleReason(REPO_ROOT, DIST_DIR, 'page') !== undefined) return undefined;
+  try {
+    return readFileSync(join(DIST_DIR, DIST_PAGE));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Where the built page is kept between runs, with the size and mtime of every file it was built from. */
+export const PAGE_CACHE_DIR = join(cacheDir(), 'engine-page');
+
+/** esbuild's version, without loading esbuild (~0.2 s) on the paths that do not build. */
+const esbuildVersion = (): string => (createRequire(import.meta.url)('esbuild/package.json') as { version: string }).version;
+
+interface BundleStamp {
+  esbuild: string;
+  inputs: Array<[path: string, size: number, mtimeMs: number]>;
+}
+
+const stampOf = (paths: string[], esbuildVersion: string): BundleStamp => ({
+  esbuild: esbuildVersion,
+  inputs: paths.map((p) => {
+    const st = statSync(p);
+    return [p, st.size, st.mtimeMs];
+  }),
+});
+
+/** The cached bundle, if every input is unchanged since it was built. */
+function readCachedBundle(): Buffer | undefined {
+  try {
+    const stamp = JSON.parse(readFileSync(join(PAGE_CACHE_DIR, 'inputs.json'), 'utf8')) as BundleStamp;
+    const now = stampOf(stamp.inputs.map(([p]) => p), esbuildVersion());
+    if (JSON.stringify(now) !== JSON.stringify(stamp)) return undefined;
+    return readFileSync(join(PAGE_CACHE_DIR, 'page.js'));
+  } catch {
+    return undefined; // no cache, or an input is gone: build afresh
+  }
+}
+
+async function buildBundle(): Promise<Buffer> {
+  const shipped = readDistPage();
+  if (shipped) return shipped;
+  const cached = readCachedBundle();
+  if (cached) return cached;
+  // Only a checkout whose sources changed since `npm run build` (or that never ran it) gets here.
+  const { build } = await import('esbuild');
+  const r = await build({ ...pageBuildOptions(), write: false, metafile: true });
   const js = Buffer.from(r.outputFiles[0].contents);
   try {
     mkdirSync(PAGE_CACHE_DIR, { recursive: true });
     writeFileAtomic(join(PAGE_CACHE_DIR, 'page.js'), js, { replace: true });
     // Inputs such as "(disabled):fs" are not files.
     const files = Object.keys(r.metafile.inputs).map((p) => resolve(REPO_ROOT, p)).filter((p) => existsSync(p));
-    writeFileAtomic(join(PAGE_CACHE_DIR, 'inputs.json'), JSON.stringify(stampOf(files)), { replace: true });
+    writeFileAtomic(join(PAGE_CACHE_DIR, 'inputs.json'), JSON.stringify(stampOf(files, esbuildVersion())), { replace: true });
   } catch {
     // A read-only checkout still works; it just bundles on every run.
   }
@@ -83,9 +108,10 @@ async function buildBundle(): Promise<Buffer> {
 
 
 /**
- * Bundles bridge/engine/page/main.ts with everything it imports from src/ and node_modules into
- * one browser ES module, so the page always runs the checked-out core. Kept in .cache/engine-page
- * and rebuilt when any input file changes.
+ * The page's script: bridge/engine/page/main.ts with everything it imports from src/ and
+ * node_modules as one browser ES module, so the page always runs the checked-out core. Shipped as
+ * dist/page.js (built at install); a checkout edited since then bundles at run time, kept in
+ * .cache/engine-page and rebuilt when any input file changes.
  */
 export function pageScript(): Promise<Buffer> {
   bundle ??= buildBundle().catch((err: Error) => {

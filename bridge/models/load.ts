@@ -8,14 +8,14 @@ import type { DrumNetArtifacts } from '../../src/models/drums/network';
 import type { DrumModel } from '../../src/models/types';
 import { modelFactory } from '../../src/models/factories';
 import type { LayersArtifact, ModelImpl, ModelSpec, PartModel } from '../../src/models/spec';
-import { REPO_ROOT } from '../data/paths';
+import { artifactPath, chooseImpl, hasArtifact, MODELS_DIR, type DrumImpl } from './artifacts';
 import { initNodeTf, type NodeBackend } from '../engine/node-tf';
 
-export const MODELS_DIR = join(REPO_ROOT, 'models');
+export { artifactPath, chooseImpl, hasArtifact, MODELS_DIR, type DrumImpl };
+
 export const DRUM_NET_DIR = join(MODELS_DIR, 'drums');
 export const DRUM_NGRAM_FILE = join(MODELS_DIR, 'baseline', 'drums-ngram.json');
 
-export type DrumImpl = 'network' | 'baseline';
 
 /** Whether the trained drum network is there (without reading its weights). */
 export function hasDrumNet(dir = DRUM_NET_DIR): boolean {
@@ -82,32 +82,12 @@ export function loadMelodyNgram(role: 'melody' | 'bass'): MelodyNgram {
   return new MelodyNgram(JSON.parse(readFileSync(file, 'utf8')) as MelodyNgramModelJson);
 }
 
-/** Where an implementation's files are (absolute). */
-export function artifactPath(impl: ModelImpl): string {
-  return impl.artifact.kind === 'layers' ? join(MODELS_DIR, impl.artifact.dir) : join(MODELS_DIR, impl.artifact.file);
-}
-
-/** Whether an implementation's files are there (without reading weights). */
-export function hasArtifact(impl: ModelImpl): boolean {
-  return existsSync(impl.artifact.kind === 'layers' ? join(artifactPath(impl), 'model.json') : artifactPath(impl));
-}
-
 /** Reads an implementation's files: a TF.js layers folder (model.json + weights joined) or a JSON file. */
 export function readArtifact(impl: ModelImpl): LayersArtifact | unknown {
   const path = artifactPath(impl);
   if (!hasArtifact(impl)) throw new TandemError(`${impl.id} not found at ${path}: ${impl.kind === 'baseline' ? 'run npm run train:baseline' : 'train it or use --model-impl baseline'}`);
   if (impl.artifact.kind === 'json') return JSON.parse(readFileSync(path, 'utf8')) as unknown;
   return readLayersFolder(path);
-}
-
-/** The implementation to run: the first of the kind asked for whose files are there, else the first present (with why). */
-export function chooseImpl(spec: ModelSpec, want: DrumImpl): { impl: ModelImpl; note?: string } {
-  const present = spec.implementations.filter(hasArtifact);
-  const asked = present.find((i) => i.kind === want);
-  if (asked) return { impl: asked };
-  const other = present[0] ?? spec.implementations[spec.implementations.length - 1];
-  const wanted = spec.implementations.find((i) => i.kind === want);
-  return { impl: other, note: wanted ? `no trained ${wanted.id} in ${artifactPath(wanted)}; using ${other.id}` : `no ${spec.name} ${want} yet; using ${other.id}` };
 }
 
 export interface LoadedPart {

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 /** A GRU layer's weights as the trainers export them (PyTorch gate order r, z, n; input-major). */
 export interface GruWeights {

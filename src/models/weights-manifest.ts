@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import { TandemError } from '../errors';
 
 /** One decoded weight: its shape and its values, row-major. */

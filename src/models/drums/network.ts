@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { NUM_DRUM_CLASSES } from '../../music/drum-map';
 import { DRUM_INPUT, DRUM_PATTERNS } from './spec';
 import { DrumWeights, type DrumModelJson, type DrumNetArtifacts } from './weights';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { NUM_DRUM_CLASSES } from '../../music/drum-map';
 import { makeRng } from '../../random';
 import { emptyGrid, type DrumGrid } from '../../tokens/drum-grid';

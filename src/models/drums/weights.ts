@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import { DRUM_GENRES } from '../../conditioning/genres';
 import type { DensityRange } from '../../conditioning/density';
 import { TandemError } from '../../errors';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { MELODY_INPUT, PITCHES, VOCAB } from './spec';
 import type { MelodyWeights } from './weights';
 import { GruGates } from '../gru-gates';

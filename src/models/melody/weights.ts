@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import { MODES } from '../../music/chords';
 import { TandemError } from '../../errors';
 import { decodeWeights, type DecodedWeight } from '../weights-manifest';
