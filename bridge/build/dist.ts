@@ -12,7 +12,7 @@
 import { mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, type Metafile } from 'esbuild';
+import { build, type Metafile, type Plugin } from 'esbuild';
 import { fileHash, STAMP_FILE, STAMP_VERSION } from '../../bin/dist-fresh.js';
 import { REPO_ROOT } from '../data/paths';
 import { writeFileAtomic } from '../fs/atomic-write';
@@ -26,6 +26,25 @@ export const CLI_ENTRIES: Readonly<Record<string, string>> = Object.freeze({
   'bridge/live/output-worker.ts': 'output-worker-entry',
 });
 
+/**
+ * CommonJS packages the built CLI loads with require() rather than import: Node's ESM loader
+ * first scans a CommonJS file with its export lexer, ~0.2 s for TF.js's 1.2 MB here (measured
+ * with --cpu-prof). Only CommonJS packages may be listed (require() of an ES module fails on Node 20).
+ */
+export const REQUIRED_PACKAGES = ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-cpu', 'seedrandom', 'midi-file', 'commander'];
+
+const REQUIRE_BANNER = "import { createRequire as __tandemCreateRequire } from 'node:module'; const __tandemRequire = __tandemCreateRequire(import.meta.url);";
+
+/** Turns imports of REQUIRED_PACKAGES into require() calls (esbuild wraps them as it wraps any CommonJS module). */
+const requireCommonJs: Plugin = {
+  name: 'require-commonjs',
+  setup(b) {
+    const filter = new RegExp(`^(${REQUIRED_PACKAGES.map((p) => p.replace(/[/.-]/g, (c) => `\\${c}`)).join('|')})$`);
+    b.onResolve({ filter }, (a) => ({ path: a.path, namespace: 'require-commonjs' }));
+    b.onLoad({ filter: /.*/, namespace: 'require-commonjs' }, (a) => ({ contents: `module.exports = __tandemRequire(${JSON.stringify(a.path)});`, loader: 'js' }));
+  },
+};
+
 /** Files every part depends on besides its bundled sources. */
 const ALWAYS = ['package.json', 'package-lock.json'];
 
@@ -34,6 +53,8 @@ type Entry = [rel: string, size: number, mtimeMs?: number, sha?: string];
 /** Source files of a metafile (repo-relative, without node_modules: a new install rebuilds anyway). */
 function sourcesOf(meta: Metafile, root: string): string[] {
   const rels = Object.keys(meta.inputs)
+    // Virtual modules ("require-commonjs:x", "(disabled):fs") are not files.
+    .filter((p) => !/^[\w-]+:/.test(p))
     .map((p) => relative(root, resolve(root, p)))
     .filter((p) => !p.startsWith('..') && !p.includes('(') && !p.split(sep).includes('node_modules'));
   return [...new Set([...rels, ...ALWAYS])].sort();
@@ -83,7 +104,8 @@ export async function buildDist(dist = DIST_DIR, root = REPO_ROOT): Promise<Dist
       keepNames: true,
       sourcemap: 'linked',
       chunkNames: 'chunk-[hash]',
-      banner: { js: '// Tandem, built by `npm run build` from bridge/ and src/; do not edit (npm install rebuilds it).' },
+      banner: { js: `// Tandem, built by \`npm run build\` from bridge/ and src/; do not edit (npm install rebuilds it).\n${REQUIRE_BANNER}` },
+      plugins: [requireCommonJs],
       metafile: true,
       logLevel: 'warning',
     });

@@ -49,6 +49,8 @@ export interface GenerateResult {
   model: string;
   engine: string;
   backend?: string;
+  /** Where it ran and, for `--engine auto`, why there ("drums-gru in this process (no GPU here: ...)"). */
+  where: string;
   ms: number;
   request: Omit<PartRequest, 'primer' | 'style'> & { model: string; genre: string; primerBars: number; bpm: number };
   /** Notes (drums: hits) per bar, per file. */
@@ -124,7 +126,7 @@ export async function runGenerate(flags: GenerateFlags): Promise<GenerateResult>
   const primerBars = req.primer ? Math.round(req.primer.totalTicks / barsToTicks(1)) : 0;
   if (primerBars >= req.bars) throw new InvalidValueError('primer', `${primerBars} bars`, `shorter than the requested length (${req.bars} bars): raise --bars`);
   // Networks the engine runs go there (Chromium when a browser is found); the rest run here.
-  const started = await startPart(spec, { impl, engine: engineChoice, backend, mode: 'batch' });
+  const started = await startPart(spec, { impl, engine: engineChoice, backend, mode: 'batch', count: req.count });
   let sequences: Sequence[];
   let ms: number;
   try {
@@ -150,6 +152,7 @@ export async function runGenerate(flags: GenerateFlags): Promise<GenerateResult>
     model: started.id,
     engine: started.engine,
     backend: started.backend,
+    where: started.where,
     ms: Math.round(ms * 10) / 10,
     request: { model: spec.name, genre: style, ...plain, primerBars, bpm },
     onsetsPerBar: sequences.map((s) => Math.round((s.notes.length / req.bars) * 10) / 10),

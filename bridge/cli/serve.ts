@@ -64,17 +64,13 @@ export async function runServe(flags: ServeFlags, durationMs?: number, say: (l: 
   const engine = parseEngineChoice(flags.engine);
   const backend = flags.backend === undefined ? undefined : parseBackendName(flags.backend);
   const leaseMs = flags.lease === undefined ? undefined : parseLease(flags.lease);
+  const pipeBroken = leaseMs ? quietOnBrokenPipe() : () => false;
+  const log = (line: string) => {
+    if (!pipeBroken()) say(line);
+  };
   // The session folder first: a folder that cannot be made fails before a model starts.
   const store = new SuggestionStore(flags.out);
-  // The default model starts now (a cold network load takes seconds); others on first use.
-  const pool = new PartPool({ impl: flags.modelImpl as DrumImpl, engine, backend }, say);
-  let first;
-  try {
-    first = await pool.start(DEFAULT_MODEL);
-  } catch (err) {
-    await pool.close();
-    throw err;
-  }
+  const pool = new PartPool({ impl: flags.modelImpl as DrumImpl, engine, backend }, log);
   const session = new SessionController({ part: (m) => pool.part(m), store });
   const controller = new BridgeController(session);
   let lastMessageAt = Date.now();
@@ -85,17 +81,16 @@ export async function runServe(flags: ServeFlags, durationMs?: number, say: (l: 
     },
     { port: oscPort, replyPort, log: say },
   );
-  try {
-    await server.open();
-  } catch (err) {
-    await pool.close();
-    throw err;
-  }
-  say(`tandem: OSC bridge on 127.0.0.1:${server.port} (${first.where}); replies to ${replyPort ? `port ${replyPort}` : 'the sender'}; suggestions saved in ${store.dir}${leaseMs ? `; stops after ${leaseMs / 1000} s without a message` : ''}`);
-  const pipeBroken = leaseMs ? quietOnBrokenPipe() : () => false;
-  const log = (line: string) => {
-    if (!pipeBroken()) say(line);
-  };
+  // The port opens first, so /tandem/ping is answered from the first moment; requests that come
+  // before the model is up wait for it (the session's timeout applies).
+  await server.open();
+  say(`tandem: OSC bridge on 127.0.0.1:${server.port}; replies to ${replyPort ? `port ${replyPort}` : 'the sender'}; suggestions saved in ${store.dir}${leaseMs ? `; stops after ${leaseMs / 1000} s without a message` : ''}`);
+  // The default model starts now, in a worker thread (then Chromium behind it, with --engine auto);
+  // others on first use. A start that fails is said once and tried again by the next request.
+  pool.start(DEFAULT_MODEL).then(
+    (first) => log(`tandem: ${DEFAULT_MODEL}: ${first.where}`),
+    (err: Error) => log(`tandem: ${DEFAULT_MODEL} could not start (${err.message}); the next request tries again`),
+  );
   await new Promise<void>((resolve) => {
     const timers: NodeJS.Timeout[] = [];
     const stop = () => {

@@ -1,10 +1,9 @@
-import { existsSync } from 'node:fs';
 import { InvalidValueError, TandemError } from '../../src/errors';
 import type { DrumRequest } from '../../src/models/request';
 import type { DrumGrid } from '../../src/tokens/drum-grid';
 import { ChromiumHost, type HostLaunchOptions } from './chromium-host';
 import type { ProbeOptions } from './page/protocol';
-import { PROBE_CACHE_FILE, probeKey, readProbe, writeProbe } from './probe-cache';
+import { hasGpuDevice, PROBE_CACHE_FILE, PROBE_DEFAULTS, probeKey, readProbe, writeProbe } from './probe-cache';
 import { version_core as tfVersion } from '@tensorflow/tfjs-core';
 import {
   BackendUnavailableError,
@@ -67,9 +66,7 @@ export interface ChromiumEngineOptions {
 }
 
 export const CHROMIUM_ENGINE_DEFAULTS = Object.freeze({
-  tolerance: 1e-3,
-  paritySteps: 32,
-  timedSteps: 16,
+  ...PROBE_DEFAULTS,
   launchTimeoutMs: 30_000,
   loadTimeoutMs: 60_000,
   generateTimeoutMs: 20_000,
@@ -78,11 +75,7 @@ export const CHROMIUM_ENGINE_DEFAULTS = Object.freeze({
   probeCache: PROBE_CACHE_FILE as string | false,
 });
 
-/** Whether this machine shows a GPU device node (Linux DRM or NVIDIA); elsewhere assume one. */
-export function hasGpuDevice(): boolean {
-  if (process.platform !== 'linux') return true;
-  return existsSync('/dev/dri') || existsSync('/dev/nvidia0');
-}
+export { hasGpuDevice };
 
 /**
  * The models in a headless Chromium page, on the fastest TF.js backend that gives the reference

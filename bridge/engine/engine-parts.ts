@@ -1,4 +1,3 @@
-import { DrumPart } from '../../src/models/drums/part';
 import type { DrumRequest } from '../../src/models/request';
 import type { PartModel } from '../../src/models/spec';
 import type { DrumModel } from '../../src/models/types';
@@ -23,8 +22,8 @@ export class EngineDrumModel implements DrumModel {
 export interface EnginePart {
   /** What the engine loads, given the implementation's folder. */
   model(dir: string): EngineModel;
-  /** The engine's output as part sequences. */
-  wrap(engine: Engine): PartModel;
+  /** The engine's output as part sequences (the converters load on first use: they import TF.js). */
+  wrap(engine: Engine): Promise<PartModel>;
 }
 
 /**
@@ -32,5 +31,8 @@ export interface EnginePart {
  * worker thread through src/models/factories.ts. A network the page learns to run adds a line here.
  */
 export const ENGINE_PARTS: Readonly<Record<string, EnginePart>> = Object.freeze({
-  'drums-gru': { model: (dir: string) => ({ id: 'drums-gru' as const, dir }), wrap: (e: Engine) => new DrumPart(new EngineDrumModel(e)) },
+  'drums-gru': {
+    model: (dir: string) => ({ id: 'drums-gru' as const, dir }),
+    wrap: async (e: Engine) => new (await import('../../src/models/drums/part')).DrumPart(new EngineDrumModel(e)),
+  },
 });

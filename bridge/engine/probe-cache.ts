@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { arch, cpus, hostname, platform } from 'node:os';
 import { dirname, join } from 'node:path';
 import { cacheDir } from '../data/paths';
 import { writeFileAtomic } from '../fs/atomic-write';
@@ -12,7 +13,22 @@ import type { BackendReport } from './page/protocol';
  */
 export const PROBE_CACHE_FILE = join(cacheDir(), 'engine-probe.json');
 
-/** What a probe result depends on: the browser binary, the model files, TF.js, the probe's settings. */
+/** The page's probe settings a launch uses unless told otherwise (ChromiumEngineOptions documents them). */
+export const PROBE_DEFAULTS = Object.freeze({ tolerance: 1e-3, paritySteps: 32, timedSteps: 16 });
+
+/** Whether this machine shows a GPU device node (Linux DRM or NVIDIA); elsewhere assume one. */
+export function hasGpuDevice(): boolean {
+  if (process.platform !== 'linux') return true;
+  return existsSync('/dev/dri') || existsSync('/dev/nvidia0');
+}
+
+/** The machine a probe ran on: a cache folder copied to another machine (or a GPU added) probes again. */
+export function machineId(): string {
+  const cpu = cpus();
+  return [hostname(), platform(), arch(), cpu[0]?.model ?? '?', cpu.length, hasGpuDevice() ? 'gpu' : 'no-gpu'].join('|');
+}
+
+/** What a probe result depends on: the machine, the browser binary, the model files, TF.js, the probe's settings. */
 export interface ProbeKeyParts {
   executablePath: string;
   modelDir: string;
@@ -39,7 +55,7 @@ export function probeKey(p: ProbeKeyParts): string {
     // unreadable model: the launch will say so; the key only has to differ
   }
   const files = [p.executablePath, join(p.modelDir, 'model.json'), ...weights.map((w) => join(p.modelDir, w))];
-  const parts = [files.map(fileStamp), p.tfVersion, p.settings];
+  const parts = [machineId(), files.map(fileStamp), p.tfVersion, p.settings];
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 24);
 }
 
@@ -74,4 +90,13 @@ export function writeProbe(file: string, key: string, reports: BackendReport[]):
   } catch {
     // read-only checkout: the next launch probes again
   }
+}
+
+/**
+ * The cached probe of a launch with default settings (what `tandem generate --engine auto` asks
+ * before deciding whether a browser is worth starting), or undefined.
+ */
+export function readDefaultProbe(executablePath: string, modelDir: string, tfVersion: string, file = PROBE_CACHE_FILE): BackendReport[] | undefined {
+  const settings = { force: undefined, candidates: undefined, ...PROBE_DEFAULTS };
+  return readProbe(file, probeKey({ executablePath, modelDir, tfVersion, settings }));
 }

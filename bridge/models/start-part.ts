@@ -1,12 +1,14 @@
 import { InvalidValueError } from '../../src/errors';
+import { parseRequest } from '../../src/models/registry';
 import type { ModelSpec, PartModel } from '../../src/models/spec';
-import { createEngine, type EngineChoice } from '../engine/auto';
+import { chooseBatchEngine, createEngine, type BatchEngineProbe, type EngineChoice } from '../engine/auto';
 import type { BackendName } from '../engine/engine';
 import { ENGINE_PARTS } from '../engine/engine-parts';
 import { findBrowser, type BrowserFound } from '../engine/find-browser';
+import { WarmStartPart, type StartedEngineModel, type WarmStartOptions } from '../engine/warm-start';
 import { FallbackPartModel } from '../live/fallback-part';
 import { WorkerPartModel } from '../live/worker-part';
-import { artifactPath, chooseImpl, loadPart, type DrumImpl } from './load';
+import { artifactPath, chooseImpl, type DrumImpl } from './artifacts';
 
 export interface StartPartOptions {
   /** network (default) or baseline; falls back to what is present, saying why. */
@@ -23,6 +25,14 @@ export interface StartPartOptions {
   find?: () => BrowserFound;
   /** Worker-thread start for live mode (tests replace it). */
   startWorker?: (model: string, impl: DrumImpl) => Promise<PartModel & { note?: string }>;
+  /** Engine start behind a live `auto` model (tests replace it); default ChromiumEngine on the browser found. */
+  startEngine?: WarmStartOptions['startEngine'];
+  /** Live `auto`: ms before the engine starts if no request has come first (see WarmStartPart). */
+  idleStartMs?: number;
+  /** Batch `auto`: variations the request asks for (chooses the engine, see chooseBatchEngine). Default 1. */
+  count?: number;
+  /** Batch `auto`: the machine's answers for chooseBatchEngine (tests replace them). */
+  batchProbe?: BatchEngineProbe;
 }
 
 /** A started model and what to say about it. */
@@ -57,6 +67,8 @@ export async function startPart(spec: ModelSpec, opts: StartPartOptions): Promis
     return { model: m, id: m.id, engine: 'node', where: `${m.id} in a Node worker thread`, note: note ?? m.note, close: async () => m.dispose() };
   };
   const inProcess = async (): Promise<StartedPart> => {
+    // Loaded here: TF.js is imported only by the paths that run a model in this thread.
+    const { loadPart } = await import('./load');
     const l = await loadPart(spec, impl.kind, opts.backend === 'cpu' ? 'cpu' : 'wasm');
     return { model: l.model, id: l.model.id, engine: 'node', backend: l.backend, where: `${l.model.id} in this process`, note: note ?? l.note, close: async () => l.model.dispose() };
   };
@@ -67,6 +79,19 @@ export async function startPart(spec: ModelSpec, opts: StartPartOptions): Promis
   if (opts.mode === 'live' && opts.engine === 'auto') {
     const found = (opts.find ?? findBrowser)();
     if (!found.path) return worker(found.reason ?? 'no Chrome/Chromium found');
+    // Grooves from the worker thread at once; the browser starts behind it and takes over when it
+    // gives the same notes (see warm-start.ts).
+    const dir = artifactPath(impl);
+    const startEngine =
+      opts.startEngine ??
+      (async (): Promise<StartedEngineModel> => {
+        const { ChromiumEngine } = await import('../engine/chromium-engine');
+        const engine = new ChromiumEngine({ executablePath: found.path, backend: opts.backend, log, fallback: false });
+        return { model: await viaEngine.wrap(engine), ready: engine.load(viaEngine.model(dir)), where: () => `Chromium (${engine.info().backend ?? '?'})`, close: () => engine.close() };
+      });
+    const first = await worker();
+    const model = new WarmStartPart(first.model, { startEngine, parityRequest: parseRequest(spec.name, { bars: 4, seed: 7 }), idleStartMs: opts.idleStartMs, log });
+    return { ...first, model, where: `${first.model.id} in a Node worker thread (the Chromium engine takes over once up and checked)`, close: () => model.close() };
   }
   if (opts.mode === 'live') {
     // No in-process fallback in live mode: that would run the network on the main thread. A browser
@@ -79,12 +104,19 @@ export async function startPart(spec: ModelSpec, opts: StartPartOptions): Promis
       return worker(`the Chromium engine could not start (${(err as Error).message})`);
     }
     const info = engine.info();
-    const model = new FallbackPartModel(viaEngine.wrap(engine), () => engine.close(), () => startWorker(spec.name, impl.kind), log);
+    const model = new FallbackPartModel(await viaEngine.wrap(engine), () => engine.close(), () => startWorker(spec.name, impl.kind), log);
     return { model, id: impl.id, engine: info.running, backend: info.backend, where: `${impl.id} in Chromium (${info.backend ?? '?'})`, note, close: () => model.close() };
+  }
+  if (opts.engine === 'auto') {
+    const choice = await chooseBatchEngine(opts.count ?? 1, opts.backend, artifactPath(impl), { find: opts.find, ...opts.batchProbe });
+    if (choice.engine === 'node') {
+      const started = await inProcess();
+      return { ...started, where: `${started.where} (${choice.why})` };
+    }
   }
   const engine = await createEngine(opts.engine, viaEngine.model(artifactPath(impl)), { backend: opts.backend, log, find: opts.find });
   const info = engine.info();
-  const model = viaEngine.wrap(engine);
+  const model = await viaEngine.wrap(engine);
   return {
     model,
     id: impl.id,
