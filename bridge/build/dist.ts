@@ -48,7 +48,7 @@ const requireCommonJs: Plugin = {
 /** Files every part depends on besides its bundled sources. */
 const ALWAYS = ['package.json', 'package-lock.json'];
 
-type Entry = [rel: string, size: number, mtimeMs?: number, sha?: string];
+export type Entry = [rel: string, size: number, mtimeMs?: number, sha?: string];
 
 /** Source files of a metafile (repo-relative, without node_modules: a new install rebuilds anyway). */
 function sourcesOf(meta: Metafile, root: string): string[] {
@@ -60,7 +60,8 @@ function sourcesOf(meta: Metafile, root: string): string[] {
   return [...new Set([...rels, ...ALWAYS])].sort();
 }
 
-const inputEntry = (root: string, rel: string): Entry => {
+/** A stamp line for one source: repo-relative path, size, mtime, sha-1. */
+export const stampEntry = (root: string, rel: string): Entry => {
   const st = statSync(join(root, rel));
   return [rel, st.size, st.mtimeMs, fileHash(join(root, rel))];
 };
@@ -111,8 +112,8 @@ export async function buildDist(dist = DIST_DIR, root = REPO_ROOT): Promise<Dist
     });
     const page = await build({ ...pageBuildOptions(), absWorkingDir: root, outfile: join(tmp, DIST_PAGE), metafile: true });
     const groups = {
-      cli: { inputs: sourcesOf(cli.metafile, root).map((r) => inputEntry(root, r)), outputs: outputEntries(cli.metafile, tmp) },
-      page: { inputs: sourcesOf(page.metafile, root).map((r) => inputEntry(root, r)), outputs: outputEntries(page.metafile, tmp) },
+      cli: { inputs: sourcesOf(cli.metafile, root).map((r) => stampEntry(root, r)), outputs: outputEntries(cli.metafile, tmp) },
+      page: { inputs: sourcesOf(page.metafile, root).map((r) => stampEntry(root, r)), outputs: outputEntries(page.metafile, tmp) },
     };
     writeFileAtomic(join(tmp, STAMP_FILE), JSON.stringify({ version: STAMP_VERSION, builtAt: new Date().toISOString(), groups }, null, 1) + '\n', { replace: true });
     const old = `${dist}.old-${process.pid}`;
