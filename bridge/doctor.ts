@@ -2,7 +2,8 @@ import { createSocket } from 'node:dgram';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { datasetsDir } from './data/paths';
+import { staleReason } from '../bin/dist-fresh.js';
+import { datasetsDir, REPO_ROOT } from './data/paths';
 import { findBrowser } from './engine/find-browser';
 import { initNodeTf, NODE_BACKENDS } from './engine/node-tf';
 import { DRUM_NET_DIR, DRUM_NGRAM_FILE, hasDrumNet, readDrumNetArtifacts } from './models/load';
@@ -58,6 +59,8 @@ export async function runDoctor(): Promise<Check[]> {
   const checks: Check[] = [];
   const major = Number(process.versions.node.split('.')[0]);
   checks.push({ name: 'Node', ok: major >= 20, detail: `${process.version}${major >= 20 ? '' : ' (Tandem needs Node 20 or newer)'}` });
+  const stale = staleReason(REPO_ROOT, join(REPO_ROOT, 'dist'), 'cli');
+  checks.push({ name: 'Start-up', ok: !stale, detail: stale ? `the CLI runs from the TypeScript sources (~1 s slower to start): dist/ ${stale}` : 'the CLI runs from dist/ (built by npm install or npm run build)' });
   const b = findBrowser();
   checks.push({ name: 'Browser', ok: !!b.path, detail: b.path ? `${b.path}${b.via === 'env' ? ' (from TANDEM_CHROME)' : ''}` : b.reason! });
   for (const backend of NODE_BACKENDS) {
