@@ -117,6 +117,39 @@ async function serve(cache: string, args: string[] = []): Promise<{ pong: number
   }
 }
 
+/**
+ * A device load, simulated: the device's node.script client (max-device/src/client, with the
+ * tests' stand-in for Max's max-api) finds no bridge, starts `tandem serve` as in Live, connects,
+ * and is asked for a suggestion at once. ms from the client's start to `ready` and to the
+ * suggestion's status line. `pingTimeoutMs` is the client's (default 500).
+ */
+async function deviceLoad(cache: string, pingTimeoutMs?: number): Promise<{ ready: number; suggestion: number }> {
+  const [{ createMaxApi }, { TandemClient }] = await Promise.all([import('../tests/max-device/fakes/max-api'), import('../max-device/src/client/client')]);
+  const { api, fake } = createMaxApi();
+  const before = process.env.TANDEM_CACHE;
+  process.env.TANDEM_CACHE = cache; // the bridge the client starts inherits it
+  const port = await freePort();
+  const client = new TandemClient(api as never, { port, scriptDir: join(REPO_ROOT, 'max-device', 'dist'), config: {}, nodeCandidates: [process.execPath], leaseMs: 3000, heartbeatMs: 1000, ...(pingTimeoutMs ? { pingTimeoutMs } : {}) });
+  client.registerHandlers();
+  try {
+    const t0 = performance.now();
+    await client.start();
+    const ready = performance.now() - t0;
+    if (client.phase !== 'connected') throw new Error(`the device client did not connect: ${fake.statuses().at(-1)}`);
+    fake.send('generate');
+    const deadline = performance.now() + 30_000;
+    while (!fake.statuses().some((x) => /: \d+ notes, \d+ bars/.test(x)) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    const suggestion = performance.now() - t0;
+    if (!fake.statuses().some((x) => /: \d+ notes, \d+ bars/.test(x))) throw new Error(`no suggestion on the device: ${fake.statuses().at(-1)}`);
+    return { ready, suggestion };
+  } finally {
+    await client.close();
+    if (before === undefined) delete process.env.TANDEM_CACHE;
+    else process.env.TANDEM_CACHE = before;
+    await new Promise((r) => setTimeout(r, 3500)); // its bridge ends with its lease
+  }
+}
+
 function freePort(): Promise<number> {
   const s = createSocket('udp4');
   return new Promise((resolve) =>
@@ -163,6 +196,16 @@ async function main(): Promise<void> {
     add(`serve, ${label} cache: first finished suggestion`, median(s.map((x) => x.suggestion)), 1000, 'Node worker thread');
     const moved = s.map((x) => x.chromium).filter((x): x is number => x !== undefined);
     add(`serve, ${label} cache: switch to Chromium after parity check`, moved.length ? median(moved) : undefined, undefined, moved.length === s.length ? 'in the background' : `stayed on the worker: ${s.find((x) => x.stays)?.stays ?? '?'}`);
+  }
+
+  for (const [label, ping] of [
+    ['the client as shipped (500 ms ping timeout)', undefined],
+    ['with a 100 ms ping timeout', 100],
+  ] as const) {
+    const d = [];
+    for (let i = 0; i < REPS; i++) d.push(await deviceLoad(warmCache, ping));
+    add(`device load, ${label}: client ready`, median(d.map((x) => x.ready)), undefined, 'no bridge running: the client starts it');
+    add(`device load, ${label}: first suggestion on the device`, median(d.map((x) => x.suggestion)), 1000);
   }
 
   // Steady state beside it, in this process (the engine bench has Chromium's ratios).
