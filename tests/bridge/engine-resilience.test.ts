@@ -146,7 +146,8 @@ describe.skipIf(!browser.path)(`ChromiumEngine resilience${browser.skip ? ` (${b
     const before = new Set(listProfiles());
     const engine = new ChromiumEngine({ ...FAST, executablePath: browser.path, log: () => undefined });
     await engine.load(model);
-    const mine = listProfiles().filter((p) => !before.has(p));
+    // Only this process's: other test files (and other checkouts' tests) start browsers at the same time.
+    const mine = listProfiles().filter((p) => !before.has(p) && p.startsWith(`tandem-chromium-${process.pid}-`));
     expect(mine).toHaveLength(1);
     await engine.close();
     expect(existsSync(join(tmpdir(), mine[0]))).toBe(false);
