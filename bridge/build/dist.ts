@@ -31,7 +31,7 @@ export const CLI_ENTRIES: Readonly<Record<string, string>> = Object.freeze({
  * first scans a CommonJS file with its export lexer, ~0.2 s for TF.js's 1.2 MB here (measured
  * with --cpu-prof). Only CommonJS packages may be listed (require() of an ES module fails on Node 20).
  */
-export const REQUIRED_PACKAGES = ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-cpu', 'seedrandom', 'midi-file', 'commander'];
+export const REQUIRED_PACKAGES = ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-cpu', 'seedrandom', 'midi-file', 'commander', 'osc-js'];
 
 const REQUIRE_BANNER = "import { createRequire as __tandemCreateRequire } from 'node:module'; const __tandemRequire = __tandemCreateRequire(import.meta.url);";
 

@@ -2,7 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { InvalidValueError, TandemError } from '../../src/errors';
 import { CONTROL_NAMES, CONTROLS, TEMPO } from '../../src/models/controls';
 import { DEFAULT_MODEL, MODEL_NAMES, MODEL_SPECS, modelSpec } from '../../src/models/registry';
-import { CORPORA, type CorpusName } from '../data/build';
+import { CORPORA, type CorpusName } from '../data/corpora';
 import { EXIT, flagMessage } from './errors';
 import { addControlFlags } from './control-flags';
 import type { GenerateFlags } from './generate';

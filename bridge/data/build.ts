@@ -6,8 +6,9 @@ import { buildGrooveCorpus, type Progress } from './groove';
 import { buildMelodyCorpus } from './melody';
 import { cacheDir, datasetsDir } from './paths';
 
-export const CORPORA = ['drums', 'melody'] as const;
-export type CorpusName = (typeof CORPORA)[number];
+import { CORPORA, type CorpusName } from './corpora';
+
+export { CORPORA, type CorpusName };
 
 export interface BuildOptions {
   datasets?: string;

@@ -4,7 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Sequence } from '../../src/music/sequence';
-import { modelSpec } from '../../src/models/registry';
+import { modelSpec, parseRequest } from '../../src/models/registry';
 import type { PartRequest } from '../../src/models/spec';
 import { loadPart, type DrumImpl } from '../models/load';
 
@@ -24,3 +24,13 @@ parentPort!.on('message', async (job: Job) => {
     parentPort!.postMessage({ id: job.id, error: (err as Error).message, name: (err as Error).name });
   }
 });
+// One bar with the model's defaults, thrown away: a model's first run compiles TF.js's and the
+// model's code paths (the first 8 bars take 2-5x the steady time), so the musician's first groove
+// does not. Requests that come meanwhile wait for it (a bar takes milliseconds once compiled). It
+// changes nothing the next requests give: every request seeds its own sampling. An error here
+// is the model's and comes again, reported, with the first real request.
+try {
+  await loaded.model.generate(parseRequest(model, { bars: 1 }));
+} catch {
+  // see above
+}
