@@ -24,7 +24,11 @@ export interface TandemClientOptions {
   config?: LaunchConfig & { problem?: string };
   /** Node binaries to try when none is configured (default: the usual places). */
   nodeCandidates?: string[];
-  /** How long one ping waits for /tandem/pong, ms (default 500). */
+  /**
+   * How long one ping waits for /tandem/pong, ms (default 150): the bridge answers from a thread
+   * that never runs a model (under 50 ms in its fuzz test), and while a started bridge opens its
+   * port the client asks again this often (issue 15: the first suggestion within a second of a load).
+   */
   pingTimeoutMs?: number;
   /** How long a started bridge may take to answer, ms (default 120 000: a cold model load). */
   startTimeoutMs?: number;
@@ -116,7 +120,7 @@ export class TandemClient {
     private readonly max: MaxApiLike,
     options: TandemClientOptions,
   ) {
-    this.opts = { port: 57121, launch: true, pingTimeoutMs: 500, startTimeoutMs: 120_000, heartbeatMs: 5000, leaseMs: 20_000, lookaheadMs: 200, requestTimeoutMs: 60_000, ...options };
+    this.opts = { port: 57121, launch: true, pingTimeoutMs: 150, startTimeoutMs: 120_000, heartbeatMs: 5000, leaseMs: 20_000, lookaheadMs: 200, requestTimeoutMs: 60_000, ...options };
     this.link = new OscLink(this.opts.port);
     this.player = new LookaheadPlayer({ lookaheadMs: this.opts.lookaheadMs });
     this.seedToSend = options.seed;
