@@ -13,6 +13,7 @@ import type { HumanizeFlags } from './humanize';
 import { DRUM_GENRES } from '../../src/conditioning/genres';
 import { listPresets } from '../presets';
 import { exitOnSignals } from '../engine/profiles';
+import { DEFAULT_PANEL_PORT } from '../panel/port';
 
 // Each command loads its own modules when it runs (TF.js, puppeteer, OSC, MIDI, the data
 // builder): `generate` on the Node engine starts without the browser's or the server's code.
@@ -99,6 +100,8 @@ play
   .option('--backend <name>', 'TF.js backend in Chromium: webgpu, webgl, wasm or cpu (default: the fastest correct one)')
   .option('--latency <ms>', 'shift every note by this many ms (negative = earlier)', '0')
   .option('--out <dir>', 'where each session folder of suggestions goes', 'tandem-out')
+  .option('--panel', 'serve the web panel on 127.0.0.1 (see, hear, steer and keep suggestions in a browser)')
+  .option('--panel-port <port>', 'TCP port of the web panel on 127.0.0.1 (0 = any free port)', String(DEFAULT_PANEL_PORT))
   .action(async (opts: PlayFlags) => {
     const { runPlay } = await import('./play');
     const r = await runPlay(opts);
@@ -118,6 +121,8 @@ program
   .option('--out <dir>', 'where suggestions are saved', 'tandem-out')
   .option('--duration <time>', 'stop after this long (30s, 2m)')
   .option('--lease <time>', 'stop when no OSC message has arrived for this long (20s); the device starts the bridge with it and pings every 5 s')
+  .option('--panel', 'also serve the web panel on 127.0.0.1 (the same session as OSC)')
+  .option('--panel-port <port>', 'TCP port of the web panel on 127.0.0.1 (0 = any free port)', String(DEFAULT_PANEL_PORT))
   .action(async (opts: ServeFlags) => {
     const [{ runServe }, { parseDuration }] = await Promise.all([import('./serve'), import('./play')]);
     await runServe(opts, opts.duration ? parseDuration(opts.duration) : undefined);

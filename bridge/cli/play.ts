@@ -13,6 +13,8 @@ import { SuggestionStore } from '../storage/suggestions';
 import { readProgressions } from '../live/harmony';
 import { parsePartStyles, parseParts } from './parts';
 import type { ControlName } from '../../src/models/controls';
+import { DEFAULT_PANEL_PORT, parsePanelPort } from '../panel/port';
+import type { PanelServer } from '../panel/server';
 
 export interface PlayFlags {
   clock: string;
@@ -36,6 +38,9 @@ export interface PlayFlags {
   backend?: string;
   latency: string;
   out: string;
+  /** Serve the web panel (`--panel`) on `panelPort` (default 7355; 0 = any free port). */
+  panel?: boolean;
+  panelPort?: string;
 }
 
 /** Longest --duration: Node's timers hold at most 2^31-1 ms (a longer delay fires at once). */
@@ -60,9 +65,11 @@ function int(field: string, v: string, lo: number, hi: number): number {
 /** What tests replace: the MIDI output (an output thread relaying to an in-memory port). */
 export interface PlayDeps {
   openOutput?: () => Promise<OutputThread>;
+  /** Stops the session like Ctrl-C does (tests, the screenshots script). */
+  stop?: AbortSignal;
 }
 
-/** Runs a live session until --duration passes or the process is interrupted. Resolves with a summary. */
+/** Runs a live session until --duration passes, the process is interrupted or `deps.stop` aborts. Resolves with a summary. */
 export async function runPlay(flags: PlayFlags, say: (line: string) => void = (l) => console.error(l), deps: PlayDeps = {}): Promise<{ phrases: number; repeats: number; dir: string; ports: string[]; unsaved: number; saveError?: string }> {
   if (flags.clock !== 'internal' && flags.clock !== 'midi') throw new InvalidValueError('clock', flags.clock, 'one of internal, midi');
   const bpm = checkTempo(flags.bpm);
@@ -70,6 +77,7 @@ export async function runPlay(flags: PlayFlags, say: (line: string) => void = (l
   const latencyMs = Number(flags.latency);
   if (!Number.isFinite(latencyMs) || Math.abs(latencyMs) > 500) throw new InvalidValueError('latency', flags.latency, 'milliseconds from -500 to 500');
   const durationMs = flags.duration ? parseDuration(flags.duration) : undefined;
+  const panelPort = flags.panel ? parsePanelPort(flags.panelPort ?? String(DEFAULT_PANEL_PORT)) : undefined;
   const specs = flags.parts !== undefined ? parseParts(flags.parts) : [modelSpec(flags.model)];
   const spec = specs[0];
   const styles = specs.length > 1 ? parsePartStyles(flags.genre, specs) : flags.genre !== undefined ? { [spec.name]: flags.genre } : {};
@@ -129,6 +137,33 @@ export async function runPlay(flags: PlayFlags, say: (line: string) => void = (l
   const harmonic = specs.some((p) => p.controls.includes('chords'));
   const parts = specs.map((p, i) => ({ name: p.name, model: models[i].model }));
   const live = new LiveSession({ model: loaded.model, parts, progressions: harmonic ? readProgressions() : undefined, store, session, dispatcher: output, input, log: say }, {}, { clock, bpm, barsAhead, latencyMs });
+  let panel: PanelServer | undefined;
+  if (panelPort !== undefined) {
+    try {
+      // Loaded only when asked for (the HTTP and WebSocket servers are no part of a plain play).
+      const { PanelServer } = await import('../panel/server');
+      panel = await PanelServer.start(
+        {
+          mode: 'play',
+          session,
+          store,
+          // The model menu picks which part's genre the controls set (each part keeps its own).
+          models: specs.map((p) => p.name),
+          parts: specs.map((p) => p.name),
+          engine: () => specs.map((p, i) => (specs.length > 1 ? `${p.name}: ${models[i].where}` : models[i].where)).join('; '),
+          transport: () => ({ source: clock, bpm: live.clock.bpm, playing: live.clock.playing, ticks: Math.max(0, live.clock.ticksAt(performance.now())), follow: clock === 'midi' }),
+          // The live session sets it through the controller and applies it at the next phrase.
+          set: (control, value) => (control === 'model' ? session.set('model', value) : live.setControls({ [control]: value })),
+        },
+        { port: panelPort, log: say },
+      );
+    } catch (err) {
+      input?.close();
+      await Promise.allSettled([output?.close(), loaded.close()]);
+      throw err;
+    }
+    say(`tandem: panel on ${panel.url} (open it in a browser on this machine)`);
+  }
   const s = session.settings;
   const what = specs.map((p, i) => `${s.styles[p.name]} ${p.name} (${models[i].where}${specs.length > 1 ? `, channel ${p.channel + 1}` : ''})`).join(' + ');
   const h = live.harmony;
@@ -144,9 +179,10 @@ export async function runPlay(flags: PlayFlags, say: (line: string) => void = (l
       input?.close();
       for (const sig of ['SIGINT', 'SIGTERM'] as const) process.off(sig, onSignal);
       process.off('uncaughtException', onError);
+      deps.stop?.removeEventListener('abort', onSignal);
       if (timer) clearTimeout(timer);
       // The output thread sends what stop() queued (the panic), then closes its port.
-      void Promise.allSettled([output?.close(), loaded.close()]).then(() => {
+      void Promise.allSettled([output?.close(), loaded.close(), panel?.close()]).then(() => {
         if (err) reject(err);
         else resolve({ phrases: live.stats.phrases, repeats: live.stats.repeats, dir: store.dir, ports, unsaved: store.unsaved, saveError: store.lastError?.message });
       });
@@ -155,6 +191,7 @@ export async function runPlay(flags: PlayFlags, say: (line: string) => void = (l
     const onError = (err: Error) => finish(err);
     for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, onSignal);
     process.on('uncaughtException', onError);
+    deps.stop?.addEventListener('abort', onSignal);
     const timer = durationMs ? setTimeout(() => finish(), durationMs) : undefined;
     live.start().catch(finish);
   });

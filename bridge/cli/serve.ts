@@ -8,6 +8,10 @@ import { PartPool } from '../session/part-pool';
 import { SessionController } from '../session/controller';
 import { OscServer } from '../osc/server';
 import { SuggestionStore } from '../storage/suggestions';
+import { DEFAULT_PANEL_PORT, parsePanelPort } from '../panel/port';
+import type { PanelServer } from '../panel/server';
+import { MODEL_NAMES } from '../../src/models/registry';
+import { PPQ } from '../../src/time/units';
 
 export interface ServeFlags {
   oscPort: string;
@@ -19,6 +23,9 @@ export interface ServeFlags {
   duration?: string;
   /** Exit when no OSC message has arrived for this long ("20s"); what the device passes, so a bridge nobody uses goes away. */
   lease?: string;
+  /** Serve the web panel (`--panel`) on `panelPort` (default 7355; 0 = any free port). */
+  panel?: boolean;
+  panelPort?: string;
 }
 
 /** `--lease`: "20s", "1m", "500ms" -> ms. */
@@ -56,14 +63,15 @@ function port(field: string, v: string): number {
   return n;
 }
 
-/** Runs the OSC bridge until interrupted (or for `durationMs`). */
-export async function runServe(flags: ServeFlags, durationMs?: number, say: (l: string) => void = (l) => console.error(l)): Promise<void> {
+/** Runs the OSC bridge until interrupted, for `durationMs`, or until `signal` aborts. */
+export async function runServe(flags: ServeFlags, durationMs?: number, say: (l: string) => void = (l) => console.error(l), signal?: AbortSignal): Promise<void> {
   const oscPort = port('osc-port', flags.oscPort);
   const replyPort = flags.replyPort === undefined ? undefined : port('reply-port', flags.replyPort);
   if (flags.modelImpl !== 'network' && flags.modelImpl !== 'baseline') throw new InvalidValueError('model-impl', flags.modelImpl, 'one of network, baseline');
   const engine = parseEngineChoice(flags.engine);
   const backend = flags.backend === undefined ? undefined : parseBackendName(flags.backend);
   const leaseMs = flags.lease === undefined ? undefined : parseLease(flags.lease);
+  const panelPort = flags.panel ? parsePanelPort(flags.panelPort ?? String(DEFAULT_PANEL_PORT)) : undefined;
   const pipeBroken = leaseMs ? quietOnBrokenPipe() : () => false;
   const log = (line: string) => {
     if (!pipeBroken()) say(line);
@@ -71,7 +79,16 @@ export async function runServe(flags: ServeFlags, durationMs?: number, say: (l: 
   // The session folder first: a folder that cannot be made fails before a model starts.
   const store = new SuggestionStore(flags.out);
   const pool = new PartPool({ impl: flags.modelImpl as DrumImpl, engine, backend }, log);
-  const session = new SessionController({ part: (m) => pool.part(m), store });
+  // Where each started model runs, for the panel's engine line.
+  const where = new Map<string, string>();
+  const session = new SessionController({
+    part: async (m) => {
+      const started = await pool.start(m);
+      where.set(m, started.where);
+      return started.model;
+    },
+    store,
+  });
   const controller = new BridgeController(session);
   let lastMessageAt = Date.now();
   const server = new OscServer(
@@ -84,11 +101,37 @@ export async function runServe(flags: ServeFlags, durationMs?: number, say: (l: 
   // The port opens first, so /tandem/ping is answered from the first moment; requests that come
   // before the model is up wait for it (the session's timeout applies).
   await server.open();
-  say(`tandem: OSC bridge on 127.0.0.1:${server.port}; replies to ${replyPort ? `port ${replyPort}` : 'the sender'}; suggestions saved in ${store.dir}${leaseMs ? `; stops after ${leaseMs / 1000} s without a message` : ''}`);
+  let panel: PanelServer | undefined;
+  if (panelPort !== undefined) {
+    try {
+      // Loaded only when asked for (the HTTP and WebSocket servers are no part of a plain serve).
+      const { PanelServer } = await import('../panel/server');
+      panel = await PanelServer.start(
+        {
+          mode: 'serve',
+          session,
+          store,
+          models: MODEL_NAMES,
+          engine: () => where.get(session.settings.model) ?? `${session.settings.model} starts on its first suggestion`,
+          transport: () => ({ source: 'host', bpm: session.transport.bpm, playing: session.transport.playing, ticks: Math.round(session.transport.beat * PPQ), follow: session.transport.follow }),
+          generate: () => session.generate(),
+        },
+        { port: panelPort, log: say },
+      );
+    } catch (err) {
+      await server.close();
+      await pool.close();
+      throw err;
+    }
+  }
+  say(`tandem: OSC bridge on 127.0.0.1:${server.port}; replies to ${replyPort ? `port ${replyPort}` : 'the sender'}; suggestions saved in ${store.dir}${panel ? `; panel on ${panel.url}` : ''}${leaseMs ? `; stops after ${leaseMs / 1000} s without a message` : ''}`);
   // The default model starts now, in a worker thread (then Chromium behind it, with --engine auto);
   // others on first use. A start that fails is said once and tried again by the next request.
   pool.start(DEFAULT_MODEL).then(
-    (first) => log(`tandem: ${DEFAULT_MODEL}: ${first.where}`),
+    (first) => {
+      where.set(DEFAULT_MODEL, first.where);
+      log(`tandem: ${DEFAULT_MODEL}: ${first.where}`);
+    },
     (err: Error) => log(`tandem: ${DEFAULT_MODEL} could not start (${err.message}); the next request tries again`),
   );
   await new Promise<void>((resolve) => {
@@ -97,8 +140,10 @@ export async function runServe(flags: ServeFlags, durationMs?: number, say: (l: 
       for (const t of timers) clearTimeout(t);
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
+      signal?.removeEventListener('abort', stop);
       resolve();
     };
+    signal?.addEventListener('abort', stop);
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     if (durationMs) timers.push(setTimeout(stop, durationMs));
@@ -115,6 +160,7 @@ export async function runServe(flags: ServeFlags, durationMs?: number, say: (l: 
       timers[1] = setTimeout(check, leaseMs);
     }
   });
+  await panel?.close();
   await server.close();
   await pool.close();
 }

@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { writeMidiFile } from '../../src/midi-file/write';
 import type { Sequence } from '../../src/music/sequence';
 import { makeFolders, writeFileAtomic, type WriteFs } from '../fs/atomic-write';
@@ -17,6 +17,19 @@ export interface SuggestionMeta {
   /** Song position (ticks) the suggestion was made for, in a live session. */
   atTicks?: number;
   [key: string]: unknown;
+}
+
+/** A suggestion just saved: what {@link SuggestionStore.onSave} listeners get. */
+export interface SavedSuggestion {
+  /** Absolute path of the .mid. */
+  file: string;
+  /** Its name in the session folder. */
+  name: string;
+  /** The session folder's name (under the store's root). */
+  session: string;
+  sequence: Sequence;
+  meta: SuggestionMeta;
+  savedAt: string;
 }
 
 export interface SuggestionStoreOptions {
@@ -48,6 +61,7 @@ export class SuggestionStore {
   private lastWarnAt = -Infinity;
   /** The last reason a save failed, while saving fails. */
   lastError: FileAccessError | undefined;
+  private readonly listeners = new Set<(s: SavedSuggestion) => void>();
 
   constructor(root = 'tandem-out', session = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19), opts: SuggestionStoreOptions = {}) {
     this.opts = opts;
@@ -68,11 +82,41 @@ export class SuggestionStore {
     this.count++;
     const name = `${String(this.count).padStart(4, '0')}-${meta.model}-${meta.genre ?? 'any'}-d${meta.density}-s${meta.seed}.mid`;
     const file = writeFileAtomic(join(this.dir, name), writeMidiFile(seq, { format: 1, name: `Tandem ${meta.genre ?? ''} d${meta.density} #${meta.seed}` }), { fs: this.opts.fs });
-    const line = JSON.stringify({ file: name, savedAt: new Date().toISOString(), ...meta });
+    const savedAt = new Date().toISOString();
+    const line = JSON.stringify({ file: name, savedAt, ...meta });
     // The whole log is rewritten by rename, so it is never left with half a line.
     writeFileAtomic(join(this.dir, 'session.jsonl'), [...this.logLines, line].join('\n') + '\n', { replace: true, fs: this.opts.fs });
     this.logLines.push(line);
+    const saved: SavedSuggestion = { file, name, session: basename(this.dir), sequence: seq, meta, savedAt };
+    for (const l of this.listeners) {
+      // A listener's failure is its own (logged once here): the suggestion is saved either way.
+      try {
+        l(saved);
+      } catch (err) {
+        this.say(`tandem: after saving ${name}: ${(err as Error).message}`);
+      }
+    }
     return file;
+  }
+
+  /** Calls `listener` after each suggestion is saved (the web panel draws them); returns the unsubscribe. */
+  onSave(listener: (s: SavedSuggestion) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Marks a saved suggestion as kept in the session log (its line gains `"kept": true` and
+   * `keptAt`); the log is rewritten atomically like on save. Returns false when no line names it.
+   */
+  markKept(name: string): boolean {
+    const i = this.logLines.findIndex((l) => (JSON.parse(l) as { file?: unknown }).file === name);
+    if (i < 0) return false;
+    const lines = [...this.logLines];
+    lines[i] = JSON.stringify({ ...(JSON.parse(lines[i]) as object), kept: true, keptAt: new Date().toISOString() });
+    writeFileAtomic(join(this.dir, 'session.jsonl'), lines.join('\n') + '\n', { replace: true, fs: this.opts.fs });
+    this.logLines.splice(0, this.logLines.length, ...lines);
+    return true;
   }
 
   /**
