@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { InvalidValueError, TandemError } from '../../src/errors';
+import { REPO_ROOT } from '../data/paths';
 import { isLoopback } from '../osc/server';
 import { PanelFrontEnd, type PanelHost } from './front-end';
 import { PanelHistory } from './history';
@@ -18,6 +20,12 @@ export interface PanelServerOptions {
 }
 
 export const PANEL_DEFAULTS: Readonly<Omit<PanelServerOptions, 'log'>> = Object.freeze({ port: DEFAULT_PANEL_PORT, stateEveryMs: 200 });
+
+/**
+ * Where the page's files are: in the repository, read at start. Not beside this module, which runs
+ * from a chunk in dist/ when the CLI is built; static files need no build, so nothing there can go stale.
+ */
+export const PAGE_DIR = join(REPO_ROOT, 'bridge', 'panel', 'page');
 
 /** The page's files: fixed names, read once at start and served from memory (no path from a request reaches the disk). */
 const ASSETS: Readonly<Record<string, { file: string; type: string }>> = Object.freeze({
@@ -55,7 +63,7 @@ export class PanelServer {
     opts: Partial<PanelServerOptions>,
   ) {
     this.opts = { ...PANEL_DEFAULTS, log: (l) => console.error(l), ...opts };
-    for (const [path, a] of Object.entries(ASSETS)) this.assets.set(path, { body: readFileSync(new URL(`./page/${a.file}`, import.meta.url)), type: a.type });
+    for (const [path, a] of Object.entries(ASSETS)) this.assets.set(path, { body: readFileSync(join(PAGE_DIR, a.file)), type: a.type });
     const history = new PanelHistory(host.store, { log: this.opts.log });
     this.front = new PanelFrontEnd(host, history);
     this.http = createServer((req, res) => this.request(req, res));
