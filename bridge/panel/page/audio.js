@@ -74,6 +74,29 @@ export function stopAudition() {
   playing = [];
 }
 
+/** Sounds one note [pitch, velocity, start, length] at audio time `t`; returns its sources. */
+function voice(c, drums, labelOf, note, t, secondsPerTick, out) {
+  const [pitch, velocity, , length] = note;
+  const v = velocity / 127;
+  if (drums) return drum(c, labelOf.get(pitch), t, v, out);
+  const f = 440 * 2 ** ((pitch - 69) / 12);
+  return [tone(c, t, pitch < 52 ? 'sawtooth' : 'triangle', f, f, v * 0.35, Math.max(0.05, length * secondsPerTick), out)];
+}
+
+function partInfo(item, hello) {
+  const model = hello.models.find((m) => m.name === item.part);
+  const labelOf = new Map();
+  hello.drumRows.forEach((r) => r.pitches.forEach((p) => labelOf.set(p, r.label)));
+  return { drums: Boolean(model && model.drums), labelOf };
+}
+
+function output(c) {
+  const out = c.createGain();
+  out.gain.value = 0.5;
+  out.connect(c.destination);
+  return out;
+}
+
 /**
  * Plays `item` (with notes) once at `bpm`; returns { voices, startAt, secondsPerTick, now } where
  * now() is the audio clock (for the playhead).
@@ -82,25 +105,50 @@ export function audition(item, hello, bpm) {
   stopAudition();
   const c = context();
   void c.resume();
-  const out = c.createGain();
-  out.gain.value = 0.5;
-  out.connect(c.destination);
-  const model = hello.models.find((m) => m.name === item.part);
-  const labelOf = new Map();
-  hello.drumRows.forEach((r) => r.pitches.forEach((p) => labelOf.set(p, r.label)));
+  const out = output(c);
+  const { drums, labelOf } = partInfo(item, hello);
   const secondsPerTick = 60 / (bpm * hello.ppq);
   const startAt = c.currentTime + 0.08;
   let voices = 0;
-  for (const [pitch, velocity, start, length] of item.notes) {
-    const t = startAt + start * secondsPerTick;
-    const v = velocity / 127;
-    if (model && model.drums) playing.push(...drum(c, labelOf.get(pitch), t, v, out));
-    else {
-      const f = 440 * 2 ** ((pitch - 69) / 12);
-      const d = Math.max(0.05, length * secondsPerTick);
-      playing.push(tone(c, t, pitch < 52 ? 'sawtooth' : 'triangle', f, f, v * 0.35, d, out));
-    }
+  for (const note of item.notes) {
+    playing.push(...voice(c, drums, labelOf, note, startAt + note[2] * secondsPerTick, secondsPerTick, out));
     voices++;
   }
   return { voices, startAt, secondsPerTick, now: () => c.currentTime };
+}
+
+/**
+ * Listening along in the page: each animation frame hands over the notes of the next `aheadSec`
+ * (lookahead scheduling: every note is placed on the audio clock once, never by a timer).
+ */
+export class Listener {
+  constructor(hello) {
+    this.hello = hello;
+    this.c = context();
+    void this.c.resume();
+    this.out = output(this.c);
+    this.sent = new Set();
+    this.voices = 0;
+  }
+
+  /** Schedules the notes of `item` (a live phrase at song tick `atTicks`) that start in (songTicks, songTicks + ahead]. */
+  feed(item, songTicks, bpm, aheadSec = 0.2) {
+    const secondsPerTick = 60 / (bpm * this.hello.ppq);
+    const aheadTicks = aheadSec / secondsPerTick;
+    const { drums, labelOf } = partInfo(item, this.hello);
+    const now = this.c.currentTime;
+    item.notes.forEach((note, i) => {
+      const at = (item.atTicks ?? 0) + note[2];
+      const key = `${item.ref}#${i}`;
+      if (at < songTicks - 1 || at > songTicks + aheadTicks || this.sent.has(key)) return;
+      this.sent.add(key);
+      voice(this.c, drums, labelOf, note, now + Math.max(0, at - songTicks) * secondsPerTick, secondsPerTick, this.out);
+      this.voices++;
+    });
+    if (this.sent.size > 5000) this.sent.clear();
+  }
+
+  stop() {
+    this.out.disconnect();
+  }
 }

@@ -1,7 +1,7 @@
 // The Tandem panel page: renders what the bridge pushes over the WebSocket and sends the
 // musician's changes back. It holds no rule: menus, ranges and units come from the hello event
 // (the registry and the control table) and every value is checked again by the session controller.
-import { audition, stopAudition } from './audio.js';
+import { audition, Listener, stopAudition } from './audio.js';
 import { drawRoll } from './roll.js';
 
 const $ = (id) => document.getElementById(id);
@@ -15,6 +15,8 @@ const ui = {
   lanes: new Map(),
   sel: undefined,
   errors: 0,
+  /** Playing along in the page (Web Audio), when the musician asks. */
+  listener: undefined,
 };
 let ws;
 
@@ -52,6 +54,10 @@ function receive(ev) {
     case 'hello':
       ui.hello = ev;
       ui.items.clear();
+      ui.lanes.clear();
+      $('lanes').replaceChildren();
+      ui.listener?.stop();
+      ui.listener = undefined;
       buildControls();
       break;
     case 'state':
@@ -154,6 +160,17 @@ function buildControls() {
     }
     field(c.name, c.flag, input);
   }
+  const listen = document.createElement('input');
+  listen.type = 'checkbox';
+  listen.id = 'listen';
+  listen.title = 'play what the session plays with simple voices in this page (Web Audio)';
+  listen.addEventListener('change', () => {
+    ui.listener?.stop();
+    ui.listener = listen.checked ? new Listener(ui.hello) : undefined;
+  });
+  const listenLabel = document.createElement('label');
+  listenLabel.append('listen here', listen);
+  form.append(listenLabel);
   if (h.mode === 'serve') {
     const follow = document.createElement('input');
     follow.type = 'checkbox';
@@ -256,6 +273,13 @@ function renderLanes(ticks) {
     }
     const t = ui.state.transport;
     const at = it.atTicks ?? 0;
+    if (ui.listener && t.playing && it.atTicks !== undefined) {
+      ui.listener.feed(it, ticks, t.bpm);
+      // The phrase after this one starts within the lookahead near its end.
+      const next = currentOf(part, it.atTicks + it.totalTicks);
+      if (next && next !== it && next.atTicks === it.atTicks + it.totalTicks) ui.listener.feed(next, ticks, t.bpm);
+      $('listen').dataset.voices = String(ui.listener.voices);
+    }
     // A live phrase: the song position inside it; a served suggestion loops with the host's beat.
     lane.head(it.atTicks !== undefined ? ticks - at : t.playing ? ticks % it.totalTicks : null);
   }

@@ -161,6 +161,14 @@ describe.skipIf(!browser.path)(`web panel of tandem play in real headless Chromi
     await page.waitForSelector(`#history li[data-ref="${ref}"] .kept:not(:empty)`, { timeout: 10_000 });
   });
 
+  it('plays along in the page when asked: the notes under the playhead are handed to Web Audio ahead of time', async () => {
+    await page.click('#listen');
+    const voices = () => page.$eval('#listen', (e) => Number((e as HTMLElement).dataset.voices ?? 0));
+    const first = await until('notes played in the page', async () => (await voices()) > 0 && (await voices()));
+    await until('more notes as the song goes on', async () => (await voices()) > first);
+    await page.click('#listen');
+  });
+
   it('downloads a .mid (parsed: the saved file) and offers it as DownloadURL drag data', async () => {
     const first = readLog(dir)[0];
     const ref = `${dir.split('/').pop()}/${first.file}`;
