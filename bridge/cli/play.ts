@@ -1,7 +1,7 @@
 import { InvalidValueError } from '../../src/errors';
 import { checkTempo } from '../../src/models/controls';
 import { modelSpec } from '../../src/models/registry';
-import { LiveSession } from '../live/session';
+import { LIVE_DEFAULTS, LiveSession } from '../live/session';
 import { startPart } from '../models/start-part';
 import { SessionController } from '../session/controller';
 import { DEFAULT_CLOCK_PORT, DEFAULT_OUT_PORT, openInput } from '../midi/easymidi-ports';
@@ -150,6 +150,7 @@ export async function runPlay(flags: PlayFlags, say: (line: string) => void = (l
           // The model menu picks which part's genre the controls set (each part keeps its own).
           models: specs.map((p) => p.name),
           parts: specs.map((p) => p.name),
+          unused: { bars: `a live phrase is ${LIVE_DEFAULTS.phraseBars} bars (played ${barsAhead} bar(s) ahead)` },
           engine: () => specs.map((p, i) => (specs.length > 1 ? `${p.name}: ${models[i].where}` : models[i].where)).join('; '),
           transport: () => ({ source: clock, bpm: live.clock.bpm, playing: live.clock.playing, ticks: Math.max(0, live.clock.ticksAt(performance.now())), follow: clock === 'midi' }),
           // The live session sets it through the controller and applies it at the next phrase.

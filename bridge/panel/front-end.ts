@@ -16,6 +16,8 @@ export interface PanelHost {
   models: readonly string[];
   /** The parts a live session plays (play), so the page offers every control one of them takes. */
   parts?: readonly string[];
+  /** Controls this session does not use, with why (play: bars, as a phrase is always the live session's length). */
+  unused?: Readonly<Partial<Record<PanelControl, string>>>;
   /** "drums-gru in Chromium (wasm)". */
   engine(): string;
   transport(): PanelTransport;

@@ -123,7 +123,7 @@ export function describeForPage() {
 
 /** Events to the page. */
 export type PanelEvent =
-  | ({ type: 'hello'; mode: 'play' | 'serve'; choosable: readonly string[]; parts: readonly string[] | null; outDir: string; session: string } & ReturnType<typeof describeForPage>)
+  | ({ type: 'hello'; mode: 'play' | 'serve'; choosable: readonly string[]; parts: readonly string[] | null; unused: Readonly<Partial<Record<PanelControl, string>>>; outDir: string; session: string } & ReturnType<typeof describeForPage>)
   | { type: 'state'; settings: Record<string, unknown>; transport: PanelTransport; engine: string; saved: number }
   | { type: 'history'; items: PanelItem[] }
   | { type: 'suggestion'; item: PanelItem }

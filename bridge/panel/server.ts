@@ -172,7 +172,7 @@ export class PanelServer {
     // A client's broken frame or oversized message closes that client only (ws reports it here).
     ws.on('error', (err) => this.opts.log(`tandem: panel: a page's connection failed (${err.message})`));
     ws.on('message', (data, isBinary) => void this.message(ws, data, isBinary));
-    this.send(ws, { type: 'hello', mode: this.host.mode, choosable: this.host.models, parts: this.host.parts ?? null, outDir: this.host.store.dir, session: this.host.store.dir.split(/[\\/]/).pop() ?? '', ...describeForPage() });
+    this.send(ws, { type: 'hello', mode: this.host.mode, choosable: this.host.models, parts: this.host.parts ?? null, unused: this.host.unused ?? {}, outDir: this.host.store.dir, session: this.host.store.dir.split(/[\\/]/).pop() ?? '', ...describeForPage() });
     this.send(ws, this.front.state());
     this.send(ws, { type: 'history', items: this.front.history.list() });
   }

@@ -211,9 +211,11 @@ function showState() {
     const label = input.closest('label');
     // A live session of several parts offers every control one of them takes.
     const playing = h.parts ? h.parts.map((p) => h.models.find((m) => m.name === p)) : [model];
-    const takes = name === 'model' || name === 'style' || name === 'follow' || playing.some((m) => m.controls.includes(name));
+    const unused = h.unused[name];
+    const takes = !unused && (name === 'model' || name === 'style' || name === 'follow' || playing.some((m) => m.controls.includes(name)));
     label.classList.toggle('off', !takes);
     input.disabled = !takes;
+    if (unused) label.title = `not used here: ${unused}`;
   }
   for (const r of document.querySelectorAll('#control-form [data-range]')) if (document.activeElement !== r) r.value = String(s[r.dataset.range]);
 }

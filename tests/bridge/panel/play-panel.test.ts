@@ -107,6 +107,8 @@ describe.skipIf(!browser.path)(`web panel of tandem play in real headless Chromi
     // Every control of the OSC API that the model takes is there, from the control table.
     for (const c of ['model', 'style', 'density', 'bars', 'temperature', 'seed', 'fillEvery', 'key', 'chords']) expect(await page.$(`[data-control="${c}"]`), c).not.toBeNull();
     expect(await page.$eval('[data-control="key"]', (e) => (e as HTMLInputElement).disabled)).toBe(true); // drums take no key
+    // A live phrase has its own length: the bars control says so instead of doing nothing.
+    expect(await page.$eval('[data-control="bars"]', (e) => [(e as HTMLInputElement).disabled, e.closest('label')!.title])).toEqual([true, 'not used here: a live phrase is 2 bars (played 1 bar(s) ahead)']);
   });
 
   it('draws the current suggestion with one cell per note of its saved .mid', async () => {
