@@ -25,7 +25,7 @@ import { COPY_MIN_NOTES, HIST_NAMES, twoBarKeys, type EvalLine, type NoteTriple 
 import { densityFigures, groupFigures, type DensityFigures, type GroupFigures } from './melody-report';
 import type { GroupedAccuracy } from './forest';
 
-const USAGE = 'usage: npm run eval:melody [-- --quick] [-- --json] [-- --model DIR] [-- --temperature T]';
+const USAGE = 'usage: npm run eval:melody [-- --quick] [-- --json] [-- --model DIR] [-- --temperature T] [-- --downbeat-root-bias B]';
 
 interface Options {
   quick: boolean;
@@ -35,10 +35,12 @@ interface Options {
   modelGiven: boolean;
   /** Sampling temperature of the network's twins (default 1, what users get by default). */
   temperature: number;
+  /** The bass downbeat root bonus to measure with (default: the shipped BASS_DOWNBEAT_ROOT_BIAS). */
+  rootBias: number | undefined;
 }
 
 function parseArgs(argv: readonly string[]): Options {
-  const o: Options = { quick: false, json: false, modelDir: MELODY_NET_DIR, modelGiven: false, temperature: 1 };
+  const o: Options = { quick: false, json: false, modelDir: MELODY_NET_DIR, modelGiven: false, temperature: 1, rootBias: undefined };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') o.quick = true;
@@ -48,6 +50,8 @@ function parseArgs(argv: readonly string[]): Options {
       o.modelGiven = true;
     } else if (a === '--temperature' && argv[i + 1] && Number(argv[i + 1]) >= 0.05 && Number(argv[i + 1]) <= 3) {
       o.temperature = Number(argv[++i]);
+    } else if (a === '--downbeat-root-bias' && argv[i + 1] && Number(argv[i + 1]) >= 0 && Number(argv[i + 1]) <= 10) {
+      o.rootBias = Number(argv[++i]);
     } else if (a === '--help' || a === '-h') {
       console.log(USAGE);
       process.exit(0);
@@ -138,6 +142,7 @@ function printVoice(voice: Voice, r: VoiceReport, models: string[]): void {
   row('  real, chord sounding there %', cols.map((c) => pct(r.figures[c].real.chordTonesActual)));
   row('strong-beat on chord root % (bar)', per((g, s) => pct(sideOf(g, s).onRoot)));
   row('  real, chord sounding there %', cols.map((c) => pct(r.figures[c].real.onRootActual)));
+  row('downbeat on chord root % (bar)', per((g, s) => pct(sideOf(g, s).onRootDownbeat)));
   for (const h of HIST_NAMES) row(`TV ${h} (real: half vs half)`, per((g, s) => dec(sideOf(g, s).hist[h].tv)));
   row('notes per bar', per((g, s) => dec(sideOf(g, s).notesPerBar, 2)));
   row('2-bar stretches in training %', per((g, s) => pct(sideOf(g, s).copied)));
@@ -175,6 +180,7 @@ async function main(): Promise<void> {
     await initNodeTf('wasm');
     try {
       net = MelodyRnn.load(art);
+      if (opts.rootBias !== undefined) net.downbeatRootBias = opts.rootBias;
     } catch (err) {
       // MelodyWeights throws a TypeError (not a TandemError) when model.json's spec lacks fields.
       throw err instanceof TandemError ? err : new TandemError(`the melody network in ${opts.modelDir} does not load: ${(err as Error).message}`);
@@ -203,7 +209,7 @@ async function main(): Promise<void> {
     return;
   }
   const models = [...(net ? [NET] : []), NGRAM];
-  console.log(`Melody and bass on the validation split, ${SEGMENT_BARS}-bar segments${opts.quick ? ' (quick)' : ''}; network: ${art ? `${opts.modelDir}, best epoch ${training?.bestEpoch} of ${training?.epochs}, temperature ${opts.temperature}` : 'none'}`);
+  console.log(`Melody and bass on the validation split, ${SEGMENT_BARS}-bar segments${opts.quick ? ' (quick)' : ''}; network: ${art ? `${opts.modelDir}, best epoch ${training?.bestEpoch} of ${training?.epochs}, temperature ${opts.temperature}, bass downbeat root bonus ${net?.downbeatRootBias}` : 'none'}`);
   console.log('TV = total variation distance of the histogram to real lines of the other half of the pieces (real: half vs half, the floor).');
   console.log('The n-gram takes no key or chords: its key is estimated from its notes, its chord figures are "-"; it knows fewer styles (bass: pop, chorale), so its "all" covers those.');
   console.log(`Copy check: 2-bar stretches (every bar offset) with >= ${COPY_MIN_NOTES} notes, onsets and key-relative pitches, found verbatim in the training lines of the voice.`);

@@ -134,8 +134,8 @@ export function strongBeatChordTones(line: EvalLine, chordOf: ChordLookup = barC
 }
 
 /** Notes begun on a strong step that are the chord's root (for bass lines). */
-export function strongBeatOnRoot(line: EvalLine, chordOf: ChordLookup = barChordOf): Share {
-  const strong = new Set(strongSteps(line.meter));
+export function strongBeatOnRoot(line: EvalLine, chordOf: ChordLookup = barChordOf, steps: readonly number[] = strongSteps(line.meter)): Share {
+  const strong = new Set(steps);
   let hits = 0;
   let total = 0;
   for (const [p, s] of line.notes) {

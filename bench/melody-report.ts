@@ -32,6 +32,8 @@ export interface SideFigures {
   /** Strong-beat notes on the chord root. */
   onRoot: number;
   onRootActual?: number;
+  /** Notes begun on the downbeat on the root of the bar's chord (the middle beat is where real lines move: a fifth, a passing note, the next chord). */
+  onRootDownbeat: number;
   notesPerBar: number;
   /** Share of 2-bar stretches (>= 4 notes) found verbatim in the training data, and how many were checked. */
   copied: number;
@@ -97,6 +99,7 @@ function side(lines: readonly EvalLine[], real: readonly RealSegment[], hist: Re
     inKey: pooled(lines, (l) => inKeyShare(l.notes, l.key)),
     chordTones: ctx.chords ? pooled(lines, (l) => strongBeatChordTones(l)) : NaN,
     onRoot: ctx.chords ? pooled(lines, (l) => strongBeatOnRoot(l)) : NaN,
+    onRootDownbeat: ctx.chords ? pooled(lines, (l) => strongBeatOnRoot(l, undefined, [0])) : NaN,
     ...(actual ? { chordTonesActual: pooled(lines, (l) => strongBeatChordTones(l, byStep)), onRootActual: pooled(lines, (l) => strongBeatOnRoot(l, byStep)) } : {}),
     notesPerBar: lines.reduce((a, l) => a + notesPerBar(l), 0) / Math.max(1, lines.length),
     copied: keys.filter((k) => ctx.trainKeys.has(k)).length / Math.max(1, keys.length),

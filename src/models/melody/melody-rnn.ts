@@ -27,6 +27,17 @@ export interface MelodyLine {
 type Bar = ChordBar;
 
 /**
+ * How much more a bass line's downbeat leans to the root of the given chord than the network alone
+ * (a log-odds bonus on those tokens at the Gumbel-max draw, so the draw stays seeded and the same on
+ * every backend). Why: the network is trained partly with one chord per bar, as users give chords, so
+ * it has learned that real bass lines often move to the next harmony within the bar; on the downbeat
+ * real basses play the given chord's root 92 % of the time (POP909, Nottingham, JSB validation), and
+ * the network alone 85 %, with this bonus 91 % (its interval, pitch-class and beat-position histograms
+ * within 0.01 of the network alone). Chosen on the validation split (npm run eval:melody, "downbeat on chord root").
+ */
+export const BASS_DOWNBEAT_ROOT_BIAS = 1;
+
+/**
  * The trained melody/bass network: all variations of a request in one batch, the whole
  * generation on the TF.js backend (MelodyRollout) with one read-back at the end, each variation's
  * randomness from its own seeded generator (`seed:index`).
@@ -34,6 +45,8 @@ type Bar = ChordBar;
 export class MelodyRnn {
   readonly id = 'melody-gru';
   readonly spec: MelodyWeights['spec'];
+  /** Added to the scores of the chord root's pitches on a bass line's downbeats (0 = as learned); see BASS_DOWNBEAT_ROOT_BIAS. */
+  downbeatRootBias = BASS_DOWNBEAT_ROOT_BIAS;
 
   constructor(readonly rollout: MelodyRollout, weights: MelodyWeights) {
     this.spec = weights.spec;
@@ -103,6 +116,18 @@ export class MelodyRnn {
       for (let t = 0; t < sampledSteps; t++) {
         const o = (t * B + b) * VOCAB;
         for (let i = 0; i < VOCAB; i++) gumbel[o + i] = -Math.log(-Math.log(Math.min(Math.max(rng(), 1e-300), 1 - 2 ** -53)));
+      }
+    }
+    // A bass begins the bar on the root of the chord it is given (see BASS_DOWNBEAT_ROOT_BIAS).
+    const bias = req.voice === 'bass' ? this.downbeatRootBias : 0;
+    if (bias > 0) {
+      for (let s = Math.ceil(kept / spb) * spb; s < total; s += spb) {
+        for (let b = 0; b < B; b++) {
+          const root = bars[b][s / spb].root;
+          if (root < 0) continue;
+          const o = ((s - kept) * B + b) * VOCAB;
+          for (let t = 2; t < VOCAB; t++) if ((t - 2 + PITCH_LOW) % 12 === root) gumbel[o + t] += bias;
+        }
       }
     }
     const [lo, hi] = this.voiceRange(req.voice, req.style);

@@ -119,6 +119,29 @@ describe('melody network generation', () => {
     expect(model.generateSync(parseMelodyRequest({ voice: 'melody', style: 'jig', bars: 2 }))[0]).toMatchObject({ meter: '6/8', stepsPerBar: 12, steps: 24 });
   });
 
+  it('a bass line begins more bars on the given chord\'s root with the downbeat bonus; the melody voice is untouched by it', () => {
+    const chords = parseChordProgression('C G Am F Dm G C F');
+    const req = parseMelodyRequest({ voice: 'bass', style: 'pop', key: 'C major', chords: 'C G Am F Dm G C F', bars: 8, seed: 4, count: 24 });
+    const rootShare = (lines: MelodyLine[]) => {
+      let hits = 0;
+      let total = 0;
+      for (const l of lines) for (const [p, s] of l.notes) if (s % 16 === 0) (total++, (hits += p % 12 === chords[(s / 16) % 8].root ? 1 : 0));
+      return hits / Math.max(1, total);
+    };
+    const withBonus = rootShare(model.generateSync(req));
+    const melodyWith = model.generateSync({ ...req, voice: 'melody', count: 2 });
+    const saved = model.downbeatRootBias;
+    try {
+      model.downbeatRootBias = 0;
+      const without = rootShare(model.generateSync(req));
+      expect(withBonus).toBeGreaterThan(without);
+      expect(withBonus).toBeGreaterThan(0.8);
+      expect(model.generateSync({ ...req, voice: 'melody', count: 2 }).map((l) => l.notes)).toEqual(melodyWith.map((l) => l.notes));
+    } finally {
+      model.downbeatRootBias = saved;
+    }
+  });
+
   it('draws a progression from the style when no chords are given, the same for the same seed', () => {
     const req = parseMelodyRequest({ voice: 'bass', style: 'pop', bars: 8, seed: 9, count: 2 });
     const [a, b] = model.generateSync(req);
