@@ -98,9 +98,18 @@ export async function runServe(flags: ServeFlags, durationMs?: number, say: (l: 
     },
     { port: oscPort, replyPort, log: say },
   );
-  // The port opens first, so /tandem/ping is answered from the first moment; requests that come
+  // The default model starts now, its worker thread loading on the other core while the port
+  // opens (then Chromium behind it, with --engine auto); others on first use. A start that fails
+  // is said once and tried again by the next request.
+  const starting = pool.start(DEFAULT_MODEL);
+  // The port opens at once, so /tandem/ping is answered from the first moment; requests that come
   // before the model is up wait for it (the session's timeout applies).
-  await server.open();
+  try {
+    await server.open();
+  } catch (err) {
+    await pool.close();
+    throw err;
+  }
   let panel: PanelServer | undefined;
   if (panelPort !== undefined) {
     try {
@@ -125,9 +134,7 @@ export async function runServe(flags: ServeFlags, durationMs?: number, say: (l: 
     }
   }
   say(`tandem: OSC bridge on 127.0.0.1:${server.port}; replies to ${replyPort ? `port ${replyPort}` : 'the sender'}; suggestions saved in ${store.dir}${panel ? `; panel on ${panel.url}` : ''}${leaseMs ? `; stops after ${leaseMs / 1000} s without a message` : ''}`);
-  // The default model starts now, in a worker thread (then Chromium behind it, with --engine auto);
-  // others on first use. A start that fails is said once and tried again by the next request.
-  pool.start(DEFAULT_MODEL).then(
+  starting.then(
     (first) => {
       where.set(DEFAULT_MODEL, first.where);
       log(`tandem: ${DEFAULT_MODEL}: ${first.where}`);
