@@ -6,6 +6,7 @@ import type { DrumImpl } from '../models/load';
 import { BridgeController } from '../osc/controller';
 import { PartPool } from '../session/part-pool';
 import { SessionController } from '../session/controller';
+import { drumHumanizer } from '../models/humanize';
 import { OscServer } from '../osc/server';
 import { SuggestionStore } from '../storage/suggestions';
 import { DEFAULT_PANEL_PORT, parsePanelPort } from '../panel/port';
@@ -88,6 +89,8 @@ export async function runServe(flags: ServeFlags, durationMs?: number, say: (l: 
       return started.model;
     },
     store,
+    // Humanize (/tandem/humanize, the Tandem Humanize MIDI Tool) runs the drum network in this process, loaded on first use.
+    humanizer: drumHumanizer(),
   });
   const controller = new BridgeController(session);
   let lastMessageAt = Date.now();

@@ -1,6 +1,7 @@
 import { TandemError } from '../../src/errors';
 import { CONTROLS, seedFromInt32, SEED_MAX, TEMPO, type ControlSpec } from '../../src/models/controls';
 import { MODEL_NAMES } from '../../src/models/registry';
+import { DRUM_GENRES } from '../../src/conditioning/genres';
 import { SESSION_CONTROLS, type SessionControl } from '../session/controller';
 
 /** An OSC argument after decoding: numbers and strings only. */
@@ -41,6 +42,8 @@ interface ArgSpec {
 
 export interface AddressSpec {
   args: ArgSpec[];
+  /** Arguments repeated after `args` (one group per note), at most `max` groups. */
+  repeat?: { args: ArgSpec[]; max: number; what: string };
   /** What it does, for the README and the tests that keep it true. */
   doc: string;
 }
@@ -70,6 +73,25 @@ export const ADDRESSES: Readonly<Record<string, AddressSpec>> = Object.freeze({
   '/tandem/model': { args: [{ name: 'model', type: 's', oneOf: MODEL_NAMES }], doc: `which model generates: ${MODEL_NAMES.join(', ')}` },
   ...controlRows,
   '/tandem/generate': { args: [{ name: 'id', type: 'i', range: [-(2 ** 31), 2 ** 31 - 1], optional: true }], doc: 'make a suggestion now, answered with the id given (else one the bridge picks): /tandem/suggestion chunks, then /tandem/suggestion/done, or /tandem/error with the id' },
+  '/tandem/humanize': {
+    args: [
+      { name: 'id', type: 'i', range: [-(2 ** 31), 2 ** 31 - 1] },
+      { name: 'amount', type: 'f', range: [0, 1] },
+      { name: 'genre', type: 's', oneOf: [...DRUM_GENRES, 'any'] },
+      { name: 'seed', type: 'seed', range: [0, SEED_MAX] },
+    ],
+    repeat: {
+      what: 'note',
+      max: 2048,
+      args: [
+        { name: 'pitch', type: 'i', range: [0, 127] },
+        { name: 'velocity', type: 'i', range: [1, 127] },
+        { name: 'start', type: 'f', range: [0, 1e5] },
+        { name: 'length', type: 'f', range: [0.001, 1e5] },
+      ],
+    },
+    doc: 'humanize a drum clip (start and length in beats from its first bar, at most 2048 notes): every note kept, drum notes (GM pitches) get the network\'s velocity and timing, blended by amount; answered like /tandem/generate, notes in the order given',
+  },
   '/tandem/follow': { args: [{ name: 'on', type: 'i', range: [0, 1] }], doc: 'follow the host transport (1) or not (0)' },
   '/tandem/transport': {
     args: [
@@ -88,15 +110,24 @@ export const REPLIES: Readonly<Record<string, string>> = Object.freeze({
   '/tandem/status': 's model, s genre, f density, f temperature, i bars, i fill, i seed (next; int32, below 0 = seed + 2^32), i follow, f bpm, i playing, s key, s chords',
   '/tandem/suggestion': 'i id, i chunk, i chunks, then per note: i pitch, i velocity, f start beat, f length in beats (at most 32 notes a chunk)',
   '/tandem/suggestion/done': 'i id, i notes, f length in beats, s file (the .mid saved before anything is sent), i seed (int32 as in status), s model',
-  '/tandem/error': 's what was wrong and what is allowed; for a failed /tandem/generate also i id',
+  '/tandem/error': 's what was wrong and what is allowed; for a failed /tandem/generate or /tandem/humanize also i id',
   '/tandem/pong': '(no arguments)',
 });
+
+/** One note of a /tandem/humanize message (beats from the clip's first bar). */
+export interface HumanizeNote {
+  pitch: number;
+  velocity: number;
+  startBeats: number;
+  durationBeats: number;
+}
 
 /** A checked message, typed by address: what the controller's front-end acts on (no casts needed). */
 export type OscCommand =
   | { address: '/tandem/model'; model: string }
   | { address: 'control'; osc: string; control: SessionControl; value: OscValue }
   | { address: '/tandem/generate'; id: number | undefined }
+  | { address: '/tandem/humanize'; id: number; amount: number; genre: string; seed: number; notes: HumanizeNote[] }
   | { address: '/tandem/follow'; on: boolean }
   | { address: '/tandem/transport'; bpm: number; beat: number; playing: boolean }
   | { address: '/tandem/status' }
@@ -135,17 +166,29 @@ export function parseMessage(address: string, types: string, args: readonly unkn
   if (!spec) throw new OscArgumentError(show(address).slice(1, -1), `unknown address (known: ${Object.keys(ADDRESSES).join(' ')})`);
   const tags = types.replace(/^,/, '');
   const required = spec.args.filter((a) => !a.optional).length;
-  if (args.length < required || args.length > spec.args.length) {
+  const rep = spec.repeat;
+  const fixed = rep ? spec.args.length : args.length;
+  const extra = args.length - fixed;
+  if (args.length < required || (!rep && args.length > spec.args.length) || (rep && (extra < 0 || extra % rep.args.length !== 0 || extra / rep.args.length > rep.max))) {
     const want = spec.args.map((a) => `${a.optional ? '[' : ''}${a.type === 'seed' ? 'i' : a.type} ${a.name}${a.optional ? ']' : ''}`).join(', ') || 'no arguments';
-    throw new OscArgumentError(address, `takes ${want}; got ${args.length} argument(s)${tags ? ` (${tags})` : ''}`);
+    const more = rep ? `, then per ${rep.what} ${rep.args.map((a) => `${a.type} ${a.name}`).join(', ')} (at most ${rep.max})` : '';
+    throw new OscArgumentError(address, `takes ${want}${more}; got ${args.length} argument(s)${tags.length > 40 ? ` (${tags.slice(0, 40)}...)` : tags ? ` (${tags})` : ''}`);
   }
-  const v = args.map((x, i) => readArg(address, spec.args[i], tags[i], x));
+  const v = args.slice(0, fixed).map((x, i) => readArg(address, spec.args[i], tags[i], x));
+  const groups: OscValue[][] = [];
+  if (rep) {
+    for (let at = fixed; at < args.length; at += rep.args.length) {
+      groups.push(rep.args.map((a, k) => readArg(address, { ...a, name: `${rep.what} ${(at - fixed) / rep.args.length + 1} ${a.name}` }, tags[at + k], args[at + k])));
+    }
+  }
   if (Object.hasOwn(CONTROL_ADDRESSES, address)) return { address: 'control', osc: address, control: CONTROL_ADDRESSES[address], value: v[0] };
   switch (address) {
     case '/tandem/model':
       return { address, model: String(v[0]) };
     case '/tandem/generate':
       return { address, id: v[0] === undefined ? undefined : Number(v[0]) };
+    case '/tandem/humanize':
+      return { address, id: Number(v[0]), amount: Number(v[1]), genre: String(v[2]), seed: Number(v[3]), notes: groups.map((g) => ({ pitch: Number(g[0]), velocity: Number(g[1]), startBeats: Number(g[2]), durationBeats: Number(g[3]) })) };
     case '/tandem/follow':
       return { address, on: v[0] === 1 };
     case '/tandem/transport':
@@ -160,7 +203,9 @@ export function parseMessage(address: string, types: string, args: readonly unkn
 
 /** `` `i` (optional) id ``: an address's arguments in the README's words. */
 export function describeArgs(spec: AddressSpec): string {
-  return spec.args.map((a) => `\`${a.type === 'seed' ? 'i' : a.type}\`${a.optional ? ' (optional)' : ''} ${a.name}${a.oneOf ? `: ${a.oneOf.join(', ')}` : ''}`).join(', ');
+  const one = (a: ArgSpec) => `\`${a.type === 'seed' ? 'i' : a.type}\`${a.optional ? ' (optional)' : ''} ${a.name}${a.oneOf ? `: ${a.oneOf.join(', ')}` : ''}`;
+  const rep = spec.repeat ? `, then per ${spec.repeat.what}: ${spec.repeat.args.map(one).join(', ')}` : '';
+  return spec.args.map(one).join(', ') + rep;
 }
 
 /** The README's OSC tables (addresses, then replies), written from the tables above. */

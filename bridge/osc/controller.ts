@@ -1,7 +1,9 @@
 import { seedToInt32 } from '../../src/models/controls';
-import { PPQ } from '../../src/time/units';
+import { parseHumanizeOptions } from '../../src/models/drums/humanize';
+import { DRUM_CHANNEL, type Note, type Sequence } from '../../src/music/sequence';
+import { barsToTicks, PPQ } from '../../src/time/units';
 import type { SessionController, Suggestion } from '../session/controller';
-import type { OscCommand } from './address-space';
+import type { HumanizeNote, OscCommand } from './address-space';
 import type { Reply } from './server';
 import type { ReplyArg } from './codec';
 
@@ -43,6 +45,8 @@ export class BridgeController {
         return;
       case '/tandem/generate':
         return this.generate(msg.id, reply);
+      case '/tandem/humanize':
+        return this.humanize(msg, reply);
       default: {
         const never: never = msg;
         throw new Error(`unhandled OSC command ${JSON.stringify(never)}`);
@@ -65,18 +69,42 @@ export class BridgeController {
       },
     );
   }
+
+  /** Humanizes the notes given; the answer keeps their order (a MIDI Tool maps them back by index). */
+  private async humanize(msg: Extract<OscCommand, { address: '/tandem/humanize' }>, reply: Reply): Promise<void> {
+    try {
+      const options = parseHumanizeOptions({ genre: msg.genre, amount: msg.amount, seed: msg.seed });
+      const clip = clipOfNotes(msg.notes);
+      const h = await this.session.humanize(clip, options, { id: msg.id });
+      sendNotes(h.id, h.notes, clip.totalTicks, h.file, h.seed, 'humanize', reply);
+    } catch (err) {
+      throw Object.assign(err as Error, { id: msg.id });
+    }
+  }
+}
+
+/** A drum clip from /tandem/humanize notes: channel 10, whole bars long. */
+export function clipOfNotes(notes: readonly HumanizeNote[]): Sequence {
+  const out: Note[] = notes.map((n) => ({ pitch: n.pitch, velocity: n.velocity, startTicks: Math.round(n.startBeats * PPQ), durationTicks: Math.max(1, Math.round(n.durationBeats * PPQ)), channel: DRUM_CHANNEL }));
+  const end = Math.max(1, ...out.map((n) => n.startTicks + 1));
+  const bar = barsToTicks(1);
+  return { notes: out, tempos: [{ ticks: 0, bpm: 120 }], meters: [], totalTicks: Math.ceil(end / bar) * bar };
 }
 
 /** Sends a saved suggestion: its notes in chunks, then done (with the file, the seed used and the model). */
 export function sendSuggestion(s: Suggestion, reply: Reply): void {
-  const notes = s.sequence.notes;
+  sendNotes(s.id, s.sequence.notes, s.sequence.totalTicks, s.file, s.seed, s.model, reply);
+}
+
+/** Notes in /tandem/suggestion chunks (in the order given), then /tandem/suggestion/done. */
+export function sendNotes(id: number, notes: readonly Note[], totalTicks: number, file: string, seed: number, model: string, reply: Reply): void {
   const chunks = Math.max(1, Math.ceil(notes.length / NOTES_PER_CHUNK));
   for (let k = 0; k < chunks; k++) {
-    const args: ReplyArg[] = [{ i: s.id }, { i: k }, { i: chunks }];
+    const args: ReplyArg[] = [{ i: id }, { i: k }, { i: chunks }];
     for (const n of notes.slice(k * NOTES_PER_CHUNK, (k + 1) * NOTES_PER_CHUNK)) {
       args.push({ i: n.pitch }, { i: n.velocity }, { f: n.startTicks / PPQ }, { f: n.durationTicks / PPQ });
     }
     reply.send('/tandem/suggestion', ...args);
   }
-  reply.send('/tandem/suggestion/done', { i: s.id }, { i: notes.length }, { f: s.sequence.totalTicks / PPQ }, { s: s.file }, { i: seedToInt32(s.seed) }, { s: s.model });
+  reply.send('/tandem/suggestion/done', { i: id }, { i: notes.length }, { f: totalTicks / PPQ }, { s: file }, { i: seedToInt32(seed) }, { s: model });
 }

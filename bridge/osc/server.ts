@@ -116,7 +116,7 @@ export class OscServer {
         try {
           await this.handler(msg, reply);
         } catch (err) {
-          reply.error(`${raw.address}: ${(err as Error).message}`, msg.address === '/tandem/generate' ? (err as { id?: number }).id : undefined);
+          reply.error(`${raw.address}: ${(err as Error).message}`, msg.address === '/tandem/generate' || msg.address === '/tandem/humanize' ? (err as { id?: number }).id : undefined);
         }
       })();
     }

@@ -2,7 +2,10 @@ import { InvalidValueError, TandemError } from '../../src/errors';
 import { checkNumber, checkTempo, checkText, CONTROLS, SEED_MAX, TEMPO } from '../../src/models/controls';
 import { DEFAULT_MODEL, HARMONY, MODEL_SPECS, modelSpec, parseRequest } from '../../src/models/registry';
 import type { PartModel, PartRequest } from '../../src/models/spec';
-import type { Sequence } from '../../src/music/sequence';
+import { sortNotes, type Sequence } from '../../src/music/sequence';
+import { barsToTicks } from '../../src/time/units';
+import type { HumanizeOptions } from '../../src/models/drums/humanize';
+import { humanizeSequence, type GridHumanizer, type HumanizedClip } from '../models/humanize';
 import type { SuggestionStore } from '../storage/suggestions';
 
 /**
@@ -95,6 +98,17 @@ export interface SessionDeps {
   store?: SuggestionStore;
   /** How long one request may take, ms (default 30 000). */
   timeoutMs?: number;
+  /** The drum network for humanizing, loaded on first use (bridge/models/humanize.ts drumHumanizer). */
+  humanizer?(): Promise<GridHumanizer>;
+}
+
+/** One humanized clip, saved before it is handed to anyone. */
+export interface HumanizedSuggestion extends HumanizedClip {
+  id: number;
+  seed: number;
+  options: HumanizeOptions;
+  /** The .mid saved (notes sorted, as any .mid). */
+  file: string;
 }
 
 /** Options of one request; the rest comes from the session's settings. */
@@ -219,6 +233,24 @@ export class SessionController {
     request.seed = this.takeSeed();
     const id = opts.id ?? this.nextId++;
     return { id, model: spec.name, request };
+  }
+
+  /**
+   * Humanizes a clip (`/tandem/humanize`): every note kept, drum notes with the network's velocity
+   * and timing (see humanizeSequence), saved as a .mid before it is returned. The options were
+   * checked by the caller (parseHumanizeOptions); the session's settings are not used or changed.
+   */
+  async humanize(clip: Sequence, options: HumanizeOptions, opts: { id?: number; bpm?: number } = {}): Promise<HumanizedSuggestion> {
+    const { humanizer, store } = this.deps;
+    if (!humanizer || !store) throw new TandemError('this session has no drum network or store to humanize with');
+    const id = opts.id ?? this.nextId++;
+    const model = await humanizer();
+    const out = humanizeSequence(clip, options, model);
+    const bpm = opts.bpm ?? this.transport.bpm;
+    const saved: Sequence = { ...clip, notes: sortNotes(out.notes.map((n) => ({ ...n }))), tempos: [{ ticks: 0, bpm }] };
+    const bars = Math.max(1, Math.ceil(clip.totalTicks / barsToTicks(1)));
+    const file = store.save(saved, { model: 'humanize', genre: options.genre, density: 0, temperature: 1, seed: options.seed, bars, bpm, amount: options.amount, id });
+    return { ...out, id, seed: options.seed, options, file };
   }
 
   /**

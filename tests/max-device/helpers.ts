@@ -2,6 +2,7 @@ import { createSocket } from 'node:dgram';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { drumHumanizer } from '../../bridge/models/humanize';
 import { loadPart } from '../../bridge/models/load';
 import { SessionController } from '../../bridge/session/controller';
 import { modelSpec } from '../../src/models/registry';
@@ -15,7 +16,7 @@ export async function startBridge(): Promise<{ server: OscServer; controller: Br
   const store = new SuggestionStore(mkdtempSync(join(tmpdir(), 'tandem-device-bridge-')), 's');
   const parts = new Map<string, PartModel>();
   const part = async (m: string) => parts.get(m) ?? parts.set(m, (await loadPart(modelSpec(m), 'baseline')).model).get(m)!;
-  const controller = new BridgeController(new SessionController({ part, store }));
+  const controller = new BridgeController(new SessionController({ part, store, humanizer: drumHumanizer() }));
   const server = new OscServer((m, r) => controller.handle(m, r), { port: 0, log: () => {} });
   await server.open();
   return { server, controller, store };
