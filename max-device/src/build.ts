@@ -1,14 +1,19 @@
 /**
- * `npm run build:device`: writes max-device/dist/ — Tandem.amxd (MIDI effect), the bundled
- * node.script client, the js clip writer, a package.json that makes the folder CommonJS (the
- * repo's is "type": "module", and Node for Max loads the client with require), and device.svg.
+ * `npm run build:device`: writes max-device/dist/ — Tandem.amxd (MIDI effect), the two Live 12
+ * MIDI Tools (Tandem Generate.amxd, a Note Generator; Tandem Humanize.amxd, a Note
+ * Transformation), the bundled node.script clients, the js scripts, a package.json that makes the
+ * folder CommonJS (the repo's is "type": "module", and Node for Max loads the clients with
+ * require), and a picture of each face (device.svg, generate.svg, humanize.svg).
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
-import { encodeAmxd } from './amxd';
+import { encodeAmxd, type DeviceType } from './amxd';
+import { MIDI_TOOL_FACE } from './patcher/builder';
+import { buildToolPatcher, TOOL_SCRIPTS } from './patcher/miditool';
 import { buildTandemPatcher, SCRIPTS } from './patcher/tandem';
+import type { Patcher } from './patcher/types';
 import { renderDeviceSvg } from './render-svg';
 import { writeFileAtomic } from '../../bridge/fs/atomic-write';
 
@@ -17,6 +22,24 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 export const DEVICE_ROOT = resolve(HERE, '..');
 export const DIST = join(DEVICE_ROOT, 'dist');
 export const AMXD_NAME = 'Tandem.amxd';
+
+/** One built device: its file, Live device type, patcher, and the picture of its face. */
+export interface DeviceBuild {
+  file: string;
+  type: DeviceType;
+  title: string;
+  svg: string;
+  build: () => Patcher;
+  /** Face size [width, height] for the picture (default: devicewidth x Live's 169). */
+  face?: readonly [number, number];
+}
+
+/** Every device the build writes and the checker checks. */
+export const DEVICES: readonly DeviceBuild[] = Object.freeze([
+  { file: AMXD_NAME, type: 'mmmm', title: 'Tandem', svg: 'device.svg', build: buildTandemPatcher },
+  { file: 'Tandem Generate.amxd', type: 'nagg', title: 'Tandem Generate', svg: 'generate.svg', build: () => buildToolPatcher('generate'), face: MIDI_TOOL_FACE },
+  { file: 'Tandem Humanize.amxd', type: 'natt', title: 'Tandem Humanize', svg: 'humanize.svg', build: () => buildToolPatcher('humanize'), face: MIDI_TOOL_FACE },
+]);
 
 /** esbuild targets of the node.script client: Node 12 and ES2017 syntax (see README, minimum versions). */
 export const CLIENT_TARGET = ['node12', 'es2017'];
@@ -29,12 +52,12 @@ const bareNodeBuiltins: Plugin = {
   },
 };
 
-/** Bundles the node.script client into one CommonJS file, `max-api` left to Node for Max. */
-export async function bundleClient(outfile: string): Promise<void> {
+/** Bundles a node.script client (`entry` in client/) into one CommonJS file, `max-api` left to Node for Max. */
+export async function bundleClient(outfile: string, entry = 'main.ts'): Promise<void> {
   const r = await build({
     write: false,
     absWorkingDir: resolve(DEVICE_ROOT, '..'),
-    entryPoints: [join(HERE, 'client', 'main.ts')],
+    entryPoints: [join(HERE, 'client', entry)],
     outfile,
     bundle: true,
     platform: 'node',
@@ -60,14 +83,25 @@ export async function bundleClient(outfile: string): Promise<void> {
 /** Builds everything into `dist` (default max-device/dist); returns the files written. */
 export async function buildDevice(dist = DIST): Promise<string[]> {
   mkdirSync(dist, { recursive: true });
-  const patcher = buildTandemPatcher();
-  const files = [join(dist, AMXD_NAME), join(dist, SCRIPTS.client), join(dist, SCRIPTS.clipWriter), join(dist, 'package.json'), join(dist, 'device.svg')];
+  const files: string[] = [];
   const replace = { replace: true };
-  writeFileAtomic(files[0], encodeAmxd({ patcher }, 'mmmm'), replace);
-  await bundleClient(files[1]);
-  writeFileAtomic(files[2], readFileSync(join(HERE, SCRIPTS.clipWriter)), replace);
-  writeFileAtomic(files[3], JSON.stringify({ name: 'tandem-device', private: true, type: 'commonjs' }, null, 2) + '\n', replace);
-  writeFileAtomic(files[4], renderDeviceSvg(patcher), replace);
+  const write = (name: string, data: string | Uint8Array) => {
+    const f = join(dist, name);
+    writeFileAtomic(f, data, replace);
+    files.push(f);
+  };
+  for (const d of DEVICES) {
+    const patcher = d.build();
+    write(d.file, encodeAmxd({ patcher }, d.type));
+    write(d.svg, renderDeviceSvg(patcher, d.title, d.face));
+  }
+  await bundleClient(join(dist, SCRIPTS.client));
+  files.push(join(dist, SCRIPTS.client));
+  await bundleClient(join(dist, TOOL_SCRIPTS.client), 'tool-main.ts');
+  files.push(join(dist, TOOL_SCRIPTS.client));
+  write(SCRIPTS.clipWriter, readFileSync(join(HERE, SCRIPTS.clipWriter)));
+  write(TOOL_SCRIPTS.answerer, readFileSync(join(HERE, TOOL_SCRIPTS.answerer)));
+  write('package.json', JSON.stringify({ name: 'tandem-device', private: true, type: 'commonjs' }, null, 2) + '\n');
   return files;
 }
 

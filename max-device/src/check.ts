@@ -10,10 +10,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AmxdFormatError, decodeAmxd } from './amxd';
-import { DEVICE_HEIGHT } from './patcher/builder';
+import { AmxdFormatError, decodeAmxd, DEVICE_TYPES, type DeviceType } from './amxd';
+import { DEVICE_HEIGHT, MIDI_TOOL_FACE } from './patcher/builder';
 import { messageBoxSelectors, messageSpec } from './patcher/messages';
 import { expectedIo, parseObjectText } from './patcher/objects';
+import { miditoolProblems } from './miditool-check';
 import type { Box, Patcher } from './patcher/types';
 
 /** What the checker found: problems (each naming the box, value and what is allowed) and facts. */
@@ -146,8 +147,9 @@ function messageFrom(b: Box): string | undefined {
   return undefined;
 }
 
-/** Checks a patcher against the files in `dir` (where the .amxd and its scripts lie). */
-export function checkPatcher(p: Patcher, dir: string): CheckReport {
+/** Checks a patcher of device type `type` against the files in `dir` (where the .amxd and its scripts lie). */
+export function checkPatcher(p: Patcher, dir: string, type: DeviceType = 'mmmm'): CheckReport {
+  const isTool = type === 'nagg' || type === 'natt';
   const problems: string[] = [];
   const facts: string[] = [];
   const boxes = new Map<string, Box>();
@@ -195,7 +197,7 @@ export function checkPatcher(p: Patcher, dir: string): CheckReport {
 
   // Object counts against the table.
   for (const b of boxes.values()) {
-    const want = jsIo.get(b.id) ?? expectedIo(b);
+    const want = jsIo.get(b.id) ?? expectedIo(b, p.appversion);
     if (!want) {
       problems.push(`${name(b)}: no inlet/outlet counts known for this object; add it to max-device/src/patcher/objects.ts with its source`);
       continue;
@@ -231,8 +233,9 @@ export function checkPatcher(p: Patcher, dir: string): CheckReport {
   }
   facts.push(`${boxes.size} boxes, ${p.lines.length} lines`);
 
-  // The device face.
-  if (!(p.devicewidth > 0)) problems.push(`devicewidth must be > 0, got ${p.devicewidth}`);
+  // The device face (a MIDI Tool's is its panel in the clip view).
+  const [faceW, faceH] = isTool ? MIDI_TOOL_FACE : [p.devicewidth, DEVICE_HEIGHT];
+  if (!isTool && !(p.devicewidth > 0)) problems.push(`devicewidth must be > 0, got ${p.devicewidth}`);
   if (p.openinpresentation !== 1) problems.push('openinpresentation must be 1 so Live shows the device face');
   for (const b of boxes.values()) {
     if (b.presentation !== 1) continue;
@@ -242,8 +245,11 @@ export function checkPatcher(p: Patcher, dir: string): CheckReport {
       continue;
     }
     const [x, y, w, h] = r;
-    if (x < 0 || y < 0 || x + w > p.devicewidth || y + h > DEVICE_HEIGHT) problems.push(`${name(b)} at [${r.join(', ')}] does not fit the device face (${p.devicewidth} x ${DEVICE_HEIGHT})`);
+    if (x < 0 || y < 0 || x + w > faceW || y + h > faceH) problems.push(`${name(b)} at [${r.join(', ')}] does not fit the ${isTool ? 'MIDI Tool panel' : 'device face'} (${faceW} x ${faceH})`);
   }
+
+  // MIDI Tools: live.miditool.in -> ... -> live.miditool.out, synchronously.
+  problems.push(...miditoolProblems(p, type));
 
   // Parameters.
   const longnames = new Map<string, string>();
@@ -291,8 +297,8 @@ export function checkPatcher(p: Patcher, dir: string): CheckReport {
   return { problems, facts };
 }
 
-/** Checks a built .amxd file and the scripts next to it. */
-export function checkDevice(amxdPath: string): CheckReport {
+/** Checks a built .amxd file and the scripts next to it; `expected`: the device type it must be. */
+export function checkDevice(amxdPath: string, expected?: DeviceType): CheckReport {
   let decoded;
   try {
     decoded = decodeAmxd(new Uint8Array(readFileSync(amxdPath)));
@@ -300,25 +306,33 @@ export function checkDevice(amxdPath: string): CheckReport {
     if (err instanceof AmxdFormatError) return { problems: [`${basename(amxdPath)}: ${err.message}`], facts: [] };
     throw err;
   }
-  const report = checkPatcher(decoded.doc.patcher, dirname(resolve(amxdPath)));
-  if (decoded.type !== 'mmmm') report.problems.unshift(`${basename(amxdPath)} is a ${decoded.type} device; Tandem is a MIDI effect (mmmm)`);
+  const report = checkPatcher(decoded.doc.patcher, dirname(resolve(amxdPath)), decoded.type);
+  const allowed: DeviceType[] = expected ? [expected] : ['mmmm', 'nagg', 'natt'];
+  if (!allowed.includes(decoded.type)) report.problems.unshift(`${basename(amxdPath)} is a ${decoded.type} device (${DEVICE_TYPES[decoded.type]}); it should be ${allowed.map((t) => `${t} (${DEVICE_TYPES[t]})`).join(' or ')}`);
   const amxdtype = (decoded.doc.patcher.project as { amxdtype?: number } | undefined)?.amxdtype;
   const want = [...decoded.type].reduce((n, ch) => n * 256 + ch.charCodeAt(0), 0);
   if (amxdtype !== undefined && amxdtype !== want) report.problems.push(`project.amxdtype is ${amxdtype} but the ampf chunk says ${decoded.type} (${want})`);
   const ptch = decoded.chunks.find((c) => c.tag === 'ptch')!;
-  report.facts.unshift(`${basename(amxdPath)}: MIDI effect, chunks ${decoded.chunks.map((c) => `${c.tag} ${c.data.length} B`).join(', ')}${ptch.data[ptch.data.length - 1] === 0 ? ' (ptch ends in NUL)' : ''}`);
+  report.facts.unshift(`${basename(amxdPath)}: ${DEVICE_TYPES[decoded.type]}, chunks ${decoded.chunks.map((c) => `${c.tag} ${c.data.length} B`).join(', ')}${ptch.data[ptch.data.length - 1] === 0 ? ' (ptch ends in NUL)' : ''}`);
   return report;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const file = resolve(process.argv[2] ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'Tandem.amxd'));
-  if (!existsSync(file)) {
-    console.error(`tandem: ${file} does not exist; run npm run build:device first`);
-    process.exit(2);
+  const dist = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist');
+  // Without an argument: every device the build writes (imported here only, so the checker's
+  // functions load without the builders).
+  const targets: { file: string; type?: DeviceType }[] = process.argv[2] ? [{ file: resolve(process.argv[2]) }] : (await import('./build')).DEVICES.map((d) => ({ file: join(dist, d.file), type: d.type }));
+  let failed = 0;
+  for (const t of targets) {
+    if (!existsSync(t.file)) {
+      console.error(`tandem: ${t.file} does not exist; run npm run build:device first`);
+      process.exit(2);
+    }
+    const { problems, facts } = checkDevice(t.file, t.type);
+    for (const f of facts) console.log(`ok    ${f}`);
+    for (const p of problems) console.error(`FAIL  ${p}`);
+    console.log(problems.length ? `${basename(t.file)}: ${problems.length} problem(s)` : `${basename(t.file)}: device ok`);
+    failed += problems.length;
   }
-  const { problems, facts } = checkDevice(file);
-  for (const f of facts) console.log(`ok    ${f}`);
-  for (const p of problems) console.error(`FAIL  ${p}`);
-  console.log(problems.length ? `${problems.length} problem(s)` : 'device ok');
-  process.exit(problems.length ? 1 : 0);
+  process.exit(failed ? 1 : 0);
 }

@@ -1,4 +1,4 @@
-import { DEVICE_HEIGHT } from './patcher/builder';
+import { DEVICE_HEIGHT as DEVICE_H } from './patcher/builder';
 import type { Box, Patcher } from './patcher/types';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -11,7 +11,7 @@ function defaultLabel(b: Box): string {
   const initial = v.parameter_initial?.[0] ?? 0;
   if (v.parameter_type === 2) return v.parameter_enum?.[initial] ?? '';
   if (v.parameter_unitstyle === 5) return `${initial} %`;
-  return v.parameter_type === 1 ? String(initial) : initial.toFixed(2);
+  return v.parameter_type === 1 || v.parameter_unitstyle === 0 ? String(Math.round(initial)) : initial.toFixed(2);
 }
 
 function dial(b: Box, [x, y, w, h]: number[]): string {
@@ -35,12 +35,26 @@ function dial(b: Box, [x, y, w, h]: number[]): string {
   ].join('');
 }
 
+/** Words in lines that fit `width` px at 10 px Arial (about 5.2 px a character), as Max wraps a comment. */
+function wrap(text: string, width: number): string[] {
+  const per = Math.max(8, Math.floor(width / 5.2));
+  const lines: string[] = [];
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const last = lines[lines.length - 1];
+    if (last !== undefined && last.length + 1 + word.length <= per) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+  }
+  return lines;
+}
+
 function boxSvg(b: Box): string {
   const r = b.presentation_rect!;
   const [x, y, w, h] = r;
   switch (b.maxclass) {
     case 'live.dial':
       return dial(b, r);
+    case 'live.numbox':
+      return `<rect x="${x}" y="${y}" width="${w}" height="${h}" fill="${C.field}" stroke="${C.line}"/><text x="${x + w / 2}" y="${y + h - 4}" fill="${C.text}" font-size="10" text-anchor="middle">${esc(defaultLabel(b))}</text>`;
     case 'live.menu':
       return `<rect x="${x}" y="${y}" width="${w}" height="${h}" fill="${C.field}" stroke="${C.line}"/><text x="${x + 4}" y="${y + h - 4}" fill="${C.text}" font-size="10">${esc(defaultLabel(b))}</text><path d="M ${x + w - 10} ${y + 6} l 6 0 l -3 4 z" fill="${C.dim}"/>`;
     case 'live.tab': {
@@ -57,7 +71,9 @@ function boxSvg(b: Box): string {
       return `<rect x="${x}" y="${y}" width="${w}" height="${h}" rx="2" fill="${C.panel}" stroke="${C.line}"/><text x="${x + w / 2}" y="${y + h / 2 + 4}" fill="${C.text}" font-size="11" text-anchor="middle">${esc(String(b.text ?? ''))}</text>`;
     case 'live.comment':
     case 'comment':
-      return `<text x="${x + 1}" y="${y + 11}" fill="${b.varname === 'status' ? C.dim : C.text}" font-size="10">${esc(String(b.text ?? ''))}</text>`;
+      return wrap(String(b.text ?? ''), w)
+        .map((line, i) => `<text x="${x + 1}" y="${y + 11 + 12 * i}" fill="${b.varname === 'status' ? C.dim : C.text}" font-size="10">${esc(line)}</text>`)
+        .join('');
     default:
       return `<rect x="${x}" y="${y}" width="${w}" height="${h}" fill="none" stroke="${C.dim}" stroke-dasharray="2 2"/>`;
   }
@@ -67,8 +83,9 @@ function boxSvg(b: Box): string {
  * Draws the device face from the patcher's presentation boxes (positions, sizes, parameter
  * names and defaults), for the README. An approximation of Live's look, not a screenshot.
  */
-export function renderDeviceSvg(patcher: Patcher, title = 'Tandem'): string {
-  const w = patcher.devicewidth;
+export function renderDeviceSvg(patcher: Patcher, title = 'Tandem', face?: readonly [number, number]): string {
+  const w = face ? face[0] : patcher.devicewidth;
+  const DEVICE_HEIGHT = face ? face[1] : DEVICE_H;
   const titleH = 18;
   const boxes = patcher.boxes.map((b) => b.box).filter((b) => b.presentation === 1 && b.presentation_rect);
   return [

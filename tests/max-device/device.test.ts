@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeAmxd, encodeAmxd } from '../../max-device/src/amxd';
-import { AMXD_NAME, buildDevice, DIST } from '../../max-device/src/build';
+import { AMXD_NAME, buildDevice, DEVICES, DIST } from '../../max-device/src/build';
 import { checkDevice, checkPatcher, es5Problems, node12Problems } from '../../max-device/src/check';
 import { messageBoxSelectors } from '../../max-device/src/patcher/messages';
 import { PatchBuilder, PatchBuildError } from '../../max-device/src/patcher/builder';
@@ -53,7 +53,7 @@ describe('the built device', () => {
   });
 
   it('is what is committed in max-device/dist (run npm run build:device after changing max-device/src)', () => {
-    for (const f of [AMXD_NAME, SCRIPTS.client, SCRIPTS.clipWriter, 'package.json', 'device.svg']) {
+    for (const f of readdirSync(built)) {
       expect(readFileSync(join(DIST, f)).equals(readFileSync(join(built, f))), f).toBe(true);
     }
   });
@@ -210,7 +210,7 @@ describe('the offline check fails on broken devices', () => {
     const audioFile = variant(() => {}, (d) => writeFileSync(join(d, AMXD_NAME), audio));
     expect(checkPatcher(decodeAmxd(audio).doc.patcher, built).problems).toEqual([]);
     expect(checkDevice(audioFile).problems).toEqual([
-      expect.stringMatching(/is a aaaa device; Tandem is a MIDI effect \(mmmm\)/),
+      'Tandem.amxd is a aaaa device (audio effect); it should be mmmm (MIDI effect) or nagg (MIDI Tool generator) or natt (MIDI Tool transformation)',
       'project.amxdtype is 1835887981 but the ampf chunk says aaaa (1633771873)',
     ]);
   });
@@ -247,9 +247,11 @@ describe('the README section', () => {
     expect(section).toContain('(max-device/dist/device.svg)');
   });
 
-  it('shows what npm run check:device prints for the committed device', () => {
-    const r = checkDevice(join(DIST, AMXD_NAME));
-    const shown = [...r.facts.map((f) => `ok    ${f}`), 'device ok'].join('\n');
+  it('shows what npm run check:device prints for the committed devices', () => {
+    const shown = DEVICES.flatMap((d) => {
+      const r = checkDevice(join(DIST, d.file), d.type);
+      return [...r.facts.map((f) => `ok    ${f}`), `${d.file}: device ok`];
+    }).join('\n');
     expect(section).toContain(`$ npm run check:device\n${shown}\n`);
   });
 });

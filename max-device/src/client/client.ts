@@ -98,8 +98,8 @@ export class TandemClient {
   lastStatus = '';
 
   private readonly opts: Required<Omit<TandemClientOptions, 'config' | 'nodeCandidates' | 'seed'>> & Pick<TandemClientOptions, 'config' | 'nodeCandidates'>;
-  private nextRequestId = 1;
-  private readonly link: OscLink;
+  protected nextRequestId = 1;
+  protected readonly link: OscLink;
   private readonly assembler = new SuggestionAssembler();
   private readonly player: LookaheadPlayer;
   private readonly requests = new Map<number, Request>();
@@ -117,7 +117,7 @@ export class TandemClient {
   private bridgeNote: string | undefined;
 
   constructor(
-    private readonly max: MaxApiLike,
+    protected readonly max: MaxApiLike,
     options: TandemClientOptions,
   ) {
     this.opts = { port: 57121, launch: true, pingTimeoutMs: 150, startTimeoutMs: 120_000, heartbeatMs: 5000, leaseMs: 20_000, lookaheadMs: 200, requestTimeoutMs: 60_000, ...options };
@@ -293,7 +293,7 @@ export class TandemClient {
 
   // ---- messages from the bridge ----
 
-  private receive(m: OscIn): void {
+  protected receive(m: OscIn): void {
     try {
       switch (m.address) {
         case '/tandem/pong':
@@ -324,7 +324,7 @@ export class TandemClient {
     }
   }
 
-  private complete(r: Suggestion | { id: number; missing: string; seed?: number }): void {
+  protected complete(r: Suggestion | { id: number; missing: string; seed?: number }): void {
     const req = this.settle(r.id);
     if (!req) return this.log(`suggestion ${r.id} arrived but none was asked for (or it timed out); ignored`);
     if ('missing' in r) {
@@ -407,7 +407,7 @@ export class TandemClient {
     }
   }
 
-  private connected(how: 'found' | 'started'): void {
+  protected connected(how: 'found' | 'started'): void {
     this.setPhase('connected');
     this.lostBridge = false;
     this.syncSettings();
@@ -432,7 +432,7 @@ export class TandemClient {
     this.sendSettings(this.settings);
   }
 
-  private sendSettings(s: DeviceSettings): void {
+  protected sendSettings(s: DeviceSettings): void {
     this.link.send('/tandem/model', { s: s.model });
     this.link.send('/tandem/genre', { s: s.genre });
     this.link.send('/tandem/density', { f: s.density });
@@ -457,17 +457,17 @@ export class TandemClient {
     this.error(reason);
   }
 
-  private status(text: string): void {
+  protected status(text: string): void {
     this.lastStatus = text;
     void this.max.outlet('status', text);
   }
 
-  private error(text: string): void {
+  protected error(text: string): void {
     this.status(`error: ${text}`);
     void this.max.post(`tandem: ${text}`);
   }
 
-  private log(text: string): void {
+  protected log(text: string): void {
     void this.max.post(`tandem: ${text}`);
   }
 }

@@ -1,13 +1,16 @@
 import { TandemError } from '../../../src/errors';
 import type { ParamSpec } from '../parameters';
-import { expectedIo, type ObjectIo } from './objects';
+import { BUILD_MAX_VERSION, expectedIo, type ObjectIo } from './objects';
 import type { Box, PatchLine, Patcher, Rect } from './types';
 
 /** A patch that cannot be built: a line to an outlet or inlet the object does not have, an unknown object. */
 export class PatchBuildError extends TandemError {}
 
 /** Device types as Max's project block stores them: the four ASCII bytes read as a big-endian u32. */
-export const AMXD_TYPE_CODES = Object.freeze({ mmmm: 0x6d6d6d6d, aaaa: 0x61616161, iiii: 0x69696969 });
+export const AMXD_TYPE_CODES = Object.freeze({ mmmm: 0x6d6d6d6d, aaaa: 0x61616161, iiii: 0x69696969, nagg: 0x6e616767, natt: 0x6e617474 });
+
+/** A MIDI Tool's panel in Live's clip view (Generate / Transform): what Max's templates open at, [width, height]. */
+export const MIDI_TOOL_FACE = Object.freeze([152, 147] as const);
 
 /** Live's Parameter Visibility values (`parameter_invisible`): 0 automated and stored, 1 stored only, 2 hidden. */
 export const PARAMETER_INVISIBLE = Object.freeze({ automated: 0, storedOnly: 1, hidden: 2 });
@@ -35,9 +38,13 @@ export class PatchBuilder {
   private readonly lines: PatchLine[] = [];
   private next = 1;
 
-  /** A text object (`route status ready`, `node.script tandem-client.js @autostart 1`). */
-  obj(text: string, at: [number, number], extra: Partial<Box> = {}): BoxRef {
-    return this.add({ maxclass: 'newobj', text, patching_rect: [at[0], at[1], Math.max(40, 7 * text.length + 10), 22], ...extra });
+  /**
+   * A text object (`route status ready`, `node.script tandem-client.js @autostart 1`). `io`
+   * gives the counts of a `js` box whose script sets `inlets`/`outlets` (the checker compares
+   * them with the script).
+   */
+  obj(text: string, at: [number, number], extra: Partial<Box> = {}, io?: { inlets: number; outlets: number }): BoxRef {
+    return this.add({ maxclass: 'newobj', text, patching_rect: [at[0], at[1], Math.max(40, 7 * text.length + 10), 22], ...extra }, io);
   }
 
   /** A message box; its right inlet sets the text without sending it. */
@@ -87,7 +94,7 @@ export class PatchBuilder {
   }
 
   /** The finished patcher: boxes, lines and the parameter table Max keeps for devices. */
-  build(opts: { devicewidth: number; dependencies: { name: string; type: string }[]; description: string; type?: keyof typeof AMXD_TYPE_CODES }): Patcher {
+  build(opts: { devicewidth: number; dependencies: { name: string; type: string }[]; description: string; type?: keyof typeof AMXD_TYPE_CODES; openrect?: Rect }): Patcher {
     const parameters: Patcher['parameters'] = {};
     for (const b of this.boxes) {
       const v = b.saved_attribute_attributes?.valueof;
@@ -95,10 +102,10 @@ export class PatchBuilder {
     }
     return {
       fileversion: 1,
-      appversion: { major: 8, minor: 6, revision: 0, architecture: 'x64', modernui: 1 },
+      appversion: { ...BUILD_MAX_VERSION, architecture: 'x64', modernui: 1 },
       classnamespace: 'box',
       rect: [100, 100, 1100, 720],
-      openrect: [0, 0, 0, DEVICE_HEIGHT],
+      openrect: opts.openrect ?? [0, 0, 0, DEVICE_HEIGHT],
       openinpresentation: 1,
       devicewidth: opts.devicewidth,
       default_fontsize: 10,
@@ -140,9 +147,9 @@ export class PatchBuilder {
     };
   }
 
-  private add(partial: Partial<Box> & { maxclass: string; patching_rect: Rect }): BoxRef {
+  private add(partial: Partial<Box> & { maxclass: string; patching_rect: Rect }, counts?: { inlets: number; outlets: number }): BoxRef {
     const id = `obj-${this.next++}`;
-    const io = expectedIo(partial);
+    const io = counts ? { ...counts, outlettype: Array.from({ length: counts.outlets }, () => '') } : expectedIo(partial);
     if (!io) throw new PatchBuildError(`no inlet/outlet counts known for ${partial.maxclass} ${partial.text ?? ''}; add the object to max-device/src/patcher/objects.ts with its source`);
     const box: Box = { ...partial, id, numinlets: io.inlets, numoutlets: io.outlets, ...(io.outlets ? { outlettype: io.outlettype } : {}) };
     this.boxes.push(box);

@@ -51,6 +51,10 @@ export const NEWOBJ_MESSAGES: Readonly<Record<string, MessageSpec>> = Object.fre
   trigger: ROUTING('trigger'),
   deferlow: ROUTING('deferlow'),
   'live.thisdevice': { selectors: ['bang'], source: ref('live.thisdevice') },
+  // bang starts (or continues) an apply cycle.
+  'live.miditool.in': { selectors: ['bang'], source: ref('live.miditool.in') },
+  // `dictionary <name>`: the notes ({notes: [...]}) for the clip.
+  'live.miditool.out': { selectors: ['dictionary'], source: ref('live.miditool.out') },
   // node.script: any message, if the script registered a handler for it (check.ts reads the bundle).
   'node.script': { selectors: [], passesAnything: true, source: 'https://docs.cycling74.com/nodeformax/api/module-max-api.html' },
   // js: a message runs the script's function of that name, else its anything() (check.ts reads the script).

@@ -8,7 +8,28 @@
  *   (1 inlet; 2 outlets: messages from `maxApi.outlet`, and the process status).
  * - js: 1 inlet and 1 outlet unless the script sets `inlets`/`outlets` ([R] js); the checker
  *   reads those assignments from the script itself.
+ * - live.miditool.in / live.miditool.out (Live 12 MIDI Tools only): [R] and Ableton-saved tools.
+ *   live.miditool.in has 1 inlet and, in Max 8.6.0-8.6.2, 2 outlets (notes dict, context dict;
+ *   a tool saved by Max 8.6.2 has `numoutlets` 2); from Max 8.6.3 a third (notifications such as
+ *   `pitch_range`, outside any apply cycle). live.miditool.out has 1 inlet and no outlet.
+ *   See shared/notes/max-midi-tools.md.
  */
+
+/** A Max version as the patcher's `appversion` holds it. */
+export interface MaxVersion {
+  major: number;
+  minor: number;
+  revision: number;
+}
+
+/** Outlets of live.miditool.in in Max `v`: 2 before 8.6.3, 3 from 8.6.3 on. */
+export function miditoolInOutlets(v: MaxVersion): 2 | 3 {
+  const n = v.major * 10_000 + v.minor * 100 + v.revision;
+  return n >= 80_603 ? 3 : 2;
+}
+
+/** The Max version the builder writes into `appversion` (Live 12.0 ships Max 8.6.0). */
+export const BUILD_MAX_VERSION: MaxVersion = Object.freeze({ major: 8, minor: 6, revision: 0 });
 
 /** Inlets, outlets and outlet types of one box. */
 export interface ObjectIo {
@@ -53,6 +74,8 @@ export const NEWOBJ_IO: Readonly<Record<string, (args: string[]) => ObjectIo>> =
   'node.script': () => io(1, ['', '']),
   // [K] js 1/1 by default; the script's `outlets = N` is checked against the box.
   js: () => io(1, ['']),
+  // [R] live.miditool.out: 1 inlet (a notes dictionary), no outlet.
+  'live.miditool.out': () => io(1, []),
 });
 
 /** UI objects (their own maxclass), from [K]. Note live.toggle and live.button have ONE outlet. */
@@ -89,9 +112,10 @@ export function parseObjectText(text: string): { name: string; args: string[] } 
  * What the table says a box must have, or undefined for a class the table does not know
  * (the checker reports those, so nothing unknown reaches a device unreviewed).
  */
-export function expectedIo(box: { maxclass: string; text?: string }): ObjectIo | undefined {
+export function expectedIo(box: { maxclass: string; text?: string }, maxVersion: MaxVersion = BUILD_MAX_VERSION): ObjectIo | undefined {
   if (box.maxclass !== 'newobj') return UI_IO[box.maxclass];
   const { name, args } = parseObjectText(box.text ?? '');
+  if (name === 'live.miditool.in') return io(1, untyped(miditoolInOutlets(maxVersion)));
   const f = NEWOBJ_IO[name];
   return f ? f(args) : undefined;
 }

@@ -7,16 +7,30 @@ import { FakeDict, type FakeLiveSet } from './live-api';
  * handlers (`bang`, a selector's function, else `anything` with `messagename` set), `outlet(n,
  * ...)` sends, `post` logs; `LiveAPI` is the fake bound to `set`; `Dict` a small Dict.
  */
+export interface JsHostOptions {
+  /** The box's arguments after the script name (`jsarguments[1..]`). */
+  args?: string[];
+  /** The Dict class (default a Dict of its own; a DictRegistry's to share dictionaries by name with max-api). */
+  Dict?: unknown;
+  /** Called on every outlet call, after it is recorded (a patch runner sends it on). */
+  onOutlet?: (n: number, args: unknown[]) => void;
+}
+
 export class JsHost {
   readonly outlets: unknown[][] = [];
   readonly posts: string[] = [];
   private readonly ctx: Record<string, unknown>;
 
-  constructor(file: string, set: FakeLiveSet) {
+  constructor(file: string, set?: FakeLiveSet, opts: JsHostOptions = {}) {
     this.ctx = {
-      LiveAPI: set.liveApiClass(),
-      Dict: FakeDict,
-      outlet: (n: number, ...args: unknown[]) => this.outlets.push([n, ...args]),
+      LiveAPI: set?.liveApiClass(),
+      Dict: opts.Dict ?? FakeDict,
+      jsarguments: [file.split('/').pop(), ...(opts.args ?? [])],
+      inlet: 0,
+      outlet: (n: number, ...args: unknown[]) => {
+        this.outlets.push([n, ...args]);
+        opts.onOutlet?.(n, args);
+      },
       post: (...args: unknown[]) => this.posts.push(args.join(' ')),
       error: (...args: unknown[]) => this.posts.push(`error: ${args.join(' ')}`),
       messagename: '',
@@ -28,6 +42,16 @@ export class JsHost {
   /** A global the script set (`inlets`, `outlets`, ...). */
   global(name: string): unknown {
     return this.ctx[name];
+  }
+
+  /** Sends `selector ...args` into the js box's inlet `n` (the script reads `inlet`). */
+  sendTo(n: number, selector: string, ...args: unknown[]): void {
+    this.ctx.inlet = n;
+    try {
+      this.send(selector, ...args);
+    } finally {
+      this.ctx.inlet = 0;
+    }
   }
 
   /** Sends `selector ...args` into the js box's inlet. */

@@ -29,10 +29,12 @@ export enum POST_LEVELS {
   WARN = 'warn',
 }
 
-/** One node.script's max-api: handlers, dicts, what it sent. `createMaxApi()` makes more (several devices in one test). */
-export function createMaxApi() {
+/**
+ * One node.script's max-api: handlers, dicts, what it sent. `createMaxApi()` makes more (several
+ * devices in one test); `dicts` shares Max's named dictionaries with a js (DictRegistry).
+ */
+export function createMaxApi(dicts: Map<string, JSONObject> = new Map()) {
   const handlers = new Map<string, Handler[]>();
-  const dicts = new Map<string, JSONObject>();
   const outletListeners: ((args: unknown[]) => void)[] = [];
   const fake = {
     outlets: [] as unknown[][],

@@ -16,6 +16,7 @@
  *   loadend, stop, terminated, restarting, restarted: the "Script Lifecycle" guide).
  */
 import { LIFECYCLE } from '../../../max-device/src/patcher/tandem';
+import type { FakeMidiToolHost } from './midi-tool';
 import { parseObjectText } from '../../../max-device/src/patcher/objects';
 import type { Box, Patcher } from '../../../max-device/src/patcher/types';
 
@@ -56,6 +57,14 @@ export interface NodeScriptOptions {
 
 type Impl = (inlet: number, m: Msg) => void;
 
+/** What else runs in the patch: the scripts of js boxes, Live's side of a MIDI Tool. */
+export interface PatchExtras {
+  /** Runs a js box's script: `out(outlet, words)` sends from the box's outlet. */
+  js?: (box: Box, out: (outlet: number, words: (number | string)[]) => void) => { receive(inlet: number, m: Msg): void };
+  /** Live's side of live.miditool.in / live.miditool.out (fakes/midi-tool.ts). */
+  tool?: FakeMidiToolHost;
+}
+
 export class PatchRunner {
   now = 0;
   /** Lines in the Max window. */
@@ -85,6 +94,7 @@ export class PatchRunner {
   constructor(
     private readonly patcher: Patcher,
     private readonly node: NodeScriptOptions,
+    private readonly extras: PatchExtras = {},
   ) {
     for (const { box } of patcher.boxes) this.boxes.set(box.id, box);
     for (const { patchline: l } of patcher.lines) {
@@ -378,8 +388,20 @@ export class PatchRunner {
         return (_i, m) => void this.midi.push({ at: this.now, bytes: m.args.map(Number) });
       case 'midiin':
         return () => {};
-      case 'js':
-        return (_i, m) => void this.jsIn.push(m);
+      case 'js': {
+        const script = this.extras.js?.(b, (outlet, w) => this.out(id, outlet, atoms(w)));
+        return (inlet, m) => {
+          this.jsIn.push(m);
+          script?.receive(inlet, m);
+        };
+      }
+      case 'live.miditool.in':
+        return (_i, m) => {
+          if (m.sel !== 'bang') return void this.unknown.push(`live.miditool.in: ${m.sel}`);
+          this.extras.tool?.bang((outlet, name) => this.out(id, outlet, { sel: 'dictionary', args: [name] }));
+        };
+      case 'live.miditool.out':
+        return (_i, m) => this.extras.tool?.receive(m.sel, m.args[0]);
       default:
         throw new Error(`the patch runner has no model of ${name}`);
     }
