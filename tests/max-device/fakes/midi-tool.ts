@@ -8,7 +8,10 @@
  * - A bang into live.miditool.in starts an apply cycle (or continues the open one): it outputs
  *   `dictionary <name>` of the context dict from its middle outlet, then of the notes dict from
  *   its left outlet (Max fires outlets right to left). A continued cycle outputs the clip as it
- *   was when the cycle began. A Transformation's input outputs nothing when there are no notes.
+ *   was when the cycle began. A Transformation's input outputs nothing when there are no notes; a
+ *   Generator's notes dict is empty (github.com/robenkleene/audio-references,
+ *   max/max-for-live/devices/max-for-live-devices-midi.md: Apply "triggers outputting an empty
+ *   `notes` dictionary" in a Generator).
  * - Whatever reaches live.miditool.out must arrive while live.miditool.in is outputting (the same
  *   synchronous call): otherwise Live says "Received a Note dictionary asynchronously. Make sure
  *   that the dictionary is synchronous." A cycle that ends without a dict: "Did not receive a Note
@@ -111,7 +114,7 @@ export class FakeMidiToolHost {
     this.answered = false;
     try {
       emit(1, this.dicts.put(this.context as Data));
-      emit(0, this.dicts.put({ notes: cycle.notes }));
+      emit(0, this.dicts.put({ notes: this.type === 'nagg' ? [] : cycle.notes }));
     } finally {
       this.outputting = false;
     }
