@@ -43,7 +43,7 @@ interface ArgSpec {
 export interface AddressSpec {
   args: ArgSpec[];
   /** Arguments repeated after `args` (one group per note), at most `max` groups. */
-  repeat?: { args: ArgSpec[]; max: number; what: string };
+  repeat?: { args: ArgSpec[]; min: number; max: number; what: string };
   /** What it does, for the README and the tests that keep it true. */
   doc: string;
 }
@@ -82,6 +82,7 @@ export const ADDRESSES: Readonly<Record<string, AddressSpec>> = Object.freeze({
     ],
     repeat: {
       what: 'note',
+      min: 1,
       max: 2048,
       args: [
         { name: 'pitch', type: 'i', range: [0, 127] },
@@ -169,9 +170,9 @@ export function parseMessage(address: string, types: string, args: readonly unkn
   const rep = spec.repeat;
   const fixed = rep ? spec.args.length : args.length;
   const extra = args.length - fixed;
-  if (args.length < required || (!rep && args.length > spec.args.length) || (rep && (extra < 0 || extra % rep.args.length !== 0 || extra / rep.args.length > rep.max))) {
+  if (args.length < required || (!rep && args.length > spec.args.length) || (rep && (extra < 0 || extra % rep.args.length !== 0 || extra / rep.args.length < rep.min || extra / rep.args.length > rep.max))) {
     const want = spec.args.map((a) => `${a.optional ? '[' : ''}${a.type === 'seed' ? 'i' : a.type} ${a.name}${a.optional ? ']' : ''}`).join(', ') || 'no arguments';
-    const more = rep ? `, then per ${rep.what} ${rep.args.map((a) => `${a.type} ${a.name}`).join(', ')} (at most ${rep.max})` : '';
+    const more = rep ? `, then per ${rep.what} ${rep.args.map((a) => `${a.type} ${a.name}`).join(', ')} (${rep.min} to ${rep.max} ${rep.what}s)` : '';
     throw new OscArgumentError(address, `takes ${want}${more}; got ${args.length} argument(s)${tags.length > 40 ? ` (${tags.slice(0, 40)}...)` : tags ? ` (${tags})` : ''}`);
   }
   const v = args.slice(0, fixed).map((x, i) => readArg(address, spec.args[i], tags[i], x));

@@ -26,12 +26,10 @@ var isLoaded = false;
 var store = new Dict();
 var request = new Dict();
 var answer = new Dict();
-var lastStatus = '';
 var asked = false;
 
+// The status line is shared with the client's messages, so each cycle says its state again.
 function say(text) {
-  if (text === lastStatus) return;
-  lastStatus = text;
   outlet(3, text);
 }
 

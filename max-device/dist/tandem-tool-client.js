@@ -3139,7 +3139,12 @@ var ToolClient = class extends TandemClient {
   }
   askGenerate(id, job) {
     var _a2;
-    this.sendSettings({ model: job.model, genre: job.genre, density: job.density, temperature: job.temperature, bars: job.bars, fill: job.fill, follow: false });
+    this.link.send("/tandem/model", { s: job.model });
+    this.link.send("/tandem/genre", { s: job.genre });
+    this.link.send("/tandem/density", { f: job.density });
+    this.link.send("/tandem/temperature", { f: job.temperature });
+    this.link.send("/tandem/bars", { i: job.bars });
+    this.link.send("/tandem/fill", { i: job.fill });
     if (modelSpec(job.model).controls.includes("key")) this.link.send("/tandem/key", { s: (_a2 = job.key_name) != null ? _a2 : "" });
     this.link.send("/tandem/seed", { i: seedToInt32(job.seed) });
     this.link.send("/tandem/generate", { i: id });

@@ -95,7 +95,8 @@ describe('/tandem/humanize (the Humanize MIDI Tool asks the bridge this)', { tim
     };
     const e = await errs();
     expect(e.some((t) => /genre must be one of .*rock.*, got "polka"/.test(t))).toBe(true);
-    expect(e.some((t) => /takes i id, f amount, s genre, i seed, then per note i pitch, i velocity, f start, f length \(at most 2048\); got 7 argument/.test(t))).toBe(true);
+    expect(e.some((t) => /takes i id, f amount, s genre, i seed, then per note i pitch, i velocity, f start, f length \(1 to 2048 notes\); got 7 argument/.test(t))).toBe(true);
     expect(() => parseMessage('/tandem/humanize', 'ifsiiiff', [1, 1, 'rock', 0, 200, 100, 0, 0.25])).toThrow(/note 1 pitch must be a whole number from 0 to 127, got 200/);
+    expect(() => parseMessage('/tandem/humanize', 'ifsi', [1, 1, 'rock', 0])).toThrow(/\(1 to 2048 notes\); got 4 argument/); // nothing to humanize
   });
 });

@@ -110,7 +110,14 @@ export class ToolClient extends TandemClient {
   }
 
   private askGenerate(id: number, job: GenerateJob): void {
-    this.sendSettings({ model: job.model, genre: job.genre, density: job.density, temperature: job.temperature, bars: job.bars, fill: job.fill, follow: false });
+    // Every setting the request takes (the bridge's session is shared with the device), but not
+    // Follow: a tool does not play, and the device's Follow stays as the device set it.
+    this.link.send('/tandem/model', { s: job.model });
+    this.link.send('/tandem/genre', { s: job.genre });
+    this.link.send('/tandem/density', { f: job.density });
+    this.link.send('/tandem/temperature', { f: job.temperature });
+    this.link.send('/tandem/bars', { i: job.bars });
+    this.link.send('/tandem/fill', { i: job.fill });
     if (modelSpec(job.model).controls.includes('key')) this.link.send('/tandem/key', { s: job.key_name ?? '' });
     this.link.send('/tandem/seed', { i: seedToInt32(job.seed) });
     this.link.send('/tandem/generate', { i: id });
