@@ -2756,7 +2756,7 @@ var TandemClient = class {
     /** The bridge was lost after connecting: the heartbeat keeps pinging while failed, to find it again. */
     __publicField(this, "lostBridge", false);
     __publicField(this, "bridgeNote");
-    this.opts = __spreadValues({ port: 57121, launch: true, pingTimeoutMs: 500, startTimeoutMs: 12e4, heartbeatMs: 5e3, leaseMs: 2e4, lookaheadMs: 200, requestTimeoutMs: 6e4 }, options);
+    this.opts = __spreadValues({ port: 57121, launch: true, pingTimeoutMs: 150, startTimeoutMs: 12e4, heartbeatMs: 5e3, leaseMs: 2e4, lookaheadMs: 200, requestTimeoutMs: 6e4 }, options);
     this.link = new OscLink(this.opts.port);
     this.player = new LookaheadPlayer({ lookaheadMs: this.opts.lookaheadMs });
     this.seedToSend = options.seed;
