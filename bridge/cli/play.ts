@@ -1,7 +1,7 @@
 import { InvalidValueError } from '../../src/errors';
 import { checkTempo } from '../../src/models/controls';
 import { modelSpec } from '../../src/models/registry';
-import { LIVE_DEFAULTS, LiveSession } from '../live/session';
+import { LIVE_DEFAULTS, LiveSession, sharedMeter } from '../live/session';
 import { startPart } from '../models/start-part';
 import { SessionController } from '../session/controller';
 import { DEFAULT_CLOCK_PORT, DEFAULT_OUT_PORT, openInput } from '../midi/easymidi-ports';
@@ -89,6 +89,7 @@ export async function runPlay(flags: PlayFlags, say: (line: string) => void = (l
     session.set('style', styles[p.name]);
   }
   session.set('model', spec.name);
+  sharedMeter(specs.map((p) => p.name), session.settings.styles); // before any model starts
   const someTakes = (c: ControlName) => specs.some((p) => p.controls.includes(c));
   const names = specs.map((p) => p.name).join(' and ');
   if (flags.fillEvery !== undefined && !someTakes('fillEvery')) throw new InvalidValueError('fill-every', flags.fillEvery, `left out: ${names} ${specs.length > 1 ? 'have' : 'has'} no fill-every control`);

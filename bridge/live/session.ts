@@ -2,10 +2,11 @@ import { InternalClock } from '../../src/clock/internal-clock';
 import { MidiClockFollower } from '../../src/clock/midi-clock-follower';
 import type { TransportClock } from '../../src/clock/transport';
 import { InvalidValueError } from '../../src/errors';
+import { CONTROLS } from '../../src/models/controls';
 import { sortNotes, type Note, type Sequence } from '../../src/music/sequence';
-import type { PartModel, PartRequest } from '../../src/models/spec';
+import { COMMON_TIME, type ModelMeter, type PartModel, type PartRequest } from '../../src/models/spec';
 import { LookaheadScheduler } from '../../src/scheduler/lookahead-scheduler';
-import { barsToTicks, TICKS_PER_STEP } from '../../src/time/units';
+import { TICKS_PER_STEP } from '../../src/time/units';
 import type { MidiInput, MidiOutput } from '../midi/port';
 import { SessionController, type SessionControl } from '../session/controller';
 import type { SuggestionStore } from '../storage/suggestions';
@@ -14,7 +15,6 @@ import { chordsFor, planHarmony, type SessionHarmony } from './harmony';
 import type { Progression } from '../../src/models/melody/weights';
 import { modelSpec } from '../../src/models/registry';
 
-const BAR = barsToTicks(1);
 /** Notes up to half a 16th early (micro-timing) still belong to the step they lead. */
 const EARLY = TICKS_PER_STEP / 2;
 
@@ -94,6 +94,9 @@ export class LiveSession {
   private generation = 0;
   /** The key and chords the harmonic parts share (undefined when no part takes them). */
   harmony: SessionHarmony | undefined;
+  /** The meter every part plays in (a jig's 6/8, a waltz's 3/4, else 4/4) and its bar in ticks. */
+  meter: ModelMeter = COMMON_TIME;
+  private bar = COMMON_TIME.stepsPerBar * TICKS_PER_STEP;
   private seenEvents = 0;
   private loop: ReturnType<typeof setInterval> | undefined;
   private readonly now: () => number;
@@ -115,6 +118,7 @@ export class LiveSession {
     const parts = deps.parts?.length ? deps.parts : [{ name: this.session.settings.model, model: deps.model }];
     this.lanes = parts.map((p) => ({ name: modelSpec(p.name).name, model: p.model, harmonic: modelSpec(p.name).controls.includes('chords'), history: [], historyFrom: 0, generatedUntil: 0, inFlight: undefined }));
     this.planHarmony();
+    this.planMeter();
     this.clock = this.opts.clock === 'midi' ? new MidiClockFollower({ initialBpm: this.opts.bpm }) : new InternalClock(this.opts.bpm);
     this.scheduler = new LookaheadScheduler(this.clock, { lookaheadMs: this.opts.lookaheadMs, latencyMs: this.opts.latencyMs });
     this.dispatcher = deps.dispatcher ?? new Dispatcher(deps.output, this.now);
@@ -133,11 +137,27 @@ export class LiveSession {
 
   /** Changes controls through the session controller; they apply at the next bar or phrase (options.applyControls). */
   setControls(patch: Partial<Record<SessionControl, unknown>>): void {
+    const style = this.session.style;
     for (const [k, v] of Object.entries(patch)) if (v !== undefined) this.session.set(k as SessionControl, v);
+    const bar = this.bar;
+    let newBar = bar;
+    if (patch.style !== undefined) {
+      try {
+        newBar = this.planMeter();
+      } catch (err) {
+        this.session.set('style', style); // a style the other parts cannot play with changes nothing
+        throw err;
+      }
+    }
     if (patch.key !== undefined || patch.chords !== undefined || patch.style !== undefined) this.planHarmony();
+    if (newBar !== bar) {
+      // Another meter (a reel to a jig): everything from the next bar line after what was sent is made again in it.
+      this.rewindTo(Math.ceil(Math.max(this.scheduler.horizonTicks, 1) / bar) * bar);
+      return;
+    }
     if (this.opts.applyControls === 'bar') {
-      const at = this.clock.playing ? (Math.floor(this.clock.ticksAt(this.now()) / BAR) + 1) * BAR : this.generatedUntil;
-      this.rewindTo(Math.max(at, Math.ceil(this.scheduler.horizonTicks / BAR) * BAR));
+      const at = this.clock.playing ? (Math.floor(this.clock.ticksAt(this.now()) / this.bar) + 1) * this.bar : this.generatedUntil;
+      this.rewindTo(Math.max(at, Math.ceil(this.scheduler.horizonTicks / this.bar) * this.bar));
     }
   }
 
@@ -165,7 +185,7 @@ export class LiveSession {
       if (e.type === 'start' || e.type === 'position' || e.type === 'continue') {
         // Keep what is queued only when it covers the new position and none of it was sent yet
         // (a fresh start from the top); otherwise generate again from the bar we land in.
-        const bar = Math.floor(e.ticks / BAR) * BAR;
+        const bar = Math.floor(e.ticks / this.bar) * this.bar;
         const queued = bar >= this.materialFrom && bar < this.generatedUntil && this.scheduler.horizonTicks <= e.ticks;
         if (!queued) this.rewindTo(bar, e.type === 'start');
       }
@@ -191,7 +211,7 @@ export class LiveSession {
 
   /** Bars every part has material for. */
   get generatedBars(): number {
-    return this.generatedUntil / BAR;
+    return this.generatedUntil / this.bar;
   }
 
   /** The parts played (registry names), in order. */
@@ -202,6 +222,16 @@ export class LiveSession {
   /** Song position (ticks) up to which every part has material. */
   private get generatedUntil(): number {
     return Math.min(...this.lanes.map((l) => l.generatedUntil));
+  }
+
+  /**
+   * The meter of the parts' current styles; every part must share it (a 6/8 jig over 4/4 drums
+   * would drift a beat a bar). Returns the bar in ticks.
+   */
+  private planMeter(): number {
+    this.meter = sharedMeter(this.lanes.map((l) => l.name), this.session.settings.styles);
+    this.bar = this.meter.stepsPerBar * TICKS_PER_STEP;
+    return this.bar;
   }
 
   /** The harmony of the harmonic parts: the session's key and chords, else the style's key and a progression drawn once. */
@@ -215,25 +245,25 @@ export class LiveSession {
 
   private ensureAhead(lane: Lane, nowMs: number): void {
     const playhead = this.clock.ticksAt(nowMs);
-    const want = playhead + this.opts.barsAhead * BAR;
+    const want = playhead + this.opts.barsAhead * this.bar;
     if (lane.generatedUntil >= want) return;
     if (!lane.inFlight) {
       this.requestPhrase(lane);
       return;
     }
     // The model is late and the playhead is about to run out of material: repeat the last phrase.
-    if (this.clock.playing && lane.generatedUntil - playhead < BAR / 2) this.repeatLastPhrase(lane);
+    if (this.clock.playing && lane.generatedUntil - playhead < this.bar / 2) this.repeatLastPhrase(lane);
   }
 
   private requestPhrase(lane: Lane): void {
     const historyTicks = lane.generatedUntil - lane.historyFrom;
-    const primerBars = Math.min(this.opts.primerBars, Math.floor(historyTicks / BAR));
-    const primerTicks = primerBars * BAR;
+    const primerBars = Math.min(this.opts.primerBars, Math.floor(historyTicks / this.bar));
+    const primerTicks = primerBars * this.bar;
     const primer = primerBars ? this.historySlice(lane, lane.generatedUntil - primerTicks, lane.generatedUntil) : undefined;
     const bars = primerBars + this.opts.phraseBars;
     // Harmonic parts play the session's chords of the bars asked for (primer bars included).
     const h = lane.harmonic ? this.harmony : undefined;
-    const harmony = h ? { key: h.key, chords: chordsFor(h, (lane.generatedUntil - primerTicks) / BAR, bars) } : {};
+    const harmony = h ? { key: h.key, chords: chordsFor(h, Math.floor((lane.generatedUntil - primerTicks) / this.bar), bars) } : {};
     // The session controller builds the request (its controls) and gives it the next seed.
     const { request: req } = this.session.request({ model: lane.name, bars, primer, ...harmony });
     const ticket = { generation: this.generation };
@@ -265,7 +295,7 @@ export class LiveSession {
    */
   private place(lane: Lane, seq: Sequence, req: PartRequest | undefined): void {
     const at = lane.generatedUntil;
-    const bars = seq.totalTicks / BAR;
+    const bars = seq.totalTicks / this.bar;
     const file: Sequence = { ...seq, notes: sortNotes(seq.notes.map((n) => ({ ...n, startTicks: Math.max(0, n.startTicks) }))), tempos: [{ ticks: 0, bpm: this.clock.bpm }] };
     const s = this.session.settings;
     this.deps.store.keep(file, { model: lane.model.id, genre: req ? req.style : s.styles[lane.name], density: req?.density ?? s.density, temperature: req?.temperature ?? s.temperature, seed: req ? req.seed : -1, bars, bpm: Math.round(this.clock.bpm * 100) / 100, atTicks: at, fillEvery: req?.fillEvery ?? 0, key: req?.key, chords: req?.chords });
@@ -274,7 +304,7 @@ export class LiveSession {
     lane.history.push(...notes);
     lane.generatedUntil = at + seq.totalTicks;
     // Only the bars a primer or a repeat can use are kept (memory stays bounded however long it plays).
-    const keepFrom = Math.floor(lane.generatedUntil / BAR - Math.max(this.opts.primerBars, this.opts.phraseBars) - 1) * BAR;
+    const keepFrom = Math.floor(lane.generatedUntil / this.bar - Math.max(this.opts.primerBars, this.opts.phraseBars) - 1) * this.bar;
     if (keepFrom > lane.historyFrom) {
       lane.history = lane.history.filter((n) => n.startTicks > keepFrom - EARLY);
       lane.historyFrom = keepFrom;
@@ -287,18 +317,18 @@ export class LiveSession {
   }
 
   private repeatLastPhrase(lane: Lane): void {
-    const ticks = Math.min(this.opts.phraseBars * BAR, Math.floor((lane.generatedUntil - lane.historyFrom) / BAR) * BAR);
+    const ticks = Math.min(this.opts.phraseBars * this.bar, Math.floor((lane.generatedUntil - lane.historyFrom) / this.bar) * this.bar);
     if (!ticks) return;
     const last = this.historySlice(lane, lane.generatedUntil - ticks, lane.generatedUntil);
     this.stats.repeats++;
-    this.log(`tandem: the ${lane.name} model is late; repeating its last ${ticks / BAR} bar(s) at bar ${lane.generatedUntil / BAR + 1}`);
+    this.log(`tandem: the ${lane.name} model is late; repeating its last ${ticks / this.bar} bar(s) at bar ${lane.generatedUntil / this.bar + 1}`);
     this.place(lane, last, undefined);
   }
 
   /** A part's notes of [from, to) in song ticks, from 0 (a note led early by micro-timing comes with its step). */
   private historySlice(lane: Lane, from: number, to: number): Sequence {
     const notes = lane.history.filter((n) => n.startTicks > from - EARLY && n.startTicks <= to - EARLY).map((n) => ({ ...n, startTicks: n.startTicks - from }));
-    return { notes, tempos: [{ ticks: 0, bpm: this.clock.bpm }], meters: [{ ticks: 0, meter: { numerator: 4, denominator: 4 } }], totalTicks: to - from };
+    return { notes, tempos: [{ ticks: 0, bpm: this.clock.bpm }], meters: [{ ticks: 0, meter: { numerator: this.meter.numerator, denominator: this.meter.denominator } }], totalTicks: to - from };
   }
 
   /** Forgets material from `ticks` on, in every part, and generates again from there. */
@@ -318,6 +348,21 @@ export class LiveSession {
     }
     this.materialFrom = ticks;
   }
+}
+
+/**
+ * The meter parts play in with their styles (a jig 6/8, a waltz 3/4, else 4/4). They must share it
+ * (a 6/8 jig over 4/4 drums would drift a beat a bar): InvalidValueError naming both otherwise.
+ */
+export function sharedMeter(parts: readonly string[], styles: Readonly<Record<string, string>>): ModelMeter {
+  const meters = parts.map((name) => ({ name, m: modelSpec(name).meter?.(styles[name] === 'any' ? undefined : styles[name]) ?? COMMON_TIME }));
+  const [first] = meters;
+  const other = meters.find((x) => x.m.stepsPerBar !== first.m.stepsPerBar || x.m.numerator !== first.m.numerator);
+  if (other) {
+    const show = (x: (typeof meters)[number]) => `${styles[x.name]} ${x.name} plays ${x.m.numerator}/${x.m.denominator}`;
+    throw new InvalidValueError(CONTROLS.style.flag, `${styles[first.name]}, ${styles[other.name]}`, `styles that share a meter (${show(first)}, ${show(other)})`);
+  }
+  return first.m;
 }
 
 /** One part's material in a live session. */

@@ -93,9 +93,21 @@ export interface ModelSpec {
   trackName: string;
   /** Ways to run it, preferred first (network, then baseline). */
   implementations: readonly ModelImpl[];
+  /** The meter it plays a style in (default 4/4, 16 steps a bar): a live session's bars follow it. */
+  meter?: (style: string | undefined) => ModelMeter;
   /** A text picture of the first bars of a result, for the CLI (optional). */
   picture?: (seq: Sequence) => string;
 }
+
+/** A meter as a live session needs it: the time signature and 16th steps per bar. */
+export interface ModelMeter {
+  numerator: number;
+  denominator: number;
+  stepsPerBar: number;
+}
+
+/** 4/4: what a model without a meter plays. */
+export const COMMON_TIME: Readonly<ModelMeter> = Object.freeze({ numerator: 4, denominator: 4, stepsPerBar: 16 });
 
 /** Checks a style against a spec ('any' where allowed); lower-cases it. */
 export function checkStyle(spec: ModelSpec, raw: unknown): string | undefined {

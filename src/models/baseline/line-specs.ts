@@ -1,6 +1,14 @@
 import { linePicture } from '../melody/picture';
-import { STYLES } from '../melody/spec';
-import { defineModel } from '../spec';
+import { STEPS_PER_BAR, STYLE_METER, STYLES, type MelodyStyle } from '../melody/spec';
+import { COMMON_TIME, defineModel, type ModelMeter } from '../spec';
+
+/** The meter of a style (jig 6/8, waltz 3/4, the rest 4/4; any style: 4/4). */
+function lineMeter(style: string | undefined): ModelMeter {
+  const m = style ? STYLE_METER[style as MelodyStyle] : undefined;
+  if (!m) return COMMON_TIME;
+  const [numerator, denominator] = m.split('/').map(Number);
+  return { numerator, denominator, stepsPerBar: STEPS_PER_BAR[m] };
+}
 
 const LINE_CONTROLS = ['density', 'bars', 'temperature', 'seed', 'count', 'key', 'chords'] as const;
 
@@ -22,6 +30,7 @@ export const MELODY_SPEC = defineModel({
   voiceRange: { low: 45, high: 96 },
   channel: 0,
   trackName: 'Melody',
+  meter: lineMeter,
   picture: (seq) => linePicture(seq),
   implementations: [
     { kind: 'network', id: 'melody-gru', artifact: { kind: 'layers', dir: 'melody' } },
@@ -41,6 +50,7 @@ export const BASS_SPEC = defineModel({
   voiceRange: { low: 23, high: 72 },
   channel: 1,
   trackName: 'Bass',
+  meter: lineMeter,
   picture: (seq) => linePicture(seq),
   implementations: [
     { kind: 'network', id: 'bass-gru', artifact: { kind: 'layers', dir: 'melody' } },
