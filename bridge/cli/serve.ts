@@ -160,6 +160,8 @@ export async function runServe(flags: ServeFlags, durationMs?: number, say: (l: 
     if (leaseMs) {
       // The lease: every device pings every few seconds; when none has for leaseMs, nobody holds the bridge.
       const check = () => {
+        // An open panel page holds the bridge as a pinging device does.
+        if (panel?.connections) lastMessageAt = Date.now();
         const idle = Date.now() - lastMessageAt;
         if (idle >= leaseMs) {
           log(`tandem: no OSC message for ${Math.round(idle / 100) / 10} s (lease ${leaseMs / 1000} s); stopping`);

@@ -93,6 +93,11 @@ export class PanelServer {
     return a && typeof a === 'object' ? a.port : this.opts.port;
   }
 
+  /** Pages connected now. */
+  get connections(): number {
+    return this.wss.clients.size;
+  }
+
   get url(): string {
     return `http://127.0.0.1:${this.port}/`;
   }

@@ -96,3 +96,26 @@ describe('tandem serve --panel: one session for OSC and the panel', () => {
     expect(status.args[4]).toBe(8); // bars unchanged
   });
 });
+
+describe('tandem serve --panel --lease', () => {
+  it('is held while a panel page is open, and stops once it closes', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'tandem-panel-lease-'));
+    const lines: string[] = [];
+    let ended = 0;
+    const serving = runServe({ oscPort: String(await freePort()), modelImpl: 'baseline', engine: 'node', out, panel: true, panelPort: '0', lease: '600ms' }, undefined, (l) => lines.push(l)).then(() => (ended = Date.now()));
+    const line = await waitFor(() => lines.find((l) => l.includes('panel on')), 30_000, 'the start line');
+    const port = new URL(/http:\/\/127\.0\.0\.1:\d+\//.exec(line)![0]).port;
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, { origin: `http://127.0.0.1:${port}` });
+    await new Promise((r) => ws.once('open', r));
+    await new Promise((r) => setTimeout(r, 1800)); // three lease lengths without an OSC message
+    expect(lines.filter((l) => l.includes('stopping'))).toEqual([]);
+    expect(ended).toBe(0);
+    const closedAt = Date.now();
+    ws.close();
+    await waitFor(() => lines.find((l) => l.includes('stopping')), 3000, 'the lease to end after the page closed');
+    expect(Date.now() - closedAt).toBeLessThan(3000);
+    expect(lines.join('\n')).toMatch(/no OSC message for [\d.]+ s \(lease 0.6 s\); stopping/);
+    await serving;
+    rmSync(out, { recursive: true, force: true });
+  });
+});
