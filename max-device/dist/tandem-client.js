@@ -2153,7 +2153,9 @@ var PITCHES = PITCH_HIGH - PITCH_LOW + 1;
 var VOCAB = 2 + PITCHES;
 var MAX_STEPS_PER_BAR = 16;
 var METERS = ["4/4", "3/4", "6/8"];
+var STEPS_PER_BAR = { "4/4": 16, "3/4": 12, "6/8": 12 };
 var STYLES = ["reel", "jig", "hornpipe", "waltz", "pop", "chorale"];
+var STYLE_METER = { reel: "4/4", jig: "6/8", hornpipe: "4/4", waltz: "3/4", pop: "4/4", chorale: "4/4" };
 var VOICES = ["melody", "bass"];
 var MELODY_INPUT = (() => {
   const prevToken = 0;
@@ -2171,11 +2173,18 @@ var MELODY_INPUT = (() => {
 })();
 
 // src/models/spec.ts
+var COMMON_TIME = Object.freeze({ numerator: 4, denominator: 4, stepsPerBar: 16 });
 function defineModel(spec) {
   return Object.freeze(__spreadProps(__spreadValues({}, spec), { styles: Object.freeze([...spec.styles]), controls: Object.freeze([...spec.controls]), implementations: Object.freeze([...spec.implementations]) }));
 }
 
 // src/models/baseline/line-specs.ts
+function lineMeter(style) {
+  const m = style ? STYLE_METER[style] : void 0;
+  if (!m) return COMMON_TIME;
+  const [numerator, denominator] = m.split("/").map(Number);
+  return { numerator, denominator, stepsPerBar: STEPS_PER_BAR[m] };
+}
 var LINE_CONTROLS = ["density", "bars", "temperature", "seed", "count", "key", "chords"];
 var LINE_VOCABULARY = "per 16th step: hold, rest, or one of 77 key-relative pitches (network); n-gram baseline: 25 intervals x 8 gaps";
 var MELODY_SPEC = defineModel({
@@ -2189,6 +2198,7 @@ var MELODY_SPEC = defineModel({
   voiceRange: { low: 45, high: 96 },
   channel: 0,
   trackName: "Melody",
+  meter: lineMeter,
   picture: (seq) => linePicture(seq),
   implementations: [
     { kind: "network", id: "melody-gru", artifact: { kind: "layers", dir: "melody" } },
@@ -2206,6 +2216,7 @@ var BASS_SPEC = defineModel({
   voiceRange: { low: 23, high: 72 },
   channel: 1,
   trackName: "Bass",
+  meter: lineMeter,
   picture: (seq) => linePicture(seq),
   implementations: [
     { kind: "network", id: "bass-gru", artifact: { kind: "layers", dir: "melody" } },
