@@ -2413,7 +2413,7 @@ var KEY_NAMES = ["C", "Db", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B"
 function setScale(scale) {
   if (!scale || scale.scale_mode !== 1) return void 0;
   const root = scale.root_note;
-  const iv = scale.scale_intervals;
+  const iv = typeof scale.scale_intervals === "number" ? [scale.scale_intervals] : scale.scale_intervals;
   if (!(finite(root) && Number.isInteger(root) && root >= 0 && root <= 11)) throw new ToolRequestError(`scale.root_note must be 0..11, got ${JSON.stringify(root)}`);
   if (!Array.isArray(iv) || iv.length === 0 || !iv.every((i) => finite(i) && Number.isInteger(i) && i >= 0 && i < 12)) throw new ToolRequestError(`scale.scale_intervals must be semitones 0..11, got ${JSON.stringify(iv)}`);
   let best = "major";
@@ -2439,8 +2439,8 @@ function parseToolRequest(raw) {
   if (typeof reply !== "string" || reply === "") throw new ToolRequestError("reply must name a dictionary");
   const settings = isObj(raw.settings) ? raw.settings : {};
   const context = isObj(raw.context) ? raw.context : {};
-  const notes = raw.notes === void 0 ? [] : raw.notes;
-  if (!Array.isArray(notes)) throw new ToolRequestError("notes must be a list");
+  const notes = raw.notes === void 0 || raw.notes === null ? [] : Array.isArray(raw.notes) ? raw.notes : isObj(raw.notes) ? [raw.notes] : [raw.notes];
+  if (notes.some((n) => !isObj(n))) throw new ToolRequestError("notes must be a list of note dictionaries");
   if (role === "generate") {
     const P2 = GENERATE_PARAMETERS;
     const clip = (_a2 = context.clip) != null ? _a2 : {};

@@ -67,7 +67,13 @@ function dictionary(name) {
     context = d;
     return;
   }
-  respond(d && d.notes instanceof Array ? d.notes : []);
+  respond(asList(d ? d.notes : null));
+}
+
+// A list from a dict: Max's dictionaries may hand a one-element array back as the element itself.
+function asList(x) {
+  if (x instanceof Array) return x;
+  return x !== null && typeof x === 'object' ? [x] : [];
 }
 
 function respond(notes) {
@@ -84,7 +90,7 @@ function respond(notes) {
     return;
   }
   if (entry !== null) {
-    var out = ROLE === 'humanize' ? blend(notes, entry.notes) : entry.notes;
+    var out = ROLE === 'humanize' ? blend(notes, asList(entry.notes)) : asList(entry.notes);
     if (out !== null) {
       emit(out);
       say(entry.text + (ROLE === 'humanize' ? ' at ' + amountPercent() + ' %' : ''));
@@ -108,7 +114,7 @@ function emit(notes) {
 
 function held(key) {
   var s = JSON.parse(store.stringify() || '{}');
-  var list = s && s.entries instanceof Array ? s.entries : [];
+  var list = asList(s ? s.entries : null);
   for (var i = 0; i < list.length; i++) if (list[i] && list[i].key === key) return list[i];
   return null;
 }
@@ -120,7 +126,7 @@ function amountPercent() {
 
 // Humanize: each input note with `amount` of the way to the held velocity and start.
 function blend(notes, humanized) {
-  if (!(humanized instanceof Array) || humanized.length !== notes.length) return null;
+  if (humanized.length !== notes.length) return null;
   var a = amountPercent() / 100;
   var out = [];
   for (var i = 0; i < notes.length; i++) {

@@ -11,6 +11,8 @@ import { miditoolProblems } from '../../max-device/src/miditool-check';
 import { PatchBuilder } from '../../max-device/src/patcher/builder';
 import { buildToolPatcher } from '../../max-device/src/patcher/miditool';
 import type { Patcher } from '../../max-device/src/patcher/types';
+import { JsHost } from './fakes/js-host';
+import { DictRegistry } from './fakes/midi-tool';
 
 let built: string;
 beforeAll(async () => {
@@ -135,5 +137,28 @@ describe('the README', () => {
     }
     expect(section).toContain('(max-device/dist/generate.svg)');
     expect(section).toContain('(max-device/dist/humanize.svg)');
+  });
+});
+
+describe('tandem-miditool.js on its own', () => {
+  const ANSWERER = join(import.meta.dirname, '../../max-device/src/tandem-miditool.js');
+  it('reads a one-element list that a Max dictionary hands back as the element itself (answers held, notes in)', () => {
+    const dicts = new DictRegistry();
+    const host = new JsHost(ANSWERER, undefined, { args: ['humanize'], Dict: dicts.Dict });
+    const note = { pitch: 36, start_time: 4, duration: 0.25, velocity: 100, note_id: 9 };
+    const cycle = () => {
+      host.sendTo(1, 'dictionary', dicts.put({ clip: {} }));
+      host.sendTo(0, 'dictionary', dicts.put({ notes: note })); // one note, not in a list
+    };
+    cycle();
+    const answer = () => dicts.map.get(String(host.outlets.filter((o) => o[0] === 0).at(-1)![2]))!.notes;
+    expect(answer()).toEqual([note]); // unchanged while waiting
+    const asked = dicts.map.get(String(host.outlets.filter((o) => o[0] === 2).at(-1)![1]))!;
+    const store = (host.global('store') as { name: string }).name;
+    expect(asked.reply).toBe(store);
+    dicts.map.set(store, { entries: { key: asked.key, notes: { start_time: 4.02, velocity: 80 }, text: 'rock #0: 1 notes humanized' } });
+    cycle();
+    expect(answer()).toEqual([{ ...note, start_time: 4.02, velocity: 80 }]);
+    expect(host.outlets.filter((o) => o[0] === 3).at(-1)).toEqual([3, 'rock #0: 1 notes humanized at 100 %']);
   });
 });

@@ -26,7 +26,7 @@ export interface LiveToolNote {
 export interface LiveToolContext {
   clip?: { time_selection_start?: number; time_selection_end?: number; insert_marker_time?: number; first_note_start?: number; last_note_end?: number; lowest_pitch?: number; highest_pitch?: number };
   /** scale_mode 1 = the Set's Scale Mode is on; root_note 0-11 (0 = C); scale_name from Live 12.0.5. */
-  scale?: { scale_mode?: number; root_note?: number; scale_intervals?: number[]; scale_name?: string };
+  scale?: { scale_mode?: number; root_note?: number; scale_intervals?: number[] | number; scale_name?: string };
   grid?: { interval?: number; enabled?: number };
 }
 
@@ -122,7 +122,7 @@ const KEY_NAMES = ['C', 'Db', 'D', 'Eb', 'E', 'F', 'F#', 'G', 'Ab', 'A', 'Bb', '
 export function setScale(scale: LiveToolContext['scale']): { key: string; pitchClasses: number[] } | undefined {
   if (!scale || scale.scale_mode !== 1) return undefined;
   const root = scale.root_note;
-  const iv = scale.scale_intervals;
+  const iv = typeof scale.scale_intervals === 'number' ? [scale.scale_intervals] : scale.scale_intervals;
   if (!(finite(root) && Number.isInteger(root) && root >= 0 && root <= 11)) throw new ToolRequestError(`scale.root_note must be 0..11, got ${JSON.stringify(root)}`);
   if (!Array.isArray(iv) || iv.length === 0 || !iv.every((i) => finite(i) && Number.isInteger(i) && i >= 0 && i < 12)) throw new ToolRequestError(`scale.scale_intervals must be semitones 0..11, got ${JSON.stringify(iv)}`);
   let best = 'major';
@@ -151,8 +151,9 @@ export function parseToolRequest(raw: unknown): ToolJob {
   if (typeof reply !== 'string' || reply === '') throw new ToolRequestError('reply must name a dictionary');
   const settings = isObj(raw.settings) ? raw.settings : {};
   const context = (isObj(raw.context) ? raw.context : {}) as LiveToolContext;
-  const notes = raw.notes === undefined ? [] : raw.notes;
-  if (!Array.isArray(notes)) throw new ToolRequestError('notes must be a list');
+  // Max's dictionaries may hand a one-element array back as the element itself.
+  const notes: unknown[] = raw.notes === undefined || raw.notes === null ? [] : Array.isArray(raw.notes) ? raw.notes : isObj(raw.notes) ? [raw.notes] : [raw.notes];
+  if (notes.some((n) => !isObj(n))) throw new ToolRequestError('notes must be a list of note dictionaries');
   if (role === 'generate') {
     const P = GENERATE_PARAMETERS;
     const clip = context.clip ?? {};
