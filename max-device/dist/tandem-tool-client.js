@@ -2431,7 +2431,7 @@ function fitToScale(pitch, pitchClasses) {
   return pitch;
 }
 function parseToolRequest(raw) {
-  var _a2;
+  var _a2, _b2, _c;
   if (!isObj(raw)) throw new ToolRequestError(`the request must be a dictionary, got ${JSON.stringify(raw)}`);
   const { role, key, reply } = raw;
   if (role !== "generate" && role !== "humanize") throw new ToolRequestError(`role must be generate or humanize, got ${JSON.stringify(role)}`);
@@ -2444,17 +2444,20 @@ function parseToolRequest(raw) {
   if (role === "generate") {
     const P2 = GENERATE_PARAMETERS;
     const clip = (_a2 = context.clip) != null ? _a2 : {};
+    const model = menuSetting(settings, __spreadProps(__spreadValues({}, P2.model), { items: MODEL_ITEMS }));
+    const genre = menuSetting(settings, __spreadProps(__spreadValues({}, P2.genre), { items: GENRE_ITEMS }));
+    const spec = modelSpec(model);
+    const beatsPerBar = ((_c = (_b2 = spec.meter) == null ? void 0 : _b2.call(spec, genre === "any" ? void 0 : genre)) != null ? _c : COMMON_TIME).stepsPerBar / 4;
     const bars0 = Math.round(numberSetting(settings, P2.bars));
     let from = finite(clip.time_selection_start) ? clip.time_selection_start : void 0;
     let to = finite(clip.time_selection_end) ? clip.time_selection_end : void 0;
     if (from === void 0 || to === void 0 || !(to > from)) {
       from = finite(clip.insert_marker_time) && clip.insert_marker_time >= 0 ? clip.insert_marker_time : 0;
-      to = from + bars0 * 4;
+      to = from + bars0 * beatsPerBar;
     }
     if (from < 0) throw new ToolRequestError(`the time selection starts at ${from} beats, before the clip`);
-    const bars = Math.min(64, Math.max(1, Math.ceil((to - from) / 4 - 1e-9)));
-    const model = menuSetting(settings, __spreadProps(__spreadValues({}, P2.model), { items: MODEL_ITEMS }));
-    const sc = modelSpec(model).controls.includes("key") ? setScale(context.scale) : void 0;
+    const bars = Math.min(64, Math.max(1, Math.ceil((to - from) / beatsPerBar - 1e-9)));
+    const sc = spec.controls.includes("key") ? setScale(context.scale) : void 0;
     const grid = context.grid;
     const step = grid && grid.enabled === 1 && finite(grid.interval) && grid.interval > 0 ? Math.min(grid.interval, 0.25) : void 0;
     return {
@@ -2462,13 +2465,13 @@ function parseToolRequest(raw) {
       key,
       reply,
       model,
-      genre: menuSetting(settings, __spreadProps(__spreadValues({}, P2.genre), { items: GENRE_ITEMS })),
+      genre,
       density: Math.round(numberSetting(settings, P2.density) * 10) / 1e3,
       temperature: numberSetting(settings, P2.temperature),
       fill: Math.round(numberSetting(settings, P2.fill)),
       seed: Math.round(numberSetting(settings, P2.seed)),
       from,
-      to: Math.min(to, from + 64 * 4),
+      to: Math.min(to, from + 64 * beatsPerBar),
       bars,
       key_name: sc == null ? void 0 : sc.key,
       scale: sc == null ? void 0 : sc.pitchClasses,
@@ -3186,7 +3189,7 @@ var ToolClient = class extends TandemClient {
       else this.error(failure != null ? failure : "no answer");
     } else if (job.role === "generate") {
       const notes = placeGenerated(r.notes, job);
-      const bars = Math.round((job.to - job.from) / 4 * 100) / 100;
+      const bars = job.bars;
       void this.answer(job, { key: job.key, notes, text: `${job.model === "drums" ? "" : `${job.model} `}${job.genre} d${job.density} #${job.seed}${job.scale ? ` in ${job.key_name}` : ""}: ${notes.length} notes in ${bars} bar${bars === 1 ? "" : "s"}` });
     } else if (r.notes.length !== job.notes.length) {
       void this.answer(job, { key: job.key, error: `the bridge answered ${r.notes.length} notes for ${job.notes.length}; update Tandem` });

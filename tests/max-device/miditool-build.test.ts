@@ -91,6 +91,9 @@ describe('the tool client\'s reading of Live\'s context', () => {
     expect(a).toMatchObject({ model: 'drums', genre: 'rock', density: 0.7, from: 2, to: 9, bars: 2, step: 0.25, scale: undefined });
     const b = parseToolRequest({ ...base, settings: { model: 2, genre: 23, bars: 3 }, context: { clip: { time_selection_start: 5, time_selection_end: 5, insert_marker_time: 8 }, grid: { interval: 0.125, enabled: 0 }, scale } });
     expect(b).toMatchObject({ model: 'bass', genre: 'chorale', from: 8, to: 20, bars: 3, step: undefined, key_name: 'C major' });
+    // A jig's bar is 6/8 (3 beats): a 12-beat selection is 4 of its bars; Bars without a selection counts them too.
+    expect(parseToolRequest({ ...base, settings: { model: 1, genre: 20 }, context: { clip: { time_selection_start: 0, time_selection_end: 12 } } })).toMatchObject({ genre: 'jig', bars: 4, to: 12 });
+    expect(parseToolRequest({ ...base, settings: { model: 1, genre: 20, bars: 2 }, context: { clip: {} } })).toMatchObject({ bars: 2, from: 0, to: 6 });
     expect(() => parseToolRequest({ ...base, settings: { density: 150 }, context: {} })).toThrow('density must be between 0 and 100, got 150');
     expect(() => parseToolRequest({ ...base, settings: { model: 7 }, context: {} })).toThrow('model must be a menu index 0..2, got 7');
     const placed = placeGenerated(

@@ -153,7 +153,7 @@ export class ToolClient extends TandemClient {
       else this.error(failure ?? 'no answer');
     } else if (job.role === 'generate') {
       const notes = placeGenerated(r.notes, job);
-      const bars = Math.round(((job.to - job.from) / 4) * 100) / 100;
+      const bars = job.bars;
       void this.answer(job, { key: job.key, notes, text: `${job.model === 'drums' ? '' : `${job.model} `}${job.genre} d${job.density} #${job.seed}${job.scale ? ` in ${job.key_name}` : ''}: ${notes.length} notes in ${bars} bar${bars === 1 ? '' : 's'}` });
     } else if (r.notes.length !== job.notes.length) {
       void this.answer(job, { key: job.key, error: `the bridge answered ${r.notes.length} notes for ${job.notes.length}; update Tandem` });

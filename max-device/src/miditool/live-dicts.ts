@@ -1,5 +1,6 @@
 import { TandemError } from '../../../src/errors';
 import { modelSpec } from '../../../src/models/registry';
+import { COMMON_TIME } from '../../../src/models/spec';
 import { GENRE_ITEMS, MODEL_ITEMS } from '../parameters';
 import { GENERATE_PARAMETERS, HUMANIZE_GENRES, HUMANIZE_PARAMETERS, type ToolRole } from './parameters';
 
@@ -157,19 +158,23 @@ export function parseToolRequest(raw: unknown): ToolJob {
   if (role === 'generate') {
     const P = GENERATE_PARAMETERS;
     const clip = context.clip ?? {};
+    const model = menuSetting(settings, { ...P.model, items: MODEL_ITEMS });
+    const genre = menuSetting(settings, { ...P.genre, items: GENRE_ITEMS });
+    // Bars in the style's meter (a jig's bar is 6/8: 3 beats; a waltz's 3/4).
+    const spec = modelSpec(model);
+    const beatsPerBar = (spec.meter?.(genre === 'any' ? undefined : genre) ?? COMMON_TIME).stepsPerBar / 4;
     const bars0 = Math.round(numberSetting(settings, P.bars));
     let from = finite(clip.time_selection_start) ? clip.time_selection_start : undefined;
     let to = finite(clip.time_selection_end) ? clip.time_selection_end : undefined;
     if (from === undefined || to === undefined || !(to > from)) {
       // No time selection: Bars from the insert marker (or the clip's start).
       from = finite(clip.insert_marker_time) && clip.insert_marker_time >= 0 ? clip.insert_marker_time : 0;
-      to = from + bars0 * 4;
+      to = from + bars0 * beatsPerBar;
     }
     if (from < 0) throw new ToolRequestError(`the time selection starts at ${from} beats, before the clip`);
-    const bars = Math.min(64, Math.max(1, Math.ceil((to - from) / 4 - 1e-9)));
-    const model = menuSetting(settings, { ...P.model, items: MODEL_ITEMS });
+    const bars = Math.min(64, Math.max(1, Math.ceil((to - from) / beatsPerBar - 1e-9)));
     // The Set's scale only for models that take a key (melody, bass): drum pitches are instruments.
-    const sc = modelSpec(model).controls.includes('key') ? setScale(context.scale) : undefined;
+    const sc = spec.controls.includes('key') ? setScale(context.scale) : undefined;
     const grid = context.grid;
     const step = grid && grid.enabled === 1 && finite(grid.interval) && grid.interval > 0 ? Math.min(grid.interval, 0.25) : undefined;
     return {
@@ -177,13 +182,13 @@ export function parseToolRequest(raw: unknown): ToolJob {
       key,
       reply,
       model,
-      genre: menuSetting(settings, { ...P.genre, items: GENRE_ITEMS }),
+      genre,
       density: Math.round(numberSetting(settings, P.density) * 10) / 1000,
       temperature: numberSetting(settings, P.temperature),
       fill: Math.round(numberSetting(settings, P.fill)),
       seed: Math.round(numberSetting(settings, P.seed)),
       from,
-      to: Math.min(to, from + 64 * 4),
+      to: Math.min(to, from + 64 * beatsPerBar),
       bars,
       key_name: sc?.key,
       scale: sc?.pitchClasses,
