@@ -14,6 +14,7 @@ import { readProgressions } from '../live/harmony';
 import { parsePartStyles, parseParts } from './parts';
 import type { ControlName } from '../../src/models/controls';
 import { DEFAULT_PANEL_PORT, parsePanelPort } from '../panel/port';
+import { panelMeter } from '../panel/protocol';
 import type { PanelServer } from '../panel/server';
 
 export interface PlayFlags {
@@ -153,7 +154,7 @@ export async function runPlay(flags: PlayFlags, say: (line: string) => void = (l
           parts: specs.map((p) => p.name),
           unused: { bars: `a live phrase is ${LIVE_DEFAULTS.phraseBars} bars (played ${barsAhead} bar(s) ahead)` },
           engine: () => specs.map((p, i) => (specs.length > 1 ? `${p.name}: ${models[i].where}` : models[i].where)).join('; '),
-          transport: () => ({ source: clock, bpm: live.clock.bpm, playing: live.clock.playing, ticks: Math.max(0, live.clock.ticksAt(performance.now())), follow: clock === 'midi' }),
+          transport: () => ({ source: clock, bpm: live.clock.bpm, playing: live.clock.playing, ticks: Math.max(0, live.clock.ticksAt(performance.now())), follow: clock === 'midi', meter: panelMeter(live.meter.numerator, live.meter.denominator) }),
           // The live session sets it through the controller and applies it at the next phrase.
           set: (control, value) => (control === 'model' ? session.set('model', value) : live.setControls({ [control]: value })),
         },

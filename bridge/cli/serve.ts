@@ -11,7 +11,9 @@ import { OscServer } from '../osc/server';
 import { SuggestionStore } from '../storage/suggestions';
 import { DEFAULT_PANEL_PORT, parsePanelPort } from '../panel/port';
 import type { PanelServer } from '../panel/server';
-import { MODEL_NAMES } from '../../src/models/registry';
+import { MODEL_NAMES, modelSpec } from '../../src/models/registry';
+import { COMMON_TIME } from '../../src/models/spec';
+import { panelMeter } from '../panel/protocol';
 import { PPQ } from '../../src/time/units';
 
 export interface ServeFlags {
@@ -125,7 +127,12 @@ export async function runServe(flags: ServeFlags, durationMs?: number, say: (l: 
           store,
           models: MODEL_NAMES,
           engine: () => where.get(session.settings.model) ?? `${session.settings.model} starts on its first suggestion`,
-          transport: () => ({ source: 'host', bpm: session.transport.bpm, playing: session.transport.playing, ticks: Math.round(session.transport.beat * PPQ), follow: session.transport.follow }),
+          transport: () => {
+            // The host reports beats, not a meter: bars are counted in the current style's meter.
+            const spec = modelSpec(session.settings.model);
+            const m = spec.meter?.(session.style === 'any' ? undefined : session.style) ?? COMMON_TIME;
+            return { source: 'host', bpm: session.transport.bpm, playing: session.transport.playing, ticks: Math.round(session.transport.beat * PPQ), follow: session.transport.follow, meter: panelMeter(m.numerator, m.denominator) };
+          },
           generate: () => session.generate(),
         },
         { port: panelPort, log: say },

@@ -7,7 +7,7 @@ import type { Sequence } from '../../src/music/sequence';
 import { readInputFile } from '../fs/read-input';
 import { listSessions, markKeptInLog, readSessionLog, type SessionLogLine } from '../storage/session-log';
 import type { SavedSuggestion, SuggestionStore } from '../storage/suggestions';
-import { REF_PATTERN, type PanelItem, type PanelNote } from './protocol';
+import { panelMeter, REF_PATTERN, type PanelItem, type PanelMeter, type PanelNote } from './protocol';
 
 export interface PanelHistoryOptions {
   /** Past session folders read at start, newest first (default 20). */
@@ -25,6 +25,12 @@ export const MAX_MID_BYTES = 2 * 1024 * 1024;
 /** The registry name of the part an implementation id belongs to ('drums-gru' -> 'drums'). */
 export function partOfImpl(impl: string): string {
   return MODEL_SPECS.find((s) => s.implementations.some((i) => i.id === impl))?.name ?? impl.split('-')[0];
+}
+
+/** The meter a sequence starts in (4/4 when it names none). */
+export function meterOf(seq: Sequence): PanelMeter {
+  const m = seq.meters[0]?.meter;
+  return m ? panelMeter(m.numerator, m.denominator) : panelMeter(4, 4);
 }
 
 /** Notes of a sequence as the page gets them. */
@@ -74,7 +80,7 @@ export class PanelHistory {
 
   /** Adds a suggestion this run saved (with its notes). */
   add(s: SavedSuggestion): PanelItem {
-    const item: PanelItem = { ...fromLogLine(s.session, { file: s.name, savedAt: s.savedAt, ...s.meta }, true), notes: toPanelNotes(s.sequence), totalTicks: s.sequence.totalTicks };
+    const item: PanelItem = { ...fromLogLine(s.session, { file: s.name, savedAt: s.savedAt, ...s.meta }, true), notes: toPanelNotes(s.sequence), totalTicks: s.sequence.totalTicks, meter: meterOf(s.sequence) };
     this.put(item);
     return item;
   }
@@ -101,14 +107,15 @@ export class PanelHistory {
   }
 
   /** The notes of a listed suggestion, read from its .mid (kept in memory once read). */
-  notes(ref: string): { notes: PanelNote[]; totalTicks: number } {
+  notes(ref: string): { notes: PanelNote[]; totalTicks: number; meter: PanelMeter } {
     const item = this.get(ref);
     if (!item.notes) {
       const seq = readMidiFile(this.bytes(ref), ref).sequence;
       item.notes = toPanelNotes(seq);
       item.totalTicks = seq.totalTicks;
+      item.meter = meterOf(seq);
     }
-    return { notes: item.notes, totalTicks: item.totalTicks ?? 0 };
+    return { notes: item.notes, totalTicks: item.totalTicks ?? 0, meter: item.meter ?? panelMeter(4, 4) };
   }
 
   /** Marks a suggestion kept in its session's log (the running store's, or a past folder's). */

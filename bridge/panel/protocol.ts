@@ -100,6 +100,8 @@ export interface PanelItem {
   live: boolean;
   notes?: PanelNote[];
   totalTicks?: number;
+  /** The meter the .mid is in (known once its notes are). */
+  meter?: PanelMeter;
 }
 
 /** The transport as the panel shows it. */
@@ -111,6 +113,20 @@ export interface PanelTransport {
   /** Song position, ticks at PPQ. */
   ticks: number;
   follow: boolean;
+  /** Time signature and bar length (ticks) the song position is counted in. */
+  meter: PanelMeter;
+}
+
+/** A meter as the page counts bars and draws bar lines. */
+export interface PanelMeter {
+  numerator: number;
+  denominator: number;
+  barTicks: number;
+}
+
+/** The page's meter of a time signature (a 6/8 bar is 2880 ticks at PPQ 960). */
+export function panelMeter(numerator: number, denominator: number): PanelMeter {
+  return { numerator, denominator, barTicks: Math.round((numerator * 4 * PPQ) / denominator) };
 }
 
 /** The registry and the control table as the page reads them (menus, ranges, units, lanes). */
@@ -127,6 +143,6 @@ export type PanelEvent =
   | { type: 'state'; settings: Record<string, unknown>; transport: PanelTransport; engine: string; saved: number }
   | { type: 'history'; items: PanelItem[] }
   | { type: 'suggestion'; item: PanelItem }
-  | { type: 'notes'; ref: string; notes: PanelNote[]; totalTicks: number }
+  | { type: 'notes'; ref: string; notes: PanelNote[]; totalTicks: number; meter: PanelMeter }
   | { type: 'kept'; ref: string }
   | { type: 'error'; message: string };

@@ -78,7 +78,7 @@ function receive(ev) {
       break;
     case 'notes': {
       const it = ui.items.get(ev.ref);
-      if (it) Object.assign(it, { notes: ev.notes, totalTicks: ev.totalTicks });
+      if (it) Object.assign(it, { notes: ev.notes, totalTicks: ev.totalTicks, meter: ev.meter });
       if (ui.selected === ev.ref) showSelected();
       break;
     }
@@ -384,9 +384,12 @@ function renderList() {
 function frame() {
   if (ui.state && ui.hello) {
     const ticks = songTicks();
-    const ppq = ui.hello.ppq;
     const t = ui.state.transport;
-    $('transport').textContent = `${t.playing ? 'playing' : 'stopped'} ${Math.floor(ticks / (4 * ppq)) + 1}:${(Math.floor(ticks / ppq) % 4) + 1}`;
+    // Bars and beats in the session's meter (a 6/8 bar counts six eighths).
+    const m = t.meter;
+    const beatTicks = m.barTicks / m.numerator;
+    $('transport').textContent = `${t.playing ? 'playing' : 'stopped'} ${Math.floor(ticks / m.barTicks) + 1}:${Math.floor((ticks % m.barTicks) / beatTicks) + 1}`;
+    $('transport').title = `${m.numerator}/${m.denominator}`;
     renderLanes(ticks);
     const s = ui.sel;
     if (s && s.play) {

@@ -60,11 +60,12 @@ export function drawRoll(container, item, hello) {
   labels.forEach((l, i) => {
     if (l) el('text', { class: 'label', x: 2, y: i * rowH + Math.min(rowH, 12) - 2 }, svg).textContent = l;
   });
-  for (let s = 0; s <= steps; s++) {
-    const t = s * step;
-    if (t % ppq !== 0) continue;
-    const x = LABEL_W + s * STEP_W;
-    el('line', { class: t % (4 * ppq) === 0 ? 'bar' : 'beat', x1: x, x2: x, y1: 0, y2: height }, svg);
+  // Bar and beat lines in the suggestion's meter (6/8: a bar of six eighths), 4/4 when unknown.
+  const bar = (item.meter && item.meter.barTicks) || 4 * ppq;
+  const beat = bar / ((item.meter && item.meter.numerator) || 4);
+  for (let t = 0; t <= total; t += beat) {
+    const x = LABEL_W + (t / step) * STEP_W;
+    el('line', { class: Math.round(t) % bar === 0 ? 'bar' : 'beat', x1: x, x2: x, y1: 0, y2: height }, svg);
   }
   const xOf = (ticks) => LABEL_W + (ticks / step) * STEP_W;
   for (const [pitch, velocity, start, length] of item.notes) {

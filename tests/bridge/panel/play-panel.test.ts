@@ -99,6 +99,7 @@ describe.skipIf(!browser.path)(`web panel of tandem play in real headless Chromi
     expect(await page.$eval('#tempo', (e) => e.textContent)).toBe('240 BPM');
     expect(await page.$eval('#engine', (e) => e.textContent)).toMatch(/drums-ngram/);
     await until('a playing transport', async () => /^playing \d+:\d$/.test((await page.$eval('#transport', (e) => e.textContent)) ?? ''));
+    expect(await page.$eval('#transport', (e) => (e as HTMLElement).title)).toBe('4/4');
     await page.waitForSelector('.lane[data-part="drums"] line.playhead[visibility="visible"]', { timeout: 20_000 });
     const x1 = await page.$eval('.lane line.playhead', (e) => Number(e.getAttribute('x1')));
     await new Promise((r) => setTimeout(r, 300));

@@ -82,6 +82,21 @@ describe('tandem serve --panel: one session for OSC and the panel', () => {
     await waitFor(() => (lastState()?.settings.seed === 42 ? true : undefined), 5000, 'the next seed 42');
   });
 
+  it('counts bars in the meter of the current style (a jig is 6/8), and gives each suggestion the meter of its .mid', async () => {
+    expect(lastState()?.transport.meter).toEqual({ numerator: 4, denominator: 4, barTicks: 3840 });
+    send({ type: 'set', control: 'model', value: 'melody' });
+    send({ type: 'set', control: 'style', value: 'jig' });
+    const st = await waitFor(() => (lastState()?.settings.style === 'jig' ? lastState() : undefined), 5000, 'the jig in the state');
+    expect(st.transport.meter).toEqual({ numerator: 6, denominator: 8, barTicks: 2880 });
+    const n = events.length;
+    send({ type: 'generate' });
+    const ev = await waitFor(() => events.slice(n).find((e) => e.type === 'suggestion'), 30_000, 'a jig suggestion');
+    const item = (ev as { item: PanelItem }).item;
+    const m = readMidiFile(readFileSync(join(out, item.ref))).sequence.meters[0].meter;
+    expect(item.meter).toEqual({ numerator: m.numerator, denominator: m.denominator, barTicks: (m.numerator * 4 * 960) / m.denominator });
+    send({ type: 'set', control: 'model', value: 'bass' });
+  });
+
   it('answers a bad value with an error event and leaves the state as it was', async () => {
     const before = events.length;
     send({ type: 'set', control: 'style', value: 'polka' });

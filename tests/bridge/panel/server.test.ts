@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import NodeWebSocket from 'ws';
 import { PanelServer } from '../../../bridge/panel/server';
+import { panelMeter } from '../../../bridge/panel/protocol';
 import type { PanelHost } from '../../../bridge/panel/front-end';
 import { SessionController } from '../../../bridge/session/controller';
 import { SuggestionStore } from '../../../bridge/storage/suggestions';
@@ -31,7 +32,7 @@ describe('panel server', () => {
 
   beforeAll(async () => {
     store = new SuggestionStore(mkdtempSync(join(tmpdir(), 'tandem-panel-http-')), 'run', { log: () => undefined });
-    const host: PanelHost = { mode: 'serve', session: new SessionController({}), store, models: ['drums'], engine: () => 'none', transport: () => ({ source: 'host', bpm: 120, playing: false, ticks: 0, follow: false }) };
+    const host: PanelHost = { mode: 'serve', session: new SessionController({}), store, models: ['drums'], engine: () => 'none', transport: () => ({ source: 'host', bpm: 120, playing: false, ticks: 0, follow: false, meter: panelMeter(4, 4) }) };
     panel = await PanelServer.start(host, { port: 0, log: (l) => log.push(l) });
   });
   afterAll(async () => {
@@ -66,7 +67,7 @@ describe('panel server', () => {
   });
 
   it('says which port is taken and what to do', async () => {
-    const host: PanelHost = { mode: 'serve', session: new SessionController({}), store, models: ['drums'], engine: () => 'none', transport: () => ({ source: 'host', bpm: 120, playing: false, ticks: 0, follow: false }) };
+    const host: PanelHost = { mode: 'serve', session: new SessionController({}), store, models: ['drums'], engine: () => 'none', transport: () => ({ source: 'host', bpm: 120, playing: false, ticks: 0, follow: false, meter: panelMeter(4, 4) }) };
     await expect(PanelServer.start(host, { port: panel.port, log: () => undefined })).rejects.toThrow(new RegExp(`cannot listen on 127\\.0\\.0\\.1:${panel.port} \\(EADDRINUSE\\); pick another with --panel-port`));
   });
 });
