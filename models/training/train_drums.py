@@ -20,13 +20,26 @@ C = 9  # drum classes
 P = 512  # hit patterns per step
 SPB = 16  # steps per bar
 I_PREV_HITS, I_PREV_VEL, I_PREV_OFF, I_POS, I_DENS, I_FILL, I_GENRE = 0, 9, 18, 27, 43, 44, 45
-# After the genre one-hot: the loudness input (running mean velocity, normalised like density).
+# After the genre one-hot: the loudness input (running mean velocity, normalised like density), then
+# the lookback (as Magenta's Lookback RNN): hits, velocities and offsets of the step being predicted
+# one bar and two bars earlier (27 each), and two flags saying whether those bars exist.
+LOOKBACK_BARS = (1, 2)
+LB_FEATURES = 3 * C
+
+
+def lookback_index(n_genres):
+    """Index of the first lookback input (right after loudness)."""
+    return I_GENRE + n_genres + 1
+
+
+def input_size(n_genres):
+    return lookback_index(n_genres) + len(LOOKBACK_BARS) * (LB_FEATURES + 1)
 
 
 def build_inputs(t, n_genres):
     """Per-step inputs (steps x size) and targets for one track, teacher forced."""
     steps = t['steps']
-    size = I_GENRE + n_genres + 1
+    size = input_size(n_genres)
     vel = np.asarray(t['vel'], dtype=np.float32).reshape(steps, C) / 127.0
     off = np.asarray(t['off'], dtype=np.float32).reshape(steps, C) / 100.0
     hits = (vel > 0).astype(np.float32)
@@ -39,12 +52,23 @@ def build_inputs(t, n_genres):
     x[:, I_FILL] = t['fill']
     x[:, I_GENRE + t['genre']] = 1.0
     x[:, I_GENRE + n_genres] = np.repeat(np.asarray(t['loudness'], dtype=np.float32), SPB)[:steps]
+    lb = lookback_index(n_genres)
+    for k, bars in enumerate(LOOKBACK_BARS):
+        d = bars * SPB
+        o = lb + k * LB_FEATURES
+        if steps > d:
+            x[d:, o:o + C] = hits[:-d]
+            x[d:, o + C:o + 2 * C] = vel[:-d]
+            x[d:, o + 2 * C:o + 3 * C] = off[:-d] * 2.0
+        flag = lb + len(LOOKBACK_BARS) * LB_FEATURES + k
+        x[d:, flag] = 1.0
     return x, np.asarray(t['pattern'], dtype=np.int64), hits, vel, off
 
 
 class DrumNet(nn.Module):
-    def __init__(self, n_in, hidden, dropout=0.2, input_dropout=0.0):
+    def __init__(self, n_in, hidden, dropout=0.2, input_dropout=0.0, init_to=None):
         super().__init__()
+        self.init_to = init_to or n_in  # the initial state sees inputs [I_POS, init_to): not the lookback
         self.hidden = hidden
         self.input_dropout = input_dropout
         self.gru = nn.GRU(n_in, hidden, batch_first=True)
@@ -54,11 +78,11 @@ class DrumNet(nn.Module):
         # Learned initial state from the first step's given inputs (position, density, fill, genre,
         # loudness): an unprimed groove starts mid-groove instead of from a zero state. Zero at
         # first, so a warm start from a model without it begins exactly where that model was.
-        self.init = nn.Linear(n_in - I_POS, hidden)
+        self.init = nn.Linear(self.init_to - I_POS, hidden)
         nn.init.zeros_(self.init.weight); nn.init.zeros_(self.init.bias)
 
     def initial_state(self, x):
-        return torch.tanh(self.init(x[:, 0, I_POS:])).unsqueeze(0)
+        return torch.tanh(self.init(x[:, 0, I_POS:self.init_to])).unsqueeze(0)
 
     def forward(self, x, hits, h0=None):
         if h0 is None:
@@ -97,7 +121,11 @@ def losses(model, x, pat, hits, vel, off, mask):
     return nll_pat, nll_v, nll_o
 
 
-def make_batch(tracks, rng, batch, length, genre_dropout, n_genres):
+def make_batch(tracks, rng, batch, length, genre_dropout, n_genres, context=0.0):
+    """A batch of windows starting on random bars. A window keeps what was played before it (the
+    step before, the lookback bars) with probability `context`, as a primed groove or the middle of
+    a long one; otherwise it starts as an unprimed groove does: nothing before its first step, no
+    lookback until it has played one (two) bars itself."""
     weights = np.array([t[0].shape[0] for t in tracks], dtype=np.float64)
     idx = rng.choice(len(tracks), size=batch, p=weights / weights.sum())
     size = tracks[0][0].shape[1]
@@ -114,9 +142,15 @@ def make_batch(tracks, rng, batch, length, genre_dropout, n_genres):
         seg = slice(start, min(start + length, x.shape[0]))
         n = seg.stop - seg.start
         X[b, :n] = x[seg]
-        # A window's first step sees no previous step, as an unprimed groove does: zero there no
-        # longer means "the track starts here" (which taught a crash on the first downbeat).
-        X[b, 0, I_PREV_HITS:I_POS] = 0.0
+        if rng.random() >= context:
+            # A window's first step sees no previous step, as an unprimed groove does: zero there no
+            # longer means "the track starts here" (which taught a crash on the first downbeat).
+            X[b, 0, I_PREV_HITS:I_POS] = 0.0
+            lb = lookback_index(n_genres)
+            for k, bars in enumerate(LOOKBACK_BARS):
+                o = lb + k * LB_FEATURES
+                X[b, :bars * SPB, o:o + LB_FEATURES] = 0.0
+                X[b, :bars * SPB, lb + len(LOOKBACK_BARS) * LB_FEATURES + k] = 0.0
         if rng.random() < genre_dropout:
             X[b, :n, I_GENRE:I_GENRE + n_genres] = 0.0
         PAT[b, :n], H[b, :n], V[b, :n], O[b, :n] = pat[seg], hits[seg], vel[seg], off[seg]
@@ -140,6 +174,18 @@ def evaluate(model, tracks):
     return dict(nll_pattern=tot['pat'] / tot['steps'], nll_velocity=tot['vel'] / tot['hits'], nll_offset=tot['off'] / tot['hits'], steps=tot['steps'])
 
 
+def x_size(model):
+    return model.gru.weight_ih_l0.shape[1]
+
+
+def init_rows(w, n_in):
+    """The initial state's weights over all inputs from I_POS on (zero rows for the lookback, which
+    it does not see), the layout the TF.js side reads."""
+    out = np.zeros((n_in - I_POS, w.shape[1]), np.float32)
+    out[:w.shape[0]] = w
+    return out
+
+
 def export(model, meta, out_dir, fixture_path, val_track):
     """Writes model.json + weights.bin in TF.js weights-manifest format (float32, little endian)."""
     sd = {k: v.detach().cpu().numpy().astype(np.float32) for k, v in model.state_dict().items()}
@@ -148,12 +194,12 @@ def export(model, meta, out_dir, fixture_path, val_track):
         ('gru/b_ih', sd['gru.bias_ih_l0']), ('gru/b_hh', sd['gru.bias_hh_l0']),
         ('out/w', sd['out.weight'].T), ('out/b', sd['out.bias']),
         ('head/w', sd['head.weight'].T), ('head/b', sd['head.bias']),
-        ('init/w', sd['init.weight'].T), ('init/b', sd['init.bias']),
+        ('init/w', init_rows(sd['init.weight'].T, x_size(model))), ('init/b', sd['init.bias']),
     ]
     write_weights(out_dir, tensors, meta)
-    # Parity fixture: 24 teacher-forced steps of a validation track, outputs of the torch model.
+    # Parity fixture: 40 teacher-forced steps of a validation track, outputs of the torch model.
     x, pat, hits, vel, off = val_track
-    n = 24
+    n = min(40, x.shape[0])  # past two bars: both lookbacks in use
     model.eval()
     with torch.no_grad():
         logits, head, _ = model(torch.from_numpy(x[:n]).unsqueeze(0), torch.from_numpy(hits[:n]).unsqueeze(0))
@@ -174,7 +220,8 @@ def warm_start(model, folder):
              ('gru.bias_hh_l0', arrays['gru/b_hh']), ('out.weight', arrays['out/w'].T), ('out.bias', arrays['out/b']),
              ('head.weight', arrays['head/w'].T), ('head.bias', arrays['head/b'])]
     if 'init/w' in arrays:
-        pairs += [('init.weight', arrays['init/w'].T), ('init.bias', arrays['init/b'])]
+        rows = sd['init.weight'].shape[1]
+        pairs += [('init.weight', arrays['init/w'][:rows].T), ('init.bias', arrays['init/b'])]
     for k, v in pairs:
         assert sd[k].shape == v.shape, f'{k}: {tuple(sd[k].shape)} vs {v.shape}'
         sd[k] = torch.from_numpy(np.ascontiguousarray(v, dtype=np.float32))
@@ -201,6 +248,7 @@ def main():
     ap.add_argument('--dropout', type=float, default=0.2, help='dropout before the output layers')
     ap.add_argument('--input-dropout', type=float, default=0.0, help='chance that a step does not see the step before')
     ap.add_argument('--weight-decay', type=float, default=1e-6)
+    ap.add_argument('--context', type=float, default=0.5, help='chance that a training window keeps the step and the bars before it (else it starts as an unprimed groove)')
     ap.add_argument('--tag', default='', help='checkpoint name suffix (gru<hidden><tag>.pt)')
     ap.add_argument('--fixture', default=os.path.join(ROOT, 'tests', 'fixtures', 'drums-parity.json'), help='where the TF.js parity fixture goes')
     args = ap.parse_args()
@@ -210,13 +258,13 @@ def main():
 
     data = json.load(open(args.data))
     genres = data['genres']
-    n_in = I_GENRE + len(genres) + 1
+    n_in = input_size(len(genres))
     assert n_in == data['inputSize'], f"input size {n_in} != spec {data['inputSize']}"
     train = [build_inputs(t, len(genres)) for t in data['tracks'] if t['split'] == 'train']
     val = [build_inputs(t, len(genres)) for t in data['tracks'] if t['split'] == 'validation']
     print(f'train tracks {len(train)} ({sum(t[0].shape[0] for t in train)} steps), validation {len(val)} ({sum(t[0].shape[0] for t in val)} steps)', flush=True)
 
-    model = DrumNet(n_in, args.hidden, args.dropout, args.input_dropout)
+    model = DrumNet(n_in, args.hidden, args.dropout, args.input_dropout, init_to=lookback_index(len(genres)))
     opt = torch.optim.Adam(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
     ck_dir = os.path.join(args.out, 'checkpoints')
     os.makedirs(ck_dir, exist_ok=True)
@@ -240,7 +288,7 @@ def main():
         for g in opt.param_groups: g['lr'] = lr
         run = np.zeros(3)
         for b in range(args.batches):
-            X, PAT, H, V, O, M = make_batch(train, rng, args.batch, args.length, args.genre_dropout, len(genres))
+            X, PAT, H, V, O, M = make_batch(train, rng, args.batch, args.length, args.genre_dropout, len(genres), args.context)
             p, v, o = losses(model, X, PAT, H, V, O, M)
             loss = p + 0.1 * (v + o)
             opt.zero_grad(); loss.backward()
@@ -272,13 +320,13 @@ def main():
         training=dict(framework=f'torch {torch.__version__}', epochs=state['epoch'], bestEpoch=state['best_epoch'],
                       seconds=round(state['seconds'], 1), parameters=params, batch=args.batch, length=args.length,
                       batchesPerEpoch=args.batches, lr=args.lr, lrHalvingEpochs=args.lr_halve, genreDropout=args.genre_dropout, seed=args.seed,
-                      dropout=args.dropout, inputDropout=args.input_dropout, weightDecay=args.weight_decay,
+                      dropout=args.dropout, inputDropout=args.input_dropout, weightDecay=args.weight_decay, context=args.context,
                       warmStart=os.path.relpath(args.warm_start, ROOT) if args.warm_start else None, threads=args.threads,
                       validation=ev, history=state['history']),
     )
     fixture = args.fixture
     os.makedirs(os.path.dirname(fixture), exist_ok=True)
-    export(model, meta, args.out, fixture, val[0])
+    export(model, meta, args.out, fixture, next(v for v in val if v[0].shape[0] >= 40))
     print(f"exported to {args.out} (val NLL {ev['nll_pattern']:.4f} nats/step, {state['seconds']:.0f}s training)", flush=True)
 
 

@@ -5,7 +5,7 @@ import { emptyGrid, type DrumGrid } from '../../tokens/drum-grid';
 import { isFillBar, type DrumRequest } from '../request';
 import { priorFor, sampleContour, type ContourPriors } from './contour';
 import { fillGivenInputs, type BarConditioning } from './inputs';
-import { DRUM_INPUT, DRUM_PATTERNS, DRUM_STEPS_PER_BAR } from './spec';
+import { DRUM_INPUT, DRUM_LOOKBACK_BARS, DRUM_LOOKBACK_FEATURES, DRUM_PATTERNS, DRUM_STEPS_PER_BAR } from './spec';
 import type { DrumWeights } from './weights';
 import { GruGates } from '../gru-gates';
 
@@ -104,6 +104,11 @@ const row = (v: number, o: number) => tf.tensor1d([...Array<number>(C).fill(v), 
 export class DrumRollout {
   private readonly H: number;
   private readonly gru: GruGates;
+  /**
+   * Steps back whose features the cell also reads (the lookback bars, in steps), empty for a model
+   * trained without the lookback: it runs as fast as before.
+   */
+  private readonly lookbackSteps: readonly number[];
   private readonly wMean: tf.Tensor2D;
   private readonly bMean: tf.Tensor1D;
   private readonly wLogStd: tf.Tensor2D;
@@ -139,22 +144,36 @@ export class DrumRollout {
     const headB = weights.get('head/b');
     const HEAD = 4 * C;
 
-    // Input weight of input row i (of INPUTS) for gate column `col`, scaled to the features' units.
-    const inputWeight = (i: number, col: number): number => {
-      if (i >= STEP_FEATURES) return wIh[(GIVEN_FROM + i - STEP_FEATURES) * G + col];
-      const c = i % C;
-      switch (Math.floor(i / C)) {
+    // The cell reads the step before's feature row (INPUTS wide: played features, then the given
+    // inputs of the step), then, with the lookback, the rows of the steps one and two bars back,
+    // whose given part it ignores. Input weight of cell input row i for gate column `col`, scaled
+    // to the features' units (the model saw velocity / 127 and offset x 2).
+    this.lookbackSteps = weights.hasLookback ? DRUM_LOOKBACK_BARS.map((b) => b * DRUM_STEPS_PER_BAR) : [];
+    const featureWeight = (hits: number, vel: number, off: number, j: number, col: number): number => {
+      const c = j % C;
+      switch (Math.floor(j / C)) {
         case 0:
-          return wIh[(DRUM_INPUT.prevHits + c) * G + col];
+          return wIh[(hits + c) * G + col];
         case 1:
           return 0; // the second copy of the hits only masks the offsets
         case 2:
-          return wIh[(DRUM_INPUT.prevVel + c) * G + col] / 127; // the model saw velocity / 127
+          return wIh[(vel + c) * G + col] / 127;
         default:
-          return wIh[(DRUM_INPUT.prevOff + c) * G + col] * 2; // and offset x 2
+          return wIh[(off + c) * G + col] * 2;
       }
     };
-    this.gru = new GruGates({ wIh, wHh, bIh, bHh, hidden: H }, INPUTS, inputWeight);
+    const inputWeight = (i: number, col: number): number => {
+      const block = Math.floor(i / INPUTS);
+      const j = i % INPUTS;
+      if (block === 0) {
+        if (j >= STEP_FEATURES) return wIh[(GIVEN_FROM + j - STEP_FEATURES) * G + col];
+        return featureWeight(DRUM_INPUT.prevHits, DRUM_INPUT.prevVel, DRUM_INPUT.prevOff, j, col);
+      }
+      if (j >= STEP_FEATURES) return 0;
+      const lb = DRUM_INPUT.lookback + (block - 1) * DRUM_LOOKBACK_FEATURES;
+      return featureWeight(lb, lb + C, lb + 2 * C, j, col);
+    };
+    this.gru = new GruGates({ wIh, wHh, bIh, bHh, hidden: H }, INPUTS * (1 + this.lookbackSteps.length), inputWeight);
 
     // Head over [hidden | hits | hits]: columns [velocity 9 | offset 9]. The offset mean's weights
     // are doubled so one sigmoid serves both: 0.5 tanh(x) = sigmoid(2x) - 0.5 (the -0.5 is in qShift).
@@ -231,9 +250,12 @@ export class DrumRollout {
     return row.subarray(GIVEN_FROM);
   }
 
-  /** One GRU step from the step's inputs ([fed-back features | given inputs]) and the hidden state. */
-  private cell(x: tf.Tensor2D, h: tf.Tensor2D): tf.Tensor2D {
-    return this.gru.cell(x, h);
+  /**
+   * One GRU step from the step's inputs ([fed-back features | given inputs]), the feature rows of
+   * the lookback steps (none for a model without the lookback) and the hidden state.
+   */
+  private cell(x: tf.Tensor2D, lookback: tf.Tensor2D[], h: tf.Tensor2D): tf.Tensor2D {
+    return this.gru.cell(lookback.length ? tf.concat([x, ...lookback], 1) : x, h);
   }
 
   /**
@@ -295,46 +317,52 @@ export class DrumRollout {
       }
       return t;
     };
-    const sampled: tf.Tensor2D[] = [];
+    // feats[s]: step s's played features and the given inputs of step s + 1 (the primer's, then
+    // what was sampled): the next step's input and a later step's lookback.
+    const feats: tf.Tensor2D[] = [];
     const given0 = givenAt(0); // outside the tidy: kept in the map
+    const first = this.primerInputs(req, 0, B, bars);
+    const silence = this.lookbackSteps.length ? tf.zeros([B, INPUTS]) as tf.Tensor2D : undefined;
     let h: tf.Tensor2D = tf.tidy(() => tf.tanh(tf.fused.matMul({ a: given0, b: this.wInit, bias: this.bInit })) as tf.Tensor2D);
     try {
       for (let s = 0; s < total; s++) {
+        const x = s > 0 ? feats[s - 1] : first;
+        const lookback = this.lookbackSteps.map((back) => (s >= back ? feats[s - back] : silence!));
         let next: tf.Tensor2D;
         if (s < kept) {
-          const x = this.primerInputs(req, s, B, bars);
-          next = tf.tidy(() => this.cell(x, h));
-          x.dispose();
+          next = tf.tidy(() => this.cell(x, lookback, h));
+          feats.push(this.primerInputs(req, s + 1, B, bars));
         } else {
           const t = s - kept;
           const u = tf.tensor2d(noise.uniforms.subarray(t * B * DRUM_PATTERNS, (t + 1) * B * DRUM_PATTERNS), [B, DRUM_PATTERNS]);
           const z = tf.tensor2d(noise.normals.subarray(t * B * NORMALS_PER_STEP, (t + 1) * B * NORMALS_PER_STEP), [B, NORMALS_PER_STEP]);
-          const x = t > 0 ? sampled[t - 1] : this.primerInputs(req, s, B, bars);
           const g = givenAt(s + 1); // outside the tidy: kept for later steps
           const forced = forcedAt(s);
           const [hNew, f] = tf.tidy(() => {
-            const hn = this.cell(x, h);
+            const hn = this.cell(x, lookback, h);
             return [hn, this.sample(hn, u, z, logits, g, forced)];
           });
-          tf.dispose(t > 0 ? [u, z] : [u, z, x]);
+          tf.dispose([u, z]);
           forced?.dispose();
-          sampled.push(f);
+          feats.push(f);
           next = hNew;
         }
         h.dispose();
         h = next;
       }
-      return tf.concat(sampled, 0);
+      return tf.concat(feats.slice(kept), 0);
     } finally {
       h.dispose();
-      tf.dispose(sampled);
+      first.dispose();
+      silence?.dispose();
+      tf.dispose(feats);
       tf.dispose([...given.values()]);
     }
   }
 
   /**
    * Inputs of step s up to the first sampled one: features of the primer's step before (the same
-   * for every variation; zeros at step 0), then the variation's given inputs.
+   * for every variation; zeros at step 0), then the variation's given inputs of step s.
    */
   private primerInputs(req: DrumRequest, s: number, batch: number, bars?: BarConditioning[]): tf.Tensor2D {
     const rows = new Float32Array(batch * INPUTS);

@@ -15,7 +15,13 @@ import { NUM_DRUM_CLASSES } from '../../music/drum-map';
  *   44       fill flag (1 inside a fill bar)
  *   [45,63)  genre one-hot (18; all zero = "any genre", used in training as genre dropout)
  *   63       loudness: running average of the bars' mean velocity, normalised 0..1 over the corpus
- * The hidden state starts from a learned function of step 0's inputs from `position` on.
+ *   [64,91)  lookback one bar: hits, velocities (v/127), offsets (x 2) at step t-16 (9 each)
+ *   [91,118) lookback two bars: the same at step t-32
+ *   118, 119 lookback flags: 1 when step t-16 (t-32) exists (primer or played), else 0
+ * The lookback (Magenta's Lookback RNN) shows the network what it played at this place in the bar
+ * one and two bars ago, so it can repeat a bar as drummers do and keep a hit's loudness.
+ * The hidden state starts from a learned function of step 0's inputs from `position` to `loudness`
+ * (the exported matrix has zero rows for the lookback).
  * Outputs: 512 logits over the step's hit pattern (bitmask of the 9 classes), and per class
  * a Gaussian over velocity/127 and over offset (mean, log-std), given the sampled pattern.
  */
@@ -30,8 +36,14 @@ export const DRUM_INPUT = {
   fill: 44,
   genre: 45,
   loudness: 45 + DRUM_GENRES.length,
-  size: 46 + DRUM_GENRES.length,
+  lookback: 46 + DRUM_GENRES.length,
+  lookbackFlags: 46 + DRUM_GENRES.length + 6 * NUM_DRUM_CLASSES,
+  size: 48 + DRUM_GENRES.length + 6 * NUM_DRUM_CLASSES,
 } as const;
+/** Bars back that the lookback inputs show, in their order (Lookback RNN: one and two bars). */
+export const DRUM_LOOKBACK_BARS = [1, 2] as const;
+/** Lookback inputs per bar back: hits, velocities, offsets of the nine classes. */
+export const DRUM_LOOKBACK_FEATURES = 3 * NUM_DRUM_CLASSES;
 /** Bars in the density running average (the current bar and the one before). */
 export const DENSITY_WINDOW_BARS = 2;
 /** Percentiles of the corpus' per-bar density that user density 0 and 1 map to. */

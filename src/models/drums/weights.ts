@@ -52,10 +52,11 @@ export class DrumWeights {
     const { modelJson } = art;
     if (modelJson.format !== 'tandem-drums-gru') throw new TandemError(`not a Tandem drum model (format ${String(modelJson.format)})`);
     const s = modelJson.spec;
-    // A model from before the loudness input (the last one) reads it with zero weights: it plays as it did.
-    const legacy = s.inputSize === DRUM_INPUT.loudness;
+    // A model from before the loudness input (63 inputs) or the lookback (64) reads the inputs it
+    // lacks, the last ones, with zero weights: it plays as it did.
+    const legacy = s.inputSize === DRUM_INPUT.loudness || s.inputSize === DRUM_INPUT.lookback;
     if ((s.inputSize !== DRUM_INPUT.size && !legacy) || s.patterns !== DRUM_PATTERNS || s.classes !== NUM_DRUM_CLASSES) {
-      throw new TandemError(`drum model spec mismatch: model has input ${s.inputSize}, patterns ${s.patterns}; code expects ${DRUM_INPUT.size}, ${DRUM_PATTERNS}`);
+      throw new TandemError(`drum model spec mismatch: model has input ${s.inputSize}, patterns ${s.patterns}; code expects ${DRUM_INPUT.size} (or ${DRUM_INPUT.loudness}, ${DRUM_INPUT.lookback} for older models), ${DRUM_PATTERNS}`);
     }
     if (s.genres.join() !== DRUM_GENRES.join()) throw new TandemError('drum model genres differ from the code\'s genre list');
     this.spec = { ...s, inputSize: DRUM_INPUT.size };
@@ -67,14 +68,27 @@ export class DrumWeights {
       padded.set(w.values);
       this.arrays.set('gru/w_ih', { shape: [DRUM_INPUT.size, 3 * H], values: padded });
     }
-    // A model without a learned initial state starts from zeros: tanh(0) = 0.
+    // A model without a learned initial state starts from zeros: tanh(0) = 0. One from before the
+    // lookback has fewer rows: the lookback's are zero (the initial state never sees it).
     const initRows = DRUM_INPUT.size - DRUM_INPUT.position;
     if (!this.arrays.has('init/w')) {
       this.arrays.set('init/w', { shape: [initRows, H], values: new Float32Array(initRows * H) });
       this.arrays.set('init/b', { shape: [H], values: new Float32Array(H) });
+    } else if (legacy && this.entry('init/w').shape[0] === s.inputSize - DRUM_INPUT.position) {
+      const padded = new Float32Array(initRows * H);
+      padded.set(this.entry('init/w').values);
+      this.arrays.set('init/w', { shape: [initRows, H], values: padded });
     }
     const init = this.entry('init/w').shape;
     if (init[0] !== initRows || init[1] !== H) throw new TandemError(`drum model initial-state weights are ${init.join('x')}; expected ${initRows}x${H}`);
+  }
+
+  /** Whether the network was trained with the lookback inputs (any non-zero weight on them). */
+  get hasLookback(): boolean {
+    const w = this.get('gru/w_ih');
+    const G = 3 * this.spec.hidden;
+    for (let i = DRUM_INPUT.lookback * G; i < DRUM_INPUT.size * G; i++) if (w[i] !== 0) return true;
+    return false;
   }
 
   /** A weight's values (row-major); throws when the model lacks it. */
