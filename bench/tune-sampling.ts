@@ -1,10 +1,11 @@
 /**
- * npm run tune:drums [-- --net DIR] [-- --tracks N] [-- --grid JSON] [-- --write P,V,O]: chooses the drum network's sampling settings
- * (pattern temperature, velocity and timing noise scales; model.json `spec.sampling`) on TRAINING
+ * npm run tune:drums [-- --net DIR] [-- --tracks N] [-- --grid JSON] [-- --write P,V,O[,VS,OS]]: chooses the drum network's sampling settings
+ * (pattern temperature, velocity and timing noise scales, the shares of the velocity and timing
+ * noise drawn once per groove; model.json `spec.sampling`) on TRAINING
  * performances, so that `npm run eval` can report them on the validation split untouched.
  * For each setting: one groove per performance matched as in the eval, the grouped discriminator's
  * accuracy and the issue-13 table. Prints a table; with --write, only records the chosen setting
- * (pattern temperature, velocity scale, timing scale) in DIR/model.json.
+ * in DIR/model.json. A grid entry is [P, V, O] or [P, V, O, VS, OS].
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,15 +22,20 @@ const argv = process.argv.slice(2);
 const opt = (name: string, fallback: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : fallback);
 const dir = opt('--net', DRUM_NET_DIR);
 const n = Number(opt('--tracks', '90'));
-const grid = JSON.parse(opt('--grid', '[[1,1,1],[0.9,1,1],[1,0.7,1],[0.9,0.7,1],[0.9,0.5,1],[0.8,0.7,1]]')) as Array<[number, number, number]>;
+const grid = JSON.parse(opt('--grid', '[[1,1,1],[1,1,1,0.5,0],[1,1,1,0.8,0],[1,1,1,0.5,0.5],[1,1,1,0.8,0.5],[0.9,1,1,0.8,0.5]]')) as number[][];
+/** A grid entry or --write's numbers as model.json's sampling settings (shares default to 0). */
+const settings = ([pattern, velocity, offset, velocityShared = 0, offsetShared = 0]: number[]) => ({ pattern, velocity, offset, velocityShared, offsetShared });
 
 const write = argv.includes('--write') ? opt('--write', '').split(',').map(Number) : undefined;
 if (write) {
-  const [pattern, velocity, offset] = write;
-  if (write.length !== 3 || !write.every((x) => Number.isFinite(x) && x > 0 && x <= 2)) throw new Error('--write needs three numbers in (0, 2]: pattern temperature, velocity scale, timing scale');
+  const ok = (write.length === 3 || write.length === 5) && write.slice(0, 3).every((x) => Number.isFinite(x) && x > 0 && x <= 2) && write.slice(3).every((x) => Number.isFinite(x) && x >= 0 && x < 1);
+  if (!ok) {
+    console.error(`--write ${write.join(',')}: needs three numbers in (0, 2] (pattern temperature, velocity scale, timing scale), then optionally two in [0, 1) (shared velocity and timing noise)`);
+    process.exit(2);
+  }
   const file = join(dir, 'model.json');
   const json = JSON.parse(readFileSync(file, 'utf8')) as { spec: Record<string, unknown> };
-  json.spec.sampling = { pattern, velocity, offset };
+  json.spec.sampling = settings(write);
   writeFileAtomic(file, JSON.stringify(json, null, 1), { replace: true });
   console.log(`wrote sampling ${JSON.stringify(json.spec.sampling)} into ${file}`);
   process.exit(0);
@@ -46,12 +52,13 @@ const art = readDrumNetArtifacts(dir);
 if (!art) throw new Error(`no drum network in ${dir}`);
 await initNodeTf('wasm');
 console.log(`sampling settings on ${targets.length} training performances (${dir})`);
-console.log(['pattern T', 'vel', 'off', 'discr.', ...TABLE_ROWS.map((r) => r.key), 'mean gap'].join('\t'));
-for (const [pattern, velocity, offset] of grid) {
-  const model = GrooveRnn.load({ ...art, modelJson: { ...art.modelJson, spec: { ...art.modelJson.spec, sampling: { pattern, velocity, offset } } } });
+console.log(['pattern T', 'vel', 'off', 'vel shared', 'off shared', 'discr.', ...TABLE_ROWS.map((r) => r.key), 'mean gap'].join('\t'));
+for (const entry of grid) {
+  const sampling = settings(entry);
+  const model = GrooveRnn.load({ ...art, modelJson: { ...art.modelJson, spec: { ...art.modelJson.spec, sampling } } });
   const r = realismReport(await generateMatched(model, targets), { trees: 40 });
   model.dispose();
   const t = r.table.all;
   const gaps = TABLE_ROWS.slice(0, 5).map((row) => relativeGap(t.other[row.key], t.real[row.key]));
-  console.log([pattern, velocity, offset, (100 * r.discriminator.accuracy).toFixed(1), ...TABLE_ROWS.map((row) => `${t.other[row.key].toFixed(row.digits)}/${t.real[row.key].toFixed(row.digits)}`), (100 * gaps.reduce((a, b) => a + b, 0) / gaps.length).toFixed(0) + '%'].join('\t'));
+  console.log([sampling.pattern, sampling.velocity, sampling.offset, sampling.velocityShared, sampling.offsetShared, (100 * r.discriminator.accuracy).toFixed(1), ...TABLE_ROWS.map((row) => `${t.other[row.key].toFixed(row.digits)}/${t.real[row.key].toFixed(row.digits)}`), (100 * gaps.reduce((a, b) => a + b, 0) / gaps.length).toFixed(0) + '%'].join('\t'));
 }

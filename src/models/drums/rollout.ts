@@ -10,7 +10,7 @@ import type { DrumWeights } from './weights';
 import { GruGates } from '../gru-gates';
 
 const C = NUM_DRUM_CLASSES;
-/** Fed-back features of a step: hits twice (one copy per half below), velocity (1-127), offset (steps). */
+/** Played features of a step, fed back: hits twice (one copy per half below), velocity (1-127), offset (steps). */
 export const STEP_FEATURES = 4 * C;
 /** Standard normals per variation per sampled step: a velocity and an offset draw for every class. */
 export const NORMALS_PER_STEP = 2 * C;
@@ -20,14 +20,24 @@ const UNIFORM_HI = 1 - 2 ** -24;
 
 /**
  * The model's own sampling settings (model.json `spec.sampling`), applied on top of the request's
- * temperature: the pattern softmax's temperature and the scale of the velocity and timing noise.
- * Chosen by `npm run eval` on training performances (drummers play each groove more evenly
- * than the network's per-hit Gaussians do).
+ * temperature: the pattern softmax's temperature, the scale of the velocity and timing noise, and
+ * how much of that noise a groove keeps from hit to hit. Chosen by `npm run tune:drums` on
+ * training performances.
  */
 export interface SamplingScales {
   pattern: number;
   velocity: number;
   offset: number;
+  /**
+   * Share (0..1) of the velocity noise's variance that is the same for every hit of a class in
+   * one groove (default 0: every hit draws its own). The network's per-hit Gaussian spreads over
+   * how loud this drummer plays the kick today as well as over hit-to-hit noise; drawing that part
+   * once per groove makes grooves differ in loudness and hits within one groove consistent, as
+   * drummers' are. The total spread of each hit stays the network's.
+   */
+  velocityShared?: number;
+  /** The same for the timing noise: a groove's own push or drag per class. */
+  offsetShared?: number;
 }
 
 export const NEUTRAL_SAMPLING: Readonly<SamplingScales> = Object.freeze({ pattern: 1, velocity: 1, offset: 1 });
@@ -45,7 +55,9 @@ export interface SamplingNoise {
  * generator (`seed:index`), so the backend can sample every step without reading anything back.
  * Per sampled step: 512 uniforms (one per pattern), then nine Box-Muller pairs (both halves
  * used). A fixed number of draws per step whatever was sampled, so variation i is the same alone
- * or in a batch.
+ * or in a batch. The groove's shared part of the velocity and timing noise (`velocityShared`,
+ * `offsetShared`) comes from its own generator (`seed:index:groove`), so without it the draws are
+ * exactly as before.
  */
 export function samplingNoise(req: DrumRequest, steps: number, sampling: SamplingScales = NEUTRAL_SAMPLING): SamplingNoise {
   const B = req.count;
@@ -54,8 +66,23 @@ export function samplingNoise(req: DrumRequest, steps: number, sampling: Samplin
   const oScale = scale * sampling.offset;
   const uniforms = new Float32Array(steps * B * DRUM_PATTERNS);
   const normals = new Float32Array(steps * B * NORMALS_PER_STEP);
+  const vShared = sampling.velocityShared ?? 0;
+  const oShared = sampling.offsetShared ?? 0;
+  const vOwn = Math.sqrt(1 - vShared) * vScale;
+  const oOwn = Math.sqrt(1 - oShared) * oScale;
   for (let b = 0; b < B; b++) {
     const rng = makeRng(`${req.seed}:${b}`);
+    // The groove's part of each class's noise: [velocity x 9, offset x 9].
+    const groove = new Float64Array(NORMALS_PER_STEP);
+    if (vShared || oShared) {
+      const g = makeRng(`${req.seed}:${b}:groove`);
+      for (let c = 0; c < C; c++) {
+        const radius = Math.sqrt(-2 * Math.log(Math.max(g(), 1e-12)));
+        const angle = 2 * Math.PI * g();
+        groove[c] = radius * Math.cos(angle) * Math.sqrt(vShared) * vScale;
+        groove[C + c] = radius * Math.sin(angle) * Math.sqrt(oShared) * oScale;
+      }
+    }
     for (let t = 0; t < steps; t++) {
       const u = (t * B + b) * DRUM_PATTERNS;
       for (let i = 0; i < DRUM_PATTERNS; i++) uniforms[u + i] = Math.min(Math.max(rng(), UNIFORM_LO), UNIFORM_HI);
@@ -63,8 +90,8 @@ export function samplingNoise(req: DrumRequest, steps: number, sampling: Samplin
       for (let c = 0; c < C; c++) {
         const radius = Math.sqrt(-2 * Math.log(Math.max(rng(), 1e-12)));
         const angle = 2 * Math.PI * rng();
-        normals[o + c] = radius * Math.cos(angle) * vScale;
-        normals[o + C + c] = radius * Math.sin(angle) * oScale;
+        normals[o + c] = radius * Math.cos(angle) * vOwn + groove[c];
+        normals[o + C + c] = radius * Math.sin(angle) * oOwn + groove[C + c];
       }
     }
   }
@@ -82,10 +109,10 @@ export interface RolloutOptions {
   forced?: DrumGrid;
 }
 
-/** The model inputs that do not depend on what was sampled: position in the bar, density, fill flag, genre. */
+/** The model inputs that do not depend on what was sampled: position in the bar, density, fill flag, genre, loudness, lookback flags. */
 const GIVEN_FROM = DRUM_INPUT.position;
 const GIVEN = DRUM_INPUT.size - GIVEN_FROM;
-/** A step's input row: the fed-back features, then the given inputs (as the model's input from GIVEN_FROM on). */
+/** A step's input row without the lookback: the step before's played features, then the given inputs (as the model's input from GIVEN_FROM on). */
 const INPUTS = STEP_FEATURES + GIVEN;
 
 /** Row-constant tensors of the velocity/offset sampling: first 9 columns velocity, last 9 offset. */
@@ -144,10 +171,10 @@ export class DrumRollout {
     const headB = weights.get('head/b');
     const HEAD = 4 * C;
 
-    // The cell reads the step before's feature row (INPUTS wide: played features, then the given
-    // inputs of the step), then, with the lookback, the rows of the steps one and two bars back,
-    // whose given part it ignores. Input weight of cell input row i for gate column `col`, scaled
-    // to the features' units (the model saw velocity / 127 and offset x 2).
+    // The cell reads [the step before's played features | the step's given inputs | with the
+    // lookback, the played features of the steps one and two bars back]. Input weight of cell
+    // input row i for gate column `col`, scaled to the features' units (the model saw velocity /
+    // 127 and offset x 2). The given inputs' lookback columns are always zero there.
     this.lookbackSteps = weights.hasLookback ? DRUM_LOOKBACK_BARS.map((b) => b * DRUM_STEPS_PER_BAR) : [];
     const featureWeight = (hits: number, vel: number, off: number, j: number, col: number): number => {
       const c = j % C;
@@ -163,17 +190,13 @@ export class DrumRollout {
       }
     };
     const inputWeight = (i: number, col: number): number => {
-      const block = Math.floor(i / INPUTS);
-      const j = i % INPUTS;
-      if (block === 0) {
-        if (j >= STEP_FEATURES) return wIh[(GIVEN_FROM + j - STEP_FEATURES) * G + col];
-        return featureWeight(DRUM_INPUT.prevHits, DRUM_INPUT.prevVel, DRUM_INPUT.prevOff, j, col);
-      }
-      if (j >= STEP_FEATURES) return 0;
-      const lb = DRUM_INPUT.lookback + (block - 1) * DRUM_LOOKBACK_FEATURES;
-      return featureWeight(lb, lb + C, lb + 2 * C, j, col);
+      if (i < STEP_FEATURES) return featureWeight(DRUM_INPUT.prevHits, DRUM_INPUT.prevVel, DRUM_INPUT.prevOff, i, col);
+      if (i < INPUTS) return wIh[(GIVEN_FROM + i - STEP_FEATURES) * G + col];
+      const k = Math.floor((i - INPUTS) / STEP_FEATURES);
+      const lb = DRUM_INPUT.lookback + k * DRUM_LOOKBACK_FEATURES;
+      return featureWeight(lb, lb + C, lb + 2 * C, (i - INPUTS) % STEP_FEATURES, col);
     };
-    this.gru = new GruGates({ wIh, wHh, bIh, bHh, hidden: H }, INPUTS * (1 + this.lookbackSteps.length), inputWeight);
+    this.gru = new GruGates({ wIh, wHh, bIh, bHh, hidden: H }, INPUTS + STEP_FEATURES * this.lookbackSteps.length, inputWeight);
 
     // Head over [hidden | hits | hits]: columns [velocity 9 | offset 9]. The offset mean's weights
     // are doubled so one sigmoid serves both: 0.5 tanh(x) = sigmoid(2x) - 0.5 (the -0.5 is in qShift).
@@ -251,21 +274,21 @@ export class DrumRollout {
   }
 
   /**
-   * One GRU step from the step's inputs ([fed-back features | given inputs]), the feature rows of
-   * the lookback steps (none for a model without the lookback) and the hidden state.
+   * One GRU step from the played features of the step before, the step's given inputs, the played
+   * features of the lookback steps (none for a model without the lookback) and the hidden state.
    */
-  private cell(x: tf.Tensor2D, lookback: tf.Tensor2D[], h: tf.Tensor2D): tf.Tensor2D {
-    return this.gru.cell(lookback.length ? tf.concat([x, ...lookback], 1) : x, h);
+  private cell(before: tf.Tensor2D, given: tf.Tensor2D, lookback: tf.Tensor2D[], h: tf.Tensor2D): tf.Tensor2D {
+    return this.gru.cell(tf.concat([before, given, ...lookback], 1), h);
   }
 
   /**
-   * Samples a step from the new hidden state and returns the next step's inputs: [hits | hits |
-   * velocity | offset | given inputs of the next step]. The pattern by the Gumbel-max trick,
+   * Samples a step from the new hidden state and returns its played features: [hits | hits |
+   * velocity | offset] (STEP_FEATURES). The pattern by the Gumbel-max trick,
    * argmax(logits / T - log(-log u)): exact sampling whose outcome changes between backends only
    * when the two best scores lie within float noise of each other (measured: inverse-CDF sampling
    * in float32 flips about 100 times as often, its 512 boundaries each carrying cumsum rounding).
    */
-  private sample(h: tf.Tensor2D, uniform: tf.Tensor2D, normal: tf.Tensor2D, logits: { w: tf.Tensor2D; b: tf.Tensor1D }, givenNext: tf.Tensor2D, forcedHits?: tf.Tensor2D): tf.Tensor2D {
+  private sample(h: tf.Tensor2D, uniform: tf.Tensor2D, normal: tf.Tensor2D, logits: { w: tf.Tensor2D; b: tf.Tensor1D }, forcedHits?: tf.Tensor2D): tf.Tensor2D {
     const hits = forcedHits ?? this.samplePattern(h, uniform, logits);
     const hb = tf.concat([h, hits], 1);
     const mean = tf.fused.matMul({ a: hb, b: this.wMean, bias: this.bMean, activation: 'sigmoid' });
@@ -274,7 +297,7 @@ export class DrumRollout {
     const value = tf.add(mean, tf.mul(std, normal));
     const clamped = tf.minimum(tf.maximum(tf.add(tf.mul(value, this.qScale), this.qShift), this.qLo), this.qHi);
     const q = tf.sub(clamped, tf.mul(tf.mod(clamped, 1), this.velocityHalf)); // floor of the (positive) velocities
-    return tf.concat([hits, tf.mul(q, hits), givenNext], 1);
+    return tf.concat([hits, tf.mul(q, hits)], 1);
   }
 
   /** The step's hit pattern by Gumbel-max, as its hit bits twice: [batch x 18]. */
@@ -285,8 +308,8 @@ export class DrumRollout {
 
   /**
    * Runs a whole generation on the backend: `kept` primer steps, then the rest sampled.
-   * Returns each sampled step's outputs as the next step's inputs, [(step - kept) x count +
-   * variation, INPUTS]: one tensor to read back (the caller disposes it), made grids by `grids`.
+   * Returns each sampled step's played features, [(step - kept) x count + variation,
+   * STEP_FEATURES]: one tensor to read back (the caller disposes it), made grids by `grids`.
    */
   run(req: DrumRequest, kept: number, options: RolloutOptions = {}): tf.Tensor2D {
     const B = req.count;
@@ -304,11 +327,13 @@ export class DrumRollout {
       }
       return tf.tensor2d(rows, [B, 2 * C]);
     };
-    // Without contours the given inputs repeat with the position in the bar and the fill flag:
-    // one tensor each. With contours every step of every variation has its own.
+    // Without contours the given inputs repeat with the position in the bar, the fill flag and
+    // which lookback bars exist (bar 0, 1, or later): one tensor each. With contours every step of
+    // every variation has its own.
     const given = new Map<number, tf.Tensor2D>();
     const givenAt = (s: number): tf.Tensor2D => {
-      const key = bars ? s : (s % DRUM_STEPS_PER_BAR) * 2 + (isFillBar(Math.floor(s / DRUM_STEPS_PER_BAR), req.fillEvery) ? 1 : 0);
+      const bar = Math.floor(s / DRUM_STEPS_PER_BAR);
+      const key = bars ? s : ((s % DRUM_STEPS_PER_BAR) * 2 + (isFillBar(bar, req.fillEvery) ? 1 : 0)) * 3 + Math.min(bar, DRUM_LOOKBACK_BARS.length);
       let t = given.get(key);
       if (!t) {
         const rows = new Float32Array(B * GIVEN);
@@ -317,30 +342,29 @@ export class DrumRollout {
       }
       return t;
     };
-    // feats[s]: step s's played features and the given inputs of step s + 1 (the primer's, then
-    // what was sampled): the next step's input and a later step's lookback.
+    // feats[s]: step s's played features (the primer's, then what was sampled): the next step's
+    // input and a later step's lookback. Before step 0: silence.
     const feats: tf.Tensor2D[] = [];
+    const silence = tf.zeros([B, STEP_FEATURES]) as tf.Tensor2D;
     const given0 = givenAt(0); // outside the tidy: kept in the map
-    const first = this.primerInputs(req, 0, B, bars);
-    const silence = this.lookbackSteps.length ? tf.zeros([B, INPUTS]) as tf.Tensor2D : undefined;
     let h: tf.Tensor2D = tf.tidy(() => tf.tanh(tf.fused.matMul({ a: given0, b: this.wInit, bias: this.bInit })) as tf.Tensor2D);
     try {
       for (let s = 0; s < total; s++) {
-        const x = s > 0 ? feats[s - 1] : first;
-        const lookback = this.lookbackSteps.map((back) => (s >= back ? feats[s - back] : silence!));
+        const before = s > 0 ? feats[s - 1] : silence;
+        const lookback = this.lookbackSteps.map((back) => (s >= back ? feats[s - back] : silence));
+        const g = givenAt(s); // kept in the map for later steps
         let next: tf.Tensor2D;
         if (s < kept) {
-          next = tf.tidy(() => this.cell(x, lookback, h));
-          feats.push(this.primerInputs(req, s + 1, B, bars));
+          next = tf.tidy(() => this.cell(before, g, lookback, h));
+          feats.push(this.primerFeatures(req.primer!, s, B));
         } else {
           const t = s - kept;
           const u = tf.tensor2d(noise.uniforms.subarray(t * B * DRUM_PATTERNS, (t + 1) * B * DRUM_PATTERNS), [B, DRUM_PATTERNS]);
           const z = tf.tensor2d(noise.normals.subarray(t * B * NORMALS_PER_STEP, (t + 1) * B * NORMALS_PER_STEP), [B, NORMALS_PER_STEP]);
-          const g = givenAt(s + 1); // outside the tidy: kept for later steps
           const forced = forcedAt(s);
           const [hNew, f] = tf.tidy(() => {
-            const hn = this.cell(x, lookback, h);
-            return [hn, this.sample(hn, u, z, logits, g, forced)];
+            const hn = this.cell(before, g, lookback, h);
+            return [hn, this.sample(hn, u, z, logits, forced)];
           });
           tf.dispose([u, z]);
           forced?.dispose();
@@ -353,34 +377,27 @@ export class DrumRollout {
       return tf.concat(feats.slice(kept), 0);
     } finally {
       h.dispose();
-      first.dispose();
-      silence?.dispose();
+      silence.dispose();
       tf.dispose(feats);
       tf.dispose([...given.values()]);
     }
   }
 
-  /**
-   * Inputs of step s up to the first sampled one: features of the primer's step before (the same
-   * for every variation; zeros at step 0), then the variation's given inputs of step s.
-   */
-  private primerInputs(req: DrumRequest, s: number, batch: number, bars?: BarConditioning[]): tf.Tensor2D {
-    const rows = new Float32Array(batch * INPUTS);
-    for (let b = 0; b < batch; b++) {
-      const o = b * INPUTS;
-      rows.set(this.givenInputs(req, s, bars?.[b]), o + STEP_FEATURES);
-      if (s === 0) continue;
-      const p = req.primer!;
-      for (let c = 0; c < C; c++) {
-        const v = p.velocity[(s - 1) * C + c];
-        if (!v) continue;
+  /** Played features of primer step s, the same for every variation: [batch x STEP_FEATURES]. */
+  private primerFeatures(primer: DrumGrid, s: number, batch: number): tf.Tensor2D {
+    const rows = new Float32Array(batch * STEP_FEATURES);
+    for (let c = 0; c < C; c++) {
+      const v = primer.velocity[s * C + c];
+      if (!v) continue;
+      for (let b = 0; b < batch; b++) {
+        const o = b * STEP_FEATURES;
         rows[o + c] = 1;
         rows[o + C + c] = 1;
         rows[o + 2 * C + c] = v;
-        rows[o + 3 * C + c] = p.offset[(s - 1) * C + c];
+        rows[o + 3 * C + c] = primer.offset[s * C + c];
       }
     }
-    return tf.tensor2d(rows, [batch, INPUTS]);
+    return tf.tensor2d(rows, [batch, STEP_FEATURES]);
   }
 
   /** Grids from `run`'s features read back: the primer's steps as they are, then what was sampled. */
@@ -394,7 +411,7 @@ export class DrumRollout {
         g.offset.set(req.primer!.offset.subarray(0, kept * C));
       }
       for (let s = kept; s < total; s++) {
-        const o = ((s - kept) * B + b) * INPUTS;
+        const o = ((s - kept) * B + b) * STEP_FEATURES;
         for (let c = 0; c < C; c++) {
           const v = features[o + 2 * C + c];
           if (!v) continue;
