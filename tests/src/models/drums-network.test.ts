@@ -10,7 +10,8 @@ import { fillInputRow } from '../../../src/models/drums/inputs';
 import { samplingNoise } from '../../../src/models/drums/rollout';
 import { DRUM_INPUT } from '../../../src/models/drums/spec';
 import * as tf from '@tensorflow/tfjs';
-import { parseDrumRequest, type DrumRequest } from '../../../src/models/request';
+import { parseDrumRequest } from '../../../src/models/request';
+import { checkAgainstReference } from './drums-reference';
 import { onsetsPerBar, stepPattern } from '../../../src/tokens/drum-grid';
 import { InvalidValueError } from '../../../src/errors';
 
@@ -136,63 +137,13 @@ describe('drum network generation', () => {
     expect(off.some((o) => o !== 0)).toBe(true);
   });
 
-  /**
-   * Teacher-forces the reference path (checked against PyTorch above) with what the rollout
-   * generated, and redoes each sampled step's sampling in float64 JS from its outputs and the same
-   * noise; primer steps are fed as they are (and seen again by the lookback).
-   */
-  const checkAgainstReference = (req: DrumRequest) => {
-    const grids = model.generateSync(req);
-    const kept = req.primer ? Math.floor(req.primer.steps / 16) * 16 : 0;
-    const noise = samplingNoise(req, grids[0].steps - kept, model.sampling);
-    const net = model.net;
-    const B = req.count;
-    const x = new Float32Array(B * DRUM_INPUT.size);
-    const head = new Float32Array(36);
-    const bars = model.barConditioning(req);
-    grids.forEach((g, b) => fillInputRow(x, b, g, 0, req, bars?.[b]));
-    let h = net.initialState(x, B);
-    let close = 0;
-    let checked = 0;
-    for (let s = 0; s < grids[0].steps; s++) {
-      grids.forEach((g, b) => fillInputRow(x, b, g, s, req, bars?.[b]));
-      const r = net.step(x, B, h);
-      h.dispose();
-      h = r.h;
-      if (s < kept) continue;
-      const t = s - kept;
-      grids.forEach((g, b) => {
-        const o = b * DrumNetwork.OUT;
-        const u = noise.uniforms.subarray((t * B + b) * 512, (t * B + b + 1) * 512);
-        const scores = Array.from({ length: 512 }, (_, i) => r.out[o + i] / (req.temperature * model.sampling.pattern) - Math.log(-Math.log(u[i])));
-        const sorted = [...scores].sort((p, q) => q - p);
-        const best = scores.indexOf(sorted[0]);
-        if (sorted[0] - sorted[1] < 1e-3) close++;
-        else expect(stepPattern(g, s), `pattern at step ${s}, variation ${b}`).toBe(best);
-        completeHead(r.out, o, stepPattern(g, s), net.headBits, head);
-        for (let c = 0; c < 9; c++) {
-          if (!g.velocity[s * 9 + c]) continue;
-          const z = noise.normals.subarray((t * B + b) * 18, (t * B + b + 1) * 18);
-          const v = 1 / (1 + Math.exp(-head[c])) + Math.exp(Math.min(1, Math.max(-5, head[9 + c]))) * z[c];
-          const off = Math.tanh(head[18 + c]) * 0.5 + Math.exp(Math.min(0, Math.max(-6, head[27 + c]))) * z[9 + c];
-          expect(Math.abs(g.velocity[s * 9 + c] - Math.min(127, Math.max(1, v * 127)))).toBeLessThanOrEqual(0.5 + 1e-3);
-          expect(g.offset[s * 9 + c]).toBeCloseTo(Math.min(0.5, Math.max(-0.5, off)), 4);
-          checked++;
-        }
-      });
-    }
-    h.dispose();
-    expect(close).toBeLessThan(3);
-    expect(checked).toBeGreaterThan(50);
-  };
-
   it('samples on the backend what the reference network and the seeded noise say, step by step', () => {
-    checkAgainstReference(parseDrumRequest({ genre: 'latin', density: 0.6, bars: 4, seed: 77, count: 3, temperature: 0.9, fillEvery: 2 }));
+    checkAgainstReference(model, parseDrumRequest({ genre: 'latin', density: 0.6, bars: 4, seed: 77, count: 3, temperature: 0.9, fillEvery: 2 }));
   });
 
   it('continues a primer as the reference network says, the lookback reading the primer bars', () => {
     const primer = model.generateSync(parseDrumRequest({ genre: 'funk', density: 0.5, bars: 2, seed: 31 }))[0];
-    checkAgainstReference(parseDrumRequest({ genre: 'funk', density: 0.5, bars: 5, seed: 32, count: 2, primer }));
+    checkAgainstReference(model, parseDrumRequest({ genre: 'funk', density: 0.5, bars: 5, seed: 32, count: 2, primer }));
   });
 
   it('gives the same notes on the cpu backend as on wasm, over many seeds (float noise apart)', async () => {
