@@ -153,7 +153,7 @@ export async function runPlay(flags: PlayFlags, say: (line: string) => void = (l
           models: specs.map((p) => p.name),
           parts: specs.map((p) => p.name),
           unused: { bars: `a live phrase is ${LIVE_DEFAULTS.phraseBars} bars (played ${barsAhead} bar(s) ahead)` },
-          engine: () => specs.map((p, i) => (specs.length > 1 ? `${p.name}: ${models[i].where}` : models[i].where)).join('; '),
+          engine: () => specs.map((p, i) => `${specs.length > 1 ? `${p.name}: ` : ''}${models[i].now?.() ?? models[i].where}`).join('; '),
           transport: () => ({ source: clock, bpm: live.clock.bpm, playing: live.clock.playing, ticks: Math.max(0, live.clock.ticksAt(performance.now())), follow: clock === 'midi', meter: panelMeter(live.meter.numerator, live.meter.denominator) }),
           // The live session sets it through the controller and applies it at the next phrase.
           set: (control, value) => (control === 'model' ? session.set('model', value) : live.setControls({ [control]: value })),

@@ -83,11 +83,11 @@ export async function runServe(flags: ServeFlags, durationMs?: number, say: (l: 
   const store = new SuggestionStore(flags.out);
   const pool = new PartPool({ impl: flags.modelImpl as DrumImpl, engine, backend }, log);
   // Where each started model runs, for the panel's engine line.
-  const where = new Map<string, string>();
+  const where = new Map<string, () => string>();
   const session = new SessionController({
     part: async (m) => {
       const started = await pool.start(m);
-      where.set(m, started.where);
+      where.set(m, () => started.now?.() ?? started.where);
       return started.model;
     },
     store,
@@ -126,7 +126,7 @@ export async function runServe(flags: ServeFlags, durationMs?: number, say: (l: 
           session,
           store,
           models: MODEL_NAMES,
-          engine: () => where.get(session.settings.model) ?? `${session.settings.model} starts on its first suggestion`,
+          engine: () => where.get(session.settings.model)?.() ?? `${session.settings.model} starts on its first suggestion`,
           transport: () => {
             // The host reports beats, not a meter: bars are counted in the current style's meter.
             const spec = modelSpec(session.settings.model);
@@ -146,7 +146,7 @@ export async function runServe(flags: ServeFlags, durationMs?: number, say: (l: 
   say(`tandem: OSC bridge on 127.0.0.1:${server.port}; replies to ${replyPort ? `port ${replyPort}` : 'the sender'}; suggestions saved in ${store.dir}${panel ? `; panel on ${panel.url}` : ''}${leaseMs ? `; stops after ${leaseMs / 1000} s without a message` : ''}`);
   starting.then(
     (first) => {
-      where.set(DEFAULT_MODEL, first.where);
+      where.set(DEFAULT_MODEL, () => first.now?.() ?? first.where);
       log(`tandem: ${DEFAULT_MODEL}: ${first.where}`);
     },
     (err: Error) => log(`tandem: ${DEFAULT_MODEL} could not start (${err.message}); the next request tries again`),

@@ -65,6 +65,8 @@ export class WarmStartPart implements PartModel {
   private settled?: Promise<WarmStartOutcome>;
   private readonly idleTimer: NodeJS.Timeout;
   private closed = false;
+  /** The engine was given up (it failed to start, differed, or failed later): the worker stays. */
+  private stayed = false;
   private readonly log: (line: string) => void;
 
   constructor(
@@ -78,6 +80,12 @@ export class WarmStartPart implements PartModel {
 
   get id(): string {
     return this.worker.id;
+  }
+
+  /** Where it generates now, in words: the worker thread (and whether Chromium may still take over), or the engine. */
+  describe(): string {
+    if (this.engine) return `${this.id} in ${this.engine.where()}`;
+    return `${this.id} in a Node worker thread${this.stayed ? '' : ' (the Chromium engine takes over once up and checked)'}`;
   }
 
   /** 'chromium' once switched, else 'node' (the worker thread). */
@@ -99,6 +107,7 @@ export class WarmStartPart implements PartModel {
       if (err instanceof InvalidValueError || err instanceof EngineClosedError) throw err;
       if (this.engine === engine) {
         this.engine = undefined;
+        this.stayed = true;
         this.log(`tandem: the Chromium engine failed (${(err as Error).message}); ${this.id} runs in the Node worker thread from now on`);
         void engine.close().catch(() => undefined);
       }
@@ -112,6 +121,7 @@ export class WarmStartPart implements PartModel {
    */
   upgrade(): Promise<WarmStartOutcome> {
     this.settled ??= this.tryEngine().then((outcome) => {
+      if (outcome.on === 'worker') this.stayed = true;
       if (outcome.on === 'worker' && !this.closed) this.log(`tandem: ${this.id} stays in the Node worker thread: ${outcome.why}`);
       return outcome;
     });

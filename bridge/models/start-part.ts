@@ -45,6 +45,8 @@ export interface StartedPart {
   backend?: string;
   /** "drums-gru in Chromium (wasm)", "melody-ngram in a Node worker thread". */
   where: string;
+  /** Where it runs now, when that can change after start (a warm start moving to Chromium); default `where`. */
+  now?(): string;
   /** Why the implementation or engine is not the one asked for, when so. */
   note?: string;
   /** Frees it (for Chromium: ends the browser) and waits until that is done. */
@@ -91,7 +93,7 @@ export async function startPart(spec: ModelSpec, opts: StartPartOptions): Promis
       });
     const first = await worker();
     const model = new WarmStartPart(first.model, { startEngine, parityRequest: parseRequest(spec.name, { bars: 4, seed: 7 }), idleStartMs: opts.idleStartMs, log });
-    return { ...first, model, where: `${first.model.id} in a Node worker thread (the Chromium engine takes over once up and checked)`, close: () => model.close() };
+    return { ...first, model, where: model.describe(), now: () => model.describe(), close: () => model.close() };
   }
   if (opts.mode === 'live') {
     // No in-process fallback in live mode: that would run the network on the main thread. A browser

@@ -67,8 +67,11 @@ describe('live warm start (issue 15 point 2): the worker answers at once, Chromi
       await part.generate(req);
       expect(calls).toEqual(['worker', 'worker']);
       expect(part.running).toBe('node');
+      expect(part.describe()).toBe('worker in a Node worker thread (the Chromium engine takes over once up and checked)');
       e.go();
       expect(await part.upgrade()).toEqual({ on: 'engine' });
+      // What the panel's engine line shows follows the switch.
+      expect(part.describe()).toBe('worker in Chromium (wasm)');
       // The check ran the same request on both.
       expect(calls).toEqual(['worker', 'worker', 'worker', 'engine']);
       expect(part.running).toBe('chromium');
@@ -106,6 +109,7 @@ describe('live warm start (issue 15 point 2): the worker answers at once, Chromi
     e.fail(new Error('no usable sandbox'));
     expect(await settled).toEqual({ on: 'worker', why: 'the Chromium engine could not start (no usable sandbox)' });
     expect(lines).toEqual(['tandem: worker stays in the Node worker thread: the Chromium engine could not start (no usable sandbox)']);
+    expect(part.describe()).toBe('worker in a Node worker thread');
     expect((await part.generate(req))[0].notes.length).toBeGreaterThan(0);
     await part.close();
   });
