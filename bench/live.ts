@@ -52,8 +52,9 @@ async function jitter(label: string, seconds: number, where: 'main thread' | 'ou
   add(`jitter ${tag}: p99`, pct(late, 0.99), 'ms', 3);
   add(`jitter ${tag}: max`, Math.max(...late), 'ms', 3);
   if (where === 'output thread') {
-    add(`generation ${label}: next 2 bars (primer 2), mean`, session.stats.generateMs.reduce((a, b) => a + b, 0) / Math.max(1, session.stats.generateMs.length), 'ms', 1);
-    add(`headroom ${label}: 2 bars last / time to generate`, 4000 / Math.max(...session.stats.generateMs), 'x', 1);
+    const ms = Object.values(session.stats.generateMsByPart).flat();
+    add(`generation ${label}: next 2 bars (primer 2), mean`, ms.reduce((a, b) => a + b, 0) / Math.max(1, ms.length), 'ms', 1);
+    add(`headroom ${label}: 2 bars last / time to generate`, 4000 / Math.max(...ms), 'x', 1);
   }
   model.dispose();
 }

@@ -46,10 +46,7 @@ export function planHarmony(h: HarmonyInput): SessionHarmony {
 }
 
 /** The symbols of a progression as typed ("C G Am F" or with bars "C | G | Am | F"), one per bar. */
-function splitChords(text: string): string[] {
-  parseChordProgression(text); // checked already; throws with the syntax if not
-  return text.split(/[\s|,]+/).filter(Boolean);
-}
+const splitChords = (text: string): string[] => parseChordProgression(text).map((c) => c.symbol);
 
 /** The chords of song bars [fromBar, fromBar + bars) as one symbol per bar, or undefined when none are planned. */
 export function chordsFor(h: SessionHarmony, fromBar: number, bars: number): string | undefined {

@@ -102,7 +102,8 @@ export class LiveSession {
   private readonly now: () => number;
   private readonly log: (line: string) => void;
   private onPlaced: (() => void) | undefined;
-  readonly stats = { phrases: 0, repeats: 0, generateMs: [] as number[], generateMsByPart: {} as Record<string, number[]> };
+  /** Phrases placed, phrases repeated while a model was late, and each part's generation times (ms). */
+  readonly stats = { phrases: 0, repeats: 0, generateMsByPart: {} as Record<string, number[]> };
 
   constructor(
     private readonly deps: LiveDeps,
@@ -116,7 +117,10 @@ export class LiveSession {
     this.session = deps.session ?? new SessionController({ part: async () => deps.model, store: deps.store }, controls);
     if (deps.session) for (const [k, v] of Object.entries(controls)) if (v !== undefined) this.session.set(k as 'model' | SessionControl, v);
     const parts = deps.parts?.length ? deps.parts : [{ name: this.session.settings.model, model: deps.model }];
-    this.lanes = parts.map((p) => ({ name: modelSpec(p.name).name, model: p.model, harmonic: modelSpec(p.name).controls.includes('chords'), history: [], historyFrom: 0, generatedUntil: 0, inFlight: undefined }));
+    this.lanes = parts.map((p) => {
+      const spec = modelSpec(p.name);
+      return { name: spec.name, model: p.model, harmonic: spec.controls.includes('chords'), history: [], historyFrom: 0, generatedUntil: 0, inFlight: undefined };
+    });
     this.planHarmony();
     this.planMeter();
     this.clock = this.opts.clock === 'midi' ? new MidiClockFollower({ initialBpm: this.opts.bpm }) : new InternalClock(this.opts.bpm);
@@ -272,9 +276,7 @@ export class LiveSession {
     lane.model
       .generate(req)
       .then(([seq]) => {
-        const ms = this.now() - t0;
-        this.stats.generateMs.push(ms);
-        (this.stats.generateMsByPart[lane.name] ??= []).push(ms);
+        (this.stats.generateMsByPart[lane.name] ??= []).push(this.now() - t0);
         if (lane.inFlight === ticket) lane.inFlight = undefined;
         if (ticket.generation !== this.generation) return; // a rewind made it stale
         // What follows the primer; a note led early by micro-timing stays with its step.

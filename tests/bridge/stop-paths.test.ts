@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findBrowser } from '../../bridge/engine/find-browser';
-import { unreleased } from '../helpers/midi';
+import { noteOns, unreleased } from '../helpers/midi';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -36,7 +36,6 @@ async function playAndStop(engine: 'baseline' | 'chromium', act: (pid: number) =
   return { code, stderr, sent: JSON.parse(readFileSync(file, 'utf8')) as number[][] };
 }
 
-const noteOns = (sent: number[][]) => sent.filter(([s, , v]) => (s & 0xf0) === 0x90 && v > 0);
 const asMsgs = (sent: number[][]) => sent.map(([a, b, c, t]) => ({ bytes: [a, b, c] as [number, number, number], timeMs: t }));
 
 describe('stop paths of play: every note-on gets its note-off', () => {
@@ -44,7 +43,7 @@ describe('stop paths of play: every note-on gets its note-off', () => {
     it(`${signal} while notes sound`, async () => {
       const r = await playAndStop('baseline', (pid) => process.kill(pid, signal));
       expect(r.code, r.stderr).toBe(0);
-      expect(noteOns(r.sent).length, r.stderr).toBeGreaterThan(8);
+      expect(noteOns(asMsgs(r.sent)).length, r.stderr).toBeGreaterThan(8);
       expect(unreleased(asMsgs(r.sent))).toEqual([]);
       // the last thing sent is the panic: All Notes Off on the drum channel
       expect(r.sent.some(([s, d]) => s === 0xb9 && d === 123)).toBe(true);
@@ -55,7 +54,7 @@ describe('stop paths of play: every note-on gets its note-off', () => {
     const r = await playAndStop('baseline', (pid) => process.kill(pid, 'SIGUSR2'), 'throw');
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/stopped by: an injected uncaught error/);
-    expect(noteOns(r.sent).length).toBeGreaterThan(4);
+    expect(noteOns(asMsgs(r.sent)).length).toBeGreaterThan(4);
     expect(unreleased(asMsgs(r.sent))).toEqual([]);
   }, 90_000);
 
@@ -79,7 +78,7 @@ describe('stop paths of play: every note-on gets its note-off', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(unreleased(asMsgs(r.sent))).toEqual([]);
     // notes kept coming after the kill (the child's clock started before ours; compare late notes only)
-    const last = Math.max(...noteOns(r.sent).map((m) => m[3]));
+    const last = Math.max(...noteOns(asMsgs(r.sent)).map((m) => m.timeMs));
     expect(last, r.stderr).toBeGreaterThan(killedAt + 3000);
   }, 150_000);
 });

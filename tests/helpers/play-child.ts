@@ -5,9 +5,8 @@
  * argv[3]: 'baseline' (drum n-gram in a worker thread) or 'chromium' (the network in the engine);
  * argv[4] = 'throw': an uncaught error thrown when the process gets SIGUSR2.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { runPlay } from '../../bridge/cli/play';
 import { OutputThread } from '../../bridge/live/output-thread';
