@@ -5,7 +5,7 @@ import type { DrumRequest } from '../../src/models/request';
 import type { DrumGrid } from '../../src/tokens/drum-grid';
 import { BrowserCrashedError, BrowserLaunchError, PageScriptError, withTimeout, type EngineTimings } from './engine';
 import { pageAssets, type PageAsset } from './page-bundle';
-import { leaseProfile, type ProfileLease } from './profiles';
+import { leaseProfile, pidAlive, type ProfileLease } from './profiles';
 import { gridFromPlain, PAGE_ORIGIN, PAGE_PATHS, requestToPlain, type PageAnswer, type PageApi, type PageLoadResult, type ProbeOptions } from './page/protocol';
 
 /** How to start one browser. */
@@ -38,15 +38,8 @@ export function chromiumArgs(o: Pick<HostLaunchOptions, 'softwareGpu' | 'sandbox
   return args;
 }
 
-/** Whether the process `pid` still exists (a reaped one does not). */
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+/** Whether the process `pid` still exists: the one check, kept with the profiles that need it too. */
+export { pidAlive };
 
 type TandemWindow = Window & { tandem?: PageApi };
 type PageCallResult<M extends 'load' | 'generate'> = Awaited<ReturnType<PageApi[M]>> extends PageAnswer<infer T> ? T : never;
