@@ -69,6 +69,11 @@ interface Owned {
   dir: string;
   /** The browser's process id once it runs (its process group is killed with it). */
   browserPid?: number;
+  /**
+   * Its singleton-socket folder, read when the browser is handed over: by the time the profile is
+   * removed, a browser that closed may already have removed the link to it but not the folder.
+   */
+  socketDir?: string;
 }
 
 const owned = new Set<Owned>();
@@ -93,10 +98,11 @@ export function leaseProfile(root = tmpdir()): ProfileLease {
     dir: entry.dir,
     setBrowser: (pid) => {
       entry.browserPid = pid;
+      entry.socketDir = singletonSocketDir(entry.dir) ?? entry.socketDir;
     },
     release: () => {
       owned.delete(entry);
-      removeProfile(entry.dir);
+      removeProfile(entry.dir, singletonSocketDir(entry.dir) ?? entry.socketDir);
     },
   };
 }
@@ -112,7 +118,7 @@ export interface ProfileLease {
 function cleanupAllSync(): void {
   for (const entry of owned) {
     // The browser's pid is known once launch() returns; one killed mid-launch is found by its profile.
-    const socketDir = singletonSocketDir(entry.dir);
+    const socketDir = singletonSocketDir(entry.dir) ?? entry.socketDir;
     const pids = new Set([...(entry.browserPid ? [entry.browserPid] : []), ...processesUsing(entry.dir)]);
     for (const pid of pids) killGroup(pid);
     // A dying browser may still write into its profile: wait (at most 2 s) until it is gone.
