@@ -1790,6 +1790,7 @@ var import_node_child_process = require("child_process");
 var import_node_events = require("events");
 var import_node_fs = require("fs");
 var import_node_os = require("os");
+var import_node_string_decoder = require("string_decoder");
 var import_node_path = require("path");
 var MIN_NODE = Object.freeze({ major: 20, minor: 6 });
 var CONFIG_FILE = (0, import_node_path.join)((0, import_node_os.homedir)(), ".tandem", "device.json");
@@ -1916,6 +1917,35 @@ function findTandemHome(config2, scriptDir, runner = currentRunner()) {
   }
   return { home, bin: (0, import_node_path.join)(home, "bin", "tandem.js") };
 }
+var MAX_LINE_CHARS = 300;
+function safeLine(line) {
+  const cut = line.length > MAX_LINE_CHARS ? `${line.slice(0, MAX_LINE_CHARS)}...` : line;
+  return cut.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => {
+    const code = c.charCodeAt(0);
+    return code <= 255 ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
+  });
+}
+function lineSplitter(onLine) {
+  const decoder = new import_node_string_decoder.StringDecoder("utf8");
+  let rest = "";
+  return {
+    write(chunk) {
+      var _a2;
+      const parts = (rest + (typeof chunk === "string" ? chunk : decoder.write(chunk))).split(/\r\n|\n|\r/);
+      rest = (_a2 = parts.pop()) != null ? _a2 : "";
+      if (rest.length > 65536) {
+        parts.push(rest);
+        rest = "";
+      }
+      for (const p of parts) onLine(p);
+    },
+    end() {
+      const last = rest + decoder.end();
+      rest = "";
+      if (last) onLine(last);
+    }
+  };
+}
 function portWasTaken(lastLines) {
   return lastLines.some((l) => /cannot be bound \(EADDRINUSE\)/.test(l));
 }
@@ -1930,20 +1960,25 @@ var BridgeProcess = class extends import_node_events.EventEmitter {
       windowsHide: true,
       detached: true
     });
-    const onData = (buf) => {
-      for (const line of buf.toString("utf8").split(/\r?\n/)) {
-        if (!line.trim()) continue;
-        this.lastLines.push(line);
-        if (this.lastLines.length > 20) this.lastLines.shift();
-        this.emit("line", line);
-      }
-    };
-    this.child.stdout.on("data", onData);
-    this.child.stderr.on("data", onData);
-    this.child.on("error", (err) => {
-      this.lastLines.push(`could not start ${plan.node}: ${err.message}`);
+    const out = lineSplitter((line) => this.take(line));
+    const err = lineSplitter((line) => this.take(line));
+    this.child.stdout.on("data", (b) => out.write(b));
+    this.child.stderr.on("data", (b) => err.write(b));
+    this.child.on("error", (err2) => {
+      this.lastLines.push(`could not start ${plan.node}: ${err2.message}`);
     });
-    this.child.on("close", (code, signal) => this.emit("exit", code, signal, [...this.lastLines]));
+    this.child.on("close", (code, signal) => {
+      out.end();
+      err.end();
+      this.emit("exit", code, signal, [...this.lastLines]);
+    });
+  }
+  take(raw) {
+    if (!raw.trim()) return;
+    const line = safeLine(raw);
+    this.lastLines.push(line);
+    if (this.lastLines.length > 20) this.lastLines.shift();
+    this.emit("line", line);
   }
   get pid() {
     return this.child.pid;
@@ -2563,13 +2598,22 @@ var OscLink = class extends import_node_events2.EventEmitter {
     super();
     __publicField(this, "bridgePort", bridgePort);
     __publicField(this, "socket");
+    __publicField(this, "foreign", 0);
+  }
+  /** Packets dropped because they did not come from the bridge's address and port. */
+  get foreignPackets() {
+    return this.foreign;
   }
   /** Binds an ephemeral port on 127.0.0.1; the bridge replies to it. */
   open() {
     return new Promise((resolve2, reject) => {
       const s = (0, import_node_dgram.createSocket)("udp4");
       s.once("error", reject);
-      s.on("message", (buf) => {
+      s.on("message", (buf, from) => {
+        if (from.address !== "127.0.0.1" || from.port !== this.bridgePort) {
+          if (this.foreign++ === 0) this.emit("error", new Error(`ignored a packet from ${from.address}:${from.port}: only the bridge on 127.0.0.1:${this.bridgePort} is listened to (further ones are counted in foreignPackets)`));
+          return;
+        }
         let msg;
         try {
           msg = decodeMessage(buf);
@@ -2577,7 +2621,11 @@ var OscLink = class extends import_node_events2.EventEmitter {
           this.emit("error", new Error(`unreadable OSC packet of ${buf.length} bytes from the bridge (${err.message})`));
           return;
         }
-        this.emit("message", msg);
+        try {
+          this.emit("message", msg);
+        } catch (err) {
+          this.emit("error", new Error(`handling ${msg.address} failed: ${err.message}`));
+        }
       });
       s.bind(0, "127.0.0.1", () => {
         s.off("error", reject);
@@ -2688,12 +2736,37 @@ var num = (address, name, v) => {
   if (typeof v !== "number" || !Number.isFinite(v)) throw new BridgeReplyError(address, `${name} must be a number, got ${JSON.stringify(v)}`);
   return v;
 };
+var SUGGESTION_LIMITS = Object.freeze({
+  /** Longest suggestion, beats. */
+  maxBeats: 1024,
+  /** Most chunks in one suggestion. */
+  maxChunks: 1024,
+  /** Suggestions being put together at once; the oldest is dropped beyond this. */
+  maxPartial: 8,
+  /** A suggestion whose chunks stop coming is dropped after this long, ms. */
+  partialTtlMs: 3e4
+});
 var beats = (v) => Math.round(v * 960) / 960;
 var SuggestionAssembler = class {
-  constructor() {
+  /** @param now the clock partial suggestions expire by (ms; injected in tests) */
+  constructor(now = Date.now) {
+    __publicField(this, "now", now);
     __publicField(this, "parts", /* @__PURE__ */ new Map());
   }
-  /** Takes one chunk's arguments; throws BridgeReplyError if they are malformed. */
+  /** Suggestions with chunks kept and no done message yet. */
+  get partialCount() {
+    return this.parts.size;
+  }
+  /** The id of a chunk or done message, or undefined when there is none (before any other check). */
+  static idOf(args) {
+    const v = args[0];
+    return typeof v === "number" && Number.isInteger(v) ? v : void 0;
+  }
+  /**
+   * Takes one chunk's arguments; throws BridgeReplyError if they are malformed. Partial
+   * suggestions older than `partialTtlMs` are dropped, and at most `maxPartial` are kept (the
+   * oldest goes): a bridge that never sends the done message cannot fill the memory.
+   */
   chunk(args) {
     var _a2;
     const a = "/tandem/suggestion";
@@ -2701,14 +2774,29 @@ var SuggestionAssembler = class {
     const k = int(a, "chunk", args[1]);
     const chunks = int(a, "chunks", args[2]);
     if ((args.length - 3) % 4 !== 0) throw new BridgeReplyError(a, `after id, chunk, chunks the notes come in fours (pitch, velocity, start, length); got ${args.length - 3} values`);
+    if (chunks < 1 || chunks > SUGGESTION_LIMITS.maxChunks) throw new BridgeReplyError(a, `chunks must be 1..${SUGGESTION_LIMITS.maxChunks}, got ${chunks}`);
     if (k < 0 || k >= chunks) throw new BridgeReplyError(a, `chunk ${k} is outside 0..${chunks - 1}`);
     const notes = [];
     for (let i = 3; i < args.length; i += 4) {
-      notes.push({ pitch: int(a, "pitch", args[i]), velocity: int(a, "velocity", args[i + 1]), startBeats: beats(num(a, "start", args[i + 2])), durationBeats: beats(num(a, "length", args[i + 3])) });
+      const n = { pitch: int(a, "pitch", args[i]), velocity: int(a, "velocity", args[i + 1]), startBeats: beats(num(a, "start", args[i + 2])), durationBeats: beats(num(a, "length", args[i + 3])) };
+      if (n.pitch < 0 || n.pitch > 127 || n.velocity < 0 || n.velocity > 127) throw new BridgeReplyError(a, `pitch and velocity must be 0..127, got ${n.pitch} and ${n.velocity}`);
+      if (Math.abs(n.startBeats) > SUGGESTION_LIMITS.maxBeats || !(n.durationBeats >= 0 && n.durationBeats <= SUGGESTION_LIMITS.maxBeats)) throw new BridgeReplyError(a, `a note must start within ${SUGGESTION_LIMITS.maxBeats} beats and last 0..${SUGGESTION_LIMITS.maxBeats} beats, got ${n.startBeats} and ${n.durationBeats}`);
+      notes.push(n);
     }
-    const entry = (_a2 = this.parts.get(id)) != null ? _a2 : { chunks, got: /* @__PURE__ */ new Map() };
+    const now = this.now();
+    for (const [old, e] of this.parts) if (now - e.since > SUGGESTION_LIMITS.partialTtlMs) this.parts.delete(old);
+    const entry = (_a2 = this.parts.get(id)) != null ? _a2 : { chunks, got: /* @__PURE__ */ new Map(), since: now };
+    if (entry.chunks !== chunks) throw new BridgeReplyError(a, `suggestion ${id} was announced in ${entry.chunks} chunks, this chunk says ${chunks}`);
     entry.got.set(k, notes);
     this.parts.set(id, entry);
+    for (const old of this.parts.keys()) {
+      if (this.parts.size <= SUGGESTION_LIMITS.maxPartial) break;
+      this.parts.delete(old);
+    }
+  }
+  /** Forgets what was kept of suggestion `id` (a request given up). */
+  forget(id) {
+    this.parts.delete(id);
   }
   /**
    * Completes suggestion `id` from its done message. Returns the suggestion, or `missing` saying
@@ -2720,6 +2808,7 @@ var SuggestionAssembler = class {
     const id = int(a, "id", args[0]);
     const count = int(a, "notes", args[1]);
     const lengthBeats = beats(num(a, "beats", args[2]));
+    if (!(lengthBeats > 0 && lengthBeats <= SUGGESTION_LIMITS.maxBeats)) throw new BridgeReplyError(a, `beats must be more than 0 and at most ${SUGGESTION_LIMITS.maxBeats}, got ${args[2]}`);
     if (typeof args[3] !== "string") throw new BridgeReplyError(a, `file must be a string, got ${JSON.stringify(args[3])}`);
     const seed = args[4] === void 0 ? void 0 : seedFromInt32(int(a, "seed", args[4]));
     const entry = this.parts.get(id);
@@ -2901,6 +2990,7 @@ var TandemClient = class {
     this.link.send("/tandem/generate", { i: id });
     const timer = setTimeout(() => {
       if (!this.requests.delete(id)) return;
+      this.assembler.forget(id);
       this.error(`suggestion ${id} got no answer within ${Math.round(this.opts.requestTimeoutMs / 1e3)} s; press Generate again`);
     }, this.opts.requestTimeoutMs);
     (_a2 = timer.unref) == null ? void 0 : _a2.call(timer);
@@ -2932,9 +3022,12 @@ var TandemClient = class {
           for (const w of this.pongWaiters.splice(0)) w();
           if (this.phase === "failed" && this.lostBridge) this.connected("found");
           return;
-        case "/tandem/suggestion":
+        case "/tandem/suggestion": {
+          const id = SuggestionAssembler.idOf(m.args);
+          if (id === void 0 || !this.expects(id)) return;
           this.assembler.chunk(m.args);
           return;
+        }
         case "/tandem/suggestion/done":
           return this.complete(this.assembler.done(m.args));
         case "/tandem/error": {
@@ -2949,8 +3042,12 @@ var TandemClient = class {
       }
     } catch (err) {
       if (err instanceof BridgeReplyError) return this.error(err.message);
-      throw err;
+      return this.error(`could not handle ${m.address} from the bridge: ${err.message}`);
     }
+  }
+  /** Whether a suggestion with this id is awaited (a request in flight). */
+  expects(id) {
+    return this.requests.has(id);
   }
   complete(r) {
     const req = this.settle(r.id);
@@ -3170,6 +3267,9 @@ var ToolClient = class extends TandemClient {
   receive(m) {
     if (m.address === "/tandem/error" && typeof m.args[1] === "number" && this.sent.has(m.args[1])) return this.finish(m.args[1], void 0, `bridge: ${String(m.args[0])}`);
     super.receive(m);
+  }
+  expects(id) {
+    return this.sent.has(id) || super.expects(id);
   }
   complete(r) {
     if (!this.sent.has(r.id)) return super.complete(r);

@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
+import { StringDecoder } from 'node:string_decoder';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 
 /** The oldest Node the bridge runs on (package.json "engines"). */
@@ -197,6 +198,50 @@ export interface BridgePlan {
   leaseMs: number;
 }
 
+/** Longest bridge line the device shows or keeps, characters (the rest is cut, marked with `...`). */
+export const MAX_LINE_CHARS = 300;
+
+/**
+ * A line of the bridge's output as the device may show it: control characters (C0, DEL, C1), line
+ * and paragraph separators and bidirectional overrides written as `\xNN` / `\uNNNN`, cut to
+ * {@link MAX_LINE_CHARS}. Whatever an OSC sender makes the bridge print cannot then pass for one
+ * of the bridge's own lines on the status line, move the cursor or hide text (issue 10.13).
+ */
+export function safeLine(line: string): string {
+  const cut = line.length > MAX_LINE_CHARS ? `${line.slice(0, MAX_LINE_CHARS)}...` : line;
+  return cut.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => {
+    const code = c.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
+/**
+ * Turns a stream's chunks into whole lines: a line cut between two chunks is kept until its end
+ * arrives (split per chunk, the second half would start a line of its own, and a text the bridge
+ * echoed could then begin with `tandem: `); UTF-8 characters cut between chunks are kept whole.
+ * A line longer than 64 KB is passed on in pieces; `end()` passes on an unfinished last line.
+ */
+export function lineSplitter(onLine: (line: string) => void): { write(chunk: Buffer | string): void; end(): void } {
+  const decoder = new StringDecoder('utf8');
+  let rest = '';
+  return {
+    write(chunk) {
+      const parts = (rest + (typeof chunk === 'string' ? chunk : decoder.write(chunk))).split(/\r\n|\n|\r/);
+      rest = parts.pop() ?? '';
+      if (rest.length > 65_536) {
+        parts.push(rest);
+        rest = '';
+      }
+      for (const p of parts) onLine(p);
+    },
+    end() {
+      const last = rest + decoder.end();
+      rest = '';
+      if (last) onLine(last);
+    },
+  };
+}
+
 /** Whether a bridge's last lines say its port was taken: another device's bridge got there first. */
 export function portWasTaken(lastLines: readonly string[]): boolean {
   return lastLines.some((l) => /cannot be bound \(EADDRINUSE\)/.test(l));
@@ -221,20 +266,26 @@ export class BridgeProcess extends EventEmitter<{ line: [line: string]; exit: [c
       windowsHide: true,
       detached: true,
     });
-    const onData = (buf: Buffer) => {
-      for (const line of buf.toString('utf8').split(/\r?\n/)) {
-        if (!line.trim()) continue;
-        this.lastLines.push(line);
-        if (this.lastLines.length > 20) this.lastLines.shift();
-        this.emit('line', line);
-      }
-    };
-    this.child.stdout!.on('data', onData);
-    this.child.stderr!.on('data', onData);
+    const out = lineSplitter((line) => this.take(line));
+    const err = lineSplitter((line) => this.take(line));
+    this.child.stdout!.on('data', (b: Buffer) => out.write(b));
+    this.child.stderr!.on('data', (b: Buffer) => err.write(b));
     this.child.on('error', (err) => {
       this.lastLines.push(`could not start ${plan.node}: ${err.message}`);
     });
-    this.child.on('close', (code, signal) => this.emit('exit', code, signal, [...this.lastLines]));
+    this.child.on('close', (code, signal) => {
+      out.end();
+      err.end();
+      this.emit('exit', code, signal, [...this.lastLines]);
+    });
+  }
+
+  private take(raw: string): void {
+    if (!raw.trim()) return;
+    const line = safeLine(raw);
+    this.lastLines.push(line);
+    if (this.lastLines.length > 20) this.lastLines.shift();
+    this.emit('line', line);
   }
 
   get pid(): number | undefined {

@@ -266,6 +266,7 @@ export class TandemClient {
     this.link.send('/tandem/generate', { i: id });
     const timer = setTimeout(() => {
       if (!this.requests.delete(id)) return;
+      this.assembler.forget(id);
       this.error(`suggestion ${id} got no answer within ${Math.round(this.opts.requestTimeoutMs / 1000)} s; press Generate again`);
     }, this.opts.requestTimeoutMs);
     timer.unref?.();
@@ -302,9 +303,13 @@ export class TandemClient {
           // A bridge lost and not found again answers after all (another device started one).
           if (this.phase === 'failed' && this.lostBridge) this.connected('found');
           return;
-        case '/tandem/suggestion':
+        case '/tandem/suggestion': {
+          // Chunks of a suggestion nobody asked for (or one given up) are not kept.
+          const id = SuggestionAssembler.idOf(m.args);
+          if (id === undefined || !this.expects(id)) return;
           this.assembler.chunk(m.args);
           return;
+        }
         case '/tandem/suggestion/done':
           return this.complete(this.assembler.done(m.args));
         case '/tandem/error': {
@@ -319,9 +324,15 @@ export class TandemClient {
           this.log(`ignored ${m.address} from the bridge`);
       }
     } catch (err) {
+      // Every failure ends here: nothing thrown may leave the UDP handler (it would end node.script).
       if (err instanceof BridgeReplyError) return this.error(err.message);
-      throw err;
+      return this.error(`could not handle ${m.address} from the bridge: ${(err as Error).message}`);
     }
+  }
+
+  /** Whether a suggestion with this id is awaited (a request in flight). */
+  protected expects(id: number): boolean {
+    return this.requests.has(id);
   }
 
   protected complete(r: Suggestion | { id: number; missing: string; seed?: number }): void {

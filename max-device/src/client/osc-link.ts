@@ -14,6 +14,12 @@ export interface OscIn {
  */
 export class OscLink extends EventEmitter<{ message: [msg: OscIn]; error: [err: Error] }> {
   private socket: Socket | undefined;
+  private foreign = 0;
+
+  /** Packets dropped because they did not come from the bridge's address and port. */
+  get foreignPackets(): number {
+    return this.foreign;
+  }
 
   /** @param bridgePort the bridge's UDP port on 127.0.0.1 */
   constructor(public bridgePort: number) {
@@ -25,7 +31,12 @@ export class OscLink extends EventEmitter<{ message: [msg: OscIn]; error: [err: 
     return new Promise((resolve, reject) => {
       const s = createSocket('udp4');
       s.once('error', reject);
-      s.on('message', (buf) => {
+      s.on('message', (buf, from) => {
+        // Only the bridge's replies count: any local program can send to this port (issue 10.9).
+        if (from.address !== '127.0.0.1' || from.port !== this.bridgePort) {
+          if (this.foreign++ === 0) this.emit('error', new Error(`ignored a packet from ${from.address}:${from.port}: only the bridge on 127.0.0.1:${this.bridgePort} is listened to (further ones are counted in foreignPackets)`));
+          return;
+        }
         let msg: OscIn;
         try {
           msg = decodeMessage(buf);
@@ -33,7 +44,13 @@ export class OscLink extends EventEmitter<{ message: [msg: OscIn]; error: [err: 
           this.emit('error', new Error(`unreadable OSC packet of ${buf.length} bytes from the bridge (${(err as Error).message})`));
           return;
         }
-        this.emit('message', msg);
+        // A listener's mistake must not end the client: an exception thrown here would leave the
+        // dgram handler and stop node.script.
+        try {
+          this.emit('message', msg);
+        } catch (err) {
+          this.emit('error', new Error(`handling ${msg.address} failed: ${(err as Error).message}`));
+        }
       });
       s.bind(0, '127.0.0.1', () => {
         s.off('error', reject);

@@ -133,6 +133,10 @@ export class ToolClient extends TandemClient {
     super.receive(m);
   }
 
+  protected override expects(id: number): boolean {
+    return this.sent.has(id) || super.expects(id);
+  }
+
   protected override complete(r: Suggestion | { id: number; missing: string; seed?: number }): void {
     if (!this.sent.has(r.id)) return super.complete(r);
     if ('missing' in r) return this.finish(r.id, undefined, `${r.missing}; apply again`);
