@@ -23,6 +23,18 @@ var __spreadValues = (a, b) => {
   return a;
 };
 var __spreadProps = (a, b) => __defProps(a, __getOwnPropDescs(b));
+var __objRest = (source, exclude) => {
+  var target = {};
+  for (var prop in source)
+    if (__hasOwnProp.call(source, prop) && exclude.indexOf(prop) < 0)
+      target[prop] = source[prop];
+  if (source != null && __getOwnPropSymbols)
+    for (var prop of __getOwnPropSymbols(source)) {
+      if (exclude.indexOf(prop) < 0 && __propIsEnum.call(source, prop))
+        target[prop] = source[prop];
+    }
+  return target;
+};
 var __esm = (fn, res, err) => function __init() {
   if (err) throw err[0];
   try {
@@ -2650,75 +2662,114 @@ var OscLink = class extends import_node_events2.EventEmitter {
 };
 
 // max-device/src/client/player.ts
-var PLAYER_DEFAULTS = Object.freeze({ lookaheadMs: 200, beatsPerBar: 4 });
-var LookaheadPlayer = class {
+var PATCH_TICKS_PER_BEAT = 480;
+var STEP_TICKS = PATCH_TICKS_PER_BEAT / 4;
+var SLOTS = 3;
+var SILENT_SLOT = SLOTS;
+var MAX_NOTES_PER_STEP = 64;
+var PLAYER_DEFAULTS = Object.freeze({ marginMs: 250, beatsPerBar: 4 });
+var PatchPlayer = class {
   constructor(opts = {}) {
     __publicField(this, "opts");
+    __publicField(this, "now");
+    /** What plays before `next.switchTicks` (or for good when nothing is pending). */
     __publicField(this, "current");
-    __publicField(this, "pending");
-    /** End of the last window handed out, in song beats; undefined while stopped. */
-    __publicField(this, "cursor");
-    this.opts = __spreadValues(__spreadValues({}, PLAYER_DEFAULTS), opts);
+    __publicField(this, "next");
+    __publicField(this, "last");
+    __publicField(this, "on", true);
+    const _a2 = opts, { now } = _a2, rest = __objRest(_a2, ["now"]);
+    this.opts = __spreadValues(__spreadValues({}, PLAYER_DEFAULTS), rest);
+    if (!(this.opts.beatsPerBar > 0)) throw new InvalidValueError("beats per bar", this.opts.beatsPerBar, "more than 0");
+    if (!(this.opts.marginMs >= 0)) throw new InvalidValueError("margin", this.opts.marginMs, "0 ms or more");
+    this.now = now != null ? now : Date.now;
   }
-  /** Whether notes are being handed out (the host plays and a report has come since). */
-  get running() {
-    return this.cursor !== void 0;
+  /** Whether the host transport plays, as last reported. */
+  get playing() {
+    var _a2, _b2;
+    return (_b2 = (_a2 = this.last) == null ? void 0 : _a2.playing) != null ? _b2 : false;
   }
-  /** Plays `pattern` from the next bar line, or at once when nothing plays yet. */
-  setPattern(pattern) {
-    if (!(pattern.lengthBeats > 0)) throw new InvalidValueError("pattern length", pattern.lengthBeats, "more than 0 beats");
-    if (!this.current || this.cursor === void 0) {
-      this.current = pattern;
-      this.pending = void 0;
-      return;
+  /** Loads `pattern` into a free slot and schedules it for the next bar line (at once when nothing plays). */
+  load(pattern) {
+    var _a2, _b2;
+    const steps = Math.round(pattern.lengthBeats * PATCH_TICKS_PER_BEAT / STEP_TICKS);
+    if (!(pattern.lengthBeats > 0) || !Number.isFinite(pattern.lengthBeats)) throw new InvalidValueError("pattern length", pattern.lengthBeats, "more than 0 beats");
+    const used = /* @__PURE__ */ new Set([(_a2 = this.current) == null ? void 0 : _a2.slot, (_b2 = this.next) == null ? void 0 : _b2.slot]);
+    const slot = [...Array(SLOTS).keys()].find((s) => !used.has(s));
+    const out = [["pat", slot, "clear"], ...stepMessages(slot, pattern, steps)];
+    const fresh = { slot, steps };
+    if (!this.current || !this.playing) {
+      this.current = fresh;
+      this.next = void 0;
+    } else {
+      const barTicks = this.opts.beatsPerBar * PATCH_TICKS_PER_BEAT;
+      const switchTicks = Math.ceil((this.estimateTicks() + this.marginTicks()) / barTicks - 1e-9) * barTicks;
+      if (this.next && this.next.switchTicks < switchTicks) this.current = { slot: this.next.slot, steps: this.next.steps };
+      this.next = __spreadProps(__spreadValues({}, fresh), { switchTicks });
     }
-    const bar = this.opts.beatsPerBar;
-    this.pending = { pattern, atBeat: Math.ceil(this.cursor / bar - 1e-9) * bar };
+    if (this.on) out.push(this.playMessage());
+    return out;
   }
-  /** Forgets the position; the caller sends the stop to the patch. Returns whether anything was running. */
-  stop() {
-    const was = this.running;
-    this.cursor = void 0;
-    if (this.pending) {
-      this.current = this.pending.pattern;
-      this.pending = void 0;
-    }
-    return was;
-  }
-  /** Takes one transport report; returns the notes to schedule now and whether to stop the patch's notes. */
+  /**
+   * Takes one transport report. Returns what to send: `stop` when the host stops, a final `play`
+   * once a switch has passed (or the host stopped before it), a moved `play` after a jump back.
+   */
   update(t) {
-    if (!t.playing) return { notes: [], stop: this.stop() };
-    const msPerBeat = 6e4 / t.bpm;
-    const end = t.beat + this.opts.lookaheadMs / msPerBeat;
-    if (this.cursor === void 0 || t.beat < this.cursor - this.opts.lookaheadMs / msPerBeat - 1e-6 || t.beat > this.cursor + 1e-6) {
-      this.cursor = t.beat;
-      if (this.pending && this.pending.atBeat > t.beat + this.opts.beatsPerBar) this.pending.atBeat = Math.ceil(t.beat / this.opts.beatsPerBar - 1e-9) * this.opts.beatsPerBar;
-    }
-    const notes = [];
-    let from = this.cursor;
-    if (this.pending && this.pending.atBeat < end) {
-      if (this.current) this.window(this.current, from, Math.max(from, this.pending.atBeat), t.beat, msPerBeat, notes);
-      from = Math.max(from, this.pending.atBeat);
-      this.current = this.pending.pattern;
-      this.pending = void 0;
-    }
-    if (this.current && end > from) this.window(this.current, from, end, t.beat, msPerBeat, notes);
-    this.cursor = Math.max(this.cursor, end);
-    notes.sort((a, b) => a.delayMs - b.delayMs);
-    return { notes, stop: false };
+    const was = this.last;
+    this.last = __spreadProps(__spreadValues({}, t), { at: this.now() });
+    const out = [];
+    if ((was == null ? void 0 : was.playing) && !t.playing) out.push(["stop"]);
+    const n = this.next;
+    if (!n) return out;
+    if (!t.playing || t.ticks >= n.switchTicks - STEP_TICKS / 2) {
+      this.current = { slot: n.slot, steps: n.steps };
+      this.next = void 0;
+    } else if (n.switchTicks - t.ticks > this.opts.beatsPerBar * PATCH_TICKS_PER_BEAT + this.marginTicks()) {
+      const barTicks = this.opts.beatsPerBar * PATCH_TICKS_PER_BEAT;
+      n.switchTicks = Math.ceil((t.ticks + this.marginTicks()) / barTicks - 1e-9) * barTicks;
+    } else return out;
+    if (this.on) out.push(this.playMessage());
+    return out;
   }
-  window(p, from, to, now, msPerBeat, out) {
-    if (to <= from) return;
-    const len = p.lengthBeats;
-    for (let k = Math.floor(from / len); k * len < to; k++) {
-      for (const n of p.notes) {
-        const at = k * len + n.startBeats;
-        if (at < from || at >= to) continue;
-        out.push({ pitch: n.pitch, velocity: n.velocity, durationMs: Math.max(1, Math.round(n.durationBeats * msPerBeat)), delayMs: Math.max(0, Math.round((at - now) * msPerBeat)), atTicks: at * 480 });
-      }
-    }
+  /** Follow off: the patch reads nothing and stops what sounds. Follow on: it reads the patterns again. */
+  follow(on) {
+    if (on === this.on) return [];
+    this.on = on;
+    if (!on) return [["play", -1, SILENT_SLOT, 1, SILENT_SLOT, 1], ["stop"]];
+    return this.current ? [this.playMessage()] : [];
+  }
+  playMessage() {
+    var _a2;
+    const cur = (_a2 = this.current) != null ? _a2 : { slot: SILENT_SLOT, steps: 1 };
+    const n = this.next;
+    return n ? ["play", n.switchTicks, n.slot, n.steps, cur.slot, cur.steps] : ["play", -1, cur.slot, cur.steps, cur.slot, cur.steps];
+  }
+  marginTicks() {
+    var _a2, _b2;
+    const bpm = (_b2 = (_a2 = this.last) == null ? void 0 : _a2.bpm) != null ? _b2 : 120;
+    return this.opts.marginMs * bpm * PATCH_TICKS_PER_BEAT / 6e4;
+  }
+  /** The song position now, from the last report aged by the time since (Node cannot ask Live). */
+  estimateTicks() {
+    const l = this.last;
+    if (!l) return 0;
+    return l.playing ? l.ticks + (this.now() - l.at) * l.bpm * PATCH_TICKS_PER_BEAT / 6e4 : l.ticks;
   }
 };
+function stepMessages(slot, pattern, steps) {
+  var _a2;
+  const loopTicks = steps * STEP_TICKS;
+  const bySteps = /* @__PURE__ */ new Map();
+  for (const n of pattern.notes) {
+    const at = (n.startBeats * PATCH_TICKS_PER_BEAT % loopTicks + loopTicks) % loopTicks;
+    const step = Math.min(steps - 1, Math.floor(at / STEP_TICKS));
+    const list = (_a2 = bySteps.get(step)) != null ? _a2 : [];
+    if (list.length >= MAX_NOTES_PER_STEP * 4) continue;
+    const off = Math.round((at - step * STEP_TICKS) * 1e3) / 1e3;
+    list.push(n.pitch, n.velocity, Math.max(1, n.durationBeats * PATCH_TICKS_PER_BEAT), off);
+    bySteps.set(step, list);
+  }
+  return [...bySteps.entries()].sort((a, b) => a[0] - b[0]).map(([step, list]) => ["pat", slot, step, ...list]);
+}
 
 // max-device/src/client/suggestions.ts
 var BridgeReplyError = class extends TandemError {
@@ -2823,7 +2874,7 @@ var SuggestionAssembler = class {
 };
 
 // max-device/src/client/client.ts
-var MAX_TICKS_PER_BEAT = 480;
+var MAX_TICKS_PER_BEAT = PATCH_TICKS_PER_BEAT;
 var TandemClient = class {
   constructor(max, options) {
     __publicField(this, "max", max);
@@ -2859,9 +2910,10 @@ var TandemClient = class {
     /** The bridge was lost after connecting: the heartbeat keeps pinging while failed, to find it again. */
     __publicField(this, "lostBridge", false);
     __publicField(this, "bridgeNote");
-    this.opts = __spreadValues({ port: 57121, launch: true, pingTimeoutMs: 150, startTimeoutMs: 12e4, heartbeatMs: 5e3, leaseMs: 2e4, lookaheadMs: 200, requestTimeoutMs: 6e4 }, options);
+    this.opts = __spreadValues({ port: 57121, launch: true, pingTimeoutMs: 150, startTimeoutMs: 12e4, heartbeatMs: 5e3, leaseMs: 2e4, switchMarginMs: 250, requestTimeoutMs: 6e4 }, options);
     this.link = new OscLink(this.opts.port);
-    this.player = new LookaheadPlayer({ lookaheadMs: this.opts.lookaheadMs });
+    this.player = new PatchPlayer({ marginMs: this.opts.switchMarginMs, now: options.now });
+    this.player.follow(this.settings.follow);
     this.seedToSend = options.seed;
     this.link.on("message", (m) => this.receive(m));
     this.link.on("error", (err) => this.log(`OSC: ${err.message}`));
@@ -2943,7 +2995,7 @@ var TandemClient = class {
     if (v !== 0 && v !== 1) return this.error(`follow must be 0 or 1, got ${JSON.stringify(v)}`);
     this.settings.follow = v === 1;
     this.send("/tandem/follow", { i: v });
-    if (!this.settings.follow && this.player.stop()) void this.max.outlet("stop");
+    this.toPatch(this.player.follow(this.settings.follow));
   }
   /** Max ints are 32-bit signed: a seed of 2^31 or more arrives as its negative (seed | 0) and is read back unsigned. */
   onSeed(v) {
@@ -2967,10 +3019,11 @@ var TandemClient = class {
       this.lastTransportSent = { at: now, bpm, playing: isPlaying };
       this.send("/tandem/transport", { f: bpm }, { f: Math.min(1e7, beat) }, { i: playing });
     }
-    if (!this.settings.follow) return;
-    const r = this.player.update({ bpm, beat, playing: isPlaying });
-    if (r.stop) void this.max.outlet("stop");
-    for (const n of r.notes) void this.max.outlet("note", n.pitch, n.velocity, n.durationMs, n.atTicks);
+    this.toPatch(this.player.update({ bpm, ticks: Math.max(0, ticks), playing: isPlaying }));
+  }
+  /** Sends the player's messages to the patch, in order (node.script's outlet keeps it). */
+  toPatch(messages) {
+    for (const m of messages) void this.max.outlet(...m);
   }
   /** Asks the bridge for a suggestion with the device's settings (all of them: the bridge may be shared or restarted). */
   generate(write) {
@@ -3063,7 +3116,7 @@ var TandemClient = class {
     }
     if (r.seed === void 0) return this.error(`suggestion ${r.id} came without its seed: the bridge is older than this device; update Tandem`);
     this.last = __spreadProps(__spreadValues({}, r), { seed: r.seed, settings: req.settings });
-    this.player.setPattern({ notes: r.notes, lengthBeats: r.lengthBeats });
+    this.toPatch(this.player.load({ notes: r.notes, lengthBeats: r.lengthBeats }));
     this.status(`${describe(req.settings, r.seed)}: ${r.notes.length} notes, ${r.lengthBeats / 4} bars${req.settings.follow ? ", playing with the transport" : ""}`);
     if (req.write) this.write();
   }

@@ -106,27 +106,33 @@ describe('node.script client against a real bridge over UDP', () => {
     expect(fake.outlets.find((o) => o[0] === 'clip')).toEqual(['clip', 'begin', 32, 'rock', 0.5, 7]);
   });
 
-  it('plays the suggestion in time with the transport when Follow is on, and stops with it', async () => {
+  it('hands the suggestion to the patch (a slot of 16ths), plays it when Follow is on, and stops with the transport', async () => {
     const c = await connect(3);
     fake.send('bars', 1);
     fake.send('density', 100);
     fake.send('generate');
     const s = await waitFor(() => c.last, 5000, 'the suggestion');
+    // Follow is off: the pattern is stored in a slot, and the patch is told to read none.
+    const stored = fake.outlets.filter((o) => o[0] === 'pat');
+    expect(stored[0]).toEqual(['pat', 0, 'clear']);
+    const notes = stored.slice(1).flatMap(([, , step, ...rest]) => {
+      const out: { pitch: number; startTicks: number }[] = [];
+      for (let i = 0; i < rest.length; i += 4) out.push({ pitch: rest[i] as number, startTicks: (step as number) * 120 + (rest[i + 3] as number) });
+      return out;
+    });
+    // Every note, at its place in the loop (480 ticks a beat).
+    expect(notes.map((n) => [n.startTicks, n.pitch]).sort((x, y) => x[0] - y[0] || x[1] - y[1])).toEqual(s.notes.map((n) => [Math.round(n.startBeats * 480 * 1000) / 1000, n.pitch]).sort((x, y) => x[0] - y[0] || x[1] - y[1]));
+    expect(fake.outlets.filter((o) => o[0] === 'play')).toEqual([]);
     fake.outlets = [];
-    fake.send('transport', 120, 0, 1); // Follow is off: nothing plays
-    expect(fake.outlets.filter((o) => o[0] === 'note')).toEqual([]);
     fake.send('follow', 1);
+    expect(fake.outlets).toEqual([['play', -1, 0, 16, 0, 16]]);
     for (let t = 0; t <= 2000; t += 20) fake.send('transport', 120, (t / 500) * 480, 1); // 120 BPM: a beat every 500 ms
-    const played = fake.outlets.filter((o) => o[0] === 'note').map(([, pitch, velocity, durationMs, atTicks]) => ({ pitch, velocity, durationMs, atTicks }));
-    // 2 s + 200 ms lookahead at 2 beats a second: the 1-bar loop, then its first 0.4 beats again.
-    const again = s.notes.filter((n) => n.startBeats < 0.4);
-    expect(played.map((n) => n.pitch)).toEqual([...s.notes, ...again].map((n) => n.pitch));
-    // Each note carries its song position (480 ticks a beat); the patch times it against Live's transport.
-    expect(played.map((n) => n.atTicks)).toEqual([...s.notes.map((n) => n.startBeats * 480), ...again.map((n) => (4 + n.startBeats) * 480)]);
-    expect(played[0]).toMatchObject({ pitch: s.notes[0].pitch, velocity: s.notes[0].velocity, durationMs: Math.round(s.notes[0].durationBeats * 500) });
+    expect(fake.outlets.filter((o) => o[0] !== 'play')).toEqual([]); // Node sends no notes: the patch plays them
     await waitFor(() => (controller.session.transport.playing && controller.session.transport.bpm === 120) || undefined, 2000, 'the bridge to hear the transport');
-    fake.send('transport', 120, 2100 / 500 * 480, 0);
+    fake.send('transport', 120, (2100 / 500) * 480, 0);
     expect(fake.outlets.at(-1)).toEqual(['stop']);
+    fake.send('follow', 0);
+    expect(fake.outlets.slice(-2)).toEqual([['play', -1, 3, 1, 3, 1], ['stop']]);
   });
 
   it('names the bad value and what is allowed, and keeps going', async () => {

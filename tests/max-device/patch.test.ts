@@ -84,16 +84,53 @@ describe('the patch on a fake Max (node.script drops messages before its script 
     const { r, script } = device();
     r.load();
     r.advance(1200);
+    // A 1-step loop: a 2-second kick on the 16th, a hat 60 ticks (62.5 ms at 120 BPM) into it.
+    script.say!('pat', 0, 'clear');
+    script.say!('pat', 0, 0, 36, 100, 1920, 0, 42, 90, 10, 60);
+    script.say!('play', -1, 0, 1, 0, 1);
+    r.advance(10);
     const t0 = r.now;
-    script.say!('note', 36, 100, 2000, 0); // a 2-second note, now
-    script.say!('note', 38, 90, 100, 500); // one scheduled 500 ms ahead
-    r.advance(100);
+    r.startTransport(120);
+    r.advance(20);
+    r.stopTransport();
     script.say!('stop');
     r.advance(3000);
     expect(midiNotes(r)).toEqual([
       [t0, 36, 100],
-      [t0 + 100, 36, 0], // released by stop, not 2 s later
+      [t0 + 20, 36, 0], // released by stop, not 2 s later; the hat waiting in the pipe never plays
     ]);
+    expect(r.unknown).toEqual([]);
+  });
+
+  it('plays the stored pattern from the transport with no message from the script: on the grid, looped, after a jump', () => {
+    const { r, script } = device();
+    r.load();
+    r.advance(1200);
+    // A 4-step loop (one beat): kick on step 0, hat 2.5 ticks late on step 2.
+    script.say!('pat', 2, 'clear');
+    script.say!('pat', 2, 0, 36, 100, 60, 0);
+    script.say!('pat', 2, 2, 42, 80, 60, 2.5);
+    script.say!('play', -1, 2, 4, 2, 4);
+    r.advance(10);
+    const t0 = r.now;
+    r.startTransport(120); // 500 ms a beat, 1.0417 ms a tick
+    r.advance(1100);
+    r.jumpTransport(0); // loop brace back to the start
+    r.advance(400);
+    r.stopTransport();
+    const ons = midiNotes(r).filter(([, , v]) => v > 0);
+    const ms = (ticks: number) => (ticks * 500) / 480;
+    const want = [
+      [t0, 36],
+      [t0 + ms(242.5), 42],
+      [t0 + 500, 36],
+      [t0 + 500 + ms(242.5), 42],
+      [t0 + 1000, 36],
+      [t0 + 1100, 36], // after the jump: the song's beat 0 again
+      [t0 + 1100 + ms(242.5), 42],
+    ];
+    expect(ons.map(([, p]) => p)).toEqual(want.map(([, p]) => p));
+    for (let i = 0; i < want.length; i++) expect(Math.abs(ons[i][0] - want[i][0])).toBeLessThan(1e-6);
     expect(r.unknown).toEqual([]);
   });
 });

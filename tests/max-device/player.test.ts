@@ -1,80 +1,100 @@
 import { describe, expect, it } from 'vitest';
-import { LookaheadPlayer, type Pattern } from '../../max-device/src/client/player';
+import { PatchPlayer, SILENT_SLOT, stepMessages, type Pattern } from '../../max-device/src/client/player';
 import { InvalidValueError } from '../../src/errors';
 
-// One bar of 4 beats: kick on 1 and 3, snare on 2 and 4.
+// One bar of 4 beats: kick on 1 and 3, snare on 2 and 4, a hat pushed 5/960 of a beat late.
 const BAR: Pattern = {
   lengthBeats: 4,
   notes: [
     { pitch: 36, velocity: 100, startBeats: 0, durationBeats: 0.25 },
     { pitch: 38, velocity: 90, startBeats: 1, durationBeats: 0.25 },
+    { pitch: 42, velocity: 60, startBeats: 1 + 5 / 960, durationBeats: 0.125 },
     { pitch: 36, velocity: 100, startBeats: 2, durationBeats: 0.25 },
     { pitch: 38, velocity: 90, startBeats: 3, durationBeats: 0.25 },
   ],
 };
-const OTHER: Pattern = { lengthBeats: 4, notes: [{ pitch: 42, velocity: 70, startBeats: 0.5, durationBeats: 0.5 }] };
+const OTHER: Pattern = { lengthBeats: 8, notes: [{ pitch: 42, velocity: 70, startBeats: 0.5, durationBeats: 0.5 }] };
+const plays = (m: unknown[][]) => m.filter((x) => x[0] === 'play');
 
-/** Reports every `stepMs` from `fromBeat` at `bpm` for `ms`; returns the absolute beat of each note handed out. */
-function run(p: LookaheadPlayer, bpm: number, fromBeat: number, ms: number, stepMs = 20): { beat: number; pitch: number; durationMs: number }[] {
-  const out: { beat: number; pitch: number; durationMs: number }[] = [];
-  for (let t = 0; t <= ms; t += stepMs) {
-    const beat = fromBeat + (t / 60_000) * bpm;
-    for (const n of p.update({ bpm, beat, playing: true }).notes) out.push({ beat: Math.round((beat + (n.delayMs * bpm) / 60_000) * 100) / 100, pitch: n.pitch, durationMs: n.durationMs });
-  }
-  return out;
-}
-
-describe('lookahead player', () => {
-  it('hands out every note once, ahead of time, with its delay and duration in ms', () => {
-    const p = new LookaheadPlayer({ lookaheadMs: 100 });
-    p.setPattern(BAR);
-    const notes = run(p, 120, 0, 3990); // 120 BPM: 2 beats a second, ~8 beats
-    expect(notes.map((n) => n.beat)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
-    expect(notes.map((n) => n.pitch)).toEqual([36, 38, 36, 38, 36, 38, 36, 38, 36]);
-    expect(notes[0].durationMs).toBe(125); // a 16th at 120 BPM
-    // Never later than the lookahead: the first report at beat 0 already holds the downbeat with delay 0.
-    const q = new LookaheadPlayer({ lookaheadMs: 100 });
-    q.setPattern(BAR);
-    expect(q.update({ bpm: 120, beat: 0, playing: true }).notes).toEqual([{ pitch: 36, velocity: 100, durationMs: 125, delayMs: 0, atTicks: 0 }]);
-    expect(q.update({ bpm: 120, beat: 0.85, playing: true }).notes).toEqual([{ pitch: 38, velocity: 90, durationMs: 125, delayMs: 75, atTicks: 480 }]); // the song position, for the patch
-  });
-
-  it('joins a playing song in the middle, aligned to the song (pattern beat 0 on song bar lines)', () => {
-    const p = new LookaheadPlayer();
-    p.setPattern(BAR);
-    expect(run(p, 100, 9.5, 1500).map((n) => [n.beat, n.pitch])).toEqual([
-      [10, 36],
-      [11, 38],
-      [12, 36],
+describe('the patch player’s Node side (what Node still decides)', () => {
+  it('stores each note under its 16th, with its offset and length in ticks (480 a beat)', () => {
+    expect(stepMessages(1, BAR, 16)).toEqual([
+      ['pat', 1, 0, 36, 100, 120, 0],
+      ['pat', 1, 4, 38, 90, 120, 0, 42, 60, 60, 2.5],
+      ['pat', 1, 8, 36, 100, 120, 0],
+      ['pat', 1, 12, 38, 90, 120, 0],
     ]);
+    // A note pushed early before the loop start belongs to the end of the loop.
+    expect(stepMessages(0, { lengthBeats: 4, notes: [{ pitch: 36, velocity: 1, startBeats: -0.01, durationBeats: 0.25 }] }, 16)).toEqual([['pat', 0, 15, 36, 1, 120, 115.2]]);
   });
 
-  it('switches to a new suggestion at the next bar line', () => {
-    const p = new LookaheadPlayer();
-    p.setPattern(BAR);
-    const first = run(p, 120, 0, 1000); // up to beat 2.2
-    p.setPattern(OTHER); // cursor is in bar 1: switch at beat 4
-    const rest = run(p, 120, 2.02, 3300); // to beat 8.62
-    expect([...first, ...rest].map((n) => [n.beat, n.pitch])).toEqual([
-      [0, 36],
-      [1, 38],
-      [2, 36],
-      [3, 38],
-      [4.5, 42],
-      [8.5, 42],
-    ]);
+  it('plays the first pattern at once, from the song grid, in a free slot', () => {
+    let now = 0;
+    const p = new PatchPlayer({ now: () => now });
+    const m = p.load(BAR);
+    expect(m[0]).toEqual(['pat', 0, 'clear']);
+    expect(plays(m)).toEqual([['play', -1, 0, 16, 0, 16]]);
+    expect(p.update({ bpm: 120, ticks: 0, playing: true })).toEqual([]);
+    now = 500;
+    expect(p.update({ bpm: 120, ticks: 480, playing: true })).toEqual([]);
   });
 
-  it('asks for a stop when the host stops, and restarts from the playhead after a jump', () => {
-    const p = new LookaheadPlayer();
-    p.setPattern(BAR);
-    run(p, 120, 0, 500);
-    expect(p.update({ bpm: 120, beat: 1.2, playing: false })).toEqual({ notes: [], stop: true });
-    expect(p.update({ bpm: 120, beat: 1.2, playing: false })).toEqual({ notes: [], stop: false });
-    // Loop brace back to beat 0.96: the snare on beat 1 comes again.
-    expect(run(p, 120, 0.96, 100).map((n) => n.beat)).toEqual([1]);
-    expect(run(p, 120, 0.5, 0).map((n) => n.beat)).toEqual([]); // jumped back, nothing within 100 ms
-    expect(() => p.setPattern({ notes: [], lengthBeats: 0 })).toThrow(InvalidValueError);
-    expect(() => p.setPattern({ notes: [], lengthBeats: 0 })).toThrow('pattern length must be more than 0 beats, got 0');
+  it('schedules a new pattern at the first bar line at least the margin ahead, and makes it final once passed', () => {
+    let now = 0;
+    const p = new PatchPlayer({ now: () => now, marginMs: 250 });
+    p.load(BAR);
+    p.update({ bpm: 120, ticks: 0, playing: true });
+    now = 1800; // Node thinks the playhead is at beat 3.6: bar 2 starts 200 ms later, under the margin
+    const m = p.load(OTHER);
+    expect(m[0]).toEqual(['pat', 1, 'clear']);
+    expect(plays(m)).toEqual([['play', 3840, 1, 32, 0, 16]]); // bar 3, new slot 1 (8 beats), before it slot 0
+    now = 1820;
+    expect(p.update({ bpm: 120, ticks: 1747, playing: true })).toEqual([]);
+    now = 4000;
+    expect(p.update({ bpm: 120, ticks: 3841, playing: true })).toEqual([['play', -1, 1, 32, 1, 32]]);
+    // A third pattern goes to the slot nobody reads.
+    expect(p.load(BAR)[0]).toEqual(['pat', 0, 'clear']);
+  });
+
+  it('a pattern that replaces one not yet started takes its bar line; one about to start plays until then', () => {
+    let now = 0;
+    const p = new PatchPlayer({ now: () => now });
+    p.load(BAR);
+    p.update({ bpm: 120, ticks: 0, playing: true });
+    now = 100;
+    expect(plays(p.load(OTHER))).toEqual([['play', 1920, 1, 32, 0, 16]]);
+    expect(plays(p.load(BAR))).toEqual([['play', 1920, 2, 16, 0, 16]]); // replaces OTHER at the same bar line, slot 1 unread
+    now = 1900; // the switch at 1920 is 20 ms away: the next goes a bar later, after slot 2
+    expect(plays(p.load(OTHER))).toEqual([['play', 3840, 1, 32, 2, 16]]);
+  });
+
+  it('moves a pending switch after a jump back, and makes it final when the host stops', () => {
+    let now = 0;
+    const p = new PatchPlayer({ now: () => now });
+    p.load(BAR);
+    p.update({ bpm: 120, ticks: 6 * 480, playing: true });
+    now = 100;
+    expect(plays(p.load(OTHER))).toEqual([['play', 3840, 1, 32, 0, 16]]);
+    now = 200;
+    // Loop brace back to bar 1: the switch would wait 6 beats; it moves to the next bar line.
+    expect(p.update({ bpm: 120, ticks: 100, playing: true })).toEqual([['play', 1920, 1, 32, 0, 16]]);
+    expect(p.update({ bpm: 120, ticks: 300, playing: false })).toEqual([['stop'], ['play', -1, 1, 32, 1, 32]]);
+    expect(p.update({ bpm: 120, ticks: 300, playing: false })).toEqual([]);
+  });
+
+  it('Follow off silences the patch and stops what sounds; on, it reads the pattern again', () => {
+    const p = new PatchPlayer();
+    p.load(BAR);
+    expect(p.follow(false)).toEqual([['play', -1, SILENT_SLOT, 1, SILENT_SLOT, 1], ['stop']]);
+    expect(plays(p.load(OTHER))).toEqual([]); // stored, not played
+    expect(p.follow(true)).toEqual([['play', -1, 1, 32, 1, 32]]);
+    expect(p.follow(true)).toEqual([]);
+  });
+
+  it('names a pattern it cannot loop with the project’s error', () => {
+    const p = new PatchPlayer();
+    expect(() => p.load({ notes: [], lengthBeats: 0 })).toThrow(InvalidValueError);
+    expect(() => p.load({ notes: [], lengthBeats: 0 })).toThrow('pattern length must be more than 0 beats, got 0');
+    expect(() => new PatchPlayer({ beatsPerBar: 0 })).toThrow('beats per bar must be more than 0, got 0');
   });
 });

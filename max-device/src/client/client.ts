@@ -4,14 +4,14 @@ import { seedFromInt32, seedToInt32, SEED_MAX, TEMPO } from '../../../src/models
 import { GENRE_ITEMS, MODEL_ITEMS, PARAMETERS } from '../parameters';
 import { BridgeProcess, findNode, findTandemHome, portWasTaken, readLaunchConfig, type LaunchConfig } from './bridge-launcher';
 import { OscLink, type OscIn } from './osc-link';
-import { LookaheadPlayer } from './player';
+import { PATCH_TICKS_PER_BEAT, PatchPlayer, type PatchMessage } from './player';
 import { BridgeReplyError, SuggestionAssembler, type Suggestion } from './suggestions';
 
 /** The part of Node for Max's max-api the client uses (the fake in tests has the same shape). */
 export type MaxApiLike = Pick<typeof MaxApi, 'addHandler' | 'outlet' | 'post'>;
 
 /** Ticks per beat of Max's `transport` (its resolution outlet; fixed at 480). */
-export const MAX_TICKS_PER_BEAT = 480;
+export const MAX_TICKS_PER_BEAT = PATCH_TICKS_PER_BEAT;
 
 export interface TandemClientOptions {
   /** The bridge's UDP port on 127.0.0.1 (default 57121, `tandem serve`'s default). */
@@ -36,8 +36,8 @@ export interface TandemClientOptions {
   heartbeatMs?: number;
   /** A bridge this client starts stops when no device has pinged it for this long, ms (default 20 000: four heartbeats). */
   leaseMs?: number;
-  /** Playback lookahead, ms (default 200). */
-  lookaheadMs?: number;
+  /** How far ahead of the playhead a new suggestion is scheduled to take over at a bar line, ms (default 250; the patch plays the notes). */
+  switchMarginMs?: number;
   /**
    * Seed to ask for with the first suggestion (default: the bridge session's, which starts at 0).
    * The seed policy is the bridge's (bridge/session/controller.ts): each request takes the
@@ -46,6 +46,8 @@ export interface TandemClientOptions {
   seed?: number;
   /** How long a request may go unanswered, ms (default 60 000; the bridge gives up after 30 000). */
   requestTimeoutMs?: number;
+  /** The clock transport reports are aged by when a new suggestion is scheduled (ms; default Date.now; tests inject Max's). */
+  now?: () => number;
 }
 
 /** What the device asks for; Density in 0..1 as the bridge takes it. */
@@ -79,7 +81,8 @@ type Phase = 'idle' | 'connecting' | 'launching' | 'connected' | 'failed';
  * The node.script side of the device: takes the patcher's messages (parameter changes,
  * transport, Generate, Write clip), talks to the Tandem bridge over OSC on 127.0.0.1 (starting
  * `tandem serve` when none answers), and answers the patcher with `status <text>`, `ready`,
- * `note pitch velocity durationMs atTicks`, `stop` and `clip begin|note|end ...`.
+ * `pat ...` and `play ...` (patterns for the patch's player, client/player.ts), `stop` and
+ * `clip begin|note|end ...`.
  */
 export class TandemClient {
   readonly settings: DeviceSettings = {
@@ -97,11 +100,11 @@ export class TandemClient {
   /** The last status line sent to the device face. */
   lastStatus = '';
 
-  private readonly opts: Required<Omit<TandemClientOptions, 'config' | 'nodeCandidates' | 'seed'>> & Pick<TandemClientOptions, 'config' | 'nodeCandidates'>;
+  private readonly opts: Required<Omit<TandemClientOptions, 'config' | 'nodeCandidates' | 'seed' | 'now'>> & Pick<TandemClientOptions, 'config' | 'nodeCandidates'>;
   protected nextRequestId = 1;
   protected readonly link: OscLink;
   private readonly assembler = new SuggestionAssembler();
-  private readonly player: LookaheadPlayer;
+  private readonly player: PatchPlayer;
   private readonly requests = new Map<number, Request>();
   /** A seed the user set that the bridge has not been told yet. */
   private seedToSend: number | undefined;
@@ -120,9 +123,10 @@ export class TandemClient {
     protected readonly max: MaxApiLike,
     options: TandemClientOptions,
   ) {
-    this.opts = { port: 57121, launch: true, pingTimeoutMs: 150, startTimeoutMs: 120_000, heartbeatMs: 5000, leaseMs: 20_000, lookaheadMs: 200, requestTimeoutMs: 60_000, ...options };
+    this.opts = { port: 57121, launch: true, pingTimeoutMs: 150, startTimeoutMs: 120_000, heartbeatMs: 5000, leaseMs: 20_000, switchMarginMs: 250, requestTimeoutMs: 60_000, ...options };
     this.link = new OscLink(this.opts.port);
-    this.player = new LookaheadPlayer({ lookaheadMs: this.opts.lookaheadMs });
+    this.player = new PatchPlayer({ marginMs: this.opts.switchMarginMs, now: options.now });
+    this.player.follow(this.settings.follow);
     this.seedToSend = options.seed;
     this.link.on('message', (m) => this.receive(m));
     this.link.on('error', (err) => this.log(`OSC: ${err.message}`));
@@ -213,7 +217,7 @@ export class TandemClient {
     if (v !== 0 && v !== 1) return this.error(`follow must be 0 or 1, got ${JSON.stringify(v)}`);
     this.settings.follow = v === 1;
     this.send('/tandem/follow', { i: v });
-    if (!this.settings.follow && this.player.stop()) void this.max.outlet('stop');
+    this.toPatch(this.player.follow(this.settings.follow));
   }
 
   /** Max ints are 32-bit signed: a seed of 2^31 or more arrives as its negative (seed | 0) and is read back unsigned. */
@@ -242,10 +246,13 @@ export class TandemClient {
       this.lastTransportSent = { at: now, bpm, playing: isPlaying };
       this.send('/tandem/transport', { f: bpm }, { f: Math.min(1e7, beat) }, { i: playing });
     }
-    if (!this.settings.follow) return;
-    const r = this.player.update({ bpm, beat, playing: isPlaying });
-    if (r.stop) void this.max.outlet('stop');
-    for (const n of r.notes) void this.max.outlet('note', n.pitch, n.velocity, n.durationMs, n.atTicks);
+    // The patch plays the notes from Live's transport; Node only plans when a new pattern takes over.
+    this.toPatch(this.player.update({ bpm, ticks: Math.max(0, ticks), playing: isPlaying }));
+  }
+
+  /** Sends the player's messages to the patch, in order (node.script's outlet keeps it). */
+  private toPatch(messages: PatchMessage[]): void {
+    for (const m of messages) void this.max.outlet(...m);
   }
 
   /** Asks the bridge for a suggestion with the device's settings (all of them: the bridge may be shared or restarted). */
@@ -350,7 +357,7 @@ export class TandemClient {
     }
     if (r.seed === undefined) return this.error(`suggestion ${r.id} came without its seed: the bridge is older than this device; update Tandem`);
     this.last = { ...r, seed: r.seed, settings: req.settings };
-    this.player.setPattern({ notes: r.notes, lengthBeats: r.lengthBeats });
+    this.toPatch(this.player.load({ notes: r.notes, lengthBeats: r.lengthBeats }));
     this.status(`${describe(req.settings, r.seed)}: ${r.notes.length} notes, ${r.lengthBeats / 4} bars${req.settings.follow ? ', playing with the transport' : ''}`);
     if (req.write) this.write();
   }

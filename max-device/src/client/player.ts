@@ -1,4 +1,5 @@
 import { InvalidValueError } from '../../../src/errors';
+
 /** A note of a suggestion, in beats (quarter notes) from the start of the pattern. */
 export interface PatternNote {
   pitch: number;
@@ -7,122 +8,184 @@ export interface PatternNote {
   durationBeats: number;
 }
 
-/** A suggestion as the player loops it. */
+/** A suggestion as the patch loops it. */
 export interface Pattern {
   notes: readonly PatternNote[];
   /** Loop length in beats (whole bars). */
   lengthBeats: number;
 }
 
-/**
- * A note for the patch: `note pitch velocity durationMs atTicks`. `atTicks` is the song position
- * it belongs to (Max transport ticks, 480 a beat): the patch delays it against Live's transport
- * when it arrives. `delayMs` is the same, from the report it was computed at.
- */
-export interface NoteOut {
-  pitch: number;
-  velocity: number;
-  durationMs: number;
-  delayMs: number;
-  atTicks: number;
-}
-
 /** Host transport as the patcher reports it. */
 export interface TransportReport {
   bpm: number;
-  /** Song position in beats. */
-  beat: number;
+  /** Song position in Max transport ticks (480 a beat). */
+  ticks: number;
   playing: boolean;
 }
 
-export interface PlayerOptions {
-  /** How far ahead notes are handed to the patch, ms (default 200: room for 0-80 ms of Node latency each way; the patcher reports every 20 ms). */
-  lookaheadMs?: number;
-  /** Bar length in beats; a new pattern starts at the next bar line (default 4). */
-  beatsPerBar?: number;
-}
-
-export const PLAYER_DEFAULTS: Readonly<Required<PlayerOptions>> = Object.freeze({ lookaheadMs: 200, beatsPerBar: 4 });
+/** Ticks per beat of Max's `transport` (its resolution outlet; fixed at 480). */
+export const PATCH_TICKS_PER_BEAT = 480;
+/** The patch's player wakes on every 16th of the transport (`metro 16n @quantize 16n`): 120 ticks. */
+export const STEP_TICKS = PATCH_TICKS_PER_BEAT / 4;
+/**
+ * Pattern slots in the patch (three `coll`s). The patch reads two at a time (the pattern playing
+ * and the one taking over), so one is always free to be written.
+ */
+export const SLOTS = 3;
+/** The slot number that plays nothing (no coll has it: `route 0 1 2` drops it). */
+export const SILENT_SLOT = SLOTS;
+/** Most notes one step (a 16th) may hold: `zl.iter 4` reads at most 256 atoms (zl's default list length). */
+export const MAX_NOTES_PER_STEP = 64;
 
 /**
- * Lookahead playback of the current suggestion, looped and aligned to the song (pattern beat 0
- * falls on song beats 0, L, 2L, ...). Each transport report hands out the notes between the
- * last window's end and `now + lookahead`, each with its delay from now in ms; the patch's
- * `pipe` does the fine timing. A new pattern takes over at the next bar line. When the host
- * stops, `update` asks for a stop (clear scheduled notes, note-offs for sounding ones).
+ * A message for the patch (the client sends it out of node.script):
+ * - `pat <slot> clear` empties a slot's coll; `pat <slot> <step> (pitch velocity durTicks offTicks)...`
+ *   stores a step's notes (offTicks from the step's start, 0..119);
+ * - `play <switchTicks> <newSlot> <newSteps> <oldSlot> <oldSteps>`: from song position switchTicks
+ *   the patch reads newSlot (a loop of newSteps 16ths), before it oldSlot.
+ * - `stop`: clear notes in flight and send note-offs for sounding ones.
  */
-export class LookaheadPlayer {
-  private readonly opts: Required<PlayerOptions>;
-  private current: Pattern | undefined;
-  private pending: { pattern: Pattern; atBeat: number } | undefined;
-  /** End of the last window handed out, in song beats; undefined while stopped. */
-  private cursor: number | undefined;
+export type PatchMessage = ['pat', number, 'clear'] | ['pat', number, ...number[]] | ['play', number, number, number, number, number] | ['stop'];
+
+export interface PlayerOptions {
+  /**
+   * How far ahead of the playhead a new pattern is scheduled, ms (default 250): the `play` message
+   * must reach the patch before that bar line, through node.script's latency.
+   */
+  marginMs?: number;
+  /** Bar length in beats; a new pattern takes over at a bar line (default 4). */
+  beatsPerBar?: number;
+  /** The clock the transport reports are aged by (ms; injected in tests). */
+  now?: () => number;
+}
+
+export const PLAYER_DEFAULTS: Readonly<Required<Omit<PlayerOptions, 'now'>>> = Object.freeze({ marginMs: 250, beatsPerBar: 4 });
+
+interface Slot {
+  slot: number;
+  steps: number;
+}
+
+/**
+ * The Node side of the device's player. The patch plays the pattern itself from Live's transport
+ * (a transport-synced metro every 16th reads the step's notes from a coll and delays each by its
+ * offset inside the step, all inside Max's scheduler), so Node's latency or a stall never moves a
+ * note (issue 11.5). Node only loads patterns into free slots and says from which bar line the
+ * patch reads the new one: that bar line is the one decision left here, and it is planned
+ * `marginMs` ahead. Once the transport passed it, the switch is made final (a loop brace or jump
+ * back keeps the new pattern); a jump back before it moves it to the next bar line after the
+ * playhead.
+ */
+export class PatchPlayer {
+  private readonly opts: Required<Omit<PlayerOptions, 'now'>>;
+  private readonly now: () => number;
+  /** What plays before `next.switchTicks` (or for good when nothing is pending). */
+  private current: Slot | undefined;
+  private next: (Slot & { switchTicks: number }) | undefined;
+  private last: (TransportReport & { at: number }) | undefined;
+  private on = true;
 
   constructor(opts: PlayerOptions = {}) {
-    this.opts = { ...PLAYER_DEFAULTS, ...opts };
+    const { now, ...rest } = opts;
+    this.opts = { ...PLAYER_DEFAULTS, ...rest };
+    if (!(this.opts.beatsPerBar > 0)) throw new InvalidValueError('beats per bar', this.opts.beatsPerBar, 'more than 0');
+    if (!(this.opts.marginMs >= 0)) throw new InvalidValueError('margin', this.opts.marginMs, '0 ms or more');
+    this.now = now ?? Date.now;
   }
 
-  /** Whether notes are being handed out (the host plays and a report has come since). */
-  get running(): boolean {
-    return this.cursor !== undefined;
+  /** Whether the host transport plays, as last reported. */
+  get playing(): boolean {
+    return this.last?.playing ?? false;
   }
 
-  /** Plays `pattern` from the next bar line, or at once when nothing plays yet. */
-  setPattern(pattern: Pattern): void {
-    if (!(pattern.lengthBeats > 0)) throw new InvalidValueError('pattern length', pattern.lengthBeats, 'more than 0 beats');
-    if (!this.current || this.cursor === undefined) {
-      this.current = pattern;
-      this.pending = undefined;
-      return;
+  /** Loads `pattern` into a free slot and schedules it for the next bar line (at once when nothing plays). */
+  load(pattern: Pattern): PatchMessage[] {
+    const steps = Math.round((pattern.lengthBeats * PATCH_TICKS_PER_BEAT) / STEP_TICKS);
+    if (!(pattern.lengthBeats > 0) || !Number.isFinite(pattern.lengthBeats)) throw new InvalidValueError('pattern length', pattern.lengthBeats, 'more than 0 beats');
+    const used = new Set([this.current?.slot, this.next?.slot]);
+    const slot = [...Array(SLOTS).keys()].find((s) => !used.has(s))!;
+    const out: PatchMessage[] = [['pat', slot, 'clear'], ...stepMessages(slot, pattern, steps)];
+    const fresh = { slot, steps };
+    if (!this.current || !this.playing) {
+      this.current = fresh;
+      this.next = undefined;
+    } else {
+      const barTicks = this.opts.beatsPerBar * PATCH_TICKS_PER_BEAT;
+      const switchTicks = Math.ceil((this.estimateTicks() + this.marginTicks()) / barTicks - 1e-9) * barTicks;
+      // What plays just before the new bar line: the pending pattern if it starts before it.
+      if (this.next && this.next.switchTicks < switchTicks) this.current = { slot: this.next.slot, steps: this.next.steps };
+      this.next = { ...fresh, switchTicks };
     }
-    const bar = this.opts.beatsPerBar;
-    this.pending = { pattern, atBeat: Math.ceil(this.cursor / bar - 1e-9) * bar };
+    if (this.on) out.push(this.playMessage());
+    return out;
   }
 
-  /** Forgets the position; the caller sends the stop to the patch. Returns whether anything was running. */
-  stop(): boolean {
-    const was = this.running;
-    this.cursor = undefined;
-    if (this.pending) {
-      this.current = this.pending.pattern;
-      this.pending = undefined;
-    }
-    return was;
+  /**
+   * Takes one transport report. Returns what to send: `stop` when the host stops, a final `play`
+   * once a switch has passed (or the host stopped before it), a moved `play` after a jump back.
+   */
+  update(t: TransportReport): PatchMessage[] {
+    const was = this.last;
+    this.last = { ...t, at: this.now() };
+    const out: PatchMessage[] = [];
+    if (was?.playing && !t.playing) out.push(['stop']);
+    const n = this.next;
+    if (!n) return out;
+    if (!t.playing || t.ticks >= n.switchTicks - STEP_TICKS / 2) {
+      this.current = { slot: n.slot, steps: n.steps };
+      this.next = undefined;
+    } else if (n.switchTicks - t.ticks > this.opts.beatsPerBar * PATCH_TICKS_PER_BEAT + this.marginTicks()) {
+      // The playhead jumped back (loop brace, relocation): the switch moves to the next bar line.
+      const barTicks = this.opts.beatsPerBar * PATCH_TICKS_PER_BEAT;
+      n.switchTicks = Math.ceil((t.ticks + this.marginTicks()) / barTicks - 1e-9) * barTicks;
+    } else return out;
+    if (this.on) out.push(this.playMessage());
+    return out;
   }
 
-  /** Takes one transport report; returns the notes to schedule now and whether to stop the patch's notes. */
-  update(t: TransportReport): { notes: NoteOut[]; stop: boolean } {
-    if (!t.playing) return { notes: [], stop: this.stop() };
-    const msPerBeat = 60_000 / t.bpm;
-    const end = t.beat + this.opts.lookaheadMs / msPerBeat;
-    // Start, or the host jumped (loop brace, relocation): restart the window at the playhead.
-    if (this.cursor === undefined || t.beat < this.cursor - this.opts.lookaheadMs / msPerBeat - 1e-6 || t.beat > this.cursor + 1e-6) {
-      this.cursor = t.beat;
-      if (this.pending && this.pending.atBeat > t.beat + this.opts.beatsPerBar) this.pending.atBeat = Math.ceil(t.beat / this.opts.beatsPerBar - 1e-9) * this.opts.beatsPerBar;
-    }
-    const notes: NoteOut[] = [];
-    let from = this.cursor;
-    if (this.pending && this.pending.atBeat < end) {
-      if (this.current) this.window(this.current, from, Math.max(from, this.pending.atBeat), t.beat, msPerBeat, notes);
-      from = Math.max(from, this.pending.atBeat);
-      this.current = this.pending.pattern;
-      this.pending = undefined;
-    }
-    if (this.current && end > from) this.window(this.current, from, end, t.beat, msPerBeat, notes);
-    this.cursor = Math.max(this.cursor, end);
-    notes.sort((a, b) => a.delayMs - b.delayMs);
-    return { notes, stop: false };
+  /** Follow off: the patch reads nothing and stops what sounds. Follow on: it reads the patterns again. */
+  follow(on: boolean): PatchMessage[] {
+    if (on === this.on) return [];
+    this.on = on;
+    if (!on) return [['play', -1, SILENT_SLOT, 1, SILENT_SLOT, 1], ['stop']];
+    return this.current ? [this.playMessage()] : [];
   }
 
-  private window(p: Pattern, from: number, to: number, now: number, msPerBeat: number, out: NoteOut[]): void {
-    if (to <= from) return;
-    const len = p.lengthBeats;
-    for (let k = Math.floor(from / len); k * len < to; k++) {
-      for (const n of p.notes) {
-        const at = k * len + n.startBeats;
-        if (at < from || at >= to) continue;
-        out.push({ pitch: n.pitch, velocity: n.velocity, durationMs: Math.max(1, Math.round(n.durationBeats * msPerBeat)), delayMs: Math.max(0, Math.round((at - now) * msPerBeat)), atTicks: at * 480 });
-      }
-    }
+  private playMessage(): PatchMessage {
+    const cur = this.current ?? { slot: SILENT_SLOT, steps: 1 };
+    const n = this.next;
+    // A switch at -1 has always passed: the patch reads `cur` alone.
+    return n ? ['play', n.switchTicks, n.slot, n.steps, cur.slot, cur.steps] : ['play', -1, cur.slot, cur.steps, cur.slot, cur.steps];
   }
+
+  private marginTicks(): number {
+    const bpm = this.last?.bpm ?? 120;
+    return (this.opts.marginMs * bpm * PATCH_TICKS_PER_BEAT) / 60_000;
+  }
+
+  /** The song position now, from the last report aged by the time since (Node cannot ask Live). */
+  private estimateTicks(): number {
+    const l = this.last;
+    if (!l) return 0;
+    return l.playing ? l.ticks + ((this.now() - l.at) * l.bpm * PATCH_TICKS_PER_BEAT) / 60_000 : l.ticks;
+  }
+}
+
+/**
+ * The `pat` messages that store `pattern` in `slot`: each note under the 16th it falls in (its
+ * start taken modulo the loop), with its offset inside that 16th and its length in ticks.
+ */
+export function stepMessages(slot: number, pattern: Pattern, steps: number): PatchMessage[] {
+  const loopTicks = steps * STEP_TICKS;
+  const bySteps = new Map<number, number[]>();
+  for (const n of pattern.notes) {
+    const at = (((n.startBeats * PATCH_TICKS_PER_BEAT) % loopTicks) + loopTicks) % loopTicks;
+    const step = Math.min(steps - 1, Math.floor(at / STEP_TICKS));
+    const list = bySteps.get(step) ?? [];
+    if (list.length >= MAX_NOTES_PER_STEP * 4) continue;
+    const off = Math.round((at - step * STEP_TICKS) * 1000) / 1000;
+    list.push(n.pitch, n.velocity, Math.max(1, n.durationBeats * PATCH_TICKS_PER_BEAT), off);
+    bySteps.set(step, list);
+  }
+  return [...bySteps.entries()].sort((a, b) => a[0] - b[0]).map(([step, list]) => ['pat', slot, step, ...list] as PatchMessage);
 }

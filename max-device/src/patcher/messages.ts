@@ -35,6 +35,12 @@ export const NEWOBJ_MESSAGES: Readonly<Record<string, MessageSpec>> = Object.fre
   makenote: { selectors: ['int', 'float', 'list', 'clear', 'clock', 'stop'], source: ref('makenote') },
   // clear: forget scheduled output; flush: output it all now; stop: stop all output.
   pipe: { selectors: [...NUMBERS, 'clear', 'flush', 'stop'], source: ref('pipe') },
+  // int/float: output the entry stored at that index (nothing when there is none); list: store the
+  // rest of the list at its first number (also Max Basic Tutorial 18); clear: empty it. (coll takes
+  // many more; only these are used and listed.)
+  coll: { selectors: ['bang', 'int', 'float', 'list', 'clear'], source: ref('coll') },
+  // list: output it in lists of the argument's size, one after another.
+  'zl.iter': { selectors: ['bang', 'int', 'float', 'list', 'zlclear'], source: ref('zl.iter') },
   // int: non-zero starts, 0 stops; stop; bang starts.
   metro: { selectors: ['bang', 'int', 'float', 'stop', 'clock'], source: ref('metro') },
   // bang reports the position; the rest sets or queries Max's (in Live: Live's) transport.

@@ -66,6 +66,10 @@ export const NEWOBJ_IO: Readonly<Record<string, (args: string[]) => ObjectIo>> =
   midiin: () => io(1, ['int']),
   // [K] transport 2/9: bars, beats, units, resolution, tempo, time signature, state, ticks, clock sources.
   transport: () => io(2, ['int', 'int', 'float', 'float', 'float', '', 'int', 'float', '']),
+  // [K] coll 1/4 (data, index, ... ; saved with embed 0, precision 6).
+  coll: () => io(1, untyped(4)),
+  // [K] zl.iter 2/2 (Max 8's named zl modes); [R] zl.iter: the argument is the size of each list it outputs.
+  'zl.iter': () => io(2, ['', '']),
   // [K] metro 2/1, deferlow 1/1, live.thisdevice 1/3 (bang when the device is ready, ...).
   metro: () => io(2, ['bang']),
   deferlow: () => io(1, ['']),

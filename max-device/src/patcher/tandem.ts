@@ -1,9 +1,9 @@
 import { type EnumParam, PARAMETERS, type ParamName } from '../parameters';
 import { type BoxRef, PatchBuilder } from './builder';
+import { buildPlayer } from './player';
 import type { Patcher } from './types';
 
 /** Ticks per beat of Max's `transport` (its resolution; fixed at 480). */
-const MAX_TICKS_PER_BEAT = 480;
 
 /** Script files the patcher names; the build writes them next to the .amxd. */
 export const SCRIPTS = Object.freeze({ client: 'tandem-client.js', clipWriter: 'tandem-clip-writer.js' });
@@ -43,10 +43,11 @@ export const TRANSPORT_POLL_MS = 20;
  *   (Max's transport follows Live's inside a device; 480 ticks per beat). The metro starts when
  *   the client says `ready` (node.script drops what arrives before its script runs) and stops
  *   when node.script's lifecycle outlet reports stop, terminated or restarting.
- * - node.script's messages -> `route status ready note stop clip`:
- *   status -> `prepend set` -> the status text; note (pitch, velocity, duration ms, song position in ticks) ->
- *   `unpack` -> `pipe` (delayed until the song position, measured against `transport` on arrival) -> `makenote` -> `midiformat` -> `midiout`; stop -> `clear`
- *   the pipe and `stop` makenote (note-offs for its held notes); clip -> the js clip writer.
+ * - node.script's messages -> `route status ready pat stop clip play`: status -> `prepend set` ->
+ *   the status text; pat and play -> the player (patcher/player.ts: the patch plays the stored
+ *   pattern from Live's transport, every 16th) -> `makenote` -> `midiformat` -> `midiout`;
+ *   stop -> `clear` the pipe and `stop` makenote (note-offs for its held notes); clip -> the js
+ *   clip writer.
  * - node.script's lifecycle outlet -> `route start loadstart loadend stop terminated ...`:
  *   failures and restarts are shown on the status line.
  * - `live.thisdevice` -> `deferlow` -> the clip writer's bang (Live API usable from then on).
@@ -60,7 +61,7 @@ export function buildTandemPatcher(): Patcher {
 
   // The client and its output router.
   const node = p.obj(`node.script ${SCRIPTS.client} @autostart 1`, [col(2), row(9)], { saved_object_attributes: { autostart: 1, defer: 0, watch: 0 } });
-  const router = p.obj('route status ready note stop clip', [col(2), row(10)]);
+  const router = p.obj('route status ready pat stop clip play', [col(2), row(10)]);
   p.connect(node, 0, router, 0);
 
   // Status text on the device face.
@@ -151,29 +152,12 @@ export function buildTandemPatcher(): Patcher {
   p.connect(router, 4, writer, 0);
   p.connect(writer, 0, router, 0); // the writer answers `status ...`
 
-  // Live notes: note pitch velocity duration-ms at-ticks (the song position the note belongs to).
-  // The delay is measured here, against Live's transport when the note arrives, so the time the
-  // note spent in node.script and on its way back does not make it late.
-  const unpackN = p.obj('unpack 0 0 0 0.', [col(0), row(13)]);
-  const pipe = p.obj('pipe 0 0 0 0', [col(0), row(14)]);
-  const makenote = p.obj('makenote 100 100', [col(0), row(15)]);
-  const packN = p.obj('pack 0 0', [col(0), row(16)]);
-  const format = p.obj('midiformat', [col(0), row(17)]);
-  const midiout = p.obj('midiout', [col(0), row(18)]);
-  p.connect(router, 2, unpackN, 0);
-  for (let i = 0; i < 3; i++) p.connect(unpackN, i, pipe, i);
-  // at-ticks (unpack's rightmost outlet, so it fires first): read the transport now, then
-  // delay = (at - now) ticks at the tempo, in ms (60000 / 480 = 125), never negative.
-  const whenFan = p.obj('t f b', [col(1), row(12)]);
-  const now = p.obj('transport', [col(2), row(12)]);
-  const delay = p.obj(`expr ($f1 > $f2) * ($f1 - $f2) * ${60_000 / MAX_TICKS_PER_BEAT}. / $f3`, [col(1), row(13)]);
-  p.connect(unpackN, 3, whenFan, 0);
-  p.connect(whenFan, 1, now, 0);
-  p.connect(now, 7, delay, 1);
-  p.connect(now, 4, delay, 2);
-  p.connect(whenFan, 0, delay, 0);
-  p.connect(delay, 0, pipe, 3);
-  for (let i = 0; i < 3; i++) p.connect(pipe, i, makenote, i);
+  // The player: the patch plays the pattern from Live's transport itself (issue 11.5), so
+  // node.script's latency never moves a note. Node only stores patterns and says which to read.
+  const { pipe, makenote } = buildPlayer(p, router, col, row);
+  const packN = p.obj('pack 0 0', [col(0), row(35)]);
+  const format = p.obj('midiformat', [col(0), row(36)]);
+  const midiout = p.obj('midiout', [col(0), row(37)]);
   p.connect(makenote, 0, packN, 0);
   p.connect(makenote, 1, packN, 1);
   p.connect(packN, 0, format, 0);

@@ -10,6 +10,17 @@
  *   midiout / transport / live.thisdevice / comment as their pages say; makenote's messages are
  *   int, float, list, anything (= list), clear, clock and stop: a symbol it does not know is read
  *   as a list, which here plays nothing and releases nothing (`unknown` records it);
+ * - metro with a tempo-relative interval (`metro 16n @quantize 16n`): runs only while the transport
+ *   runs and fires on the transport's grid of that note value, from the song position (metro
+ *   reference: "interval can be fixed or tempo-relative", `quantize` synchronises its output to
+ *   the transport's grid; Cycling '74 forum "Sync metro to Live"). A stop silences it; a start or
+ *   a jump re-aligns it to the grid from the new position (a grid point at the start fires);
+ * - coll (reference page, Max Basic Tutorial 18): a list stores its tail at its first number,
+ *   int/float outputs the entry at that index from the left outlet (nothing when there is none),
+ *   clear empties it;
+ * - zl.iter N: a list goes out in lists of N, one after another (the last may be shorter);
+ * - route with number arguments matches the first number of a list (Tutorial 18) and outputs the rest;
+ * - expr: $iN/$fN inlets, arithmetic, comparisons (1 or 0) and the functions floor and int;
  * - node.script (Node for Max): messages that arrive before the script runs are dropped with
  *   "Node script not ready can't handle message <selector>" in the Max window; its right outlet
  *   reports the lifecycle as `<event> success|error dictionary <name>` (start, loadstart,
@@ -80,6 +91,7 @@ export class PatchRunner {
   /** Transport reported by `transport` on bang (`startTransport` makes it roll with the clock). */
   transport = { bpm: 120, ticks: 0, playing: 0 };
   private rolling: { startAt: number; startTicks: number } | undefined;
+  private readonly transportListeners: (() => void)[] = [];
   private lastIn = 0;
   private lastOut = 0;
   private queue: { at: number; seq: number; fn: () => void }[] = [];
@@ -148,6 +160,26 @@ export class PatchRunner {
   startTransport(bpm: number, fromTicks = 0): void {
     this.transport = { bpm, ticks: fromTicks, playing: 1 };
     this.rolling = { startAt: this.now, startTicks: fromTicks };
+    for (const l of this.transportListeners) l();
+  }
+
+  /** Live stops: the position stays where it is. */
+  stopTransport(): void {
+    this.transport = { ...this.transport, ticks: this.ticksNow(), playing: 0 };
+    this.rolling = undefined;
+    for (const l of this.transportListeners) l();
+  }
+
+  /** The song position jumps while playing (a loop brace, a click in the timeline). */
+  jumpTransport(toTicks: number): void {
+    this.startTransport(this.transport.bpm, toTicks);
+  }
+
+  /** When the song position reaches `ticks` at the current tempo (undefined while stopped or past). */
+  timeAtTicks(ticks: number): number | undefined {
+    const r = this.rolling;
+    if (!r || ticks < r.startTicks) return undefined;
+    return r.startAt + ((ticks - r.startTicks) * 60_000) / (this.transport.bpm * 480);
   }
 
   /** Live's song position now, in ticks (480 a beat). */
@@ -211,6 +243,39 @@ export class PatchRunner {
     for (const [to, inlet] of this.wires.get(`${id}:${outlet}`) ?? []) this.impls.get(to)!(inlet, m);
   }
 
+  /**
+   * A metro with a tempo-relative interval of `stepTicks`: fires on the transport's grid while it
+   * runs. Started (bang, non-zero) it follows the transport; stopped (0, stop) it does not.
+   */
+  private tempoMetro(id: string, stepTicks: number): Impl {
+    const box = this.boxes.get(id)!;
+    let active = /@active 1\b/.test(String(box.text ?? ''));
+    let plan = 0;
+    const arm = () => {
+      const mine = ++plan;
+      if (!active || !this.rolling) return;
+      const from = this.ticksNow();
+      const next = Math.ceil(from / stepTicks - 1e-9) * stepTicks;
+      const fire = (ticks: number) => {
+        const at = this.timeAtTicks(ticks);
+        if (at === undefined) return;
+        this.at(at - this.now, () => {
+          if (mine !== plan) return;
+          this.out(id, 0, bang);
+          fire(ticks + stepTicks);
+        });
+      };
+      fire(next);
+    };
+    this.transportListeners.push(arm);
+    arm();
+    return (inlet, m) => {
+      if (inlet !== 0) return;
+      active = m.sel === 'bang' || ((m.sel === 'int' || m.sel === 'float') && m.args[0] !== 0);
+      arm();
+    };
+  }
+
   private make(b: Box): Impl {
     const id = b.id;
     if (b.maxclass === 'message') {
@@ -244,9 +309,12 @@ export class PatchRunner {
         };
       case 'route':
         return (_i, m) => {
-          const k = args.indexOf(String(m.sel));
+          // A number argument matches a list's (or an int's) first number; a symbol, the selector.
+          const numeric = m.sel === 'list' || m.sel === 'int' || m.sel === 'float';
+          const k = numeric ? args.findIndex((a) => /^-?\d+$/.test(a) && Number(a) === m.args[0]) : args.indexOf(String(m.sel));
           if (k < 0) return this.out(id, args.length, m);
-          this.out(id, k, m.args.length ? atoms(m.args) : bang);
+          const rest = numeric ? m.args.slice(1) : m.args;
+          this.out(id, k, rest.length ? atoms(rest) : bang);
         };
       case 'prepend':
         return (_i, m) => this.out(id, 0, atoms([args[0], ...words(m)]));
@@ -260,6 +328,8 @@ export class PatchRunner {
       case 'live.thisdevice':
         return () => {};
       case 'metro': {
+        const note = /^(\d+)n$/.exec(args[0] ?? '');
+        if (note) return this.tempoMetro(id, (480 * 4) / Number(note[1]));
         let timer: { on: boolean } | undefined;
         const tick = (t: { on: boolean }) => {
           if (!t.on) return;
@@ -372,7 +442,8 @@ export class PatchRunner {
         const src = args.join(' ');
         const n = Math.max(1, ...(src.match(/\$[if](\d+)/g) ?? ['$f1']).map((x) => Number(x.slice(2))));
         const vals = new Array<number>(n).fill(0);
-        const f = new Function('v', `return Number(${src.replace(/\$[if](\d+)/g, (_, k: string) => `v[${Number(k) - 1}]`)});`) as (v: number[]) => number;
+        const body = src.replace(/\$[if](\d+)/g, (_, k: string) => `v[${Number(k) - 1}]`).replace(/\bfloor\(/g, 'Math.floor(').replace(/\bint\(/g, 'Math.trunc(');
+        const f = new Function('v', `return Number(${body});`) as (v: number[]) => number;
         return (inlet, m) => {
           vals[inlet] = Number(words(m)[0]);
           if (inlet === 0) this.out(id, 0, { sel: 'float', args: [f(vals)] });
@@ -402,6 +473,27 @@ export class PatchRunner {
         };
       case 'live.miditool.out':
         return (_i, m) => this.extras.tool?.receive(m.sel, m.args[0]);
+      case 'coll': {
+        const entries = new Map<number, (number | string)[]>();
+        return (_i, m) => {
+          if (m.sel === 'clear') return void entries.clear();
+          if (m.sel === 'list') return void entries.set(Math.trunc(Number(m.args[0])), m.args.slice(1));
+          if (m.sel === 'int' || m.sel === 'float') {
+            const e = entries.get(Math.trunc(Number(m.args[0])));
+            if (e) this.out(id, 0, atoms(e));
+            return;
+          }
+          this.unknown.push(`coll: ${m.sel}`);
+        };
+      }
+      case 'zl.iter': {
+        const n = Math.max(1, nums[0] || 1);
+        return (inlet, m) => {
+          if (inlet !== 0) return;
+          const w = words(m);
+          for (let k = 0; k < w.length; k += n) this.out(id, 0, atoms(w.slice(k, k + n)));
+        };
+      }
       default:
         throw new Error(`the patch runner has no model of ${name}`);
     }
