@@ -5,7 +5,7 @@
  * voice ranges, each style's common chord progressions). The representation is defined in
  * src/models/melody/spec.ts and src/models/melody/encode.ts, nowhere else.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildAll } from '../../bridge/data/build';
 import type { MelodyCorpus, MelodyTrack } from '../../bridge/data/corpus-types';
@@ -34,6 +34,8 @@ export interface PreparedMelody {
   lines: Array<EncodedLine & { id: string; split: string; density: number[] }>;
   densityRanges: Record<string, { low: number; high: number }>;
   voiceRanges: Record<string, [number, number]>;
+  /** `voice/style` -> absolute MIDI pitch range of the training lines (0.2nd-99.8th percentile): the voice's register. */
+  registerRanges: Record<string, [number, number]>;
   progressions: Record<string, Array<{ roots: number[]; tones: number[]; count: number }>>;
   skipped: Record<string, number>;
 }
@@ -53,6 +55,7 @@ export function prepareMelodyData(corpus: MelodyCorpus): PreparedMelody {
   // Density ranges per voice and style, from the training split only.
   const raw = new Map<string, number[]>();
   const pitches = new Map<string, number[]>();
+  const absolute = new Map<string, number[]>();
   for (const { t, e } of encoded) {
     if (t.split !== 'train') continue;
     const dens = lineDensityRaw(e);
@@ -63,6 +66,9 @@ export function prepareMelodyData(corpus: MelodyCorpus): PreparedMelody {
       const ps = pitches.get(k) ?? [];
       for (const tok of e.tokens) if (tok >= 2) ps.push(tok - 2 + PITCH_LOW);
       pitches.set(k, ps);
+      const as = absolute.get(k) ?? [];
+      for (const [p] of t.notes) as.push(p);
+      absolute.set(k, as);
     }
   }
   const densityRanges: PreparedMelody['densityRanges'] = {};
@@ -74,6 +80,8 @@ export function prepareMelodyData(corpus: MelodyCorpus): PreparedMelody {
     densityRanges[k] = { low: quantile(playing, MELODY_DENSITY_PERCENTILES[0]), high: quantile(playing, MELODY_DENSITY_PERCENTILES[1]) };
   }
   for (const [k, v] of pitches) voiceRanges[k] = [Math.round(quantile(v, 0.002)), Math.round(quantile(v, 0.998))];
+  const registerRanges: PreparedMelody['registerRanges'] = {};
+  for (const [k, v] of absolute) registerRanges[k] = [Math.round(quantile(v, 0.002)), Math.round(quantile(v, 0.998))];
   const norm = (x: number, r: { low: number; high: number }) => Math.max(0, Math.min(1, (x - r.low) / (r.high - r.low || 1)));
   const lines = encoded.map(({ t, e }) => {
     const r = densityRanges[rangeKey(e.voice, e.style)] ?? densityRanges[rangeKey(e.voice, undefined)];
@@ -95,7 +103,7 @@ export function prepareMelodyData(corpus: MelodyCorpus): PreparedMelody {
       return { roots: bars.map((b) => b[0]), tones: bars.map((b) => b[1]), count };
     });
   }
-  return { lines, densityRanges, voiceRanges, progressions, skipped };
+  return { lines, densityRanges, voiceRanges, registerRanges, progressions, skipped };
 }
 
 export function prepareMelody(cache = cacheDir()): string {
@@ -103,8 +111,34 @@ export function prepareMelody(cache = cacheDir()): string {
   mkdirSync(cache, { recursive: true });
   const out = join(cache, 'melody-train.json');
   const spec = { inputSize: MELODY_INPUT.size, input: MELODY_INPUT, vocab: VOCAB, pitchLow: PITCH_LOW, pitchHigh: PITCH_HIGH, meters: METERS, styles: STYLES, voices: VOICES, modes: MODES, densityWindowBars: MELODY_DENSITY_WINDOW_BARS };
-  writeFileSync(out, JSON.stringify({ spec, densityRanges: data.densityRanges, voiceRanges: data.voiceRanges, progressions: data.progressions, skipped: data.skipped, lines: data.lines }));
+  writeFileSync(out, JSON.stringify({ spec, densityRanges: data.densityRanges, voiceRanges: data.voiceRanges, registerRanges: data.registerRanges, progressions: data.progressions, skipped: data.skipped, lines: data.lines }));
   return out;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) console.log(`wrote ${prepareMelody()}`);
+/**
+ * Writes the registers (`spec.registerRanges`, from the corpus's training split) into an exported model's model.json
+ * without touching its weights: how models exported before registers existed gain them. Written to a temporary name
+ * and renamed.
+ */
+export function addRegisters(modelDir: string, cache = cacheDir()): Record<string, [number, number]> {
+  const file = join(modelDir, 'model.json');
+  const model = JSON.parse(readFileSync(file, 'utf8')) as { spec: Record<string, unknown> };
+  const { registerRanges } = prepareMelodyData(loadMelodyCorpus(cache));
+  model.spec.registerRanges = registerRanges;
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(model, null, 1)}\n`);
+  renameSync(tmp, file);
+  return registerRanges;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const i = process.argv.indexOf('--add-registers');
+  if (i >= 0) {
+    const dir = process.argv[i + 1];
+    if (!dir) {
+      console.error('usage: tsx models/training/prepare-melody.ts [--add-registers MODEL_DIR]');
+      process.exit(2);
+    }
+    console.log(`registers written to ${join(dir, 'model.json')}: ${JSON.stringify(addRegisters(dir))}`);
+  } else console.log(`wrote ${prepareMelody()}`);
+}

@@ -48,7 +48,8 @@ def build_inputs(lines, starts, length, spec, chord_drop, style_drop, rng, bar_c
     """Inputs [B, L, size], targets [B, L], mask [B, L] for windows of `lines` starting at `starts`.
 
     bar_chords: the share of windows whose chord input is the chord at each bar's downbeat, held for
-    the whole bar, as at generation (users give one chord per bar); 1.0 = every window.
+    the whole bar, as at generation (users give one chord per bar); 1.0 = every window. A pair gives
+    the share for melody windows and for bass windows (voice 0 and 1).
     """
     I = spec['input']
     B = len(lines)
@@ -70,7 +71,8 @@ def build_inputs(lines, starts, length, spec, chord_drop, style_drop, rng, bar_c
         x[:n, I['meter'] + ln.meter] = 1.0
         drop_chords = rng.random() < chord_drop
         at = idx
-        if bar_chords > 0 and rng.random() < bar_chords:
+        share = bar_chords[ln.voice] if isinstance(bar_chords, tuple) else bar_chords
+        if share > 0 and rng.random() < share:
             at = (idx // ln.spb) * ln.spb
         root = ln.root[at]
         tones = ln.tones[at]
@@ -196,6 +198,9 @@ def main():
     ap.add_argument('--bar-chords', type=float, default=0.0,
                     help='share of training windows given one chord per bar (the downbeat chord held), as users give them; '
                          'when > 0 the validation NLL is measured that way too')
+    ap.add_argument('--bar-chords-bass', type=float, default=None,
+                    help='the --bar-chords share for bass windows (default: the same as melody); basses given one chord per bar '
+                         'move through the harmonies inside the bar as real ones do, melodies keep more chord tones at 0.5')
     ap.add_argument('--val-steps', type=int, default=512, help='steps of each validation line scored')
     ap.add_argument('--patience', type=int, default=8)
     ap.add_argument('--seed', type=int, default=1)
@@ -211,6 +216,7 @@ def main():
     torch.manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
 
+    bar_shares = args.bar_chords if args.bar_chords_bass is None else (args.bar_chords, args.bar_chords_bass)
     data = json.load(open(args.data))
     spec = data['spec']
     train = [Line(d, spec) for d in data['lines'] if d['split'] == 'train']
@@ -250,7 +256,7 @@ def main():
         run = 0.0
         for b in range(args.batches):
             lines, starts = sample_batch(train, weights, rng, args.batch, args.length)
-            X, Y, M = build_inputs(lines, starts, args.length, spec, args.chord_dropout, args.style_dropout, rng, args.bar_chords)
+            X, Y, M = build_inputs(lines, starts, args.length, spec, args.chord_dropout, args.style_dropout, rng, bar_shares)
             loss = nll(model, X, Y, M)
             opt.zero_grad(); loss.backward()
             nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -275,10 +281,10 @@ def main():
     ev = evaluate(model, val, spec, args.val_steps, args.bar_chords)
     meta = dict(
         format='tandem-melody-gru', version=1,
-        spec=dict(spec, hidden=args.hidden, densityRanges=data['densityRanges'], voiceRanges=data['voiceRanges'], progressions=data['progressions']),
+        spec=dict(spec, hidden=args.hidden, densityRanges=data['densityRanges'], voiceRanges=data['voiceRanges'], registerRanges=data['registerRanges'], progressions=data['progressions']),
         training=dict(framework=f'torch {torch.__version__}', epochs=state['epoch'], bestEpoch=state['best_epoch'],
                       seconds=round(state['seconds'], 1), parameters=params, batch=args.batch, length=args.length,
-                      batchesPerEpoch=args.batches, lr=args.lr, chordDropout=args.chord_dropout, styleDropout=args.style_dropout, barChords=args.bar_chords,
+                      batchesPerEpoch=args.batches, lr=args.lr, chordDropout=args.chord_dropout, styleDropout=args.style_dropout, barChords=args.bar_chords, barChordsBass=args.bar_chords_bass,
                       seed=args.seed, threads=args.threads, validation=ev, history=state['history']),
     )
     os.makedirs(os.path.dirname(args.fixture), exist_ok=True)

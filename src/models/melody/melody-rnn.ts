@@ -5,7 +5,7 @@ import { decodeTokens, encodeLine, fillStepInput, toneMask } from './encode';
 import { chordSymbol, drawProgression, progressionTable, type ChordBar } from './progression';
 import { FEEDBACK, GIVEN, MelodyRollout, type RolloutPlan } from './rollout';
 import { STYLE_KEYS, type MelodyRequest } from './request';
-import { MELODY_INPUT, PITCH_LOW, STEPS_PER_BAR, STYLE_METER, STYLE_NO_REPEATS, TOKEN_HOLD, VOCAB, type MelodyMeter, type MelodyStyle, type Voice } from './spec';
+import { keyShift, MELODY_INPUT, PITCH_LOW, STEPS_PER_BAR, STYLE_METER, STYLE_NO_REPEATS, TOKEN_HOLD, VOCAB, type MelodyMeter, type MelodyStyle, type Voice } from './spec';
 import { MelodyWeights, type MelodyNetArtifacts } from './weights';
 
 /** One generated line: notes on the 16th grid in absolute pitch, with the key, meter and chords it was made over. */
@@ -47,6 +47,8 @@ export class MelodyRnn {
   readonly spec: MelodyWeights['spec'];
   /** Added to the scores of the chord root's pitches on a bass line's downbeats (0 = as learned); see BASS_DOWNBEAT_ROOT_BIAS. */
   downbeatRootBias = BASS_DOWNBEAT_ROOT_BIAS;
+  /** Whether lines are kept in the voice's absolute register (model.json's registerRanges); off only to measure it. */
+  foldRegister = true;
 
   constructor(readonly rollout: MelodyRollout, weights: MelodyWeights) {
     this.spec = weights.spec;
@@ -60,6 +62,38 @@ export class MelodyRnn {
   /** The key-relative pitch range a voice plays in a style. */
   voiceRange(voice: Voice, style?: MelodyStyle): [number, number] {
     return this.spec.voiceRanges[`${voice}/${style ?? 'any'}`] ?? this.spec.voiceRanges[`${voice}/any`];
+  }
+
+  /** The absolute register (MIDI pitches) a voice sits in in a style, if the model knows it. */
+  register(voice: Voice, style?: MelodyStyle): [number, number] | undefined {
+    const r = this.spec.registerRanges;
+    return r?.[`${voice}/${style ?? 'any'}`] ?? r?.[`${voice}/any`];
+  }
+
+  /**
+   * [VOCAB x VOCAB]: where each token's probability goes so that the line stays in the voice's absolute register
+   * in the asked key (tokens are key-relative: a model trained on lines moved to C cannot know where a key's
+   * register ends). Hold, note off and in-register pitches keep theirs; others move by octaves to the nearest
+   * in-register pitch of the same pitch class. Undefined when the model has no registers or `foldRegister` is off.
+   */
+  registerFold(voice: Voice, style: MelodyStyle | undefined, tonic: number): Float32Array | undefined {
+    const reg = this.foldRegister ? this.register(voice, style) : undefined;
+    if (!reg) return undefined;
+    const shift = keyShift(tonic);
+    let [lo, hi] = [reg[0] - shift, reg[1] - shift];
+    if (hi - lo < 11) hi = lo + 11; // room for every pitch class
+    const fold = new Float32Array(VOCAB * VOCAB);
+    for (let t = 0; t < VOCAB; t++) {
+      let to = t;
+      if (t >= 2) {
+        let p = t - 2 + PITCH_LOW;
+        while (p < lo) p += 12;
+        while (p > hi) p -= 12;
+        to = Math.max(2, Math.min(VOCAB - 1, p - PITCH_LOW + 2));
+      }
+      fold[t * VOCAB + to] = 1;
+    }
+    return fold;
   }
 
   /** Everything a generation needs besides the network, built in JS from the request and the seed. */
@@ -136,7 +170,7 @@ export class MelodyRnn {
       const p = t - 2 + PITCH_LOW;
       if (p < lo || p > hi) tokenMask[t] = -1e9;
     }
-    return { plan: { batch: B, total, kept, temperature: req.temperature, given, primerFeedback, gumbel, tokenMask, noRepeat: req.style !== undefined && STYLE_NO_REPEATS.has(req.style) }, key, meter, bars, drawn, primerTokens };
+    return { plan: { batch: B, total, kept, temperature: req.temperature, given, primerFeedback, gumbel, tokenMask, fold: this.registerFold(req.voice, req.style, key.tonic), noRepeat: req.style !== undefined && STYLE_NO_REPEATS.has(req.style) }, key, meter, bars, drawn, primerTokens };
   }
 
   /** Chords of every bar for one variation, drawn (seeded) from the style's common 4-bar progressions in an A A B A form. */

@@ -22,6 +22,12 @@ export interface RolloutPlan {
   gumbel: Float32Array;
   /** [VOCAB]: 0 for tokens allowed, a large negative number for pitches outside the voice's range. */
   tokenMask: Float32Array;
+  /**
+   * [VOCAB x VOCAB] or absent: row t = the one-hot token that token t's probability moves to (a pitch outside the
+   * voice's register in the asked key moves by octaves into it; see MelodyRnn.plan). The draw is then from the
+   * folded distribution: argmax(log(softmax(logits / T) x fold) + Gumbel noise).
+   */
+  fold?: Float32Array;
   /** Never begin the pitch that was begun last (the chorale data cannot tell a repeated note from a held one). */
   noRepeat: boolean;
 }
@@ -109,6 +115,7 @@ export class MelodyRollout {
   run(plan: RolloutPlan): tf.Tensor2D {
     const { batch: B, total, kept } = plan;
     const logits = this.logitLayer(plan.temperature, plan.tokenMask);
+    const fold = plan.fold ? tf.tensor2d(plan.fold, [VOCAB, VOCAB]) : undefined;
     const sampled: tf.Tensor1D[] = [];
     let h: tf.Tensor2D = tf.zeros([B, this.hidden]);
     let fb: tf.Tensor2D | undefined;
@@ -131,7 +138,9 @@ export class MelodyRollout {
         const t = s - kept;
         const g = tf.tensor2d(plan.gumbel.subarray(t * B * VOCAB, (t + 1) * B * VOCAB), [B, VOCAB]);
         const [tok, nextFb, nextLast] = tf.tidy(() => {
-          const raw = tf.add(tf.fused.matMul({ a: h, b: logits.w, bias: logits.b }), g);
+          const z = tf.fused.matMul({ a: h, b: logits.w, bias: logits.b });
+          // Folded: probabilities of out-of-register pitches moved onto their octave in the register (log of 0 = -inf: never drawn).
+          const raw = tf.add(fold ? tf.log(tf.matMul(tf.softmax(z), fold)) : z, g);
           const scores = plan.noRepeat ? tf.add(raw, tf.matMul(last!, this.repeatPenalty)) : raw;
           const token = tf.argMax(scores, 1) as tf.Tensor1D;
           const oh = tf.cast(tf.oneHot(token, VOCAB), 'float32') as tf.Tensor2D;
@@ -152,6 +161,7 @@ export class MelodyRollout {
       h.dispose();
       fb?.dispose();
       last?.dispose();
+      fold?.dispose();
       tf.dispose(sampled);
     }
   }

@@ -30,6 +30,12 @@ export interface MelodyModelJson {
     densityRanges: Record<string, { low: number; high: number }>;
     /** `voice/style` -> lowest and highest key-relative pitch played (0.2nd-99.8th percentile of the training split). */
     voiceRanges: Record<string, [number, number]>;
+    /**
+     * `voice/style` (or `voice/any`) -> lowest and highest ABSOLUTE MIDI pitch of the training split's lines
+     * (0.2nd-99.8th percentile): the register a voice sits in whatever the key (Nottingham's basses, the lowest
+     * note of the accompaniment's chords, stay in MIDI 36-47 in every key). Absent in models exported before it.
+     */
+    registerRanges?: Record<string, [number, number]>;
     /** `style/mode` -> the most common 4-bar progressions of the training split. */
     progressions: Record<string, Progression[]>;
   };

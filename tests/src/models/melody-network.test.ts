@@ -119,6 +119,29 @@ describe('melody network generation', () => {
     expect(model.generateSync(parseMelodyRequest({ voice: 'melody', style: 'jig', bars: 2 }))[0]).toMatchObject({ meter: '6/8', stepsPerBar: 12, steps: 24 });
   });
 
+  it('keeps a voice in its absolute register in every key (folk basses in MIDI 36-47, as the data plays them), pitch classes kept', () => {
+    const reg = model.register('bass', 'reel');
+    expect(reg).toEqual([36, 47]);
+    const lines = (fold: boolean) => {
+      model.foldRegister = fold;
+      try {
+        return ['D major', 'A major', 'Bb major', 'F# minor'].flatMap((key) =>
+          model.generateSync(parseMelodyRequest({ voice: 'bass', style: 'reel', key, bars: 8, seed: 11, count: 4 })));
+      } finally {
+        model.foldRegister = true;
+      }
+    };
+    const folded = lines(true);
+    const notes = folded.flatMap((l) => l.notes.map(([p]) => p));
+    expect(notes.length).toBeGreaterThan(60);
+    expect(notes.every((p) => p >= 36 && p <= 47)).toBe(true);
+    // Without the fold the key-relative network leaves the register in some keys (the figure the fold fixes).
+    expect(lines(false).flatMap((l) => l.notes.map(([p]) => p)).filter((p) => p < 36 || p > 47).length).toBeGreaterThan(10);
+    // Octaves move, pitch classes do not: still in the key asked.
+    const inKeyShare = folded.flatMap((l) => l.notes.map(([p]) => inKey(p, l.key))).filter(Boolean).length / notes.length;
+    expect(inKeyShare).toBeGreaterThan(0.9);
+  });
+
   it('a bass line begins more bars on the given chord\'s root with the downbeat bonus; the melody voice is untouched by it', () => {
     const chords = parseChordProgression('C G Am F Dm G C F');
     const req = parseMelodyRequest({ voice: 'bass', style: 'pop', key: 'C major', chords: 'C G Am F Dm G C F', bars: 8, seed: 4, count: 24 });
