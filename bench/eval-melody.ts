@@ -25,7 +25,7 @@ import { COPY_MIN_NOTES, HIST_NAMES, twoBarKeys, type EvalLine, type NoteTriple 
 import { densityFigures, groupFigures, type DensityFigures, type GroupFigures } from './melody-report';
 import type { GroupedAccuracy } from './forest';
 
-const USAGE = 'usage: npm run eval:melody [-- --quick] [-- --json] [-- --model DIR] [-- --temperature T] [-- --downbeat-root-bias B] [-- --no-register]';
+const USAGE = 'usage: npm run eval:melody [-- --quick] [-- --json] [-- --model DIR] [-- --temperature T] [-- --downbeat-root-bias B] [-- --no-register] [-- --middle-root-bias B]';
 
 interface Options {
   quick: boolean;
@@ -39,6 +39,8 @@ interface Options {
   rootBias: number | undefined;
   /** --no-register: measure without keeping lines in the voice's absolute register (MelodyRnn.foldRegister). */
   noRegister?: boolean;
+  /** The bass middle-beat root bonus to measure with (default: the shipped one). */
+  middleBias?: number;
 }
 
 function parseArgs(argv: readonly string[]): Options {
@@ -54,6 +56,8 @@ function parseArgs(argv: readonly string[]): Options {
       o.temperature = Number(argv[++i]);
     } else if (a === '--downbeat-root-bias' && argv[i + 1] && Number(argv[i + 1]) >= 0 && Number(argv[i + 1]) <= 10) {
       o.rootBias = Number(argv[++i]);
+    } else if (a === '--middle-root-bias' && argv[i + 1] && Number(argv[i + 1]) >= 0 && Number(argv[i + 1]) <= 10) {
+      o.middleBias = Number(argv[++i]);
     } else if (a === '--no-register') {
       o.noRegister = true;
     } else if (a === '--help' || a === '-h') {
@@ -186,6 +190,7 @@ async function main(): Promise<void> {
       net = MelodyRnn.load(art);
       if (opts.rootBias !== undefined) net.downbeatRootBias = opts.rootBias;
       if (opts.noRegister) net.foldRegister = false;
+      if (opts.middleBias !== undefined) net.middleBeatRootBias = opts.middleBias;
     } catch (err) {
       // MelodyWeights throws a TypeError (not a TandemError) when model.json's spec lacks fields.
       throw err instanceof TandemError ? err : new TandemError(`the melody network in ${opts.modelDir} does not load: ${(err as Error).message}`);
@@ -214,7 +219,7 @@ async function main(): Promise<void> {
     return;
   }
   const models = [...(net ? [NET] : []), NGRAM];
-  console.log(`Melody and bass on the validation split, ${SEGMENT_BARS}-bar segments${opts.quick ? ' (quick)' : ''}; network: ${art ? `${opts.modelDir}, best epoch ${training?.bestEpoch} of ${training?.epochs}, temperature ${opts.temperature}, bass downbeat root bonus ${net?.downbeatRootBias}, register ${net?.foldRegister && net.register('bass') ? 'kept' : 'not kept'}` : 'none'}`);
+  console.log(`Melody and bass on the validation split, ${SEGMENT_BARS}-bar segments${opts.quick ? ' (quick)' : ''}; network: ${art ? `${opts.modelDir}, best epoch ${training?.bestEpoch} of ${training?.epochs}, temperature ${opts.temperature}, bass downbeat / middle-beat root bonus ${net?.downbeatRootBias} / ${net?.middleBeatRootBias}, register ${net?.foldRegister && net.register('bass') ? 'kept' : 'not kept'}` : 'none'}`);
   console.log('TV = total variation distance of the histogram to real lines of the other half of the pieces (real: half vs half, the floor).');
   console.log('The n-gram takes no key or chords: its key is estimated from its notes, its chord figures are "-"; it knows fewer styles (bass: pop, chorale), so its "all" covers those.');
   console.log(`Copy check: 2-bar stretches (every bar offset) with >= ${COPY_MIN_NOTES} notes, onsets and key-relative pitches, found verbatim in the training lines of the voice.`);

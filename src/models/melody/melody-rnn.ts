@@ -37,6 +37,9 @@ type Bar = ChordBar;
  */
 export const BASS_DOWNBEAT_ROOT_BIAS = 1;
 
+/** The step of a bar's middle beat (3/4 has none). */
+const MIDDLE_BEAT_STEP: Record<MelodyMeter, number | undefined> = { '4/4': 8, '6/8': 6, '3/4': undefined };
+
 /**
  * The trained melody/bass network: all variations of a request in one batch, the whole
  * generation on the TF.js backend (MelodyRollout) with one read-back at the end, each variation's
@@ -47,6 +50,8 @@ export class MelodyRnn {
   readonly spec: MelodyWeights['spec'];
   /** Added to the scores of the chord root's pitches on a bass line's downbeats (0 = as learned); see BASS_DOWNBEAT_ROOT_BIAS. */
   downbeatRootBias = BASS_DOWNBEAT_ROOT_BIAS;
+  /** Added to the chord root's scores on a bass line's middle beat (4/4 beat 3, 6/8's second dotted beat); 0 = as learned. */
+  middleBeatRootBias = 0;
   /** Whether lines are kept in the voice's absolute register (model.json's registerRanges); off only to measure it. */
   foldRegister = true;
 
@@ -153,14 +158,19 @@ export class MelodyRnn {
       }
     }
     // A bass begins the bar on the root of the chord it is given (see BASS_DOWNBEAT_ROOT_BIAS).
-    const bias = req.voice === 'bass' ? this.downbeatRootBias : 0;
-    if (bias > 0) {
-      for (let s = Math.ceil(kept / spb) * spb; s < total; s += spb) {
-        for (let b = 0; b < B; b++) {
-          const root = bars[b][s / spb].root;
-          if (root < 0) continue;
-          const o = ((s - kept) * B + b) * VOCAB;
-          for (let t = 2; t < VOCAB; t++) if ((t - 2 + PITCH_LOW) % 12 === root) gumbel[o + t] += bias;
+    // (and, with middleBeatRootBias, returns to it on the bar's middle beat).
+    if (req.voice === 'bass') {
+      const middle = MIDDLE_BEAT_STEP[meter];
+      for (const [offset, bias] of [[0, this.downbeatRootBias], [middle, this.middleBeatRootBias]] as const) {
+        if (!(bias > 0) || offset === undefined) continue;
+        for (let s = Math.ceil(kept / spb) * spb + offset; s < total; s += spb) {
+          if (s < kept) continue;
+          for (let b = 0; b < B; b++) {
+            const root = bars[b][Math.floor(s / spb)].root;
+            if (root < 0) continue;
+            const o = ((s - kept) * B + b) * VOCAB;
+            for (let t = 2; t < VOCAB; t++) if ((t - 2 + PITCH_LOW) % 12 === root) gumbel[o + t] += bias;
+          }
         }
       }
     }
