@@ -210,11 +210,11 @@ async function main(): Promise<void> {
 
   // Steady state beside it, in this process (the engine bench has Chromium's ratios).
   const { NodeEngine } = await import('../bridge/engine/node-engine');
-  const { DRUM_NET_DIR } = await import('../bridge/models/load');
-  const { parseDrumRequest } = await import('../src/models/request');
+  const { networkOf } = await import('../bridge/engine/engine-parts');
+  const drums = networkOf('drums');
   const e = new NodeEngine({ backend: 'wasm' });
-  await e.load({ id: 'drums-gru', dir: DRUM_NET_DIR });
-  const req = (count: number) => parseDrumRequest({ genre: 'funk', density: 0.6, bars: 8, count, seed: 1 });
+  await e.load(drums.model);
+  const req = (count: number) => drums.request({ style: 'funk', density: 0.6, bars: 8, count, seed: 1 });
   for (let i = 0; i < 5; i++) await e.generate(req(1)); // past V8's tiers, as a running bridge is
   const one = await medianMs(() => e.generate(req(1)), 7);
   const sixteen = await medianMs(() => e.generate(req(16)), 3);

@@ -1,6 +1,5 @@
 import { InvalidValueError, TandemError } from '../../src/errors';
-import type { DrumRequest } from '../../src/models/request';
-import type { DrumGrid } from '../../src/tokens/drum-grid';
+import type { Sequence } from '../../src/music/sequence';
 import { ChromiumHost, type HostLaunchOptions } from './chromium-host';
 import type { ProbeOptions } from './page/protocol';
 import { hasGpuDevice, PROBE_CACHE_FILE, PROBE_DEFAULTS, probeKey, readProbe, writeProbe } from './probe-cache';
@@ -20,6 +19,8 @@ import {
   type Engine,
   type EngineInfo,
   type EngineModel,
+  type EngineRequest,
+  checkRequestModel,
 } from './engine';
 import { findBrowser } from './find-browser';
 import { NodeEngine } from './node-engine';
@@ -129,10 +130,11 @@ export class ChromiumEngine implements Engine {
     });
   }
 
-  async generate(request: DrumRequest): Promise<DrumGrid[]> {
+  async generate(request: EngineRequest): Promise<Sequence[]> {
     return this.serial(async () => {
       if (this.closed) throw new EngineClosedError(this.kind);
       if (!this.model) throw new ModelNotLoadedError(this.kind);
+      checkRequestModel(this.model, request);
       if (this.fallbackEngine) return this.fallbackEngine.generate(request);
       return this.resilient(
         async () => {
@@ -242,6 +244,7 @@ export class ChromiumEngine implements Engine {
   private launch(force: BackendName | undefined): Promise<ChromiumHost> {
     const opts: HostLaunchOptions = {
       executablePath: this.executablePath,
+      impl: this.model!.id,
       modelDir: this.model!.dir,
       probe: this.probeOptions(force),
       softwareGpu: this.o.softwareGpu ?? !hasGpuDevice(),
@@ -291,7 +294,7 @@ export class ChromiumEngine implements Engine {
   }
 
   /** Deadline of one generate: the base plus 4x what the probe's speed predicts. */
-  private timeoutFor(req: DrumRequest): number {
+  private timeoutFor(req: EngineRequest): number {
     const r = this.host?.loaded?.backends.find((b) => b.chosen);
     const perBar = Math.max(r?.msPerBar ?? 50, ((r?.msPerBar16 ?? 800) * req.count) / 16);
     return this.o.generateTimeoutMs + 4 * perBar * req.bars;

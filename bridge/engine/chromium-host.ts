@@ -1,16 +1,17 @@
 import { existsSync } from 'node:fs';
 import puppeteer, { type Browser, type HTTPRequest, type Page } from 'puppeteer-core';
 import { InvalidValueError, TandemError } from '../../src/errors';
-import type { DrumRequest } from '../../src/models/request';
-import type { DrumGrid } from '../../src/tokens/drum-grid';
-import { BrowserCrashedError, BrowserLaunchError, PageScriptError, withTimeout, type EngineTimings } from './engine';
+import type { Sequence } from '../../src/music/sequence';
+import { BrowserCrashedError, BrowserLaunchError, PageScriptError, withTimeout, type EngineRequest, type EngineTimings } from './engine';
 import { pageAssets, type PageAsset } from './page-bundle';
 import { leaseProfile, pidAlive, type ProfileLease } from './profiles';
-import { gridFromPlain, PAGE_ORIGIN, PAGE_PATHS, requestToPlain, type PageAnswer, type PageApi, type PageLoadResult, type ProbeOptions } from './page/protocol';
+import { PAGE_ORIGIN, PAGE_PATHS, sequencesFromPage, type PageAnswer, type PageApi, type PageLoadResult, type ProbeOptions } from './page/protocol';
 
 /** How to start one browser. */
 export interface HostLaunchOptions {
   executablePath: string;
+  /** Network implementation to load (ModelImpl.id). */
+  impl: string;
   /** Model folder served under /model/. */
   modelDir: string;
   probe: ProbeOptions;
@@ -111,7 +112,7 @@ export class ChromiumHost {
     try {
       await withTimeout(host.openPage(), opts.launchTimeoutMs, 'opening the engine page');
       host.timings.pageReadyMs = performance.now() - t0;
-      host.loaded = await host.call('loading the model', opts.loadTimeoutMs, 'load', opts.probe);
+      host.loaded = await host.call('loading the model', opts.loadTimeoutMs, 'load', { ...opts.probe, impl: opts.impl });
       host.timings.modelLoadedMs = performance.now() - t0;
     } catch (err) {
       await host.close();
@@ -188,15 +189,14 @@ export class ChromiumHost {
   /** Loads the model again in the running page with other probe options (e.g. another forced backend). */
   async reload(probe: ProbeOptions): Promise<PageLoadResult> {
     if (this.dead) throw new BrowserCrashedError(this.pid, this.dead);
-    this.loaded = await this.call('loading the model', this.opts.loadTimeoutMs, 'load', probe);
+    this.loaded = await this.call('loading the model', this.opts.loadTimeoutMs, 'load', { ...probe, impl: this.opts.impl });
     return this.loaded;
   }
 
   /** Generates in the page; `timeoutMs` bounds the whole round trip. */
-  async generate(req: DrumRequest, timeoutMs: number): Promise<DrumGrid[]> {
+  async generate(req: EngineRequest, timeoutMs: number): Promise<Sequence[]> {
     if (this.dead) throw new BrowserCrashedError(this.pid, this.dead);
-    const grids = await this.call('generating', timeoutMs, 'generate', requestToPlain(req));
-    return grids.map(gridFromPlain);
+    return sequencesFromPage(await this.call('generating', timeoutMs, 'generate', req), req.count);
   }
 
   /** Makes the page fetch `url` (a diagnostic for the network block): 'loaded ...' or 'refused: ...'. */

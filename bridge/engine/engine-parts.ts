@@ -1,16 +1,24 @@
-import type { DrumRequest } from '../../src/models/request';
-import type { PartModel } from '../../src/models/spec';
-import type { DrumModel } from '../../src/models/types';
-import type { DrumGrid } from '../../src/tokens/drum-grid';
-import type { Engine, EngineModel } from './engine';
+import { TandemError } from '../../src/errors';
+import type { ControlName } from '../../src/models/controls';
+import { modelSpec, parseRequest } from '../../src/models/registry';
+import type { ModelImpl, PartModel, PartRequest } from '../../src/models/spec';
+import type { Sequence } from '../../src/music/sequence';
+import { artifactPath } from '../models/artifacts';
+import type { Engine, EngineModel, EngineRequest } from './engine';
 
-/** A DrumModel generating through an Engine (Chromium's page, GPU-backed where it can be). */
-export class EngineDrumModel implements DrumModel {
-  readonly id = 'drums-gru';
-  constructor(readonly engine: Engine) {}
+/**
+ * A registry model generating through an Engine (Chromium's page, GPU-backed where it can be, or
+ * NodeEngine): part requests in, sequences out, each request naming the implementation it is for.
+ */
+export class EnginePartModel implements PartModel {
+  constructor(
+    readonly engine: Engine,
+    /** The implementation the engine has loaded (ModelImpl.id). */
+    readonly id: string,
+  ) {}
 
-  generate(req: DrumRequest): Promise<DrumGrid[]> {
-    return this.engine.generate(req);
+  generate(req: PartRequest): Promise<Sequence[]> {
+    return this.engine.generate({ ...req, model: this.id });
   }
 
   dispose(): void {
@@ -18,21 +26,24 @@ export class EngineDrumModel implements DrumModel {
   }
 }
 
-/** How an engine-run network implementation is loaded and turned into the one generate entry. */
-export interface EnginePart {
-  /** What the engine loads, given the implementation's folder. */
-  model(dir: string): EngineModel;
-  /** The engine's output as part sequences (the converters load on first use: they import TF.js). */
-  wrap(engine: Engine): Promise<PartModel>;
-}
+/**
+ * Whether an implementation runs in the engine: every trained network of the registry does (the
+ * page and NodeEngine build it with its factory and probe it with its probe); the n-gram
+ * baselines are plain JS and run in this process or a worker thread. Decided from the spec alone,
+ * so serve's main thread need not import TF.js to know.
+ */
+export const runsInEngine = (impl: ModelImpl): boolean => impl.kind === 'network';
+
+/** What an engine loads for an implementation whose files are in `dir`. */
+export const engineModel = (impl: ModelImpl, dir: string): EngineModel => ({ id: impl.id, dir });
 
 /**
- * Network implementations (ModelImpl.id) the engine can run. Others run in this process or a
- * worker thread through src/models/factories.ts. A network the page learns to run adds a line here.
+ * A registry model's network as an engine loads it, and checked requests for it (benches, doctor,
+ * tests): `networkOf('melody').request({ style: 'pop', bars: 8 })`. A TandemError when the model
+ * has no network implementation.
  */
-export const ENGINE_PARTS: Readonly<Record<string, EnginePart>> = Object.freeze({
-  'drums-gru': {
-    model: (dir: string) => ({ id: 'drums-gru' as const, dir }),
-    wrap: async (e: Engine) => new (await import('../../src/models/drums/part')).DrumPart(new EngineDrumModel(e)),
-  },
-});
+export function networkOf(name: string): { model: EngineModel; request(raw: Partial<Record<ControlName, unknown>> & { primer?: Sequence }): EngineRequest } {
+  const impl = modelSpec(name).implementations.find(runsInEngine);
+  if (!impl) throw new TandemError(`the ${name} model has no network for the engine to run`);
+  return { model: engineModel(impl, artifactPath(impl)), request: (raw) => ({ ...parseRequest(name, raw), model: impl.id }) };
+}

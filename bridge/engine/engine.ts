@@ -4,8 +4,8 @@
  * Callers hand in plain requests and get grids back; which engine runs is their only difference.
  */
 import { TandemError } from '../../src/errors';
-import type { DrumRequest } from '../../src/models/request';
-import type { DrumGrid } from '../../src/tokens/drum-grid';
+import type { PartRequest } from '../../src/models/spec';
+import type { Sequence } from '../../src/music/sequence';
 import type { BackendName, BackendReport } from './page/protocol';
 
 export type { BackendName, BackendReport } from './page/protocol';
@@ -14,15 +14,24 @@ export { BACKEND_NAMES, isBackendName } from './page/protocol';
 export type EngineKind = 'chromium' | 'node';
 
 /**
- * A model an engine can load. Only the drum network needs an engine today (the n-gram baselines
- * are plain JS and run anywhere); new network models add a member here.
+ * A model an engine can load: any network implementation of the registry (a spec's ModelImpl of
+ * kind 'network': 'drums-gru', 'melody-gru', 'bass-gru'). The engine builds it with the
+ * implementation's factory (src/models/factories.ts) and probes backends with its probe
+ * (src/models/probes.ts), in the Chromium page and in Node alike. The n-gram baselines are plain
+ * JS and run anywhere, without an engine.
  */
-export interface DrumNetModel {
-  id: 'drums-gru';
+export interface EngineModel {
+  /** The implementation id (ModelImpl.id). */
+  id: string;
   /** Folder with model.json and the weight files its manifest names. */
   dir: string;
 }
-export type EngineModel = DrumNetModel;
+
+/** What an engine is asked for: a part request that names the model (implementation id) it is for. */
+export interface EngineRequest extends PartRequest {
+  /** The implementation to run (ModelImpl.id); an engine refuses a model it has not loaded. */
+  model: string;
+}
 
 /** Launch-to-ready timings of a Chromium engine, ms from the start of the launch. */
 export interface EngineTimings {
@@ -68,8 +77,11 @@ export interface Engine {
   readonly kind: EngineKind;
   /** Loads (or replaces) the model; resolves when it is ready to generate. */
   load(model: EngineModel): Promise<void>;
-  /** One grid per variation (`request.count`); same request + seed = same notes on every engine. */
-  generate(request: DrumRequest): Promise<DrumGrid[]>;
+  /**
+   * One sequence per variation (`request.count`) from the loaded model, which the request names;
+   * same request + seed = same notes on every engine.
+   */
+  generate(request: EngineRequest): Promise<Sequence[]>;
   info(): EngineInfo;
   /** Frees the model and, for Chromium, ends the browser and every process it started. Idempotent. */
   close(): Promise<void>;
@@ -140,6 +152,21 @@ export class ModelNotLoadedError extends EngineError {
   constructor(kind: EngineKind) {
     super(`the ${kind} engine has no model loaded: call load() first`);
   }
+}
+
+/** A request for a model other than the one the engine has loaded. */
+export class EngineModelMismatchError extends EngineError {
+  constructor(
+    readonly loaded: string,
+    readonly asked: unknown,
+  ) {
+    super(`the engine has ${loaded} loaded; a request for ${String(asked)} cannot run on it`);
+  }
+}
+
+/** Checks that a request is for the loaded model (see EngineModelMismatchError). */
+export function checkRequestModel(loaded: EngineModel, request: EngineRequest): void {
+  if (request.model !== loaded.id) throw new EngineModelMismatchError(loaded.id, request.model);
 }
 
 /** A call on an engine that was closed. */

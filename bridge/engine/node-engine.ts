@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { TandemError } from '../../src/errors';
-import { GrooveRnn } from '../../src/models/drums/groove-rnn';
-import type { DrumRequest } from '../../src/models/request';
-import type { DrumGrid } from '../../src/tokens/drum-grid';
-import { readDrumNetArtifacts } from '../models/load';
-import { EngineClosedError, ModelNotLoadedError, type Engine, type EngineInfo, type EngineModel } from './engine';
+import { modelFactory } from '../../src/models/factories';
+import type { PartModel } from '../../src/models/spec';
+import type { Sequence } from '../../src/music/sequence';
+import { readLayersFolder } from '../models/load';
+import { checkRequestModel, EngineClosedError, ModelNotLoadedError, type Engine, type EngineInfo, type EngineModel, type EngineRequest } from './engine';
+import { networkHidden } from './page/protocol';
 import { initNodeTf, useNodeBackend, type NodeBackend } from './node-tf';
 
 /** Options of the in-process engine. */
@@ -15,14 +16,16 @@ export interface NodeEngineOptions {
 
 /**
  * The models in this process on tfjs wasm (else cpu): no browser, no GPU. The fallback of
- * ChromiumEngine and the engine on machines without a browser. Generation blocks the event loop
- * for its duration (tens of ms for 8 bars on wasm). TF.js has one backend per process at a time;
- * each NodeEngine switches to its own before it generates.
+ * ChromiumEngine and the engine on machines without a browser. Any network of the registry runs
+ * here, built by its factory as in the Chromium page. Generation blocks the event loop for its
+ * duration (tens of ms for 8 bars on wasm). TF.js has one backend per process at a time; each
+ * NodeEngine switches to its own before it generates.
  */
 export class NodeEngine implements Engine {
   readonly kind = 'node' as const;
-  private model?: GrooveRnn;
+  private model?: PartModel;
   private loaded?: EngineModel;
+  private hidden?: number;
   private backend?: NodeBackend;
   private closed = false;
 
@@ -37,18 +40,21 @@ export class NodeEngine implements Engine {
     if (!(await useNodeBackend(this.backend))) {
       throw new TandemError(`TF.js backend ${this.backend} did not start in this process`);
     }
-    const art = readDrumNetArtifacts(model.dir);
-    if (!art) throw new TandemError(`no drum network at ${model.dir} (model.json not found)`);
+    const build = modelFactory(model.id);
+    const art = readLayersFolder(model.dir);
     this.model?.dispose();
-    this.model = GrooveRnn.load(art);
+    this.model = build(art);
+    this.hidden = networkHidden(art.modelJson);
     this.loaded = model;
   }
 
-  async generate(request: DrumRequest): Promise<DrumGrid[]> {
+  async generate(request: EngineRequest): Promise<Sequence[]> {
     if (this.closed) throw new EngineClosedError(this.kind);
-    if (!this.model) throw new ModelNotLoadedError(this.kind);
+    if (!this.model || !this.loaded) throw new ModelNotLoadedError(this.kind);
+    checkRequestModel(this.loaded, request);
     if (this.backend && tf.getBackend() !== this.backend) await useNodeBackend(this.backend);
-    return this.model.generateSync(request);
+    const { model: _, ...req } = request;
+    return this.model.generate(req);
   }
 
   info(): EngineInfo {
@@ -58,7 +64,7 @@ export class NodeEngine implements Engine {
       backend: this.backend,
       backends: this.backend ? [{ backend: this.backend, ok: true, parityError: 0, chosen: true }] : [],
       tfVersion: tf.version_core,
-      model: this.loaded && { id: this.loaded.id, dir: this.loaded.dir, hidden: this.model?.net.hidden },
+      model: this.loaded && { id: this.loaded.id, dir: this.loaded.dir, hidden: this.hidden },
       relaunches: 0,
       blockedRequests: [],
     };

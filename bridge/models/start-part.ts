@@ -3,7 +3,7 @@ import { parseRequest } from '../../src/models/registry';
 import type { ModelSpec, PartModel } from '../../src/models/spec';
 import { chooseBatchEngine, createEngine, type BatchEngineProbe, type EngineChoice } from '../engine/auto';
 import type { BackendName } from '../engine/engine';
-import { ENGINE_PARTS } from '../engine/engine-parts';
+import { EnginePartModel, engineModel, runsInEngine } from '../engine/engine-parts';
 import { findBrowser, type BrowserFound } from '../engine/find-browser';
 import { WarmStartPart, type StartedEngineModel, type WarmStartOptions } from '../engine/warm-start';
 import { FallbackPartModel } from '../live/fallback-part';
@@ -56,12 +56,13 @@ export interface StartedPart {
 /**
  * Starts any registry model the same way: the implementation asked for (else what is present),
  * in the engine when it is a network the engine runs, else in this process (batch) or a worker
- * thread (live). No model is named here: the spec and ENGINE_PARTS say everything.
+ * thread (live). No model is named here: the spec says everything (every network runs in the engine).
  */
 export async function startPart(spec: ModelSpec, opts: StartPartOptions): Promise<StartedPart> {
   const log = opts.log ?? ((l: string) => console.error(l));
   const { impl, note } = chooseImpl(spec, opts.impl);
-  const viaEngine = ENGINE_PARTS[impl.id];
+  const viaEngine = runsInEngine(impl);
+  const model = engineModel(impl, artifactPath(impl));
   const startWorker = opts.startWorker ?? ((model: string, kind: DrumImpl) => WorkerPartModel.start(model, kind));
   const worker = async (why?: string): Promise<StartedPart> => {
     const m = await startWorker(spec.name, impl.kind);
@@ -83,31 +84,30 @@ export async function startPart(spec: ModelSpec, opts: StartPartOptions): Promis
     if (!found.path) return worker(found.reason ?? 'no Chrome/Chromium found');
     // Grooves from the worker thread at once; the browser starts behind it and takes over when it
     // gives the same notes (see warm-start.ts).
-    const dir = artifactPath(impl);
     const startEngine =
       opts.startEngine ??
       (async (): Promise<StartedEngineModel> => {
         const { ChromiumEngine } = await import('../engine/chromium-engine');
         const engine = new ChromiumEngine({ executablePath: found.path, backend: opts.backend, log, fallback: false });
-        return { model: await viaEngine.wrap(engine), ready: engine.load(viaEngine.model(dir)), where: () => `Chromium (${engine.info().backend ?? '?'})`, close: () => engine.close() };
+        return { model: new EnginePartModel(engine, impl.id), ready: engine.load(model), where: () => `Chromium (${engine.info().backend ?? '?'})`, close: () => engine.close() };
       });
     const first = await worker();
-    const model = new WarmStartPart(first.model, { startEngine, parityRequest: parseRequest(spec.name, { bars: 4, seed: 7 }), idleStartMs: opts.idleStartMs, log });
-    return { ...first, model, where: model.describe(), now: () => model.describe(), close: () => model.close() };
+    const warm = new WarmStartPart(first.model, { startEngine, parityRequest: parseRequest(spec.name, { bars: 4, seed: 7 }), idleStartMs: opts.idleStartMs, log });
+    return { ...first, model: warm, where: warm.describe(), now: () => warm.describe(), close: () => warm.close() };
   }
   if (opts.mode === 'live') {
     // No in-process fallback in live mode: that would run the network on the main thread. A browser
     // that cannot start, or fails for good later, hands over to a worker thread instead.
     let engine: Awaited<ReturnType<typeof createEngine>>;
     try {
-      engine = await createEngine(opts.engine, viaEngine.model(artifactPath(impl)), { backend: opts.backend, log, find: opts.find, fallback: false });
+      engine = await createEngine(opts.engine, model, { backend: opts.backend, log, find: opts.find, fallback: false });
     } catch (err) {
       if (err instanceof InvalidValueError || (err as Error).name === 'BrowserNotFoundError') throw err;
       return worker(`the Chromium engine could not start (${(err as Error).message})`);
     }
     const info = engine.info();
-    const model = new FallbackPartModel(await viaEngine.wrap(engine), () => engine.close(), () => startWorker(spec.name, impl.kind), log);
-    return { model, id: impl.id, engine: info.running, backend: info.backend, where: `${impl.id} in Chromium (${info.backend ?? '?'})`, note, close: () => model.close() };
+    const live = new FallbackPartModel(new EnginePartModel(engine, impl.id), () => engine.close(), () => startWorker(spec.name, impl.kind), log);
+    return { model: live, id: impl.id, engine: info.running, backend: info.backend, where: `${impl.id} in Chromium (${info.backend ?? '?'})`, note, close: () => live.close() };
   }
   if (opts.engine === 'auto') {
     const choice = await chooseBatchEngine(opts.count ?? 1, opts.backend, artifactPath(impl), { find: opts.find, ...opts.batchProbe });
@@ -116,11 +116,10 @@ export async function startPart(spec: ModelSpec, opts: StartPartOptions): Promis
       return { ...started, where: `${started.where} (${choice.why})` };
     }
   }
-  const engine = await createEngine(opts.engine, viaEngine.model(artifactPath(impl)), { backend: opts.backend, log, find: opts.find });
+  const engine = await createEngine(opts.engine, model, { backend: opts.backend, log, find: opts.find });
   const info = engine.info();
-  const model = await viaEngine.wrap(engine);
   return {
-    model,
+    model: new EnginePartModel(engine, impl.id),
     id: impl.id,
     engine: info.running,
     backend: info.backend,

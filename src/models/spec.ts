@@ -60,6 +60,21 @@ export interface ModelImpl {
  */
 export type ModelFactory = (artifact: LayersArtifact | unknown) => PartModel;
 
+/**
+ * What an engine needs of a network to choose a TF.js backend by measurement (the Chromium page's
+ * probe): its raw outputs for fixed inputs on the current backend, compared with the reference
+ * backend's, and a request to time. One per network implementation (src/models/probes.ts).
+ */
+export interface NetProbe {
+  /**
+   * The network's raw outputs (logits, heads) for fixed, seeded inputs, `steps` steps from a fresh
+   * state on the current TF.js backend, one array per step. Read back asynchronously (WebGPU).
+   */
+  outputs(artifact: LayersArtifact, steps: number): Promise<Float32Array[]>;
+  /** A request of `bars` bars and `count` variations, for timing the backend. */
+  timingRequest(bars: number, count: number): PartRequest;
+}
+
 /** Key and chord checks (the harmony parser); each throws InvalidValueError naming what is allowed. */
 export interface HarmonyChecks {
   key(text: string): unknown;

@@ -153,6 +153,27 @@ describe('tandem generate with the drum network', () => {
   });
 });
 
+describe('tandem generate with the melody and bass network in either engine (issue 12 point 2)', () => {
+  const dir = tmp();
+  const noBrowser = !findBrowser().path && process.env.CI !== 'true';
+  it.skipIf(noBrowser)(`writes the same melody and bass through Chromium (--engine chromium) as in-process${noBrowser ? ' [skipped: no Chrome/Chromium on this machine]' : ''}`, () => {
+    for (const model of ['melody', 'bass']) {
+      const args = ['generate', '--model', model, '--genre', 'pop', '--key', 'A minor', '--chords', 'Am F C G', '--bars', '4', '--count', '2', '--seed', '3', '--backend', 'wasm', '--json'];
+      const run = (engine: string) => {
+        const r = tandem([...args, '--engine', engine, '--out', join(dir, `${model}-${engine}.mid`)]);
+        expect(r.code, r.stderr).toBe(0);
+        return JSON.parse(r.stdout);
+      };
+      const node = run('node');
+      const chromium = run('chromium');
+      expect(node).toMatchObject({ model: `${model}-gru`, engine: 'node' });
+      expect(chromium).toMatchObject({ model: `${model}-gru`, engine: 'chromium', backend: 'wasm' });
+      expect(chromium.files).toHaveLength(2);
+      chromium.files.forEach((f: string, i: number) => expect(readFileSync(f)).toEqual(readFileSync(node.files[i])));
+    }
+  });
+});
+
 describe('tandem genres and doctor', () => {
   it('lists the 18 drum genres', () => {
     const r = tandem(['genres', '--model', 'drums', '--json']);

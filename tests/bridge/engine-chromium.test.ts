@@ -7,10 +7,9 @@ import { ChromiumEngine } from '../../bridge/engine/chromium-engine';
 import { BackendUnavailableError, type BackendReport } from '../../bridge/engine/engine';
 import { NodeEngine } from '../../bridge/engine/node-engine';
 import { choiceCost, PRUNE_FACTOR } from '../../bridge/engine/page/protocol';
+import { EngineModelMismatchError, type EngineRequest } from '../../bridge/engine/engine';
 import { InvalidValueError } from '../../src/errors';
-import { parseDrumRequest, type DrumRequest } from '../../src/models/request';
-import { gridToSequence } from '../../src/tokens/drum-grid';
-import { plain, testBrowser, testDrumModel } from './engine-fixtures';
+import { drumRequest, engineRequest, plain, testBrowser, testDrumModel, testNetModel } from './engine-fixtures';
 
 const model = testDrumModel();
 const browser = testBrowser();
@@ -62,26 +61,26 @@ describe.skipIf(!browser.path)(`ChromiumEngine in real headless Chromium${browse
     expect(info.browser!.pid).toBeGreaterThan(0);
   });
 
-  const requests: DrumRequest[] = [
-    parseDrumRequest({ genre: 'funk', density: 0.7, bars: 8, seed: 11, count: 1 }),
-    parseDrumRequest({ genre: 'jazz', density: 0.3, bars: 4, temperature: 1.3, seed: 12345, count: 4, fillEvery: 2 }),
-    parseDrumRequest({ bars: 2, seed: 7, count: 2 }),
+  const requests: EngineRequest[] = [
+    drumRequest({ style: 'funk', density: 0.7, bars: 8, seed: 11, count: 1 }),
+    drumRequest({ style: 'jazz', density: 0.3, bars: 4, temperature: 1.3, seed: 12345, count: 4, fillEvery: 2 }),
+    drumRequest({ bars: 2, seed: 7, count: 2 }),
   ];
 
   it('gives the same notes as NodeEngine for the same request and seed', async () => {
     for (const req of requests) {
       const [fromPage, inProcess] = [await engine.generate(req), await node.generate(req)];
       expect(fromPage).toHaveLength(req.count);
+      expect(fromPage[0].notes.length).toBeGreaterThan(0);
       expect(plain(fromPage)).toEqual(plain(inProcess));
-      expect(gridToSequence(fromPage[0]).notes).toEqual(gridToSequence(inProcess[0]).notes);
     }
     const [a] = await engine.generate({ ...requests[0], seed: 99 });
     expect(plain([a])).not.toEqual(plain((await node.generate(requests[0])).slice(0, 1)));
   });
 
   it('continues a primer in the page as in-process', async () => {
-    const [primer] = await node.generate(parseDrumRequest({ genre: 'hiphop', bars: 2, seed: 3 }));
-    const req = parseDrumRequest({ genre: 'hiphop', bars: 4, seed: 4, count: 2, primer });
+    const [primer] = await node.generate(drumRequest({ style: 'hiphop', bars: 2, seed: 3 }));
+    const req = drumRequest({ style: 'hiphop', bars: 4, seed: 4, count: 2, primer });
     expect(plain(await engine.generate(req))).toEqual(plain(await node.generate(req)));
   });
 
@@ -94,19 +93,9 @@ describe.skipIf(!browser.path)(`ChromiumEngine in real headless Chromium${browse
         const report = await engine.useBackend(backend);
         expect(report).toMatchObject({ backend, ok: true, chosen: true });
         expect(engine.info().backend).toBe(backend);
-        const got = await engine.generate(req);
-        if (backend === 'wasm') {
-          // The same wasm kernels as NodeEngine: bit for bit.
-          expect(plain(got), 'wasm').toEqual(plain(expected));
-          continue;
-        }
-        // Other kernels round float32 differently: same hits, velocities and note ticks; offsets to 1e-5 of a step.
-        got.forEach((g, i) => {
-          expect(Array.from(g.velocity), `velocities on ${backend}`).toEqual(Array.from(expected[i].velocity));
-          expect(gridToSequence(g).notes, `notes on ${backend}`).toEqual(gridToSequence(expected[i]).notes);
-          const drift = g.offset.reduce((m, o, j) => Math.max(m, Math.abs(o - expected[i].offset[j])), 0);
-          expect(drift, `offset drift on ${backend}`).toBeLessThan(1e-5);
-        });
+        // wasm: the same kernels as NodeEngine, bit for bit. Other kernels round float32
+        // differently (offsets within 1e-5 of a step), which the notes' whole ticks absorb.
+        expect(plain(await engine.generate(req)), `notes on ${backend}`).toEqual(plain(expected));
       }
     } finally {
       await engine.useBackend(engine.info().backends.find((b) => b.chosen)!.backend);
@@ -114,9 +103,11 @@ describe.skipIf(!browser.path)(`ChromiumEngine in real headless Chromium${browse
   }, LONG);
 
   it('sends a request error back typed, without relaunching', async () => {
-    const [primer] = await node.generate(parseDrumRequest({ bars: 2, seed: 1 }));
-    await expect(engine.generate(parseDrumRequest({ bars: 2, primer }))).rejects.toThrow(InvalidValueError);
-    await expect(engine.generate(parseDrumRequest({ bars: 2, primer }))).rejects.toThrow(/primer must be shorter than the requested length/);
+    const [primer] = await node.generate(drumRequest({ bars: 2, seed: 1 }));
+    await expect(engine.generate(drumRequest({ bars: 2, primer }))).rejects.toThrow(InvalidValueError);
+    await expect(engine.generate(drumRequest({ bars: 2, primer }))).rejects.toThrow(/primer must be shorter than the requested length/);
+    // A request for another model is refused before it reaches the page.
+    await expect(engine.generate(engineRequest('melody', { bars: 2 }))).rejects.toThrow(EngineModelMismatchError);
     expect(engine.info().relaunches).toBe(0);
     expect(await engine.generate(requests[2])).toHaveLength(2);
   });

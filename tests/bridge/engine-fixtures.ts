@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import { DRUM_NET_DIR } from '../../bridge/models/load';
 import { findBrowser } from '../../bridge/engine/find-browser';
 import { pidAlive } from '../../bridge/engine/chromium-host';
-import type { EngineModel } from '../../bridge/engine/engine';
-import type { DrumGrid } from '../../src/tokens/drum-grid';
+import type { EngineModel, EngineRequest } from '../../bridge/engine/engine';
+import { networkOf } from '../../bridge/engine/engine-parts';
+import type { ControlName } from '../../src/models/controls';
+import type { Sequence } from '../../src/music/sequence';
 
 /**
  * The drum network the engine tests load: $TANDEM_DRUM_MODEL_DIR when set (a scratch model),
@@ -58,5 +60,24 @@ export async function eventually(check: () => boolean, ms = 10_000): Promise<boo
   return check();
 }
 
-/** A grid as comparable plain data (exact: velocities and float32 offsets). */
-export const plain = (grids: DrumGrid[]) => grids.map((g) => ({ steps: g.steps, velocity: Array.from(g.velocity), offset: Array.from(g.offset) }));
+/**
+ * The committed network of a registry model as an engine loads it (drums: as testDrumModel).
+ * Fails loudly, never skips, when its model.json is missing.
+ */
+export function testNetModel(name: string): EngineModel {
+  if (name === 'drums') return testDrumModel();
+  const { model } = networkOf(name);
+  if (!existsSync(join(model.dir, 'model.json'))) throw new Error(`engine tests need the ${name} network: ${model.dir}/model.json is missing`);
+  return model;
+}
+
+/** A checked request for a registry model's network, as the engine gets it (the request names its implementation). */
+export function engineRequest(name: string, raw: Partial<Record<ControlName, unknown>> & { primer?: Sequence }): EngineRequest {
+  return networkOf(name).request(raw);
+}
+
+/** A drum network request (style = genre). */
+export const drumRequest = (raw: Partial<Record<ControlName, unknown>> & { primer?: Sequence }): EngineRequest => engineRequest('drums', raw);
+
+/** Sequences as comparable plain data (every note, length, meters, markers, key). */
+export const plain = (seqs: Sequence[]): Sequence[] => JSON.parse(JSON.stringify(seqs)) as Sequence[];

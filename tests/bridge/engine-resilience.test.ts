@@ -8,8 +8,7 @@ import { pidAlive } from '../../bridge/engine/chromium-host';
 import { ChromiumEngine } from '../../bridge/engine/chromium-engine';
 import { EngineClosedError } from '../../bridge/engine/engine';
 import { NodeEngine } from '../../bridge/engine/node-engine';
-import { parseDrumRequest } from '../../src/models/request';
-import { eventually, plain, processGroup, testBrowser, testDrumModel } from './engine-fixtures';
+import { drumRequest, eventually, plain, processGroup, testBrowser, testDrumModel } from './engine-fixtures';
 
 const model = testDrumModel();
 const browser = testBrowser();
@@ -19,7 +18,7 @@ const FAST = { backend: 'wasm', launchTimeoutMs: 30_000, loadTimeoutMs: 60_000 }
 
 describe.skipIf(!browser.path)(`ChromiumEngine resilience${browser.skip ? ` (${browser.skip})` : ''}`, () => {
   let node: NodeEngine;
-  const req = parseDrumRequest({ genre: 'rock', density: 0.6, bars: 8, seed: 5, count: 2 });
+  const req = drumRequest({ style: 'rock', density: 0.6, bars: 8, seed: 5, count: 2 });
   let expected: ReturnType<typeof plain>;
   beforeAll(async () => {
     node = new NodeEngine();
@@ -48,7 +47,7 @@ describe.skipIf(!browser.path)(`ChromiumEngine resilience${browser.skip ? ` (${b
 
   it('retries a request whose browser is killed while it generates', async () => {
     const engine = new ChromiumEngine({ ...FAST, executablePath: browser.path, log: () => undefined });
-    const big = parseDrumRequest({ genre: 'funk', bars: 64, seed: 8, count: 16 });
+    const big = drumRequest({ style: 'funk', bars: 64, seed: 8, count: 16 });
     try {
       await engine.load(model);
       const pid = engine.browserPid!;
@@ -114,7 +113,7 @@ describe.skipIf(!browser.path)(`ChromiumEngine resilience${browser.skip ? ` (${b
     const pid = engine.browserPid!;
     const profile = engine.info().browser!;
     expect(processGroup(pid).length).toBeGreaterThan(1); // the browser and its renderer, GPU and utility processes
-    const pending = engine.generate(parseDrumRequest({ bars: 64, count: 16, seed: 2 }));
+    const pending = engine.generate(drumRequest({ bars: 64, count: 16, seed: 2 }));
     const settled = pending.then(() => 'resolved', (err: unknown) => err);
     await new Promise((r) => setTimeout(r, 200));
     await engine.close();

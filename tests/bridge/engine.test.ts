@@ -1,42 +1,37 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, parseBackendName, parseEngineChoice } from '../../bridge/engine/auto';
 import { chromiumArgs } from '../../bridge/engine/chromium-host';
-import { BrowserNotFoundError, EngineClosedError, ModelNotLoadedError } from '../../bridge/engine/engine';
+import { BrowserNotFoundError, EngineClosedError, EngineModelMismatchError, ModelNotLoadedError } from '../../bridge/engine/engine';
 import { NodeEngine } from '../../bridge/engine/node-engine';
 import { formatBackendTable } from '../../bridge/engine/report';
 import { initNodeTf } from '../../bridge/engine/node-tf';
 import { readDrumNetArtifacts } from '../../bridge/models/load';
-import { gridFromPlain, gridToPlain, requestFromPlain, requestToPlain } from '../../bridge/engine/page/protocol';
+import { sequencesFromPage } from '../../bridge/engine/page/protocol';
 import { InvalidValueError } from '../../src/errors';
+import { readMelodyNetArtifacts } from '../../bridge/models/load-melody';
 import { GrooveRnn } from '../../src/models/drums/groove-rnn';
-import { parseDrumRequest } from '../../src/models/request';
-import { emptyGrid } from '../../src/tokens/drum-grid';
-import { plain, testDrumModel } from './engine-fixtures';
+import { toDrumRequest } from '../../src/models/drums/part';
+import { MelodyRnn } from '../../src/models/melody/melody-rnn';
+import { parseMelodyRequest } from '../../src/models/melody/request';
+import { lineToSequence } from '../../src/models/melody/to-sequence';
+import { gridToSequence } from '../../src/tokens/drum-grid';
+import { TICKS_PER_STEP } from '../../src/time/units';
+import { drumRequest, engineRequest, plain, testDrumModel, testNetModel } from './engine-fixtures';
 
 const model = testDrumModel();
 
 describe('page protocol (what crosses into Chromium)', () => {
-  it('carries a grid as plain arrays and back without changing a value', () => {
-    const g = emptyGrid(16);
-    g.velocity[3] = 127;
-    g.velocity[40] = 1;
-    g.offset[3] = -0.123456789; // stored as float32; must survive exactly
-    g.offset[40] = 0.5;
-    const wire = JSON.parse(JSON.stringify(gridToPlain(g)));
-    const back = gridFromPlain(wire);
-    expect(back.velocity).toBeInstanceOf(Uint8Array);
-    expect(back.offset).toBeInstanceOf(Float32Array);
-    expect(plain([back])).toEqual(plain([g]));
-  });
+  const seq = (notes: unknown[]) => ({ notes, tempos: [{ ticks: 0, bpm: 120 }], meters: [], totalTicks: 3840 });
+  const note = { pitch: 60, velocity: 90, startTicks: 0, durationTicks: 240, channel: 0 };
 
-  it('carries a request with a primer, and refuses a malformed grid', () => {
-    const primer = emptyGrid(16);
-    primer.velocity[0] = 90;
-    const req = parseDrumRequest({ genre: 'funk', bars: 2, seed: 4, primer });
-    const back = requestFromPlain(JSON.parse(JSON.stringify(requestToPlain(req))));
-    expect(back.genre).toBe('funk');
-    expect(plain([back.primer!])).toEqual(plain([primer]));
-    expect(() => gridFromPlain({ steps: 16, velocity: [1, 2], offset: [0] })).toThrow(/malformed grid/);
+  it('takes sequences from the page as they are, and refuses malformed ones naming why', () => {
+    const ok = [seq([note]), seq([])];
+    expect(sequencesFromPage(JSON.parse(JSON.stringify(ok)), 2)).toEqual(ok);
+    expect(() => sequencesFromPage(ok, 3)).toThrow(/2 sequences for 3 variations/);
+    expect(() => sequencesFromPage({ notes: [] }, 1)).toThrow(/object sequences for 1 variations/);
+    expect(() => sequencesFromPage([seq([{ ...note, pitch: 128 }])], 1)).toThrow(/a note out of range/);
+    expect(() => sequencesFromPage([seq([{ ...note, startTicks: 0.5 }])], 1)).toThrow(/a note out of range/);
+    expect(() => sequencesFromPage([{ notes: [note] }], 1)).toThrow(/without notes, tempos, meters or length/);
   });
 });
 
@@ -55,7 +50,7 @@ describe('engine choice', () => {
     try {
       expect(engine).toBeInstanceOf(NodeEngine);
       expect(lines).toEqual(['tandem: no Chrome/Chromium found (test); running models in-process (NodeEngine)']);
-      await engine.generate(parseDrumRequest({ bars: 1 }));
+      await engine.generate(drumRequest({ bars: 1 }));
       expect(lines).toHaveLength(1);
     } finally {
       await engine.close();
@@ -78,19 +73,43 @@ describe('NodeEngine', () => {
   let engine: NodeEngine;
   beforeAll(async () => {
     engine = new NodeEngine();
-    await expect(engine.generate(parseDrumRequest({}))).rejects.toThrow(ModelNotLoadedError);
+    await expect(engine.generate(drumRequest({}))).rejects.toThrow(ModelNotLoadedError);
     await engine.load(model);
   });
   afterAll(() => engine.close());
 
-  it('generates what the model generates directly, one grid per variation', async () => {
-    const req = parseDrumRequest({ genre: 'jazz', density: 0.4, bars: 4, seed: 9, count: 3, fillEvery: 4 });
-    const grids = await engine.generate(req);
-    expect(grids).toHaveLength(3);
-    expect(grids[0].steps).toBe(64);
+  it('generates what the model generates directly, one sequence per variation', async () => {
+    const req = drumRequest({ style: 'jazz', density: 0.4, bars: 4, seed: 9, count: 3, fillEvery: 4 });
+    const seqs = await engine.generate(req);
+    expect(seqs).toHaveLength(3);
+    expect(seqs[0].totalTicks).toBe(4 * 16 * TICKS_PER_STEP);
     await initNodeTf('wasm');
+    // The network alone, with the synchronous read-back: another path to the same notes.
     const direct = GrooveRnn.load(readDrumNetArtifacts(model.dir)!);
-    expect(plain(grids)).toEqual(plain(direct.generateSync(req)));
+    expect(plain(seqs)).toEqual(plain(direct.generateSync(toDrumRequest(req)).map((g) => gridToSequence(g))));
+    direct.dispose();
+  });
+
+  it('runs the melody and bass network too, as the network alone does, and refuses a request for another model', async () => {
+    await initNodeTf('wasm');
+    const direct = MelodyRnn.load(readMelodyNetArtifacts()!);
+    for (const [name, voice, channel] of [['melody', 'melody', 0], ['bass', 'bass', 1]] as const) {
+      const lines = new NodeEngine();
+      try {
+        await lines.load(testNetModel(name));
+        const req = engineRequest(name, { style: 'pop', key: 'A minor', chords: 'Am F C G', bars: 4, seed: 5, count: 2 });
+        const seqs = await lines.generate(req);
+        expect(seqs).toHaveLength(2);
+        expect(seqs[0].notes.length).toBeGreaterThan(0);
+        expect(seqs[0].notes.every((n) => n.channel === channel)).toBe(true);
+        const expected = direct.generateSync(parseMelodyRequest({ ...req, voice })).map((l) => lineToSequence(l, { channel }));
+        expect(plain(seqs)).toEqual(plain(expected));
+        await expect(lines.generate(drumRequest({ bars: 2 }))).rejects.toThrow(EngineModelMismatchError);
+        await expect(lines.generate(drumRequest({ bars: 2 }))).rejects.toThrow(`the engine has ${name}-gru loaded; a request for drums-gru cannot run on it`);
+      } finally {
+        await lines.close();
+      }
+    }
     direct.dispose();
   });
 
@@ -100,7 +119,7 @@ describe('NodeEngine', () => {
     const other = new NodeEngine();
     await other.load(model);
     await other.close();
-    await expect(other.generate(parseDrumRequest({}))).rejects.toThrow(EngineClosedError);
+    await expect(other.generate(drumRequest({}))).rejects.toThrow(EngineClosedError);
     await expect(other.load(model)).rejects.toThrow(EngineClosedError);
   });
 });

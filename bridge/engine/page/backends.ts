@@ -1,68 +1,19 @@
 /**
- * Backend choice inside the page: start each TF.js backend, check that the drum network gives the
- * reference outputs on it (same weights, same inputs), time one generated bar, pick the fastest
- * correct one. Measured, not a fixed order: on a machine without a GPU, wasm beats software WebGL.
+ * Backend choice inside the page: start each TF.js backend, check that the network gives the
+ * reference outputs on it (same weights, same inputs: the model's probe, src/models/probes.ts),
+ * time one generated bar, pick the fastest correct one. Measured, not a fixed order: on a machine
+ * without a GPU, wasm beats software WebGL. Nothing here knows which model it probes.
  */
 import * as tf from '@tensorflow/tfjs';
-import { DRUM_GENRES } from '../../../src/conditioning/genres';
-import { GrooveRnn } from '../../../src/models/drums/groove-rnn';
-import { fillInputRow } from '../../../src/models/drums/inputs';
-import { DrumNetwork, type DrumNetArtifacts } from '../../../src/models/drums/network';
-import { DRUM_INPUT } from '../../../src/models/drums/spec';
-import type { DrumRequest } from '../../../src/models/request';
-import { makeRng } from '../../../src/random';
-import { emptyGrid, type DrumGrid } from '../../../src/tokens/drum-grid';
+import { modelFactory } from '../../../src/models/factories';
+import { netProbe } from '../../../src/models/probes';
+import type { LayersArtifact, NetProbe } from '../../../src/models/spec';
 import { BACKEND_NAMES, PRUNE_FACTOR, choiceCost, type BackendName, type BackendReport, type ProbeOptions } from './protocol';
+
+export { needsAsyncReadback } from '../../../src/models/readback';
 
 /** The backend reference outputs come from: plain JS float32, present in every browser. */
 export const REFERENCE_BACKEND: BackendName = 'cpu';
-
-const PROBE_BATCH = 2;
-
-/** Fixed probe inputs: two variations with different genre/density, random previous hits. */
-function probeInputs(steps: number): Float32Array[] {
-  const rng = makeRng('tandem-parity');
-  const reqs: DrumRequest[] = [
-    { genre: 'funk', density: 0.7, bars: 1, temperature: 1, seed: 0, count: 1, fillEvery: 2 },
-    { genre: DRUM_GENRES[5], density: 0.2, bars: 1, temperature: 1, seed: 0, count: 1, fillEvery: 0 },
-  ];
-  const grids: DrumGrid[] = reqs.map(() => emptyGrid(steps));
-  for (const g of grids) {
-    for (let i = 0; i < g.velocity.length; i++) {
-      if (rng() < 0.25) {
-        g.velocity[i] = 1 + Math.floor(rng() * 127);
-        g.offset[i] = rng() - 0.5;
-      }
-    }
-  }
-  return Array.from({ length: steps }, (_, s) => {
-    const x = new Float32Array(PROBE_BATCH * DRUM_INPUT.size);
-    reqs.forEach((r, b) => fillInputRow(x, b, grids[b], s, r));
-    return x;
-  });
-}
-
-/** WebGPU's synchronous read-back returns wrong values in tfjs 4.22: read asynchronously there. */
-export const needsAsyncReadback = (): boolean => tf.getBackend() === 'webgpu';
-
-/** Runs the probe inputs through a fresh network on the current backend; all outputs, step after step. */
-async function runProbe(art: DrumNetArtifacts, inputs: Float32Array[]): Promise<Float32Array[]> {
-  const net = DrumNetwork.load(art);
-  let h = net.zeroState(PROBE_BATCH);
-  const outs: Float32Array[] = [];
-  try {
-    for (const x of inputs) {
-      const r = needsAsyncReadback() ? await net.stepAsync(x, PROBE_BATCH, h) : net.step(x, PROBE_BATCH, h);
-      h.dispose();
-      h = r.h;
-      outs.push(r.out.slice());
-    }
-    return outs;
-  } finally {
-    h.dispose();
-    net.dispose();
-  }
-}
 
 function maxAbsDiff(a: Float32Array[], b: Float32Array[]): number {
   let m = 0;
@@ -72,18 +23,17 @@ function maxAbsDiff(a: Float32Array[], b: Float32Array[]): number {
 
 /**
  * ms per generated bar on the current backend for `count` variations in one batch: best of `runs`
- * runs of `bars` bars, after one warm-up run (GPU backends compile per shape).
+ * runs of `bars` bars, after one warm-up run (GPU backends compile per shape). The model is built
+ * by its factory and asked through the one generate entry, as users' requests are.
  */
-async function timeBars(art: DrumNetArtifacts, bars: number, count: number, runs: number): Promise<number> {
-  const model = GrooveRnn.load(art);
-  const gen = (req: DrumRequest) => (needsAsyncReadback() ? model.generate(req) : model.generateSync(req));
+async function timeBars(impl: string, art: LayersArtifact, probe: NetProbe, bars: number, count: number, runs: number): Promise<number> {
+  const model = modelFactory(impl)(art);
   try {
-    const req: DrumRequest = { genre: 'rock', density: 0.5, bars, temperature: 1, seed: 1, count, fillEvery: 0 };
-    await gen({ ...req, bars: 1 });
+    await model.generate(probe.timingRequest(1, count));
     let ms = Infinity;
     for (let i = 0; i < runs; i++) {
       const t0 = performance.now();
-      await gen(req);
+      await model.generate(probe.timingRequest(bars, count));
       ms = Math.min(ms, (performance.now() - t0) / bars);
     }
     return ms;
@@ -91,7 +41,6 @@ async function timeBars(art: DrumNetArtifacts, bars: number, count: number, runs
     model.dispose();
   }
 }
-
 
 async function useBackend(name: BackendName): Promise<string | undefined> {
   try {
@@ -104,11 +53,11 @@ async function useBackend(name: BackendName): Promise<string | undefined> {
 }
 
 /** Probes the backends, leaves TF.js on the chosen one, and reports every one tried. */
-export async function chooseBackend(art: DrumNetArtifacts, opts: ProbeOptions): Promise<{ chosen: BackendName; reports: BackendReport[] }> {
-  const inputs = probeInputs(opts.paritySteps);
+export async function chooseBackend(impl: string, art: LayersArtifact, opts: ProbeOptions): Promise<{ chosen: BackendName; reports: BackendReport[] }> {
+  const probe = netProbe(impl);
   const refErr = await useBackend(REFERENCE_BACKEND);
   if (refErr) throw new Error(`the reference backend is unavailable: ${refErr}`);
-  const reference = await runProbe(art, inputs);
+  const reference = await probe.outputs(art, opts.paritySteps);
   const candidates = opts.force ? [opts.force] : (opts.candidates ?? [...BACKEND_NAMES]);
   const reports: BackendReport[] = [];
   const bars = Math.max(1, Math.round(opts.timedSteps / 16));
@@ -122,11 +71,11 @@ export async function chooseBackend(art: DrumNetArtifacts, opts: ProbeOptions): 
     }
     let parityError: number | undefined;
     try {
-      parityError = backend === REFERENCE_BACKEND ? 0 : maxAbsDiff(await runProbe(art, inputs), reference);
+      parityError = backend === REFERENCE_BACKEND ? 0 : maxAbsDiff(await probe.outputs(art, opts.paritySteps), reference);
       const ok = parityError <= opts.tolerance;
       const reason = ok ? undefined : `parity error ${parityError.toExponential(2)} over the tolerance ${opts.tolerance}`;
       // Off the tolerance a backend is only timed when forced (then it runs anyway).
-      const one = ok || opts.force ? await timeBars(art, bars, 1, 1) : undefined;
+      const one = ok || opts.force ? await timeBars(impl, art, probe, bars, 1, 1) : undefined;
       reports.push({ backend, ok, reason, parityError, msPerBar: one, chosen: false, probeMs: performance.now() - t0 });
     } catch (err) {
       reports.push({ backend, ok: false, reason: `${backend} threw: ${(err as Error).message}`, parityError, chosen: false, probeMs: performance.now() - t0 });
@@ -143,8 +92,8 @@ export async function chooseBackend(art: DrumNetArtifacts, opts: ProbeOptions): 
     const t0 = performance.now();
     try {
       if ((await useBackend(r.backend)) !== undefined) continue;
-      r.msPerBar = Math.min(r.msPerBar, await timeBars(art, bars, 1, 2));
-      r.msPerBar16 = await timeBars(art, bars, 16, 2);
+      r.msPerBar = Math.min(r.msPerBar, await timeBars(impl, art, probe, bars, 1, 2));
+      r.msPerBar16 = await timeBars(impl, art, probe, bars, 16, 2);
     } catch (err) {
       r.ok = false;
       r.reason = `${r.backend} threw while timed: ${(err as Error).message}`;

@@ -2,8 +2,8 @@
  * What crosses between Node and the Chromium page: plain, JSON-safe data only (no typed arrays,
  * no class instances). Imported by both sides, so it must stay free of Node and DOM APIs.
  */
-import type { DrumRequest } from '../../../src/models/request';
-import type { DrumGrid } from '../../../src/tokens/drum-grid';
+import type { Sequence } from '../../../src/music/sequence';
+import type { EngineRequest } from '../engine';
 
 /** TF.js backends the page can try, in the order it tries them. */
 export const BACKEND_NAMES = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
@@ -29,37 +29,39 @@ export const PAGE_PATHS = Object.freeze({
   modelDir: '/model/',
 });
 
-/** A DrumGrid as plain arrays. */
-export interface PlainGrid {
-  steps: number;
-  velocity: number[];
-  offset: number[];
+/**
+ * A request as it crosses into the page: the part request (plain data, a primer as a Sequence)
+ * with the implementation it is for. The page answers with plain Sequences.
+ */
+export type PageRequest = EngineRequest;
+
+/** What the page is asked to load: a network implementation of the registry, and how to probe backends. */
+export interface PageLoadOptions extends ProbeOptions {
+  /** ModelImpl.id: the page builds it with its factory and probes it with its probe. */
+  impl: string;
 }
 
-/** A DrumRequest with its primer (if any) as a PlainGrid. */
-export type PlainDrumRequest = Omit<DrumRequest, 'primer'> & { primer?: PlainGrid };
-
-/** Typed arrays -> plain arrays. Float32 values survive exactly (every float32 is a float64). */
-export function gridToPlain(grid: DrumGrid): PlainGrid {
-  return { steps: grid.steps, velocity: Array.from(grid.velocity), offset: Array.from(grid.offset) };
+/** The hidden size a network's model.json states (both trainers write spec.hidden), for reports. */
+export function networkHidden(modelJson: unknown): number | undefined {
+  const h = (modelJson as { spec?: { hidden?: unknown } } | undefined)?.spec?.hidden;
+  return typeof h === 'number' ? h : undefined;
 }
 
-/** Plain arrays -> typed arrays; checks the lengths so a bad message cannot make a short grid. */
-export function gridFromPlain(p: PlainGrid): DrumGrid {
-  if (p.velocity.length !== p.offset.length || p.velocity.length % p.steps !== 0) {
-    throw new Error(`malformed grid from the page: ${p.steps} steps, ${p.velocity.length} velocities, ${p.offset.length} offsets`);
+const isInt = (v: unknown, lo: number, hi: number): boolean => Number.isInteger(v) && (v as number) >= lo && (v as number) <= hi;
+
+/**
+ * Checks what the page answered to generate: `count` sequences of whole notes in MIDI ranges, so
+ * a broken page cannot hand a malformed sequence to the scheduler or a .mid writer.
+ */
+export function sequencesFromPage(v: unknown, count: number): Sequence[] {
+  const bad = (why: string) => new Error(`malformed answer from the page: ${why}`);
+  if (!Array.isArray(v) || v.length !== count) throw bad(`${Array.isArray(v) ? v.length : typeof v} sequences for ${count} variations`);
+  for (const s of v as Sequence[]) {
+    if (!s || !Array.isArray(s.notes) || !Array.isArray(s.tempos) || !Array.isArray(s.meters) || !isInt(s.totalTicks, 0, 2 ** 31)) throw bad('a sequence without notes, tempos, meters or length');
+    const n = s.notes.find((x) => !x || !isInt(x.pitch, 0, 127) || !isInt(x.velocity, 0, 127) || !isInt(x.channel, 0, 15) || !isInt(x.startTicks, 0, 2 ** 31) || !isInt(x.durationTicks, 0, 2 ** 31));
+    if (n) throw bad(`a note out of range (${JSON.stringify(n).slice(0, 120)})`);
   }
-  return { steps: p.steps, velocity: Uint8Array.from(p.velocity), offset: Float32Array.from(p.offset) };
-}
-
-export function requestToPlain(req: DrumRequest): PlainDrumRequest {
-  const { primer, ...rest } = req;
-  return primer ? { ...rest, primer: gridToPlain(primer) } : { ...rest };
-}
-
-export function requestFromPlain(p: PlainDrumRequest): DrumRequest {
-  const { primer, ...rest } = p;
-  return primer ? { ...rest, primer: gridFromPlain(primer) } : { ...rest };
+  return v as Sequence[];
 }
 
 /** How one backend fared in the page's probe. */
@@ -71,7 +73,7 @@ export interface BackendReport {
   reason?: string;
   /** Max abs difference of the network outputs against the reference backend. */
   parityError?: number;
-  /** ms per generated bar (16 steps) for one variation, measured after a warm-up. */
+  /** ms per generated bar (16 steps of the model's timing request) for one variation, measured after a warm-up. */
   msPerBar?: number;
   /** ms per generated bar for 16 variations in one batch. The choice minimises msPerBar + msPerBar16. */
   msPerBar16?: number;
@@ -114,7 +116,9 @@ export interface PageLoadResult {
   /** The backend the reference outputs were computed on. */
   reference: BackendName;
   tfVersion: string;
-  hidden: number;
+  /** The implementation loaded (ModelImpl.id). */
+  impl: string;
+  hidden?: number;
   userAgent: string;
 }
 
@@ -134,8 +138,8 @@ export type PageAnswer<T> = { ok: true; value: T } | { ok: false; error: PageErr
 
 /** The API the page puts on `window.tandem`. */
 export interface PageApi {
-  load(opts: ProbeOptions): Promise<PageAnswer<PageLoadResult>>;
-  generate(req: PlainDrumRequest): Promise<PageAnswer<PlainGrid[]>>;
+  load(opts: PageLoadOptions): Promise<PageAnswer<PageLoadResult>>;
+  generate(req: PageRequest): Promise<PageAnswer<Sequence[]>>;
   /** Tries to fetch `url` from the page (for the network-blocking check): 'loaded' or the error. */
   tryFetch(url: string): Promise<string>;
 }

@@ -39,8 +39,9 @@ export class LinePart implements PartModel {
 
   async generate(req: PartRequest): Promise<Sequence[]> {
     const mreq = toMelodyRequest(req, this.voice);
-    // In Node (this process or a worker thread): wasm or cpu, where the synchronous read-back is right.
-    const lines = this.net.generateSync(mreq);
+    // Read back asynchronously: right on every backend (WebGPU's synchronous read-back is not), and
+    // on wasm/cpu it costs nothing more. The same part runs in Node and in the Chromium page.
+    const lines = await this.net.generate(mreq);
     return lines.map((l) => lineToSequence(l, { channel: this.channel }));
   }
 

@@ -88,8 +88,25 @@ export class MelodyRollout {
 
   /** Raw logits for teacher-forced inputs [steps][batch][size]: the reference path for parity and evaluation. */
   teacherForced(inputs: Float32Array, steps: number, batch: number): Float32Array {
-    const I = MELODY_INPUT.size;
     const out = new Float32Array(steps * batch * VOCAB);
+    this.teacherForcedSteps(inputs, steps, batch, (s, logits) => out.set(logits.dataSync() as Float32Array, s * batch * VOCAB));
+    return out;
+  }
+
+  /** The same logits, one array per step, read back asynchronously (the only correct read-back on WebGPU). */
+  async teacherForcedAsync(inputs: Float32Array, steps: number, batch: number): Promise<Float32Array[]> {
+    const pending: tf.Tensor2D[] = [];
+    try {
+      this.teacherForcedSteps(inputs, steps, batch, (_, logits) => pending.push(tf.clone(logits)));
+      return (await Promise.all(pending.map((t) => t.data()))) as Float32Array[];
+    } finally {
+      tf.dispose(pending);
+    }
+  }
+
+  /** Runs the cell over teacher-forced inputs, handing each step's logits to `read` (disposed after). */
+  private teacherForcedSteps(inputs: Float32Array, steps: number, batch: number, read: (step: number, logits: tf.Tensor2D) => void): void {
+    const I = MELODY_INPUT.size;
     const raw = this.logitLayer(1, new Float32Array(VOCAB));
     let h: tf.Tensor2D = tf.zeros([batch, this.hidden]);
     try {
@@ -97,18 +114,20 @@ export class MelodyRollout {
         const x = tf.tensor2d(inputs.subarray(s * batch * I, (s + 1) * batch * I), [batch, I]);
         const [hNew, logits] = tf.tidy(() => {
           const hn = this.cell(x, h);
-          return [hn, tf.fused.matMul({ a: hn, b: raw.w, bias: raw.b })];
+          return [hn, tf.fused.matMul({ a: hn, b: raw.w, bias: raw.b }) as tf.Tensor2D];
         });
         x.dispose();
         h.dispose();
         h = hNew;
-        out.set(logits.dataSync() as Float32Array, s * batch * VOCAB);
-        logits.dispose();
+        try {
+          read(s, logits);
+        } finally {
+          logits.dispose();
+        }
       }
     } finally {
       h.dispose();
     }
-    return out;
   }
 
   /** Runs a generation on the backend; returns the sampled tokens [(total - kept) x batch] (int32) to read back. */
