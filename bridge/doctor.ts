@@ -6,7 +6,9 @@ import { staleReason } from '../bin/dist-fresh.js';
 import { datasetsDir, REPO_ROOT } from './data/paths';
 import { findBrowser } from './engine/find-browser';
 import { initNodeTf, NODE_BACKENDS } from './engine/node-tf';
-import { DRUM_NET_DIR, DRUM_NGRAM_FILE, hasDrumNet, readDrumNetArtifacts } from './models/load';
+import { artifactPath, hasArtifact } from './models/artifacts';
+import { networkOf } from './engine/engine-parts';
+import { DEFAULT_MODEL, MODEL_SPECS } from '../src/models/registry';
 import { createEngine } from './engine/auto';
 import type { Engine, EngineInfo } from './engine/engine';
 import { formatBackendTable } from './engine/report';
@@ -39,11 +41,12 @@ export function udpPortFree(port: number): Promise<{ ok: boolean; detail: string
 
 /** Why virtual MIDI ports can or cannot open on this machine. */
 /** The Chromium engine's backend table (backend, ok/failed with reason, parity error, ms per bar). */
-export async function browserBackends(): Promise<{ check: Check; info?: EngineInfo; table?: string }> {
-  if (!findBrowser().path || !hasDrumNet()) return { check: { name: 'Chromium backends', ok: false, detail: 'not probed (needs a browser and the drum network)' } };
+export async function browserBackends(model = DEFAULT_MODEL): Promise<{ check: Check; info?: EngineInfo; table?: string }> {
+  const net = networkOf(model).model;
+  if (!findBrowser().path || !existsSync(join(net.dir, 'model.json'))) return { check: { name: 'Chromium backends', ok: false, detail: `not probed (needs a browser and the ${model} network)` } };
   let engine: Engine | undefined;
   try {
-    engine = await createEngine('chromium', { id: 'drums-gru', dir: DRUM_NET_DIR }, { log: () => {} });
+    engine = await createEngine('chromium', net, { log: () => {} });
     const info = engine.info();
     const ok = info.running === 'chromium';
     const passing = info.backends.filter((b) => b.ok).map((b) => b.backend);
@@ -66,13 +69,16 @@ export async function runDoctor(): Promise<Check[]> {
   for (const backend of NODE_BACKENDS) {
     checks.push(await backendCheck(backend));
   }
-  const art = readDrumNetArtifacts();
-  checks.push({
-    name: 'Drum network',
-    ok: !!art,
-    detail: art ? `${join(DRUM_NET_DIR, 'model.json')} (GRU-${art.modelJson.spec.hidden}, ${(art.weights.byteLength / 1e6).toFixed(2)} MB)` : `none in ${DRUM_NET_DIR}; generation falls back to the n-gram baseline (train with npm run train:drums)`,
-  });
-  checks.push({ name: 'Drum baseline', ok: existsSync(DRUM_NGRAM_FILE), detail: existsSync(DRUM_NGRAM_FILE) ? DRUM_NGRAM_FILE : `missing: npm run train:baseline` });
+  // Every implementation of every registry model: present or how to get it.
+  for (const spec of MODEL_SPECS) {
+    for (const impl of spec.implementations) {
+      const path = artifactPath(impl);
+      const ok = hasArtifact(impl);
+      const name = `${spec.name[0].toUpperCase()}${spec.name.slice(1)} ${impl.kind}`;
+      const how = impl.artifact.kind === 'layers' ? `npm run train:${impl.artifact.dir}` : 'npm run train:baseline';
+      checks.push({ name, ok, detail: ok ? `${impl.id}: ${path}` : `${impl.id} missing at ${path}${impl === spec.implementations[0] ? '; generation falls back to the next implementation' : ''} (${how})` });
+    }
+  }
   checks.push(midiCheck());
   const osc = await udpPortFree(DEFAULT_OSC_PORT);
   checks.push({ name: 'OSC port', ...osc });

@@ -54,27 +54,6 @@ export function loadDrumNgram(file = DRUM_NGRAM_FILE): DrumNgram {
   return new DrumNgram(JSON.parse(readFileSync(file, 'utf8')) as DrumNgramModelJson);
 }
 
-export interface LoadedDrumModel {
-  model: DrumModel;
-  impl: DrumImpl;
-  backend?: NodeBackend;
-  /** Why the requested implementation was not the one loaded, when so. */
-  note?: string;
-}
-
-/** Loads the drum model in this process: the network by default, the n-gram when asked or when no network is present. */
-export async function loadDrumModel(impl: DrumImpl = 'network', backend: NodeBackend = 'wasm'): Promise<LoadedDrumModel> {
-  if (impl === 'network') {
-    const art = readDrumNetArtifacts();
-    if (art) {
-      const used = await initNodeTf(backend);
-      return { model: GrooveRnn.load(art), impl, backend: used };
-    }
-    return { model: loadDrumNgram(), impl: 'baseline', note: `no trained drum network in ${DRUM_NET_DIR}; using the n-gram baseline` };
-  }
-  return { model: loadDrumNgram(), impl: 'baseline' };
-}
-
 /** The melody or bass n-gram (no melody network yet). */
 export function loadMelodyNgram(role: 'melody' | 'bass'): MelodyNgram {
   const file = join(MODELS_DIR, 'baseline', `${role}-ngram.json`);

@@ -188,7 +188,7 @@ describe('tandem genres and doctor', () => {
     expect(by.Node.ok).toBe(true);
     expect(by['TF.js wasm (Node)'].ok).toBe(true);
     expect(by['TF.js cpu (Node)'].ok).toBe(true);
-    expect(by['Drum baseline'].ok).toBe(true);
+    for (const name of ['Drums network', 'Drums baseline', 'Melody network', 'Bass network', 'Bass baseline']) expect(by[name]?.ok, name).toBe(true);
     expect(by['MIDI ports'].ok).toBe(existsSync('/dev/snd/seq'));
     if (!by['MIDI ports'].ok) expect(by['MIDI ports'].detail).toMatch(/ALSA sequencer/);
     expect(by['OSC port'].detail).toMatch(/127.0.0.1:57121/);

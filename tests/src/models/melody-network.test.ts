@@ -8,6 +8,7 @@ import { InvalidValueError } from '../../../src/errors';
 import { parseChordProgression, parseKey, inKey } from '../../../src/music/chords';
 import { decodeTokens, encodeLine, fillStepInput } from '../../../src/models/melody/encode';
 import { MelodyRnn, type MelodyLine } from '../../../src/models/melody/melody-rnn';
+import { netProbe } from '../../../src/models/probes';
 import { parseMelodyRequest } from '../../../src/models/melody/request';
 import { MELODY_INPUT, STEPS_PER_BAR, VOCAB, keyShift, type MelodyMeter } from '../../../src/models/melody/spec';
 import { lineToSequence, primerFromSequence } from '../../../src/models/melody/to-sequence';
@@ -43,7 +44,7 @@ describe('melody network (TF.js) against its PyTorch original', () => {
     await initNodeTf('wasm');
   });
 
-  it('builds the trainer\'s inputs from the encoding and reproduces its logits', () => {
+  it('builds the trainer\'s inputs from the encoding and reproduces its logits', async () => {
     const fx = JSON.parse(readFileSync(join(REPO_ROOT, 'tests/fixtures/melody-parity.json'), 'utf8')) as {
       line: { tokens: number[]; chordRoot: number[]; chordTones: number[]; density: number[]; meter: MelodyMeter; mode: 'major'; style: 'pop' | null; voice: 'melody' | 'bass' };
       inputs: number[][];
@@ -67,10 +68,28 @@ describe('melody network (TF.js) against its PyTorch original', () => {
     const logits = model.rollout.teacherForced(inputs, n, 1);
     let maxLogit = 0;
     fx.logits.forEach((r, s) => r.forEach((v, k) => (maxLogit = Math.max(maxLogit, Math.abs(logits[s * VOCAB + k] - v)))));
+    // The asynchronous read-back (the engines' backend probe, WebGPU) gives the same numbers.
+    const perStep = await model.rollout.teacherForcedAsync(inputs, n, 1);
+    expect(perStep).toHaveLength(n);
+    perStep.forEach((r, s) => expect(Array.from(r)).toEqual(Array.from(logits.subarray(s * VOCAB, (s + 1) * VOCAB))));
     model.dispose();
     expect(n).toBeGreaterThanOrEqual(16);
     expect(maxIn).toBeLessThan(1e-6);
     expect(maxLogit).toBeLessThan(1e-3);
+  });
+
+  it("gives the engines' backend probe the same outputs every run, and other outputs for other weights", async () => {
+    const probe = netProbe('bass-gru');
+    const outs = await probe.outputs(art, 8);
+    expect(outs).toHaveLength(8);
+    expect(outs[0]).toHaveLength(2 * VOCAB);
+    expect(await probe.outputs(art, 8)).toEqual(outs);
+    expect(outs[0].some((v) => v !== 0)).toBe(true);
+    // Weights changed by a little: the probe's outputs move (a parity check can fail).
+    const w = new Float32Array(art.weights.slice(0));
+    for (let i = 0; i < w.length; i += 7) w[i] += 0.01;
+    const other = await probe.outputs({ modelJson: art.modelJson, weights: w.buffer }, 8);
+    expect(Math.max(...other[7].map((v, k) => Math.abs(v - outs[7][k])))).toBeGreaterThan(1e-3);
   });
 });
 
