@@ -115,8 +115,13 @@ async function benchModel(name: string, model: EngineModel, first: boolean, brow
       add(`${name} probe ${r.backend}`, r.ok ? (r.chosen ? 'chosen' : 'ok') : 'failed', r.ok ? `parity error ${r.parityError!.toExponential(1)}${speed}` : (r.reason ?? ''));
     }
     if (first) add('chromium: empty round trip through the page', await time(() => warm.ping(), 20), 'ms', 2);
-    // Only backends that give the reference outputs are timed: a wrong answer has no speed worth quoting.
-    for (const r of info.backends.filter((b) => b.ok)) await benchBackend(name, warm, r.backend, info.backend!, node.wasm);
+    // Only backends that give the reference outputs are timed (a wrong answer has no speed worth
+    // quoting), and of those the contenders: one the probe found PRUNE_FACTOR slower than the
+    // fastest (software WebGPU/WebGL here) would take minutes and is never chosen.
+    for (const r of info.backends.filter((b) => b.ok)) {
+      if (r.msPerBar16 === undefined) add(`${name} chromium ${r.backend}`, 'not timed', r.note ?? 'not a contender in the probe');
+      else await benchBackend(name, warm, r.backend, info.backend!, node.wasm);
+    }
   } finally {
     await warm.close();
   }
