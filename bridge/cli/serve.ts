@@ -144,16 +144,21 @@ export async function runServe(flags: ServeFlags, durationMs?: number, say: (l: 
     }
   }
   say(`tandem: OSC bridge on 127.0.0.1:${server.port}; replies to ${replyPort ? `port ${replyPort}` : 'the sender'}; suggestions saved in ${store.dir}${panel ? `; panel on ${panel.url}` : ''}${leaseMs ? `; stops after ${leaseMs / 1000} s without a message` : ''}`);
+  // A model still loading when the bridge stops (a lease that ran out on a loaded machine) says nothing after "stopping".
+  let stopping = false;
   starting.then(
     (first) => {
       where.set(DEFAULT_MODEL, () => first.now?.() ?? first.where);
-      log(`tandem: ${DEFAULT_MODEL}: ${first.where}`);
+      if (!stopping) log(`tandem: ${DEFAULT_MODEL}: ${first.where}`);
     },
-    (err: Error) => log(`tandem: ${DEFAULT_MODEL} could not start (${err.message}); the next request tries again`),
+    (err: Error) => {
+      if (!stopping) log(`tandem: ${DEFAULT_MODEL} could not start (${err.message}); the next request tries again`);
+    },
   );
   await new Promise<void>((resolve) => {
     const timers: NodeJS.Timeout[] = [];
     const stop = () => {
+      stopping = true;
       for (const t of timers) clearTimeout(t);
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);

@@ -45,6 +45,18 @@ describe('tandem serve --lease', () => {
     expect(lines.some((l) => l.includes('stops after 0.8 s without a message'))).toBe(true);
   });
 
+  it('says nothing of a model that finishes loading after it stopped (a lease that ran out on a loaded machine)', async () => {
+    const lines: string[] = [];
+    const stop = new AbortController();
+    const say = (l: string) => {
+      lines.push(l);
+      // Stop the moment the port is open: the model is still loading in its worker thread.
+      if (l.startsWith('tandem: OSC bridge on')) setImmediate(() => stop.abort());
+    };
+    await runServe({ oscPort: String(await freePort()), modelImpl: 'baseline', engine: 'node', out: mkdtempSync(join(tmpdir(), 'tandem-lease-')) }, undefined, say, stop.signal);
+    expect(lines.at(-1)).toMatch(/^tandem: OSC bridge on/);
+  });
+
   it('outlives the process that started it (its pipes closed, as when the device that launched it is deleted), then stops on its lease', async () => {
     const port = await freePort();
     const child = spawn(process.execPath, [join(ROOT, 'bin', 'tandem.js'), 'serve', '--osc-port', String(port), '--lease', '1500ms', '--model-impl', 'baseline', '--engine', 'node', '--out', mkdtempSync(join(tmpdir(), 'tandem-lease-'))], {
