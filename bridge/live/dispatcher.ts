@@ -1,5 +1,6 @@
 import type { TimedMessage } from '../../src/scheduler/lookahead-scheduler';
 import type { MidiOutput } from '../midi/port';
+import { MIDI_STATUS, statusKind } from '../../src/music/midi-status';
 
 /** What the session hands its timed messages to: a Dispatcher here, or an OutputThread (own thread). */
 export interface MessageDispatcher {
@@ -78,7 +79,7 @@ export class MessageQueue {
    * already; the scheduler no longer counts them as sounding).
    */
   clear(): void {
-    for (const m of this.items) if ((m.bytes[0] & 0xf0) === 0x80) this.output?.send(m.bytes);
+    for (const m of this.items) if (statusKind(m.bytes[0]) === MIDI_STATUS.noteOff) this.output?.send(m.bytes);
     this.items = [];
   }
 }

@@ -13,6 +13,7 @@ import { MidiUnavailableError, type MidiOutput } from '../midi/port';
 import { MessageQueue, monotonicMs, spinUntil } from './dispatcher';
 import { raisePriority } from './thread-priority';
 import type { FromOutputThread, OutputSpec, ToOutputThread } from './output-protocol';
+import { MIDI_STATUS } from '../../src/music/midi-status';
 
 /** Wake this long before a message and spin to its time (ms). */
 const SPIN_MS = 1.5;
@@ -54,7 +55,7 @@ const priority = raisePriority();
 const practice = new MessageQueue(undefined, monotonicMs);
 for (let i = 0; i < 40; i++) {
   const t = monotonicMs();
-  practice.add([{ bytes: [0x90, 36, 1], timeMs: t + 0.5 }, { bytes: [0x80, 36, 0], timeMs: t + 1 }]);
+  practice.add([{ bytes: [MIDI_STATUS.noteOn, 36, 1], timeMs: t + 0.5 }, { bytes: [MIDI_STATUS.noteOff, 36, 0], timeMs: t + 1 }]);
   spinUntil(monotonicMs, practice.nextAt, SPIN_MS + 0.5);
   practice.sendDue();
   spinUntil(monotonicMs, practice.nextAt, SPIN_MS + 0.5);

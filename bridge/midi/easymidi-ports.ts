@@ -3,6 +3,7 @@ import Module, { createRequire } from 'node:module';
 import { dirname, join, resolve, sep } from 'node:path';
 import { midiCheck } from './availability';
 import { MidiUnavailableError, type MidiBytes, type MidiInput, type MidiOutput } from './port';
+import { MIDI_STATUS, statusChannel, statusKind } from '../../src/music/midi-status';
 
 /** The default port names a DAW sees. */
 export const DEFAULT_OUT_PORT = 'Tandem Out';
@@ -96,20 +97,20 @@ function explain(port: string, err: Error): MidiUnavailableError {
 /** Bytes -> easymidi's message object (the only way its public API sends). */
 function toEasy(bytes: MidiBytes): [string, Record<string, number>] {
   const status = bytes[0];
-  const channel = status & 0x0f;
-  switch (status & 0xf0) {
-    case 0x90:
+  const channel = statusChannel(status);
+  switch (statusKind(status)) {
+    case MIDI_STATUS.noteOn:
       return ['noteon', { note: bytes[1], velocity: bytes[2], channel }];
-    case 0x80:
+    case MIDI_STATUS.noteOff:
       return ['noteoff', { note: bytes[1], velocity: bytes[2], channel }];
-    case 0xb0:
+    case MIDI_STATUS.controlChange:
       return ['cc', { controller: bytes[1], value: bytes[2], channel }];
     default:
       break;
   }
-  const realtime: Record<number, string> = { 0xf8: 'clock', 0xfa: 'start', 0xfb: 'continue', 0xfc: 'stop' };
+  const realtime: Record<number, string> = { [MIDI_STATUS.clock]: 'clock', [MIDI_STATUS.start]: 'start', [MIDI_STATUS.continue]: 'continue', [MIDI_STATUS.stop]: 'stop' };
   if (realtime[status]) return [realtime[status], {}];
-  if (status === 0xf2) return ['position', { value: bytes[1] | (bytes[2] << 7) }];
+  if (status === MIDI_STATUS.songPosition) return ['position', { value: bytes[1] | (bytes[2] << 7) }];
   throw new RangeError(`unsupported MIDI message ${bytes.map((b) => b.toString(16)).join(' ')}`);
 }
 
@@ -118,21 +119,21 @@ function fromEasy(m: EasyMsg): MidiBytes | undefined {
   const ch = m.channel ?? 0;
   switch (m._type) {
     case 'clock':
-      return [0xf8];
+      return [MIDI_STATUS.clock];
     case 'start':
-      return [0xfa];
+      return [MIDI_STATUS.start];
     case 'continue':
-      return [0xfb];
+      return [MIDI_STATUS.continue];
     case 'stop':
-      return [0xfc];
+      return [MIDI_STATUS.stop];
     case 'position':
-      return [0xf2, (m.value ?? 0) & 0x7f, ((m.value ?? 0) >> 7) & 0x7f];
+      return [MIDI_STATUS.songPosition, (m.value ?? 0) & 0x7f, ((m.value ?? 0) >> 7) & 0x7f];
     case 'noteon':
-      return [0x90 | ch, m.note ?? 0, m.velocity ?? 0];
+      return [MIDI_STATUS.noteOn | ch, m.note ?? 0, m.velocity ?? 0];
     case 'noteoff':
-      return [0x80 | ch, m.note ?? 0, m.velocity ?? 0];
+      return [MIDI_STATUS.noteOff | ch, m.note ?? 0, m.velocity ?? 0];
     case 'cc':
-      return [0xb0 | ch, m.controller ?? 0, m.value ?? 0];
+      return [MIDI_STATUS.controlChange | ch, m.controller ?? 0, m.value ?? 0];
     default:
       return undefined;
   }

@@ -5,8 +5,8 @@
  * that generation draws each groove's bar-level conditioning from.
  * The density and loudness definitions live in src/conditioning and bridge/data/drum-corpus, nowhere else.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../../bridge/fs/atomic-write';
 import { DRUM_GENRES } from '../../src/conditioning/genres';
 import { patterns } from '../../src/tokens/drum-grid';
 import { DENSITY_WINDOW_BARS, DRUM_INPUT } from '../../src/models/drums/spec';
@@ -34,9 +34,9 @@ export function prepareDrums(cache = cacheDir()): string {
   const beats = tracks.filter((t) => t.split === 'train' && !t.fill);
   const contours: ContourPriors = { any: fitContourPrior(beats) };
   for (const [g, name] of DRUM_GENRES.entries()) contours[name] = fitContourPrior(beats.filter((t) => t.genre === g));
-  mkdirSync(cache, { recursive: true });
   const out = join(cache, 'drums-train.json');
-  writeFileSync(out, JSON.stringify({ inputSize: DRUM_INPUT.size, genres: DRUM_GENRES, densityRange: range, densityWindowBars: DENSITY_WINDOW_BARS, loudnessRange, contours, tracks }));
+  // Atomic: a full disk or Ctrl-C leaves the previous cache (or none), never a truncated one the trainer would read.
+  writeFileAtomic(out, JSON.stringify({ inputSize: DRUM_INPUT.size, genres: DRUM_GENRES, densityRange: range, densityWindowBars: DENSITY_WINDOW_BARS, loudnessRange, contours, tracks }), { replace: true, mkdir: true });
   return out;
 }
 

@@ -5,8 +5,9 @@
  * voice ranges, each style's common chord progressions). The representation is defined in
  * src/models/melody/spec.ts and src/models/melody/encode.ts, nowhere else.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../../bridge/fs/atomic-write';
 import { buildAll } from '../../bridge/data/build';
 import type { MelodyCorpus, MelodyTrack } from '../../bridge/data/corpus-types';
 import { cacheDir } from '../../bridge/data/paths';
@@ -108,26 +109,23 @@ export function prepareMelodyData(corpus: MelodyCorpus): PreparedMelody {
 
 export function prepareMelody(cache = cacheDir()): string {
   const data = prepareMelodyData(loadMelodyCorpus(cache));
-  mkdirSync(cache, { recursive: true });
   const out = join(cache, 'melody-train.json');
   const spec = { inputSize: MELODY_INPUT.size, input: MELODY_INPUT, vocab: VOCAB, pitchLow: PITCH_LOW, pitchHigh: PITCH_HIGH, meters: METERS, styles: STYLES, voices: VOICES, modes: MODES, densityWindowBars: MELODY_DENSITY_WINDOW_BARS };
-  writeFileSync(out, JSON.stringify({ spec, densityRanges: data.densityRanges, voiceRanges: data.voiceRanges, registerRanges: data.registerRanges, progressions: data.progressions, skipped: data.skipped, lines: data.lines }));
+  writeFileAtomic(out, JSON.stringify({ spec, densityRanges: data.densityRanges, voiceRanges: data.voiceRanges, registerRanges: data.registerRanges, progressions: data.progressions, skipped: data.skipped, lines: data.lines }), { replace: true, mkdir: true });
   return out;
 }
 
 /**
  * Writes the registers (`spec.registerRanges`, from the corpus's training split) into an exported model's model.json
- * without touching its weights: how models exported before registers existed gain them. Written to a temporary name
- * and renamed.
+ * without touching its weights: how models exported before registers existed gain them. Written atomically
+ * (writeFileAtomic: temporary name, fsync, rename).
  */
 export function addRegisters(modelDir: string, cache = cacheDir()): Record<string, [number, number]> {
   const file = join(modelDir, 'model.json');
   const model = JSON.parse(readFileSync(file, 'utf8')) as { spec: Record<string, unknown> };
   const { registerRanges } = prepareMelodyData(loadMelodyCorpus(cache));
   model.spec.registerRanges = registerRanges;
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(model, null, 1)}\n`);
-  renameSync(tmp, file);
+  writeFileAtomic(file, `${JSON.stringify(model, null, 1)}\n`, { replace: true });
   return registerRanges;
 }
 

@@ -4,8 +4,8 @@
  * then the melody and bass n-grams (Nottingham, POP909, JSB) to melody-ngram.json and bass-ngram.json. Takes seconds.
  * Run: npm run train:baseline
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../../bridge/fs/atomic-write';
 import { trainDrumNgram } from '../../src/models/baseline/drum-ngram';
 import { trainMelodyNgram } from '../../src/models/baseline/melody-ngram';
 import { existsSync, readFileSync } from 'node:fs';
@@ -19,15 +19,14 @@ export function trainBaseline(outDir = join(REPO_ROOT, 'models', 'baseline')): s
   const corpus = loadDrumCorpus();
   const train = tracksOf(corpus, 'train').map((t) => ({ genre: t.genre, fill: t.beatType === 'fill' ? 1 : 0, grid: trackGrid(t) }));
   const model = trainDrumNgram(train, drumDensityRange(corpus));
-  mkdirSync(outDir, { recursive: true });
   const file = join(outDir, 'drums-ngram.json');
-  writeFileSync(file, JSON.stringify(model));
+  writeFileAtomic(file, JSON.stringify(model), { replace: true, mkdir: true });
   const melodyFile = join(cacheDir(), 'melody.json');
   if (!existsSync(melodyFile)) buildAll({ only: ['melody'] });
   const melody = JSON.parse(readFileSync(melodyFile, 'utf8')) as MelodyCorpus;
   for (const role of ['melody', 'bass'] as const) {
     const lines = melody.tracks.filter((t) => t.split === 'train' && t.role === role).map((t) => ({ style: t.style.replace(' ', '-'), meter: t.meter, notes: t.notes }));
-    writeFileSync(join(outDir, `${role}-ngram.json`), JSON.stringify(trainMelodyNgram(lines, role)));
+    writeFileAtomic(join(outDir, `${role}-ngram.json`), JSON.stringify(trainMelodyNgram(lines, role)), { replace: true });
   }
   return file;
 }

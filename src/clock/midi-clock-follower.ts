@@ -1,13 +1,10 @@
 import { TICKS_PER_CLOCK, TICKS_PER_STEP } from '../time/units';
+import { MIDI_STATUS } from '../music/midi-status';
 import { EventTimeline } from './timeline';
 import type { TransportClock, TransportEvent } from './transport';
 
-/** MIDI System Real-Time and Common status bytes the follower understands. */
-export const MIDI_CLOCK = 0xf8;
-export const MIDI_START = 0xfa;
-export const MIDI_CONTINUE = 0xfb;
-export const MIDI_STOP = 0xfc;
-export const MIDI_SONG_POSITION = 0xf2;
+/** MIDI System Real-Time and Common status bytes the follower understands (from the one table). */
+export const { clock: MIDI_CLOCK, start: MIDI_START, continue: MIDI_CONTINUE, stop: MIDI_STOP, songPosition: MIDI_SONG_POSITION } = MIDI_STATUS;
 
 export interface FollowerOptions {
   /** Clocks in the tempo fit while the tempo is steady (default 96 = four beats). */

@@ -1,5 +1,6 @@
 import { PPQ, bpmToMicrosPerBeat } from '../time/units';
 import type { Sequence } from '../music/sequence';
+import { MIDI_STATUS } from '../music/midi-status';
 
 export interface WriteOptions {
   /** 0: one track with everything; 1: a tempo track, then one track per channel. Default 1. */
@@ -51,7 +52,7 @@ class ByteWriter {
   /** Variable-length quantity (7 bits per byte, high bit = more follows). */
   varInt(v: number): void {
     const out = [v & 0x7f];
-    for (v >>>= 7; v > 0; v >>>= 7) out.unshift((v & 0x7f) | 0x80);
+    for (v >>>= 7; v > 0; v >>>= 7) out.unshift((v & 0x7f) | (1 << 7));
     this.byte(...out);
   }
 
@@ -80,7 +81,7 @@ function metaEvents(seq: Sequence): TimedEvent[] {
   for (const m of seq.markers ?? []) {
     const tb = [...textBytes(m.text.slice(0, 200))];
     const len: number[] = [tb.length & 0x7f];
-    for (let v = tb.length >>> 7; v > 0; v >>>= 7) len.unshift((v & 0x7f) | 0x80);
+    for (let v = tb.length >>> 7; v > 0; v >>>= 7) len.unshift((v & 0x7f) | (1 << 7));
     out.push({ ticks: m.ticks, order: 0, bytes: [0xff, 0x06, ...len, ...tb] });
   }
   return out;
@@ -90,7 +91,7 @@ function noteEvents(seq: Sequence, channel?: number): TimedEvent[] {
   const out: TimedEvent[] = [];
   for (const n of seq.notes) {
     if (channel !== undefined && n.channel !== channel) continue;
-    const status = 0x90 | (n.channel & 0x0f);
+    const status = MIDI_STATUS.noteOn | (n.channel & 0x0f);
     const velocity = Math.max(1, Math.min(127, Math.round(n.velocity)));
     out.push({ ticks: n.startTicks, order: 2, bytes: [status, n.pitch, velocity] });
     // Note-off as note-on with velocity 0, so running status drops the repeated status bytes.

@@ -1,5 +1,6 @@
 import { InvalidValueError } from '../errors';
 import type { Sequence } from '../music/sequence';
+import { stepsPerBar } from '../time/units';
 import { checkNumber, checkText, CONTROLS, type ControlName } from './controls';
 
 /**
@@ -122,7 +123,7 @@ export interface ModelMeter {
 }
 
 /** 4/4: what a model without a meter plays. */
-export const COMMON_TIME: Readonly<ModelMeter> = Object.freeze({ numerator: 4, denominator: 4, stepsPerBar: 16 });
+export const COMMON_TIME: Readonly<ModelMeter> = Object.freeze({ numerator: 4, denominator: 4, stepsPerBar: stepsPerBar({ numerator: 4, denominator: 4 }) });
 
 /** Checks a style against a spec ('any' where allowed); lower-cases it. */
 export function checkStyle(spec: ModelSpec, raw: unknown): string | undefined {

@@ -1,5 +1,6 @@
 import type { Note } from '../music/sequence';
 import type { TransportClock } from '../clock/transport';
+import { ALL_NOTES_OFF, MIDI_STATUS } from '../music/midi-status';
 
 /** A MIDI message and when to send it (ms on the scheduler's clock). */
 export interface TimedMessage {
@@ -18,10 +19,7 @@ export interface SchedulerOptions {
 
 export const SCHEDULER_DEFAULTS: Readonly<Required<SchedulerOptions>> = Object.freeze({ lookaheadMs: 100, latencyMs: 0 });
 
-const NOTE_ON = 0x90;
-const NOTE_OFF = 0x80;
-const CONTROL_CHANGE = 0xb0;
-const ALL_NOTES_OFF = 123;
+const { noteOn: NOTE_ON, noteOff: NOTE_OFF, controlChange: CONTROL_CHANGE } = MIDI_STATUS;
 
 interface Sounding {
   channel: number;

@@ -6,9 +6,11 @@ import { isFillBar, type DrumRequest } from '../request';
 import type { DrumModel } from '../types';
 import { primerSteps } from '../drums/groove-rnn';
 import { addCount, WittenBell, type NgramCounts } from './witten-bell';
+import { stepsPerBar } from '../../time/units';
 
 const C = NUM_DRUM_CLASSES;
-const STEPS = 16;
+/** The drum grid's bar: 16 sixteenths of 4/4. */
+const STEPS = stepsPerBar();
 const PATTERNS = 1 << C;
 const POP = Array.from({ length: PATTERNS }, (_, p) => popcount(p));
 

@@ -1,4 +1,5 @@
 import { MODES } from '../../music/chords';
+import { FOUR_FOUR, stepsPerBar, type Meter } from '../../time/units';
 
 /**
  * The melody/bass network's contract: one GRU over 16th steps for both voices (a voice input
@@ -41,11 +42,15 @@ export const VOCAB = 2 + PITCHES;
 export const tokenOfPitch = (relPitch: number): number => 2 + Math.max(0, Math.min(PITCHES - 1, relPitch - PITCH_LOW));
 export const pitchOfToken = (token: number): number => token - 2 + PITCH_LOW;
 
-export const MAX_STEPS_PER_BAR = 16;
+/** Width of the network's position-in-bar input: the longest bar it plays (4/4). */
+export const MAX_STEPS_PER_BAR = stepsPerBar(FOUR_FOUR);
 /** Meters the network plays (2/4 and 2/2 tunes are read as 4/4). */
 export const METERS = ['4/4', '3/4', '6/8'] as const;
 export type MelodyMeter = (typeof METERS)[number];
-export const STEPS_PER_BAR: Record<MelodyMeter, number> = { '4/4': 16, '3/4': 12, '6/8': 12 };
+/** Each meter's time signature. */
+export const METER_OF: Readonly<Record<MelodyMeter, Meter>> = Object.freeze({ '4/4': FOUR_FOUR, '3/4': { numerator: 3, denominator: 4 }, '6/8': { numerator: 6, denominator: 8 } });
+/** 16th steps per bar of each meter (16, 12, 12), from the one grid in time/units. */
+export const STEPS_PER_BAR: Readonly<Record<MelodyMeter, number>> = Object.freeze({ '4/4': stepsPerBar(METER_OF['4/4']), '3/4': stepsPerBar(METER_OF['3/4']), '6/8': stepsPerBar(METER_OF['6/8']) });
 
 /** Styles the network knows; other Nottingham collections train the "any style" input. */
 export const STYLES = ['reel', 'jig', 'hornpipe', 'waltz', 'pop', 'chorale'] as const;

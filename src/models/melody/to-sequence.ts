@@ -2,7 +2,7 @@ import { keyName, keySignature } from '../../music/chords';
 import { makeSequence, type Note, type Sequence } from '../../music/sequence';
 import { TICKS_PER_STEP } from '../../time/units';
 import type { MelodyLine } from './melody-rnn';
-import type { Voice } from './spec';
+import { METER_OF, type Voice } from './spec';
 
 /** Velocity of a line's notes: the voice's level, accented on the bar line, softer off the beat. */
 function velocityAt(voice: Voice, stepInBar: number): number {
@@ -11,7 +11,6 @@ function velocityAt(voice: Voice, stepInBar: number): number {
   return stepInBar % 4 === 0 ? base : base - 10;
 }
 
-const METER_OF: Record<string, { numerator: number; denominator: number }> = { '4/4': { numerator: 4, denominator: 4 }, '3/4': { numerator: 3, denominator: 4 }, '6/8': { numerator: 6, denominator: 8 } };
 
 /**
  * A generated line as a Sequence on `channel`: its meter, the key signature, and markers naming the

@@ -1,0 +1,23 @@
+/**
+ * House rules from STYLE.md that a reader of one file cannot see broken elsewhere: checked over
+ * the whole tree, so a new file that breaks one fails here with its path and line.
+ */
+import { describe, expect, it } from 'vitest';
+import { linesMatching, sourceFiles } from './helpers/source-files';
+
+/** Code that ships or writes project files (tests and the device's built bundle aside). */
+const CODE_DIRS = ['src', 'bridge', 'models/training', 'bench', 'bin', 'max-device/src'];
+
+describe('house rules', () => {
+  it('every file is written through the one atomic writer (temp name, fsync, rename), never in place', () => {
+    const files = sourceFiles(CODE_DIRS).filter((f) => f.path !== 'bridge/fs/atomic-write.ts');
+    const hits = linesMatching(files, /\b(writeFileSync|appendFileSync|createWriteStream|writeFile|appendFile)\s*\(/);
+    expect(hits, 'write with writeFileAtomic (bridge/fs/atomic-write.ts) instead').toEqual([]);
+  });
+
+  it('MIDI status bytes are written once (src/music/midi-status.ts), not as literals', () => {
+    const files = sourceFiles(['src', 'bridge']).filter((f) => f.path !== 'src/music/midi-status.ts');
+    const hits = linesMatching(files, /\b0x(80|90|a0|b0|c0|d0|e0|f0|f2|f8|fa|fb|fc|fe)\b/i);
+    expect(hits, 'use MIDI_STATUS from src/music/midi-status.ts').toEqual([]);
+  });
+});
