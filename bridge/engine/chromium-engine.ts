@@ -257,6 +257,7 @@ export class ChromiumEngine implements Engine {
       },
       onDeath: () => undefined,
     };
+    // The page's BackendUnavailableError arrives as that class (page/errors.ts): no mapping here.
     return ChromiumHost.launch(opts).then(
       async (host) => {
         if (this.closed) {
@@ -266,12 +267,6 @@ export class ChromiumEngine implements Engine {
         }
         this.current = host.loaded!.backend;
         return host;
-      },
-      (err: unknown) => {
-        if (err instanceof PageScriptError && /backend .* is unavailable|no TF\.js backend works/.test(err.reason)) {
-          throw new BackendUnavailableError(this.o.backend ?? 'any', err.reason);
-        }
-        throw err;
       },
     );
   }

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import puppeteer, { type Browser, type HTTPRequest, type Page } from 'puppeteer-core';
-import { InvalidValueError, TandemError } from '../../src/errors';
+import { TandemError } from '../../src/errors';
 import type { Sequence } from '../../src/music/sequence';
-import { BrowserCrashedError, BrowserLaunchError, PageScriptError, withTimeout, type EngineRequest, type EngineTimings } from './engine';
+import { BrowserCrashedError, BrowserLaunchError, withTimeout, type EngineRequest, type EngineTimings } from './engine';
+import { fromPageError } from './page/errors';
 import { pageAssets, type PageAsset } from './page-bundle';
 import { leaseProfile, pidAlive, type ProfileLease } from './profiles';
 import { PAGE_ORIGIN, PAGE_PATHS, sequencesFromPage, type PageAnswer, type PageApi, type PageLoadResult, type ProbeOptions } from './page/protocol';
@@ -179,11 +180,7 @@ export class ChromiumHost {
       throw new BrowserCrashedError(this.pid, `stopped answering while ${what}: ${(err as Error).message}`);
     }
     if (answer.ok) return answer.value;
-    const e = answer.error;
-    if (e.name === 'InvalidValueError' && e.field !== undefined) throw new InvalidValueError(e.field, e.value, e.allowed ?? '');
-    // Other deliberate errors (a model that does not fit the code) would fail again after a relaunch.
-    if (e.tandem) throw new TandemError(e.message);
-    throw new PageScriptError(e.name, e.message);
+    throw fromPageError(answer.error);
   }
 
   /** Loads the model again in the running page with other probe options (e.g. another forced backend). */

@@ -9,6 +9,7 @@ import { modelFactory } from '../../../src/models/factories';
 import { netProbe } from '../../../src/models/probes';
 import type { LayersArtifact, NetProbe } from '../../../src/models/spec';
 import { BACKEND_NAMES, PRUNE_FACTOR, choiceCost, type BackendName, type BackendReport, type ProbeOptions } from './protocol';
+import { BackendUnavailableError } from '../engine';
 
 export { needsAsyncReadback } from '../../../src/models/readback';
 
@@ -56,7 +57,7 @@ async function useBackend(name: BackendName): Promise<string | undefined> {
 export async function chooseBackend(impl: string, art: LayersArtifact, opts: ProbeOptions): Promise<{ chosen: BackendName; reports: BackendReport[] }> {
   const probe = netProbe(impl);
   const refErr = await useBackend(REFERENCE_BACKEND);
-  if (refErr) throw new Error(`the reference backend is unavailable: ${refErr}`);
+  if (refErr) throw new BackendUnavailableError(REFERENCE_BACKEND, `the reference backend is unavailable: ${refErr}`);
   const reference = await probe.outputs(art, opts.paritySteps);
   const candidates = opts.force ? [opts.force] : (opts.candidates ?? [...BACKEND_NAMES]);
   const reports: BackendReport[] = [];
@@ -103,10 +104,10 @@ export async function chooseBackend(impl: string, art: LayersArtifact, opts: Pro
   // A forced backend runs even off the tolerance (the report says so); it must at least compute.
   const pick = opts.force ? reports[0] : reports.filter((r) => r.ok).sort((a, b) => choiceCost(a) - choiceCost(b))[0];
   if (!pick || pick.msPerBar === undefined) {
-    throw new Error(opts.force ? `backend ${opts.force} is unavailable: ${pick?.reason ?? 'not tried'}` : `no TF.js backend works: ${reports.map((r) => r.reason).join('; ')}`);
+    throw new BackendUnavailableError(opts.force ?? 'any', opts.force ? (pick?.reason ?? 'not tried') : `no TF.js backend works: ${reports.map((r) => r.reason).join('; ')}`);
   }
   pick.chosen = true;
   const err = await useBackend(pick.backend);
-  if (err) throw new Error(err);
+  if (err) throw new BackendUnavailableError(pick.backend, err);
   return { chosen: pick.backend, reports };
 }

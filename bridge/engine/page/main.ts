@@ -7,11 +7,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-backend-webgpu';
-import { InvalidValueError, TandemError } from '../../../src/errors';
 import { modelFactory } from '../../../src/models/factories';
 import type { LayersArtifact, PartModel } from '../../../src/models/spec';
 import { chooseBackend, REFERENCE_BACKEND } from './backends';
-import { networkHidden, PAGE_PATHS, type PageAnswer, type PageApi, type PageError } from './protocol';
+import { toPageError } from './errors';
+import { networkHidden, PAGE_PATHS, type PageAnswer, type PageApi } from './protocol';
 
 setWasmPaths(PAGE_PATHS.wasmDir);
 
@@ -36,18 +36,11 @@ async function fetchModel(): Promise<LayersArtifact & { modelJson: { weightsMani
   return { modelJson, weights: all.buffer };
 }
 
-function pageError(err: unknown): PageError {
-  const e = err instanceof Error ? err : new Error(String(err));
-  const out: PageError = { name: e.name, message: e.message, tandem: e instanceof TandemError };
-  if (e instanceof InvalidValueError) Object.assign(out, { field: e.field, value: e.value, allowed: e.allowed });
-  return out;
-}
-
 async function answer<T>(fn: () => Promise<T> | T): Promise<PageAnswer<T>> {
   try {
     return { ok: true, value: await fn() };
   } catch (err) {
-    return { ok: false, error: pageError(err) };
+    return { ok: false, error: toPageError(err) };
   }
 }
 

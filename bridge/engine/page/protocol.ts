@@ -122,16 +122,21 @@ export interface PageLoadResult {
   userAgent: string;
 }
 
-/** An error thrown in the page, flattened so Node can rebuild its type. */
+/** An error thrown in the page, flattened so Node can rebuild its class (see ./errors.ts). */
 export interface PageError {
   name: string;
   message: string;
   /** A TandemError (a deliberate, explained failure, not a crash of the page). */
   tandem: boolean;
+  /** The class Node rebuilds, when it is one that crosses with its fields. */
+  kind?: 'InvalidValueError' | 'BackendUnavailableError';
   /** InvalidValueError's fields, when it was one. */
   field?: string;
   value?: unknown;
   allowed?: string;
+  /** BackendUnavailableError's fields, when it was one. */
+  backend?: string;
+  reason?: string;
 }
 
 export type PageAnswer<T> = { ok: true; value: T } | { ok: false; error: PageError };
