@@ -15,7 +15,8 @@ import { parsePartStyles, parseParts } from './parts';
 import type { ControlName } from '../../src/models/controls';
 import { DEFAULT_PANEL_PORT, parsePanelPort } from '../panel/port';
 import { panelMeter } from '../panel/protocol';
-import type { PanelServer } from '../panel/server';
+import type { PanelHost } from '../panel/front-end';
+import { startPanel } from '../panel/start';
 
 export interface PlayFlags {
   clock: string;
@@ -139,34 +140,27 @@ export async function runPlay(flags: PlayFlags, say: (line: string) => void = (l
   const harmonic = specs.some((p) => p.controls.includes('chords'));
   const parts = specs.map((p, i) => ({ name: p.name, model: models[i].model }));
   const live = new LiveSession({ model: loaded.model, parts, progressions: harmonic ? readProgressions() : undefined, store, session, dispatcher: output, input, log: say }, {}, { clock, bpm, barsAhead, latencyMs });
-  let panel: PanelServer | undefined;
-  if (panelPort !== undefined) {
-    try {
-      // Loaded only when asked for (the HTTP and WebSocket servers are no part of a plain play).
-      const { PanelServer } = await import('../panel/server');
-      panel = await PanelServer.start(
-        {
-          mode: 'play',
-          session,
-          store,
-          // The model menu picks which part's genre the controls set (each part keeps its own).
-          models: specs.map((p) => p.name),
-          parts: specs.map((p) => p.name),
-          unused: { bars: `a live phrase is ${LIVE_DEFAULTS.phraseBars} bars (played ${barsAhead} bar(s) ahead)` },
-          engine: () => specs.map((p, i) => `${specs.length > 1 ? `${p.name}: ` : ''}${models[i].now?.() ?? models[i].where}`).join('; '),
-          transport: () => ({ source: clock, bpm: live.clock.bpm, playing: live.clock.playing, ticks: Math.max(0, live.clock.ticksAt(performance.now())), follow: clock === 'midi', meter: panelMeter(live.meter.numerator, live.meter.denominator) }),
-          // The live session sets it through the controller and applies it at the next phrase.
-          set: (control, value) => (control === 'model' ? session.set('model', value) : live.setControls({ [control]: value })),
-        },
-        { port: panelPort, log: say },
-      );
-    } catch (err) {
-      input?.close();
-      await Promise.allSettled([output?.close(), loaded.close()]);
-      throw err;
-    }
-    say(`tandem: panel on ${panel.url} (open it in a browser on this machine)`);
-  }
+  const panelHost: PanelHost = {
+    mode: 'play',
+    session,
+    store,
+    // The model menu picks which part's genre the controls set (each part keeps its own).
+    models: specs.map((p) => p.name),
+    parts: specs.map((p) => p.name),
+    unused: { bars: `a live phrase is ${LIVE_DEFAULTS.phraseBars} bars (played ${barsAhead} bar(s) ahead)` },
+    engine: () => specs.map((p, i) => `${specs.length > 1 ? `${p.name}: ` : ''}${models[i].now?.() ?? models[i].where}`).join('; '),
+    transport: () => ({ source: clock, bpm: live.clock.bpm, playing: live.clock.playing, ticks: Math.max(0, live.clock.ticksAt(performance.now())), follow: clock === 'midi', meter: panelMeter(live.meter.numerator, live.meter.denominator) }),
+    // The live session sets it through the controller and applies it at the next phrase.
+    set: (control, value) => (control === 'model' ? session.set('model', value) : live.setControls({ [control]: value })),
+  };
+  const panel =
+    panelPort === undefined
+      ? undefined
+      : await startPanel(panelHost, panelPort, say, async () => {
+          input?.close();
+          await Promise.allSettled([output?.close(), loaded.close()]);
+        });
+  if (panel) say(`tandem: panel on ${panel.url} (open it in a browser on this machine)`);
   const s = session.settings;
   const what = specs.map((p, i) => `${s.styles[p.name]} ${p.name} (${models[i].where}${specs.length > 1 ? `, channel ${p.channel + 1}` : ''})`).join(' + ');
   const h = live.harmony;

@@ -10,7 +10,8 @@ import { drumHumanizer } from '../models/humanize';
 import { OscServer } from '../osc/server';
 import { SuggestionStore } from '../storage/suggestions';
 import { DEFAULT_PANEL_PORT, parsePanelPort } from '../panel/port';
-import type { PanelServer } from '../panel/server';
+import type { PanelHost } from '../panel/front-end';
+import { startPanel } from '../panel/start';
 import { MODEL_NAMES, modelSpec } from '../../src/models/registry';
 import { COMMON_TIME } from '../../src/models/spec';
 import { panelMeter } from '../panel/protocol';
@@ -115,34 +116,21 @@ export async function runServe(flags: ServeFlags, durationMs?: number, say: (l: 
     await pool.close();
     throw err;
   }
-  let panel: PanelServer | undefined;
-  if (panelPort !== undefined) {
-    try {
-      // Loaded only when asked for (the HTTP and WebSocket servers are no part of a plain serve).
-      const { PanelServer } = await import('../panel/server');
-      panel = await PanelServer.start(
-        {
-          mode: 'serve',
-          session,
-          store,
-          models: MODEL_NAMES,
-          engine: () => where.get(session.settings.model)?.() ?? `${session.settings.model} starts on its first suggestion`,
-          transport: () => {
-            // The host reports beats, not a meter: bars are counted in the current style's meter.
-            const spec = modelSpec(session.settings.model);
-            const m = spec.meter?.(session.style === 'any' ? undefined : session.style) ?? COMMON_TIME;
-            return { source: 'host', bpm: session.transport.bpm, playing: session.transport.playing, ticks: Math.round(session.transport.beat * PPQ), follow: session.transport.follow, meter: panelMeter(m.numerator, m.denominator) };
-          },
-          generate: () => session.generate(),
-        },
-        { port: panelPort, log: say },
-      );
-    } catch (err) {
-      await server.close();
-      await pool.close();
-      throw err;
-    }
-  }
+  const panelHost: PanelHost = {
+    mode: 'serve',
+    session,
+    store,
+    models: MODEL_NAMES,
+    engine: () => where.get(session.settings.model)?.() ?? `${session.settings.model} starts on its first suggestion`,
+    transport: () => {
+      // The host reports beats, not a meter: bars are counted in the current style's meter.
+      const spec = modelSpec(session.settings.model);
+      const m = spec.meter?.(session.style === 'any' ? undefined : session.style) ?? COMMON_TIME;
+      return { source: 'host', bpm: session.transport.bpm, playing: session.transport.playing, ticks: Math.round(session.transport.beat * PPQ), follow: session.transport.follow, meter: panelMeter(m.numerator, m.denominator) };
+    },
+    generate: () => session.generate(),
+  };
+  const panel = panelPort === undefined ? undefined : await startPanel(panelHost, panelPort, say, () => server.close().then(() => pool.close()));
   say(`tandem: OSC bridge on 127.0.0.1:${server.port}; replies to ${replyPort ? `port ${replyPort}` : 'the sender'}; suggestions saved in ${store.dir}${panel ? `; panel on ${panel.url}` : ''}${leaseMs ? `; stops after ${leaseMs / 1000} s without a message` : ''}`);
   // A model still loading when the bridge stops (a lease that ran out on a loaded machine) says nothing after "stopping".
   let stopping = false;

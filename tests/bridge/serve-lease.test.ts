@@ -41,7 +41,7 @@ describe('tandem serve --lease', () => {
     expect(stoppedAt - lastPing).toBeGreaterThanOrEqual(700);
     expect(stoppedAt - lastPing).toBeLessThan(5000); // the lease, plus timer slack on a loaded machine
     expect(ended).toBeGreaterThanOrEqual(stoppedAt);
-    expect(lines.at(-1)).toMatch(/^tandem: no OSC message for 0\.\d s \(lease 0\.8 s\); stopping$/);
+    expect(lines.at(-1)).toMatch(/^tandem: no OSC message for \d+\.\d s \(lease 0\.8 s\); stopping$/); // late timers on a loaded machine say 1.1 s
     expect(lines.some((l) => l.includes('stops after 0.8 s without a message'))).toBe(true);
   });
 
