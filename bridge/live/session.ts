@@ -123,12 +123,12 @@ export class LiveSession {
     });
     this.planHarmony();
     this.planMeter();
-    this.clock = this.opts.clock === 'midi' ? new MidiClockFollower({ initialBpm: this.opts.bpm }) : new InternalClock(this.opts.bpm);
+    const follower = this.opts.clock === 'midi' ? new MidiClockFollower({ initialBpm: this.opts.bpm }) : undefined;
+    this.clock = follower ?? new InternalClock(this.opts.bpm);
     this.scheduler = new LookaheadScheduler(this.clock, { lookaheadMs: this.opts.lookaheadMs, latencyMs: this.opts.latencyMs });
     this.dispatcher = deps.dispatcher ?? new Dispatcher(deps.output, this.now);
-    if (this.opts.clock === 'midi') {
+    if (follower) {
       if (!deps.input) throw new InvalidValueError('clock', 'midi', 'used with a MIDI input port to follow (none is open)');
-      const follower = this.clock as MidiClockFollower;
       deps.input.onMessage((bytes, timeMs) => {
         const wasPlaying = follower.playing;
         follower.feed(bytes[0], timeMs, bytes[1], bytes[2]);
