@@ -20,4 +20,19 @@ describe('house rules', () => {
     const hits = linesMatching(files, /\b0x(80|90|a0|b0|c0|d0|e0|f0|f2|f8|fa|fb|fc|fe)\b/i);
     expect(hits, 'use MIDI_STATUS from src/music/midi-status.ts').toEqual([]);
   });
+
+  it('a test skips only saying why, in its title (STYLE.md: a test that cannot run here says why)', () => {
+    const files = sourceFiles(['tests'], ['.ts']);
+    // The title of a skipped test or suite names the reason: "[skipped: ...]", or a reason variable.
+    const hits = linesMatching(files, /\b(describe|it|test)\.(skip|skipIf|runIf|todo)\b/, /skipped|\$\{[^}]*\b(skip|why)\b/);
+    expect(hits, 'put the reason in the title, e.g. `${browser.skip ? ` (${browser.skip})` : \'\'}`').toEqual([]);
+  });
+
+  it('tests wait with the one until() that fails on a timeout (tests/helpers/wait.ts), never an open-coded loop', () => {
+    // tests/max-device keeps its own waitFor (it throws too); the fuzz counts unanswered windows by design.
+    const files = sourceFiles(['tests'], ['.ts']).filter((f) => !/^tests\/(helpers|max-device|fuzz)\//.test(f.path));
+    const own = linesMatching(files, /\b(async\s+)?function\s+(until|waitFor|waitUntil)\b|\bconst\s+(until|waitFor)\s*=/);
+    const loops = linesMatching(files, /\b(while|for)\s*\(.*\b(Date|performance)\.now\(\)/, /in the browser page/);
+    expect([...own, ...loops], 'use until(what, check, ms) from tests/helpers/wait.ts').toEqual([]);
+  });
 });

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,6 +8,8 @@ import { STAMP_FILE, STAMP_VERSION, staleReason } from '../../bin/dist-fresh.js'
 import { buildDist, stampEntry } from '../../bridge/build/dist';
 import { REPO_ROOT } from '../../bridge/data/paths';
 import { decodePacket, encodeMessage } from '../../bridge/osc/codec';
+import { freePort } from '../max-device/helpers';
+import { until } from '../helpers/wait';
 
 /**
  * Issue 15 point 1: what runs is built at install (`npm install`/`npm ci` run `prepare`), not at
@@ -26,14 +28,20 @@ afterAll(() => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-function run(args: string[], timeoutMs = 60_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** The built CLI as a user starts it: plain Node, no loader; what it prints is collected as it comes. */
+function start(args: string[]): { child: ChildProcess; out: { stdout: string; stderr: string } } {
   const child = spawn(process.execPath, [join(dist, 'cli.mjs'), ...args], { env: { ...process.env, TANDEM_CACHE: join(scratch, 'cache') }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-  child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+  const out = { stdout: '', stderr: '' };
+  child.stdout!.on('data', (b: Buffer) => (out.stdout += b.toString()));
+  child.stderr!.on('data', (b: Buffer) => (out.stderr += b.toString()));
+  return { child, out };
+}
+
+/** Runs the built CLI to its end (killed after `timeoutMs`). */
+function run(args: string[], timeoutMs = 60_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const { child, out } = start(args);
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-  return new Promise((resolve) => child.on('exit', (code) => (clearTimeout(timer), resolve({ code, stdout, stderr }))));
+  return new Promise((resolve) => child.on('exit', (code) => (clearTimeout(timer), resolve({ code, ...out }))));
 }
 
 describe('npm run build (dist/): the CLI, its workers and the engine page, built before any run', () => {
@@ -63,22 +71,34 @@ describe('npm run build (dist/): the CLI, its workers and the engine page, built
     const port = 46000 + Math.floor(Math.random() * 4000);
     const got: string[] = [];
     sock.on('message', (b) => got.push(...decodePacket(b).map((m) => m.address)));
-    const child = spawn(process.execPath, [join(dist, 'cli.mjs'), 'serve', '--osc-port', String(port), '--engine', 'node', '--duration', '30s', '--out', join(scratch, 'serve')], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    const { child, out } = start(['serve', '--osc-port', String(port), '--engine', 'node', '--duration', '30s', '--out', join(scratch, 'serve')]);
     try {
-      const deadline = Date.now() + 30_000;
-      while (!got.includes('/tandem/pong') && Date.now() < deadline) {
-        sock.send(encodeMessage('/tandem/ping', []), port, '127.0.0.1');
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      expect(got).toContain('/tandem/pong');
+      const ping = () => (got.includes('/tandem/pong') ? true : (sock.send(encodeMessage('/tandem/ping', []), port, '127.0.0.1'), false));
+      await until('a pong from the built serve', ping, 30_000, 50);
       sock.send(encodeMessage('/tandem/generate', [{ i: 9 }]), port, '127.0.0.1');
-      while (!got.includes('/tandem/suggestion/done') && !got.includes('/tandem/error') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      await until('the suggestion or an error', () => got.includes('/tandem/suggestion/done') || got.includes('/tandem/error'), 30_000, 50);
       expect(got).toContain('/tandem/suggestion/done');
-      expect(stderr).toMatch(/drums-gru in a Node worker thread/);
+      expect(out.stderr).toMatch(/drums-gru in a Node worker thread/);
     } finally {
       sock.close();
+      child.kill('SIGTERM');
+    }
+  });
+});
+
+describe('serve --panel from dist/', () => {
+  // The panel's page files are found although the server runs from a chunk in dist/ (they are read
+  // from bridge/panel/page, not beside the module).
+  it('prints the panel URL and serves the page and its scripts', async () => {
+    const { child, out } = start(['serve', '--osc-port', String(await freePort()), '--engine', 'node', '--model-impl', 'baseline', '--panel', '--panel-port', '0', '--duration', '60s', '--out', join(scratch, 'panel')]);
+    try {
+      const url = await until('the panel URL line', () => (child.exitCode === null ? /panel on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out.stderr)?.[1] : `exited: ${out.stderr}`), 30_000, 50);
+      expect(url).toMatch(/^http:/);
+      const page = await fetch(url);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<script type="module" src="/panel.js">');
+      for (const asset of ['panel.js', 'roll.js', 'audio.js', 'panel.css']) expect((await fetch(url + asset)).status, asset).toBe(200);
+    } finally {
       child.kill('SIGTERM');
     }
   });

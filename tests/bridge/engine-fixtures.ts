@@ -8,6 +8,7 @@ import type { EngineModel, EngineRequest } from '../../bridge/engine/engine';
 import { networkOf } from '../../bridge/engine/engine-parts';
 import type { ControlName } from '../../src/models/controls';
 import type { Sequence } from '../../src/music/sequence';
+import { until } from '../helpers/wait';
 
 /**
  * The drum network the engine tests load: $TANDEM_DRUM_MODEL_DIR when set (a scratch model),
@@ -50,14 +51,9 @@ export function processGroup(pgid: number): number[] {
   return out;
 }
 
-/** Waits until `check` holds or `ms` pass; returns whether it held. */
-export async function eventually(check: () => boolean, ms = 10_000): Promise<boolean> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (check()) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return check();
+/** Waits until `check` holds; fails after `ms` naming `what` (tests/helpers/wait.ts), so it never returns false. */
+export async function eventually(check: () => boolean, ms = 10_000, what = 'the condition'): Promise<true> {
+  return until(what, () => check() || undefined, ms, 50).then(() => true);
 }
 
 /**

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../bridge/data/paths';
 import { findBrowser } from '../../bridge/engine/find-browser';
 import { pidAlive, sweepDeadProfiles } from '../../bridge/engine/profiles';
+import { until } from '../helpers/wait';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'tandem-profiles-'));
 
@@ -54,8 +55,7 @@ describe.skipIf(noBrowser)(`generate on Chromium, interrupted${noBrowser ? ' [sk
       // Chromium's own helper processes remove its singleton-socket folder (org.chromium.*) as they
       // exit, which on a loaded machine can be a moment after Tandem itself has: what counts is
       // that nothing is left once they are gone (3 s at most), not the order.
-      for (const t0 = Date.now(); leftovers(root).length && Date.now() - t0 < 3000; ) await new Promise((r) => setTimeout(r, 100));
-      expect(leftovers(root)).toEqual([]);
+      await until("Chromium's helpers to remove what is left of the profile", () => leftovers(root).length === 0, 3000, 100);
     });
   }
 

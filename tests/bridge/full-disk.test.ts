@@ -20,7 +20,7 @@ try {
 }
 if (why) console.warn(`full-disk tests skipped: ${why}`);
 
-describe.skipIf(why !== '')('on a real full disk (tmpfs)', () => {
+describe.skipIf(why !== '')(`on a real full disk (tmpfs)${why ? ` [skipped: ${why}]` : ''}`, () => {
   beforeAll(() => {
     try {
       writeFileSync(join(mnt, 'filler'), Buffer.alloc(1 << 20));

@@ -13,6 +13,7 @@ import type { MidiBytes, MidiInput } from '../../bridge/midi/port';
 import { SuggestionStore } from '../../bridge/storage/suggestions';
 import type { TimedMessage } from '../../src/scheduler/lookahead-scheduler';
 import { isNoteOn, noteOns, unreleased } from '../helpers/midi';
+import { until } from '../helpers/wait';
 
 /*
  * The real MIDI port path (easymidi -> @julusian/midi -> RtMidi) end to end, on JACK's dummy driver,
@@ -21,7 +22,6 @@ import { isNoteOn, noteOns, unreleased } from '../helpers/midi';
  * both the clock and Tandem's notes, so their arrival times share one path.
  */
 const enabled = process.env.TANDEM_JACK_TEST === '1';
-const suite = enabled ? describe : describe.skip;
 const BPM = 97;
 const BARS = 5;
 const TICKS_PER_CLOCK = 40; // 960 PPQ / 24 clocks per quarter
@@ -50,14 +50,6 @@ function portNamed(name: string): string {
   const found = jack('jack_lsp', []).split('\n').find((l) => l === name || l.endsWith(`:${name}`));
   if (!found) throw new Error(`no JACK port named ${name}; ports: ${jack('jack_lsp', []).trim().replace(/\n/g, ', ')}`);
   return found;
-}
-
-async function until(what: string, ok: () => boolean, timeoutMs: number): Promise<void> {
-  const end = performance.now() + timeoutMs;
-  while (!ok()) {
-    if (performance.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
 }
 
 async function stopProcess(p: ChildProcess | undefined): Promise<void> {
@@ -93,7 +85,7 @@ function clockTimeAt(clocks: number[], k: number): number {
 
 const quantile = (xs: number[], q: number) => [...xs].sort((x, y) => x - y)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
 
-suite(enabled ? 'live session on real JACK MIDI ports (jackd dummy driver, jack_midi_clock)' : 'live session on real JACK MIDI ports: set TANDEM_JACK_TEST=1 after bash bridge/midi/jack/build-jack-midi.sh', () => {
+describe.skipIf(!enabled)(`live session on real JACK MIDI ports (jackd dummy driver, jack_midi_clock)${enabled ? '' : ' [skipped: set TANDEM_JACK_TEST=1 after bash bridge/midi/jack/build-jack-midi.sh]'}`, () => {
   let jackd: ChildProcess | undefined;
   let midiClock: ChildProcess | undefined;
   let out: OutputThread | undefined;

@@ -6,6 +6,7 @@ import { decodeMessage, encodeMessage, type ReplyArg } from '../../bridge/osc/co
 import type { OscServer } from '../../bridge/osc/server';
 import { readMidiFile } from '../../src/midi-file/read';
 import { startBridge } from '../max-device/helpers';
+import { until } from '../helpers/wait';
 
 type Got = { address: string; args: unknown[] };
 
@@ -88,12 +89,10 @@ describe('/tandem/humanize (the Humanize MIDI Tool asks the bridge this)', { tim
   it('bad messages get one line naming the value and what is allowed, with the request id', async () => {
     send('/tandem/humanize', [{ i: 11 }, { f: 1 }, { s: 'polka' }, { i: 0 }, { i: 36 }, { i: 100 }, { f: 0 }, { f: 0.25 }]);
     send('/tandem/humanize', [{ i: 12 }, { f: 1 }, { s: 'rock' }, { i: 0 }, { i: 36 }, { i: 100 }, { f: 0 }]);
-    const errs = async () => {
-      const t0 = Date.now();
-      while (got.filter((g) => g.address === '/tandem/error').length < 2 && Date.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 5));
-      return got.filter((g) => g.address === '/tandem/error').map((g) => String(g.args[0]));
-    };
-    const e = await errs();
+    const e = await until('two error replies', () => {
+      const errs = got.filter((g) => g.address === '/tandem/error');
+      return errs.length >= 2 && errs.map((g) => String(g.args[0]));
+    });
     expect(e.some((t) => /genre must be one of .*rock.*, got "polka"/.test(t))).toBe(true);
     expect(e.some((t) => /takes i id, f amount, s genre, i seed, then per note i pitch, i velocity, f start, f length \(1 to 2048 notes\); got 7 argument/.test(t))).toBe(true);
     expect(() => parseMessage('/tandem/humanize', 'ifsiiiff', [1, 1, 'rock', 0, 200, 100, 0, 0.25])).toThrow(/note 1 pitch must be a whole number from 0 to 127, got 200/);

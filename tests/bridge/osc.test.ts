@@ -18,6 +18,7 @@ import OSC from 'osc-js';
 import { readMidiFile } from '../../src/midi-file/read';
 import { makeRng } from '../../src/random';
 import { REPO_ROOT } from '../../bridge/data/paths';
+import { until } from '../helpers/wait';
 
 type Got = { address: string; types: string; args: unknown[] };
 
@@ -27,16 +28,12 @@ async function client(): Promise<{ socket: Socket; got: Got[]; send: (addr: stri
   const got: Got[] = [];
   socket.on('message', (b) => got.push(decodeMessage(b)));
   await new Promise<void>((r) => socket.bind(0, '127.0.0.1', () => r()));
-  // Throws on timeout: a test waiting for replies that never come fails here, saying so.
-  const waitFor = async (n: number, ms = 5000) => {
-    const t0 = Date.now();
-    while (got.length < n) {
-      if (Date.now() - t0 > ms) throw new Error(`timed out after ${ms} ms waiting for ${n} replies; got ${got.length}: ${got.map((g) => g.address).join(' ')}`);
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    return got;
-  };
-  return { socket, got, waitFor, send: (a, ...args) => socket.send(encodeMessage(a, args), port, '127.0.0.1'), raw: (b) => socket.send(b, port, '127.0.0.1') };
+  return {
+    socket,
+    got,
+    // Throws on timeout: a test waiting for replies that never come fails here, saying so.
+    waitFor: (n, ms = 5000) => until(`${n} replies`, () => got.length >= n && got, ms, 5),
+    send: (a, ...args) => socket.send(encodeMessage(a, args), port, '127.0.0.1'), raw: (b) => socket.send(b, port, '127.0.0.1') };
 }
 
 /** The n-gram baselines, loaded in this process on first use (as tests run them). */
@@ -48,15 +45,6 @@ function baselineParts(): (model: string) => Promise<PartModel> {
 /** A session on the n-gram baselines. */
 async function baselineSession(store: SuggestionStore, timeoutMs?: number): Promise<SessionController> {
   return new SessionController({ store, timeoutMs, part: baselineParts() });
-}
-
-/** Waits until `f` holds; throws after `ms` naming what was awaited. */
-async function until(f: () => boolean, what: string, ms = 5000): Promise<void> {
-  const t0 = Date.now();
-  while (!f()) {
-    if (Date.now() - t0 > ms) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 let port = 0;
@@ -129,7 +117,7 @@ describe('OSC server over real UDP', () => {
     c.send('/tandem/density', { f: 1 });
     await new Promise((r) => setTimeout(r, 30));
     c.send('/tandem/generate');
-    await until(() => c.got.some((g) => g.address === '/tandem/suggestion/done'), '/tandem/suggestion/done');
+    await until('/tandem/suggestion/done', () => c.got.some((g) => g.address === '/tandem/suggestion/done'));
     const chunks = c.got.filter((g) => g.address === '/tandem/suggestion');
     const done = c.got.find((g) => g.address === '/tandem/suggestion/done')!;
     expect(chunks.length).toBeGreaterThan(1); // 8 busy bars do not fit one chunk
@@ -216,7 +204,7 @@ describe('OSC server over real UDP', () => {
       send('/tandem/bars', { i: 2 });
       send('/tandem/seed', { i: 500 });
       for (const id of [11, 12, 13]) send('/tandem/generate', { i: id });
-      await until(() => c.got.filter((g) => g.address === '/tandem/suggestion/done').length === 3, 'three suggestions');
+      await until('three suggestions', () => c.got.filter((g) => g.address === '/tandem/suggestion/done').length === 3);
       const done = c.got.filter((g) => g.address === '/tandem/suggestion/done');
       expect(done.map((d) => d.args[0]).sort()).toEqual([11, 12, 13]);
       expect(Object.fromEntries(done.map((d) => [d.args[0] as number, d.args[4]]))).toEqual({ 11: 500, 12: 501, 13: 502 });
@@ -238,7 +226,7 @@ describe('OSC server over real UDP', () => {
     c.send('/tandem/chords', { s: 'Am F C G' });
     c.send('/tandem/bars', { i: 4 });
     c.send('/tandem/generate', { i: 21 });
-    await until(() => c.got.some((g) => g.address === '/tandem/suggestion/done'), 'the bass line');
+    await until('the bass line', () => c.got.some((g) => g.address === '/tandem/suggestion/done'));
     const err = c.got.find((g) => g.address === '/tandem/error')!;
     expect(err.args[0]).toMatch(/\/tandem\/genre: genre must be one of reel, jig, hornpipe, waltz, pop, chorale \(or any\) for the bass model, got "funk"/);
     const done = c.got.find((g) => g.address === '/tandem/suggestion/done')!;
@@ -248,7 +236,7 @@ describe('OSC server over real UDP', () => {
     expect(saved.every((n) => n.channel === modelSpec('bass').channel)).toBe(true);
     c.send('/tandem/model', { s: 'drums' });
     c.send('/tandem/status');
-    await until(() => c.got.some((g) => g.address === '/tandem/status'), 'status');
+    await until('status', () => c.got.some((g) => g.address === '/tandem/status'));
     expect(c.got.find((g) => g.address === '/tandem/status')!.args.slice(0, 2)).toEqual(['drums', 'funk']);
     c.socket.close();
   });
@@ -336,7 +324,7 @@ describe.skipIf(skipLiblo)(`with liblo's oscsend/oscdump as an independent peer$
       send('/tandem/genre', 's', 'jazz');
       send('/tandem/status');
       send('/tandem/density', 'f', '2.5');
-      await until(() => /tandem\/error/.test(out), 'oscdump to print the error reply');
+      await until('oscdump to print the error reply', () => /tandem\/error/.test(out));
       expect(out).toMatch(/\/tandem\/status s[fisfiiiifi]* "drums" "jazz" 0\.7/);
       expect(out).toMatch(/\/tandem\/error s ".*density must be between 0 and 1, got 2.5"/);
     } finally {
@@ -353,7 +341,7 @@ describe('tandem serve', () => {
     let err = '';
     child.stderr.on('data', (d) => (err += d));
     try {
-      await until(() => /OSC bridge on 127.0.0.1/.test(err), 'tandem serve to say it is listening', 30_000);
+      await until('tandem serve to say it is listening', () => /OSC bridge on 127.0.0.1/.test(err), 30_000);
       const c = await client();
       c.socket.send(encodeMessage('/tandem/ping', []), oscPort, '127.0.0.1');
       const got = await c.waitFor(1);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { until } from '../../helpers/wait';
 import { runPlay } from '../../../bridge/cli/play';
 import { openPanelBrowser, type PanelBrowser } from '../../../bridge/panel/open-browser';
 import { readMidiFile } from '../../../src/midi-file/read';
@@ -10,15 +11,8 @@ import { testBrowser } from '../engine-fixtures';
 
 const browser = testBrowser();
 
-async function until<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** The shared until (fails on a timeout), with this file's longer default wait for a browser under load. */
+const waitLong = <T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, ms = 30_000): Promise<T> => until(what, check, ms, 100);
 
 /** `tandem play --parts drums,bass --panel`: one lane per part (issue 16 point 2). */
 describe.skipIf(!browser.path)(`web panel of play --parts in real headless Chromium${browser.skip ? ` (${browser.skip})` : ''}`, () => {
@@ -32,7 +26,7 @@ describe.skipIf(!browser.path)(`web panel of play --parts in real headless Chrom
   beforeAll(async () => {
     playing = runPlay({ clock: 'internal', bpm: '240', barsAhead: '1', model: 'drums', parts: 'drums,bass', chords: 'Am F C G', modelImpl: 'baseline', engine: 'node', latency: '0', out, panel: true, panelPort: '0' }, (l) => lines.push(l), { stop: stop.signal });
     playing.catch(() => undefined);
-    const line = await until('the panel URL line', () => lines.find((l) => l.includes('panel on http://127.0.0.1:')), 60_000);
+    const line = await waitLong('the panel URL line', () => lines.find((l) => l.includes('panel on http://127.0.0.1:')), 60_000);
     chrome = await openPanelBrowser(browser.path);
     page = await chrome.browser.newPage();
     await page.goto(/http:\/\/127\.0\.0\.1:\d+\//.exec(line)![0]);
@@ -46,7 +40,7 @@ describe.skipIf(!browser.path)(`web panel of play --parts in real headless Chrom
   });
 
   it('draws a lane per part, each with one cell per note of its own saved .mid', async () => {
-    const lanes = await until('a drawn lane for drums and for bass', () =>
+    const lanes = await waitLong('a drawn lane for drums and for bass', () =>
       page.evaluate(() => {
         const read = (part: string) => {
           const svg = document.querySelector(`.lane[data-part="${part}"] svg.roll`);

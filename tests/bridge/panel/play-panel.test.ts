@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { until } from '../../helpers/wait';
 import NodeWebSocket from 'ws';
 import { runPlay } from '../../../bridge/cli/play';
 import { openPanelBrowser, type PanelBrowser } from '../../../bridge/panel/open-browser';
@@ -22,16 +23,8 @@ const readLog = (dir: string): LogLine[] =>
     .split('\n')
     .map((l) => JSON.parse(l) as LogLine);
 
-/** Waits for `check` (polled) or fails naming what was awaited: never passes on a timeout. */
-async function until<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** The shared until (fails on a timeout), with this file's longer default wait for a browser under load. */
+const waitLong = <T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, ms = 20_000): Promise<T> => until(what, check, ms, 100);
 
 /** A raw HTTP GET with the headers given (a DNS-rebinding page sends its own Host). */
 function get(port: number, path: string, headers: Record<string, string>): Promise<{ status: number; body: Buffer }> {
@@ -74,7 +67,7 @@ describe.skipIf(!browser.path)(`web panel of tandem play in real headless Chromi
     new SuggestionStore(out, PAST, { log: () => undefined }).save(makeSequence([{ pitch: 36, velocity: 100, startTicks: 0, durationTicks: 120, channel: 9 }, { pitch: 38, velocity: 90, startTicks: 960, durationTicks: 120, channel: 9 }], { totalTicks: 3840 }), { model: 'drums-gru', genre: 'funk', density: 0.3, temperature: 1, seed: 7, bars: 1, bpm: 120 });
     playing = runPlay({ clock: 'internal', bpm: '240', barsAhead: '1', model: 'drums', modelImpl: 'baseline', engine: 'node', latency: '0', out, panel: true, panelPort: '0', duration: '5m' }, (l) => lines.push(l), { stop: stop.signal });
     playing.catch(() => undefined);
-    const line = await until('the panel URL line', () => lines.find((l) => l.includes('panel on http://127.0.0.1:')), 60_000);
+    const line = await waitLong('the panel URL line', () => lines.find((l) => l.includes('panel on http://127.0.0.1:')), 60_000);
     url = /http:\/\/127\.0\.0\.1:\d+\//.exec(line)![0];
     port = Number(new URL(url).port);
     dir = join(out, readdirSync(out).find((d) => d !== PAST)!);
@@ -94,11 +87,11 @@ describe.skipIf(!browser.path)(`web panel of tandem play in real headless Chromi
   });
 
   it('shows the clock, tempo, engine and a transport that runs, with a moving playhead on the drum lane', async () => {
-    await until('the engine line', async () => (await page.$eval('#engine', (e) => e.textContent)) !== '–' || undefined);
+    await waitLong('the engine line', async () => (await page.$eval('#engine', (e) => e.textContent)) !== '–' || undefined);
     expect(await page.$eval('#clock', (e) => e.textContent)).toBe('internal');
     expect(await page.$eval('#tempo', (e) => e.textContent)).toBe('240 BPM');
     expect(await page.$eval('#engine', (e) => e.textContent)).toMatch(/drums-ngram/);
-    await until('a playing transport', async () => /^playing \d+:\d$/.test((await page.$eval('#transport', (e) => e.textContent)) ?? ''));
+    await waitLong('a playing transport', async () => /^playing \d+:\d$/.test((await page.$eval('#transport', (e) => e.textContent)) ?? ''));
     expect(await page.$eval('#transport', (e) => (e as HTMLElement).title)).toBe('4/4');
     await page.waitForSelector('.lane[data-part="drums"] line.playhead[visibility="visible"]', { timeout: 20_000 });
     const x1 = await page.$eval('.lane line.playhead', (e) => Number(e.getAttribute('x1')));
@@ -113,7 +106,7 @@ describe.skipIf(!browser.path)(`web panel of tandem play in real headless Chromi
   });
 
   it('draws the current suggestion with one cell per note of its saved .mid', async () => {
-    const drawn = await until('a drawn suggestion', () =>
+    const drawn = await waitLong('a drawn suggestion', () =>
       page.evaluate(() => {
         const svg = document.querySelector('.lane svg.roll');
         if (!svg) return undefined;
@@ -132,9 +125,9 @@ describe.skipIf(!browser.path)(`web panel of tandem play in real headless Chromi
       input.value = '0.9';
       input.dispatchEvent(new Event('change'));
     });
-    const line = await until('a phrase saved at density 0.9', () => readLog(dir).find((l) => l.density === 0.9));
+    const line = await waitLong('a phrase saved at density 0.9', () => readLog(dir).find((l) => l.density === 0.9));
     expect(line.file).toMatch(/-d0\.9-/);
-    await until('the page showing the session density', async () => (await page.$eval('input[data-control="density"]', (e) => (e as HTMLInputElement).value)) === '0.9');
+    await waitLong('the page showing the session density', async () => (await page.$eval('input[data-control="density"]', (e) => (e as HTMLInputElement).value)) === '0.9');
   });
 
   it('shows a bad value as a visible error and keeps the session as it was', async () => {
@@ -146,8 +139,8 @@ describe.skipIf(!browser.path)(`web panel of tandem play in real headless Chromi
     });
     await page.waitForSelector('#error:not([hidden])', { timeout: 10_000 });
     expect(await page.$eval('#error', (e) => e.textContent)).toMatch(/density must be between 0 and 1, got 7/);
-    await until('the page showing the density the session holds', async () => (await page.$eval('input[data-control="density"]', (e) => (e as HTMLInputElement).value)) === '0.9');
-    const next = await until('two more phrases', () => readLog(dir).length >= before + 2 && readLog(dir).slice(before));
+    await waitLong('the page showing the density the session holds', async () => (await page.$eval('input[data-control="density"]', (e) => (e as HTMLInputElement).value)) === '0.9');
+    const next = await waitLong('two more phrases', () => readLog(dir).length >= before + 2 && readLog(dir).slice(before));
     expect(next.every((l) => l.density === 0.9)).toBe(true);
   });
 
@@ -160,15 +153,15 @@ describe.skipIf(!browser.path)(`web panel of tandem play in real headless Chromi
     await page.click('#audition');
     expect(await page.$eval('#selected', (e) => (e as HTMLElement).dataset.voices)).toBe('2');
     await page.click('#keep');
-    await until('the kept mark in the old log', () => readLog(join(out, PAST))[0].kept === true);
+    await waitLong('the kept mark in the old log', () => readLog(join(out, PAST))[0].kept === true);
     await page.waitForSelector(`#history li[data-ref="${ref}"] .kept:not(:empty)`, { timeout: 10_000 });
   });
 
   it('plays along in the page when asked: the notes under the playhead are handed to Web Audio ahead of time', async () => {
     await page.click('#listen');
     const voices = () => page.$eval('#listen', (e) => Number((e as HTMLElement).dataset.voices ?? 0));
-    const first = await until('notes played in the page', async () => (await voices()) > 0 && (await voices()));
-    await until('more notes as the song goes on', async () => (await voices()) > first);
+    const first = await waitLong('notes played in the page', async () => (await voices()) > 0 && (await voices()));
+    await waitLong('more notes as the song goes on', async () => (await voices()) > first);
     await page.click('#listen');
   });
 
@@ -180,12 +173,12 @@ describe.skipIf(!browser.path)(`web panel of tandem play in real headless Chromi
     const cdp = await page.createCDPSession();
     await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloads });
     await page.click('#download');
-    const got = await until('the downloaded file', () => readdirSync(downloads).find((f) => f === first.file));
+    const got = await waitLong('the downloaded file', () => readdirSync(downloads).find((f) => f === first.file));
     const bytes = readFileSync(join(downloads, got));
     expect(bytes.equals(readFileSync(join(dir, first.file)))).toBe(true);
     expect(readMidiFile(bytes).sequence.notes.length).toBeGreaterThan(0);
     await page.click('#keep');
-    await until('the kept mark in this session log', () => readLog(dir)[0].kept === true);
+    await waitLong('the kept mark in this session log', () => readLog(dir)[0].kept === true);
     // Drag out: Chromium saves the file a DownloadURL ("mime:name:url") names where it is dropped.
     const data = await page.$eval('#drag', (e) => {
       const dt = new DataTransfer();
@@ -212,7 +205,8 @@ describe.skipIf(!browser.path)(`web panel of tandem play in real headless Chromi
       for (const bad of ['{not json', '[1,2]', '{"type":"nope"}', '{"type":"set","control":"density","value":"lots"}', '{"type":"set","control":"style","value":"polka"}', '{"type":"set","control":"model","value":"melody"}', '{"type":"keep","ref":"../../etc/passwd"}', '{"type":"generate"}']) ws.send(bad);
       ws.send(new Uint8Array([1, 2, 3]));
       const t0 = Date.now();
-      while (errors.length < 9 && Date.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 50));
+      // In the browser page (no test helpers there): wait up to 10 s; the count is asserted below.
+      while (errors.length < 9 && Date.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 50)); // in the browser page
       ws.send('{"type":"set","control":"seed","value":123456}');
       await new Promise((r) => setTimeout(r, 300));
       ws.close();
@@ -224,7 +218,7 @@ describe.skipIf(!browser.path)(`web panel of tandem play in real headless Chromi
       expect(replies.filter((r) => want.test(r)), String(want)).toHaveLength(1);
     }
     // The good message after them took effect: the next phrases count on from the new seed.
-    await until('a phrase at seed 123456 or after', () => readLog(dir).some((l) => l.seed >= 123456));
+    await waitLong('a phrase at seed 123456 or after', () => readLog(dir).some((l) => l.seed >= 123456));
     expect(pageErrors).toEqual([]);
   });
 
@@ -242,7 +236,7 @@ describe.skipIf(!browser.path)(`web panel of tandem play in real headless Chromi
     ok.ws.send('x'.repeat(64 * 1024));
     expect(await closed).toBe(1009); // that connection only: the page's goes on
     const before = readLog(dir).length;
-    await until('the session still saving phrases', () => readLog(dir).length > before);
+    await waitLong('the session still saving phrases', () => readLog(dir).length > before);
     expect(await page.$eval('#conn', (e) => e.textContent)).toBe('connected');
   });
 });
