@@ -2182,9 +2182,10 @@ var PITCH_LOW = 24;
 var PITCH_HIGH = 100;
 var PITCHES = PITCH_HIGH - PITCH_LOW + 1;
 var VOCAB = 2 + PITCHES;
-var MAX_STEPS_PER_BAR = 16;
+var MAX_STEPS_PER_BAR = stepsPerBar(FOUR_FOUR);
 var METERS = ["4/4", "3/4", "6/8"];
-var STEPS_PER_BAR = { "4/4": 16, "3/4": 12, "6/8": 12 };
+var METER_OF = Object.freeze({ "4/4": FOUR_FOUR, "3/4": { numerator: 3, denominator: 4 }, "6/8": { numerator: 6, denominator: 8 } });
+var STEPS_PER_BAR = Object.freeze({ "4/4": stepsPerBar(METER_OF["4/4"]), "3/4": stepsPerBar(METER_OF["3/4"]), "6/8": stepsPerBar(METER_OF["6/8"]) });
 var STYLES = ["reel", "jig", "hornpipe", "waltz", "pop", "chorale"];
 var STYLE_METER = { reel: "4/4", jig: "6/8", hornpipe: "4/4", waltz: "3/4", pop: "4/4", chorale: "4/4" };
 var VOICES = ["melody", "bass"];
@@ -2220,7 +2221,7 @@ var seedToInt32 = (seed) => seed | 0;
 var seedFromInt32 = (i) => i >>> 0;
 
 // src/models/spec.ts
-var COMMON_TIME = Object.freeze({ numerator: 4, denominator: 4, stepsPerBar: 16 });
+var COMMON_TIME = Object.freeze({ numerator: 4, denominator: 4, stepsPerBar: stepsPerBar({ numerator: 4, denominator: 4 }) });
 function defineModel(spec) {
   return Object.freeze(__spreadProps(__spreadValues({}, spec), { styles: Object.freeze([...spec.styles]), controls: Object.freeze([...spec.controls]), implementations: Object.freeze([...spec.implementations]) }));
 }
