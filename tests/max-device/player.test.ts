@@ -82,6 +82,22 @@ describe('the patch player’s Node side (what Node still decides)', () => {
     expect(p.update({ bpm: 120, ticks: 300, playing: false })).toEqual([]);
   });
 
+  it('a suggestion in 6/8 takes over on its own bar lines (3 beats), also after a jump back', () => {
+    let now = 0;
+    const p = new PatchPlayer({ now: () => now });
+    p.load(BAR);
+    p.update({ bpm: 120, ticks: 480, playing: true });
+    now = 100;
+    const jig: Pattern = { lengthBeats: 3, beatsPerBar: 3, notes: [{ pitch: 36, velocity: 100, startBeats: 0, durationBeats: 0.25 }] };
+    expect(plays(p.load(jig))).toEqual([['play', 1440, 1, 12, 0, 16]]); // 480 + 96 + 240 ticks: bar 2 of 6/8
+    now = 200;
+    p.update({ bpm: 120, ticks: 600, playing: true });
+    expect(p.update({ bpm: 120, ticks: 6000, playing: true })).toEqual([['play', -1, 1, 12, 1, 12]]);
+    now = 300;
+    expect(plays(p.load(jig))).toEqual([['play', 7200, 0, 12, 1, 12]]); // 6000 + 96 + 240 -> 7200, a multiple of 1440
+    expect(p.update({ bpm: 120, ticks: 10, playing: true })).toEqual([['play', 1440, 0, 12, 1, 12]]);
+  });
+
   it('Follow off silences the patch and stops what sounds; on, it reads the pattern again', () => {
     const p = new PatchPlayer();
     p.load(BAR);

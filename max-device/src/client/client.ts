@@ -1,6 +1,8 @@
 import type MaxApi from 'max-api';
 import type { ReplyArg } from '../../../bridge/osc/codec';
 import { seedFromInt32, seedToInt32, SEED_MAX, TEMPO } from '../../../src/models/controls';
+import { modelSpec } from '../../../src/models/registry';
+import { COMMON_TIME } from '../../../src/models/spec';
 import { GENRE_ITEMS, MODEL_ITEMS, PARAMETERS } from '../parameters';
 import { BridgeProcess, findNode, findTandemHome, portWasTaken, readLaunchConfig, type LaunchConfig } from './bridge-launcher';
 import { OscLink, type OscIn } from './osc-link';
@@ -357,7 +359,9 @@ export class TandemClient {
     }
     if (r.seed === undefined) return this.error(`suggestion ${r.id} came without its seed: the bridge is older than this device; update Tandem`);
     this.last = { ...r, seed: r.seed, settings: req.settings };
-    this.toPatch(this.player.load({ notes: r.notes, lengthBeats: r.lengthBeats }));
+    // A new suggestion takes over on a bar line of its own meter (a jig's 6/8 bar is 3 beats).
+    const meter = modelSpec(req.settings.model).meter?.(req.settings.genre) ?? COMMON_TIME;
+    this.toPatch(this.player.load({ notes: r.notes, lengthBeats: r.lengthBeats, beatsPerBar: meter.stepsPerBar / 4 }));
     this.status(`${describe(req.settings, r.seed)}: ${r.notes.length} notes, ${r.lengthBeats / 4} bars${req.settings.follow ? ', playing with the transport' : ''}`);
     if (req.write) this.write();
   }

@@ -13,6 +13,8 @@ export interface Pattern {
   notes: readonly PatternNote[];
   /** Loop length in beats (whole bars). */
   lengthBeats: number;
+  /** Bar length of its meter, beats (a jig's 6/8 bar: 3); it takes over on these bar lines (default the player's). */
+  beatsPerBar?: number;
 }
 
 /** Host transport as the patcher reports it. */
@@ -81,7 +83,7 @@ export class PatchPlayer {
   private readonly now: () => number;
   /** What plays before `next.switchTicks` (or for good when nothing is pending). */
   private current: Slot | undefined;
-  private next: (Slot & { switchTicks: number }) | undefined;
+  private next: (Slot & { switchTicks: number; barTicks: number }) | undefined;
   private last: (TransportReport & { at: number }) | undefined;
   private on = true;
 
@@ -102,6 +104,8 @@ export class PatchPlayer {
   load(pattern: Pattern): PatchMessage[] {
     const steps = Math.round((pattern.lengthBeats * PATCH_TICKS_PER_BEAT) / STEP_TICKS);
     if (!(pattern.lengthBeats > 0) || !Number.isFinite(pattern.lengthBeats)) throw new InvalidValueError('pattern length', pattern.lengthBeats, 'more than 0 beats');
+    const beatsPerBar = pattern.beatsPerBar ?? this.opts.beatsPerBar;
+    if (!(beatsPerBar > 0) || !Number.isFinite(beatsPerBar)) throw new InvalidValueError('beats per bar', beatsPerBar, 'more than 0');
     const used = new Set([this.current?.slot, this.next?.slot]);
     const slot = [...Array(SLOTS).keys()].find((s) => !used.has(s))!;
     const out: PatchMessage[] = [['pat', slot, 'clear'], ...stepMessages(slot, pattern, steps)];
@@ -110,11 +114,11 @@ export class PatchPlayer {
       this.current = fresh;
       this.next = undefined;
     } else {
-      const barTicks = this.opts.beatsPerBar * PATCH_TICKS_PER_BEAT;
+      const barTicks = beatsPerBar * PATCH_TICKS_PER_BEAT;
       const switchTicks = Math.ceil((this.estimateTicks() + this.marginTicks()) / barTicks - 1e-9) * barTicks;
       // What plays just before the new bar line: the pending pattern if it starts before it.
       if (this.next && this.next.switchTicks < switchTicks) this.current = { slot: this.next.slot, steps: this.next.steps };
-      this.next = { ...fresh, switchTicks };
+      this.next = { ...fresh, switchTicks, barTicks };
     }
     if (this.on) out.push(this.playMessage());
     return out;
@@ -134,10 +138,9 @@ export class PatchPlayer {
     if (!t.playing || t.ticks >= n.switchTicks - STEP_TICKS / 2) {
       this.current = { slot: n.slot, steps: n.steps };
       this.next = undefined;
-    } else if (n.switchTicks - t.ticks > this.opts.beatsPerBar * PATCH_TICKS_PER_BEAT + this.marginTicks()) {
+    } else if (n.switchTicks - t.ticks > n.barTicks + this.marginTicks()) {
       // The playhead jumped back (loop brace, relocation): the switch moves to the next bar line.
-      const barTicks = this.opts.beatsPerBar * PATCH_TICKS_PER_BEAT;
-      n.switchTicks = Math.ceil((t.ticks + this.marginTicks()) / barTicks - 1e-9) * barTicks;
+      n.switchTicks = Math.ceil((t.ticks + this.marginTicks()) / n.barTicks - 1e-9) * n.barTicks;
     } else return out;
     if (this.on) out.push(this.playMessage());
     return out;
