@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { AmxdFormatError, decodeAmxd, DEVICE_TYPES, type DeviceType } from './amxd';
 import { DEVICE_HEIGHT, MIDI_TOOL_FACE } from './patcher/builder';
 import { messageBoxSelectors, messageSpec } from './patcher/messages';
+import { exprProblems } from './patcher/expr';
 import { expectedIo, parseObjectText } from './patcher/objects';
 import { miditoolProblems } from './miditool-check';
 import type { Box, Patcher } from './patcher/types';
@@ -193,6 +194,13 @@ export function checkPatcher(p: Patcher, dir: string, type: DeviceType = 'mmmm')
       jsFns.set(b.id, jsFunctions(source));
       if (cls === 'js') for (const e of es5Problems(source)) problems.push(`${script} is for Max's legacy js engine (ES5) but has ${e}`);
     }
+  }
+
+  // expr boxes: only what the expr reference documents.
+  for (const b of boxes.values()) {
+    const { name: cls } = parseObjectText(String(b.text ?? ''));
+    if (b.maxclass !== 'newobj' || cls !== 'expr') continue;
+    for (const e of exprProblems(String(b.text).trim().slice('expr'.length))) problems.push(`${name(b)}: ${e}`);
   }
 
   // Object counts against the table.
