@@ -49,11 +49,11 @@ export function matchTargets(val: readonly DrumTrack[], range: DensityRange) {
     });
 }
 
-/** One generated groove per target, same genre, density, fill flag and length; seeded by the target. */
-export async function generateMatched(model: DrumModel, targets: ReturnType<typeof matchTargets>): Promise<MatchedPair[]> {
+/** One generated groove per target, same genre, density, fill flag and length; seeded by the target (seeds from `seedBase`, 1000 in `npm run eval`). */
+export async function generateMatched(model: DrumModel, targets: ReturnType<typeof matchTargets>, seedBase = 1000): Promise<MatchedPair[]> {
   const out: MatchedPair[] = [];
   for (const x of targets) {
-    const grids = await model.generate(parseDrumRequest({ genre: x.genre, density: x.density, bars: x.bars, fillEvery: x.fill ? 1 : 0, seed: 1000 + x.group, count: TABLE_SAMPLES }));
+    const grids = await model.generate(parseDrumRequest({ genre: x.genre, density: x.density, bars: x.bars, fillEvery: x.fill ? 1 : 0, seed: seedBase + x.group, count: TABLE_SAMPLES }));
     out.push({ ...x, other: grids[0], more: grids });
   }
   return out;

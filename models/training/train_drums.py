@@ -107,6 +107,43 @@ def head_params(head):
     return vm, vs, om, os_
 
 
+PATTERN_BITS = torch.tensor([[(p >> c) & 1 for c in range(C)] for p in range(P)], dtype=torch.float32)
+
+
+@torch.no_grad()
+def own_samples(model, x):
+    """What the network itself would play at every step given the real steps before (one teacher-
+    forced pass, no gradient): hits, velocities and offsets drawn as the TF.js sampler draws them."""
+    was = model.training
+    model.eval()
+    h, _ = model.gru(x, model.initial_state(x))
+    pat = torch.distributions.Categorical(logits=model.out(h)).sample()
+    hits = PATTERN_BITS[pat]
+    vm, vs, om, os_ = head_params(model.head(torch.cat([h, hits], dim=-1)))
+    vel = (vm + vs.exp() * torch.randn_like(vm)).clamp(1.0 / 127.0, 1.0) * hits
+    off = (om + os_.exp() * torch.randn_like(om)).clamp(-0.5, 0.5) * hits
+    model.train(was)
+    return hits, vel, off
+
+
+def mix_own_samples(model, x, hits, vel, off, share, n_genres):
+    """Parallel scheduled sampling (Duckworth et al. 2019): a `share` of the window's played steps
+    are replaced, as inputs only, by the network's own samples, in the step-before features and in
+    the lookback. Free generation feeds the network its own playing; trained only on drummers'
+    playing, the lookback network copied its own first bars (issue 13). Targets stay real."""
+    sh, sv, so = own_samples(model, x)
+    pick = (torch.rand(hits.shape[0], hits.shape[1], 1) < share).float()
+    played = torch.cat([hits, vel, off * 2.0], dim=-1) * (1 - pick) + torch.cat([sh, sv, so * 2.0], dim=-1) * pick
+    x = x.clone()
+    x[:, 1:, I_PREV_HITS:I_POS] = played[:, :-1]
+    lb = lookback_index(n_genres)
+    for k, bars in enumerate(LOOKBACK_BARS):
+        d, o = bars * SPB, lb + k * LB_FEATURES
+        flag = x[:, d:, lb + len(LOOKBACK_BARS) * LB_FEATURES + k].unsqueeze(-1)
+        x[:, d:, o:o + LB_FEATURES] = played[:, :-d] * flag
+    return x
+
+
 def losses(model, x, pat, hits, vel, off, mask):
     logits, head, _ = model(x, hits)
     ce = F.cross_entropy(logits.reshape(-1, P), pat.reshape(-1), reduction='none').reshape(pat.shape)
@@ -249,6 +286,10 @@ def main():
     ap.add_argument('--input-dropout', type=float, default=0.0, help='chance that a step does not see the step before')
     ap.add_argument('--weight-decay', type=float, default=1e-6)
     ap.add_argument('--context', type=float, default=0.5, help='chance that a training window keeps the step and the bars before it (else it starts as an unprimed groove)')
+    ap.add_argument('--own-samples', type=float, default=0.0, help="share of played steps fed back as the network's own samples (parallel scheduled sampling)")
+    ap.add_argument('--own-samples-ramp', type=int, default=1, help='epochs over which that share grows to its value')
+    ap.add_argument('--keep-epochs', action='store_true', help='also keep every epoch\'s weights (gru<hidden><tag>-e<N>.pt)')
+    ap.add_argument('--export-from', default='', help='export these saved weights (a .pt state dict) instead of training')
     ap.add_argument('--tag', default='', help='checkpoint name suffix (gru<hidden><tag>.pt)')
     ap.add_argument('--fixture', default=os.path.join(ROOT, 'tests', 'fixtures', 'drums-parity.json'), help='where the TF.js parity fixture goes')
     args = ap.parse_args()
@@ -282,13 +323,16 @@ def main():
     params = sum(p.numel() for p in model.parameters())
     print(f'GRU-{args.hidden}, {params} parameters', flush=True)
 
-    while state['epoch'] < args.epochs and state['epoch'] - state['best_epoch'] < args.patience:
+    while not args.export_from and state['epoch'] < args.epochs and state['epoch'] - state['best_epoch'] < args.patience:
         t0 = time.time()
         lr = args.lr * (0.5 ** (state['epoch'] // args.lr_halve))
         for g in opt.param_groups: g['lr'] = lr
+        share = args.own_samples * min(1.0, (state['epoch'] + 1) / max(1, args.own_samples_ramp))
         run = np.zeros(3)
         for b in range(args.batches):
             X, PAT, H, V, O, M = make_batch(train, rng, args.batch, args.length, args.genre_dropout, len(genres), args.context)
+            if share > 0:
+                X = mix_own_samples(model, X, H, V, O, share, len(genres))
             p, v, o = losses(model, X, PAT, H, V, O, M)
             loss = p + 0.1 * (v + o)
             opt.zero_grad(); loss.backward()
@@ -303,14 +347,18 @@ def main():
         state['epoch'] += 1
         state['seconds'] += time.time() - t0
         state['history'].append(dict(epoch=state['epoch'], train_nll=run[0] / args.batches, **ev))
-        improved = ev['nll_pattern'] < state['best']
+        # While the share of own samples still grows, the teacher-forced NLL favours the epochs with
+        # less of it: the best epoch is chosen once the share is full.
+        improved = ev['nll_pattern'] < state['best'] and state['epoch'] >= args.own_samples_ramp
         if improved:
             state['best'], state['best_epoch'] = ev['nll_pattern'], state['epoch']
             torch.save(model.state_dict(), best_path)
         torch.save(dict(model=model.state_dict(), opt=opt.state_dict(), state=state), ck_path)
-        print(f"  val nll {ev['nll_pattern']:.4f} vel {ev['nll_velocity']:.3f} off {ev['nll_offset']:.3f}  lr {lr:.1e}  {time.time() - t0:.1f}s{'  *best' if improved else ''}", flush=True)
+        if args.keep_epochs:
+            torch.save(model.state_dict(), os.path.join(ck_dir, f"gru{args.hidden}{args.tag}-e{state['epoch']}.pt"))
+        print(f"  val nll {ev['nll_pattern']:.4f} vel {ev['nll_velocity']:.3f} off {ev['nll_offset']:.3f}  lr {lr:.1e}  own {share:.2f}  {time.time() - t0:.1f}s{'  *best' if improved else ''}", flush=True)
 
-    model.load_state_dict(torch.load(best_path))
+    model.load_state_dict(torch.load(args.export_from or best_path))
     ev = evaluate(model, val)
     meta = dict(
         format='tandem-drums-gru', version=1,
@@ -320,7 +368,8 @@ def main():
         training=dict(framework=f'torch {torch.__version__}', epochs=state['epoch'], bestEpoch=state['best_epoch'],
                       seconds=round(state['seconds'], 1), parameters=params, batch=args.batch, length=args.length,
                       batchesPerEpoch=args.batches, lr=args.lr, lrHalvingEpochs=args.lr_halve, genreDropout=args.genre_dropout, seed=args.seed,
-                      dropout=args.dropout, inputDropout=args.input_dropout, weightDecay=args.weight_decay, context=args.context,
+                      dropout=args.dropout, inputDropout=args.input_dropout, ownSamples=args.own_samples, ownSamplesRamp=args.own_samples_ramp,
+                      exportedFrom=os.path.relpath(args.export_from, ROOT) if args.export_from else None, weightDecay=args.weight_decay, context=args.context,
                       warmStart=os.path.relpath(args.warm_start, ROOT) if args.warm_start else None, threads=args.threads,
                       validation=ev, history=state['history']),
     )

@@ -38,6 +38,23 @@ export interface SamplingScales {
   velocityShared?: number;
   /** The same for the timing noise: a groove's own push or drag per class. */
   offsetShared?: number;
+  /**
+   * Log-odds added to the hit pattern the groove played at the same step one bar earlier (default
+   * 0). Drummers repeat their bars more than a network sampling every 16th afresh does (issue 13:
+   * 14.1 step-class changes between the two bars of a window against 9.9); a bonus on the bar
+   * before's pattern, folded into the Gumbel-max, makes bars repeat more while every pattern stays
+   * possible. Primer bars count as played.
+   */
+  repeatBar?: number;
+  /** Log-odds per drum class (9, in DRUM_CLASSES order) added to every pattern that plays it (default none). */
+  classBias?: readonly number[];
+  /**
+   * Log-odds added to playing nothing, per 16th of the bar (16; default none): negative on the
+   * "e" and "a" makes more off-16th hits (ghost notes), positive elsewhere keeps the density.
+   */
+  restBias?: readonly number[];
+  /** Steps added to every hit's timing offset (default 0; negative = ahead of the beat). */
+  offsetShift?: number;
 }
 
 export const NEUTRAL_SAMPLING: Readonly<SamplingScales> = Object.freeze({ pattern: 1, velocity: 1, offset: 1 });
@@ -231,7 +248,7 @@ export class DrumRollout {
     // halves differently on different backends). Offset: clamped to +-0.5 step and left continuous,
     // since any rounding grid is a boundary where two backends' float noise can fall either side.
     this.qScale = row(127, 1);
-    this.qShift = row(0.5, -0.5);
+    this.qShift = row(0.5, -0.5 + (weights.spec.sampling?.offsetShift ?? 0));
     this.qLo = row(1.5, -0.5);
     this.qHi = row(127.5, 0.5);
     this.velocityHalf = row(1, 0);
@@ -239,7 +256,20 @@ export class DrumRollout {
     this.bInit = tf.tensor1d(weights.get('init/b'));
     this.contours = weights.spec.contours;
     this.sampling = weights.spec.sampling ?? NEUTRAL_SAMPLING;
+    // [STEP_FEATURES x 1]: 2^c on the first copy of the hit bits, so played features x this = the pattern index.
+    this.patternBitValues = tf.tensor2d(Array.from({ length: STEP_FEATURES }, (_, j) => (j < C ? 2 ** j : 0)), [STEP_FEATURES, 1]);
+    // Added to the tempered scores: the same odds at every temperature.
+    this.repeatBonus = this.sampling.repeatBar ? tf.scalar(this.sampling.repeatBar) : undefined;
+    const rest = this.sampling.restBias;
+    this.restBias = rest ? rest.map((x) => tf.tensor1d(Array.from({ length: DRUM_PATTERNS }, (_, p) => (p === 0 ? x : 0)))) : undefined;
   }
+
+  /** Per 16th of the bar, the rest bias (sampling.restBias) on the empty pattern's score; undefined when there is none. */
+  private readonly restBias?: tf.Tensor1D[];
+
+  private readonly patternBitValues: tf.Tensor2D;
+  /** The repeat bonus (sampling.repeatBar) as a scalar tensor; undefined when there is none. */
+  private readonly repeatBonus?: tf.Scalar;
 
   /** The model's sampling settings in use (model.json's, or neutral for a model without them). */
   readonly sampling: SamplingScales;
@@ -261,7 +291,9 @@ export class DrumRollout {
     this.logits?.w.dispose();
     this.logits?.b.dispose();
     const w = temperature === 1 ? this.outW : this.outW.map((v) => v / temperature);
-    const b = temperature === 1 ? this.outB : this.outB.map((v) => v / temperature);
+    const bias = this.sampling.classBias;
+    const classBias = (p: number) => (bias ? bias.reduce((a, x, c) => a + (p & (1 << c) ? x : 0), 0) : 0);
+    const b = this.outB.map((v, p) => (v + classBias(p)) / temperature);
     this.logits = { temperature, w: tf.tensor2d(w, [this.H, DRUM_PATTERNS]), b: tf.tensor1d(b) };
     return this.logits;
   }
@@ -288,8 +320,8 @@ export class DrumRollout {
    * when the two best scores lie within float noise of each other (measured: inverse-CDF sampling
    * in float32 flips about 100 times as often, its 512 boundaries each carrying cumsum rounding).
    */
-  private sample(h: tf.Tensor2D, uniform: tf.Tensor2D, normal: tf.Tensor2D, logits: { w: tf.Tensor2D; b: tf.Tensor1D }, forcedHits?: tf.Tensor2D): tf.Tensor2D {
-    const hits = forcedHits ?? this.samplePattern(h, uniform, logits);
+  private sample(h: tf.Tensor2D, uniform: tf.Tensor2D, normal: tf.Tensor2D, logits: { w: tf.Tensor2D; b: tf.Tensor1D }, forcedHits?: tf.Tensor2D, barBefore?: tf.Tensor2D, rest?: tf.Tensor1D): tf.Tensor2D {
+    const hits = forcedHits ?? this.samplePattern(h, uniform, logits, barBefore, rest);
     const hb = tf.concat([h, hits], 1);
     const mean = tf.fused.matMul({ a: hb, b: this.wMean, bias: this.bMean, activation: 'sigmoid' });
     const logStd = tf.fused.matMul({ a: hb, b: this.wLogStd, bias: this.bLogStd });
@@ -300,9 +332,19 @@ export class DrumRollout {
     return tf.concat([hits, tf.mul(q, hits)], 1);
   }
 
-  /** The step's hit pattern by Gumbel-max, as its hit bits twice: [batch x 18]. */
-  private samplePattern(h: tf.Tensor2D, uniform: tf.Tensor2D, logits: { w: tf.Tensor2D; b: tf.Tensor1D }): tf.Tensor2D {
-    const scores = tf.sub(tf.fused.matMul({ a: h, b: logits.w, bias: logits.b }), tf.log(tf.neg(tf.log(uniform))));
+  /**
+   * The step's hit pattern by Gumbel-max, as its hit bits twice: [batch x 18]. With `barBefore`
+   * (the played features of the step one bar earlier) and `sampling.repeatBar`, that step's
+   * pattern gets the repeat bonus.
+   */
+  private samplePattern(h: tf.Tensor2D, uniform: tf.Tensor2D, logits: { w: tf.Tensor2D; b: tf.Tensor1D }, barBefore?: tf.Tensor2D, rest?: tf.Tensor1D): tf.Tensor2D {
+    let scores = tf.sub(tf.fused.matMul({ a: h, b: logits.w, bias: logits.b }), tf.log(tf.neg(tf.log(uniform))));
+    if (rest) scores = tf.add(scores, rest);
+    if (barBefore && this.repeatBonus) {
+      // The bar before's pattern index from its hit bits (exact small integers in float32).
+      const index = tf.reshape(tf.cast(tf.matMul(barBefore, this.patternBitValues), 'int32'), [-1]);
+      scores = tf.add(scores, tf.mul(tf.oneHot(index as tf.Tensor1D, DRUM_PATTERNS), this.repeatBonus));
+    }
     return tf.matMul(tf.cast(tf.oneHot(tf.argMax(scores, 1), DRUM_PATTERNS), 'float32'), this.patternHits) as tf.Tensor2D;
   }
 
@@ -364,7 +406,8 @@ export class DrumRollout {
           const forced = forcedAt(s);
           const [hNew, f] = tf.tidy(() => {
             const hn = this.cell(before, g, lookback, h);
-            return [hn, this.sample(hn, u, z, logits, forced)];
+            const barBefore = s >= DRUM_STEPS_PER_BAR ? feats[s - DRUM_STEPS_PER_BAR] : undefined;
+            return [hn, this.sample(hn, u, z, logits, forced, barBefore, this.restBias?.[s % DRUM_STEPS_PER_BAR])];
           });
           tf.dispose([u, z]);
           forced?.dispose();
@@ -426,7 +469,9 @@ export class DrumRollout {
   dispose(): void {
     this.gru.dispose();
     tf.dispose([this.wMean, this.bMean, this.wLogStd, this.bLogStd]);
-    tf.dispose([this.patternHits, this.logStdLo, this.logStdHi, this.qScale, this.qShift, this.qLo, this.qHi, this.velocityHalf, this.wInit, this.bInit]);
+    tf.dispose([this.patternHits, this.patternBitValues, this.logStdLo, this.logStdHi, this.qScale, this.qShift, this.qLo, this.qHi, this.velocityHalf, this.wInit, this.bInit]);
+    this.repeatBonus?.dispose();
+    if (this.restBias) tf.dispose(this.restBias);
     if (this.logits) tf.dispose([this.logits.w, this.logits.b]);
     this.logits = undefined;
   }

@@ -32,6 +32,25 @@ export interface DrumModelJson {
   weightsManifest: tf.io.WeightsManifestConfig;
 }
 
+/** Throws a TandemError naming the first sampling setting of model.json that the rollout cannot use. */
+function checkSampling(sampling: SamplingScales): void {
+  const finite = (x: unknown) => typeof x === 'number' && Number.isFinite(x);
+  const bad = (name: string, value: unknown, allowed: string) => new TandemError(`drum model sampling.${name} is ${JSON.stringify(value)}; allowed: ${allowed}`);
+  for (const k of ['pattern', 'velocity', 'offset'] as const) if (!finite(sampling[k]) || sampling[k] <= 0) throw bad(k, sampling[k], 'a number > 0');
+  for (const k of ['velocityShared', 'offsetShared'] as const) {
+    const v = sampling[k];
+    if (v !== undefined && (!finite(v) || v < 0 || v >= 1)) throw bad(k, v, 'a number in [0, 1)');
+  }
+  if (sampling.repeatBar !== undefined && !finite(sampling.repeatBar)) throw bad('repeatBar', sampling.repeatBar, 'a number (log-odds)');
+  if (sampling.offsetShift !== undefined && (!finite(sampling.offsetShift) || Math.abs(sampling.offsetShift) > 0.5)) throw bad('offsetShift', sampling.offsetShift, 'a number of steps in [-0.5, 0.5]');
+  const list = (name: 'classBias' | 'restBias', n: number) => {
+    const v = sampling[name];
+    if (v !== undefined && (!Array.isArray(v) || v.length !== n || !v.every(finite))) throw bad(name, v, `${n} numbers (log-odds)`);
+  };
+  list('classBias', NUM_DRUM_CLASSES);
+  list('restBias', 16);
+}
+
 /** What loading needs: the parsed model.json and the bytes of its weights file. */
 export interface DrumNetArtifacts {
   modelJson: DrumModelJson;
@@ -59,6 +78,7 @@ export class DrumWeights {
       throw new TandemError(`drum model spec mismatch: model has input ${s.inputSize}, patterns ${s.patterns}; code expects ${DRUM_INPUT.size} (or ${DRUM_INPUT.loudness}, ${DRUM_INPUT.lookback} for older models), ${DRUM_PATTERNS}`);
     }
     if (s.genres.join() !== DRUM_GENRES.join()) throw new TandemError('drum model genres differ from the code\'s genre list');
+    if (s.sampling) checkSampling(s.sampling);
     this.spec = { ...s, inputSize: DRUM_INPUT.size };
     this.arrays = decodeWeights(modelJson.weightsManifest, art.weights, 'drum model');
     const H = s.hidden;
