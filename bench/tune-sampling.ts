@@ -1,11 +1,13 @@
 /**
- * npm run tune:drums [-- --net DIR] [-- --tracks N] [-- --grid JSON] [-- --write P,V,O[,VS,OS]]: chooses the drum network's sampling settings
+ * npm run tune:drums [-- --net DIR] [-- --tracks N] [-- --grid JSON] [-- --write P,V,O[,VS,OS]] [-- --set JSON]: chooses the drum network's sampling settings
  * (pattern temperature, velocity and timing noise scales, the shares of the velocity and timing
  * noise drawn once per groove; model.json `spec.sampling`) on TRAINING
  * performances, so that `npm run eval` can report them on the validation split untouched.
  * For each setting: one groove per performance matched as in the eval, the grouped discriminator's
  * accuracy and the issue-13 table. Prints a table; with --write, only records the chosen setting
- * in DIR/model.json. A grid entry is [P, V, O] or [P, V, O, VS, OS].
+ * in DIR/model.json. A grid entry is [P, V, O] or [P, V, O, VS, OS]. --set JSON merges fields into
+ * DIR/model.json's `spec.sampling` (the biases: repeatBar, classBias, restBias, offsetShift), checked
+ * by loading the model before anything is written.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,6 +27,31 @@ const n = Number(opt('--tracks', '90'));
 const grid = JSON.parse(opt('--grid', '[[1,1,1],[1,1,1,0.5,0],[1,1,1,0.8,0],[1,1,1,0.5,0.5],[1,1,1,0.8,0.5],[0.9,1,1,0.8,0.5]]')) as number[][];
 /** A grid entry or --write's numbers as model.json's sampling settings (shares default to 0). */
 const settings = ([pattern, velocity, offset, velocityShared = 0, offsetShared = 0]: number[]) => ({ pattern, velocity, offset, velocityShared, offsetShared });
+
+if (argv.includes('--set')) {
+  const file = join(dir, 'model.json');
+  const json = JSON.parse(readFileSync(file, 'utf8')) as { spec: Record<string, unknown> };
+  let extra: Record<string, unknown>;
+  try {
+    extra = JSON.parse(opt('--set', '')) as Record<string, unknown>;
+  } catch {
+    console.error(`--set ${opt('--set', '')}: needs a JSON object of sampling fields, for example '{"repeatBar":1}'`);
+    process.exit(2);
+  }
+  json.spec.sampling = { ...(json.spec.sampling as object | undefined ?? settings([1, 1, 1])), ...extra };
+  const art = readDrumNetArtifacts(dir);
+  if (!art) throw new Error(`no drum network in ${dir}`);
+  await initNodeTf('wasm');
+  try {
+    GrooveRnn.load({ ...art, modelJson: json as unknown as typeof art.modelJson }).dispose();
+  } catch (e) {
+    console.error(`--set: ${(e as Error).message}`);
+    process.exit(2);
+  }
+  writeFileAtomic(file, JSON.stringify(json, null, 1), { replace: true });
+  console.log(`wrote sampling ${JSON.stringify(json.spec.sampling)} into ${file}`);
+  process.exit(0);
+}
 
 const write = argv.includes('--write') ? opt('--write', '').split(',').map(Number) : undefined;
 if (write) {
