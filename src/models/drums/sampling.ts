@@ -1,0 +1,112 @@
+/**
+ * The drum rollout's sampling settings (model.json `spec.sampling`) and the randomness of one
+ * generation, drawn in JS before the network runs (split from rollout.ts, which applies them).
+ */
+import { NUM_DRUM_CLASSES } from '../../music/drum-map';
+import { makeRng } from '../../random';
+import type { DrumRequest } from '../request';
+import { DRUM_PATTERNS } from './spec';
+
+const C = NUM_DRUM_CLASSES;
+/** Standard normals per variation per sampled step: a velocity and an offset draw for every class. */
+export const NORMALS_PER_STEP = 2 * C;
+/** A uniform stays inside (0, 1) as a float32, so the double log of the Gumbel noise stays finite. */
+const UNIFORM_LO = 2 ** -32;
+const UNIFORM_HI = 1 - 2 ** -24;
+
+/**
+ * The model's own sampling settings (model.json `spec.sampling`), applied on top of the request's
+ * temperature: the pattern softmax's temperature, the scale of the velocity and timing noise, and
+ * how much of that noise a groove keeps from hit to hit. Chosen by `npm run tune:drums` on
+ * training performances.
+ */
+export interface SamplingScales {
+  pattern: number;
+  velocity: number;
+  offset: number;
+  /**
+   * Share (0..1) of the velocity noise's variance that is the same for every hit of a class in
+   * one groove (default 0: every hit draws its own). The network's per-hit Gaussian spreads over
+   * how loud this drummer plays the kick today as well as over hit-to-hit noise; drawing that part
+   * once per groove makes grooves differ in loudness and hits within one groove consistent, as
+   * drummers' are. The total spread of each hit stays the network's.
+   */
+  velocityShared?: number;
+  /** The same for the timing noise: a groove's own push or drag per class. */
+  offsetShared?: number;
+  /**
+   * Log-odds added to the hit pattern the groove played at the same step one bar earlier (default
+   * 0). Drummers repeat their bars more than a network sampling every 16th afresh does (issue 13:
+   * 14.1 step-class changes between the two bars of a window against 9.9); a bonus on the bar
+   * before's pattern, folded into the Gumbel-max, makes bars repeat more while every pattern stays
+   * possible. Primer bars count as played.
+   */
+  repeatBar?: number;
+  /** Log-odds per drum class (9, in DRUM_CLASSES order) added to every pattern that plays it (default none). */
+  classBias?: readonly number[];
+  /**
+   * Log-odds added to playing nothing, per 16th of the bar (16; default none): negative on the
+   * "e" and "a" makes more off-16th hits (ghost notes), positive elsewhere keeps the density.
+   */
+  restBias?: readonly number[];
+  /** Steps added to every hit's timing offset (default 0; negative = ahead of the beat). */
+  offsetShift?: number;
+}
+
+export const NEUTRAL_SAMPLING: Readonly<SamplingScales> = Object.freeze({ pattern: 1, velocity: 1, offset: 1 });
+
+/** The randomness of one generation, drawn before the network runs. */
+export interface SamplingNoise {
+  /** [sampled step][variation][pattern]: uniforms in (0, 1), made Gumbel noise on the backend. */
+  uniforms: Float32Array;
+  /** [sampled step][variation][velocity x 9, offset x 9]: standard normals times min(1, temperature). */
+  normals: Float32Array;
+}
+
+/**
+ * Draws all the randomness of a generation up front, in JS, from each variation's own seeded
+ * generator (`seed:index`), so the backend can sample every step without reading anything back.
+ * Per sampled step: 512 uniforms (one per pattern), then nine Box-Muller pairs (both halves
+ * used). A fixed number of draws per step whatever was sampled, so variation i is the same alone
+ * or in a batch. The groove's shared part of the velocity and timing noise (`velocityShared`,
+ * `offsetShared`) comes from its own generator (`seed:index:groove`), so without it the draws are
+ * exactly as before.
+ */
+export function samplingNoise(req: DrumRequest, steps: number, sampling: SamplingScales = NEUTRAL_SAMPLING): SamplingNoise {
+  const B = req.count;
+  const scale = Math.min(1, req.temperature);
+  const vScale = scale * sampling.velocity;
+  const oScale = scale * sampling.offset;
+  const uniforms = new Float32Array(steps * B * DRUM_PATTERNS);
+  const normals = new Float32Array(steps * B * NORMALS_PER_STEP);
+  const vShared = sampling.velocityShared ?? 0;
+  const oShared = sampling.offsetShared ?? 0;
+  const vOwn = Math.sqrt(1 - vShared) * vScale;
+  const oOwn = Math.sqrt(1 - oShared) * oScale;
+  for (let b = 0; b < B; b++) {
+    const rng = makeRng(`${req.seed}:${b}`);
+    // The groove's part of each class's noise: [velocity x 9, offset x 9].
+    const groove = new Float64Array(NORMALS_PER_STEP);
+    if (vShared || oShared) {
+      const g = makeRng(`${req.seed}:${b}:groove`);
+      for (let c = 0; c < C; c++) {
+        const radius = Math.sqrt(-2 * Math.log(Math.max(g(), 1e-12)));
+        const angle = 2 * Math.PI * g();
+        groove[c] = radius * Math.cos(angle) * Math.sqrt(vShared) * vScale;
+        groove[C + c] = radius * Math.sin(angle) * Math.sqrt(oShared) * oScale;
+      }
+    }
+    for (let t = 0; t < steps; t++) {
+      const u = (t * B + b) * DRUM_PATTERNS;
+      for (let i = 0; i < DRUM_PATTERNS; i++) uniforms[u + i] = Math.min(Math.max(rng(), UNIFORM_LO), UNIFORM_HI);
+      const o = (t * B + b) * NORMALS_PER_STEP;
+      for (let c = 0; c < C; c++) {
+        const radius = Math.sqrt(-2 * Math.log(Math.max(rng(), 1e-12)));
+        const angle = 2 * Math.PI * rng();
+        normals[o + c] = radius * Math.cos(angle) * vOwn + groove[c];
+        normals[o + C + c] = radius * Math.sin(angle) * oOwn + groove[C + c];
+      }
+    }
+  }
+  return { uniforms, normals };
+}
