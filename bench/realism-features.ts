@@ -1,10 +1,11 @@
 /**
- * npx tsx bench/realism-features.ts [--net DIR] [--sampling JSON] [--top N] [--runs R] [--split train]: which of the
+ * npx tsx bench/realism-features.ts [--net DIR] [--sampling JSON] [--top N] [--runs R] [--split train] [--groups]: which of the
  * discriminator's window features tell generated drums from real playing (issue 13), on matched
  * validation conditions as `npm run eval`: the standardised mean difference of every feature
  * (generated minus real, in real windows' standard deviations), largest first, and the
  * discriminator's accuracy (with --runs R, also its mean over R generations with other seeds,
- * since one run moves by a few points from seed to seed). --sampling JSON overrides fields of model.json's `spec.sampling` to try settings.
+ * since one run moves by a few points from seed to seed; with --groups, the discriminator on the
+ * pattern, velocity and timing features alone). --sampling JSON overrides fields of model.json's `spec.sampling` to try settings.
  */
 import { DRUM_CLASSES } from '../src/music/drum-map';
 import { GrooveRnn } from '../src/models/drums/groove-rnn';
@@ -12,6 +13,7 @@ import { drumDensityRange, loadDrumCorpus, tracksOf } from '../bridge/data/drum-
 import { initNodeTf } from '../bridge/engine/node-tf';
 import { DRUM_NET_DIR, readDrumNetArtifacts } from '../bridge/models/load';
 import { makeRng } from '../src/random';
+import { discriminate } from './discriminator';
 import { generateMatched, matchTargets, realismReport } from './eval-realism';
 import { TABLE_ROWS, windowFeatures, windows } from './realism';
 
@@ -59,4 +61,20 @@ console.log(`${dir} sampling ${JSON.stringify(spec.sampling ?? {})}: discriminat
 const t = r.table.all;
 console.log(TABLE_ROWS.map((row) => `${row.key} ${t.other[row.key].toFixed(row.digits)}/${t.real[row.key].toFixed(row.digits)}`).join('  '));
 for (const g of gaps.slice(0, top)) console.log(`${g.d >= 0 ? '+' : ''}${g.d.toFixed(2)}\t${g.name}\treal ${g.real.toFixed(3)}\tgenerated ${g.gen.toFixed(3)}`);
+if (argv.includes('--groups')) {
+  // Column groups of windowFeatures: per class [hits, vel mean, vel std, offset mean, offset std], 16 positions, then the summary figures.
+  const perClass = (k: number[]) => DRUM_CLASSES.flatMap((_, c) => k.map((j) => 5 * c + j));
+  const groups: Record<string, number[]> = {
+    'hit pattern': [...perClass([0]), ...Array.from({ length: 16 }, (_, i) => 45 + i), 61, 63, 64, 69, 70, 71, 72],
+    velocity: [...perClass([1, 2]), 62, 65, 66],
+    timing: [...perClass([3, 4]), 67, 68],
+  };
+  for (const [name, cols] of Object.entries(groups)) {
+    const samples = pairs.flatMap((p) => [
+      ...windows(p.real).map((w) => ({ features: cols.map((j) => windowFeatures(w)[j]), label: 1 as const, group: p.group })),
+      ...windows(p.other).map((w) => ({ features: cols.map((j) => windowFeatures(w)[j]), label: 0 as const, group: p.group })),
+    ]);
+    console.log(`discriminator on ${name} features alone (${cols.length}): ${(100 * discriminate(samples).accuracy).toFixed(1)} %`);
+  }
+}
 model.dispose();
