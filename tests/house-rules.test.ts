@@ -25,7 +25,7 @@ describe('house rules', () => {
     const files = sourceFiles(['tests'], ['.ts']);
     // The title of a skipped test or suite names the reason: "[skipped: ...]", or a reason variable.
     const hits = linesMatching(files, /\b(describe|it|test)\.(skip|skipIf|runIf|todo)\b/, /skipped|\$\{[^}]*\b(skip|why)\b/);
-    expect(hits, 'put the reason in the title, e.g. `${browser.skip ? ` (${browser.skip})` : \'\'}`').toEqual([]);
+    expect(hits, "put the reason in the title, e.g. `${browser.skip ? ` (${browser.skip})` : ''}`").toEqual([]);
   });
 
   it('tests wait with the one until() that fails on a timeout (tests/helpers/wait.ts), never an open-coded loop', () => {

@@ -11,7 +11,8 @@ import { DEFAULT_PANEL_PORT } from '../panel/port';
 export const SHARED_OPTIONS = Object.freeze({
   model: (what: string) => new Option('--model <name>', `${what}: ${MODEL_NAMES.join(', ')}`).default(DEFAULT_MODEL),
   modelImpl: () => new Option('--model-impl <impl>', 'network (trained) or baseline (n-gram); falls back to what is present, saying so').default('network'),
-  engine: (where: string) => new Option('--engine <engine>', `where a network runs: auto (Chromium when a browser is found, else ${where}), chromium or node`).default('auto'),
+  engine: (where: string) =>
+    new Option('--engine <engine>', `where a network runs: auto (Chromium when a browser is found, else ${where}), chromium or node`).default('auto'),
   backend: () => new Option('--backend <name>', 'TF.js backend in Chromium: webgpu, webgl, wasm or cpu (default: the fastest correct one; wasm in Node)'),
   bpm: (use: string) => new Option('--bpm <bpm>', `${use} (${TEMPO.min}-${TEMPO.max})`).default(String(TEMPO.default)),
   out: (what: string, value = '<dir>') => new Option(`--out ${value}`, what).default('tandem-out'),

@@ -40,7 +40,9 @@ export function buildProgram(): Command {
     .option('--preset <name>', `start from a preset in presets/ (flags override it): ${listPresets().join(', ')}`)
     .addOption(O.engine('in this process; Chromium for a large batch on a GPU'))
     .addOption(O.backend())
-    .addOption(O.out('folder or .mid file to write (folder names carry every setting; an existing file is never replaced without --force)', '<dir-or-file.mid>'))
+    .addOption(
+      O.out('folder or .mid file to write (folder names carry every setting; an existing file is never replaced without --force)', '<dir-or-file.mid>'),
+    )
     .addOption(O.force('replace existing files of the same names'))
     .addOption(O.json('one line, {"files","notes","model","engine","ms",...}'))
     .option('--quiet', 'print only the file paths')
@@ -54,7 +56,9 @@ export function buildProgram(): Command {
       if (res.note) console.error(`note: ${res.note}`);
       if (!opts.quiet) {
         const r = res.request;
-        console.log(`${res.model} (${res.engine}${res.backend ? `/${res.backend}` : ''}) ${r.genre} density ${r.density} temperature ${r.temperature} seed ${r.seed}: ${res.files.length} x ${r.bars} bars in ${res.ms} ms`);
+        console.log(
+          `${res.model} (${res.engine}${res.backend ? `/${res.backend}` : ''}) ${r.genre} density ${r.density} temperature ${r.temperature} seed ${r.seed}: ${res.files.length} x ${r.bars} bars in ${res.ms} ms`,
+        );
         const picture = modelSpec(r.model).picture;
         if (picture && sequences.length) console.log(picture(sequences[0]));
       }
@@ -63,7 +67,7 @@ export function buildProgram(): Command {
 
   program
     .command('humanize')
-    .description('give a quantized drum clip a drummer\'s velocities and timing (every note kept on its 16th)')
+    .description("give a quantized drum clip a drummer's velocities and timing (every note kept on its 16th)")
     .argument('<in.mid>', 'the drum clip (General MIDI drums on channel 10)')
     .option('--out <file.mid>', 'where the humanized clip goes')
     .option('--amount <0..1>', '0 keeps the input, 1 plays it as the network would (default 1)')
@@ -94,7 +98,10 @@ export function buildProgram(): Command {
     .option('--bars-ahead <n>', 'bars generated ahead of the playhead', '2')
     .addOption(O.duration())
     .addOption(O.model('what to play'))
-    .option('--parts <list>', `several parts at once, each on its own MIDI channel, sharing tempo, key and chords (e.g. drums,bass or drums,bass,melody); --genre then takes one genre for the parts that know it, or one per part: drums:funk,bass:pop`);
+    .option(
+      '--parts <list>',
+      `several parts at once, each on its own MIDI channel, sharing tempo, key and chords (e.g. drums,bass or drums,bass,melody); --genre then takes one genre for the parts that know it, or one per part: drums:funk,bass:pop`,
+    );
   addControlFlags(play, ['style', 'density', 'temperature', 'seed', 'fillEvery', 'key', 'chords'], { seed: '0; each next phrase takes the next seed' });
   play
     .addOption(O.modelImpl())
@@ -145,9 +152,21 @@ export function buildProgram(): Command {
     .description('list the models: controls, styles, voice range, MIDI channel, implementations')
     .addOption(O.json(''))
     .action((opts: { json?: boolean }) => {
-      const rows = MODEL_SPECS.map((s) => ({ name: s.name, description: s.description, styles: s.styles, defaultStyle: s.defaultStyle, controls: s.controls, voiceRange: s.voiceRange, channel: s.channel + 1, implementations: s.implementations.map((i) => i.id) }));
+      const rows = MODEL_SPECS.map((s) => ({
+        name: s.name,
+        description: s.description,
+        styles: s.styles,
+        defaultStyle: s.defaultStyle,
+        controls: s.controls,
+        voiceRange: s.voiceRange,
+        channel: s.channel + 1,
+        implementations: s.implementations.map((i) => i.id),
+      }));
       if (opts.json) return console.log(JSON.stringify(rows, null, 1));
-      for (const r of rows) console.log(`${r.name}: ${r.description}\n  channel ${r.channel}, pitches ${r.voiceRange.low}-${r.voiceRange.high}, runs ${r.implementations.join(' or ')}\n  controls: ${['genre', ...r.controls.map((c) => CONTROLS[c].flag)].join(', ')}\n  genres: ${r.styles.join(', ')} (default ${r.defaultStyle})`);
+      for (const r of rows)
+        console.log(
+          `${r.name}: ${r.description}\n  channel ${r.channel}, pitches ${r.voiceRange.low}-${r.voiceRange.high}, runs ${r.implementations.join(' or ')}\n  controls: ${['genre', ...r.controls.map((c) => CONTROLS[c].flag)].join(', ')}\n  genres: ${r.styles.join(', ')} (default ${r.defaultStyle})`,
+        );
     });
 
   program
@@ -179,7 +198,10 @@ export function buildProgram(): Command {
     .action(async (opts: { datasets?: string; cache?: string; only?: string }) => {
       if (opts.only && !(CORPORA as readonly string[]).includes(opts.only)) throw new InvalidValueError('only', opts.only, `one of ${CORPORA.join(', ')}`);
       const [{ buildAll }, { default: cliProgress }] = await Promise.all([import('../data/build'), import('cli-progress')]);
-      const bar = new cliProgress.SingleBar({ format: '{corpus} [{bar}] {value}/{total} {label}', hideCursor: true, clearOnComplete: true, stream: process.stderr }, cliProgress.Presets.shades_classic);
+      const bar = new cliProgress.SingleBar(
+        { format: '{corpus} [{bar}] {value}/{total} {label}', hideCursor: true, clearOnComplete: true, stream: process.stderr },
+        cliProgress.Presets.shades_classic,
+      );
       let current = '';
       const summary = buildAll({
         datasets: opts.datasets,
@@ -196,7 +218,8 @@ export function buildProgram(): Command {
         },
       });
       bar.stop();
-      for (const s of summary) console.log(`${s.corpus}: ${s.tracks} tracks, ${s.skipped} files skipped (see "skipped" in the file), ${(s.ms / 1000).toFixed(1)} s -> ${s.file}`);
+      for (const s of summary)
+        console.log(`${s.corpus}: ${s.tracks} tracks, ${s.skipped} files skipped (see "skipped" in the file), ${(s.ms / 1000).toFixed(1)} s -> ${s.file}`);
     });
   data
     .command('stats')

@@ -16,9 +16,25 @@ const MEANS_OTHER: Record<string, string> = {
 describe('CLI options (issue 17.7: declared once)', () => {
   it('an option several commands take has one default and takes a value in every one or in none', () => {
     const byFlag = new Map<string, Array<{ cmd: string; opt: Option }>>();
-    for (const c of commands(buildProgram())) for (const opt of c.options) if (opt.long && !MEANS_OTHER[`${opt.long} ${c.name}`]) byFlag.set(opt.long, [...(byFlag.get(opt.long) ?? []), { cmd: c.name, opt }]);
+    for (const c of commands(buildProgram()))
+      for (const opt of c.options)
+        if (opt.long && !MEANS_OTHER[`${opt.long} ${c.name}`]) byFlag.set(opt.long, [...(byFlag.get(opt.long) ?? []), { cmd: c.name, opt }]);
     const shared = [...byFlag].filter(([, uses]) => uses.length > 1);
-    expect(shared.map(([f]) => f)).toEqual(expect.arrayContaining(['--model', '--model-impl', '--engine', '--backend', '--bpm', '--out', '--duration', '--panel', '--panel-port', '--force', '--json']));
+    expect(shared.map(([f]) => f)).toEqual(
+      expect.arrayContaining([
+        '--model',
+        '--model-impl',
+        '--engine',
+        '--backend',
+        '--bpm',
+        '--out',
+        '--duration',
+        '--panel',
+        '--panel-port',
+        '--force',
+        '--json',
+      ]),
+    );
     for (const [flag, uses] of shared) {
       const first = uses[0];
       for (const u of uses.slice(1)) {

@@ -13,7 +13,14 @@ describe('errors crossing from the Chromium page', () => {
     expect(b).toBeInstanceOf(BackendUnavailableError);
     expect(b).toMatchObject({ backend: 'webgpu', reason: 'no navigator.gpu' });
     // A reworded message changes nothing: the class is carried, not guessed from text.
-    const reworded: PageError = { name: 'BackendUnavailableError', message: 'something else entirely', tandem: true, kind: 'BackendUnavailableError', backend: 'any', reason: 'nothing started' };
+    const reworded: PageError = {
+      name: 'BackendUnavailableError',
+      message: 'something else entirely',
+      tandem: true,
+      kind: 'BackendUnavailableError',
+      backend: 'any',
+      reason: 'nothing started',
+    };
     expect(fromPageError(reworded)).toBeInstanceOf(BackendUnavailableError);
 
     const v = across(new InvalidValueError('density', 7, 'a number in 0..1'));

@@ -57,7 +57,10 @@ describe('OSC replies and logs (issue 10.12, 10.13)', () => {
       // In an address (the checker quotes it) and in a value a handler's error repeats raw.
       c.socket.send(encodeMessage('/tandem/x\ntandem: ready\u001b[2J', []), server.port, '127.0.0.1');
       c.socket.send(encodeMessage('/tandem/genre', [{ s: 'rock\ntandem: ready\u001b[2J' }]), server.port, '127.0.0.1');
-      const errs = await until('two error replies', () => c.got.filter((g) => g.address === '/tandem/error').length === 2 && c.got.map((g) => String(g.args[0])));
+      const errs = await until(
+        'two error replies',
+        () => c.got.filter((g) => g.address === '/tandem/error').length === 2 && c.got.map((g) => String(g.args[0])),
+      );
       const lines = await until('two log lines', () => log.length === 2 && log);
       for (const s of [...errs, ...lines]) {
         expect(s).toContain('tandem: ready');

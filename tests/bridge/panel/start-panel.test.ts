@@ -27,7 +27,12 @@ describe('startPanel', () => {
     const port = (busy.address() as { port: number }).port;
     let released = 0;
     try {
-      const err = await startPanel(host(), port, () => undefined, async () => released++).catch((e: unknown) => e);
+      const err = await startPanel(
+        host(),
+        port,
+        () => undefined,
+        async () => released++,
+      ).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(TandemError);
       expect((err as Error).message).toBe(`the panel cannot listen on 127.0.0.1:${port} (EADDRINUSE); pick another with --panel-port`);
       expect(released).toBe(1);
@@ -38,7 +43,12 @@ describe('startPanel', () => {
 
   it('on a free port: serves, and leaves the command its resources', async () => {
     let released = 0;
-    const panel = await startPanel(host(), 0, () => undefined, async () => released++);
+    const panel = await startPanel(
+      host(),
+      0,
+      () => undefined,
+      async () => released++,
+    );
     try {
       expect(panel.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
       expect((await fetch(panel.url)).status).toBe(200);
