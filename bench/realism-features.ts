@@ -1,11 +1,13 @@
 /**
- * npx tsx bench/realism-features.ts [--net DIR] [--sampling JSON] [--top N] [--runs R] [--split train] [--groups]: which of the
+ * npx tsx bench/realism-features.ts [--net DIR] [--sampling JSON] [--top N] [--runs R] [--split train] [--groups] [--real]: which of the
  * discriminator's window features tell generated drums from real playing (issue 13), on matched
  * validation conditions as `npm run eval`: the standardised mean difference of every feature
  * (generated minus real, in real windows' standard deviations), largest first, and the
  * discriminator's accuracy (with --runs R, also its mean over R generations with other seeds,
  * since one run moves by a few points from seed to seed; with --groups, the discriminator on the
- * pattern, velocity and timing features alone). --sampling JSON overrides fields of model.json's `spec.sampling` to try settings.
+ * pattern, velocity and timing features alone; --real puts real playing on the other side, each
+ * validation performance against the training performance nearest in genre, kind and density: the
+ * floor). --sampling JSON overrides fields of model.json's `spec.sampling` to try settings.
  */
 import { DRUM_CLASSES } from '../src/music/drum-map';
 import { GrooveRnn } from '../src/models/drums/groove-rnn';
@@ -14,7 +16,7 @@ import { initNodeTf } from '../bridge/engine/node-tf';
 import { DRUM_NET_DIR, readDrumNetArtifacts } from '../bridge/models/load';
 import { makeRng } from '../src/random';
 import { discriminate } from './discriminator';
-import { generateMatched, matchTargets, realismReport } from './eval-realism';
+import { generateMatched, matchTargets, realAgainstReal, realismReport } from './eval-realism';
 import { TABLE_ROWS, windowFeatures, windows } from './realism';
 
 const argv = process.argv.slice(2);
@@ -43,7 +45,7 @@ if (!art) throw new Error(`no drum network in ${dir}`);
 await initNodeTf('wasm');
 const spec = sampling ? { ...art.modelJson.spec, sampling: { ...(art.modelJson.spec.sampling ?? { pattern: 1, velocity: 1, offset: 1 }), ...sampling } } : art.modelJson.spec;
 const model = GrooveRnn.load({ ...art, modelJson: { ...art.modelJson, spec } });
-const pairs = await generateMatched(model, targets);
+const pairs = argv.includes('--real') ? realAgainstReal(targets, tracksOf(corpus, 'train'), drumDensityRange(corpus)) : await generateMatched(model, targets);
 const r = realismReport(pairs);
 const accuracies = [r.discriminator.accuracy];
 for (let k = 1; k < runs; k++) accuracies.push(realismReport(await generateMatched(model, targets, 1000 + 7919 * k)).discriminator.accuracy);
