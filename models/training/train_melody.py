@@ -112,11 +112,13 @@ def nll(model, X, Y, M):
     return (ce * M).sum() / M.sum()
 
 
-def sample_batch(train, weights, rng, batch, length):
+def sample_batch(train, weights, rng, batch, length, openings=0.0):
     idx = rng.choice(len(train), size=batch, p=weights)
     lines = [train[i] for i in idx]
-    # Windows start on a bar line (the position input starts where the data does).
-    starts = [ln.spb * int(rng.integers(0, max(1, (ln.n - length // 2) // ln.spb + 1))) for ln in lines]
+    # Windows start on a bar line (the position input starts where the data does); a share `openings`
+    # start at the line's first bar, how a line generated from nothing begins (folk tunes open with a
+    # pickup in a bar of their own: uniform starts make openings ~3 % of windows).
+    starts = [0 if openings > 0 and rng.random() < openings else ln.spb * int(rng.integers(0, max(1, (ln.n - length // 2) // ln.spb + 1))) for ln in lines]
     return lines, starts
 
 
@@ -201,6 +203,8 @@ def main():
     ap.add_argument('--bar-chords-bass', type=float, default=None,
                     help='the --bar-chords share for bass windows (default: the same as melody); basses given one chord per bar '
                          'move through the harmonies inside the bar as real ones do, melodies keep more chord tones at 0.5')
+    ap.add_argument('--openings', type=float, default=0.0,
+                    help="share of training windows that start at the line's first bar (as a line generated from nothing does)")
     ap.add_argument('--val-steps', type=int, default=512, help='steps of each validation line scored')
     ap.add_argument('--patience', type=int, default=8)
     ap.add_argument('--seed', type=int, default=1)
@@ -255,7 +259,7 @@ def main():
         for g in opt.param_groups: g['lr'] = lr
         run = 0.0
         for b in range(args.batches):
-            lines, starts = sample_batch(train, weights, rng, args.batch, args.length)
+            lines, starts = sample_batch(train, weights, rng, args.batch, args.length, args.openings)
             X, Y, M = build_inputs(lines, starts, args.length, spec, args.chord_dropout, args.style_dropout, rng, bar_shares)
             loss = nll(model, X, Y, M)
             opt.zero_grad(); loss.backward()
@@ -284,7 +288,7 @@ def main():
         spec=dict(spec, hidden=args.hidden, densityRanges=data['densityRanges'], voiceRanges=data['voiceRanges'], registerRanges=data['registerRanges'], progressions=data['progressions']),
         training=dict(framework=f'torch {torch.__version__}', epochs=state['epoch'], bestEpoch=state['best_epoch'],
                       seconds=round(state['seconds'], 1), parameters=params, batch=args.batch, length=args.length,
-                      batchesPerEpoch=args.batches, lr=args.lr, chordDropout=args.chord_dropout, styleDropout=args.style_dropout, barChords=args.bar_chords, barChordsBass=args.bar_chords_bass,
+                      batchesPerEpoch=args.batches, lr=args.lr, chordDropout=args.chord_dropout, styleDropout=args.style_dropout, barChords=args.bar_chords, barChordsBass=args.bar_chords_bass, openings=args.openings,
                       seed=args.seed, threads=args.threads, validation=ev, history=state['history']),
     )
     os.makedirs(os.path.dirname(args.fixture), exist_ok=True)

@@ -161,28 +161,32 @@ describe('melody network generation', () => {
     expect(inKeyShare).toBeGreaterThan(0.9);
   });
 
-  it('a bass line begins more bars on the given chord\'s root with the downbeat bonus; the melody voice is untouched by it', () => {
+  it('a bass line begins more bars on the given chord\'s root with the downbeat bonus, and returns to it on beat 3 with the middle-beat bonus; the melody voice is untouched by them', () => {
     const chords = parseChordProgression('C G Am F Dm G C F');
     const req = parseMelodyRequest({ voice: 'bass', style: 'pop', key: 'C major', chords: 'C G Am F Dm G C F', bars: 8, seed: 4, count: 24 });
-    const rootShare = (lines: MelodyLine[]) => {
+    const rootShare = (lines: MelodyLine[], at: number) => {
       let hits = 0;
       let total = 0;
-      for (const l of lines) for (const [p, s] of l.notes) if (s % 16 === 0) (total++, (hits += p % 12 === chords[(s / 16) % 8].root ? 1 : 0));
+      for (const l of lines) for (const [p, s] of l.notes) if (s % 16 === at) (total++, (hits += p % 12 === chords[Math.floor(s / 16) % 8].root ? 1 : 0));
       return hits / Math.max(1, total);
     };
-    const withBonus = rootShare(model.generateSync(req));
+    const withBonus = model.generateSync(req);
     const melodyWith = model.generateSync({ ...req, voice: 'melody', count: 2 });
-    const saved = model.downbeatRootBias;
+    const saved = [model.downbeatRootBias, model.middleBeatRootBias];
     try {
       model.downbeatRootBias = 0;
-      const without = rootShare(model.generateSync(req));
-      expect(withBonus).toBeGreaterThan(without);
-      expect(withBonus).toBeGreaterThan(0.8);
+      model.middleBeatRootBias = 0;
+      const without = model.generateSync(req);
+      expect(rootShare(withBonus, 0)).toBeGreaterThan(rootShare(without, 0));
+      expect(rootShare(withBonus, 0)).toBeGreaterThan(0.8);
+      model.middleBeatRootBias = 3;
+      expect(rootShare(model.generateSync(req), 8)).toBeGreaterThan(rootShare(without, 8) + 0.1);
       expect(model.generateSync({ ...req, voice: 'melody', count: 2 }).map((l) => l.notes)).toEqual(melodyWith.map((l) => l.notes));
     } finally {
-      model.downbeatRootBias = saved;
+      [model.downbeatRootBias, model.middleBeatRootBias] = saved;
     }
   });
+
 
   it('draws a progression from the style when no chords are given, the same for the same seed', () => {
     const req = parseMelodyRequest({ voice: 'bass', style: 'pop', bars: 8, seed: 9, count: 2 });
