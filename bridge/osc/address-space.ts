@@ -2,7 +2,11 @@ import { TandemError } from '../../src/errors';
 import { CONTROLS, seedFromInt32, SEED_MAX, TEMPO, type ControlSpec } from '../../src/models/controls';
 import { MODEL_NAMES } from '../../src/models/registry';
 import { DRUM_GENRES } from '../../src/conditioning/genres';
+import type { ClipNote } from '../../src/music/clip-primer';
 import { SESSION_CONTROLS, type SessionControl } from '../session/controller';
+
+/** Limits of one /tandem/primer clip: chunks, notes a chunk (a datagram well under 1 KB), length in beats, how long an unused one is kept. */
+export const PRIMER_LIMITS = Object.freeze({ chunks: 64, notesPerChunk: 32, beats: 1024, keepSeconds: 60 });
 
 /** An OSC argument after decoding: numbers and strings only. */
 export type OscValue = number | string;
@@ -93,6 +97,26 @@ export const ADDRESSES: Readonly<Record<string, AddressSpec>> = Object.freeze({
     },
     doc: 'humanize a drum clip (start and length in beats from its first bar, at most 2048 notes): every note kept, drum notes (GM pitches) get the network\'s velocity and timing, blended by amount; answered like /tandem/generate, notes in the order given',
   },
+  '/tandem/primer': {
+    args: [
+      { name: 'id', type: 'i', range: [-(2 ** 31), 2 ** 31 - 1] },
+      { name: 'chunk', type: 'i', range: [0, PRIMER_LIMITS.chunks - 1] },
+      { name: 'chunks', type: 'i', range: [1, PRIMER_LIMITS.chunks] },
+      { name: 'length', type: 'f', range: [0.25, PRIMER_LIMITS.beats] },
+    ],
+    repeat: {
+      what: 'note',
+      min: 1,
+      max: PRIMER_LIMITS.notesPerChunk,
+      args: [
+        { name: 'pitch', type: 'i', range: [0, 127] },
+        { name: 'start', type: 'f', range: [0, PRIMER_LIMITS.beats] },
+        { name: 'duration', type: 'f', range: [0.001, PRIMER_LIMITS.beats] },
+        { name: 'velocity', type: 'i', range: [1, 127] },
+      ],
+    },
+    doc: `a clip to continue (the musician's notes; length, start and duration in beats from the clip's start; at most ${PRIMER_LIMITS.notesPerChunk} notes a chunk, ${PRIMER_LIMITS.chunks} chunks): the /tandem/generate with the same id continues its last whole bars in the model's meter, at most bars - 1 of them (as generate --primer), the suggestion starting with them; kept ${PRIMER_LIMITS.keepSeconds} s`,
+  },
   '/tandem/follow': { args: [{ name: 'on', type: 'i', range: [0, 1] }], doc: 'follow the host transport (1) or not (0)' },
   '/tandem/transport': {
     args: [
@@ -110,8 +134,8 @@ export const ADDRESSES: Readonly<Record<string, AddressSpec>> = Object.freeze({
 export const REPLIES: Readonly<Record<string, string>> = Object.freeze({
   '/tandem/status': 's model, s genre, f density, f temperature, i bars, i fill, i seed (next; int32, below 0 = seed + 2^32), i follow, f bpm, i playing, s key, s chords',
   '/tandem/suggestion': 'i id, i chunk, i chunks, then per note: i pitch, i velocity, f start beat, f length in beats (at most 32 notes a chunk)',
-  '/tandem/suggestion/done': 'i id, i notes, f length in beats, s file (the .mid saved before anything is sent), i seed (int32 as in status), s model',
-  '/tandem/error': 's what was wrong and what is allowed; for a failed /tandem/generate or /tandem/humanize also i id',
+  '/tandem/suggestion/done': 'i id, i notes, f length in beats, s file (the .mid saved before anything is sent), i seed (int32 as in status), s model, f beats of primer the suggestion starts with (0 without; new bars begin there)',
+  '/tandem/error': 's what was wrong and what is allowed; for a failed /tandem/generate, /tandem/humanize or /tandem/primer also i id',
   '/tandem/pong': '(no arguments)',
 });
 
@@ -129,6 +153,7 @@ export type OscCommand =
   | { address: 'control'; osc: string; control: SessionControl; value: OscValue }
   | { address: '/tandem/generate'; id: number | undefined }
   | { address: '/tandem/humanize'; id: number; amount: number; genre: string; seed: number; notes: HumanizeNote[] }
+  | { address: '/tandem/primer'; id: number; chunk: number; chunks: number; lengthBeats: number; notes: ClipNote[] }
   | { address: '/tandem/follow'; on: boolean }
   | { address: '/tandem/transport'; bpm: number; beat: number; playing: boolean }
   | { address: '/tandem/status' }
@@ -190,6 +215,8 @@ export function parseMessage(address: string, types: string, args: readonly unkn
       return { address, id: v[0] === undefined ? undefined : Number(v[0]) };
     case '/tandem/humanize':
       return { address, id: Number(v[0]), amount: Number(v[1]), genre: String(v[2]), seed: Number(v[3]), notes: groups.map((g) => ({ pitch: Number(g[0]), velocity: Number(g[1]), startBeats: Number(g[2]), durationBeats: Number(g[3]) })) };
+    case '/tandem/primer':
+      return { address, id: Number(v[0]), chunk: Number(v[1]), chunks: Number(v[2]), lengthBeats: Number(v[3]), notes: groups.map((g) => ({ pitch: Number(g[0]), startBeats: Number(g[1]), durationBeats: Number(g[2]), velocity: Number(g[3]) })) };
     case '/tandem/follow':
       return { address, on: v[0] === 1 };
     case '/tandem/transport':

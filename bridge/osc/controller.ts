@@ -4,6 +4,7 @@ import { DRUM_CHANNEL, type Note, type Sequence } from '../../src/music/sequence
 import { barsToTicks, PPQ } from '../../src/time/units';
 import type { SessionController, Suggestion } from '../session/controller';
 import type { HumanizeNote, OscCommand } from './address-space';
+import { PrimerStore } from './primers';
 import type { Reply } from './server';
 import type { ReplyArg } from './codec';
 
@@ -16,6 +17,9 @@ export const NOTES_PER_CHUNK = 32;
  * styles and the seed policy are the controller's.
  */
 export class BridgeController {
+  /** Clips sent with /tandem/primer, until the /tandem/generate with their id. */
+  readonly primers = new PrimerStore();
+
   constructor(readonly session: SessionController) {}
 
   async handle(msg: OscCommand, reply: Reply): Promise<void> {
@@ -43,6 +47,9 @@ export class BridgeController {
       case '/tandem/ping':
         reply.send('/tandem/pong');
         return;
+      case '/tandem/primer':
+        this.primers.add(reply.peer, msg);
+        return;
       case '/tandem/generate':
         return this.generate(msg.id, reply);
       case '/tandem/humanize':
@@ -54,11 +61,15 @@ export class BridgeController {
     }
   }
 
-  /** The request (and its seed) is fixed here, on arrival; errors are answered with the request's id. */
+  /**
+   * The request (and its seed) is fixed here, on arrival; errors are answered with the request's
+   * id. A clip the same client sent with this id (/tandem/primer) is continued.
+   */
   private generate(id: number | undefined, reply: Reply): Promise<void> {
     let request: Promise<Suggestion>;
     try {
-      request = this.session.generate({ id });
+      const clip = id === undefined ? undefined : this.primers.take(reply.peer, id);
+      request = this.session.generate({ id, clip });
     } catch (err) {
       return Promise.reject(Object.assign(err as Error, { id }));
     }
@@ -93,11 +104,11 @@ export function clipOfNotes(notes: readonly HumanizeNote[]): Sequence {
 
 /** Sends a saved suggestion: its notes in chunks, then done (with the file, the seed used and the model). */
 export function sendSuggestion(s: Suggestion, reply: Reply): void {
-  sendNotes(s.id, s.sequence.notes, s.sequence.totalTicks, s.file, s.seed, s.model, reply);
+  sendNotes(s.id, s.sequence.notes, s.sequence.totalTicks, s.file, s.seed, s.model, reply, s.primerTicks);
 }
 
-/** Notes in /tandem/suggestion chunks (in the order given), then /tandem/suggestion/done. */
-export function sendNotes(id: number, notes: readonly Note[], totalTicks: number, file: string, seed: number, model: string, reply: Reply): void {
+/** Notes in /tandem/suggestion chunks (in the order given), then /tandem/suggestion/done (with where the new bars begin). */
+export function sendNotes(id: number, notes: readonly Note[], totalTicks: number, file: string, seed: number, model: string, reply: Reply, primerTicks = 0): void {
   const chunks = Math.max(1, Math.ceil(notes.length / NOTES_PER_CHUNK));
   for (let k = 0; k < chunks; k++) {
     const args: ReplyArg[] = [{ i: id }, { i: k }, { i: chunks }];
@@ -106,5 +117,5 @@ export function sendNotes(id: number, notes: readonly Note[], totalTicks: number
     }
     reply.send('/tandem/suggestion', ...args);
   }
-  reply.send('/tandem/suggestion/done', { i: id }, { i: notes.length }, { f: totalTicks / PPQ }, { s: file }, { i: seedToInt32(seed) }, { s: model });
+  reply.send('/tandem/suggestion/done', { i: id }, { i: notes.length }, { f: totalTicks / PPQ }, { s: file }, { i: seedToInt32(seed) }, { s: model }, { f: primerTicks / PPQ });
 }

@@ -7,6 +7,12 @@ export { decodeMessage, decodePacket, encodeMessage, type ReplyArg } from './cod
 
 /** Sends replies to whoever should hear them (the sender, or the configured reply port). */
 export interface Reply {
+  /**
+   * The client, as where its replies go (`127.0.0.1:port`: the sender's port, or the reply port,
+   * whose one-shot senders such as oscsend use a new port each message): what a client's pending
+   * state (a primer's chunks) is kept under.
+   */
+  readonly peer: string;
   send(address: string, ...args: ReplyArg[]): void;
   /** Answers /tandem/error with the message (and the request id, for a failed request). */
   error(message: string, id?: number): void;
@@ -80,6 +86,7 @@ export class OscServer {
       this.socket?.send(bytes, port, host);
     };
     return {
+      peer: `${host}:${port}`,
       send,
       error: (message: string, id?: number) => {
         // Echoed input is cut short and stripped of control characters (no forged log lines).
@@ -116,7 +123,7 @@ export class OscServer {
         try {
           await this.handler(msg, reply);
         } catch (err) {
-          reply.error(`${raw.address}: ${(err as Error).message}`, msg.address === '/tandem/generate' || msg.address === '/tandem/humanize' ? (err as { id?: number }).id : undefined);
+          reply.error(`${raw.address}: ${(err as Error).message}`, 'id' in msg ? (err as { id?: number }).id : undefined);
         }
       })();
     }

@@ -2,8 +2,10 @@ import { InvalidValueError, TandemError } from '../../src/errors';
 import { checkNumber, checkTempo, checkText, CONTROLS, SEED_MAX, TEMPO } from '../../src/models/controls';
 import { DEFAULT_MODEL, HARMONY, MODEL_SPECS, modelSpec, parseRequest } from '../../src/models/registry';
 import type { PartModel, PartRequest } from '../../src/models/spec';
+import { cutClipPrimer, type ClipPrimer } from '../../src/music/clip-primer';
 import { sortNotes, type Sequence } from '../../src/music/sequence';
-import { barsToTicks } from '../../src/time/units';
+import { COMMON_TIME } from '../../src/models/spec';
+import { barsToTicks, PPQ } from '../../src/time/units';
 import type { HumanizeOptions } from '../../src/models/drums/humanize';
 import { humanizeSequence, type GridHumanizer, type HumanizedClip } from '../models/humanize';
 import type { SuggestionStore } from '../storage/suggestions';
@@ -89,6 +91,8 @@ export interface Suggestion {
   sequence: Sequence;
   /** The .mid saved before the suggestion was handed to anyone. */
   file: string;
+  /** Where the new bars begin: the primer's length (0 without a primer). */
+  primerTicks: number;
 }
 
 export interface SessionDeps {
@@ -118,6 +122,12 @@ export interface RequestOptions {
   /** Bars, when the caller decides (a live phrase): default the session's bars. */
   bars?: number;
   primer?: Sequence;
+  /**
+   * A musician's clip to continue (`/tandem/primer`, the device's Continue): its last whole bars in
+   * the model's meter become the primer, at most `bars - 1` of them (the rest are new), as
+   * `tandem generate --primer` keeps a primer that fits. Ignored when `primer` is given.
+   */
+  clip?: ClipPrimer;
   /** Another model of the registry than the session's (a live session playing several parts); its own style. */
   model?: string;
   /** Key and chords for this request instead of the session's (a live session's shared harmony, bar by bar). */
@@ -220,15 +230,22 @@ export class SessionController {
     const s = this.state;
     const spec = modelSpec(opts.model ?? s.model);
     const takes = (n: SessionControl) => spec.controls.includes(n);
+    const style = s.styles[spec.name];
+    const bars = opts.bars ?? s.bars;
+    let primer = opts.primer;
+    if (!primer && opts.clip) {
+      const meter = spec.meter?.(style === 'any' ? undefined : style) ?? COMMON_TIME;
+      primer = cutClipPrimer(opts.clip, { stepsPerBar: meter.stepsPerBar, channel: spec.channel, maxBars: bars - 1 }).sequence;
+    }
     const request = parseRequest(spec.name, {
-      style: s.styles[spec.name],
+      style,
       density: s.density,
-      bars: opts.bars ?? s.bars,
+      bars,
       temperature: s.temperature,
       fillEvery: takes('fillEvery') ? s.fillEvery : undefined,
       key: takes('key') ? opts.key ?? s.key : undefined,
       chords: takes('chords') ? opts.chords ?? s.chords : undefined,
-      primer: opts.primer,
+      primer,
     });
     request.seed = this.takeSeed();
     const id = opts.id ?? this.nextId++;
@@ -275,8 +292,9 @@ export class SessionController {
       })();
       const { part, sequence } = await Promise.race([work, deadline]);
       sequence.tempos = [{ ticks: 0, bpm }];
-      const file = store.save(sequence, { model: part.id, genre: request.style, density: request.density, temperature: request.temperature, seed: request.seed, bars: request.bars, bpm, fillEvery: request.fillEvery, key: request.key, chords: request.chords, id });
-      return { id, model, impl: part.id, seed: request.seed, request, sequence, file };
+      const primerTicks = request.primer?.totalTicks ?? 0;
+      const file = store.save(sequence, { model: part.id, genre: request.style, density: request.density, temperature: request.temperature, seed: request.seed, bars: request.bars, bpm, fillEvery: request.fillEvery, key: request.key, chords: request.chords, id, ...(primerTicks ? { primerBeats: primerTicks / PPQ } : {}) });
+      return { id, model, impl: part.id, seed: request.seed, request, sequence, file, primerTicks };
     } finally {
       clearTimeout(timer);
     }
