@@ -3,7 +3,7 @@ import { CONTROLS, seedFromInt32, SEED_MAX, TEMPO, type ControlSpec } from '../.
 import { MODEL_NAMES } from '../../src/models/registry';
 import { DRUM_GENRES } from '../../src/conditioning/genres';
 import type { ClipNote } from '../../src/music/clip-primer';
-import { SESSION_CONTROLS, type SessionControl } from '../session/controller';
+import { SESSION_CONTROLS, type RequestSettings, type SessionControl } from '../session/controller';
 
 /** Limits of one /tandem/primer clip: chunks, notes a chunk (a datagram well under 1 KB), length in beats, how long an unused one is kept. */
 export const PRIMER_LIMITS = Object.freeze({ chunks: 64, notesPerChunk: 32, beats: 1024, keepSeconds: 60 });
@@ -77,6 +77,14 @@ export const ADDRESSES: Readonly<Record<string, AddressSpec>> = Object.freeze({
   '/tandem/model': { args: [{ name: 'model', type: 's', oneOf: MODEL_NAMES }], doc: `which model generates: ${MODEL_NAMES.join(', ')}` },
   ...controlRows,
   '/tandem/generate': { args: [{ name: 'id', type: 'i', range: [-(2 ** 31), 2 ** 31 - 1], optional: true }], doc: 'make a suggestion now, answered with the id given (else one the bridge picks): /tandem/suggestion chunks, then /tandem/suggestion/done, or /tandem/error with the id' },
+  '/tandem/request': {
+    args: [
+      { name: 'id', type: 'i', range: [-(2 ** 31), 2 ** 31 - 1] },
+      { name: 'model', type: 's', oneOf: MODEL_NAMES },
+      ...(['style', 'density', 'temperature', 'bars', 'fillEvery', 'seed', 'key', 'chords'] as const).map((n) => controlArg(CONTROLS[n])),
+    ],
+    doc: "make a suggestion with these settings (key, chords: '' for none), answered like /tandem/generate; the session's settings and seed are neither read nor changed, so clients sharing the bridge (devices, MIDI Tools) keep their own; continues a /tandem/primer sent with the same id",
+  },
   '/tandem/humanize': {
     args: [
       { name: 'id', type: 'i', range: [-(2 ** 31), 2 ** 31 - 1] },
@@ -135,7 +143,7 @@ export const REPLIES: Readonly<Record<string, string>> = Object.freeze({
   '/tandem/status': 's model, s genre, f density, f temperature, i bars, i fill, i seed (next; int32, below 0 = seed + 2^32), i follow, f bpm, i playing, s key, s chords',
   '/tandem/suggestion': 'i id, i chunk, i chunks, then per note: i pitch, i velocity, f start beat, f length in beats (at most 32 notes a chunk)',
   '/tandem/suggestion/done': 'i id, i notes, f length in beats, s file (the .mid saved before anything is sent), i seed (int32 as in status), s model, f beats of primer the suggestion starts with (0 without; new bars begin there)',
-  '/tandem/error': 's what was wrong and what is allowed; for a failed /tandem/generate, /tandem/humanize or /tandem/primer also i id',
+  '/tandem/error': 's what was wrong and what is allowed; for a failed /tandem/generate, /tandem/request, /tandem/humanize or /tandem/primer also i id',
   '/tandem/pong': '(no arguments)',
 });
 
@@ -152,6 +160,7 @@ export type OscCommand =
   | { address: '/tandem/model'; model: string }
   | { address: 'control'; osc: string; control: SessionControl; value: OscValue }
   | { address: '/tandem/generate'; id: number | undefined }
+  | { address: '/tandem/request'; id: number; settings: RequestSettings }
   | { address: '/tandem/humanize'; id: number; amount: number; genre: string; seed: number; notes: HumanizeNote[] }
   | { address: '/tandem/primer'; id: number; chunk: number; chunks: number; lengthBeats: number; notes: ClipNote[] }
   | { address: '/tandem/follow'; on: boolean }
@@ -213,6 +222,8 @@ export function parseMessage(address: string, types: string, args: readonly unkn
       return { address, model: String(v[0]) };
     case '/tandem/generate':
       return { address, id: v[0] === undefined ? undefined : Number(v[0]) };
+    case '/tandem/request':
+      return { address, id: Number(v[0]), settings: { model: String(v[1]), style: String(v[2]), density: Number(v[3]), temperature: Number(v[4]), bars: Number(v[5]), fillEvery: Number(v[6]), seed: Number(v[7]), key: String(v[8]), chords: String(v[9]) } };
     case '/tandem/humanize':
       return { address, id: Number(v[0]), amount: Number(v[1]), genre: String(v[2]), seed: Number(v[3]), notes: groups.map((g) => ({ pitch: Number(g[0]), velocity: Number(g[1]), startBeats: Number(g[2]), durationBeats: Number(g[3]) })) };
     case '/tandem/primer':

@@ -2,7 +2,7 @@ import { seedToInt32 } from '../../src/models/controls';
 import { parseHumanizeOptions } from '../../src/models/drums/humanize';
 import { DRUM_CHANNEL, type Note, type Sequence } from '../../src/music/sequence';
 import { barsToTicks, PPQ } from '../../src/time/units';
-import type { SessionController, Suggestion } from '../session/controller';
+import type { RequestSettings, SessionController, Suggestion } from '../session/controller';
 import type { HumanizeNote, OscCommand } from './address-space';
 import { PrimerStore } from './primers';
 import type { Reply } from './server';
@@ -52,6 +52,8 @@ export class BridgeController {
         return;
       case '/tandem/generate':
         return this.generate(msg.id, reply);
+      case '/tandem/request':
+        return this.generate(msg.id, reply, msg.settings);
       case '/tandem/humanize':
         return this.humanize(msg, reply);
       default: {
@@ -62,14 +64,15 @@ export class BridgeController {
   }
 
   /**
-   * The request (and its seed) is fixed here, on arrival; errors are answered with the request's
-   * id. A clip the same client sent with this id (/tandem/primer) is continued.
+   * The request (and its seed) is fixed here, on arrival, from the session's settings or the
+   * request's own (`/tandem/request`); errors are answered with the request's id. A clip the same
+   * client sent with this id (/tandem/primer) is continued.
    */
-  private generate(id: number | undefined, reply: Reply): Promise<void> {
+  private generate(id: number | undefined, reply: Reply, settings?: RequestSettings): Promise<void> {
     let request: Promise<Suggestion>;
     try {
       const clip = id === undefined ? undefined : this.primers.take(reply.peer, id);
-      request = this.session.generate({ id, clip });
+      request = this.session.generate({ id, clip, settings });
     } catch (err) {
       return Promise.reject(Object.assign(err as Error, { id }));
     }

@@ -115,8 +115,28 @@ export interface HumanizedSuggestion extends HumanizedClip {
   file: string;
 }
 
+/**
+ * Every setting of one request, for a client that keeps its own (`/tandem/request`: the device
+ * and the MIDI Tools on one bridge): the session's settings and seed are then neither read nor
+ * changed. `style` 'any' where the model allows it; key and chords '' or undefined = none; fill
+ * and key/chords are left out for models without them.
+ */
+export interface RequestSettings {
+  model: string;
+  style: string;
+  density: number;
+  temperature: number;
+  bars: number;
+  fillEvery: number;
+  seed: number;
+  key?: string;
+  chords?: string;
+}
+
 /** Options of one request; the rest comes from the session's settings. */
 export interface RequestOptions {
+  /** All the settings, instead of the session's (see RequestSettings); `bars`, `key`, `chords` and `model` below still win. */
+  settings?: RequestSettings;
   /** The caller's id (answered with it); default: the next of the session's own. */
   id?: number;
   /** Bars, when the caller decides (a live phrase): default the session's bars. */
@@ -227,7 +247,8 @@ export class SessionController {
    * arriving together never share a seed). Controls the model does not take are left out.
    */
   request(opts: RequestOptions = {}): { id: number; model: string; request: PartRequest } {
-    const s = this.state;
+    const own = opts.settings;
+    const s = own ? { ...own, styles: { [modelSpec(own.model).name]: own.style }, key: own.key || undefined, chords: own.chords || undefined } : this.state;
     const spec = modelSpec(opts.model ?? s.model);
     const takes = (n: SessionControl) => spec.controls.includes(n);
     const style = s.styles[spec.name];
@@ -247,7 +268,7 @@ export class SessionController {
       chords: takes('chords') ? opts.chords ?? s.chords : undefined,
       primer,
     });
-    request.seed = this.takeSeed();
+    request.seed = own ? checkNumber('seed', own.seed) : this.takeSeed();
     const id = opts.id ?? this.nextId++;
     return { id, model: spec.name, request };
   }
