@@ -46,6 +46,8 @@ interface ArgSpec {
 
 export interface AddressSpec {
   args: ArgSpec[];
+  /** Argument counts allowed, when not every count up to args.length is (all optional arguments or none). */
+  counts?: number[];
   /** Arguments repeated after `args` (one group per note), at most `max` groups. */
   repeat?: { args: ArgSpec[]; min: number; max: number; what: string };
   /** What it does, for the README and the tests that keep it true. */
@@ -76,14 +78,14 @@ const controlRows: Record<string, AddressSpec> = Object.fromEntries(
 export const ADDRESSES: Readonly<Record<string, AddressSpec>> = Object.freeze({
   '/tandem/model': { args: [{ name: 'model', type: 's', oneOf: MODEL_NAMES }], doc: `which model generates: ${MODEL_NAMES.join(', ')}` },
   ...controlRows,
-  '/tandem/generate': { args: [{ name: 'id', type: 'i', range: [-(2 ** 31), 2 ** 31 - 1], optional: true }], doc: 'make a suggestion now, answered with the id given (else one the bridge picks): /tandem/suggestion chunks, then /tandem/suggestion/done, or /tandem/error with the id' },
-  '/tandem/request': {
+  '/tandem/generate': {
     args: [
-      { name: 'id', type: 'i', range: [-(2 ** 31), 2 ** 31 - 1] },
-      { name: 'model', type: 's', oneOf: MODEL_NAMES },
-      ...(['style', 'density', 'temperature', 'bars', 'fillEvery', 'seed', 'key', 'chords'] as const).map((n) => controlArg(CONTROLS[n])),
+      { name: 'id', type: 'i', range: [-(2 ** 31), 2 ** 31 - 1], optional: true },
+      { name: 'model', type: 's', oneOf: MODEL_NAMES, optional: true },
+      ...(['style', 'density', 'temperature', 'bars', 'fillEvery', 'seed', 'key', 'chords'] as const).map((n) => ({ ...controlArg(CONTROLS[n]), optional: true })),
     ],
-    doc: "make a suggestion with these settings (key, chords: '' for none), answered like /tandem/generate; the session's settings and seed are neither read nor changed, so clients sharing the bridge (devices, MIDI Tools) keep their own; continues a /tandem/primer sent with the same id",
+    counts: [0, 1, 10],
+    doc: "make a suggestion now, answered with the id given (else one the bridge picks): /tandem/suggestion chunks, then /tandem/suggestion/done, or /tandem/error with the id. With every setting after the id (key, chords: '' for none) it uses those and neither reads nor changes the session's settings or seed: clients sharing the bridge (devices, MIDI Tools) keep their own. Continues a /tandem/primer sent with the same id",
   },
   '/tandem/humanize': {
     args: [
@@ -143,7 +145,7 @@ export const REPLIES: Readonly<Record<string, string>> = Object.freeze({
   '/tandem/status': 's model, s genre, f density, f temperature, i bars, i fill, i seed (next; int32, below 0 = seed + 2^32), i follow, f bpm, i playing, s key, s chords',
   '/tandem/suggestion': 'i id, i chunk, i chunks, then per note: i pitch, i velocity, f start beat, f length in beats (at most 32 notes a chunk)',
   '/tandem/suggestion/done': 'i id, i notes, f length in beats, s file (the .mid saved before anything is sent), i seed (int32 as in status), s model, f beats of primer the suggestion starts with (0 without; new bars begin there)',
-  '/tandem/error': 's what was wrong and what is allowed; for a failed /tandem/generate, /tandem/request, /tandem/humanize or /tandem/primer also i id',
+  '/tandem/error': 's what was wrong and what is allowed; for a failed /tandem/generate, /tandem/humanize or /tandem/primer also i id',
   '/tandem/pong': '(no arguments)',
 });
 
@@ -159,8 +161,7 @@ export interface HumanizeNote {
 export type OscCommand =
   | { address: '/tandem/model'; model: string }
   | { address: 'control'; osc: string; control: SessionControl; value: OscValue }
-  | { address: '/tandem/generate'; id: number | undefined }
-  | { address: '/tandem/request'; id: number; settings: RequestSettings }
+  | { address: '/tandem/generate'; id: number | undefined; settings?: RequestSettings }
   | { address: '/tandem/humanize'; id: number; amount: number; genre: string; seed: number; notes: HumanizeNote[] }
   | { address: '/tandem/primer'; id: number; chunk: number; chunks: number; lengthBeats: number; notes: ClipNote[] }
   | { address: '/tandem/follow'; on: boolean }
@@ -204,10 +205,11 @@ export function parseMessage(address: string, types: string, args: readonly unkn
   const rep = spec.repeat;
   const fixed = rep ? spec.args.length : args.length;
   const extra = args.length - fixed;
-  if (args.length < required || (!rep && args.length > spec.args.length) || (rep && (extra < 0 || extra % rep.args.length !== 0 || extra / rep.args.length < rep.min || extra / rep.args.length > rep.max))) {
+  if (args.length < required || (!rep && args.length > spec.args.length) || (spec.counts && !spec.counts.includes(args.length)) || (rep && (extra < 0 || extra % rep.args.length !== 0 || extra / rep.args.length < rep.min || extra / rep.args.length > rep.max))) {
     const want = spec.args.map((a) => `${a.optional ? '[' : ''}${a.type === 'seed' ? 'i' : a.type} ${a.name}${a.optional ? ']' : ''}`).join(', ') || 'no arguments';
     const more = rep ? `, then per ${rep.what} ${rep.args.map((a) => `${a.type} ${a.name}`).join(', ')} (${rep.min} to ${rep.max} ${rep.what}s)` : '';
-    throw new OscArgumentError(address, `takes ${want}${more}; got ${args.length} argument(s)${tags.length > 40 ? ` (${tags.slice(0, 40)}...)` : tags ? ` (${tags})` : ''}`);
+    const counts = spec.counts ? ` (${spec.counts.join(', ')} arguments)` : '';
+    throw new OscArgumentError(address, `takes ${want}${more}${counts}; got ${args.length} argument(s)${tags.length > 40 ? ` (${tags.slice(0, 40)}...)` : tags ? ` (${tags})` : ''}`);
   }
   const v = args.slice(0, fixed).map((x, i) => readArg(address, spec.args[i], tags[i], x));
   const groups: OscValue[][] = [];
@@ -221,9 +223,8 @@ export function parseMessage(address: string, types: string, args: readonly unkn
     case '/tandem/model':
       return { address, model: String(v[0]) };
     case '/tandem/generate':
+      if (v.length === 10) return { address, id: Number(v[0]), settings: { model: String(v[1]), style: String(v[2]), density: Number(v[3]), temperature: Number(v[4]), bars: Number(v[5]), fillEvery: Number(v[6]), seed: Number(v[7]), key: String(v[8]), chords: String(v[9]) } };
       return { address, id: v[0] === undefined ? undefined : Number(v[0]) };
-    case '/tandem/request':
-      return { address, id: Number(v[0]), settings: { model: String(v[1]), style: String(v[2]), density: Number(v[3]), temperature: Number(v[4]), bars: Number(v[5]), fillEvery: Number(v[6]), seed: Number(v[7]), key: String(v[8]), chords: String(v[9]) } };
     case '/tandem/humanize':
       return { address, id: Number(v[0]), amount: Number(v[1]), genre: String(v[2]), seed: Number(v[3]), notes: groups.map((g) => ({ pitch: Number(g[0]), velocity: Number(g[1]), startBeats: Number(g[2]), durationBeats: Number(g[3]) })) };
     case '/tandem/primer':

@@ -51,8 +51,6 @@ export class BridgeController {
         this.primers.add(reply.peer, msg);
         return;
       case '/tandem/generate':
-        return this.generate(msg.id, reply);
-      case '/tandem/request':
         return this.generate(msg.id, reply, msg.settings);
       case '/tandem/humanize':
         return this.humanize(msg, reply);
@@ -65,7 +63,7 @@ export class BridgeController {
 
   /**
    * The request (and its seed) is fixed here, on arrival, from the session's settings or the
-   * request's own (`/tandem/request`); errors are answered with the request's id. A clip the same
+   * request's own (all of them after the id); errors are answered with the request's id. A clip the same
    * client sent with this id (/tandem/primer) is continued.
    */
   private generate(id: number | undefined, reply: Reply, settings?: RequestSettings): Promise<void> {

@@ -116,7 +116,7 @@ export interface HumanizedSuggestion extends HumanizedClip {
 }
 
 /**
- * Every setting of one request, for a client that keeps its own (`/tandem/request`: the device
+ * Every setting of one request, for a client that keeps its own (`/tandem/generate` with every setting: the device
  * and the MIDI Tools on one bridge): the session's settings and seed are then neither read nor
  * changed. `style` 'any' where the model allows it; key and chords '' or undefined = none; fill
  * and key/chords are left out for models without them.

@@ -71,7 +71,7 @@ describe('OSC address space', () => {
     expect(() => parseMessage('/tandem/density', ',s', ['high'])).toThrow(/density must be a number \(f\), got type s "high"/);
     expect(() => parseMessage('/tandem/bars', ',f', [2.5])).toThrow(/bars must be a whole number, got 2.5/);
     expect(() => parseMessage('/tandem/model', ',s', ['piano'])).toThrow(/model must be one of drums, melody, bass, got "piano"/);
-    expect(() => parseMessage('/tandem/generate', ',ii', [1, 2])).toThrow(/takes \[i id\]; got 2 argument/);
+    expect(() => parseMessage('/tandem/generate', ',ii', [1, 2])).toThrow(/takes \[i id\], \[s model\], .* \(0, 1, 10 arguments\); got 2 argument/);
     expect(parseMessage('/tandem/generate', '', [])).toEqual({ address: '/tandem/generate', id: undefined });
     expect(parseMessage('/tandem/generate', ',i', [7])).toEqual({ address: '/tandem/generate', id: 7 });
     expect(() => parseMessage('/tandem/transport', ',ff', [120, 0])).toThrow(/takes f bpm, f beat, i playing; got 2/);

@@ -27,7 +27,9 @@ export class JsHost {
       Dict: opts.Dict ?? FakeDict,
       jsarguments: [file.split('/').pop(), ...(opts.args ?? [])],
       inlet: 0,
-      outlet: (n: number, ...args: unknown[]) => {
+      // outlet(n, array) sends the array's elements as one list (Max's js reference).
+      outlet: (n: number, ...given: unknown[]) => {
+        const args = given.length === 1 && Array.isArray(given[0]) ? [...given[0]] : given;
         this.outlets.push([n, ...args]);
         opts.onOutlet?.(n, args);
       },

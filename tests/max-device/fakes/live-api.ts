@@ -46,6 +46,10 @@ export interface FakeClip {
   name: string;
   length: number;
   notes: LiveNote[];
+  /** Clip.looping with loop_start/loop_end (beats); default looping over [0, length). */
+  loop?: { looping: boolean; start: number; end: number };
+  /** An audio clip (Clip.is_midi_clip 0): no notes. */
+  audio?: boolean;
 }
 
 export interface FakeTrack {
@@ -82,6 +86,12 @@ export interface FakeSetOptions {
   addNewNotesTakes?: NotesForm[];
   /** Whether set_notes ... done adds notes (default true). */
   setNotesWorks?: boolean;
+  /** The clip in the Detail View (Song.View.detail_clip): a Session slot's clip or an Arrangement clip. */
+  detailClip?: { track: number; slot: number } | { track: number; arrangement: number };
+  /** Track.playing_slot_index per track index (default -1: none; -2: a stop button was fired). */
+  playing?: Record<number, number>;
+  /** The Set's scale: Song.root_note (0-11), scale_intervals, scale_mode (Live 12.1+), scale_name. */
+  scale?: { root: number; intervals: number[]; mode: number; name: string };
 }
 
 type Obj =
@@ -104,6 +114,11 @@ export class FakeLiveSet {
   songTime: number;
   addNewNotesTakes: NotesForm[];
   setNotesWorks: boolean;
+  detailClip: FakeSetOptions['detailClip'];
+  playing: Record<number, number>;
+  scale: NonNullable<FakeSetOptions['scale']>;
+  /** Observers (`new LiveAPI(callback, path)` then `api.property = name`), by object path and property. */
+  private readonly observers: Array<{ path: string; prop: string; callback: (args: unknown[]) => void }> = [];
   private readonly devicePath: string;
   private readonly ids = new Map<string, number>();
   private noteBuffer: { clip: FakeClip; expected: number; notes: LiveNote[] } | undefined;
@@ -120,6 +135,9 @@ export class FakeLiveSet {
     this.songTime = opts.songTime ?? 0;
     this.addNewNotesTakes = opts.addNewNotesTakes ?? ['object', 'json', 'dict'];
     this.setNotesWorks = opts.setNotesWorks ?? true;
+    this.detailClip = opts.detailClip;
+    this.playing = { ...opts.playing };
+    this.scale = opts.scale ?? { root: 0, intervals: [0, 2, 4, 5, 7, 9, 11], mode: 0, name: 'Major' };
     const track = opts.deviceTrack === 'return' ? 'live_set return_tracks 0' : `live_set tracks ${opts.deviceTrack}`;
     this.devicePath = opts.inRack ? `${track} devices 0 chains 0 devices 0` : `${track} devices 0`;
   }
@@ -129,14 +147,32 @@ export class FakeLiveSet {
     return this.tracks[0]?.slots.length ?? 0;
   }
 
-  /** A LiveAPI class bound to this set, for the js host. */
+  /** A LiveAPI class bound to this set, for the js host: `new LiveAPI(path)` or `new LiveAPI(callback, path)`. */
   liveApiClass(): new (a?: unknown, b?: unknown) => FakeLiveApi {
     const set = this;
     return class extends FakeLiveApi {
       constructor(a?: unknown, b?: unknown) {
-        super(set, typeof a === 'string' ? a : typeof b === 'string' ? b : '');
+        super(set, typeof a === 'string' ? a : typeof b === 'string' ? b : '', typeof a === 'function' ? (a as (args: unknown[]) => void) : undefined);
       }
     };
+  }
+
+  /** Registers an observer (LiveAPI.property): Live calls it with the property's value now and on each change. */
+  observe(path: string, prop: string, callback: (args: unknown[]) => void, value: unknown[]): void {
+    this.observers.push({ path, prop, callback });
+    callback([prop, ...value]);
+  }
+
+  /** Changes the Set's scale as the musician would in Live, notifying observers of each property changed. */
+  setScale(scale: Partial<FakeLiveSet['scale']>): void {
+    const before = { ...this.scale };
+    Object.assign(this.scale, scale);
+    const changed: Array<[string, unknown[]]> = [];
+    if (before.root !== this.scale.root) changed.push(['root_note', [this.scale.root]]);
+    if (before.intervals.join() !== this.scale.intervals.join()) changed.push(['scale_intervals', this.scale.intervals]);
+    if (before.mode !== this.scale.mode) changed.push(['scale_mode', [this.scale.mode]]);
+    if (before.name !== this.scale.name) changed.push(['scale_name', [this.scale.name]]);
+    for (const [prop, value] of changed) for (const o of this.observers) if (o.path === 'live_set' && o.prop === prop) o.callback([prop, ...value]);
   }
 
   /** The path an id stands for (`id 5`), as Live resolves `new LiveAPI('id 5')` and `id N` arguments. */
@@ -166,6 +202,11 @@ export class FakeLiveSet {
     if (words[0] === 'live_app' && words.length === 1) return { type: 'Application', path: 'live_app' };
     if (words[0] !== 'live_set') return undefined;
     if (words.length === 1) return { type: 'Song', path: 'live_set' };
+    if (words[1] === 'view' && words[2] === 'detail_clip' && words.length === 3) {
+      const d = this.detailClip;
+      if (!d) return undefined;
+      return this.resolve('slot' in d ? `live_set tracks ${d.track} clip_slots ${d.slot} clip` : `live_set tracks ${d.track} arrangement_clips ${d.arrangement}`);
+    }
     if (words[1] === 'view' && words[2] === 'highlighted_clip_slot' && words.length === 3) {
       const h = this.highlighted;
       return h ? this.resolve(`live_set tracks ${h.track} clip_slots ${h.slot}`) : undefined;
@@ -324,6 +365,7 @@ export class FakeLiveSet {
         }
         case 'get_notes_extended': {
           if (this.liveVersion < 11) return fail("Invalid syntax: 'get_notes_extended'");
+          if (clip.audio) return fail('not a MIDI clip');
           const [fromPitch, pitchSpan, fromTime, timeSpan] = args.map(Number);
           if (args.length !== 4 || args.some((a) => typeof a !== 'number')) return fail('expects from_pitch, pitch_span, from_time, time_span');
           const notes = clip.notes
@@ -350,8 +392,15 @@ export class FakeLiveApi {
   constructor(
     private readonly live: FakeLiveSet,
     path: string,
+    private readonly callback?: (args: unknown[]) => void,
   ) {
     this.obj = live.resolve(path);
+  }
+
+  /** The observed property: setting it starts observing (one property per object, as in Live). */
+  set property(prop: string) {
+    if (!this.obj || !this.callback) return;
+    this.live.observe(this.obj.path, prop, this.callback, this.get(prop));
   }
 
   get id(): string {
@@ -393,6 +442,18 @@ export class FakeLiveApi {
       return [prop === 'start_time' ? start : start + o.clip.length];
     }
     if (o.type === 'Song' && prop === 'current_song_time') return [this.live.songTime];
+    if (o.type === 'Song' && prop === 'root_note') return [this.live.scale.root];
+    if (o.type === 'Song' && prop === 'scale_intervals') return [...this.live.scale.intervals];
+    if (o.type === 'Song' && prop === 'scale_name') return [this.live.scale.name];
+    // Song.scale_mode: in Live 12.1's API, not before.
+    if (o.type === 'Song' && prop === 'scale_mode' && (this.live.liveVersion > 12 || (this.live.liveVersion === 12 && this.live.liveMinor >= 1))) return [this.live.scale.mode];
+    if (o.type === 'Track' && prop === 'playing_slot_index') return [this.live.playing[Number(o.path.split(' ')[2])] ?? -1];
+    if (o.type === 'Clip') {
+      const c = o.clip;
+      const loop = c.loop ?? { looping: true, start: 0, end: c.length };
+      const v: Record<string, unknown> = { is_midi_clip: c.audio ? 0 : 1, looping: loop.looping ? 1 : 0, loop_start: loop.start, loop_end: loop.end, start_marker: 0, end_marker: c.length };
+      if (prop in v) return [v[prop]];
+    }
     if (o.type === 'Track' && prop === 'name') return [o.track.name];
     this.live.errors.push(`${o.path}: get ${prop}: no such property`);
     return [];

@@ -15,17 +15,18 @@ import { startBridge } from '../max-device/helpers';
 type Got = { address: string; args: unknown[] };
 const notesOf = (ns: readonly Note[]) => ns.map((n) => [n.pitch, n.velocity, n.startTicks, n.durationTicks]);
 
-describe('/tandem/request in the address table', () => {
+describe('/tandem/generate with every setting, in the address table', () => {
   it('takes every setting of a request, and checks each as its control address does', () => {
-    expect(parseMessage('/tandem/request', ',issffiiiss', [3, 'Bass', 'pop', 0.5, 1, 4, 0, -1, 'A minor', ''])).toEqual({
-      address: '/tandem/request',
+    expect(parseMessage('/tandem/generate', ',issffiiiss', [3, 'Bass', 'pop', 0.5, 1, 4, 0, -1, 'A minor', ''])).toEqual({
+      address: '/tandem/generate',
       id: 3,
       settings: { model: 'bass', style: 'pop', density: 0.5, temperature: 1, bars: 4, fillEvery: 0, seed: 2 ** 32 - 1, key: 'A minor', chords: '' },
     });
-    expect(() => parseMessage('/tandem/request', ',iss', [3, 'bass', 'pop'])).toThrow(/^\/tandem\/request: takes i id, s model, s genre, f density, f temperature, i bars, i fill-every, i seed, s key, s chords; got 3 argument/);
-    expect(() => parseMessage('/tandem/request', ',issffiiiss', [3, 'piano', 'pop', 0.5, 1, 4, 0, 0, '', ''])).toThrow(/model must be one of drums, melody, bass, got "piano"/);
-    expect(() => parseMessage('/tandem/request', ',issffiiiss', [3, 'bass', 'pop', 1.5, 1, 4, 0, 0, '', ''])).toThrow(/density must be between 0 and 1, got 1.5/);
-    expect(() => parseMessage('/tandem/request', ',issffiiiss', [3, 'bass', 'pop', 0.5, 1, 65, 0, 0, '', ''])).toThrow(/bars must be a whole number from 1 to 64, got 65/);
+    expect(() => parseMessage('/tandem/generate', ',iss', [3, 'bass', 'pop'])).toThrow(/^\/tandem\/generate: takes \[i id\], \[s model\], \[s genre\], \[f density\], \[f temperature\], \[i bars\], \[i fill-every\], \[i seed\], \[s key\], \[s chords\] \(0, 1, 10 arguments\); got 3 argument/);
+    expect(parseMessage('/tandem/generate', ',i', [3])).toEqual({ address: '/tandem/generate', id: 3 });
+    expect(() => parseMessage('/tandem/generate', ',issffiiiss', [3, 'piano', 'pop', 0.5, 1, 4, 0, 0, '', ''])).toThrow(/model must be one of drums, melody, bass, got "piano"/);
+    expect(() => parseMessage('/tandem/generate', ',issffiiiss', [3, 'bass', 'pop', 1.5, 1, 4, 0, 0, '', ''])).toThrow(/density must be between 0 and 1, got 1.5/);
+    expect(() => parseMessage('/tandem/generate', ',issffiiiss', [3, 'bass', 'pop', 0.5, 1, 65, 0, 0, '', ''])).toThrow(/bars must be a whole number from 1 to 64, got 65/);
   });
 });
 
@@ -58,7 +59,7 @@ async function until<T>(f: () => T | undefined, what: string, ms = 30_000): Prom
   }
 }
 
-describe('/tandem/request over real UDP: a client with its own settings on a shared bridge (issue 11.11)', () => {
+describe('/tandem/generate with every setting, over real UDP: a client with its own settings on a shared bridge (issue 11.11)', () => {
   it("makes what tandem generate makes for those settings, and leaves the session's settings and seed as another client set them", async () => {
     const A = sendTo(a);
     const B = sendTo(b);
@@ -68,7 +69,7 @@ describe('/tandem/request over real UDP: a client with its own settings on a sha
     A('/tandem/bars', { i: 2 });
     A('/tandem/seed', { i: 40 });
     // Client B (a MIDI Tool) asks with its own: a bass line in A minor, seed 2^32-3.
-    B('/tandem/request', { i: 7 }, { s: 'bass' }, { s: 'pop' }, { f: 0.3 }, { f: 1 }, { i: 4 }, { i: 0 }, { i: seedToInt32(2 ** 32 - 3) }, { s: 'A minor' }, { s: '' });
+    B('/tandem/generate', { i: 7 }, { s: 'bass' }, { s: 'pop' }, { f: 0.3 }, { f: 1 }, { i: 4 }, { i: 0 }, { i: seedToInt32(2 ** 32 - 3) }, { s: 'A minor' }, { s: '' });
     const doneB = await until(() => gotB.find((g) => g.address === '/tandem/suggestion/done'), 'the request');
     expect(doneB.args[5]).toBe('bass');
     expect(doneB.args[4]).toBe(seedToInt32(2 ** 32 - 3));
@@ -89,11 +90,11 @@ describe('/tandem/request over real UDP: a client with its own settings on a sha
   it('answers a setting the model does not take with one line carrying the id; continues a primer sent with the id', async () => {
     const B = sendTo(b);
     gotB.length = 0;
-    B('/tandem/request', { i: 8 }, { s: 'bass' }, { s: 'funk' }, { f: 0.3 }, { f: 1 }, { i: 4 }, { i: 0 }, { i: 1 }, { s: '' }, { s: '' });
+    B('/tandem/generate', { i: 8 }, { s: 'bass' }, { s: 'funk' }, { f: 0.3 }, { f: 1 }, { i: 4 }, { i: 0 }, { i: 1 }, { s: '' }, { s: '' });
     const err = await until(() => gotB.find((g) => g.address === '/tandem/error'), 'the error');
-    expect(err.args).toEqual(['/tandem/request: genre must be one of reel, jig, hornpipe, waltz, pop, chorale (or any) for the bass model, got "funk"', 8]);
+    expect(err.args).toEqual(['/tandem/generate: genre must be one of reel, jig, hornpipe, waltz, pop, chorale (or any) for the bass model, got "funk"', 8]);
     B('/tandem/primer', { i: 9 }, { i: 0 }, { i: 1 }, { f: 4 }, { i: 36 }, { f: 0 }, { f: 0.25 }, { i: 100 }, { i: 38 }, { f: 1 }, { f: 0.25 }, { i: 90 });
-    B('/tandem/request', { i: 9 }, { s: 'drums' }, { s: 'rock' }, { f: 0.5 }, { f: 1 }, { i: 2 }, { i: 0 }, { i: 1 }, { s: '' }, { s: '' });
+    B('/tandem/generate', { i: 9 }, { s: 'drums' }, { s: 'rock' }, { f: 0.5 }, { f: 1 }, { i: 2 }, { i: 0 }, { i: 1 }, { s: '' }, { s: '' });
     const done = await until(() => gotB.find((g) => g.address === '/tandem/suggestion/done' && g.args[0] === 9), 'the continued request');
     expect(done.args[6]).toBe(4);
     const first = readMidiFile(readFileSync(done.args[3] as string)).sequence.notes.filter((n) => n.startTicks < 960 * 4 - 240); // (a hit of bar 2 may come a little early)
