@@ -2,11 +2,10 @@ import { TandemError } from '../../src/errors';
 import { CONTROLS, seedFromInt32, SEED_MAX, TEMPO, type ControlSpec } from '../../src/models/controls';
 import { MODEL_NAMES } from '../../src/models/registry';
 import { DRUM_GENRES } from '../../src/conditioning/genres';
-import type { ClipNote } from '../../src/music/clip-primer';
-import { SESSION_CONTROLS, type RequestSettings, type SessionControl } from '../session/controller';
+import { PRIMER_LIMITS, type ClipNote } from '../../src/music/clip-primer';
 
-/** Limits of one /tandem/primer clip: chunks, notes a chunk (a datagram well under 1 KB), length in beats, how long an unused one is kept. */
-export const PRIMER_LIMITS = Object.freeze({ chunks: 64, notesPerChunk: 32, beats: 1024, keepSeconds: 60 });
+export { PRIMER_LIMITS };
+import { SESSION_CONTROLS, type RequestSettings, type SessionControl } from '../session/controller';
 
 /** An OSC argument after decoding: numbers and strings only. */
 export type OscValue = number | string;

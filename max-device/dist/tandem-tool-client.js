@@ -2398,6 +2398,7 @@ function modelSpec(name) {
 var UNIT_STYLE = Object.freeze({ int: 0, float: 1, percent: 5 });
 var GENRE_ITEMS = Object.freeze([...new Set(MODEL_SPECS.flatMap((m) => [...m.styles, ...m.anyStyle ? ["any"] : []]))]);
 var MODEL_ITEMS = MODEL_NAMES;
+var KEY_ITEMS = Object.freeze(["from Set", ...["C", "Db", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B"].flatMap((r) => [`${r} major`, `${r} minor`])]);
 function fromTable(name) {
   const c = CONTROLS[name];
   if (c.kind !== "number") throw new Error(`${name} is not a number control`);
@@ -2410,9 +2411,11 @@ var PARAMETERS = Object.freeze({
   temperature: __spreadProps(__spreadValues({ longname: "Temperature", shortname: "Temp", message: "temperature", type: "float" }, fromTable("temperature")), { unitstyle: UNIT_STYLE.float }),
   bars: __spreadProps(__spreadValues({ longname: "Bars", shortname: "Bars", message: "bars", type: "int" }, fromTable("bars")), { unitstyle: UNIT_STYLE.int }),
   fill: __spreadProps(__spreadValues({ longname: "Fill every", shortname: "Fill", message: "fill", type: "int" }, fromTable("fillEvery")), { unitstyle: UNIT_STYLE.int }),
+  key: { longname: "Key", shortname: "Key", message: "key", type: "enum", items: KEY_ITEMS, initial: 0 },
   follow: { longname: "Follow transport", shortname: "Follow", message: "follow", type: "enum", items: ["off", "on"], initial: 0 },
   generate: { longname: "Generate", shortname: "Generate", message: "generate", type: "enum", items: ["off", "on"], initial: 0 },
-  write: { longname: "Write clip", shortname: "Write", message: "write", type: "enum", items: ["off", "on"], initial: 0 }
+  write: { longname: "Write clip", shortname: "Write", message: "write", type: "enum", items: ["off", "on"], initial: 0 },
+  continue: { longname: "Continue", shortname: "Continue", message: "readclip", type: "enum", items: ["off", "on"], initial: 0 }
 });
 
 // max-device/src/miditool/parameters.ts
@@ -2560,6 +2563,72 @@ function placeGenerated(notes, job) {
   return out;
 }
 
+// src/music/clip-primer.ts
+var PRIMER_LIMITS = Object.freeze({ chunks: 64, notesPerChunk: 32, beats: 1024, keepSeconds: 60 });
+
+// max-device/src/client/clip-primer.ts
+var ClipReadAssembler = class {
+  constructor() {
+    __publicField(this, "clip");
+    __publicField(this, "bad");
+  }
+  /** Takes one `primer` message; at `end`, the clip or the problem. */
+  take(args) {
+    var _a2, _b2;
+    const [what, ...rest] = args;
+    if (what === "begin") {
+      const length = rest[0];
+      this.bad = typeof length === "number" && Number.isFinite(length) && length > 0 ? void 0 : `the clip's length must be more than 0 beats, got ${JSON.stringify(length)}`;
+      this.clip = { name: rest.slice(1).map(String).join(" "), lengthBeats: Number(length), notes: [] };
+      return void 0;
+    }
+    if (what === "notes") {
+      if (!this.clip) return { problem: "the clip reader sent notes before begin" };
+      if (rest.length % 4 !== 0) (_a2 = this.bad) != null ? _a2 : this.bad = `notes come in fours (pitch, start, duration, velocity), got ${rest.length} values`;
+      for (let i = 0; i + 3 < rest.length; i += 4) {
+        const [pitch, start, duration, velocity] = rest.slice(i, i + 4).map(Number);
+        const ok = Number.isInteger(pitch) && pitch >= 0 && pitch <= 127 && start >= 0 && start < this.clip.lengthBeats && duration > 0 && velocity >= 1 && velocity <= 127;
+        if (ok) this.clip.notes.push({ pitch, startBeats: start, durationBeats: duration, velocity: Math.round(velocity) });
+        else (_b2 = this.bad) != null ? _b2 : this.bad = `a note must have pitch 0-127, a start inside the clip, a duration above 0 and velocity 1-127, got ${JSON.stringify(rest.slice(i, i + 4))}`;
+      }
+      return void 0;
+    }
+    if (what === "end") {
+      const clip = this.clip;
+      this.clip = void 0;
+      if (!clip) return { problem: "the clip reader sent end before begin" };
+      return this.bad ? { problem: `the clip "${clip.name}" could not be read: ${this.bad}` } : clip;
+    }
+    return { problem: `primer takes begin, notes or end, got ${JSON.stringify(what)}` };
+  }
+};
+function barBeats(model, style) {
+  var _a2, _b2, _c;
+  return ((_c = (_b2 = (_a2 = modelSpec(model)).meter) == null ? void 0 : _b2.call(_a2, style === "any" ? void 0 : style)) != null ? _c : COMMON_TIME).stepsPerBar / 4;
+}
+function clipToSend(clip, bar, maxBars) {
+  if (maxBars < 1) throw new Error("set Bars to 2 or more to continue a clip (the clip's bars are part of the suggestion)");
+  const whole = Math.floor(clip.lengthBeats / bar + 1e-9);
+  if (whole < 1) throw new Error(`the clip "${clip.name}" is ${clip.lengthBeats} beats long; Continue needs at least one whole bar (${bar} beats)`);
+  const bars = Math.min(whole, maxBars);
+  const from = clip.lengthBeats - bars * bar;
+  const notes = clip.notes.filter((n) => n.startBeats >= from - 1e-9).map((n) => __spreadProps(__spreadValues({}, n), { startBeats: Math.max(0, n.startBeats - from) }));
+  if (notes.length === 0) throw new Error(`the clip "${clip.name}" has no notes in its last ${bars === 1 ? "bar" : `${bars} bars`}: nothing to continue`);
+  const most = PRIMER_LIMITS.chunks * PRIMER_LIMITS.notesPerChunk;
+  if (notes.length > most) throw new Error(`the clip "${clip.name}" has ${notes.length} notes in its last ${bars} bars; Continue takes at most ${most}: shorten its loop`);
+  return { notes, lengthBeats: bars * bar, bars };
+}
+function primerMessages(id, clip) {
+  const per = PRIMER_LIMITS.notesPerChunk;
+  const chunks = Math.max(1, Math.ceil(clip.notes.length / per));
+  const out = [];
+  for (let k = 0; k < chunks; k++) {
+    const notes = clip.notes.slice(k * per, (k + 1) * per).flatMap((n) => [{ i: n.pitch }, { f: n.startBeats }, { f: n.durationBeats }, { i: n.velocity }]);
+    out.push([{ i: id }, { i: k }, { i: chunks }, { f: clip.lengthBeats }, ...notes]);
+  }
+  return out;
+}
+
 // max-device/src/client/osc-link.ts
 var import_node_dgram = require("dgram");
 var import_node_events2 = require("events");
@@ -2691,12 +2760,10 @@ var PatchPlayer = class {
   }
   /** Loads `pattern` into a free slot and schedules it for the next bar line (at once when nothing plays). */
   load(pattern) {
-    var _a2, _b2, _c;
+    var _a2, _b2;
     const steps = Math.round(pattern.lengthBeats * PATCH_TICKS_PER_BEAT / STEP_TICKS);
     if (!(pattern.lengthBeats > 0) || !Number.isFinite(pattern.lengthBeats)) throw new InvalidValueError("pattern length", pattern.lengthBeats, "more than 0 beats");
-    const beatsPerBar = (_a2 = pattern.beatsPerBar) != null ? _a2 : this.opts.beatsPerBar;
-    if (!(beatsPerBar > 0) || !Number.isFinite(beatsPerBar)) throw new InvalidValueError("beats per bar", beatsPerBar, "more than 0");
-    const used = /* @__PURE__ */ new Set([(_b2 = this.current) == null ? void 0 : _b2.slot, (_c = this.next) == null ? void 0 : _c.slot]);
+    const used = /* @__PURE__ */ new Set([(_a2 = this.current) == null ? void 0 : _a2.slot, (_b2 = this.next) == null ? void 0 : _b2.slot]);
     const slot = [...Array(SLOTS).keys()].find((s) => !used.has(s));
     const out = [["pat", slot, "clear"], ...stepMessages(slot, pattern, steps)];
     const fresh = { slot, steps };
@@ -2704,10 +2771,10 @@ var PatchPlayer = class {
       this.current = fresh;
       this.next = void 0;
     } else {
-      const barTicks = beatsPerBar * PATCH_TICKS_PER_BEAT;
+      const barTicks = this.opts.beatsPerBar * PATCH_TICKS_PER_BEAT;
       const switchTicks = Math.ceil((this.estimateTicks() + this.marginTicks()) / barTicks - 1e-9) * barTicks;
       if (this.next && this.next.switchTicks < switchTicks) this.current = { slot: this.next.slot, steps: this.next.steps };
-      this.next = __spreadProps(__spreadValues({}, fresh), { switchTicks, barTicks });
+      this.next = __spreadProps(__spreadValues({}, fresh), { switchTicks });
     }
     if (this.on) out.push(this.playMessage());
     return out;
@@ -2726,8 +2793,9 @@ var PatchPlayer = class {
     if (!t.playing || t.ticks >= n.switchTicks - STEP_TICKS / 2) {
       this.current = { slot: n.slot, steps: n.steps };
       this.next = void 0;
-    } else if (n.switchTicks - t.ticks > n.barTicks + this.marginTicks()) {
-      n.switchTicks = Math.ceil((t.ticks + this.marginTicks()) / n.barTicks - 1e-9) * n.barTicks;
+    } else if (n.switchTicks - t.ticks > this.opts.beatsPerBar * PATCH_TICKS_PER_BEAT + this.marginTicks()) {
+      const barTicks = this.opts.beatsPerBar * PATCH_TICKS_PER_BEAT;
+      n.switchTicks = Math.ceil((t.ticks + this.marginTicks()) / barTicks - 1e-9) * barTicks;
     } else return out;
     if (this.on) out.push(this.playMessage());
     return out;
@@ -2871,7 +2939,8 @@ var SuggestionAssembler = class {
     if (!entry || got !== chunks) return __spreadValues({ id, missing: `${chunks - got} of ${chunks || "?"} chunks of suggestion ${id} did not arrive` }, seed === void 0 ? {} : { seed });
     const notes = [...entry.got.entries()].sort((x, y) => x[0] - y[0]).flatMap(([, n]) => n);
     if (notes.length !== count) return __spreadValues({ id, missing: `suggestion ${id} has ${notes.length} notes, the bridge sent ${count}` }, seed === void 0 ? {} : { seed });
-    return __spreadValues({ id, notes, lengthBeats, file: args[3] }, seed === void 0 ? {} : { seed });
+    const primerBeats = typeof args[6] === "number" && Number.isFinite(args[6]) && args[6] >= 0 && args[6] < lengthBeats ? beats(args[6]) : void 0;
+    return __spreadValues(__spreadValues({ id, notes, lengthBeats, file: args[3] }, seed === void 0 ? {} : { seed }), primerBeats === void 0 ? {} : { primerBeats });
   }
 };
 
@@ -2887,8 +2956,11 @@ var TandemClient = class {
       temperature: PARAMETERS.temperature.initial,
       bars: PARAMETERS.bars.initial,
       fill: PARAMETERS.fill.initial,
-      follow: Number(PARAMETERS.follow.initial) === 1
+      follow: Number(PARAMETERS.follow.initial) === 1,
+      key: ""
     });
+    /** The key of the Set's scale while its Scale Mode is on (Song.root_note, scale_intervals, scale_mode). */
+    __publicField(this, "setKey");
     /** The last complete suggestion. */
     __publicField(this, "last");
     __publicField(this, "phase", "idle");
@@ -2900,8 +2972,13 @@ var TandemClient = class {
     __publicField(this, "assembler", new SuggestionAssembler());
     __publicField(this, "player");
     __publicField(this, "requests", /* @__PURE__ */ new Map());
-    /** A seed the user set that the bridge has not been told yet. */
-    __publicField(this, "seedToSend");
+    /**
+     * The seed the next request takes: the device's own (Seed sets it; each request takes it and the
+     * next is one more, the bridge's policy), sent with every request, so devices and MIDI Tools on
+     * one bridge never take each other's seeds.
+     */
+    __publicField(this, "nextSeed");
+    __publicField(this, "clipReader", new ClipReadAssembler());
     __publicField(this, "tempoWarned", false);
     __publicField(this, "bridge");
     __publicField(this, "pongWaiters", []);
@@ -2912,11 +2989,12 @@ var TandemClient = class {
     /** The bridge was lost after connecting: the heartbeat keeps pinging while failed, to find it again. */
     __publicField(this, "lostBridge", false);
     __publicField(this, "bridgeNote");
+    var _a2;
     this.opts = __spreadValues({ port: 57121, launch: true, pingTimeoutMs: 150, startTimeoutMs: 12e4, heartbeatMs: 5e3, leaseMs: 2e4, switchMarginMs: 250, requestTimeoutMs: 6e4 }, options);
     this.link = new OscLink(this.opts.port);
     this.player = new PatchPlayer({ marginMs: this.opts.switchMarginMs, now: options.now });
     this.player.follow(this.settings.follow);
-    this.seedToSend = options.seed;
+    this.nextSeed = (_a2 = options.seed) != null ? _a2 : 0;
     this.link.on("message", (m) => this.receive(m));
     this.link.on("error", (err) => this.log(`OSC: ${err.message}`));
   }
@@ -2934,6 +3012,9 @@ var TandemClient = class {
     m.addHandler("fill", (v) => this.onNumber("fill", v));
     m.addHandler("follow", (v) => this.onFollow(v));
     m.addHandler("seed", (v) => this.onSeed(v));
+    m.addHandler("key", (v) => this.onKey(v));
+    m.addHandler("scale", (...v) => this.onScale(v));
+    m.addHandler("primer", (...v) => this.onPrimer(v));
     m.addHandler("generate", () => this.generate(false));
     m.addHandler("write", () => this.write());
     m.addHandler("transport", (bpm, ticks, playing) => this.onTransport(bpm, ticks, playing));
@@ -3002,7 +3083,36 @@ var TandemClient = class {
   /** Max ints are 32-bit signed: a seed of 2^31 or more arrives as its negative (seed | 0) and is read back unsigned. */
   onSeed(v) {
     if (typeof v !== "number" || !Number.isInteger(v) || v < -(2 ** 31) || v > SEED_MAX) return this.error(`seed must be a whole number from 0 to 2^32-1 (a Max int below 0 is read as its unsigned 32-bit value), got ${JSON.stringify(v)}`);
-    this.seedToSend = seedFromInt32(v);
+    this.nextSeed = seedFromInt32(v);
+  }
+  /** The Key menu: 0 = the Set's scale (else the style's usual keys), then the keys by name. */
+  onKey(v) {
+    if (!(typeof v === "number" && Number.isInteger(v) && v >= 0 && v < KEY_ITEMS.length)) return this.error(`key must be an index 0..${KEY_ITEMS.length - 1}, got ${JSON.stringify(v)}`);
+    this.settings.key = v === 0 ? "" : KEY_ITEMS[v];
+  }
+  /** `scale <mode 1|0|-1> <root 0-11> <interval>...` from the Live reader: the Set's key while Scale Mode is on. */
+  onScale(v) {
+    var _a2;
+    const [mode, root, ...intervals] = v;
+    try {
+      this.setKey = (_a2 = setScale({ scale_mode: mode === 1 ? 1 : 0, root_note: root, scale_intervals: intervals })) == null ? void 0 : _a2.key;
+    } catch (err) {
+      this.setKey = void 0;
+      return this.error(`the Set's scale: ${err.message}`);
+    }
+    if (mode === -1) this.log("this Live has no Song.scale_mode (Live 12.1+): melody and bass use the Key menu");
+  }
+  /** The key a request for `model` asks for: the Key menu's, else the Set's scale's, else none (the style's usual keys). */
+  keyFor(s) {
+    if (!modelSpec(s.model).controls.includes("key")) return "";
+    return s.key || this.setKey || "";
+  }
+  /** `primer begin|notes|end` from the Live reader (Continue): at `end`, a request continuing the clip. */
+  onPrimer(v) {
+    const r = this.clipReader.take(v);
+    if (r === void 0) return;
+    if ("problem" in r) return this.error(r.problem);
+    this.continueClip(r);
   }
   onTransport(bpm, ticks, playing) {
     if (typeof bpm !== "number" || !(bpm > 0 && bpm <= 999) || typeof ticks !== "number" || !Number.isFinite(ticks) || playing !== 0 && playing !== 1) {
@@ -3027,29 +3137,53 @@ var TandemClient = class {
   toPatch(messages) {
     for (const m of messages) void this.max.outlet(...m);
   }
-  /** Asks the bridge for a suggestion with the device's settings (all of them: the bridge may be shared or restarted). */
+  /** The seed policy, per device: the next request's seed, then one more (wrapping at 2^32). */
+  takeSeed() {
+    const seed = this.nextSeed;
+    this.nextSeed = seed === SEED_MAX ? 0 : seed + 1;
+    return seed;
+  }
+  /** Asks the bridge for a suggestion with the device's settings (all of them, in the request: the bridge may be shared or restarted). */
   generate(write) {
     if (this.phase !== "connected") return this.error(`not connected to the Tandem bridge yet (${this.lastStatus})`);
     const settings = __spreadValues({}, this.settings);
-    this.syncSettings();
-    const seed = this.seedToSend;
-    this.seedToSend = void 0;
+    const seed = this.takeSeed();
     this.request(settings, write, false, seed);
     this.status(`generating ${describe(settings, seed)}\u2026`);
   }
-  /** Sends one request with an id of its own, answered with that id, given up after requestTimeoutMs. */
-  request(settings, write, retried, seed) {
+  /** Continue: a suggestion that starts with the clip's last whole bars and goes on from them. */
+  continueClip(read) {
+    if (this.phase !== "connected") return this.error(`not connected to the Tandem bridge yet (${this.lastStatus})`);
+    const settings = __spreadValues({}, this.settings);
+    let clip;
+    try {
+      clip = clipToSend(read, barBeats(settings.model, settings.genre), settings.bars - 1);
+    } catch (err) {
+      return this.error(err.message);
+    }
+    const seed = this.takeSeed();
+    this.request(settings, false, false, seed, __spreadProps(__spreadValues({}, clip), { name: read.name }));
+    this.status(`continuing "${read.name}" (${clip.bars} bar${clip.bars === 1 ? "" : "s"}): ${describe(settings, seed)}\u2026`);
+  }
+  /**
+   * Sends one request with an id of its own and every setting (`/tandem/generate id model genre
+   * density temperature bars fill seed key chords`: the bridge's session is shared), the clip to
+   * continue first (`/tandem/primer` with the same id); answered with that id, given up after
+   * requestTimeoutMs.
+   */
+  request(settings, write, retried, seed, clip) {
     var _a2;
     const id = this.nextRequestId++;
-    if (seed !== void 0) this.link.send("/tandem/seed", { i: seedToInt32(seed) });
-    this.link.send("/tandem/generate", { i: id });
+    const key = this.keyFor(settings);
+    if (clip) for (const args of primerMessages(id, clip)) this.link.send("/tandem/primer", ...args);
+    this.link.send("/tandem/generate", { i: id }, { s: settings.model }, { s: settings.genre }, { f: settings.density }, { f: settings.temperature }, { i: settings.bars }, { i: settings.fill }, { i: seedToInt32(seed) }, { s: key }, { s: "" });
     const timer = setTimeout(() => {
       if (!this.requests.delete(id)) return;
       this.assembler.forget(id);
       this.error(`suggestion ${id} got no answer within ${Math.round(this.opts.requestTimeoutMs / 1e3)} s; press Generate again`);
     }, this.opts.requestTimeoutMs);
     (_a2 = timer.unref) == null ? void 0 : _a2.call(timer);
-    this.requests.set(id, { settings, write, retried, timer });
+    this.requests.set(id, { settings, key, clip, write, retried, timer });
   }
   settle(id) {
     const req = this.requests.get(id);
@@ -3105,23 +3239,25 @@ var TandemClient = class {
     return this.requests.has(id);
   }
   complete(r) {
-    var _a2, _b2, _c;
+    var _a2, _b2;
     const req = this.settle(r.id);
     if (!req) return this.log(`suggestion ${r.id} arrived but none was asked for (or it timed out); ignored`);
     if ("missing" in r) {
       if (!req.retried && r.seed !== void 0) {
         this.log(`${r.missing}; asking again`);
-        this.sendSettings(req.settings);
-        this.request(req.settings, req.write, true, r.seed);
+        this.request(req.settings, req.write, true, r.seed, req.clip);
         return;
       }
       return this.error(`${r.missing}${req.retried ? ", twice" : ""}; press Generate again`);
     }
     if (r.seed === void 0) return this.error(`suggestion ${r.id} came without its seed: the bridge is older than this device; update Tandem`);
+    if (req.clip && !(r.primerBeats && r.primerBeats > 0)) return this.error(`the bridge did not continue "${req.clip.name}" (it is older than this device: update Tandem)`);
     this.last = __spreadProps(__spreadValues({}, r), { seed: r.seed, settings: req.settings });
-    const meter = (_c = (_b2 = (_a2 = modelSpec(req.settings.model)).meter) == null ? void 0 : _b2.call(_a2, req.settings.genre)) != null ? _c : COMMON_TIME;
-    this.toPatch(this.player.load({ notes: r.notes, lengthBeats: r.lengthBeats, beatsPerBar: meter.stepsPerBar / 4 }));
-    this.status(`${describe(req.settings, r.seed)}: ${r.notes.length} notes, ${r.lengthBeats / 4} bars${req.settings.follow ? ", playing with the transport" : ""}`);
+    this.toPatch(this.player.load({ notes: r.notes, lengthBeats: r.lengthBeats }));
+    const bar = barBeats(req.settings.model, req.settings.genre);
+    const bars = Math.round(r.lengthBeats / bar);
+    const yours = req.clip ? ` (${Math.round(((_a2 = r.primerBeats) != null ? _a2 : 0) / bar)} of "${req.clip.name}", then ${bars - Math.round(((_b2 = r.primerBeats) != null ? _b2 : 0) / bar)} new)` : "";
+    this.status(`${describe(req.settings, r.seed)}${req.key ? ` in ${req.key}` : ""}: ${r.notes.length} notes, ${bars} bar${bars === 1 ? "" : "s"}${yours}${req.settings.follow ? ", playing with the transport" : ""}`);
     if (req.write) this.write();
   }
   // ---- the bridge: find, start, watch ----

@@ -100,6 +100,7 @@ export async function buildDevice(dist = DIST): Promise<string[]> {
   await bundleClient(join(dist, TOOL_SCRIPTS.client), 'tool-main.ts');
   files.push(join(dist, TOOL_SCRIPTS.client));
   write(SCRIPTS.clipWriter, readFileSync(join(HERE, SCRIPTS.clipWriter)));
+  write(SCRIPTS.liveReader, readFileSync(join(HERE, SCRIPTS.liveReader)));
   write(TOOL_SCRIPTS.answerer, readFileSync(join(HERE, TOOL_SCRIPTS.answerer)));
   write('package.json', JSON.stringify({ name: 'tandem-device', private: true, type: 'commonjs' }, null, 2) + '\n');
   return files;

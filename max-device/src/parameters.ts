@@ -41,6 +41,12 @@ export const GENRE_ITEMS: readonly string[] = Object.freeze([...new Set(MODEL_SP
 /** Model menu items: the registry's models (the bridge's /tandem/model accepts these). */
 export const MODEL_ITEMS: readonly string[] = MODEL_NAMES;
 
+/**
+ * Key menu items: the Set's scale first (while Live's Scale Mode is on; else the style's usual
+ * keys), then every major and minor key as the harmony parser reads it. Melody and bass only.
+ */
+export const KEY_ITEMS: readonly string[] = Object.freeze(['from Set', ...['C', 'Db', 'D', 'Eb', 'E', 'F', 'F#', 'G', 'Ab', 'A', 'Bb', 'B'].flatMap((r) => [`${r} major`, `${r} minor`])]);
+
 /** Range and default of a number control, from the one control table. */
 function fromTable(name: ControlName): { min: number; max: number; initial: number } {
   const c = CONTROLS[name];
@@ -61,9 +67,11 @@ export const PARAMETERS = Object.freeze({
   temperature: { longname: 'Temperature', shortname: 'Temp', message: 'temperature', type: 'float', ...fromTable('temperature'), unitstyle: UNIT_STYLE.float },
   bars: { longname: 'Bars', shortname: 'Bars', message: 'bars', type: 'int', ...fromTable('bars'), unitstyle: UNIT_STYLE.int },
   fill: { longname: 'Fill every', shortname: 'Fill', message: 'fill', type: 'int', ...fromTable('fillEvery'), unitstyle: UNIT_STYLE.int },
+  key: { longname: 'Key', shortname: 'Key', message: 'key', type: 'enum', items: KEY_ITEMS, initial: 0 },
   follow: { longname: 'Follow transport', shortname: 'Follow', message: 'follow', type: 'enum', items: ['off', 'on'], initial: 0 },
   generate: { longname: 'Generate', shortname: 'Generate', message: 'generate', type: 'enum', items: ['off', 'on'], initial: 0 },
   write: { longname: 'Write clip', shortname: 'Write', message: 'write', type: 'enum', items: ['off', 'on'], initial: 0 },
+  continue: { longname: 'Continue', shortname: 'Continue', message: 'readclip', type: 'enum', items: ['off', 'on'], initial: 0 },
 } as const satisfies Record<string, ParamSpec>);
 
 export type ParamName = keyof typeof PARAMETERS;

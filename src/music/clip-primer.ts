@@ -2,6 +2,12 @@ import { InvalidValueError } from '../errors';
 import { PPQ, TICKS_PER_STEP } from '../time/units';
 import { sortNotes, type Note, type Sequence } from './sequence';
 
+/**
+ * Limits of one clip sent over OSC (/tandem/primer): chunks, notes a chunk (a datagram well under
+ * 1 KB), length in beats, how long an unused one is kept (seconds).
+ */
+export const PRIMER_LIMITS = Object.freeze({ chunks: 64, notesPerChunk: 32, beats: 1024, keepSeconds: 60 });
+
 /** One note of a musician's clip as a host reports it (Live's notes: beats from the clip's start). */
 export interface ClipNote {
   pitch: number;

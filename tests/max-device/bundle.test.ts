@@ -70,7 +70,7 @@ describe('the bundled client (max-device/dist) in a plain Node process', () => {
       expect(lines).toContain(`OUT ["status","ready: connected to the Tandem bridge on 127.0.0.1:${server.port}"]`);
       child.stdin.write('["genre",1]\n["bars",1]\n["seed",5]\n["generate"]\n');
       const done = await waitFor(() => lines.find((l) => l.startsWith('OUT ["status","funk d0.5 #5: ')), 10_000, 'the suggestion');
-      expect(done).toMatch(/^OUT \["status","funk d0\.5 #5: \d+ notes, 1 bars"\]$/);
+      expect(done).toMatch(/^OUT \["status","funk d0\.5 #5: \d+ notes, 1 bar"\]$/);
       expect(lines.filter((l) => l.startsWith('UNHANDLED'))).toEqual([]);
       expect(stderr).toBe('');
     } finally {

@@ -9,7 +9,8 @@ import { waitFor } from './helpers';
 
 /**
  * A scripted bridge on real UDP: answers ping, records what it gets, keeps the session's seed
- * policy (a request takes the seed, the next is one more) and replies to generate as the test says.
+ * policy (a request takes the seed, the next is one more; a request with every setting brings its
+ * own) and replies to generate as the test says.
  */
 class ScriptedBridge {
   readonly got: { address: string; args: unknown[] }[] = [];
@@ -28,14 +29,15 @@ class ScriptedBridge {
       const reply = (address: string, ...args: ReplyArg[]) => socket.send(encodeMessage(address, args), r.port, '127.0.0.1');
       if (m.address === '/tandem/ping' && this.answerPings) reply('/tandem/pong');
       if (m.address === '/tandem/seed') this.seed = m.args[0] as number;
-      if (m.address === '/tandem/generate') this.onGenerate(reply, ++this.generates, m.args[0] as number, this.seed++);
+      if (m.address === '/tandem/generate') this.onGenerate(reply, ++this.generates, m.args[0] as number, m.args.length === 10 ? (m.args[7] as number) : this.seed++);
     });
     await new Promise<void>((res) => socket.bind(0, '127.0.0.1', () => res()));
     return socket.address().port;
   }
 
+  /** The seeds the requests asked for (the device sends every setting with each request). */
   seeds(): unknown[] {
-    return this.got.filter((g) => g.address === '/tandem/seed').map((g) => g.args[0]);
+    return this.got.filter((g) => g.address === '/tandem/generate').map((g) => g.args[7]);
   }
 
   close(): Promise<void> {
@@ -81,9 +83,9 @@ describe('client protocol edge cases (scripted bridge on UDP)', () => {
     await waitFor(() => c.last, 3000, 'the first suggestion');
     fake.send('generate');
     const second = await waitFor(() => (c.last?.id === 3 ? c.last : undefined), 3000, 'the retried suggestion');
-    // The device's start seed once, then the seed the bridge used for the lost one, to ask again.
-    expect(bridge.seeds()).toEqual([9, 10]);
-    expect(bridge.got.filter((g) => g.address === '/tandem/generate').map((g) => g.args)).toEqual([[1], [2], [3]]);
+    // The device's start seed, the next, then the seed the bridge used for the lost one, to ask again.
+    expect(bridge.seeds()).toEqual([9, 10, 10]);
+    expect(bridge.got.filter((g) => g.address === '/tandem/generate').map((g) => g.args[0])).toEqual([1, 2, 3]);
     expect(second).toMatchObject({ seed: 10, notes: [{ pitch: 36, startBeats: 0 }, { pitch: 38, startBeats: 1 }], lengthBeats: 4 });
     expect(fake.posts.some((p) => String(p[0]).includes('1 of 2 chunks of suggestion 2 did not arrive; asking again'))).toBe(true);
   });

@@ -42,7 +42,7 @@ const statuses = () => fake.outlets.filter((o) => o[0] === 'status').map((o) => 
 describe('node.script client against a real bridge over UDP', () => {
   it('registers a handler for every message and says ready once the bridge answers', async () => {
     const c = await connect();
-    expect(fake.handlerNames().sort()).toEqual(['bars', 'density', 'fill', 'follow', 'generate', 'genre', 'model', 'seed', 'temperature', 'transport', 'write']);
+    expect(fake.handlerNames().sort()).toEqual(['bars', 'density', 'fill', 'follow', 'generate', 'genre', 'key', 'model', 'primer', 'scale', 'seed', 'temperature', 'transport', 'write']);
     expect(c.phase).toBe('connected');
     expect(statuses()).toEqual([`looking for the Tandem bridge on 127.0.0.1:${server.port}…`, `ready: connected to the Tandem bridge on 127.0.0.1:${server.port}`]);
     expect(fake.outlets).toContainEqual(['ready']);

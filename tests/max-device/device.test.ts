@@ -49,7 +49,7 @@ describe('the built device', () => {
   it('passes the offline check', () => {
     const r = checkDevice(join(built, AMXD_NAME));
     expect(r.problems).toEqual([]);
-    expect(r.facts.join('\n')).toMatch(/10 Live parameters: Model, Genre, Density, Temperature, Bars, Fill every, Follow transport, Generate, Write clip, Write to/);
+    expect(r.facts.join('\n')).toMatch(/12 Live parameters: Model, Genre, Density, Temperature, Bars, Fill every, Follow transport, Generate, Write clip, Continue, Key, Write to/);
   });
 
   it('is what is committed in max-device/dist (run npm run build:device after changing max-device/src)', () => {
@@ -71,7 +71,7 @@ describe('the built device', () => {
     expect(v('Temperature')).toMatchObject({ parameter_mmin: 0.05, parameter_mmax: 3, parameter_initial: [1] });
     expect(boxByName(p, 'Follow transport').maxclass).toBe('live.toggle');
     expect(boxByName(p, 'Generate')).toMatchObject({ maxclass: 'live.text', mode: 0 });
-    for (const button of ['Generate', 'Write clip']) expect(v(button).parameter_invisible, button).toBe(2); // Hidden: no undo step per click
+    for (const button of ['Generate', 'Write clip', 'Continue']) expect(v(button).parameter_invisible, button).toBe(2); // Hidden: no undo step per click
     for (const stored of ['Density', 'Genre', 'Follow transport']) expect(v(stored).parameter_invisible, stored).toBeUndefined(); // automatable
     expect(v('Write to')).toMatchObject({ parameter_type: 2, parameter_enum: ['Session', 'Arrangement'], parameter_invisible: 1 }); // saved, not automatable
     for (const b of p.boxes.map((x) => x.box).filter((x) => x.presentation)) {

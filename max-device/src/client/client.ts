@@ -2,8 +2,10 @@ import type MaxApi from 'max-api';
 import type { ReplyArg } from '../../../bridge/osc/codec';
 import { seedFromInt32, seedToInt32, SEED_MAX, TEMPO } from '../../../src/models/controls';
 import { modelSpec } from '../../../src/models/registry';
-import { COMMON_TIME } from '../../../src/models/spec';
-import { GENRE_ITEMS, MODEL_ITEMS, PARAMETERS } from '../parameters';
+import { setScale } from '../miditool/live-dicts';
+import { GENRE_ITEMS, KEY_ITEMS, MODEL_ITEMS, PARAMETERS } from '../parameters';
+import { barBeats, ClipReadAssembler, clipToSend, primerMessages, type ReadClip } from './clip-primer';
+import type { ClipPrimer } from '../../../src/music/clip-primer';
 import { BridgeProcess, findNode, findTandemHome, portWasTaken, readLaunchConfig, type LaunchConfig } from './bridge-launcher';
 import { OscLink, type OscIn } from './osc-link';
 import { PATCH_TICKS_PER_BEAT, PatchPlayer, type PatchMessage } from './player';
@@ -61,11 +63,17 @@ export interface DeviceSettings {
   bars: number;
   fill: number;
   follow: boolean;
+  /** The Key menu's key ("D minor"), or '' for the Set's scale when its Scale Mode is on, else the style's usual keys. */
+  key: string;
 }
 
 /** A request in flight, by its id (ableton-js keeps pending ids the same way). */
 interface Request {
   settings: DeviceSettings;
+  /** The key asked for (melody, bass), '' for none. */
+  key: string;
+  /** The musician's clip this request continues (Continue). */
+  clip?: ClipPrimer & { name: string; bars: number };
   write: boolean;
   retried: boolean;
   timer: NodeJS.Timeout;
@@ -95,7 +103,10 @@ export class TandemClient {
     bars: PARAMETERS.bars.initial,
     fill: PARAMETERS.fill.initial,
     follow: Number(PARAMETERS.follow.initial) === 1,
+    key: '',
   };
+  /** The key of the Set's scale while its Scale Mode is on (Song.root_note, scale_intervals, scale_mode). */
+  setKey: string | undefined;
   /** The last complete suggestion. */
   last: Kept | undefined;
   phase: Phase = 'idle';
@@ -108,8 +119,13 @@ export class TandemClient {
   private readonly assembler = new SuggestionAssembler();
   private readonly player: PatchPlayer;
   private readonly requests = new Map<number, Request>();
-  /** A seed the user set that the bridge has not been told yet. */
-  private seedToSend: number | undefined;
+  /**
+   * The seed the next request takes: the device's own (Seed sets it; each request takes it and the
+   * next is one more, the bridge's policy), sent with every request, so devices and MIDI Tools on
+   * one bridge never take each other's seeds.
+   */
+  private nextSeed: number;
+  private readonly clipReader = new ClipReadAssembler();
   private tempoWarned = false;
   private bridge: BridgeProcess | undefined;
   private pongWaiters: (() => void)[] = [];
@@ -129,7 +145,7 @@ export class TandemClient {
     this.link = new OscLink(this.opts.port);
     this.player = new PatchPlayer({ marginMs: this.opts.switchMarginMs, now: options.now });
     this.player.follow(this.settings.follow);
-    this.seedToSend = options.seed;
+    this.nextSeed = options.seed ?? 0;
     this.link.on('message', (m) => this.receive(m));
     this.link.on('error', (err) => this.log(`OSC: ${err.message}`));
   }
@@ -148,6 +164,9 @@ export class TandemClient {
     m.addHandler('fill', (v: unknown) => this.onNumber('fill', v));
     m.addHandler('follow', (v: unknown) => this.onFollow(v));
     m.addHandler('seed', (v: unknown) => this.onSeed(v));
+    m.addHandler('key', (v: unknown) => this.onKey(v));
+    m.addHandler('scale', (...v: unknown[]) => this.onScale(v));
+    m.addHandler('primer', (...v: unknown[]) => this.onPrimer(v));
     m.addHandler('generate', () => this.generate(false));
     m.addHandler('write', () => this.write());
     m.addHandler('transport', (bpm: unknown, ticks: unknown, playing: unknown) => this.onTransport(bpm, ticks, playing));
@@ -225,7 +244,39 @@ export class TandemClient {
   /** Max ints are 32-bit signed: a seed of 2^31 or more arrives as its negative (seed | 0) and is read back unsigned. */
   private onSeed(v: unknown): void {
     if (typeof v !== 'number' || !Number.isInteger(v) || v < -(2 ** 31) || v > SEED_MAX) return this.error(`seed must be a whole number from 0 to 2^32-1 (a Max int below 0 is read as its unsigned 32-bit value), got ${JSON.stringify(v)}`);
-    this.seedToSend = seedFromInt32(v);
+    this.nextSeed = seedFromInt32(v);
+  }
+
+  /** The Key menu: 0 = the Set's scale (else the style's usual keys), then the keys by name. */
+  private onKey(v: unknown): void {
+    if (!(typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < KEY_ITEMS.length)) return this.error(`key must be an index 0..${KEY_ITEMS.length - 1}, got ${JSON.stringify(v)}`);
+    this.settings.key = v === 0 ? '' : KEY_ITEMS[v];
+  }
+
+  /** `scale <mode 1|0|-1> <root 0-11> <interval>...` from the Live reader: the Set's key while Scale Mode is on. */
+  private onScale(v: unknown[]): void {
+    const [mode, root, ...intervals] = v;
+    try {
+      this.setKey = setScale({ scale_mode: mode === 1 ? 1 : 0, root_note: root as number, scale_intervals: intervals as number[] })?.key;
+    } catch (err) {
+      this.setKey = undefined;
+      return this.error(`the Set's scale: ${(err as Error).message}`);
+    }
+    if (mode === -1) this.log("this Live has no Song.scale_mode (Live 12.1+): melody and bass use the Key menu");
+  }
+
+  /** The key a request for `model` asks for: the Key menu's, else the Set's scale's, else none (the style's usual keys). */
+  keyFor(s: DeviceSettings): string {
+    if (!modelSpec(s.model).controls.includes('key')) return '';
+    return s.key || this.setKey || '';
+  }
+
+  /** `primer begin|notes|end` from the Live reader (Continue): at `end`, a request continuing the clip. */
+  private onPrimer(v: unknown[]): void {
+    const r = this.clipReader.take(v);
+    if (r === undefined) return;
+    if ('problem' in r) return this.error(r.problem);
+    this.continueClip(r);
   }
 
   private onTransport(bpm: unknown, ticks: unknown, playing: unknown): void {
@@ -257,29 +308,55 @@ export class TandemClient {
     for (const m of messages) void this.max.outlet(...m);
   }
 
-  /** Asks the bridge for a suggestion with the device's settings (all of them: the bridge may be shared or restarted). */
+  /** The seed policy, per device: the next request's seed, then one more (wrapping at 2^32). */
+  private takeSeed(): number {
+    const seed = this.nextSeed;
+    this.nextSeed = seed === SEED_MAX ? 0 : seed + 1;
+    return seed;
+  }
+
+  /** Asks the bridge for a suggestion with the device's settings (all of them, in the request: the bridge may be shared or restarted). */
   private generate(write: boolean): void {
     if (this.phase !== 'connected') return this.error(`not connected to the Tandem bridge yet (${this.lastStatus})`);
     const settings = { ...this.settings };
-    this.syncSettings();
-    const seed = this.seedToSend;
-    this.seedToSend = undefined;
+    const seed = this.takeSeed();
     this.request(settings, write, false, seed);
     this.status(`generating ${describe(settings, seed)}…`);
   }
 
-  /** Sends one request with an id of its own, answered with that id, given up after requestTimeoutMs. */
-  private request(settings: DeviceSettings, write: boolean, retried: boolean, seed: number | undefined): void {
+  /** Continue: a suggestion that starts with the clip's last whole bars and goes on from them. */
+  private continueClip(read: ReadClip): void {
+    if (this.phase !== 'connected') return this.error(`not connected to the Tandem bridge yet (${this.lastStatus})`);
+    const settings = { ...this.settings };
+    let clip: ClipPrimer & { bars: number };
+    try {
+      clip = clipToSend(read, barBeats(settings.model, settings.genre), settings.bars - 1);
+    } catch (err) {
+      return this.error((err as Error).message);
+    }
+    const seed = this.takeSeed();
+    this.request(settings, false, false, seed, { ...clip, name: read.name });
+    this.status(`continuing "${read.name}" (${clip.bars} bar${clip.bars === 1 ? '' : 's'}): ${describe(settings, seed)}…`);
+  }
+
+  /**
+   * Sends one request with an id of its own and every setting (`/tandem/generate id model genre
+   * density temperature bars fill seed key chords`: the bridge's session is shared), the clip to
+   * continue first (`/tandem/primer` with the same id); answered with that id, given up after
+   * requestTimeoutMs.
+   */
+  private request(settings: DeviceSettings, write: boolean, retried: boolean, seed: number, clip?: Request['clip']): void {
     const id = this.nextRequestId++;
-    if (seed !== undefined) this.link.send('/tandem/seed', { i: seedToInt32(seed) });
-    this.link.send('/tandem/generate', { i: id });
+    const key = this.keyFor(settings);
+    if (clip) for (const args of primerMessages(id, clip)) this.link.send('/tandem/primer', ...args);
+    this.link.send('/tandem/generate', { i: id }, { s: settings.model }, { s: settings.genre }, { f: settings.density }, { f: settings.temperature }, { i: settings.bars }, { i: settings.fill }, { i: seedToInt32(seed) }, { s: key }, { s: '' });
     const timer = setTimeout(() => {
       if (!this.requests.delete(id)) return;
       this.assembler.forget(id);
       this.error(`suggestion ${id} got no answer within ${Math.round(this.opts.requestTimeoutMs / 1000)} s; press Generate again`);
     }, this.opts.requestTimeoutMs);
     timer.unref?.();
-    this.requests.set(id, { settings, write, retried, timer });
+    this.requests.set(id, { settings, key, clip, write, retried, timer });
   }
 
   private settle(id: number): Request | undefined {
@@ -351,18 +428,20 @@ export class TandemClient {
       if (!req.retried && r.seed !== undefined) {
         // Same settings + same seed = same notes: ask again once, with the seed the bridge used.
         this.log(`${r.missing}; asking again`);
-        this.sendSettings(req.settings);
-        this.request(req.settings, req.write, true, r.seed);
+        this.request(req.settings, req.write, true, r.seed, req.clip);
         return;
       }
       return this.error(`${r.missing}${req.retried ? ', twice' : ''}; press Generate again`);
     }
     if (r.seed === undefined) return this.error(`suggestion ${r.id} came without its seed: the bridge is older than this device; update Tandem`);
+    if (req.clip && !(r.primerBeats && r.primerBeats > 0)) return this.error(`the bridge did not continue "${req.clip.name}" (it is older than this device: update Tandem)`);
     this.last = { ...r, seed: r.seed, settings: req.settings };
     // A new suggestion takes over on a bar line of its own meter (a jig's 6/8 bar is 3 beats).
-    const meter = modelSpec(req.settings.model).meter?.(req.settings.genre) ?? COMMON_TIME;
-    this.toPatch(this.player.load({ notes: r.notes, lengthBeats: r.lengthBeats, beatsPerBar: meter.stepsPerBar / 4 }));
-    this.status(`${describe(req.settings, r.seed)}: ${r.notes.length} notes, ${r.lengthBeats / 4} bars${req.settings.follow ? ', playing with the transport' : ''}`);
+    const bar = barBeats(req.settings.model, req.settings.genre);
+    this.toPatch(this.player.load({ notes: r.notes, lengthBeats: r.lengthBeats, beatsPerBar: bar }));
+    const bars = Math.round(r.lengthBeats / bar);
+    const yours = req.clip ? ` (${Math.round((r.primerBeats ?? 0) / bar)} of "${req.clip.name}", then ${bars - Math.round((r.primerBeats ?? 0) / bar)} new)` : '';
+    this.status(`${describe(req.settings, r.seed)}${req.key ? ` in ${req.key}` : ''}: ${r.notes.length} notes, ${bars} bar${bars === 1 ? '' : 's'}${yours}${req.settings.follow ? ', playing with the transport' : ''}`);
     if (req.write) this.write();
   }
 

@@ -21,6 +21,8 @@ export interface Suggestion {
   file: string;
   /** The seed the bridge used (0..2^32-1), when it said (bridges from before request ids did not). */
   seed?: number;
+  /** Beats of the musician's clip the suggestion starts with (Continue); 0 or absent without (older bridges did not say). */
+  primerBeats?: number;
 }
 
 const int = (address: string, name: string, v: unknown): number => {
@@ -128,6 +130,7 @@ export class SuggestionAssembler {
     if (!entry || got !== chunks) return { id, missing: `${chunks - got} of ${chunks || '?'} chunks of suggestion ${id} did not arrive`, ...(seed === undefined ? {} : { seed }) };
     const notes = [...entry.got.entries()].sort((x, y) => x[0] - y[0]).flatMap(([, n]) => n);
     if (notes.length !== count) return { id, missing: `suggestion ${id} has ${notes.length} notes, the bridge sent ${count}`, ...(seed === undefined ? {} : { seed }) };
-    return { id, notes, lengthBeats, file: args[3], ...(seed === undefined ? {} : { seed }) };
+    const primerBeats = typeof args[6] === 'number' && Number.isFinite(args[6]) && args[6] >= 0 && args[6] < lengthBeats ? beats(args[6]) : undefined;
+    return { id, notes, lengthBeats, file: args[3], ...(seed === undefined ? {} : { seed }), ...(primerBeats === undefined ? {} : { primerBeats }) };
   }
 }

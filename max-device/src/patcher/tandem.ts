@@ -6,7 +6,7 @@ import type { Patcher } from './types';
 /** Ticks per beat of Max's `transport` (its resolution; fixed at 480). */
 
 /** Script files the patcher names; the build writes them next to the .amxd. */
-export const SCRIPTS = Object.freeze({ client: 'tandem-client.js', clipWriter: 'tandem-clip-writer.js' });
+export const SCRIPTS = Object.freeze({ client: 'tandem-client.js', clipWriter: 'tandem-clip-writer.js', liveReader: 'tandem-live-reader.js' });
 
 /** Device width in pixels (the height is Live's 169). */
 export const DEVICE_WIDTH = 372;
@@ -50,7 +50,9 @@ export const TRANSPORT_POLL_MS = 20;
  *   clip writer.
  * - node.script's lifecycle outlet -> `route start loadstart loadend stop terminated ...`:
  *   failures and restarts are shown on the status line.
- * - `live.thisdevice` -> `deferlow` -> the clip writer's bang (Live API usable from then on).
+ * - `live.thisdevice` -> `deferlow` -> the clip writer's and the Live reader's bang (Live API usable from then on).
+ * - Continue -> `readclip` -> the Live reader (js): the notes of this track's clip ->
+ *   `route status primer scale`: `primer begin|notes|end` and the Set's `scale` -> node.script; status -> the status line.
  * - `midiin` -> `midiout`: MIDI arriving on the track passes through.
  */
 export function buildTandemPatcher(): Patcher {
@@ -81,9 +83,12 @@ export function buildTandemPatcher(): Patcher {
     bars: [116, 50, 48, 48],
     fill: [170, 50, 48, 48],
     follow: [196, 22, 16, 16],
-    generate: [232, 50, 132, 22],
+    generate: [232, 50, 64, 22],
+    continue: [300, 50, 64, 22],
     write: [232, 78, 132, 22],
+    key: [34, 106, 90, 16],
   };
+  p.comment('Key', [col(4), row(0)], [8, 106, 26, 16]);
   p.comment('Follow transport', [col(3), row(0)], [214, 22, 110, 16]);
 
   const controls: Record<ParamName, BoxRef> = {
@@ -98,10 +103,12 @@ export function buildTandemPatcher(): Patcher {
     // Buttons are Hidden parameters: a click adds no undo step and no automation lane.
     generate: p.param('live.text', P.generate, [col(6), row(3)], faces.generate, { mode: 0, text: 'Generate', texton: 'Generate' }, 'hidden'),
     write: p.param('live.text', P.write, [col(6), row(5)], faces.write, { mode: 0, text: 'Write clip', texton: 'Write clip' }, 'hidden'),
+    continue: p.param('live.text', P.continue, [col(6), row(7)], faces.continue, { mode: 0, text: 'Continue', texton: 'Continue' }, 'hidden'),
+    key: p.param('live.menu', P.key, [col(5), row(0)], faces.key),
   };
 
   // Value controls: prepend their name, send to the client, and keep the last message for `ready`.
-  const valued: ParamName[] = ['model', 'genre', 'density', 'temperature', 'bars', 'fill', 'follow'];
+  const valued: ParamName[] = ['model', 'genre', 'density', 'temperature', 'bars', 'fill', 'key', 'follow'];
   valued.forEach((name, i) => {
     const spec = P[name];
     const pre = p.obj(`prepend ${spec.message}`, [col(i % 6), row(4 + Math.floor(i / 6) * 2)]);
@@ -151,6 +158,21 @@ export function buildTandemPatcher(): Patcher {
   p.connect(preTarget, 0, writer, 0);
   p.connect(router, 4, writer, 0);
   p.connect(writer, 0, router, 0); // the writer answers `status ...`
+
+  // Live reader (Live API): Continue reads this track's clip; the Set's scale is observed from load.
+  const reader = p.obj(`js ${SCRIPTS.liveReader}`, [col(5), row(15)], { saved_object_attributes: { filename: SCRIPTS.liveReader, parameter_enable: 0 } });
+  const readClip = p.message(P.continue.message, [col(6), row(8)]);
+  p.connect(controls.continue, 0, readClip, 0);
+  p.connect(readClip, 0, reader, 0);
+  p.connect(defer, 0, reader, 0);
+  const readerOut = p.obj('route status primer scale', [col(5), row(16)]);
+  p.connect(reader, 0, readerOut, 0);
+  p.connect(readerOut, 0, setStatus, 0);
+  (['primer', 'scale'] as const).forEach((what, i) => {
+    const pre = p.obj(`prepend ${what}`, [col(5) + 90 * i, row(17)]);
+    p.connect(readerOut, 1 + i, pre, 0);
+    p.connect(pre, 0, node, 0);
+  });
 
   // The player: the patch plays the pattern from Live's transport itself (issue 11.5), so
   // node.script's latency never moves a note. Node only stores patterns and says which to read.
@@ -208,10 +230,11 @@ export function buildTandemPatcher(): Patcher {
 
   return p.build({
     devicewidth: DEVICE_WIDTH,
-    description: 'Tandem: an AI co-player. Generates drum grooves by genre and density through the Tandem bridge, plays them in time and writes them into clips.',
+    description: "Tandem: an AI co-player. Generates drum grooves, bass lines and melodies by genre and density through the Tandem bridge (or continues this track's clip), plays them in time and writes them into clips.",
     dependencies: [
       { name: SCRIPTS.client, type: 'TEXT' },
       { name: SCRIPTS.clipWriter, type: 'TEXT' },
+      { name: SCRIPTS.liveReader, type: 'TEXT' },
     ],
   });
 }

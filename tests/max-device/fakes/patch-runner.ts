@@ -88,6 +88,8 @@ export class PatchRunner {
   readonly comments = new Map<string, string>();
   /** Messages that reached js boxes. */
   readonly jsIn: Msg[] = [];
+  /** Messages that reached js boxes, by script (`tandem-clip-writer.js`). */
+  readonly jsInByScript = new Map<string, Msg[]>();
   /** Transport reported by `transport` on bang (`startTransport` makes it roll with the clock). */
   transport = { bpm: 120, ticks: 0, playing: 0 };
   private rolling: { startAt: number; startTicks: number } | undefined;
@@ -461,8 +463,10 @@ export class PatchRunner {
         return () => {};
       case 'js': {
         const script = this.extras.js?.(b, (outlet, w) => this.out(id, outlet, atoms(w)));
+        const file = String(args[0]);
         return (inlet, m) => {
           this.jsIn.push(m);
+          this.jsInByScript.set(file, [...(this.jsInByScript.get(file) ?? []), m]);
           script?.receive(inlet, m);
         };
       }
