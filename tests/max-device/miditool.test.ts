@@ -1,4 +1,11 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runGenerate } from '../../bridge/cli/generate';
+import { writeFileAtomic } from '../../bridge/fs/atomic-write';
+import { writeMidiFile } from '../../src/midi-file/write';
+import { DRUM_CHANNEL } from '../../src/music/sequence';
+import { PPQ } from '../../src/time/units';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { OscServer } from '../../bridge/osc/server';
 import { ToolClient, type ToolMaxApi } from '../../max-device/src/client/tool-client';
@@ -7,6 +14,7 @@ import { GENRE_ITEMS, MODEL_ITEMS } from '../../max-device/src/parameters';
 import { GENERATE_PARAMETERS, HUMANIZE_PARAMETERS } from '../../max-device/src/miditool/parameters';
 import { buildToolPatcher } from '../../max-device/src/patcher/miditool';
 import { JsHost } from './fakes/js-host';
+import { FakeLiveSet, type LiveNote } from './fakes/live-api';
 import { createMaxApi } from './fakes/max-api';
 import { DictRegistry, ERRORS, FakeMidiToolHost } from './fakes/midi-tool';
 import { PatchRunner, type Msg } from './fakes/patch-runner';
@@ -38,7 +46,7 @@ const CONTEXT: LiveToolContext = {
  * node.script the real ToolClient (own max-api, dicts shared with the js) on an in-process bridge,
  * Live's side the fake of fakes/midi-tool.ts.
  */
-function tool(role: 'generate' | 'humanize', notes: Omit<LiveToolNote, 'note_id'>[], context: LiveToolContext = CONTEXT, scriptStartsAfterMs = 100) {
+function tool(role: 'generate' | 'humanize', notes: Omit<LiveToolNote, 'note_id'>[], context: LiveToolContext = CONTEXT, scriptStartsAfterMs = 100, set?: FakeLiveSet) {
   const dicts = new DictRegistry();
   const live = new FakeMidiToolHost(role === 'generate' ? 'nagg' : 'natt', dicts, notes, context);
   const { api, fake } = createMaxApi(dicts.map);
@@ -60,7 +68,7 @@ function tool(role: 'generate' | 'humanize', notes: Omit<LiveToolNote, 'note_id'
     {
       tool: live,
       js: (box, out) => {
-        const host = new JsHost(ANSWERER, undefined, { args: String(box.text).split(/\s+/).slice(2), Dict: dicts.Dict, onOutlet: (n, args) => out(n, args as (string | number)[]) });
+        const host = new JsHost(ANSWERER, set, { args: String(box.text).split(/\s+/).slice(2), Dict: dicts.Dict, onOutlet: (n, args) => out(n, args as (string | number)[]) });
         return { receive: (inlet, m) => host.sendTo(inlet, m.sel, ...m.args) };
       },
     },
@@ -229,5 +237,49 @@ describe('the MIDI Tool fakes model Live\'s errors', () => {
     expect(live.errors.at(-1)).toBe(ERRORS.missing('duration'));
     live.bang((outlet) => outlet === 0 && live.receive('dictionary', answer));
     expect(live.applied).toEqual([{ cycle: 1, notes: [{ pitch: 36, start_time: 4, duration: 0.25 }] }]);
+  });
+});
+
+describe('Tandem Generate continues the notes before the selection (Live API + primer, issue 14.1)', { timeout: 60_000 }, () => {
+  /** A 2-bar groove in beats 0-8 of a 4-bar clip, shown in the Detail View (the clip the tool works on). */
+  const groove: LiveNote[] = [0, 1, 2, 3, 4, 5, 6, 7].flatMap((b) => [
+    { pitch: 42, start_time: b, duration: 0.25, velocity: 80, mute: 0 },
+    { pitch: b % 2 ? 38 : 36, start_time: b, duration: 0.25, velocity: 105, mute: 0 },
+  ]);
+  const liveSet = (loop?: { looping: boolean; start: number; end: number }) => new FakeLiveSet({ tracks: [[{ name: 'beat', length: 16, notes: groove, ...(loop ? { loop } : {}) }]], deviceTrack: 0, detailClip: { track: 0, slot: 0 } });
+  const context = (selection?: [number, number]): LiveToolContext => ({ ...CONTEXT, scale: { scale_mode: 0, root_note: 0, scale_intervals: [0, 2, 4, 5, 7, 9, 11] }, clip: { ...(selection ? { time_selection_start: selection[0], time_selection_end: selection[1] } : { insert_marker_time: 0 }), first_note_start: 0, last_note_end: 8, lowest_pitch: 36, highest_pitch: 42 } });
+
+  it('fills the selection after the groove with what the bridge continues from its last bars', async () => {
+    const set = liveSet();
+    const { r, live, load, apply, status } = tool('generate', groove, context([8, 16]), 100, set);
+    load();
+    r.advance(300);
+    apply();
+    const got = await waitFor(() => appliedWithNotes(live), 20_000, 'the continuation');
+    expect(live.errors).toEqual([]);
+    expect(set.calls).toContain('live_set tracks 0 clip_slots 0 clip: get_notes_extended 0 128 0 8');
+    // Only new notes, inside the selection (the groove is not added again), both bars played.
+    expect(got.notes.every((n) => n.start_time >= 8 && n.start_time < 16)).toBe(true);
+    expect(new Set(got.notes.map((n) => Math.floor(n.start_time / 4)))).toEqual(new Set([2, 3]));
+    expect(status()).toMatch(/^rock d0\.5 #0: \d+ notes in 2 bars, continuing 2 bars before$/);
+    // The same new notes tandem generate --primer makes from that groove (4 bars: 2 given, 2 new).
+    const dir = mkdtempSync(join(tmpdir(), 'tandem-tool-continue-'));
+    const clipFile = join(dir, 'groove.mid');
+    writeFileAtomic(clipFile, writeMidiFile({ notes: groove.map((n) => ({ pitch: n.pitch, velocity: n.velocity, startTicks: n.start_time * PPQ, durationTicks: 240, channel: DRUM_CHANNEL })), tempos: [{ ticks: 0, bpm: 120 }], meters: [], totalTicks: 8 * PPQ }));
+    const cli = await runGenerate({ model: 'drums', modelImpl: 'baseline', genre: 'rock', density: '0.5', temperature: '1', bars: '4', seed: '0', bpm: '120', primer: clipFile, quiet: true, out: join(dir, 'cli.mid') });
+    const fromCli = cli.sequences[0].notes.filter((n) => n.startTicks >= 8 * PPQ - 120).map((n) => `${n.pitch}@${Math.max(8, Math.round((n.startTicks / PPQ) * 4) / 4)}`);
+    expect(new Set(got.notes.map((n) => `${n.pitch}@${n.start_time}`))).toEqual(new Set(fromCli));
+  });
+
+  it('without a time selection fills the clip loop (Live API), continuing what comes before it', async () => {
+    const set = liveSet({ looping: true, start: 4, end: 12 });
+    const { r, live, load, apply, status } = tool('generate', groove, context(), 100, set);
+    load();
+    r.advance(300);
+    apply();
+    const got = await waitFor(() => appliedWithNotes(live), 20_000, 'the loop filled');
+    expect(got.notes.every((n) => n.start_time >= 4 && n.start_time < 12)).toBe(true);
+    expect(new Set(got.notes.map((n) => Math.floor(n.start_time / 4)))).toEqual(new Set([1, 2]));
+    expect(status()).toMatch(/^rock d0\.5 #0: \d+ notes in 2 bars, continuing 1 bar before$/);
   });
 });

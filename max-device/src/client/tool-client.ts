@@ -3,6 +3,7 @@ import { seedToInt32 } from '../../../src/models/controls';
 import { placeGenerated, parseToolRequest, ToolRequestError, type GenerateJob, type HumanizeJob, type ToolJob } from '../miditool/live-dicts';
 import type MaxApi from 'max-api';
 import { TandemClient, type MaxApiLike, type TandemClientOptions } from './client';
+import { primerMessages } from './clip-primer';
 
 /** The max-api the tool client uses: the device client's, and the dictionaries. */
 export type ToolMaxApi = MaxApiLike & Pick<typeof MaxApi, 'getDict' | 'setDict'>;
@@ -32,8 +33,8 @@ interface Sent {
 /**
  * The node.script side of the Tandem MIDI Tools (Generate and Humanize). The tool's js asks with
  * `request <dict>` (see tandem-miditool.js); this client asks the bridge in the background, one
- * job at a time (the latest waiting one next: the bridge's session settings are shared, so
- * requests are not interleaved), stores the answer in the js's `reply` dict (max-api setDict),
+ * job at a time (the latest waiting one next), each request carrying all its settings (the
+ * bridge's session is shared with the device), stores the answer in the js's `reply` dict (max-api setDict),
  * and sends `apply`, which the patch turns into a bang of live.miditool.in: the next apply cycle
  * finds the answer. It never sends notes to live.miditool.out itself: that would be asynchronous.
  * Finding, starting and watching the bridge is the device client's (TandemClient).
@@ -110,17 +111,12 @@ export class ToolClient extends TandemClient {
   }
 
   private askGenerate(id: number, job: GenerateJob): void {
-    // Every setting the request takes (the bridge's session is shared with the device), but not
-    // Follow: a tool does not play, and the device's Follow stays as the device set it.
-    this.link.send('/tandem/model', { s: job.model });
-    this.link.send('/tandem/genre', { s: job.genre });
-    this.link.send('/tandem/density', { f: job.density });
-    this.link.send('/tandem/temperature', { f: job.temperature });
-    this.link.send('/tandem/bars', { i: job.bars });
-    this.link.send('/tandem/fill', { i: job.fill });
-    if (modelSpec(job.model).controls.includes('key')) this.link.send('/tandem/key', { s: job.key_name ?? '' });
-    this.link.send('/tandem/seed', { i: seedToInt32(job.seed) });
-    this.link.send('/tandem/generate', { i: id });
+    // Every setting in the request itself (the bridge's session is shared with the device and
+    // other tools, whose settings stay as they are), after the notes before the selection.
+    if (job.primer) for (const args of primerMessages(id, job.primer)) this.link.send('/tandem/primer', ...args);
+    const key = modelSpec(job.model).controls.includes('key') ? (job.key_name ?? '') : '';
+    const bars = job.bars + (job.primer?.bars ?? 0);
+    this.link.send('/tandem/generate', { i: id }, { s: job.model }, { s: job.genre }, { f: job.density }, { f: job.temperature }, { i: bars }, { i: job.fill }, { i: seedToInt32(job.seed) }, { s: key }, { s: '' });
   }
 
   private askHumanize(id: number, job: HumanizeJob): void {
@@ -156,9 +152,14 @@ export class ToolClient extends TandemClient {
       if (failure?.startsWith('bridge: ')) void this.answer(job, { key: job.key, error: failure });
       else this.error(failure ?? 'no answer');
     } else if (job.role === 'generate') {
-      const notes = placeGenerated(r.notes, job);
+      if (job.primer && !(r.primerBeats && r.primerBeats > 0)) {
+        void this.answer(job, { key: job.key, error: 'the bridge did not continue the notes before the selection (it is older than this tool: update Tandem)' });
+        return this.next();
+      }
+      const notes = placeGenerated(r.notes, job, r.primerBeats ?? 0);
       const bars = job.bars;
-      void this.answer(job, { key: job.key, notes, text: `${job.model === 'drums' ? '' : `${job.model} `}${job.genre} d${job.density} #${job.seed}${job.scale ? ` in ${job.key_name}` : ''}: ${notes.length} notes in ${bars} bar${bars === 1 ? '' : 's'}` });
+      const cont = job.primer ? `, continuing ${job.primer.bars} bar${job.primer.bars === 1 ? '' : 's'} before` : '';
+      void this.answer(job, { key: job.key, notes, text: `${job.model === 'drums' ? '' : `${job.model} `}${job.genre} d${job.density} #${job.seed}${job.scale ? ` in ${job.key_name}` : ''}: ${notes.length} notes in ${bars} bar${bars === 1 ? '' : 's'}${cont}` });
     } else if (r.notes.length !== job.notes.length) {
       void this.answer(job, { key: job.key, error: `the bridge answered ${r.notes.length} notes for ${job.notes.length}; update Tandem` });
     } else {

@@ -1,4 +1,5 @@
 import { TandemError } from '../../../src/errors';
+import type { ClipNote, ClipPrimer } from '../../../src/music/clip-primer';
 import { modelSpec } from '../../../src/models/registry';
 import { COMMON_TIME } from '../../../src/models/spec';
 import { GENRE_ITEMS, MODEL_ITEMS } from '../parameters';
@@ -42,6 +43,12 @@ export interface ToolRequestDict {
   settings: Record<string, unknown>;
   context: LiveToolContext | null;
   notes: LiveToolNote[];
+  /**
+   * Generate: what the js read of the clip in the Detail View with the Live API (null without
+   * it): its loop ([start, end] beats, when looping) and the notes `[pitch, start, duration,
+   * velocity]` that start in the 16 beats before the selection (or the loop).
+   */
+  clip?: { loop: [number, number] | null; before: number[][] } | null;
 }
 
 /** A request the client cannot use: which field, what was wrong. */
@@ -69,6 +76,10 @@ export interface GenerateJob {
   scale: number[] | undefined;
   /** Grid step notes are placed on (beats), when the clip's grid is on. */
   step: number | undefined;
+  /** The notes before the selection to continue (its last whole bars before the selection's bar), as a primer. */
+  primer: (ClipPrimer & { bars: number }) | undefined;
+  /** Where the suggestion's new bars begin in the clip (beats): the selection's bar line with a primer, else `from`. */
+  at: number;
 }
 
 /** What Humanize asks the bridge for. */
@@ -84,6 +95,9 @@ export interface HumanizeJob {
 }
 
 export type ToolJob = GenerateJob | HumanizeJob;
+
+/** Most bars before the selection Generate continues (the notes the js reads reach 16 beats back). */
+export const MAX_TOOL_PRIMER_BARS = 4;
 
 /** Most notes one Humanize request takes (the bridge's /tandem/humanize limit). */
 export const MAX_HUMANIZE_NOTES = 2048;
@@ -164,15 +178,22 @@ export function parseToolRequest(raw: unknown): ToolJob {
     const spec = modelSpec(model);
     const beatsPerBar = (spec.meter?.(genre === 'any' ? undefined : genre) ?? COMMON_TIME).stepsPerBar / 4;
     const bars0 = Math.round(numberSetting(settings, P.bars));
+    const around = isObj(raw.clip) ? raw.clip : undefined;
+    const loop = around && Array.isArray(around.loop) && around.loop.length === 2 && finite(around.loop[0]) && finite(around.loop[1]) && around.loop[1] > around.loop[0] && around.loop[0] >= 0 ? (around.loop as [number, number]) : undefined;
     let from = finite(clip.time_selection_start) ? clip.time_selection_start : undefined;
     let to = finite(clip.time_selection_end) ? clip.time_selection_end : undefined;
     if (from === undefined || to === undefined || !(to > from)) {
-      // No time selection: Bars from the insert marker (or the clip's start).
-      from = finite(clip.insert_marker_time) && clip.insert_marker_time >= 0 ? clip.insert_marker_time : 0;
-      to = from + bars0 * beatsPerBar;
+      // No time selection: the clip's loop when the Live API gave it, else Bars from the insert marker (or the clip's start).
+      if (loop) [from, to] = loop;
+      else {
+        from = finite(clip.insert_marker_time) && clip.insert_marker_time >= 0 ? clip.insert_marker_time : 0;
+        to = from + bars0 * beatsPerBar;
+      }
     }
     if (from < 0) throw new ToolRequestError(`the time selection starts at ${from} beats, before the clip`);
-    const bars = Math.min(64, Math.max(1, Math.ceil((to - from) / beatsPerBar - 1e-9)));
+    const primer = primerBefore(around?.before, from, beatsPerBar);
+    const at = primer ? from - (from % beatsPerBar) : from;
+    const bars = Math.min(64 - (primer?.bars ?? 0), Math.max(1, Math.ceil((to - at) / beatsPerBar - 1e-9)));
     // The Set's scale only for models that take a key (melody, bass): drum pitches are instruments.
     const sc = spec.controls.includes('key') ? setScale(context.scale) : undefined;
     const grid = context.grid;
@@ -188,11 +209,13 @@ export function parseToolRequest(raw: unknown): ToolJob {
       fill: Math.round(numberSetting(settings, P.fill)),
       seed: Math.round(numberSetting(settings, P.seed)),
       from,
-      to: Math.min(to, from + 64 * beatsPerBar),
+      to: Math.min(to, at + bars * beatsPerBar),
       bars,
       key_name: sc?.key,
       scale: sc?.pitchClasses,
       step,
+      primer,
+      at,
     };
   }
   const P = HUMANIZE_PARAMETERS;
@@ -213,6 +236,27 @@ export function parseToolRequest(raw: unknown): ToolJob {
   };
 }
 
+/**
+ * The primer Generate continues: the notes in the last whole bars before the bar the selection
+ * starts in (at most MAX_TOOL_PRIMER_BARS), from what the js read before the selection; undefined
+ * when there are none (the selection in the first bar, an empty clip before it, no Live API).
+ */
+function primerBefore(raw: unknown, from: number, beatsPerBar: number): (ClipPrimer & { bars: number }) | undefined {
+  if (!Array.isArray(raw)) return undefined;
+  const barStart = from - (from % beatsPerBar);
+  const bars = Math.min(MAX_TOOL_PRIMER_BARS, Math.floor(barStart / beatsPerBar + 1e-9));
+  if (bars < 1) return undefined;
+  const start = barStart - bars * beatsPerBar;
+  const notes: ClipNote[] = [];
+  raw.forEach((n: unknown, i) => {
+    if (!Array.isArray(n) || n.length !== 4 || !n.every(finite)) throw new ToolRequestError(`clip.before note ${i + 1} must be [pitch, start, duration, velocity], got ${JSON.stringify(n)}`);
+    const [pitch, t, duration, velocity] = n as number[];
+    if (t < start - 1e-9 || t >= barStart - 1e-9) return;
+    notes.push({ pitch: Math.min(127, Math.max(0, Math.round(pitch))), startBeats: Math.round(Math.max(0, t - start) * 1e6) / 1e6, durationBeats: Math.max(0.001, duration), velocity: Math.min(127, Math.max(1, Math.round(velocity))) });
+  });
+  return notes.length ? { notes, lengthBeats: bars * beatsPerBar, bars } : undefined;
+}
+
 /** A suggestion's notes as the bridge sends them (beats from the suggestion's start). */
 export interface BridgeNote {
   pitch: number;
@@ -224,17 +268,24 @@ export interface BridgeNote {
 const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
 
 /**
- * Generate's notes in the clip: from the selection's start, cut at its end, on the clip's grid
- * (never coarser than a 16th, so a zoomed-out grid does not thin the groove out), in the Set's
- * scale when given; one note per pitch and start.
+ * Generate's notes in the clip: the new bars from `at` (the selection's start, or its bar line
+ * when continuing a primer, whose own notes, the first `primerBeats` of the suggestion, are not
+ * added again), kept from the selection's start to its end, on the clip's grid (never coarser
+ * than a 16th, so a zoomed-out grid does not thin the groove out), in the Set's scale when given;
+ * one note per pitch and start.
  */
-export function placeGenerated(notes: readonly BridgeNote[], job: Pick<GenerateJob, 'from' | 'to' | 'step' | 'scale'>): Required<Pick<LiveToolNote, 'pitch' | 'start_time' | 'duration' | 'velocity'>>[] {
+export function placeGenerated(notes: readonly BridgeNote[], job: Pick<GenerateJob, 'from' | 'to' | 'step' | 'scale'> & { at?: number; primer?: ClipPrimer }, primerBeats = 0): Required<Pick<LiveToolNote, 'pitch' | 'start_time' | 'duration' | 'velocity'>>[] {
   const out: Required<Pick<LiveToolNote, 'pitch' | 'start_time' | 'duration' | 'velocity'>>[] = [];
   const seen = new Set<string>();
+  // The primer comes back as given: its notes are the musician's, already in the clip.
+  const given = new Set((job.primer?.notes ?? []).map((n) => `${n.pitch}@${Math.round(n.startBeats * 960)}`));
+  const origin = job.at ?? job.from;
   for (const n of notes) {
-    const rel = job.step ? Math.round(n.startBeats / job.step) * job.step : n.startBeats;
-    const start = round6(job.from + Math.max(0, rel));
-    if (start >= job.to - 1e-9) continue;
+    const fromNew = n.startBeats - primerBeats;
+    if (fromNew < 0 && given.has(`${n.pitch}@${Math.round(n.startBeats * 960)}`)) continue;
+    const rel = job.step ? Math.round(fromNew / job.step) * job.step : fromNew;
+    const start = round6(origin + Math.max(0, rel));
+    if (start < job.from - 1e-9 || start >= job.to - 1e-9) continue;
     const pitch = job.scale ? fitToScale(n.pitch, job.scale) : n.pitch;
     const id = `${pitch}@${start}`;
     if (seen.has(id)) continue;
