@@ -11,6 +11,13 @@
 // line, and asks the client (`request <dict>`); the client asks the Tandem bridge in the
 // background, fills `store` and bangs live.miditool.in, whose next cycle finds the answer.
 //
+// Generate also continues what the clip holds before the selection: a Generator's notes dict is
+// empty, so it reads the clip in the Detail View (the one the tool works on) with the Live API,
+// here in the cycle (js calls the Live API synchronously): the notes of up to 4 bars before the
+// selection go into the request (`before`), and the client sends them as a primer. Without a time
+// selection it fills the clip's loop (Clip.looping, loop_start, loop_end) when the Live API gives
+// it, else Bars from the insert marker.
+//
 // Inlets: 0 the notes dict (`dictionary <name>`) and the control messages; 1 the context dict.
 // Outlets: 0 live.miditool.out, 1 live.miditool.in (bang: re-apply after a control change),
 // 2 node.script (`request` is prepended), 3 the status line (`set` is prepended).
@@ -82,7 +89,8 @@ function respond(notes) {
     say('select notes (or a clip with notes) to humanize');
     return;
   }
-  var key = keyOf(notes);
+  var clip = ROLE === 'generate' ? clipAround() : null;
+  var key = keyOf(notes, clip);
   var entry = held(key);
   if (entry !== null && entry.error) {
     emit(ROLE === 'humanize' ? notes : []);
@@ -99,7 +107,7 @@ function respond(notes) {
   }
   // Nothing held for these settings and notes: answer now, ask in the background.
   emit(ROLE === 'humanize' ? notes : []);
-  request.parse(JSON.stringify({ role: ROLE, key: key, reply: store.name, settings: settings, context: context, notes: ROLE === 'humanize' ? notes : [] }));
+  request.parse(JSON.stringify({ role: ROLE, key: key, reply: store.name, settings: settings, context: context, notes: ROLE === 'humanize' ? notes : [], clip: clip }));
   say(asked ? (ROLE === 'humanize' ? 'humanizing…' : 'generating…') : 'waiting for Tandem (the first apply after loading asks the bridge; it applies by itself when the answer comes)');
   asked = true;
   outlet(2, request.name);
@@ -142,8 +150,55 @@ function blend(notes, humanized) {
   return out;
 }
 
-// What an answer is for: the role, the settings that change it, and the clip (context or notes).
-function keyOf(notes) {
+// ---- the clip around the selection (Generate), from the Live API ----
+
+var BEFORE_BEATS = 16;
+
+function firstOf(v) {
+  if (v !== null && typeof v === 'object' && v.length !== undefined) return v[0];
+  return v;
+}
+
+// {loop: [start, end] or null, before: [[pitch, start, duration, velocity]...] of the notes that
+// start in the BEFORE_BEATS beats before the selection (or the loop), not muted}; null when the
+// Live API is not there (yet) or shows no MIDI clip.
+function clipAround() {
+  if (!isLoaded || typeof LiveAPI === 'undefined') return null;
+  var api = new LiveAPI('live_set view detail_clip');
+  if (api.id === undefined || Number(api.id) === 0) return null;
+  if (Number(firstOf(api.get('is_midi_clip'))) !== 1) return null;
+  var c = (context && context.clip) || {};
+  var loop = null;
+  if (Number(firstOf(api.get('looping'))) === 1) {
+    var ls = Number(firstOf(api.get('loop_start')));
+    var le = Number(firstOf(api.get('loop_end')));
+    if (le > ls) loop = [ls, le];
+  }
+  var selected = c.time_selection_end > c.time_selection_start;
+  var from = selected ? Number(c.time_selection_start) : loop !== null ? loop[0] : 0;
+  var before = [];
+  if (from > 0) {
+    var start = Math.max(0, from - BEFORE_BEATS);
+    var r = api.call('get_notes_extended', 0, 128, start, from - start);
+    if (typeof r === 'string') {
+      try {
+        r = JSON.parse(r);
+      } catch (e) {
+        r = null;
+      }
+    }
+    var list = r && r.notes !== undefined ? asList(r.notes) : [];
+    for (var i = 0; i < list.length; i++) {
+      var n = list[i];
+      if (Number(n.mute) === 1 || !(n.start_time >= start && n.start_time < from)) continue;
+      before.push([Number(n.pitch), Number(n.start_time), Number(n.duration), Math.max(1, Math.min(127, Math.round(Number(n.velocity))))]);
+    }
+  }
+  return { loop: loop, before: before };
+}
+
+// What an answer is for: the role, the settings that change it, and the clip (context or notes, and what comes before).
+function keyOf(notes, clip) {
   var parts;
   if (ROLE === 'humanize') {
     var list = [];
@@ -151,7 +206,7 @@ function keyOf(notes) {
     parts = ['humanize', settings.genre, settings.seed, list];
   } else {
     var c = context || {};
-    parts = ['generate', settings.model, settings.genre, settings.density, settings.temperature, settings.fill, settings.seed, settings.bars, c.clip || null, c.scale || null, c.grid || null];
+    parts = ['generate', settings.model, settings.genre, settings.density, settings.temperature, settings.fill, settings.seed, settings.bars, c.clip || null, c.scale || null, c.grid || null, clip];
   }
   var text = JSON.stringify(parts);
   return ROLE + ':' + text.length + ':' + hash(text, 5381, 33) + ':' + hash(text, 2166136261, 16777619);

@@ -2439,6 +2439,7 @@ var HUMANIZE_PARAMETERS = Object.freeze({
 // max-device/src/miditool/live-dicts.ts
 var ToolRequestError = class extends TandemError {
 };
+var MAX_TOOL_PRIMER_BARS = 4;
 var MAX_HUMANIZE_NOTES = 2048;
 var isObj = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
 var finite = (v) => typeof v === "number" && Number.isFinite(v);
@@ -2482,7 +2483,7 @@ function fitToScale(pitch, pitchClasses) {
   return pitch;
 }
 function parseToolRequest(raw) {
-  var _a2, _b2, _c;
+  var _a2, _b2, _c, _d;
   if (!isObj(raw)) throw new ToolRequestError(`the request must be a dictionary, got ${JSON.stringify(raw)}`);
   const { role, key, reply } = raw;
   if (role !== "generate" && role !== "humanize") throw new ToolRequestError(`role must be generate or humanize, got ${JSON.stringify(role)}`);
@@ -2500,14 +2501,21 @@ function parseToolRequest(raw) {
     const spec = modelSpec(model);
     const beatsPerBar = ((_c = (_b2 = spec.meter) == null ? void 0 : _b2.call(spec, genre === "any" ? void 0 : genre)) != null ? _c : COMMON_TIME).stepsPerBar / 4;
     const bars0 = Math.round(numberSetting(settings, P2.bars));
+    const around = isObj(raw.clip) ? raw.clip : void 0;
+    const loop = around && Array.isArray(around.loop) && around.loop.length === 2 && finite(around.loop[0]) && finite(around.loop[1]) && around.loop[1] > around.loop[0] && around.loop[0] >= 0 ? around.loop : void 0;
     let from = finite(clip.time_selection_start) ? clip.time_selection_start : void 0;
     let to = finite(clip.time_selection_end) ? clip.time_selection_end : void 0;
     if (from === void 0 || to === void 0 || !(to > from)) {
-      from = finite(clip.insert_marker_time) && clip.insert_marker_time >= 0 ? clip.insert_marker_time : 0;
-      to = from + bars0 * beatsPerBar;
+      if (loop) [from, to] = loop;
+      else {
+        from = finite(clip.insert_marker_time) && clip.insert_marker_time >= 0 ? clip.insert_marker_time : 0;
+        to = from + bars0 * beatsPerBar;
+      }
     }
     if (from < 0) throw new ToolRequestError(`the time selection starts at ${from} beats, before the clip`);
-    const bars = Math.min(64, Math.max(1, Math.ceil((to - from) / beatsPerBar - 1e-9)));
+    const primer = primerBefore(around == null ? void 0 : around.before, from, beatsPerBar);
+    const at = primer ? from - from % beatsPerBar : from;
+    const bars = Math.min(64 - ((_d = primer == null ? void 0 : primer.bars) != null ? _d : 0), Math.max(1, Math.ceil((to - at) / beatsPerBar - 1e-9)));
     const sc = spec.controls.includes("key") ? setScale(context.scale) : void 0;
     const grid = context.grid;
     const step = grid && grid.enabled === 1 && finite(grid.interval) && grid.interval > 0 ? Math.min(grid.interval, 0.25) : void 0;
@@ -2522,11 +2530,13 @@ function parseToolRequest(raw) {
       fill: Math.round(numberSetting(settings, P2.fill)),
       seed: Math.round(numberSetting(settings, P2.seed)),
       from,
-      to: Math.min(to, from + 64 * beatsPerBar),
+      to: Math.min(to, at + bars * beatsPerBar),
       bars,
       key_name: sc == null ? void 0 : sc.key,
       scale: sc == null ? void 0 : sc.pitchClasses,
-      step
+      step,
+      primer,
+      at
     };
   }
   const P = HUMANIZE_PARAMETERS;
@@ -2546,14 +2556,34 @@ function parseToolRequest(raw) {
     notes: checked.map((n) => ({ pitch: n.pitch, velocity: n.velocity, startBeats: n.start - origin, durationBeats: n.duration }))
   };
 }
+function primerBefore(raw, from, beatsPerBar) {
+  if (!Array.isArray(raw)) return void 0;
+  const barStart = from - from % beatsPerBar;
+  const bars = Math.min(MAX_TOOL_PRIMER_BARS, Math.floor(barStart / beatsPerBar + 1e-9));
+  if (bars < 1) return void 0;
+  const start = barStart - bars * beatsPerBar;
+  const notes = [];
+  raw.forEach((n, i) => {
+    if (!Array.isArray(n) || n.length !== 4 || !n.every(finite)) throw new ToolRequestError(`clip.before note ${i + 1} must be [pitch, start, duration, velocity], got ${JSON.stringify(n)}`);
+    const [pitch, t, duration, velocity] = n;
+    if (t < start - 1e-9 || t >= barStart - 1e-9) return;
+    notes.push({ pitch: Math.min(127, Math.max(0, Math.round(pitch))), startBeats: Math.round(Math.max(0, t - start) * 1e6) / 1e6, durationBeats: Math.max(1e-3, duration), velocity: Math.min(127, Math.max(1, Math.round(velocity))) });
+  });
+  return notes.length ? { notes, lengthBeats: bars * beatsPerBar, bars } : void 0;
+}
 var round6 = (x) => Math.round(x * 1e6) / 1e6;
-function placeGenerated(notes, job) {
+function placeGenerated(notes, job, primerBeats = 0) {
+  var _a2, _b2, _c;
   const out = [];
   const seen = /* @__PURE__ */ new Set();
+  const given = new Set(((_b2 = (_a2 = job.primer) == null ? void 0 : _a2.notes) != null ? _b2 : []).map((n) => `${n.pitch}@${Math.round(n.startBeats * 960)}`));
+  const origin = (_c = job.at) != null ? _c : job.from;
   for (const n of notes) {
-    const rel = job.step ? Math.round(n.startBeats / job.step) * job.step : n.startBeats;
-    const start = round6(job.from + Math.max(0, rel));
-    if (start >= job.to - 1e-9) continue;
+    const fromNew = n.startBeats - primerBeats;
+    if (fromNew < 0 && given.has(`${n.pitch}@${Math.round(n.startBeats * 960)}`)) continue;
+    const rel = job.step ? Math.round(fromNew / job.step) * job.step : fromNew;
+    const start = round6(origin + Math.max(0, rel));
+    if (start < job.from - 1e-9 || start >= job.to - 1e-9) continue;
     const pitch = job.scale ? fitToScale(n.pitch, job.scale) : n.pitch;
     const id = `${pitch}@${start}`;
     if (seen.has(id)) continue;
@@ -3442,16 +3472,11 @@ var ToolClient = class extends TandemClient {
     else this.askHumanize(id, job);
   }
   askGenerate(id, job) {
-    var _a2;
-    this.link.send("/tandem/model", { s: job.model });
-    this.link.send("/tandem/genre", { s: job.genre });
-    this.link.send("/tandem/density", { f: job.density });
-    this.link.send("/tandem/temperature", { f: job.temperature });
-    this.link.send("/tandem/bars", { i: job.bars });
-    this.link.send("/tandem/fill", { i: job.fill });
-    if (modelSpec(job.model).controls.includes("key")) this.link.send("/tandem/key", { s: (_a2 = job.key_name) != null ? _a2 : "" });
-    this.link.send("/tandem/seed", { i: seedToInt32(job.seed) });
-    this.link.send("/tandem/generate", { i: id });
+    var _a2, _b2, _c;
+    if (job.primer) for (const args of primerMessages(id, job.primer)) this.link.send("/tandem/primer", ...args);
+    const key = modelSpec(job.model).controls.includes("key") ? (_a2 = job.key_name) != null ? _a2 : "" : "";
+    const bars = job.bars + ((_c = (_b2 = job.primer) == null ? void 0 : _b2.bars) != null ? _c : 0);
+    this.link.send("/tandem/generate", { i: id }, { s: job.model }, { s: job.genre }, { f: job.density }, { f: job.temperature }, { i: bars }, { i: job.fill }, { i: seedToInt32(job.seed) }, { s: key }, { s: "" });
   }
   askHumanize(id, job) {
     const notes = job.notes.flatMap((n) => [{ i: n.pitch }, { i: n.velocity }, { f: n.startBeats }, { f: n.durationBeats }]);
@@ -3471,6 +3496,7 @@ var ToolClient = class extends TandemClient {
   }
   /** A job's answer (or its failure) becomes an entry; the next job goes out. */
   finish(id, r, failure) {
+    var _a2;
     const sent = this.sent.get(id);
     if (!sent) return;
     clearTimeout(sent.timer);
@@ -3481,9 +3507,14 @@ var ToolClient = class extends TandemClient {
       if (failure == null ? void 0 : failure.startsWith("bridge: ")) void this.answer(job, { key: job.key, error: failure });
       else this.error(failure != null ? failure : "no answer");
     } else if (job.role === "generate") {
-      const notes = placeGenerated(r.notes, job);
+      if (job.primer && !(r.primerBeats && r.primerBeats > 0)) {
+        void this.answer(job, { key: job.key, error: "the bridge did not continue the notes before the selection (it is older than this tool: update Tandem)" });
+        return this.next();
+      }
+      const notes = placeGenerated(r.notes, job, (_a2 = r.primerBeats) != null ? _a2 : 0);
       const bars = job.bars;
-      void this.answer(job, { key: job.key, notes, text: `${job.model === "drums" ? "" : `${job.model} `}${job.genre} d${job.density} #${job.seed}${job.scale ? ` in ${job.key_name}` : ""}: ${notes.length} notes in ${bars} bar${bars === 1 ? "" : "s"}` });
+      const cont = job.primer ? `, continuing ${job.primer.bars} bar${job.primer.bars === 1 ? "" : "s"} before` : "";
+      void this.answer(job, { key: job.key, notes, text: `${job.model === "drums" ? "" : `${job.model} `}${job.genre} d${job.density} #${job.seed}${job.scale ? ` in ${job.key_name}` : ""}: ${notes.length} notes in ${bars} bar${bars === 1 ? "" : "s"}${cont}` });
     } else if (r.notes.length !== job.notes.length) {
       void this.answer(job, { key: job.key, error: `the bridge answered ${r.notes.length} notes for ${job.notes.length}; update Tandem` });
     } else {
