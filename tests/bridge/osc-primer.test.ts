@@ -18,6 +18,7 @@ import { modelSpec } from '../../src/models/registry';
 import type { PartModel } from '../../src/models/spec';
 import type { Note } from '../../src/music/sequence';
 import { PPQ } from '../../src/time/units';
+import { sleep, until } from '../helpers/wait';
 
 type Got = { address: string; args: unknown[] };
 const notesOf = (ns: readonly Note[]) => ns.map((n) => [n.pitch, n.velocity, n.startTicks, n.durationTicks]);
@@ -100,15 +101,7 @@ afterAll(async () => {
 });
 const send = (address: string, ...args: ReplyArg[]) => socket.send(encodeMessage(address, args), server.port, '127.0.0.1');
 /** The end of request `id` (done or error), waiting up to `ms`. */
-async function end(id: number, ms = 60_000): Promise<Got> {
-  const t0 = Date.now();
-  for (;;) {
-    const e = got.find((g) => (g.address === '/tandem/suggestion/done' && g.args[0] === id) || (g.address === '/tandem/error' && g.args[1] === id));
-    if (e) return e;
-    if (Date.now() - t0 > ms) throw new Error(`no answer to request ${id} within ${ms} ms: ${got.map((g) => `${g.address} ${String(g.args[0]).slice(0, 60)}`).join('; ')}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const end = (id: number, ms = 60_000): Promise<Got> => until(`the answer to request ${id}`, () => got.find((g) => (g.address === '/tandem/suggestion/done' && g.args[0] === id) || (g.address === '/tandem/error' && g.args[1] === id)), ms);
 /** Sends a clip's notes as /tandem/primer chunks of 32 notes (in reverse order: UDP does not keep order either). */
 function sendPrimer(id: number, notes: readonly Note[], lengthBeats: number): number {
   const chunks = Math.max(1, Math.ceil(notes.length / 32));
@@ -171,10 +164,9 @@ describe('/tandem/primer then /tandem/generate over real UDP, on the trained net
     other.on('message', (b) => otherGot.push(decodeMessage(b)));
     await new Promise<void>((r) => other.bind(0, '127.0.0.1', () => r()));
     other.send(encodeMessage('/tandem/generate', [{ i: 201 }]), server.port, '127.0.0.1');
-    const t0 = Date.now();
-    while (!otherGot.some((g) => g.address === '/tandem/suggestion/done') && Date.now() - t0 < 30_000) await new Promise((r) => setTimeout(r, 10));
+    const otherDone = await until("the other client's suggestion", () => otherGot.find((g) => g.address === '/tandem/suggestion/done'), 30_000);
     other.close();
-    expect(otherGot.find((g) => g.address === '/tandem/suggestion/done')?.args[6]).toBe(0);
+    expect(otherDone.args[6]).toBe(0);
     send('/tandem/generate', { i: 201 });
     expect((await end(201)).args[6]).toBe(4);
     got.length = 0;
@@ -198,9 +190,8 @@ describe('/tandem/primer then /tandem/generate over real UDP, on the trained net
       await oneShot('/tandem/bars', { i: 2 });
       await oneShot('/tandem/primer', { i: 401 }, { i: 0 }, { i: 1 }, { f: 4 }, { i: 36 }, { f: 0 }, { f: 0.25 }, { i: 100 });
       await oneShot('/tandem/generate', { i: 401 });
-      const t0 = Date.now();
-      while (!heard.some((g) => g.address === '/tandem/suggestion/done') && Date.now() - t0 < 30_000) await new Promise((r) => setTimeout(r, 10));
-      expect(heard.find((g) => g.address === '/tandem/suggestion/done')?.args[6]).toBe(4);
+      const done = await until('the suggestion at the reply port', () => heard.find((g) => g.address === '/tandem/suggestion/done'), 30_000);
+      expect(done.args[6]).toBe(4);
     } finally {
       replies.close();
       await srv.close();
@@ -229,7 +220,8 @@ describe('/tandem/primer then /tandem/generate over real UDP, on the trained net
     expect((await end(304)).args[0]).toBe('/tandem/primer: primer 304: chunk 1 says 3 chunks of 8 beats, an earlier one 2 of 8: send the clip again');
     got.length = 0;
     send('/tandem/ping');
-    await new Promise((r) => setTimeout(r, 100));
+    await until('the pong', () => got.length > 0);
+    await sleep(100); // and nothing else comes
     expect(got.map((g) => g.address)).toEqual(['/tandem/pong']);
   }, 60_000);
 });
