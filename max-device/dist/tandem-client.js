@@ -2659,10 +2659,12 @@ var PatchPlayer = class {
   }
   /** Loads `pattern` into a free slot and schedules it for the next bar line (at once when nothing plays). */
   load(pattern) {
-    var _a2, _b2;
+    var _a2, _b2, _c;
     const steps = Math.round(pattern.lengthBeats * PATCH_TICKS_PER_BEAT / STEP_TICKS);
     if (!(pattern.lengthBeats > 0) || !Number.isFinite(pattern.lengthBeats)) throw new InvalidValueError("pattern length", pattern.lengthBeats, "more than 0 beats");
-    const used = /* @__PURE__ */ new Set([(_a2 = this.current) == null ? void 0 : _a2.slot, (_b2 = this.next) == null ? void 0 : _b2.slot]);
+    const beatsPerBar = (_a2 = pattern.beatsPerBar) != null ? _a2 : this.opts.beatsPerBar;
+    if (!(beatsPerBar > 0) || !Number.isFinite(beatsPerBar)) throw new InvalidValueError("beats per bar", beatsPerBar, "more than 0");
+    const used = /* @__PURE__ */ new Set([(_b2 = this.current) == null ? void 0 : _b2.slot, (_c = this.next) == null ? void 0 : _c.slot]);
     const slot = [...Array(SLOTS).keys()].find((s) => !used.has(s));
     const out = [["pat", slot, "clear"], ...stepMessages(slot, pattern, steps)];
     const fresh = { slot, steps };
@@ -2670,10 +2672,10 @@ var PatchPlayer = class {
       this.current = fresh;
       this.next = void 0;
     } else {
-      const barTicks = this.opts.beatsPerBar * PATCH_TICKS_PER_BEAT;
+      const barTicks = beatsPerBar * PATCH_TICKS_PER_BEAT;
       const switchTicks = Math.ceil((this.estimateTicks() + this.marginTicks()) / barTicks - 1e-9) * barTicks;
       if (this.next && this.next.switchTicks < switchTicks) this.current = { slot: this.next.slot, steps: this.next.steps };
-      this.next = __spreadProps(__spreadValues({}, fresh), { switchTicks });
+      this.next = __spreadProps(__spreadValues({}, fresh), { switchTicks, barTicks });
     }
     if (this.on) out.push(this.playMessage());
     return out;
@@ -2692,9 +2694,8 @@ var PatchPlayer = class {
     if (!t.playing || t.ticks >= n.switchTicks - STEP_TICKS / 2) {
       this.current = { slot: n.slot, steps: n.steps };
       this.next = void 0;
-    } else if (n.switchTicks - t.ticks > this.opts.beatsPerBar * PATCH_TICKS_PER_BEAT + this.marginTicks()) {
-      const barTicks = this.opts.beatsPerBar * PATCH_TICKS_PER_BEAT;
-      n.switchTicks = Math.ceil((t.ticks + this.marginTicks()) / barTicks - 1e-9) * barTicks;
+    } else if (n.switchTicks - t.ticks > n.barTicks + this.marginTicks()) {
+      n.switchTicks = Math.ceil((t.ticks + this.marginTicks()) / n.barTicks - 1e-9) * n.barTicks;
     } else return out;
     if (this.on) out.push(this.playMessage());
     return out;
@@ -3152,8 +3153,8 @@ var TandemClient = class {
     if (r.seed === void 0) return this.error(`suggestion ${r.id} came without its seed: the bridge is older than this device; update Tandem`);
     if (req.clip && !(r.primerBeats && r.primerBeats > 0)) return this.error(`the bridge did not continue "${req.clip.name}" (it is older than this device: update Tandem)`);
     this.last = __spreadProps(__spreadValues({}, r), { seed: r.seed, settings: req.settings });
-    this.toPatch(this.player.load({ notes: r.notes, lengthBeats: r.lengthBeats }));
     const bar = barBeats(req.settings.model, req.settings.genre);
+    this.toPatch(this.player.load({ notes: r.notes, lengthBeats: r.lengthBeats, beatsPerBar: bar }));
     const bars = Math.round(r.lengthBeats / bar);
     const yours = req.clip ? ` (${Math.round(((_a2 = r.primerBeats) != null ? _a2 : 0) / bar)} of "${req.clip.name}", then ${bars - Math.round(((_b2 = r.primerBeats) != null ? _b2 : 0) / bar)} new)` : "";
     this.status(`${describe(req.settings, r.seed)}${req.key ? ` in ${req.key}` : ""}: ${r.notes.length} notes, ${bars} bar${bars === 1 ? "" : "s"}${yours}${req.settings.follow ? ", playing with the transport" : ""}`);
