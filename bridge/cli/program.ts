@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { InvalidValueError, TandemError } from '../../src/errors';
 import { CONTROL_NAMES, CONTROLS } from '../../src/models/controls';
-import { MODEL_NAMES, MODEL_SPECS, modelSpec } from '../../src/models/registry';
+import { DEFAULT_MODEL, MODEL_NAMES, MODEL_SPECS, modelSpec } from '../../src/models/registry';
 import { CORPORA, type CorpusName } from '../data/corpora';
 import { addControlFlags } from './control-flags';
 import type { GenerateFlags } from './generate';
@@ -11,6 +11,7 @@ import type { HumanizeFlags } from './humanize';
 import { DRUM_GENRES } from '../../src/conditioning/genres';
 import { listPresets } from '../presets';
 import { SHARED_OPTIONS as O } from './options';
+import { WorkerPartModel } from '../live/worker-part';
 
 // Each command loads its own modules when it runs (TF.js, puppeteer, OSC, MIDI, the data
 // builder): `generate` on the Node engine starts without the browser's or the server's code.
@@ -133,6 +134,10 @@ export function buildProgram(): Command {
     .addOption(O.panel('the same session as OSC'))
     .addOption(O.panelPort())
     .action(async (opts: ServeFlags) => {
+      // The default model's worker thread starts before the server's code loads, so TF.js starts
+      // and warms up on the other core meanwhile (issue 15); runServe's pool takes it. With
+      // --engine chromium no worker runs; a bad flag is refused by runServe as before.
+      if (String(opts.engine).toLowerCase() !== 'chromium' && (opts.modelImpl === 'network' || opts.modelImpl === 'baseline')) void WorkerPartModel.prestart(DEFAULT_MODEL, opts.modelImpl);
       const [{ runServe }, { parseDuration }] = await Promise.all([import('./serve'), import('./play')]);
       await runServe(opts, opts.duration ? parseDuration(opts.duration) : undefined);
     });

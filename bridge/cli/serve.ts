@@ -5,6 +5,7 @@ import { DEFAULT_MODEL } from '../../src/models/registry';
 import type { DrumImpl } from '../models/load';
 import { BridgeController } from '../osc/controller';
 import { PartPool } from '../session/part-pool';
+import { WorkerPartModel } from '../live/worker-part';
 import { SessionController } from '../session/controller';
 import { drumHumanizer } from '../models/humanize';
 import { OscServer } from '../osc/server';
@@ -175,4 +176,5 @@ export async function runServe(flags: ServeFlags, durationMs?: number, say: (l: 
   await panel?.close();
   await server.close();
   await pool.close();
+  WorkerPartModel.dropPrestarted();
 }
