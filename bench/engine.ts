@@ -8,7 +8,7 @@
  * warm = the next launch in the same process (bundle in memory, the probe's winner from the cache).
  * Run: npx tsx bench/engine.ts [--models drums,melody,bass] [--model-dir DIR] (DIR: the first model's folder).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChromiumEngine as ChromiumEngineType } from '../bridge/engine/chromium-engine';
@@ -43,8 +43,8 @@ const time = medianMs;
 const STYLE: Record<string, Record<string, unknown>> = { drums: { style: 'funk' }, melody: { style: 'pop', chords: 'C G Am F' }, bass: { style: 'pop', chords: 'C G Am F' } };
 let requestFor: (count: number) => EngineRequest;
 const req = (count: number) => requestFor(count);
-const REPS_1 = 7;
-const REPS_16 = 3;
+const REPS_1 = 9;
+const REPS_16 = 5;
 
 async function launch(label: string, model: EngineModel, path: string): Promise<ChromiumEngine> {
   const e = new ChromiumEngine({ executablePath: path, log: (l) => console.error(l) });
@@ -81,70 +81,126 @@ async function main(): Promise<void> {
   for (const r of rows) console.log(`${r.what.padEnd(w)}  ${r.value.padStart(vw)}  ${r.unit}`);
 }
 
-/** One model: Node wasm and cpu, then Chromium (launches timed for the first model only). */
-async function benchModel(name: string, model: EngineModel, first: boolean, browserPath: string | undefined, noBrowser: string | undefined): Promise<void> {
-  const node: Record<string, { one: number; sixteen: number }> = {};
-  for (const backend of ['wasm', 'cpu'] as const) {
-    const e = new NodeEngine({ backend });
-    await e.load(model);
-    for (let i = 0; i < 3; i++) await e.generate(req(1)); // past V8's tiers, as a running bridge is
-    const one = await time(() => e.generate(req(1)), REPS_1);
-    const sixteen = await time(() => e.generate(req(16)), REPS_16);
-    node[backend] = { one, sixteen };
-    add(`${name} node ${backend}: 8 bars x 1`, one, 'ms');
-    add(`${name} node ${backend}: 8 bars x 16`, sixteen, 'ms');
-    add(`${name} node ${backend}: x16 / x1`, sixteen / one, 'x', 2);
-    await e.close();
-  }
-  if (!browserPath) {
-    add(`${name} chromium`, 'absent', noBrowser ?? 'no browser');
-    return;
-  }
-  let info;
-  if (first) {
-    const cold = await launch(`${name} cold`, model, browserPath);
-    info = cold.info();
-    await cold.close();
-  }
-  const warm = await launch(first ? `${name} warm` : name, model, browserPath);
-  try {
-    info ??= warm.info();
-    if (first) add('chromium: browser', warm.info().browser?.version ?? '?', '');
-    for (const r of info.backends) {
-      const speed = r.msPerBar === undefined ? '' : `, ${r.msPerBar.toFixed(1)} ms/bar x1, ${r.msPerBar16 === undefined ? `x16 ${r.note ?? 'not timed'}` : `${r.msPerBar16.toFixed(1)} ms/bar x16`}`;
-      add(`${name} probe ${r.backend}`, r.ok ? (r.chosen ? 'chosen' : 'ok') : 'failed', r.ok ? `parity error ${r.parityError!.toExponential(1)}${speed}` : (r.reason ?? ''));
+/**
+ * CPU ms used so far by the process group `pgid` (the browser and every process it started),
+ * from /proc (Linux; undefined elsewhere). 10 ms resolution: compared over several runs.
+ */
+function groupCpuMs(pgid: number | undefined): number | undefined {
+  if (!pgid || process.platform !== 'linux') return undefined;
+  let ticks = 0;
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // Fields after the command: state ppid pgrp ... utime (14th field) stime (15th).
+      if (Number(f[2]) === pgid) ticks += Number(f[11]) + Number(f[12]);
+    } catch {
+      // gone meanwhile
     }
-    if (first) add('chromium: empty round trip through the page', await time(() => warm.ping(), 20), 'ms', 2);
-    // Only backends that give the reference outputs are timed (a wrong answer has no speed worth
-    // quoting), and of those the contenders: one the probe found PRUNE_FACTOR slower than the
-    // fastest (software WebGPU/WebGL here) would take minutes and is never chosen.
-    for (const r of info.backends.filter((b) => b.ok)) {
-      if (r.msPerBar16 === undefined) add(`${name} chromium ${r.backend}`, 'not timed', r.note ?? 'not a contender in the probe');
-      else await benchBackend(name, warm, r.backend, info.backend!, node.wasm);
+  }
+  return ticks * 10; // USER_HZ is 100 on Linux
+}
+
+const ownCpuMs = (): number => {
+  const c = process.cpuUsage();
+  return (c.user + c.system) / 1000;
+};
+
+/** One model: Node wasm (and cpu for the first), then Chromium beside Node wasm (launches timed for the first model only). */
+async function benchModel(name: string, model: EngineModel, first: boolean, browserPath: string | undefined, noBrowser: string | undefined): Promise<void> {
+  const node = new NodeEngine({ backend: 'wasm' });
+  await node.load(model);
+  try {
+    for (let i = 0; i < 3; i++) await node.generate(req(1)); // past V8's tiers, as a running bridge is
+    const one = await time(() => node.generate(req(1)), REPS_1);
+    const sixteen = await time(() => node.generate(req(16)), REPS_16);
+    add(`${name} node wasm: 8 bars x 1`, one, 'ms');
+    add(`${name} node wasm: 8 bars x 16`, sixteen, 'ms');
+    add(`${name} node wasm: x16 / x1`, sixteen / one, 'x', 2);
+    if (first) {
+      const cpu = new NodeEngine({ backend: 'cpu' });
+      await cpu.load(model);
+      add(`${name} node cpu: 8 bars x 1`, await time(() => cpu.generate(req(1)), 3), 'ms');
+      await cpu.close();
+    }
+    if (!browserPath) {
+      add(`${name} chromium`, 'absent', noBrowser ?? 'no browser');
+      return;
+    }
+    let info;
+    if (first) {
+      const cold = await launch(`${name} cold`, model, browserPath);
+      info = cold.info();
+      await cold.close();
+    }
+    const warm = await launch(first ? `${name} warm` : name, model, browserPath);
+    try {
+      info ??= warm.info();
+      if (first) add('chromium: browser', warm.info().browser?.version ?? '?', '');
+      for (const r of info.backends) {
+        const speed = r.msPerBar === undefined ? '' : `, ${r.msPerBar.toFixed(1)} ms/bar x1, ${r.msPerBar16 === undefined ? `x16 ${r.note ?? 'not timed'}` : `${r.msPerBar16.toFixed(1)} ms/bar x16`}`;
+        add(`${name} probe ${r.backend}`, r.ok ? (r.chosen ? 'chosen' : 'ok') : 'failed', r.ok ? `parity error ${r.parityError!.toExponential(1)}${speed}` : (r.reason ?? ''));
+      }
+      if (first) add('chromium: empty round trip through the page', await time(() => warm.ping(), 20), 'ms', 2);
+      // Only backends that give the reference outputs are timed (a wrong answer has no speed worth
+      // quoting), and of those the contenders: one the probe found PRUNE_FACTOR slower than the
+      // fastest (software WebGPU/WebGL here) would take minutes and is never chosen.
+      for (const r of info.backends.filter((b) => b.ok)) {
+        if (r.msPerBar16 === undefined) add(`${name} chromium ${r.backend}`, 'not timed', r.note ?? 'not a contender in the probe');
+        else await benchBackend(name, warm, r.backend, info.backend!, node);
+      }
+    } finally {
+      await warm.close();
     }
   } finally {
-    await warm.close();
+    await node.close();
   }
 }
 
-async function benchBackend(name: string, e: ChromiumEngine, backend: BackendName, chosen: BackendName, nodeWasm: { one: number; sixteen: number }): Promise<void> {
+/**
+ * Chromium on one backend beside Node wasm, run for run in turn (so a change in the machine's load
+ * hits both): wall-clock medians and the median of the per-pair ratios; and CPU time per run, the
+ * browser's whole process group plus this process for Chromium, this process for Node (a figure the
+ * other sessions' load changes less than wall time).
+ */
+async function benchBackend(name: string, e: ChromiumEngine, backend: BackendName, chosen: BackendName, node: InstanceType<typeof NodeEngine>): Promise<void> {
   try {
     await e.useBackend(backend);
   } catch (err) {
     add(`${name} chromium ${backend}`, 'unavailable', (err as Error).message);
     return;
   }
-  for (let i = 0; i < 3; i++) await e.generate(req(1));
-  const one = await time(() => e.generate(req(1)), REPS_1);
-  const sixteen = await time(() => e.generate(req(16)), REPS_16);
-  const r1 = one / nodeWasm.one;
-  const r16 = sixteen / nodeWasm.sixteen;
-  add(`${name} chromium ${backend}: 8 bars x 1${backend === chosen ? ' (chosen)' : ''}`, one, 'ms');
-  add(`${name} chromium ${backend}: 8 bars x 16`, sixteen, 'ms');
-  add(`${name} chromium ${backend}: x16 / x1 (target < 4)`, sixteen / one, 'x', 2);
-  add(`${name} chromium ${backend}: 8 bars x 1 vs node wasm (target <= 1.3)`, r1, `x ${r1 <= 1.3 ? 'met' : 'MISSED'}`, 2);
-  add(`${name} chromium ${backend}: 8 bars x 16 vs node wasm (target <= 1.3)`, r16, `x ${r16 <= 1.3 ? 'met' : 'MISSED'}`, 2);
-  if (backend === 'wasm') add(`${name} chromium wasm: round-trip overhead vs node wasm (same kernels), 8 bars x 1`, one - nodeWasm.one, 'ms');
+  const label = `${name} chromium ${backend}${backend === chosen ? ' (chosen)' : ''}`;
+  for (const [count, reps] of [[1, REPS_1], [16, REPS_16]] as const) {
+    for (let i = 0; i < 2; i++) await e.generate(req(count));
+    const wall: Array<[number, number]> = [];
+    const cpu = { chromium: 0, node: 0 };
+    let groupOk = true;
+    for (let i = 0; i < reps; i++) {
+      const g0 = groupCpuMs(e.browserPid);
+      let c0 = ownCpuMs();
+      let t0 = performance.now();
+      await e.generate(req(count));
+      const tc = performance.now() - t0;
+      const g1 = groupCpuMs(e.browserPid);
+      if (g0 === undefined || g1 === undefined) groupOk = false;
+      cpu.chromium += ownCpuMs() - c0 + (g1 ?? 0) - (g0 ?? 0);
+      c0 = ownCpuMs();
+      t0 = performance.now();
+      await node.generate(req(count));
+      wall.push([tc, performance.now() - t0]);
+      cpu.node += ownCpuMs() - c0;
+    }
+    const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const ratio = med(wall.map(([c, n]) => c / n));
+    add(`${label}: 8 bars x ${count}, wall`, med(wall.map(([c]) => c)), `ms (node wasm in turn: ${med(wall.map(([, n]) => n)).toFixed(1)} ms)`);
+    add(`${label}: 8 bars x ${count} vs node wasm, wall (target <= 1.3)`, ratio, `x ${ratio <= 1.3 ? 'met' : 'MISSED'} (median of ${reps} pairs)`, 2);
+    if (groupOk) {
+      const r = cpu.chromium / cpu.node;
+      add(`${label}: 8 bars x ${count}, CPU time`, cpu.chromium / reps, `ms (node wasm: ${(cpu.node / reps).toFixed(1)} ms; ratio ${r.toFixed(2)}x ${r <= 1.3 ? 'met' : 'MISSED'})`);
+    }
+  }
 }
 
 try {
