@@ -137,7 +137,8 @@ export function buildProgram(): Command {
       // The default model's worker thread starts before the server's code loads, so TF.js starts
       // and warms up on the other core meanwhile (issue 15); runServe's pool takes it. With
       // --engine chromium no worker runs; a bad flag is refused by runServe as before.
-      if (String(opts.engine).toLowerCase() !== 'chromium' && (opts.modelImpl === 'network' || opts.modelImpl === 'baseline')) void WorkerPartModel.prestart(DEFAULT_MODEL, opts.modelImpl);
+      if (String(opts.engine).toLowerCase() !== 'chromium' && (opts.modelImpl === 'network' || opts.modelImpl === 'baseline'))
+        void WorkerPartModel.prestart(DEFAULT_MODEL, opts.modelImpl);
       const [{ runServe }, { parseDuration }] = await Promise.all([import('./serve'), import('./play')]);
       await runServe(opts, opts.duration ? parseDuration(opts.duration) : undefined);
     });
