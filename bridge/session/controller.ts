@@ -277,12 +277,13 @@ export class SessionController {
    * Humanizes a clip (`/tandem/humanize`): every note kept, drum notes with the network's velocity
    * and timing (see humanizeSequence), saved as a .mid before it is returned. The options were
    * checked by the caller (parseHumanizeOptions); the session's settings are not used or changed.
+   * Rejects with RequestTimeoutError when the drum network does not load within `timeoutMs`.
    */
   async humanize(clip: Sequence, options: HumanizeOptions, opts: { id?: number; bpm?: number } = {}): Promise<HumanizedSuggestion> {
     const { humanizer, store } = this.deps;
     if (!humanizer || !store) throw new TandemError('this session has no drum network or store to humanize with');
     const id = opts.id ?? this.nextId++;
-    const model = await humanizer();
+    const model = await this.withinTimeout(id, humanizer());
     const out = humanizeSequence(clip, options, model);
     const bpm = opts.bpm ?? this.transport.bpm;
     const saved: Sequence = { ...clip, notes: sortNotes(out.notes.map((n) => ({ ...n }))), tempos: [{ ticks: 0, bpm }] };
@@ -301,21 +302,26 @@ export class SessionController {
     if (!partOf || !store) throw new TandemError('this session has no model or store to generate with (a live session generates through its own model)');
     const { id, model, request } = this.request(opts);
     const bpm = opts.bpm ?? this.transport.bpm;
+    const work = (async () => {
+      const part = await partOf(model);
+      const [sequence] = await part.generate(request);
+      return { part, sequence };
+    })();
+    const { part, sequence } = await this.withinTimeout(id, work);
+    sequence.tempos = [{ ticks: 0, bpm }];
+    const primerTicks = request.primer?.totalTicks ?? 0;
+    const file = store.save(sequence, { model: part.id, genre: request.style, density: request.density, temperature: request.temperature, seed: request.seed, bars: request.bars, bpm, fillEvery: request.fillEvery, key: request.key, chords: request.chords, id, ...(primerTicks ? { primerBeats: primerTicks / PPQ } : {}) });
+    return { id, model, impl: part.id, seed: request.seed, request, sequence, file, primerTicks };
+  }
+
+  /** `work`, or RequestTimeoutError for request `id` once `timeoutMs` has passed (a late result is then dropped, not saved). */
+  private async withinTimeout<T>(id: number, work: Promise<T>): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new RequestTimeoutError(id, this.timeoutMs)), this.timeoutMs);
     });
     try {
-      const work = (async () => {
-        const part = await partOf(model);
-        const [sequence] = await part.generate(request);
-        return { part, sequence };
-      })();
-      const { part, sequence } = await Promise.race([work, deadline]);
-      sequence.tempos = [{ ticks: 0, bpm }];
-      const primerTicks = request.primer?.totalTicks ?? 0;
-      const file = store.save(sequence, { model: part.id, genre: request.style, density: request.density, temperature: request.temperature, seed: request.seed, bars: request.bars, bpm, fillEvery: request.fillEvery, key: request.key, chords: request.chords, id, ...(primerTicks ? { primerBeats: primerTicks / PPQ } : {}) });
-      return { id, model, impl: part.id, seed: request.seed, request, sequence, file, primerTicks };
+      return await Promise.race([work, deadline]);
     } finally {
       clearTimeout(timer);
     }

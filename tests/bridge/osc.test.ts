@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -239,6 +239,14 @@ describe('OSC server over real UDP', () => {
     await until('status', () => c.got.some((g) => g.address === '/tandem/status'));
     expect(c.got.find((g) => g.address === '/tandem/status')!.args.slice(0, 2)).toEqual(['drums', 'funk']);
     c.socket.close();
+  });
+
+  it('gives up a humanize whose drum network does not come in time, naming its id, and saves nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tandem-humanize-timeout-'));
+    const slow = new SessionController({ store: new SuggestionStore(dir), timeoutMs: 50, humanizer: () => new Promise(() => {}) });
+    const clip = { ppq: 480, totalTicks: 1920, tempos: [{ ticks: 0, bpm: 120 }], notes: [{ pitch: 36, velocity: 100, startTicks: 0, durationTicks: 120, channel: 9 }] };
+    await expect(slow.humanize(clip as never, { amount: 1, genre: 'rock', seed: 1 } as never, { id: 9 })).rejects.toThrow('request 9 got no result within 50 ms and was given up');
+    expect(readdirSync(dir, { recursive: true }).filter((f) => String(f).endsWith('.mid'))).toEqual([]);
   });
 
   it('answers a request the model cannot finish in time with an error carrying its id', async () => {
