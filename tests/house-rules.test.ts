@@ -21,6 +21,12 @@ describe('house rules', () => {
     expect(hits, 'use MIDI_STATUS from src/music/midi-status.ts').toEqual([]);
   });
 
+  it("errors are the project's (src/errors.ts: a message naming the value and what is allowed, an exit code), never a plain RangeError", () => {
+    // What users run (the bench's own tools aside).
+    const hits = linesMatching(sourceFiles(['src', 'bridge', 'bin', 'max-device/src']), /\bthrow new RangeError\b/);
+    expect(hits, 'throw InvalidValueError or another TandemError from src/errors.ts').toEqual([]);
+  });
+
   it('a test skips only saying why, in its title (STYLE.md: a test that cannot run here says why)', () => {
     const files = sourceFiles(['tests'], ['.ts']);
     // The title of a skipped test or suite names the reason: "[skipped: ...]", or a reason variable.

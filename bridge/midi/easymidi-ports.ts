@@ -4,6 +4,7 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { midiCheck } from './availability';
 import { MidiUnavailableError, type MidiBytes, type MidiInput, type MidiOutput } from './port';
 import { MIDI_STATUS, statusChannel, statusKind } from '../../src/music/midi-status';
+import { InvalidValueError } from '../../src/errors';
 
 /** The default port names a DAW sees. */
 export const DEFAULT_OUT_PORT = 'Tandem Out';
@@ -111,7 +112,7 @@ function toEasy(bytes: MidiBytes): [string, Record<string, number>] {
   const realtime: Record<number, string> = { [MIDI_STATUS.clock]: 'clock', [MIDI_STATUS.start]: 'start', [MIDI_STATUS.continue]: 'continue', [MIDI_STATUS.stop]: 'stop' };
   if (realtime[status]) return [realtime[status], {}];
   if (status === MIDI_STATUS.songPosition) return ['position', { value: bytes[1] | (bytes[2] << 7) }];
-  throw new RangeError(`unsupported MIDI message ${bytes.map((b) => b.toString(16)).join(' ')}`);
+  throw new InvalidValueError('MIDI message', bytes.map((b) => b.toString(16)).join(' '), 'note on/off, control change, clock, start, continue, stop or song position');
 }
 
 /** easymidi's parsed object -> bytes. */

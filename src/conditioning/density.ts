@@ -3,10 +3,11 @@
  * including the current one. During training the model sees this average at every step;
  * at generation the user sets it (0..1, mapped onto the corpus' range).
  */
+import { InvalidValueError } from '../errors';
 
 /** Running average of `perBar` over a window of `windowBars` ending at each bar (inclusive). */
 export function runningAverage(perBar: readonly number[], windowBars: number): number[] {
-  if (!(windowBars >= 1)) throw new RangeError(`windowBars must be >= 1, got ${windowBars}`);
+  if (!(windowBars >= 1)) throw new InvalidValueError('windowBars', windowBars, 'at least 1');
   const out: number[] = [];
   let sum = 0;
   for (let i = 0; i < perBar.length; i++) {

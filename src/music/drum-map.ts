@@ -2,6 +2,7 @@
  * The 9 canonical drum classes of the Groove MIDI paper and Magenta's MusicVAE
  * (ROLAND_DRUM_PITCH_CLASSES), with the General MIDI pitch we play for each.
  */
+import { InvalidValueError } from '../errors';
 export const DRUM_CLASSES = ['kick', 'snare', 'closed-hat', 'open-hat', 'low-tom', 'mid-tom', 'high-tom', 'crash', 'ride'] as const;
 export type DrumClass = (typeof DRUM_CLASSES)[number];
 export const NUM_DRUM_CLASSES = DRUM_CLASSES.length;
@@ -40,7 +41,7 @@ export function drumClassOfPitch(pitch: number): number | undefined {
 /** The pitch we play for a class index. */
 export function gmPitchOfClass(cls: number): number {
   const p = CLASS_TO_GM_PITCH[cls];
-  if (p === undefined) throw new RangeError(`drum class must be 0..${NUM_DRUM_CLASSES - 1}, got ${cls}`);
+  if (p === undefined) throw new InvalidValueError('drum class', cls, `0..${NUM_DRUM_CLASSES - 1}`);
   return p;
 }
 

@@ -1,4 +1,5 @@
 import { gaussian, type Rng } from '../../random';
+import { TandemError } from '../../errors';
 
 /**
  * How the bar-level conditioning of real grooves moves, fitted on the training split and used to
@@ -70,7 +71,7 @@ export function fitContourPrior(tracks: ReadonlyArray<{ density: readonly number
 export function priorFor(priors: ContourPriors, genre: string | undefined): ContourPrior {
   const p = genre ? priors[genre] : undefined;
   const any = priors.any;
-  if (!any) throw new RangeError('contour priors lack "any"');
+  if (!any) throw new TandemError('the drum model\'s contour priors lack "any": export the model again');
   return p && p.tracks >= MIN_PRIOR_TRACKS ? p : any;
 }
 
