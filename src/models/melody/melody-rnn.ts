@@ -172,8 +172,8 @@ export class MelodyRnn {
       const middle = MIDDLE_BEAT_STEP[meter];
       for (const [offset, bias] of [[0, this.downbeatRootBias], [middle, this.middleBeatRootBias]] as const) {
         if (!(bias > 0) || offset === undefined) continue;
+        // From the first whole bar after the primer (kept is whole bars), so s >= kept.
         for (let s = Math.ceil(kept / spb) * spb + offset; s < total; s += spb) {
-          if (s < kept) continue;
           for (let b = 0; b < B; b++) {
             const root = bars[b][Math.floor(s / spb)].root;
             if (root < 0) continue;
