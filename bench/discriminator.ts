@@ -47,17 +47,30 @@ export interface DiscriminatorResult {
 export function discriminate(samples: readonly LabelledWindow[], options: Partial<DiscriminatorOptions> = {}): DiscriminatorResult {
   const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
   const o = { ...DISCRIMINATOR_DEFAULTS, ...given };
-  const fold = groupFolds(samples.map((s) => s.group), o.folds, o.seed);
+  const fold = groupFolds(
+    samples.map((s) => s.group),
+    o.folds,
+    o.seed,
+  );
   let right = 0;
   const perFold: number[] = [];
   for (let k = 0; k < o.folds; k++) {
     const train = samples.filter((s) => fold.get(s.group) !== k);
     const test = samples.filter((s) => fold.get(s.group) === k);
     if (!test.length || new Set(train.map((s) => s.label)).size < 2) continue;
-    const rf = RandomForest.train(train.map((s) => s.features), train.map((s) => s.label), { trees: o.trees, seed: o.seed + k });
+    const rf = RandomForest.train(
+      train.map((s) => s.features),
+      train.map((s) => s.label),
+      { trees: o.trees, seed: o.seed + k },
+    );
     const ok = test.filter((s) => rf.predict(s.features) === s.label).length;
     right += ok;
     perFold.push(ok / test.length);
   }
-  return { accuracy: right / samples.length, perFold, windows: samples.length, realShare: samples.filter((s) => s.label === 1).length / Math.max(1, samples.length) };
+  return {
+    accuracy: right / samples.length,
+    perFold,
+    windows: samples.length,
+    realShare: samples.filter((s) => s.label === 1).length / Math.max(1, samples.length),
+  };
 }

@@ -40,7 +40,11 @@ const add = (what: string, value: number | string, unit: string, digits = 1) => 
 const time = medianMs;
 
 /** The bench's request per model: 8 bars in 4/4, a style each model knows well. */
-const STYLE: Record<string, Record<string, unknown>> = { drums: { style: 'funk' }, melody: { style: 'pop', chords: 'C G Am F' }, bass: { style: 'pop', chords: 'C G Am F' } };
+const STYLE: Record<string, Record<string, unknown>> = {
+  drums: { style: 'funk' },
+  melody: { style: 'pop', chords: 'C G Am F' },
+  bass: { style: 'pop', chords: 'C G Am F' },
+};
 let requestFor: (count: number) => EngineRequest;
 const req = (count: number) => requestFor(count);
 const REPS_1 = 9;
@@ -75,7 +79,11 @@ async function main(): Promise<void> {
 
   const w = Math.max(...rows.map((r) => r.what.length));
   const vw = Math.max(9, ...rows.map((r) => r.value.length));
-  console.log(`\nengine (load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the end)`);
+  console.log(
+    `\nengine (load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} at the end)`,
+  );
   console.log(`${'figure'.padEnd(w)}  ${'value'.padStart(vw)}  unit`);
   console.log(`${'-'.repeat(w)}  ${'-'.repeat(vw)}  ----`);
   for (const r of rows) console.log(`${r.what.padEnd(w)}  ${r.value.padStart(vw)}  ${r.unit}`);
@@ -139,8 +147,15 @@ async function benchModel(name: string, model: EngineModel, first: boolean, brow
       info ??= warm.info();
       if (first) add('chromium: browser', warm.info().browser?.version ?? '?', '');
       for (const r of info.backends) {
-        const speed = r.msPerBar === undefined ? '' : `, ${r.msPerBar.toFixed(1)} ms/bar x1, ${r.msPerBar16 === undefined ? `x16 ${r.note ?? 'not timed'}` : `${r.msPerBar16.toFixed(1)} ms/bar x16`}`;
-        add(`${name} probe ${r.backend}`, r.ok ? (r.chosen ? 'chosen' : 'ok') : 'failed', r.ok ? `parity error ${r.parityError!.toExponential(1)}${speed}` : (r.reason ?? ''));
+        const speed =
+          r.msPerBar === undefined
+            ? ''
+            : `, ${r.msPerBar.toFixed(1)} ms/bar x1, ${r.msPerBar16 === undefined ? `x16 ${r.note ?? 'not timed'}` : `${r.msPerBar16.toFixed(1)} ms/bar x16`}`;
+        add(
+          `${name} probe ${r.backend}`,
+          r.ok ? (r.chosen ? 'chosen' : 'ok') : 'failed',
+          r.ok ? `parity error ${r.parityError!.toExponential(1)}${speed}` : (r.reason ?? ''),
+        );
       }
       if (first) add('chromium: empty round trip through the page', await time(() => warm.ping(), 20), 'ms', 2);
       // Only backends that give the reference outputs are timed (a wrong answer has no speed worth
@@ -172,7 +187,10 @@ async function benchBackend(name: string, e: ChromiumEngine, backend: BackendNam
     return;
   }
   const label = `${name} chromium ${backend}${backend === chosen ? ' (chosen)' : ''}`;
-  for (const [count, reps] of [[1, REPS_1], [16, REPS_16]] as const) {
+  for (const [count, reps] of [
+    [1, REPS_1],
+    [16, REPS_16],
+  ] as const) {
     for (let i = 0; i < 2; i++) await e.generate(req(count));
     const wall: Array<[number, number]> = [];
     const cpu = { chromium: 0, node: 0 };
@@ -198,7 +216,11 @@ async function benchBackend(name: string, e: ChromiumEngine, backend: BackendNam
     add(`${label}: 8 bars x ${count} vs node wasm, wall (target <= 1.3)`, ratio, `x ${ratio <= 1.3 ? 'met' : 'MISSED'} (median of ${reps} pairs)`, 2);
     if (groupOk) {
       const r = cpu.chromium / cpu.node;
-      add(`${label}: 8 bars x ${count}, CPU time`, cpu.chromium / reps, `ms (node wasm: ${(cpu.node / reps).toFixed(1)} ms; ratio ${r.toFixed(2)}x ${r <= 1.3 ? 'met' : 'MISSED'})`);
+      add(
+        `${label}: 8 bars x ${count}, CPU time`,
+        cpu.chromium / reps,
+        `ms (node wasm: ${(cpu.node / reps).toFixed(1)} ms; ratio ${r.toFixed(2)}x ${r <= 1.3 ? 'met' : 'MISSED'})`,
+      );
     }
   }
 }

@@ -25,7 +25,8 @@ import { COPY_MIN_NOTES, HIST_NAMES, twoBarKeys, type EvalLine, type NoteTriple 
 import { densityFigures, groupFigures, type DensityFigures, type GroupFigures } from './melody-report';
 import type { GroupedAccuracy } from './forest';
 
-const USAGE = 'usage: npm run eval:melody [-- --quick] [-- --json] [-- --model DIR] [-- --temperature T] [-- --downbeat-root-bias B] [-- --no-register] [-- --middle-root-bias B]';
+const USAGE =
+  'usage: npm run eval:melody [-- --quick] [-- --json] [-- --model DIR] [-- --temperature T] [-- --downbeat-root-bias B] [-- --no-register] [-- --middle-root-bias B]';
 
 interface Options {
   quick: boolean;
@@ -91,7 +92,11 @@ function ngramLines(ngram: MelodyNgram, style: MelodyStyle, density: number, cou
   const spb = STEPS_PER_BAR[STYLE_METER[style]];
   return ngram.generate({ style, density, bars: SEGMENT_BARS, temperature: 1, seed: 7, count }).map((seq) => ({
     notes: seq.notes.map((n) => [n.pitch, Math.round(n.startTicks / TICKS_PER_STEP), Math.max(1, Math.round(n.durationTicks / TICKS_PER_STEP))] as NoteTriple),
-    key: parseKey('C major'), meter: STYLE_METER[style], stepsPerBar: spb, steps: SEGMENT_BARS * spb, barChords: [],
+    key: parseKey('C major'),
+    meter: STYLE_METER[style],
+    stepsPerBar: spb,
+    steps: SEGMENT_BARS * spb,
+    barChords: [],
   }));
 }
 
@@ -110,13 +115,22 @@ function evalVoice(voice: Voice, tracks: Parameters<typeof collectSegments>[0], 
   const chordsKnown = { [NET]: true, [NGRAM]: false };
   const pick = (keep: (r: RealSegment) => boolean) => {
     const idx = real.map((r, i) => (keep(r) ? i : -1)).filter((i) => i >= 0);
-    return groupFigures(idx.map((i) => real[i]), Object.fromEntries(Object.entries(twins).map(([n, t]) => [n, idx.map((i) => t[i])])), ctx, chordsKnown);
+    return groupFigures(
+      idx.map((i) => real[i]),
+      Object.fromEntries(Object.entries(twins).map(([n, t]) => [n, idx.map((i) => t[i])])),
+      ctx,
+      chordsKnown,
+    );
   };
   const figures: Record<string, GroupFigures> = { all: pick(() => true) };
   for (const style of STYLES) if (real.some((r) => r.style === style)) figures[style] = pick((r) => r.style === style);
   log(`${voice}: classifiers ...`);
   const styles = real.map((r) => r.style);
-  const style = styleRecognition(train, { real: { lines: real, styles }, ...Object.fromEntries(Object.entries(twins).map(([n, t]) => [n, { lines: t, styles }])) }, { trees: CAPS.trees });
+  const style = styleRecognition(
+    train,
+    { real: { lines: real, styles }, ...Object.fromEntries(Object.entries(twins).map(([n, t]) => [n, { lines: t, styles }])) },
+    { trees: CAPS.trees },
+  );
   const rvg = Object.fromEntries(Object.entries(twins).map(([n, t]) => [n, realVsGenerated(real, t, { trees: CAPS.trees })]));
   rvg.real = realVsReal(real, train, { trees: CAPS.trees });
   log(`${voice}: density sweep ...`);
@@ -124,8 +138,16 @@ function evalVoice(voice: Voice, tracks: Parameters<typeof collectSegments>[0], 
   for (const st of STYLES) {
     if (!real.some((r) => r.style === st)) continue;
     density[st] = {};
-    if (net) density[st][NET] = densityFigures(DENSITIES, DENSITIES.map((d) => net.generateSync(parseMelodyRequest({ voice, style: st, density: d, bars: SEGMENT_BARS, count: CAPS.density, seed: 7 }))));
-    if (ngram?.model.styles[st]) density[st][NGRAM] = densityFigures(DENSITIES, DENSITIES.map((d) => ngramLines(ngram, st, d, CAPS.density)));
+    if (net)
+      density[st][NET] = densityFigures(
+        DENSITIES,
+        DENSITIES.map((d) => net.generateSync(parseMelodyRequest({ voice, style: st, density: d, bars: SEGMENT_BARS, count: CAPS.density, seed: 7 }))),
+      );
+    if (ngram?.model.styles[st])
+      density[st][NGRAM] = densityFigures(
+        DENSITIES,
+        DENSITIES.map((d) => ngramLines(ngram, st, d, CAPS.density)),
+      );
   }
   return { figures, style, realVsGenerated: rvg, density };
 }
@@ -140,36 +162,110 @@ function printVoice(voice: Voice, r: VoiceReport, models: string[]): void {
   const row = (label: string, cells: string[]) => console.log(label.padEnd(37) + cells.map((c) => c.padStart(W)).join(''));
   const cell = (vals: string[], real: string) => `${vals.join(' ')} | ${real}`;
   const per = (f: (g: GroupFigures, side: string) => string, realToo = true) =>
-    cols.map((c) => cell(models.map((m) => (r.figures[c].models[m] ? f(r.figures[c], m) : '-')), realToo ? f(r.figures[c], 'real') : ''));
+    cols.map((c) =>
+      cell(
+        models.map((m) => (r.figures[c].models[m] ? f(r.figures[c], m) : '-')),
+        realToo ? f(r.figures[c], 'real') : '',
+      ),
+    );
   const sideOf = (g: GroupFigures, s: string) => (s === 'real' ? g.real : g.models[s]);
   console.log(`\n== ${voice}: cells are ${models.join(' ')} | real validation`);
   row('', cols);
-  row('segments (pieces)', cols.map((c) => `${r.figures[c].segments} (${r.figures[c].pieces})`));
-  row('in key %', per((g, s) => pct(sideOf(g, s).inKey)));
-  row('strong-beat chord tones % (bar)', per((g, s) => pct(sideOf(g, s).chordTones)));
-  row('  real, chord sounding there %', cols.map((c) => pct(r.figures[c].real.chordTonesActual)));
-  row('strong-beat on chord root % (bar)', per((g, s) => pct(sideOf(g, s).onRoot)));
-  row('  real, chord sounding there %', cols.map((c) => pct(r.figures[c].real.onRootActual)));
-  row('downbeat on chord root % (bar)', per((g, s) => pct(sideOf(g, s).onRootDownbeat)));
-  for (const h of HIST_NAMES) row(`TV ${h} (real: half vs half)`, per((g, s) => dec(sideOf(g, s).hist[h].tv)));
-  row('notes per bar', per((g, s) => dec(sideOf(g, s).notesPerBar, 2)));
-  row('2-bar stretches in training %', per((g, s) => pct(sideOf(g, s).copied)));
-  row('  2-bar stretches checked', per((g, s) => String(sideOf(g, s).copyWindows)));
-  row('pitch min-max', per((g, s) => `${sideOf(g, s).minPitch}-${sideOf(g, s).maxPitch}`));
-  row('outside trained range %', per((g, s) => pct(sideOf(g, s).outsideRange)));
-  row('ends on a bar line %', per((g, s) => pct(sideOf(g, s).endsOnBar)));
-  row('style recognised %', cols.map((c) => cell(models.map((m) => pct(c === 'all' ? r.style.balanced[m] : r.style.perStyle[m]?.[c])), pct(c === 'all' ? r.style.balanced.real : r.style.perStyle.real?.[c]))));
-  const dens = (f: (d: DensityFigures) => string) => cols.map((c) => (c === 'all' ? '' : models.map((m) => (r.density[c]?.[m] ? f(r.density[c][m]) : '-')).join(' ')));
-  row('density Spearman (of means)', dens((d) => dec(d.spearmanMeans, 2)));
-  row('density Spearman (all lines)', dens((d) => dec(d.spearmanAll, 2)));
-  row('density busiest/sparsest', dens((d) => dec(d.ratio, 2)));
-  for (const m of models) row(`  ${m} notes/bar at ${DENSITIES.join('/')}`, cols.map((c) => (c === 'all' || !r.density[c]?.[m] ? '' : r.density[c][m].means.map((x) => x.toFixed(1)).join('/'))));
+  row(
+    'segments (pieces)',
+    cols.map((c) => `${r.figures[c].segments} (${r.figures[c].pieces})`),
+  );
+  row(
+    'in key %',
+    per((g, s) => pct(sideOf(g, s).inKey)),
+  );
+  row(
+    'strong-beat chord tones % (bar)',
+    per((g, s) => pct(sideOf(g, s).chordTones)),
+  );
+  row(
+    '  real, chord sounding there %',
+    cols.map((c) => pct(r.figures[c].real.chordTonesActual)),
+  );
+  row(
+    'strong-beat on chord root % (bar)',
+    per((g, s) => pct(sideOf(g, s).onRoot)),
+  );
+  row(
+    '  real, chord sounding there %',
+    cols.map((c) => pct(r.figures[c].real.onRootActual)),
+  );
+  row(
+    'downbeat on chord root % (bar)',
+    per((g, s) => pct(sideOf(g, s).onRootDownbeat)),
+  );
+  for (const h of HIST_NAMES)
+    row(
+      `TV ${h} (real: half vs half)`,
+      per((g, s) => dec(sideOf(g, s).hist[h].tv)),
+    );
+  row(
+    'notes per bar',
+    per((g, s) => dec(sideOf(g, s).notesPerBar, 2)),
+  );
+  row(
+    '2-bar stretches in training %',
+    per((g, s) => pct(sideOf(g, s).copied)),
+  );
+  row(
+    '  2-bar stretches checked',
+    per((g, s) => String(sideOf(g, s).copyWindows)),
+  );
+  row(
+    'pitch min-max',
+    per((g, s) => `${sideOf(g, s).minPitch}-${sideOf(g, s).maxPitch}`),
+  );
+  row(
+    'outside trained range %',
+    per((g, s) => pct(sideOf(g, s).outsideRange)),
+  );
+  row(
+    'ends on a bar line %',
+    per((g, s) => pct(sideOf(g, s).endsOnBar)),
+  );
+  row(
+    'style recognised %',
+    cols.map((c) =>
+      cell(
+        models.map((m) => pct(c === 'all' ? r.style.balanced[m] : r.style.perStyle[m]?.[c])),
+        pct(c === 'all' ? r.style.balanced.real : r.style.perStyle.real?.[c]),
+      ),
+    ),
+  );
+  const dens = (f: (d: DensityFigures) => string) =>
+    cols.map((c) => (c === 'all' ? '' : models.map((m) => (r.density[c]?.[m] ? f(r.density[c][m]) : '-')).join(' ')));
+  row(
+    'density Spearman (of means)',
+    dens((d) => dec(d.spearmanMeans, 2)),
+  );
+  row(
+    'density Spearman (all lines)',
+    dens((d) => dec(d.spearmanAll, 2)),
+  );
+  row(
+    'density busiest/sparsest',
+    dens((d) => dec(d.ratio, 2)),
+  );
+  for (const m of models)
+    row(
+      `  ${m} notes/bar at ${DENSITIES.join('/')}`,
+      cols.map((c) => (c === 'all' || !r.density[c]?.[m] ? '' : r.density[c][m].means.map((x) => x.toFixed(1)).join('/'))),
+    );
   for (const m of models) {
     const w = r.style.worst[m];
-    console.log(`${m}: style recognised at ${dec(r.style.ratio[m], 2)} of the real rate (worst ${w?.style ?? '-'}: ${pct(w?.accuracy)} %, ${dec(w?.ratio, 2)} of real); real-vs-generated classifier ${pct(r.realVsGenerated[m]?.accuracy)} % (${r.realVsGenerated[m]?.samples} segments, ${r.realVsGenerated[m]?.groups} pieces; 50 % = indistinguishable)`);
+    console.log(
+      `${m}: style recognised at ${dec(r.style.ratio[m], 2)} of the real rate (worst ${w?.style ?? '-'}: ${pct(w?.accuracy)} %, ${dec(w?.ratio, 2)} of real); real-vs-generated classifier ${pct(r.realVsGenerated[m]?.accuracy)} % (${r.realVsGenerated[m]?.samples} segments, ${r.realVsGenerated[m]?.groups} pieces; 50 % = indistinguishable)`,
+    );
   }
   const ref = r.realVsGenerated.real;
-  console.log(`reference: the same classifier, real validation vs real training segments of the same styles: ${pct(ref?.accuracy)} % (${ref?.samples} segments)`);
+  console.log(
+    `reference: the same classifier, real validation vs real training segments of the same styles: ${pct(ref?.accuracy)} % (${ref?.samples} segments)`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -182,7 +278,8 @@ async function main(): Promise<void> {
     // The loader throws raw TypeError/SyntaxError on a malformed model.json: one line here.
     throw new TandemError(`cannot read the melody network in ${opts.modelDir}: ${(err as Error).message}`);
   }
-  if (!art && opts.modelGiven) throw new TandemError(`--model ${opts.modelDir}: no model.json there (a folder written by train_melody.py: model.json + weights.bin)`);
+  if (!art && opts.modelGiven)
+    throw new TandemError(`--model ${opts.modelDir}: no model.json there (a folder written by train_melody.py: model.json + weights.bin)`);
   let net: MelodyRnn | undefined;
   if (art) {
     await initNodeTf('wasm');
@@ -198,7 +295,10 @@ async function main(): Promise<void> {
   } else log(`no melody network in ${opts.modelDir}: only the n-gram baseline is measured`);
   const training = art?.modelJson.training as { epochs?: number; bestEpoch?: number; validation?: Record<string, number> } | undefined;
   const report: Record<string, unknown> = {
-    split: 'validation', quick: opts.quick, segmentBars: SEGMENT_BARS, caps: CAPS,
+    split: 'validation',
+    quick: opts.quick,
+    segmentBars: SEGMENT_BARS,
+    caps: CAPS,
     network: art ? { dir: opts.modelDir, epochs: training?.epochs, bestEpoch: training?.bestEpoch, validationNll: training?.validation } : null,
     voices: {} as Record<string, VoiceReport>,
   };
@@ -219,10 +319,16 @@ async function main(): Promise<void> {
     return;
   }
   const models = [...(net ? [NET] : []), NGRAM];
-  console.log(`Melody and bass on the validation split, ${SEGMENT_BARS}-bar segments${opts.quick ? ' (quick)' : ''}; network: ${art ? `${opts.modelDir}, best epoch ${training?.bestEpoch} of ${training?.epochs}, temperature ${opts.temperature}, bass downbeat / middle-beat root bonus ${net?.downbeatRootBias} / ${net?.middleBeatRootBias}, register ${net?.foldRegister && net.register('bass') ? 'kept' : 'not kept'}` : 'none'}`);
+  console.log(
+    `Melody and bass on the validation split, ${SEGMENT_BARS}-bar segments${opts.quick ? ' (quick)' : ''}; network: ${art ? `${opts.modelDir}, best epoch ${training?.bestEpoch} of ${training?.epochs}, temperature ${opts.temperature}, bass downbeat / middle-beat root bonus ${net?.downbeatRootBias} / ${net?.middleBeatRootBias}, register ${net?.foldRegister && net.register('bass') ? 'kept' : 'not kept'}` : 'none'}`,
+  );
   console.log('TV = total variation distance of the histogram to real lines of the other half of the pieces (real: half vs half, the floor).');
-  console.log('The n-gram takes no key or chords: its key is estimated from its notes, its chord figures are "-"; it knows fewer styles (bass: pop, chorale), so its "all" covers those.');
-  console.log(`Copy check: 2-bar stretches (every bar offset) with >= ${COPY_MIN_NOTES} notes, onsets and key-relative pitches, found verbatim in the training lines of the voice.`);
+  console.log(
+    'The n-gram takes no key or chords: its key is estimated from its notes, its chord figures are "-"; it knows fewer styles (bass: pop, chorale), so its "all" covers those.',
+  );
+  console.log(
+    `Copy check: 2-bar stretches (every bar offset) with >= ${COPY_MIN_NOTES} notes, onsets and key-relative pitches, found verbatim in the training lines of the voice.`,
+  );
   for (const voice of VOICES) printVoice(voice, voices[voice], models);
   console.log(`\n(${report.seconds} s)`);
 }

@@ -53,7 +53,9 @@ export function matchTargets(val: readonly DrumTrack[], range: DensityRange) {
 export async function generateMatched(model: DrumModel, targets: ReturnType<typeof matchTargets>, seedBase = 1000): Promise<MatchedPair[]> {
   const out: MatchedPair[] = [];
   for (const x of targets) {
-    const grids = await model.generate(parseDrumRequest({ genre: x.genre, density: x.density, bars: x.bars, fillEvery: x.fill ? 1 : 0, seed: seedBase + x.group, count: TABLE_SAMPLES }));
+    const grids = await model.generate(
+      parseDrumRequest({ genre: x.genre, density: x.density, bars: x.bars, fillEvery: x.fill ? 1 : 0, seed: seedBase + x.group, count: TABLE_SAMPLES }),
+    );
     out.push({ ...x, other: grids[0], more: grids });
   }
   return out;
@@ -87,7 +89,10 @@ export function realismReport(pairs: readonly MatchedPair[], options: { trees?: 
   const discriminator = discriminate(samples, options);
   const table: RealismReport['table'] = {};
   const others = (p: MatchedPair) => p.more ?? [p.other];
-  const row = (ps: readonly MatchedPair[]) => ({ real: realismRow(ps.flatMap((p) => windows(p.real))), other: realismRow(ps.flatMap((p) => others(p).flatMap((g) => windows(g)))) });
+  const row = (ps: readonly MatchedPair[]) => ({
+    real: realismRow(ps.flatMap((p) => windows(p.real))),
+    other: realismRow(ps.flatMap((p) => others(p).flatMap((g) => windows(g)))),
+  });
   table.all = row(pairs);
   const genres = [...new Set(pairs.map((p) => p.genre))];
   for (const g of genres) {
@@ -95,11 +100,26 @@ export function realismReport(pairs: readonly MatchedPair[], options: { trees?: 
     if (ps.flatMap((p) => windows(p.real)).length >= MIN_GENRE_WINDOWS) table[g] = row(ps);
   }
   const firstBar = {
-    first: realismRow(pairs.flatMap((p) => others(p).flatMap((g) => windows(firstBars(g, 1), Infinity, 1))), 1),
-    later: realismRow(pairs.flatMap((p) => others(p).flatMap((g) => windows(barsFrom(g, 1), Infinity, 1))), 1),
-    real: realismRow(pairs.flatMap((p) => windows(p.real, Infinity, 1)), 1),
-    realFirst: realismRow(pairs.flatMap((p) => windows(firstBars(p.real, 1), Infinity, 1)), 1),
-    realLater: realismRow(pairs.flatMap((p) => windows(barsFrom(p.real, 1), Infinity, 1)), 1),
+    first: realismRow(
+      pairs.flatMap((p) => others(p).flatMap((g) => windows(firstBars(g, 1), Infinity, 1))),
+      1,
+    ),
+    later: realismRow(
+      pairs.flatMap((p) => others(p).flatMap((g) => windows(barsFrom(g, 1), Infinity, 1))),
+      1,
+    ),
+    real: realismRow(
+      pairs.flatMap((p) => windows(p.real, Infinity, 1)),
+      1,
+    ),
+    realFirst: realismRow(
+      pairs.flatMap((p) => windows(firstBars(p.real, 1), Infinity, 1)),
+      1,
+    ),
+    realLater: realismRow(
+      pairs.flatMap((p) => windows(barsFrom(p.real, 1), Infinity, 1)),
+      1,
+    ),
   };
   return { discriminator, table, firstBar };
 }

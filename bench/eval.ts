@@ -53,7 +53,8 @@ const std = (xs: number[]) => Math.sqrt(mean(xs.map((x) => (x - mean(xs)) ** 2))
 /** Whole-bar segments of SEG steps cut from a grid. */
 function segments(g: DrumGrid): DrumGrid[] {
   const out: DrumGrid[] = [];
-  for (let s = 0; s + SEG <= g.steps; s += SEG) out.push({ steps: SEG, velocity: g.velocity.slice(s * C, (s + SEG) * C), offset: g.offset.slice(s * C, (s + SEG) * C) });
+  for (let s = 0; s + SEG <= g.steps; s += SEG)
+    out.push({ steps: SEG, velocity: g.velocity.slice(s * C, (s + SEG) * C), offset: g.offset.slice(s * C, (s + SEG) * C) });
   return out;
 }
 
@@ -88,12 +89,17 @@ function realism(grids: DrumGrid[]) {
     classShare: Object.fromEntries(DRUM_CLASSES.map((c, i) => [c, +(hist[i] / Math.max(1, total)).toFixed(3)])),
     velocityMean: +mean(vel).toFixed(1),
     velocityStd: +std(vel).toFixed(1),
-    offsetStdMs120: +((std(off) * 125)).toFixed(1), // a 16th at 120 BPM lasts 125 ms
+    offsetStdMs120: +(std(off) * 125).toFixed(1), // a 16th at 120 BPM lasts 125 ms
   };
 }
 
 /** Section 6: every model's matched-condition realism, and real against real as the floor. */
-async function matchedRealism(models: Array<{ name: string; model: DrumModel }>, val: DrumTrack[], train: DrumTrack[], range: DensityRange): Promise<Record<string, RealismReport>> {
+async function matchedRealism(
+  models: Array<{ name: string; model: DrumModel }>,
+  val: DrumTrack[],
+  train: DrumTrack[],
+  range: DensityRange,
+): Promise<Record<string, RealismReport>> {
   log('matched-condition realism and discriminator ...');
   const targets = matchTargets(val, range);
   const trees = quick ? 20 : undefined;
@@ -141,7 +147,11 @@ async function main(): Promise<void> {
   }
   for (const { name, model } of models) {
     if (!(model instanceof GrooveRnn)) continue;
-    const batch = val.map((t) => ({ grid: trackGrid(t), bars: { density: trackDensity(t, range), loudness: trackLoudness(t, loudRange) }, req: parseDrumRequest({ genre: t.genre, fillEvery: t.beatType === 'fill' ? 1 : 0 }) }));
+    const batch = val.map((t) => ({
+      grid: trackGrid(t),
+      bars: { density: trackDensity(t, range), loudness: trackLoudness(t, loudRange) },
+      req: parseDrumRequest({ genre: t.genre, fillEvery: t.beatType === 'fill' ? 1 : 0 }),
+    }));
     const r = model.logLikelihood(batch);
     nll[name] = r.nll / r.steps;
   }
@@ -170,7 +180,12 @@ async function main(): Promise<void> {
         });
         if (d === 0.5) grids.forEach((grid) => gen.push({ genre, grid }));
       }
-      rows[genre] = { means: means.map((m) => +m.toFixed(1)), spearmanOfMeans: +spearman(densities, means).toFixed(3), spearmanAll: +spearman(xs, ys).toFixed(3), ratio: +(means.at(-1)! / Math.max(0.01, means[0])).toFixed(2) };
+      rows[genre] = {
+        means: means.map((m) => +m.toFixed(1)),
+        spearmanOfMeans: +spearman(densities, means).toFixed(3),
+        spearmanAll: +spearman(xs, ys).toFixed(3),
+        ratio: +(means.at(-1)! / Math.max(0.01, means[0])).toFixed(2),
+      };
     }
     perModelDensity[name] = rows;
     generatedByModel.set(name, gen);
@@ -181,14 +196,21 @@ async function main(): Promise<void> {
   log('genre classifier ...');
   const trainSegs = train.flatMap((t) => segments(trackGrid(t)).map((g) => ({ x: grooveFeatures(g), y: DRUM_GENRES.indexOf(t.genre) })));
   const clf = new GenreClassifier(DRUM_GENRES.length);
-  clf.train(trainSegs.map((s) => s.x), trainSegs.map((s) => s.y), quick ? 100 : 300);
+  clf.train(
+    trainSegs.map((s) => s.x),
+    trainSegs.map((s) => s.y),
+    quick ? 100 : 300,
+  );
   const acc = (items: Array<{ x: Float64Array; y: number }>) => {
     const ranks = items.map((i) => clf.rank(i.x, i.y));
     return { n: items.length, top1: +mean(ranks.map((r) => (r === 0 ? 1 : 0))).toFixed(3), top3: +mean(ranks.map((r) => (r < 3 ? 1 : 0))).toFixed(3) };
   };
-  const realVal = val.filter((t) => genres.includes(t.genre)).flatMap((t) => segments(trackGrid(t)).map((g) => ({ x: grooveFeatures(g), y: DRUM_GENRES.indexOf(t.genre) })));
+  const realVal = val
+    .filter((t) => genres.includes(t.genre))
+    .flatMap((t) => segments(trackGrid(t)).map((g) => ({ x: grooveFeatures(g), y: DRUM_GENRES.indexOf(t.genre) })));
   const genreReport: Record<string, unknown> = { realValidation: acc(realVal), genres };
-  for (const [name, gen] of generatedByModel) genreReport[name] = acc(gen.flatMap(({ genre, grid }) => segments(grid).map((g) => ({ x: grooveFeatures(g), y: DRUM_GENRES.indexOf(genre) }))));
+  for (const [name, gen] of generatedByModel)
+    genreReport[name] = acc(gen.flatMap(({ genre, grid }) => segments(grid).map((g) => ({ x: grooveFeatures(g), y: DRUM_GENRES.indexOf(genre) }))));
   report.genre = genreReport;
 
   // 4. Realism next to real playing; 5. copy check.
@@ -216,17 +238,29 @@ async function main(): Promise<void> {
   line(['figure', ...names, 'real validation']);
   line(['NLL per step (nats, lower better)', ...names.map((n) => nll[n]?.toFixed(3) ?? '-'), '']);
   for (const genre of genres) {
-    line([`density ${genre}: Spearman of means`, ...names.map((n) => (perModelDensity[n] as Record<string, { spearmanOfMeans: number }>)[genre].spearmanOfMeans), '']);
+    line([
+      `density ${genre}: Spearman of means`,
+      ...names.map((n) => (perModelDensity[n] as Record<string, { spearmanOfMeans: number }>)[genre].spearmanOfMeans),
+      '',
+    ]);
     line([`density ${genre}: Spearman, all`, ...names.map((n) => (perModelDensity[n] as Record<string, { spearmanAll: number }>)[genre].spearmanAll), '']);
     line([`density ${genre}: busiest/sparsest`, ...names.map((n) => (perModelDensity[n] as Record<string, { ratio: number }>)[genre].ratio), '']);
-    line([`density ${genre}: means 0..1`, ...names.map((n) => (perModelDensity[n] as Record<string, { means: number[] }>)[genre].means.filter((_, i) => i % 2 === 0).join('/')), '']);
+    line([
+      `density ${genre}: means 0..1`,
+      ...names.map((n) => (perModelDensity[n] as Record<string, { means: number[] }>)[genre].means.filter((_, i) => i % 2 === 0).join('/')),
+      '',
+    ]);
   }
   const g = report.genre as Record<string, { top1: number; top3: number }>;
   line(['genre top-1 (classifier)', ...names.map((n) => g[n].top1), g.realValidation.top1]);
   line(['genre top-3 (classifier)', ...names.map((n) => g[n].top3), g.realValidation.top3]);
   const re = report.realism as Record<string, ReturnType<typeof realism>>;
   line(['onsets per bar (d=0.5)', ...names.map((n) => re[n].onsetsPerBar), re.realValidation.onsetsPerBar]);
-  line(['velocity mean / std', ...names.map((n) => `${re[n].velocityMean}/${re[n].velocityStd}`), `${re.realValidation.velocityMean}/${re.realValidation.velocityStd}`]);
+  line([
+    'velocity mean / std',
+    ...names.map((n) => `${re[n].velocityMean}/${re[n].velocityStd}`),
+    `${re.realValidation.velocityMean}/${re.realValidation.velocityStd}`,
+  ]);
   line(['timing spread (ms at 120 BPM)', ...names.map((n) => re[n].offsetStdMs120), re.realValidation.offsetStdMs120]);
   for (const c of DRUM_CLASSES) line([`share of hits: ${c}`, ...names.map((n) => re[n].classShare[c]), re.realValidation.classShare[c]]);
   const cp = report.copy as Record<string, { inTraining: number; windows: number }>;

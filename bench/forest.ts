@@ -21,7 +21,15 @@ export interface ForestOptions {
   seed: number;
 }
 
-export const FOREST_DEFAULTS: Readonly<ForestOptions> = Object.freeze({ trees: 60, maxDepth: 12, minLeaf: 2, featuresPerSplit: 0, bins: 32, balanced: true, seed: 13 });
+export const FOREST_DEFAULTS: Readonly<ForestOptions> = Object.freeze({
+  trees: 60,
+  maxDepth: 12,
+  minLeaf: 2,
+  featuresPerSplit: 0,
+  bins: 32,
+  balanced: true,
+  seed: 13,
+});
 
 interface Tree {
   /** Per node: feature index, or -1 for a leaf. */
@@ -74,7 +82,17 @@ export class RandomForest {
     return this;
   }
 
-  private grow(sample: number[], binned: Uint8Array, edges: number[][], ys: readonly number[], weight: Float64Array, F: number, K: number, m: number, rng: Rng): Tree {
+  private grow(
+    sample: number[],
+    binned: Uint8Array,
+    edges: number[][],
+    ys: readonly number[],
+    weight: Float64Array,
+    F: number,
+    K: number,
+    m: number,
+    rng: Rng,
+  ): Tree {
     const tree: Tree = { feature: [], threshold: [], left: [], right: [], dist: [] };
     const B = this.o.bins;
     const hist = new Float64Array(B * K);
@@ -191,7 +209,10 @@ export function groupedAccuracy(samples: readonly GroupedSample[], folds = 5, op
     const train = samples.filter((s) => fold.get(s.group) !== k);
     const test = samples.filter((s) => fold.get(s.group) === k);
     if (!test.length || new Set(train.map((s) => s.label)).size < 2) continue;
-    const rf = new RandomForest({ ...options, seed: (options.seed ?? FOREST_DEFAULTS.seed) + k }).train(train.map((s) => s.features), train.map((s) => s.label));
+    const rf = new RandomForest({ ...options, seed: (options.seed ?? FOREST_DEFAULTS.seed) + k }).train(
+      train.map((s) => s.features),
+      train.map((s) => s.label),
+    );
     for (const s of test) if (rf.predict(s.features) === s.label) right++;
     tested += test.length;
   }

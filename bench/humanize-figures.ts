@@ -19,7 +19,9 @@ const C = 9;
 const STEP_MS = 125;
 
 const corpus = loadDrumCorpus();
-const beats = tracksOf(corpus, 'validation').filter((t) => t.genre === 'rock' && t.beatType === 'beat').map((t) => firstBars(trackGrid(t), 32));
+const beats = tracksOf(corpus, 'validation')
+  .filter((t) => t.genre === 'rock' && t.beatType === 'beat')
+  .map((t) => firstBars(trackGrid(t), 32));
 const art = readDrumNetArtifacts(dir);
 if (!art) throw new Error(`no drum network in ${dir}`);
 await initNodeTf('wasm');
@@ -33,14 +35,28 @@ function figures(grids: DrumGrid[]) {
   const off: number[] = [];
   const byClass = (c: number) => grids.flatMap((g) => Array.from(g.velocity).filter((v, i) => v > 0 && i % C === c));
   for (const g of grids) for (let i = 0; i < g.velocity.length; i++) if (g.velocity[i]) (vel.push(g.velocity[i]), off.push(g.offset[i]));
-  return { hits: vel.length, velMean: mean(vel), velStd: std(vel), snare: mean(byClass(1)), closedHat: mean(byClass(2)), offMeanMs: mean(off) * STEP_MS, offStdMs: std(off) * STEP_MS };
+  return {
+    hits: vel.length,
+    velMean: mean(vel),
+    velStd: std(vel),
+    snare: mean(byClass(1)),
+    closedHat: mean(byClass(2)),
+    offMeanMs: mean(off) * STEP_MS,
+    offStdMs: std(off) * STEP_MS,
+  };
 }
 const humanized = beats.map((g, i) => model.humanize(quantize(g), { genre: 'rock', amount: 1, seed: i }));
-const same = humanized.every((h, i) => hitCount(h) === hitCount(beats[i]) && h.velocity.every((v, j) => (v > 0) === (beats[i].velocity[j] > 0)));
+const same = humanized.every((h, i) => hitCount(h) === hitCount(beats[i]) && h.velocity.every((v, j) => v > 0 === beats[i].velocity[j] > 0));
 console.log(`${beats.length} validation rock beats, ${dir}; same hits on the same steps: ${same}`);
 console.log('what\thits\tvelocity mean / std\tsnare / closed-hat velocity\ttiming mean / std (ms at 120 BPM)');
-for (const [name, gs] of [['drummers', beats], ['quantized', beats.map(quantize)], ['humanized', humanized]] as const) {
+for (const [name, gs] of [
+  ['drummers', beats],
+  ['quantized', beats.map(quantize)],
+  ['humanized', humanized],
+] as const) {
   const f = figures(gs);
-  console.log(`${name}\t${f.hits}\t${f.velMean.toFixed(1)} / ${f.velStd.toFixed(1)}\t${f.snare.toFixed(1)} / ${f.closedHat.toFixed(1)}\t${f.offMeanMs.toFixed(1)} / ${f.offStdMs.toFixed(1)}`);
+  console.log(
+    `${name}\t${f.hits}\t${f.velMean.toFixed(1)} / ${f.velStd.toFixed(1)}\t${f.snare.toFixed(1)} / ${f.closedHat.toFixed(1)}\t${f.offMeanMs.toFixed(1)} / ${f.offStdMs.toFixed(1)}`,
+  );
 }
 model.dispose();

@@ -39,7 +39,11 @@ async function jitter(label: string, seconds: number, where: 'main thread' | 'ou
   delete process.env[PRIORITY_ENV];
   if (thread && label === 'idle' && where === 'output thread') add(`output thread scheduling: ${JSON.stringify(thread.priority)}`, 0, '', 0);
   const local = thread ? undefined : new Dispatcher(out.output);
-  const session = new LiveSession({ model, store: new SuggestionStore(mkdtempSync(join(tmpdir(), 'tandem-bench-live-'))), dispatcher: thread ?? local, log: () => {} }, { style: 'funk', density: 0.9 }, { clock: 'internal', bpm: 120 });
+  const session = new LiveSession(
+    { model, store: new SuggestionStore(mkdtempSync(join(tmpdir(), 'tandem-bench-live-'))), dispatcher: thread ?? local, log: () => {} },
+    { style: 'funk', density: 0.9 },
+    { clock: 'internal', bpm: 120 },
+  );
   if (local) local.recordLateness = true;
   thread?.recordLateness(true);
   await session.start();
@@ -66,7 +70,17 @@ async function jitter(label: string, seconds: number, where: 'main thread' | 'ou
 async function partsAt180(seconds: number): Promise<void> {
   const [drums, bass] = await Promise.all([WorkerPartModel.start('drums', 'network'), WorkerPartModel.start('bass', 'network')]);
   const session = new LiveSession(
-    { model: drums, parts: [{ name: 'drums', model: drums }, { name: 'bass', model: bass }], progressions: readProgressions(), store: new SuggestionStore(mkdtempSync(join(tmpdir(), 'tandem-bench-parts-'))), dispatcher: new Dispatcher(createLoopback('bench').output), log: () => {} },
+    {
+      model: drums,
+      parts: [
+        { name: 'drums', model: drums },
+        { name: 'bass', model: bass },
+      ],
+      progressions: readProgressions(),
+      store: new SuggestionStore(mkdtempSync(join(tmpdir(), 'tandem-bench-parts-'))),
+      dispatcher: new Dispatcher(createLoopback('bench').output),
+      log: () => {},
+    },
     { style: 'rock', density: 0.6 },
     { clock: 'internal', bpm: 180 },
   );

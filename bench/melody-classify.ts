@@ -67,7 +67,12 @@ export function styleRecognition(train: readonly RealSegment[], sides: Record<st
 }
 
 /** Grouped cross-validated accuracy of a forest telling real segments from their generated twins. */
-export function realVsGenerated(real: readonly RealSegment[], twins: ReadonlyArray<EvalLine | undefined>, options: Partial<ForestOptions> = {}, folds = 5): GroupedAccuracy {
+export function realVsGenerated(
+  real: readonly RealSegment[],
+  twins: ReadonlyArray<EvalLine | undefined>,
+  options: Partial<ForestOptions> = {},
+  folds = 5,
+): GroupedAccuracy {
   const samples = real.flatMap((r, i) => {
     const t = twins[i];
     if (!t) return [];

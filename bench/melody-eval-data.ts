@@ -76,11 +76,20 @@ export function segmentsOf(t: MelodyTrack, ranges: DensityRanges | undefined): R
     if (notes.length < 8 || playing < SEGMENT_BARS - 2) continue;
     const dens = raw.slice(bar, bar + SEGMENT_BARS).map((x) => (range ? normaliseDensity(x, range) : 0.5));
     out.push({
-      voice: t.role, style, piece: pieceOf(t.id), key, meter, stepsPerBar: spb, steps: len, notes,
+      voice: t.role,
+      style,
+      piece: pieceOf(t.id),
+      key,
+      meter,
+      stepsPerBar: spb,
+      steps: len,
+      notes,
       barChords: Array.from({ length: SEGMENT_BARS }, (_, b) => chordAt(t.chords, from + b * spb)),
       density: dens.reduce((a, b) => a + b, 0) / dens.length,
       perBar: notes.length / SEGMENT_BARS,
-      strongChords: new Map(Array.from({ length: SEGMENT_BARS }, (_, b) => strongSteps(meter).map((k) => [b * spb + k, chordAt(t.chords, from + b * spb + k)] as const)).flat()),
+      strongChords: new Map(
+        Array.from({ length: SEGMENT_BARS }, (_, b) => strongSteps(meter).map((k) => [b * spb + k, chordAt(t.chords, from + b * spb + k)] as const)).flat(),
+      ),
     });
   }
   return out;
@@ -91,7 +100,13 @@ export function segmentsOf(t: MelodyTrack, ranges: DensityRanges | undefined): R
  * pieces (every piece gives its first segment before any gives a second) so one long song does
  * not stand for its style.
  */
-export function collectSegments(tracks: readonly MelodyTrack[], voice: Voice, split: 'train' | 'validation', ranges: DensityRanges | undefined, cap: number): RealSegment[] {
+export function collectSegments(
+  tracks: readonly MelodyTrack[],
+  voice: Voice,
+  split: 'train' | 'validation',
+  ranges: DensityRanges | undefined,
+  cap: number,
+): RealSegment[] {
   const perStyle = new Map<MelodyStyle, RealSegment[][]>();
   for (const t of tracks) {
     if (t.role !== voice || t.split !== split) continue;
@@ -116,7 +131,17 @@ export function collectSegments(tracks: readonly MelodyTrack[], voice: Voice, sp
 /** The network's twin of a real segment: same voice, style, key, bar chords (N.C. where none) and density. */
 export function generateTwin(net: MelodyRnn, real: RealSegment, seed: number, temperature = 1): EvalLine {
   const chords = real.barChords.map((c) => c ?? NO_CHORD);
-  const req = parseMelodyRequest({ voice: real.voice, style: real.style, key: real.key, chords, density: real.density, bars: SEGMENT_BARS, temperature, seed, count: 1 });
+  const req = parseMelodyRequest({
+    voice: real.voice,
+    style: real.style,
+    key: real.key,
+    chords,
+    density: real.density,
+    bars: SEGMENT_BARS,
+    temperature,
+    seed,
+    count: 1,
+  });
   const [line] = net.generateSync(req);
   return { notes: line.notes, key: line.key, meter: line.meter, stepsPerBar: line.stepsPerBar, steps: line.steps, barChords: real.barChords };
 }
@@ -130,7 +155,9 @@ export function generateNgramTwin(ngram: MelodyNgram, real: RealSegment, seed: n
   if (!st || stepsPerBar(st.meter) !== real.stepsPerBar) return undefined;
   const density = normaliseDensity(real.perBar, st.density);
   const [seq] = ngram.generate({ style: real.style, density, bars: SEGMENT_BARS, temperature: 1, seed, count: 1 });
-  const notes: NoteTriple[] = seq.notes.map((n) => [n.pitch, Math.round(n.startTicks / TICKS_PER_STEP), Math.max(1, Math.round(n.durationTicks / TICKS_PER_STEP))] as const);
+  const notes: NoteTriple[] = seq.notes.map(
+    (n) => [n.pitch, Math.round(n.startTicks / TICKS_PER_STEP), Math.max(1, Math.round(n.durationTicks / TICKS_PER_STEP))] as const,
+  );
   const key = parseKey(estimateKey(notes.map(([p, , d]) => ({ pitch: p, duration: d }))));
   return { notes, key, meter: real.meter, stepsPerBar: real.stepsPerBar, steps: real.steps, barChords: real.barChords.map(() => undefined) };
 }

@@ -174,7 +174,10 @@ export function twoBarKeys(line: Pick<EvalLine, 'notes' | 'key' | 'stepsPerBar' 
 }
 
 /** Lowest and highest pitch, and the notes outside the bounds `bounds` gives for a line (none counted without it). */
-export function rangeFigures<L extends Pick<EvalLine, 'notes' | 'key'>>(lines: readonly L[], bounds?: (l: L) => [number, number]): { min: number; max: number; outside: Share } {
+export function rangeFigures<L extends Pick<EvalLine, 'notes' | 'key'>>(
+  lines: readonly L[],
+  bounds?: (l: L) => [number, number],
+): { min: number; max: number; outside: Share } {
   let min = Infinity;
   let max = -Infinity;
   let outside = 0;

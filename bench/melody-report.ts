@@ -9,8 +9,24 @@ import { makeRng } from '../src/random';
 import { keyShift } from '../src/models/melody/spec';
 import type { RealSegment } from './melody-eval-data';
 import {
-  addShare, endsOnBarLine, HIST_NAMES, histogramsOf, inKeyShare, jsDivergence, notesPerBar, rangeFigures, share, spearman,
-  strongBeatChordTones, strongBeatOnRoot, totalVariation, twoBarKeys, ZERO_SHARE, type EvalLine, type HistName, type Share,
+  addShare,
+  endsOnBarLine,
+  HIST_NAMES,
+  histogramsOf,
+  inKeyShare,
+  jsDivergence,
+  notesPerBar,
+  rangeFigures,
+  share,
+  spearman,
+  strongBeatChordTones,
+  strongBeatOnRoot,
+  totalVariation,
+  twoBarKeys,
+  ZERO_SHARE,
+  type EvalLine,
+  type HistName,
+  type Share,
 } from './melody-metrics';
 
 export interface HistDistance {
@@ -87,11 +103,14 @@ export interface SideContext {
 
 function side(lines: readonly EvalLine[], real: readonly RealSegment[], hist: Record<HistName, HistDistance>, ctx: SideContext, actual: boolean): SideFigures {
   const keys = lines.flatMap((l) => twoBarKeys(l));
-  const { min, max, outside } = rangeFigures(lines.map((l, i) => ({ ...l, style: real[i].style })), (l) => {
-    const r = ctx.voiceRange(l.style);
-    const shift = keyShift(l.key.tonic);
-    return r ? [r[0] + shift, r[1] + shift] : [-Infinity, Infinity];
-  });
+  const { min, max, outside } = rangeFigures(
+    lines.map((l, i) => ({ ...l, style: real[i].style })),
+    (l) => {
+      const r = ctx.voiceRange(l.style);
+      const shift = keyShift(l.key.tonic);
+      return r ? [r[0] + shift, r[1] + shift] : [-Infinity, Infinity];
+    },
+  );
   const byStep = (l: EvalLine, step: number) => real[lines.indexOf(l)].strongChords.get(step);
   return {
     lines: lines.length,
@@ -100,7 +119,9 @@ function side(lines: readonly EvalLine[], real: readonly RealSegment[], hist: Re
     chordTones: ctx.chords ? pooled(lines, (l) => strongBeatChordTones(l)) : NaN,
     onRoot: ctx.chords ? pooled(lines, (l) => strongBeatOnRoot(l)) : NaN,
     onRootDownbeat: ctx.chords ? pooled(lines, (l) => strongBeatOnRoot(l, undefined, [0])) : NaN,
-    ...(actual ? { chordTonesActual: pooled(lines, (l) => strongBeatChordTones(l, byStep)), onRootActual: pooled(lines, (l) => strongBeatOnRoot(l, byStep)) } : {}),
+    ...(actual
+      ? { chordTonesActual: pooled(lines, (l) => strongBeatChordTones(l, byStep)), onRootActual: pooled(lines, (l) => strongBeatOnRoot(l, byStep)) }
+      : {}),
     notesPerBar: lines.reduce((a, l) => a + notesPerBar(l), 0) / Math.max(1, lines.length),
     copied: keys.filter((k) => ctx.trainKeys.has(k)).length / Math.max(1, keys.length),
     copyWindows: keys.length,
@@ -116,7 +137,12 @@ function side(lines: readonly EvalLine[], real: readonly RealSegment[], hist: Re
  * Figures of real segments and of each model's twins (`models[name][i]` was asked for with the
  * conditions of `real[i]`; undefined where the model could not be asked).
  */
-export function groupFigures(real: readonly RealSegment[], models: Record<string, ReadonlyArray<EvalLine | undefined>>, ctx: Omit<SideContext, 'chords'>, chordsKnown: Record<string, boolean>): GroupFigures {
+export function groupFigures(
+  real: readonly RealSegment[],
+  models: Record<string, ReadonlyArray<EvalLine | undefined>>,
+  ctx: Omit<SideContext, 'chords'>,
+  chordsKnown: Record<string, boolean>,
+): GroupFigures {
   const half = halves(real.map((r) => r.piece));
   const inA = real.map((r) => half.get(r.piece)!);
   const realA = real.filter((_, i) => inA[i]);
@@ -135,7 +161,16 @@ export function groupFigures(real: readonly RealSegment[], models: Record<string
     // Against the real lines the model was asked to match (the n-gram knows fewer styles).
     const genA = idx.filter((i) => inA[i]).map((i) => twins[i]!);
     const genB = idx.filter((i) => !inA[i]).map((i) => twins[i]!);
-    const hist = meanDistance(distance(genA, idx.filter((i) => !inA[i]).map((i) => real[i])), distance(genB, idx.filter((i) => inA[i]).map((i) => real[i])));
+    const hist = meanDistance(
+      distance(
+        genA,
+        idx.filter((i) => !inA[i]).map((i) => real[i]),
+      ),
+      distance(
+        genB,
+        idx.filter((i) => inA[i]).map((i) => real[i]),
+      ),
+    );
     out.models[name] = side(lines, reals, hist, { ...ctx, chords: chordsKnown[name] ?? true }, false);
   }
   return out;
@@ -151,7 +186,10 @@ export interface DensityFigures {
   ratio: number;
 }
 
-export function densityFigures(densities: readonly number[], linesAt: ReadonlyArray<ReadonlyArray<Pick<EvalLine, 'notes' | 'steps' | 'stepsPerBar'>>>): DensityFigures {
+export function densityFigures(
+  densities: readonly number[],
+  linesAt: ReadonlyArray<ReadonlyArray<Pick<EvalLine, 'notes' | 'steps' | 'stepsPerBar'>>>,
+): DensityFigures {
   const xs: number[] = [];
   const ys: number[] = [];
   const means = linesAt.map((lines, k) => {
@@ -162,5 +200,11 @@ export function densityFigures(densities: readonly number[], linesAt: ReadonlyAr
     });
     return per.reduce((a, b) => a + b, 0) / Math.max(1, per.length);
   });
-  return { densities: [...densities], means, spearmanMeans: spearman([...densities], means), spearmanAll: spearman(xs, ys), ratio: means[means.length - 1] / Math.max(1e-9, means[0]) };
+  return {
+    densities: [...densities],
+    means,
+    spearmanMeans: spearman([...densities], means),
+    spearmanAll: spearman(xs, ys),
+    ratio: means[means.length - 1] / Math.max(1e-9, means[0]),
+  };
 }

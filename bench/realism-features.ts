@@ -30,7 +30,18 @@ const sampling = argv.includes('--sampling') ? (JSON.parse(opt('--sampling', '{}
 const NAMES = [
   ...DRUM_CLASSES.flatMap((c) => ['hits', 'vel mean', 'vel std', 'offset mean', 'offset std'].map((f) => `${c} ${f}`)),
   ...Array.from({ length: 16 }, (_, i) => `hits on 16th ${i + 1}`),
-  'off-16th share', 'ghost share', 'crash share', 'toms share', 'velocity mean', 'velocity std', 'offset mean', 'offset std', 'bar 1 hits', 'bar 2 hits', 'bar-to-bar changes', 'distinct step patterns',
+  'off-16th share',
+  'ghost share',
+  'crash share',
+  'toms share',
+  'velocity mean',
+  'velocity std',
+  'offset mean',
+  'offset std',
+  'bar 1 hits',
+  'bar 2 hits',
+  'bar-to-bar changes',
+  'distinct step patterns',
 ];
 
 const corpus = loadDrumCorpus();
@@ -38,12 +49,21 @@ const corpus = loadDrumCorpus();
 const split = opt('--split', 'validation') === 'train' ? 'train' : 'validation';
 const pool = tracksOf(corpus, split).filter((t) => split === 'validation' || t.steps >= 32);
 const pickRng = makeRng('tune');
-const chosen = split === 'validation' ? pool : pool.map((t) => ({ t, k: pickRng() })).sort((a, b) => a.k - b.k).slice(0, 90).map((x) => x.t);
+const chosen =
+  split === 'validation'
+    ? pool
+    : pool
+        .map((t) => ({ t, k: pickRng() }))
+        .sort((a, b) => a.k - b.k)
+        .slice(0, 90)
+        .map((x) => x.t);
 const targets = matchTargets(chosen, drumDensityRange(corpus));
 const art = readDrumNetArtifacts(dir);
 if (!art) throw new Error(`no drum network in ${dir}`);
 await initNodeTf('wasm');
-const spec = sampling ? { ...art.modelJson.spec, sampling: { ...(art.modelJson.spec.sampling ?? { pattern: 1, velocity: 1, offset: 1 }), ...sampling } } : art.modelJson.spec;
+const spec = sampling
+  ? { ...art.modelJson.spec, sampling: { ...(art.modelJson.spec.sampling ?? { pattern: 1, velocity: 1, offset: 1 }), ...sampling } }
+  : art.modelJson.spec;
 const model = GrooveRnn.load({ ...art, modelJson: { ...art.modelJson, spec } });
 const pairs = argv.includes('--real') ? realAgainstReal(targets, tracksOf(corpus, 'train'), drumDensityRange(corpus)) : await generateMatched(model, targets);
 const r = realismReport(pairs);
@@ -59,7 +79,9 @@ const gaps = NAMES.map((name, j) => {
   const g = col(gen, j);
   return { name, real: mean(r), gen: mean(g), d: (mean(g) - mean(r)) / Math.max(1e-9, std(r)) };
 }).sort((a, b) => Math.abs(b.d) - Math.abs(a.d));
-console.log(`${dir} sampling ${JSON.stringify(spec.sampling ?? {})}: discriminator ${(100 * r.discriminator.accuracy).toFixed(1)} % (folds ${r.discriminator.perFold.map((x) => (100 * x).toFixed(0)).join('/')})${runs > 1 ? `, mean of ${runs} runs ${(100 * mean(accuracies)).toFixed(1)} % (${accuracies.map((a) => (100 * a).toFixed(1)).join(' / ')})` : ''}`);
+console.log(
+  `${dir} sampling ${JSON.stringify(spec.sampling ?? {})}: discriminator ${(100 * r.discriminator.accuracy).toFixed(1)} % (folds ${r.discriminator.perFold.map((x) => (100 * x).toFixed(0)).join('/')})${runs > 1 ? `, mean of ${runs} runs ${(100 * mean(accuracies)).toFixed(1)} % (${accuracies.map((a) => (100 * a).toFixed(1)).join(' / ')})` : ''}`,
+);
 const t = r.table.all;
 console.log(TABLE_ROWS.map((row) => `${row.key} ${t.other[row.key].toFixed(row.digits)}/${t.real[row.key].toFixed(row.digits)}`).join('  '));
 for (const g of gaps.slice(0, top)) console.log(`${g.d >= 0 ? '+' : ''}${g.d.toFixed(2)}\t${g.name}\treal ${g.real.toFixed(3)}\tgenerated ${g.gen.toFixed(3)}`);

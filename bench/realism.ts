@@ -132,7 +132,7 @@ export function windowFeatures(w: DrumGrid): number[] {
     let p = 0;
     for (let c = 0; c < C; c++) {
       const v = w.velocity[s * C + c];
-      if (s < BAR && (v > 0) !== (w.velocity[(s + BAR) * C + c] > 0)) barDiff++;
+      if (s < BAR && v > 0 !== w.velocity[(s + BAR) * C + c] > 0) barDiff++;
       if (!v) continue;
       p |= 1 << c;
       const o = w.offset[s * C + c];

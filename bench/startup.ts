@@ -50,7 +50,10 @@ const warmCache = join(scratch, 'cache-warm');
 function generate(cache: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ ms: number; engine: string; backend?: string }> {
   const out = join(scratch, `out-${nextCache++}`);
   const t0 = performance.now();
-  const child = spawn(process.execPath, [BIN, 'generate', '--json', '--out', out + '/', ...args], { env: { ...process.env, TANDEM_CACHE: cache, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'generate', '--json', '--out', out + '/', ...args], {
+    env: { ...process.env, TANDEM_CACHE: cache, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
@@ -71,7 +74,10 @@ async function serve(cache: string, args: string[] = []): Promise<{ pong: number
   await new Promise<void>((r) => sock.bind(0, '127.0.0.1', () => r()));
   const port = await freePort();
   const t0 = performance.now();
-  const child = spawn(process.execPath, [BIN, 'serve', '--osc-port', String(port), '--lease', '20s', '--out', join(scratch, 'serve-out'), ...args], { env: { ...process.env, TANDEM_CACHE: cache }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'serve', '--osc-port', String(port), '--lease', '20s', '--out', join(scratch, 'serve-out'), ...args], {
+    env: { ...process.env, TANDEM_CACHE: cache },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let pong: number | undefined;
   let suggestion: number | undefined;
   let chromium: number | undefined;
@@ -107,7 +113,8 @@ async function serve(cache: string, args: string[] = []): Promise<{ pong: number
     while ((suggestion === undefined || (chromium === undefined && stays === undefined)) && performance.now() < deadline && child.exitCode === null) {
       await new Promise((r) => setTimeout(r, 20));
     }
-    if (pong === undefined || suggestion === undefined) throw new Error(`serve gave no ${pong === undefined ? 'pong' : 'suggestion'} within 60 s: ${stderr.trim()}`);
+    if (pong === undefined || suggestion === undefined)
+      throw new Error(`serve gave no ${pong === undefined ? 'pong' : 'suggestion'} within 60 s: ${stderr.trim()}`);
     return { pong, suggestion, chromium, stays };
   } finally {
     clearInterval(pinger);
@@ -129,7 +136,15 @@ async function deviceLoad(cache: string, pingTimeoutMs?: number): Promise<{ read
   const before = process.env.TANDEM_CACHE;
   process.env.TANDEM_CACHE = cache; // the bridge the client starts inherits it
   const port = await freePort();
-  const client = new TandemClient(api as never, { port, scriptDir: join(REPO_ROOT, 'max-device', 'dist'), config: {}, nodeCandidates: [process.execPath], leaseMs: 3000, heartbeatMs: 1000, ...(pingTimeoutMs ? { pingTimeoutMs } : {}) });
+  const client = new TandemClient(api as never, {
+    port,
+    scriptDir: join(REPO_ROOT, 'max-device', 'dist'),
+    config: {},
+    nodeCandidates: [process.execPath],
+    leaseMs: 3000,
+    heartbeatMs: 1000,
+    ...(pingTimeoutMs ? { pingTimeoutMs } : {}),
+  });
   client.registerHandlers();
   try {
     const t0 = performance.now();
@@ -163,7 +178,9 @@ function freePort(): Promise<number> {
 async function main(): Promise<void> {
   const stale = staleReason(REPO_ROOT, DIST_DIR, 'cli');
   const browser = findBrowser();
-  console.error(`tandem start-up bench (${REPS} runs each, medians; ${cpus().length} cores, load ${loadavg()[0].toFixed(1)}; CLI from ${stale ? `the TypeScript sources: dist/ ${stale}` : 'dist/'})`);
+  console.error(
+    `tandem start-up bench (${REPS} runs each, medians; ${cpus().length} cores, load ${loadavg()[0].toFixed(1)}; CLI from ${stale ? `the TypeScript sources: dist/ ${stale}` : 'dist/'})`,
+  );
   const runs = async (n: number, fn: () => Promise<{ ms: number; engine: string; backend?: string }>) => {
     const all = [];
     for (let i = 0; i < n; i++) all.push(await fn());
@@ -195,7 +212,12 @@ async function main(): Promise<void> {
     add(`serve (as the device starts it), ${label} cache: first pong`, median(s.map((x) => x.pong)), 500);
     add(`serve, ${label} cache: first finished suggestion`, median(s.map((x) => x.suggestion)), 1000, 'Node worker thread');
     const moved = s.map((x) => x.chromium).filter((x): x is number => x !== undefined);
-    add(`serve, ${label} cache: switch to Chromium after parity check`, moved.length ? median(moved) : undefined, undefined, moved.length === s.length ? 'in the background' : `stayed on the worker: ${s.find((x) => x.stays)?.stays ?? '?'}`);
+    add(
+      `serve, ${label} cache: switch to Chromium after parity check`,
+      moved.length ? median(moved) : undefined,
+      undefined,
+      moved.length === s.length ? 'in the background' : `stayed on the worker: ${s.find((x) => x.stays)?.stays ?? '?'}`,
+    );
   }
 
   for (const [label, ping] of [
@@ -219,7 +241,12 @@ async function main(): Promise<void> {
   const one = await medianMs(() => e.generate(req(1)), 7);
   const sixteen = await medianMs(() => e.generate(req(16)), 3);
   rows.push({ what: 'steady state: 8 bars x 1, Node wasm', value: (one / 1000).toFixed(3), target: `<= 0.050 s ${one <= 50 ? 'met' : 'MISSED'}`, note: '' });
-  rows.push({ what: 'steady state: 8 bars x 16 / x 1, Node wasm', value: `${(sixteen / one).toFixed(2)}x`, target: `< 4x ${sixteen / one < 4 ? 'met' : 'MISSED'}`, note: '' });
+  rows.push({
+    what: 'steady state: 8 bars x 16 / x 1, Node wasm',
+    value: `${(sixteen / one).toFixed(2)}x`,
+    target: `< 4x ${sixteen / one < 4 ? 'met' : 'MISSED'}`,
+    note: '',
+  });
   await e.close();
 
   const w = Math.max(...rows.map((x) => x.what.length));

@@ -5,7 +5,7 @@ export function spearman(a: readonly number[], b: readonly number[]): number {
   const rank = (xs: readonly number[]) => {
     const idx = xs.map((x, i) => [x, i] as const).sort((p, q) => p[0] - q[0]);
     const r = new Array<number>(xs.length);
-    for (let i = 0; i < idx.length; ) {
+    for (let i = 0; i < idx.length;) {
       let j = i;
       while (j + 1 < idx.length && idx[j + 1][0] === idx[i][0]) j++;
       for (let k = i; k <= j; k++) r[idx[k][1]] = (i + j) / 2;

@@ -38,7 +38,7 @@ if (argv.includes('--set')) {
     console.error(`--set ${opt('--set', '')}: needs a JSON object of sampling fields, for example '{"repeatBar":1}'`);
     process.exit(2);
   }
-  json.spec.sampling = { ...(json.spec.sampling as object | undefined ?? settings([1, 1, 1])), ...extra };
+  json.spec.sampling = { ...((json.spec.sampling as object | undefined) ?? settings([1, 1, 1])), ...extra };
   const art = readDrumNetArtifacts(dir);
   if (!art) throw new Error(`no drum network in ${dir}`);
   await initNodeTf('wasm');
@@ -55,9 +55,14 @@ if (argv.includes('--set')) {
 
 const write = argv.includes('--write') ? opt('--write', '').split(',').map(Number) : undefined;
 if (write) {
-  const ok = (write.length === 3 || write.length === 5) && write.slice(0, 3).every((x) => Number.isFinite(x) && x > 0 && x <= 2) && write.slice(3).every((x) => Number.isFinite(x) && x >= 0 && x < 1);
+  const ok =
+    (write.length === 3 || write.length === 5) &&
+    write.slice(0, 3).every((x) => Number.isFinite(x) && x > 0 && x <= 2) &&
+    write.slice(3).every((x) => Number.isFinite(x) && x >= 0 && x < 1);
   if (!ok) {
-    console.error(`--write ${write.join(',')}: needs three numbers in (0, 2] (pattern temperature, velocity scale, timing scale), then optionally two in [0, 1) (shared velocity and timing noise)`);
+    console.error(
+      `--write ${write.join(',')}: needs three numbers in (0, 2] (pattern temperature, velocity scale, timing scale), then optionally two in [0, 1) (shared velocity and timing noise)`,
+    );
     process.exit(2);
   }
   const file = join(dir, 'model.json');
@@ -73,7 +78,11 @@ const range = drumDensityRange(corpus);
 // A fixed random subset of training performances of two bars or more.
 const rng = makeRng('tune');
 const pool = tracksOf(corpus, 'train').filter((t) => t.steps >= 32);
-const picked = pool.map((t) => ({ t, k: rng() })).sort((a, b) => a.k - b.k).slice(0, n).map((x) => x.t);
+const picked = pool
+  .map((t) => ({ t, k: rng() }))
+  .sort((a, b) => a.k - b.k)
+  .slice(0, n)
+  .map((x) => x.t);
 const targets = matchTargets(picked, range);
 const art = readDrumNetArtifacts(dir);
 if (!art) throw new Error(`no drum network in ${dir}`);
@@ -87,5 +96,16 @@ for (const entry of grid) {
   model.dispose();
   const t = r.table.all;
   const gaps = TABLE_ROWS.slice(0, 5).map((row) => relativeGap(t.other[row.key], t.real[row.key]));
-  console.log([sampling.pattern, sampling.velocity, sampling.offset, sampling.velocityShared, sampling.offsetShared, (100 * r.discriminator.accuracy).toFixed(1), ...TABLE_ROWS.map((row) => `${t.other[row.key].toFixed(row.digits)}/${t.real[row.key].toFixed(row.digits)}`), (100 * gaps.reduce((a, b) => a + b, 0) / gaps.length).toFixed(0) + '%'].join('\t'));
+  console.log(
+    [
+      sampling.pattern,
+      sampling.velocity,
+      sampling.offset,
+      sampling.velocityShared,
+      sampling.offsetShared,
+      (100 * r.discriminator.accuracy).toFixed(1),
+      ...TABLE_ROWS.map((row) => `${t.other[row.key].toFixed(row.digits)}/${t.real[row.key].toFixed(row.digits)}`),
+      ((100 * gaps.reduce((a, b) => a + b, 0)) / gaps.length).toFixed(0) + '%',
+    ].join('\t'),
+  );
 }

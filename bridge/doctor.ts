@@ -43,14 +43,23 @@ export function udpPortFree(port: number): Promise<{ ok: boolean; detail: string
 /** The Chromium engine's backend table (backend, ok/failed with reason, parity error, ms per bar). */
 export async function browserBackends(model = DEFAULT_MODEL): Promise<{ check: Check; info?: EngineInfo; table?: string }> {
   const net = networkOf(model).model;
-  if (!findBrowser().path || !existsSync(join(net.dir, 'model.json'))) return { check: { name: 'Chromium backends', ok: false, detail: `not probed (needs a browser and the ${model} network)` } };
+  if (!findBrowser().path || !existsSync(join(net.dir, 'model.json')))
+    return { check: { name: 'Chromium backends', ok: false, detail: `not probed (needs a browser and the ${model} network)` } };
   let engine: Engine | undefined;
   try {
     engine = await createEngine('chromium', net, { log: () => {} });
     const info = engine.info();
     const ok = info.running === 'chromium';
     const passing = info.backends.filter((b) => b.ok).map((b) => b.backend);
-    return { check: { name: 'Chromium backends', ok, detail: ok ? `${info.backend} chosen; passing parity: ${passing.join(', ') || 'none'}` : `fell back to Node: ${info.fallbackReason}` }, info, table: formatBackendTable(info) };
+    return {
+      check: {
+        name: 'Chromium backends',
+        ok,
+        detail: ok ? `${info.backend} chosen; passing parity: ${passing.join(', ') || 'none'}` : `fell back to Node: ${info.fallbackReason}`,
+      },
+      info,
+      table: formatBackendTable(info),
+    };
   } catch (err) {
     return { check: { name: 'Chromium backends', ok: false, detail: (err as Error).message } };
   } finally {
@@ -63,7 +72,13 @@ export async function runDoctor(): Promise<Check[]> {
   const major = Number(process.versions.node.split('.')[0]);
   checks.push({ name: 'Node', ok: major >= 20, detail: `${process.version}${major >= 20 ? '' : ' (Tandem needs Node 20 or newer)'}` });
   const stale = staleReason(REPO_ROOT, join(REPO_ROOT, 'dist'), 'cli');
-  checks.push({ name: 'Start-up', ok: !stale, detail: stale ? `the CLI runs from the TypeScript sources (~1 s slower to start): dist/ ${stale}` : 'the CLI runs from dist/ (built by npm install or npm run build)' });
+  checks.push({
+    name: 'Start-up',
+    ok: !stale,
+    detail: stale
+      ? `the CLI runs from the TypeScript sources (~1 s slower to start): dist/ ${stale}`
+      : 'the CLI runs from dist/ (built by npm install or npm run build)',
+  });
   const b = findBrowser();
   checks.push({ name: 'Browser', ok: !!b.path, detail: b.path ? `${b.path}${b.via === 'env' ? ' (from TANDEM_CHROME)' : ''}` : b.reason! });
   for (const backend of NODE_BACKENDS) {
@@ -76,7 +91,13 @@ export async function runDoctor(): Promise<Check[]> {
       const ok = hasArtifact(impl);
       const name = `${spec.name[0].toUpperCase()}${spec.name.slice(1)} ${impl.kind}`;
       const how = impl.artifact.kind === 'layers' ? `npm run train:${impl.artifact.dir}` : 'npm run train:baseline';
-      checks.push({ name, ok, detail: ok ? `${impl.id}: ${path}` : `${impl.id} missing at ${path}${impl === spec.implementations[0] ? '; generation falls back to the next implementation' : ''} (${how})` });
+      checks.push({
+        name,
+        ok,
+        detail: ok
+          ? `${impl.id}: ${path}`
+          : `${impl.id} missing at ${path}${impl === spec.implementations[0] ? '; generation falls back to the next implementation' : ''} (${how})`,
+      });
     }
   }
   checks.push(midiCheck());
@@ -84,7 +105,11 @@ export async function runDoctor(): Promise<Check[]> {
   checks.push({ name: 'OSC port', ...osc });
   const root = datasetsDir();
   const sets = ['groove-midi', 'nottingham', 'pop909', 'jsb-chorales'].map((d) => `${d} ${existsSync(join(root, d)) ? 'found' : 'missing'}`);
-  checks.push({ name: 'Datasets', ok: existsSync(root), detail: existsSync(root) ? `${root}: ${sets.join(', ')}` : `not found at ${root} (only needed to build corpora and train; set TANDEM_DATASETS)` });
+  checks.push({
+    name: 'Datasets',
+    ok: existsSync(root),
+    detail: existsSync(root) ? `${root}: ${sets.join(', ')}` : `not found at ${root} (only needed to build corpora and train; set TANDEM_DATASETS)`,
+  });
   return checks;
 }
 
@@ -98,7 +123,13 @@ async function backendCheck(backend: 'wasm' | 'cpu'): Promise<Check> {
       if (!ok) return { name: `TF.js ${backend} (Node)`, ok: false, detail: 'backend did not initialise' };
     }
     const t0 = performance.now();
-    const v = tf.tidy(() => tf.matMul(tf.ones([64, 64]), tf.ones([64, 64])).sum().dataSync()[0]);
+    const v = tf.tidy(
+      () =>
+        tf
+          .matMul(tf.ones([64, 64]), tf.ones([64, 64]))
+          .sum()
+          .dataSync()[0],
+    );
     const ok = v === 64 * 64 * 64;
     return { name: `TF.js ${backend} (Node)`, ok, detail: ok ? `ok (${(performance.now() - t0).toFixed(1)} ms for a 64x64 matMul)` : `wrong result ${v}` };
   } catch (err) {

@@ -61,11 +61,14 @@ export function parsePreset(text: string, file: string): Preset {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new PresetError(file, '', 'must be a JSON object');
   const obj = raw as Record<string, unknown>;
   // Own properties only: "constructor", "toString" or "__proto__" are not fields, whatever Object.prototype holds.
-  for (const k of Object.keys(obj)) if (!Object.hasOwn(FIELDS, k)) throw new PresetError(file, k, `is not a preset field (allowed: ${Object.keys(FIELDS).join(', ')})`);
+  for (const k of Object.keys(obj))
+    if (!Object.hasOwn(FIELDS, k)) throw new PresetError(file, k, `is not a preset field (allowed: ${Object.keys(FIELDS).join(', ')})`);
   for (const [k, allowed] of Object.entries(FIELDS)) if (!Object.hasOwn(obj, k)) throw new PresetError(file, k, `is missing: it must be ${allowed}`);
-  if (typeof obj.name !== 'string' || !/^[a-z0-9-]+$/.test(obj.name)) throw new PresetError(file, 'name', `must be ${FIELDS.name}, got ${JSON.stringify(obj.name)}`);
+  if (typeof obj.name !== 'string' || !/^[a-z0-9-]+$/.test(obj.name))
+    throw new PresetError(file, 'name', `must be ${FIELDS.name}, got ${JSON.stringify(obj.name)}`);
   if (typeof obj.description !== 'string') throw new PresetError(file, 'description', 'must be a string');
-  if (typeof obj.model !== 'string' || !MODEL_NAMES.includes(obj.model)) throw new PresetError(file, 'model', `must be ${FIELDS.model}, got ${JSON.stringify(obj.model)}`);
+  if (typeof obj.model !== 'string' || !MODEL_NAMES.includes(obj.model))
+    throw new PresetError(file, 'model', `must be ${FIELDS.model}, got ${JSON.stringify(obj.model)}`);
   const spec = modelSpec(obj.model);
   for (const k of ['density', 'temperature', 'fillEvery', 'bars'] as const) {
     if (typeof obj[k] !== 'number') throw new PresetError(file, k, `must be ${FIELDS[k]}, got ${JSON.stringify(obj[k])}`);
@@ -73,7 +76,13 @@ export function parsePreset(text: string, file: string): Preset {
   try {
     // Models without fills take fillEvery 0 only (left out of the request, so 0 is what they get).
     if (!spec.controls.includes('fillEvery') && obj.fillEvery !== 0) throw new InvalidValueError('fillEvery', obj.fillEvery, `0: ${spec.name} has no fills`);
-    parseRequest(spec.name, { style: obj.genre, density: obj.density, temperature: obj.temperature, fillEvery: spec.controls.includes('fillEvery') ? obj.fillEvery : undefined, bars: obj.bars });
+    parseRequest(spec.name, {
+      style: obj.genre,
+      density: obj.density,
+      temperature: obj.temperature,
+      fillEvery: spec.controls.includes('fillEvery') ? obj.fillEvery : undefined,
+      bars: obj.bars,
+    });
   } catch (err) {
     if (err instanceof InvalidValueError) {
       const field = Object.values(CONTROLS).find((c) => c.flag === err.field)?.name ?? err.field;
@@ -81,14 +90,27 @@ export function parsePreset(text: string, file: string): Preset {
     }
     throw err;
   }
-  if (obj.genre === 'any' || typeof obj.genre !== 'string') throw new PresetError(file, 'genre', `must be one of ${spec.styles.join(', ')}, got ${JSON.stringify(obj.genre)}`);
+  if (obj.genre === 'any' || typeof obj.genre !== 'string')
+    throw new PresetError(file, 'genre', `must be one of ${spec.styles.join(', ')}, got ${JSON.stringify(obj.genre)}`);
   // A fresh plain object holding the checked fields only.
-  return { name: obj.name, description: obj.description, model: spec.name, genre: obj.genre, density: obj.density as number, temperature: obj.temperature as number, fillEvery: obj.fillEvery as number, bars: obj.bars as number };
+  return {
+    name: obj.name,
+    description: obj.description,
+    model: spec.name,
+    genre: obj.genre,
+    density: obj.density as number,
+    temperature: obj.temperature as number,
+    fillEvery: obj.fillEvery as number,
+    bars: obj.bars as number,
+  };
 }
 
 export function listPresets(dir = PRESETS_DIR): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => basename(f, '.json')).sort();
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => basename(f, '.json'))
+    .sort();
 }
 
 /** Loads a preset by name (from presets/) or by path to a .json file. */

@@ -32,7 +32,10 @@ describe('README device tables (issue 17.1: the device and its docs agree)', () 
   it("show each Live parameter's range and default as the device builds it from the control table", async () => {
     const { PARAMETERS, GENRE_ITEMS, MODEL_ITEMS, UNIT_STYLE } = await import('../max-device/src/parameters');
     const { GENERATE_PARAMETERS, HUMANIZE_PARAMETERS } = await import('../max-device/src/miditool/parameters');
-    type P = (typeof PARAMETERS)[keyof typeof PARAMETERS] | (typeof GENERATE_PARAMETERS)[keyof typeof GENERATE_PARAMETERS] | (typeof HUMANIZE_PARAMETERS)[keyof typeof HUMANIZE_PARAMETERS];
+    type P =
+      | (typeof PARAMETERS)[keyof typeof PARAMETERS]
+      | (typeof GENERATE_PARAMETERS)[keyof typeof GENERATE_PARAMETERS]
+      | (typeof HUMANIZE_PARAMETERS)[keyof typeof HUMANIZE_PARAMETERS];
     /** "0-100 %, 50 %", "0.05-3, 1.00", "1-64, 8", "rock": the README's way of writing a parameter. */
     const shown = (p: P): string => {
       if (p.type === 'enum') return p.items[p.initial];
@@ -45,7 +48,10 @@ describe('README device tables (issue 17.1: the device and its docs agree)', () 
     for (const p of [PARAMETERS.model, PARAMETERS.genre, PARAMETERS.density, PARAMETERS.temperature, PARAMETERS.bars, PARAMETERS.fill]) {
       expect(deviceRow(p.longname), p.longname).toMatch(new RegExp(`\\| ${shown(p).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\|$`));
     }
-    for (const [tool, params] of [['Generate', GENERATE_PARAMETERS], ['Humanize', HUMANIZE_PARAMETERS]] as const) {
+    for (const [tool, params] of [
+      ['Generate', GENERATE_PARAMETERS],
+      ['Humanize', HUMANIZE_PARAMETERS],
+    ] as const) {
       for (const p of Object.values(params) as P[]) {
         expect(toolRow(tool, p.longname), `${tool} ${p.longname}`).toMatch(new RegExp(`\\| ${shown(p).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\|$`));
       }

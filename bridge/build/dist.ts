@@ -31,7 +31,15 @@ export const CLI_ENTRIES: Readonly<Record<string, string>> = Object.freeze({
  * first scans a CommonJS file with its export lexer, ~0.2 s for TF.js's 1.2 MB here (measured
  * with --cpu-prof). Only CommonJS packages may be listed (require() of an ES module fails on Node 20).
  */
-export const REQUIRED_PACKAGES = ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-cpu', 'seedrandom', 'midi-file', 'commander', 'osc-js'];
+export const REQUIRED_PACKAGES = [
+  '@tensorflow/tfjs-core',
+  '@tensorflow/tfjs-backend-wasm',
+  '@tensorflow/tfjs-backend-cpu',
+  'seedrandom',
+  'midi-file',
+  'commander',
+  'osc-js',
+];
 
 const REQUIRE_BANNER = "import { createRequire as __tandemCreateRequire } from 'node:module'; const __tandemRequire = __tandemCreateRequire(import.meta.url);";
 
@@ -41,7 +49,10 @@ const requireCommonJs: Plugin = {
   setup(b) {
     const filter = new RegExp(`^(${REQUIRED_PACKAGES.map((p) => p.replace(/[/.-]/g, (c) => `\\${c}`)).join('|')})$`);
     b.onResolve({ filter }, (a) => ({ path: a.path, namespace: 'require-commonjs' }));
-    b.onLoad({ filter: /.*/, namespace: 'require-commonjs' }, (a) => ({ contents: `module.exports = __tandemRequire(${JSON.stringify(a.path)});`, loader: 'js' }));
+    b.onLoad({ filter: /.*/, namespace: 'require-commonjs' }, (a) => ({
+      contents: `module.exports = __tandemRequire(${JSON.stringify(a.path)});`,
+      loader: 'js',
+    }));
   },
 };
 
@@ -115,7 +126,9 @@ export async function buildDist(dist = DIST_DIR, root = REPO_ROOT): Promise<Dist
       cli: { inputs: sourcesOf(cli.metafile, root).map((r) => stampEntry(root, r)), outputs: outputEntries(cli.metafile, tmp) },
       page: { inputs: sourcesOf(page.metafile, root).map((r) => stampEntry(root, r)), outputs: outputEntries(page.metafile, tmp) },
     };
-    writeFileAtomic(join(tmp, STAMP_FILE), JSON.stringify({ version: STAMP_VERSION, builtAt: new Date().toISOString(), groups }, null, 1) + '\n', { replace: true });
+    writeFileAtomic(join(tmp, STAMP_FILE), JSON.stringify({ version: STAMP_VERSION, builtAt: new Date().toISOString(), groups }, null, 1) + '\n', {
+      replace: true,
+    });
     const old = `${dist}.old-${process.pid}`;
     let hadOld = true;
     try {
@@ -137,7 +150,9 @@ export async function buildDist(dist = DIST_DIR, root = REPO_ROOT): Promise<Dist
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   try {
     const s = await buildDist();
-    console.log(`tandem: built ${relative(process.cwd(), s.dir) || s.dir}/ (${s.files} files, ${(s.bytes / 1e6).toFixed(1)} MB) in ${(s.ms / 1000).toFixed(1)} s`);
+    console.log(
+      `tandem: built ${relative(process.cwd(), s.dir) || s.dir}/ (${s.files} files, ${(s.bytes / 1e6).toFixed(1)} MB) in ${(s.ms / 1000).toFixed(1)} s`,
+    );
   } catch (err) {
     // The CLI still runs from the TypeScript sources (a slower start), so an install goes on.
     console.error(`tandem: could not build dist/ (${(err as Error).message}); the CLI will run from the TypeScript sources, starting ~1 s slower`);

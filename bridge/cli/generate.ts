@@ -106,7 +106,12 @@ export async function runGenerate(flags: GenerateFlags): Promise<GenerateResult>
   const engineChoice = parseEngineChoice(flags.engine);
   const backend = flags.backend === undefined ? undefined : parseBackendName(flags.backend);
   const preset = flags.preset ? loadPreset(flags.preset) : undefined;
-  if (preset && preset.model !== spec.name) throw new InvalidValueError('preset', flags.preset, `a preset for the ${spec.name} model (${flags.preset} is for ${preset.model}): add --model ${preset.model}`);
+  if (preset && preset.model !== spec.name)
+    throw new InvalidValueError(
+      'preset',
+      flags.preset,
+      `a preset for the ${spec.name} model (${flags.preset} is for ${preset.model}): add --model ${preset.model}`,
+    );
   const bpm = checkTempo(flags.bpm);
   const req = parseRequest(spec.name, {
     style: flags.genre ?? preset?.genre,
@@ -122,7 +127,13 @@ export async function runGenerate(flags: GenerateFlags): Promise<GenerateResult>
   const primerBytes = flags.primer ? readPrimerBytes(flags.primer) : undefined;
   if (primerBytes) req.primer = primerSequence(primerBytes, flags.primer!, spec);
   // Checked before the model runs: nothing is replaced without --force, the primer never.
-  const files = planOutputs({ out: flags.out, count: req.count, stem: settingsStem(chooseImpl(spec, impl).impl.id, req, bpm, primerBytes), force: flags.force ?? false, primer: flags.primer });
+  const files = planOutputs({
+    out: flags.out,
+    count: req.count,
+    stem: settingsStem(chooseImpl(spec, impl).impl.id, req, bpm, primerBytes),
+    force: flags.force ?? false,
+    primer: flags.primer,
+  });
   const primerBars = req.primer ? Math.round(req.primer.totalTicks / barsToTicks(1)) : 0;
   if (primerBars >= req.bars) throw new InvalidValueError('primer', `${primerBars} bars`, `shorter than the requested length (${req.bars} bars): raise --bars`);
   // Networks the engine runs go there (Chromium when a browser is found); the rest run here.
@@ -141,7 +152,15 @@ export async function runGenerate(flags: GenerateFlags): Promise<GenerateResult>
   sequences.forEach((seq, i) => {
     seq.tempos = [{ ticks: 0, bpm }];
     notes += seq.notes.length;
-    writeFileAtomic(files[i], writeMidiFile(seq, { format: 1, name: `Tandem ${spec.name} ${style} d${req.density} #${req.seed}.${i + 1}`, channelNames: { [spec.channel]: spec.trackName } }), { replace: flags.force, mkdir: true });
+    writeFileAtomic(
+      files[i],
+      writeMidiFile(seq, {
+        format: 1,
+        name: `Tandem ${spec.name} ${style} d${req.density} #${req.seed}.${i + 1}`,
+        channelNames: { [spec.channel]: spec.trackName },
+      }),
+      { replace: flags.force, mkdir: true },
+    );
   });
   const { primer, style: _style, ...plain } = req;
   void primer;

@@ -65,6 +65,10 @@ export async function runHumanize(input: string, flags: HumanizeFlags): Promise<
   const ms = performance.now() - t0;
   const seq: Sequence = { ...sequence, notes: sortNotes(out.notes) };
   seq.totalTicks = Math.max(sequence.totalTicks, ...seq.notes.map((n) => n.startTicks + n.durationTicks));
-  writeFileAtomic(file, writeMidiFile(seq, { format: 1, name: `Tandem humanized ${options.genre ?? 'any'} #${options.seed}`, channelNames: { [DRUM_CHANNEL]: 'Drums' } }), { replace: flags.force ?? false });
+  writeFileAtomic(
+    file,
+    writeMidiFile(seq, { format: 1, name: `Tandem humanized ${options.genre ?? 'any'} #${options.seed}`, channelNames: { [DRUM_CHANNEL]: 'Drums' } }),
+    { replace: flags.force ?? false },
+  );
   return { file, notes: out.humanized, untouched: out.untouched, quantized: out.quantized, options, ms: Math.round(ms * 10) / 10 };
 }

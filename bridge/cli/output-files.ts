@@ -47,7 +47,8 @@ export function planOutputs(plan: OutputPlan): string[] {
       throw new InvalidValueError('out', plan.out, 'a different file from --primer (writing it would destroy the primer)');
     }
     if (!st) continue;
-    if (st.isSymbolicLink()) throw new FileAccessError(f, 'write', 'it is a symbolic link; Tandem does not write through links (remove it or choose another name)', true);
+    if (st.isSymbolicLink())
+      throw new FileAccessError(f, 'write', 'it is a symbolic link; Tandem does not write through links (remove it or choose another name)', true);
     if (st.isDirectory()) throw new FileAccessError(f, 'write', 'it is a folder, not a file', true);
     if (!st.isFile()) throw new FileAccessError(f, 'write', 'it is not a regular file', true);
     if (!plan.force) throw new FileAccessError(f, 'write', 'it already exists (use --force to replace it)', true, 'EEXIST');

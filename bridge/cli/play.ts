@@ -72,7 +72,11 @@ export interface PlayDeps {
 }
 
 /** Runs a live session until --duration passes, the process is interrupted or `deps.stop` aborts. Resolves with a summary. */
-export async function runPlay(flags: PlayFlags, say: (line: string) => void = (l) => console.error(l), deps: PlayDeps = {}): Promise<{ phrases: number; repeats: number; dir: string; ports: string[]; unsaved: number; saveError?: string }> {
+export async function runPlay(
+  flags: PlayFlags,
+  say: (line: string) => void = (l) => console.error(l),
+  deps: PlayDeps = {},
+): Promise<{ phrases: number; repeats: number; dir: string; ports: string[]; unsaved: number; saveError?: string }> {
   if (flags.clock !== 'internal' && flags.clock !== 'midi') throw new InvalidValueError('clock', flags.clock, 'one of internal, midi');
   const bpm = checkTempo(flags.bpm);
   const barsAhead = int('bars-ahead', flags.barsAhead, 1, 16);
@@ -84,18 +88,35 @@ export async function runPlay(flags: PlayFlags, say: (line: string) => void = (l
   const spec = specs[0];
   const styles = specs.length > 1 ? parsePartStyles(flags.genre, specs) : flags.genre !== undefined ? { [spec.name]: flags.genre } : {};
   // Checked before anything starts; defaults from the control table (via the controller).
-  const session = new SessionController({}, { model: spec.name, density: flags.density, temperature: flags.temperature, fillEvery: flags.fillEvery, key: flags.key, chords: flags.chords, seed: flags.seed });
+  const session = new SessionController(
+    {},
+    {
+      model: spec.name,
+      density: flags.density,
+      temperature: flags.temperature,
+      fillEvery: flags.fillEvery,
+      key: flags.key,
+      chords: flags.chords,
+      seed: flags.seed,
+    },
+  );
   for (const p of specs) {
     if (styles[p.name] === undefined) continue;
     session.set('model', p.name);
     session.set('style', styles[p.name]);
   }
   session.set('model', spec.name);
-  sharedMeter(specs.map((p) => p.name), session.settings.styles); // before any model starts
+  sharedMeter(
+    specs.map((p) => p.name),
+    session.settings.styles,
+  ); // before any model starts
   const someTakes = (c: ControlName) => specs.some((p) => p.controls.includes(c));
   const names = specs.map((p) => p.name).join(' and ');
-  if (flags.fillEvery !== undefined && !someTakes('fillEvery')) throw new InvalidValueError('fill-every', flags.fillEvery, `left out: ${names} ${specs.length > 1 ? 'have' : 'has'} no fill-every control`);
-  for (const k of ['key', 'chords'] as const) if (flags[k] !== undefined && !someTakes(k)) throw new InvalidValueError(k, flags[k], `left out: ${names} ${specs.length > 1 ? 'have' : 'has'} no ${k} control`);
+  if (flags.fillEvery !== undefined && !someTakes('fillEvery'))
+    throw new InvalidValueError('fill-every', flags.fillEvery, `left out: ${names} ${specs.length > 1 ? 'have' : 'has'} no fill-every control`);
+  for (const k of ['key', 'chords'] as const)
+    if (flags[k] !== undefined && !someTakes(k))
+      throw new InvalidValueError(k, flags[k], `left out: ${names} ${specs.length > 1 ? 'have' : 'has'} no ${k} control`);
   if (flags.modelImpl !== 'network' && flags.modelImpl !== 'baseline') throw new InvalidValueError('model-impl', flags.modelImpl, 'one of network, baseline');
 
   const engine = parseEngineChoice(flags.engine);
@@ -118,10 +139,13 @@ export async function runPlay(flags: PlayFlags, say: (line: string) => void = (l
   const ports: string[] = [];
   try {
     // The port lives in a thread of its own, which sends each note at its time (see output-worker.ts).
-    output = await (deps.openOutput?.() ?? OutputThread.start(flags.port ? { kind: 'easymidi', name: flags.port, virtual: false } : { kind: 'easymidi', name: DEFAULT_OUT_PORT, virtual: true }));
+    output = await (deps.openOutput?.() ??
+      OutputThread.start(flags.port ? { kind: 'easymidi', name: flags.port, virtual: false } : { kind: 'easymidi', name: DEFAULT_OUT_PORT, virtual: true }));
     ports.push(`out: ${output.name}`);
     const p = output.priority;
-    say(`tandem: MIDI out "${output.name}" from its own thread, ${p.kind === 'fifo' ? `real-time priority ${p.priority}` : p.kind === 'nice' ? `nice ${p.nice}` : `default priority (${p.why}; timing may suffer on a busy machine)`}`);
+    say(
+      `tandem: MIDI out "${output.name}" from its own thread, ${p.kind === 'fifo' ? `real-time priority ${p.priority}` : p.kind === 'nice' ? `nice ${p.nice}` : `default priority (${p.why}; timing may suffer on a busy machine)`}`,
+    );
   } catch (err) {
     if (!(err instanceof MidiUnavailableError)) throw err;
     say(`tandem: ${err.message}. Playing without MIDI output; every suggestion is still saved in ${store.dir}`);
@@ -139,7 +163,11 @@ export async function runPlay(flags: PlayFlags, say: (line: string) => void = (l
   }
   const harmonic = specs.some((p) => p.controls.includes('chords'));
   const parts = specs.map((p, i) => ({ name: p.name, model: models[i].model }));
-  const live = new LiveSession({ model: loaded.model, parts, progressions: harmonic ? readProgressions() : undefined, store, session, dispatcher: output, input, log: say }, {}, { clock, bpm, barsAhead, latencyMs });
+  const live = new LiveSession(
+    { model: loaded.model, parts, progressions: harmonic ? readProgressions() : undefined, store, session, dispatcher: output, input, log: say },
+    {},
+    { clock, bpm, barsAhead, latencyMs },
+  );
   const panelHost: PanelHost = {
     mode: 'play',
     session,
@@ -149,7 +177,14 @@ export async function runPlay(flags: PlayFlags, say: (line: string) => void = (l
     parts: specs.map((p) => p.name),
     unused: { bars: `a live phrase is ${LIVE_DEFAULTS.phraseBars} bars (played ${barsAhead} bar(s) ahead)` },
     engine: () => specs.map((p, i) => `${specs.length > 1 ? `${p.name}: ` : ''}${models[i].now?.() ?? models[i].where}`).join('; '),
-    transport: () => ({ source: clock, bpm: live.clock.bpm, playing: live.clock.playing, ticks: Math.max(0, live.clock.ticksAt(performance.now())), follow: clock === 'midi', meter: panelMeter(live.meter.numerator, live.meter.denominator) }),
+    transport: () => ({
+      source: clock,
+      bpm: live.clock.bpm,
+      playing: live.clock.playing,
+      ticks: Math.max(0, live.clock.ticksAt(performance.now())),
+      follow: clock === 'midi',
+      meter: panelMeter(live.meter.numerator, live.meter.denominator),
+    }),
     // The live session sets it through the controller and applies it at the next phrase.
     set: (control, value) => (control === 'model' ? session.set('model', value) : live.setControls({ [control]: value })),
   };
@@ -165,7 +200,9 @@ export async function runPlay(flags: PlayFlags, say: (line: string) => void = (l
   const what = specs.map((p, i) => `${s.styles[p.name]} ${p.name} (${models[i].where}${specs.length > 1 ? `, channel ${p.channel + 1}` : ''})`).join(' + ');
   const h = live.harmony;
   const over = h ? ` in ${h.key}${h.chords.length ? ` over ${h.drawn ? 'chords drawn from the style: ' : ''}${h.chords.join(' ')}` : ''}` : '';
-  say(`tandem: playing ${what}${over}, density ${s.density}, seed ${s.seed} (+1 a phrase), ${clock === 'midi' ? `following the MIDI clock on "${input!.name}"` : `internal clock at ${bpm} BPM`}; suggestions saved in ${store.dir}${durationMs ? `; stopping after ${durationMs / 1000} s` : '; Ctrl-C stops'}`);
+  say(
+    `tandem: playing ${what}${over}, density ${s.density}, seed ${s.seed} (+1 a phrase), ${clock === 'midi' ? `following the MIDI clock on "${input!.name}"` : `internal clock at ${bpm} BPM`}; suggestions saved in ${store.dir}${durationMs ? `; stopping after ${durationMs / 1000} s` : '; Ctrl-C stops'}`,
+  );
 
   return new Promise((resolve, reject) => {
     let done = false;
@@ -181,7 +218,15 @@ export async function runPlay(flags: PlayFlags, say: (line: string) => void = (l
       // The output thread sends what stop() queued (the panic), then closes its port.
       void Promise.allSettled([output?.close(), loaded.close(), panel?.close()]).then(() => {
         if (err) reject(err);
-        else resolve({ phrases: live.stats.phrases, repeats: live.stats.repeats, dir: store.dir, ports, unsaved: store.unsaved, saveError: store.lastError?.message });
+        else
+          resolve({
+            phrases: live.stats.phrases,
+            repeats: live.stats.repeats,
+            dir: store.dir,
+            ports,
+            unsaved: store.unsaved,
+            saveError: store.lastError?.message,
+          });
       });
     };
     const onSignal = () => finish();

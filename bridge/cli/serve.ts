@@ -69,7 +69,12 @@ function port(field: string, v: string): number {
 }
 
 /** Runs the OSC bridge until interrupted, for `durationMs`, or until `signal` aborts. */
-export async function runServe(flags: ServeFlags, durationMs?: number, say: (l: string) => void = (l) => console.error(l), signal?: AbortSignal): Promise<void> {
+export async function runServe(
+  flags: ServeFlags,
+  durationMs?: number,
+  say: (l: string) => void = (l) => console.error(l),
+  signal?: AbortSignal,
+): Promise<void> {
   const oscPort = port('osc-port', flags.oscPort);
   const replyPort = flags.replyPort === undefined ? undefined : port('reply-port', flags.replyPort);
   if (flags.modelImpl !== 'network' && flags.modelImpl !== 'baseline') throw new InvalidValueError('model-impl', flags.modelImpl, 'one of network, baseline');
@@ -127,12 +132,21 @@ export async function runServe(flags: ServeFlags, durationMs?: number, say: (l: 
       // The host reports beats, not a meter: bars are counted in the current style's meter.
       const spec = modelSpec(session.settings.model);
       const m = spec.meter?.(session.style === 'any' ? undefined : session.style) ?? COMMON_TIME;
-      return { source: 'host', bpm: session.transport.bpm, playing: session.transport.playing, ticks: Math.round(session.transport.beat * PPQ), follow: session.transport.follow, meter: panelMeter(m.numerator, m.denominator) };
+      return {
+        source: 'host',
+        bpm: session.transport.bpm,
+        playing: session.transport.playing,
+        ticks: Math.round(session.transport.beat * PPQ),
+        follow: session.transport.follow,
+        meter: panelMeter(m.numerator, m.denominator),
+      };
     },
     generate: () => session.generate(),
   };
   const panel = panelPort === undefined ? undefined : await startPanel(panelHost, panelPort, say, () => server.close().then(() => pool.close()));
-  say(`tandem: OSC bridge on 127.0.0.1:${server.port}; replies to ${replyPort ? `port ${replyPort}` : 'the sender'}; suggestions saved in ${store.dir}${panel ? `; panel on ${panel.url}` : ''}${leaseMs ? `; stops after ${leaseMs / 1000} s without a message` : ''}`);
+  say(
+    `tandem: OSC bridge on 127.0.0.1:${server.port}; replies to ${replyPort ? `port ${replyPort}` : 'the sender'}; suggestions saved in ${store.dir}${panel ? `; panel on ${panel.url}` : ''}${leaseMs ? `; stops after ${leaseMs / 1000} s without a message` : ''}`,
+  );
   // A model still loading when the bridge stops (a lease that ran out on a loaded machine) says nothing after "stopping".
   let stopping = false;
   starting.then(

@@ -26,12 +26,21 @@ function blockChords(notes: readonly Note[]): Array<[number, number, string]> {
     const s = Math.round(n.startTicks / TICKS_PER_STEP);
     groups.set(s, [...(groups.get(s) ?? []), n]);
   }
-  return [...groups.entries()].sort((a, b) => a[0] - b[0]).map(([s, ns]) => [s, Math.max(1, Math.round(Math.max(...ns.map((n) => n.durationTicks)) / TICKS_PER_STEP)), nameChord(ns.map((n) => n.pitch))]);
+  return [...groups.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([s, ns]) => [s, Math.max(1, Math.round(Math.max(...ns.map((n) => n.durationTicks)) / TICKS_PER_STEP)), nameChord(ns.map((n) => n.pitch))]);
 }
 
 const NOTTINGHAM_STYLE: Array<[RegExp, string]> = [
-  [/^jigs/, 'jig'], [/^reels/, 'reel'], [/^hpps/, 'hornpipe'], [/^waltzes/, 'waltz'], [/^morris/, 'morris'],
-  [/^ashover/, 'ashover'], [/^playford/, 'playford'], [/^xmas/, 'xmas'], [/^slip/, 'slip jig'],
+  [/^jigs/, 'jig'],
+  [/^reels/, 'reel'],
+  [/^hpps/, 'hornpipe'],
+  [/^waltzes/, 'waltz'],
+  [/^morris/, 'morris'],
+  [/^ashover/, 'ashover'],
+  [/^playford/, 'playford'],
+  [/^xmas/, 'xmas'],
+  [/^slip/, 'slip jig'],
 ];
 
 /** X: number -> K: value for every tune of an ABC file. */
@@ -53,8 +62,11 @@ function nottingham(root: string, tracks: MelodyTrack[], skipped: SkippedFile[],
   if (!existsSync(melodyDir)) return void skipped.push({ file: melodyDir, reason: 'folder missing' });
   const keys = new Map<string, Map<number, string>>();
   const abcDir = join(dir, 'ABC_cleaned');
-  if (existsSync(abcDir)) for (const f of readdirSync(abcDir)) if (f.endsWith('.abc')) keys.set(basename(f, '.abc'), abcKeys(readFileSync(join(abcDir, f), 'utf8')));
-  const files = readdirSync(melodyDir).filter((f) => f.endsWith('.mid')).sort();
+  if (existsSync(abcDir))
+    for (const f of readdirSync(abcDir)) if (f.endsWith('.abc')) keys.set(basename(f, '.abc'), abcKeys(readFileSync(join(abcDir, f), 'utf8')));
+  const files = readdirSync(melodyDir)
+    .filter((f) => f.endsWith('.mid'))
+    .sort();
   files.forEach((f, i) => {
     onProgress(i, files.length, `nottingham/${f}`);
     const name = basename(f, '.mid');
@@ -71,9 +83,34 @@ function nottingham(root: string, tracks: MelodyTrack[], skipped: SkippedFile[],
       const chords = chordNotes.length ? blockChords(chordNotes) : undefined;
       const steps = Math.ceil(sequence.totalTicks / TICKS_PER_STEP);
       const key = keys.get(m[1])?.get(Number(m[2])) ?? estimateKey(notes.map(([p, , d]) => ({ pitch: p, duration: d })));
-      tracks.push({ id: `nottingham/${name}`, corpus: 'nottingham', role: 'melody', style, split: hashSplit(name), key, meter, bpm: 120, notes, chords, steps });
+      tracks.push({
+        id: `nottingham/${name}`,
+        corpus: 'nottingham',
+        role: 'melody',
+        style,
+        split: hashSplit(name),
+        key,
+        meter,
+        bpm: 120,
+        notes,
+        chords,
+        steps,
+      });
       // Bass: the lowest note of the accompaniment chords (folk accompaniment: the chord's bass).
-      if (chordNotes.length >= 8) tracks.push({ id: `nottingham/${name}/bass`, corpus: 'nottingham', role: 'bass', style, split: hashSplit(name), key, meter, bpm: 120, notes: monophonic(chordNotes, 'lowest'), chords, steps });
+      if (chordNotes.length >= 8)
+        tracks.push({
+          id: `nottingham/${name}/bass`,
+          corpus: 'nottingham',
+          role: 'bass',
+          style,
+          split: hashSplit(name),
+          key,
+          meter,
+          bpm: 120,
+          notes: monophonic(chordNotes, 'lowest'),
+          chords,
+          steps,
+        });
     } catch (err) {
       skipped.push({ file: `nottingham/${f}`, reason: (err as Error).message });
     }
@@ -153,7 +190,11 @@ function toSteps(notes: readonly Note[], secOf: (ticks: number) => number, stepO
 function pop909(root: string, tracks: MelodyTrack[], skipped: SkippedFile[], onProgress: Progress): void {
   const dir = join(root, 'pop909');
   if (!existsSync(join(dir, 'index.csv'))) return void skipped.push({ file: dir, reason: 'index.csv missing' });
-  const rows = parse(readFileSync(join(dir, 'index.csv')), { columns: true, skip_empty_lines: true }) as Array<{ song_id: string; num_beats_per_measure: string; num_quavers_per_beat: string }>;
+  const rows = parse(readFileSync(join(dir, 'index.csv')), { columns: true, skip_empty_lines: true }) as Array<{
+    song_id: string;
+    num_beats_per_measure: string;
+    num_quavers_per_beat: string;
+  }>;
   rows.forEach((row, i) => {
     const id = row.song_id.padStart(3, '0');
     const file = `pop909/${id}/${id}.mid`;
@@ -190,17 +231,26 @@ function pop909(root: string, tracks: MelodyTrack[], skipped: SkippedFile[], onP
       }
       const segs = existsSync(join(dir, id, 'key_audio.txt')) ? keySegments(readFileSync(join(dir, id, 'key_audio.txt'), 'utf8')) : [];
       const melodySteps = toSteps(melody, secOf, stepOf);
-      const low = toSteps([...track('PIANO'), ...track('BRIDGE')].filter((n) => n.pitch < 55), secOf, stepOf);
+      const low = toSteps(
+        [...track('PIANO'), ...track('BRIDGE')].filter((n) => n.pitch < 55),
+        secOf,
+        stepOf,
+      );
       const totalSteps = Math.ceil(stepOf(secOf(sequence.totalTicks)));
       const bpm = Math.round(sequence.tempos[0].bpm * 10) / 10;
       // One track per key segment (a modulation is a new key for the model), cut on bar lines.
       const spb = beatsPerBar * 4;
-      const keyed = segs.length ? segs.map(([a, b, k]) => [Math.floor(stepOf(a) / spb) * spb, Math.floor(stepOf(b) / spb) * spb, k] as [number, number, string]) : [[0, totalSteps, estimateKey(melody.map((n) => ({ pitch: n.pitch, duration: n.durationTicks })))] as [number, number, string]];
+      const keyed = segs.length
+        ? segs.map(([a, b, k]) => [Math.floor(stepOf(a) / spb) * spb, Math.floor(stepOf(b) / spb) * spb, k] as [number, number, string])
+        : [[0, totalSteps, estimateKey(melody.map((n) => ({ pitch: n.pitch, duration: n.durationTicks })))] as [number, number, string]];
       if (keyed.length) keyed[0][0] = 0;
       if (keyed.length) keyed[keyed.length - 1][1] = Math.max(keyed[keyed.length - 1][1], Math.ceil(totalSteps / spb) * spb);
       keyed.forEach(([from, to, key], k) => {
         if (to - from < spb * 4) return; // shorter than 4 bars: too little to learn a key from
-        const within = (ns: Note[]) => ns.filter((n) => n.startTicks >= from * TICKS_PER_STEP && n.startTicks < to * TICKS_PER_STEP).map((n) => ({ ...n, startTicks: n.startTicks - from * TICKS_PER_STEP }));
+        const within = (ns: Note[]) =>
+          ns
+            .filter((n) => n.startTicks >= from * TICKS_PER_STEP && n.startTicks < to * TICKS_PER_STEP)
+            .map((n) => ({ ...n, startTicks: n.startTicks - from * TICKS_PER_STEP }));
         const segChords = chords.filter(([s]) => s >= from && s < to).map(([s, d, c]) => [s - from, d, c] as [number, number, string]);
         const suffix = keyed.length > 1 ? `/k${k + 1}` : '';
         const base = { corpus: 'pop909' as const, style: 'pop', split: hashSplit(id), key, meter, bpm, chords: segChords, steps: to - from };

@@ -28,13 +28,21 @@ export interface CorpusStats {
 function summarise(group: string, tracks: number, perBar: number[]): GroupStats {
   const r = (x: number) => Math.round(x * 10) / 10;
   const mean = perBar.reduce((a, b) => a + b, 0) / Math.max(1, perBar.length);
-  return { group, tracks, bars: perBar.length, perBar: { p10: r(quantile(perBar, 0.1)), p50: r(quantile(perBar, 0.5)), p90: r(quantile(perBar, 0.9)), mean: r(mean) } };
+  return {
+    group,
+    tracks,
+    bars: perBar.length,
+    perBar: { p10: r(quantile(perBar, 0.1)), p50: r(quantile(perBar, 0.5)), p90: r(quantile(perBar, 0.9)), mean: r(mean) },
+  };
 }
 
 function reasons(skipped: Array<{ reason: string }>): Record<string, number> {
   const out: Record<string, number> = {};
   for (const s of skipped) {
-    const key = s.reason.replace(/^.*?: /, '').replace(/[0-9]+/g, 'N').slice(0, 60);
+    const key = s.reason
+      .replace(/^.*?: /, '')
+      .replace(/[0-9]+/g, 'N')
+      .slice(0, 60);
     out[key] = (out[key] ?? 0) + 1;
   }
   return out;
@@ -61,7 +69,21 @@ export function corpusStats(cache = cacheDir()): CorpusStats[] {
       counts.set(t.genre, (counts.get(t.genre) ?? 0) + 1);
     }
     const groups = [...byGenre].sort((a, b) => b[1].length - a[1].length).map(([g, v]) => summarise(g, counts.get(g)!, v));
-    out.push({ corpus: 'drums (Groove MIDI)', tracks: c.tracks.length, skipped: c.skipped.length, skippedReasons: reasons(c.skipped), splits: countBy(c.tracks, (t) => t.split), groups: [summarise('all', c.tracks.length, c.tracks.flatMap((t) => onsetsPerBar(trackGrid(t)))), ...groups] });
+    out.push({
+      corpus: 'drums (Groove MIDI)',
+      tracks: c.tracks.length,
+      skipped: c.skipped.length,
+      skippedReasons: reasons(c.skipped),
+      splits: countBy(c.tracks, (t) => t.split),
+      groups: [
+        summarise(
+          'all',
+          c.tracks.length,
+          c.tracks.flatMap((t) => onsetsPerBar(trackGrid(t))),
+        ),
+        ...groups,
+      ],
+    });
   }
   if (existsSync(melodyFile)) {
     const c = JSON.parse(readFileSync(melodyFile, 'utf8')) as MelodyCorpus;
@@ -77,7 +99,14 @@ export function corpusStats(cache = cacheDir()): CorpusStats[] {
       e.perBar.push(...counts);
       byKey.set(key, e);
     }
-    out.push({ corpus: 'melody (Nottingham, POP909, JSB)', tracks: c.tracks.length, skipped: c.skipped.length, skippedReasons: reasons(c.skipped), splits: countBy(c.tracks, (t) => t.split), groups: [...byKey].sort((a, b) => a[0].localeCompare(b[0])).map(([k, v]) => summarise(k, v.tracks, v.perBar)) });
+    out.push({
+      corpus: 'melody (Nottingham, POP909, JSB)',
+      tracks: c.tracks.length,
+      skipped: c.skipped.length,
+      skippedReasons: reasons(c.skipped),
+      splits: countBy(c.tracks, (t) => t.split),
+      groups: [...byKey].sort((a, b) => a[0].localeCompare(b[0])).map(([k, v]) => summarise(k, v.tracks, v.perBar)),
+    });
   }
   return out;
 }
@@ -85,12 +114,18 @@ export function corpusStats(cache = cacheDir()): CorpusStats[] {
 export function formatStats(stats: CorpusStats[]): string {
   const lines: string[] = [];
   for (const s of stats) {
-    lines.push(`${s.corpus}: ${s.tracks} tracks (${Object.entries(s.splits).map(([k, v]) => `${k} ${v}`).join(', ')}), ${s.skipped} files skipped`);
+    lines.push(
+      `${s.corpus}: ${s.tracks} tracks (${Object.entries(s.splits)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}), ${s.skipped} files skipped`,
+    );
     for (const [r, n] of Object.entries(s.skippedReasons)) lines.push(`  skipped ${n} x ${r}`);
     lines.push(`  ${'group'.padEnd(28)} ${'tracks'.padStart(6)} ${'bars'.padStart(7)}   per bar: p10   p50   p90  mean`);
     for (const g of s.groups) {
       const p = g.perBar;
-      lines.push(`  ${g.group.padEnd(28)} ${String(g.tracks).padStart(6)} ${String(g.bars).padStart(7)}   ${[p.p10, p.p50, p.p90, p.mean].map((x) => String(x).padStart(5)).join(' ')}`);
+      lines.push(
+        `  ${g.group.padEnd(28)} ${String(g.tracks).padStart(6)} ${String(g.bars).padStart(7)}   ${[p.p10, p.p50, p.p90, p.mean].map((x) => String(x).padStart(5)).join(' ')}`,
+      );
     }
     lines.push('');
   }

@@ -103,17 +103,24 @@ export interface BatchEngineProbe {
  * or faster than Chromium's best backend at batch 1 and 16 (runtime notes), so only a GPU can pay
  * for the launch. A backend only a browser has (webgl, webgpu) asks for Chromium.
  */
-export async function chooseBatchEngine(count: number, backend: BackendName | undefined, modelDir: string, probe: BatchEngineProbe = {}): Promise<BatchEngineChoice> {
+export async function chooseBatchEngine(
+  count: number,
+  backend: BackendName | undefined,
+  modelDir: string,
+  probe: BatchEngineProbe = {},
+): Promise<BatchEngineChoice> {
   if (backend === 'webgl' || backend === 'webgpu') return { engine: 'chromium', why: `--backend ${backend} runs only in the browser` };
   if (backend) return { engine: 'node', why: `--backend ${backend} runs in this process` };
-  if (!(probe.gpu ?? hasGpuDevice)()) return { engine: 'node', why: 'no GPU here: the Node engine starts in under a second and is as fast as Chromium on the CPU' };
+  if (!(probe.gpu ?? hasGpuDevice)())
+    return { engine: 'node', why: 'no GPU here: the Node engine starts in under a second and is as fast as Chromium on the CPU' };
   if (count < GPU_BATCH_MIN) return { engine: 'node', why: `${count} variation(s): too few to pay for a browser launch (2-4 s)` };
   const found = (probe.find ?? findBrowser)();
   if (!found.path) return { engine: 'node', why: found.reason ?? 'no Chrome/Chromium found' };
   const reports = await (probe.cached ?? defaultCached)(found.path, modelDir);
   const chosen = reports?.find((r) => r.chosen);
   if (!chosen) return { engine: 'node', why: "Chromium's backends are not measured on this machine yet (tandem serve, play or doctor measure them)" };
-  if (chosen.backend !== 'webgl' && chosen.backend !== 'webgpu') return { engine: 'node', why: `Chromium's fastest backend here is ${chosen.backend}, no faster than Node's` };
+  if (chosen.backend !== 'webgl' && chosen.backend !== 'webgpu')
+    return { engine: 'node', why: `Chromium's fastest backend here is ${chosen.backend}, no faster than Node's` };
   return { engine: 'chromium', why: `a batch of ${count} on the GPU (${chosen.backend} measured fastest in Chromium)` };
 }
 

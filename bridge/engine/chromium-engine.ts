@@ -172,7 +172,9 @@ export class ChromiumEngine implements Engine {
       const node = new NodeEngine({ backend: this.o.nodeBackend });
       await node.load(this.model!);
       this.fallbackEngine = node;
-      this.o.log(`tandem: the Chromium engine failed twice, so models run in-process from now on (NodeEngine on ${node.info().backend}): ${this.fallbackReason}`);
+      this.o.log(
+        `tandem: the Chromium engine failed twice, so models run in-process from now on (NodeEngine on ${node.info().backend}): ${this.fallbackReason}`,
+      );
       return inProcess(node);
     }
   }
@@ -182,7 +184,8 @@ export class ChromiumEngine implements Engine {
     if (this.closed) return false;
     if (err instanceof BackendUnavailableError) return this.o.backend === undefined; // none works: Node's wasm may
     if (err instanceof InvalidValueError || err instanceof EngineClosedError) return false;
-    if (err instanceof TandemError) return err instanceof BrowserCrashedError || err instanceof EngineTimeoutError || err instanceof BrowserLaunchError || err instanceof PageScriptError;
+    if (err instanceof TandemError)
+      return err instanceof BrowserCrashedError || err instanceof EngineTimeoutError || err instanceof BrowserLaunchError || err instanceof PageScriptError;
     return true; // puppeteer's own errors: protocol, target closed
   }
 
@@ -231,7 +234,9 @@ export class ChromiumEngine implements Engine {
     }
     if (!host) {
       // Software WebGPU/WebGL compile their shaders on first use: a full probe takes seconds.
-      this.o.log(`tandem: measuring the TF.js backends in Chromium (${cached ? 'the cached choice no longer passes' : 'first run with this browser and model'}; the result is cached${file ? ` in ${file}` : ''})`);
+      this.o.log(
+        `tandem: measuring the TF.js backends in Chromium (${cached ? 'the cached choice no longer passes' : 'first run with this browser and model'}; the result is cached${file ? ` in ${file}` : ''})`,
+      );
       host = await this.launch(undefined);
     }
     this.firstReports = host.loaded!.backends;
@@ -258,17 +263,15 @@ export class ChromiumEngine implements Engine {
       onDeath: () => undefined,
     };
     // The page's BackendUnavailableError arrives as that class (page/errors.ts): no mapping here.
-    return ChromiumHost.launch(opts).then(
-      async (host) => {
-        if (this.closed) {
-          // close() ran while this browser was starting: it must not outlive the engine.
-          await host.close();
-          throw new EngineClosedError(this.kind);
-        }
-        this.current = host.loaded!.backend;
-        return host;
-      },
-    );
+    return ChromiumHost.launch(opts).then(async (host) => {
+      if (this.closed) {
+        // close() ran while this browser was starting: it must not outlive the engine.
+        await host.close();
+        throw new EngineClosedError(this.kind);
+      }
+      this.current = host.loaded!.backend;
+      return host;
+    });
   }
 
   private probeOptions(force?: BackendName): ProbeOptions {
@@ -304,7 +307,15 @@ export class ChromiumEngine implements Engine {
 
   info(): EngineInfo {
     if (this.fallbackEngine) {
-      return { ...this.fallbackEngine.info(), kind: this.kind, running: 'node', relaunches: this.relaunches, fallbackReason: this.fallbackReason, blockedRequests: [...this.blocked], browser: { path: this.executablePath } };
+      return {
+        ...this.fallbackEngine.info(),
+        kind: this.kind,
+        running: 'node',
+        relaunches: this.relaunches,
+        fallbackReason: this.fallbackReason,
+        blockedRequests: [...this.blocked],
+        browser: { path: this.executablePath },
+      };
     }
     const h = this.host;
     return {

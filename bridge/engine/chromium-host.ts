@@ -34,7 +34,14 @@ export interface HostLaunchOptions {
  * answered NOTFOUND for every host, so even the browser's own background requests cannot leave.
  */
 export function chromiumArgs(o: Pick<HostLaunchOptions, 'softwareGpu' | 'sandbox'>): string[] {
-  const args = ['--enable-unsafe-swiftshader', '--enable-unsafe-webgpu', '--enable-features=Vulkan', '--host-resolver-rules=MAP * ~NOTFOUND', '--disable-dev-shm-usage', '--mute-audio'];
+  const args = [
+    '--enable-unsafe-swiftshader',
+    '--enable-unsafe-webgpu',
+    '--enable-features=Vulkan',
+    '--host-resolver-rules=MAP * ~NOTFOUND',
+    '--disable-dev-shm-usage',
+    '--mute-audio',
+  ];
   if (o.softwareGpu) args.push('--use-webgpu-adapter=swiftshader');
   if (!o.sandbox) args.push('--no-sandbox');
   return args;
@@ -167,7 +174,11 @@ export class ChromiumHost {
   /** Calls the page's API with a deadline, failing at once if the browser dies meanwhile. */
   private async call<M extends 'load' | 'generate'>(what: string, timeoutMs: number, method: M, arg: Parameters<PageApi[M]>[0]): Promise<PageCallResult<M>> {
     type Answer = PageAnswer<PageCallResult<M>>;
-    const run = this.page.evaluate((m: string, a: unknown) => (window as unknown as { tandem: Record<string, (a: unknown) => Promise<unknown>> }).tandem[m](a), method, arg as unknown) as Promise<Answer>;
+    const run = this.page.evaluate(
+      (m: string, a: unknown) => (window as unknown as { tandem: Record<string, (a: unknown) => Promise<unknown>> }).tandem[m](a),
+      method,
+      arg as unknown,
+    ) as Promise<Answer>;
     run.catch(() => undefined); // may reject after the race is decided (killed on timeout)
     const died = this.death();
     died.catch(() => undefined);

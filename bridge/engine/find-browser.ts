@@ -12,7 +12,11 @@ export function browserCandidates(platform: NodeJS.Platform = process.platform):
       ];
     case 'win32': {
       const roots = [process.env.PROGRAMFILES, process.env['PROGRAMFILES(X86)'], process.env.LOCALAPPDATA].filter(Boolean) as string[];
-      return roots.flatMap((r) => [join(r, 'Google', 'Chrome', 'Application', 'chrome.exe'), join(r, 'Chromium', 'Application', 'chrome.exe'), join(r, 'Microsoft', 'Edge', 'Application', 'msedge.exe')]);
+      return roots.flatMap((r) => [
+        join(r, 'Google', 'Chrome', 'Application', 'chrome.exe'),
+        join(r, 'Chromium', 'Application', 'chrome.exe'),
+        join(r, 'Microsoft', 'Edge', 'Application', 'msedge.exe'),
+      ]);
     }
     default:
       return ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable', '/snap/bin/chromium'];
@@ -34,5 +38,9 @@ export function findBrowser(env: NodeJS.ProcessEnv = process.env): BrowserFound 
     return existsSync(override) ? { path: override, via: 'env' } : { reason: `TANDEM_CHROME points to ${override}, which does not exist` };
   }
   const path = browserCandidates().find((p) => existsSync(p));
-  return path ? { path, via: 'search' } : { reason: `no Chrome/Chromium found (looked in ${browserCandidates().join(', ')}); install one (Debian: apt-get install -y chromium) or set TANDEM_CHROME` };
+  return path
+    ? { path, via: 'search' }
+    : {
+        reason: `no Chrome/Chromium found (looked in ${browserCandidates().join(', ')}); install one (Debian: apt-get install -y chromium) or set TANDEM_CHROME`,
+      };
 }

@@ -77,7 +77,10 @@ const stampOf = (paths: string[], esbuildVersion: string): BundleStamp => ({
 function readCachedBundle(): Buffer | undefined {
   try {
     const stamp = JSON.parse(readFileSync(join(PAGE_CACHE_DIR, 'inputs.json'), 'utf8')) as BundleStamp;
-    const now = stampOf(stamp.inputs.map(([p]) => p), esbuildVersion());
+    const now = stampOf(
+      stamp.inputs.map(([p]) => p),
+      esbuildVersion(),
+    );
     if (JSON.stringify(now) !== JSON.stringify(stamp)) return undefined;
     return readFileSync(join(PAGE_CACHE_DIR, 'page.js'));
   } catch {
@@ -98,14 +101,15 @@ async function buildBundle(): Promise<Buffer> {
     mkdirSync(PAGE_CACHE_DIR, { recursive: true });
     writeFileAtomic(join(PAGE_CACHE_DIR, 'page.js'), js, { replace: true });
     // Inputs such as "(disabled):fs" are not files.
-    const files = Object.keys(r.metafile.inputs).map((p) => resolve(REPO_ROOT, p)).filter((p) => existsSync(p));
+    const files = Object.keys(r.metafile.inputs)
+      .map((p) => resolve(REPO_ROOT, p))
+      .filter((p) => existsSync(p));
     writeFileAtomic(join(PAGE_CACHE_DIR, 'inputs.json'), JSON.stringify(stampOf(files, esbuildVersion())), { replace: true });
   } catch {
     // A read-only checkout still works; it just bundles on every run.
   }
   return js;
 }
-
 
 /**
  * The page's script: bridge/engine/page/main.ts with everything it imports from src/ and
@@ -121,7 +125,9 @@ export function pageScript(): Promise<Buffer> {
   return bundle;
 }
 
-const HTML = Buffer.from(`<!doctype html><html><head><meta charset="utf-8"><title>Tandem engine</title><link rel="icon" href="data:,"></head><body><script type="module" src="${PAGE_PATHS.script}"></script></body></html>`);
+const HTML = Buffer.from(
+  `<!doctype html><html><head><meta charset="utf-8"><title>Tandem engine</title><link rel="icon" href="data:,"></head><body><script type="module" src="${PAGE_PATHS.script}"></script></body></html>`,
+);
 
 /** The folder holding tfjs-backend-wasm's .wasm binaries. */
 export function wasmDir(): string {

@@ -35,7 +35,8 @@ export function backendRows(info: EngineInfo): BackendRow[] {
 export function formatBackendTable(info: EngineInfo): string {
   const where = info.running === 'node' && info.kind === 'chromium' ? `node (fallback: ${info.fallbackReason})` : info.running;
   const browser = info.browser?.version ? ` (${info.browser.version})` : '';
-  const source = info.probe === 'cached' ? ', backends from the last full probe (the chosen one re-measured)' : info.probe === 'forced' ? ', backend forced' : '';
+  const source =
+    info.probe === 'cached' ? ', backends from the last full probe (the chosen one re-measured)' : info.probe === 'forced' ? ', backend forced' : '';
   const head = ['backend', 'status', 'parity error', 'ms/bar x1', 'ms/bar x16'];
   // A failure's reason is long: it goes after the columns, in brackets.
   const rows = backendRows(info).map((r) => {

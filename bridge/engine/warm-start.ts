@@ -44,7 +44,14 @@ export function notesDiffer(a: Sequence[], b: Sequence[]): string | undefined {
     const y = b[s].notes;
     if (a[s].totalTicks !== b[s].totalTicks) return `length ${a[s].totalTicks} vs ${b[s].totalTicks} ticks`;
     if (x.length !== y.length) return `${x.length} vs ${y.length} notes`;
-    const diff = x.filter((n, i) => n.pitch !== y[i].pitch || n.velocity !== y[i].velocity || n.startTicks !== y[i].startTicks || n.durationTicks !== y[i].durationTicks || n.channel !== y[i].channel).length;
+    const diff = x.filter(
+      (n, i) =>
+        n.pitch !== y[i].pitch ||
+        n.velocity !== y[i].velocity ||
+        n.startTicks !== y[i].startTicks ||
+        n.durationTicks !== y[i].durationTicks ||
+        n.channel !== y[i].channel,
+    ).length;
     if (diff) return `${diff} of ${x.length} notes differ`;
   }
   return undefined;

@@ -7,7 +7,10 @@ import { errnoCode, FileAccessError } from './errors';
  * The file-system calls the writer makes. Tests pass a wrapper that fails some of them (ENOSPC
  * half-way through a write, EROFS on open) to check that nothing half-written is left behind.
  */
-export type WriteFs = Pick<typeof nodeFs, 'openSync' | 'writeSync' | 'fsyncSync' | 'closeSync' | 'linkSync' | 'renameSync' | 'unlinkSync' | 'lstatSync' | 'statSync' | 'mkdirSync'>;
+export type WriteFs = Pick<
+  typeof nodeFs,
+  'openSync' | 'writeSync' | 'fsyncSync' | 'closeSync' | 'linkSync' | 'renameSync' | 'unlinkSync' | 'lstatSync' | 'statSync' | 'mkdirSync'
+>;
 
 export interface AtomicWriteOptions {
   /** Replace an existing regular file (the CLI's --force). Default false: an existing file is an error. */
@@ -74,7 +77,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, opts: A
  */
 export function makeFolders(dir: string, fs: Pick<WriteFs, 'statSync' | 'mkdirSync'> = nodeFs): void {
   const missing: string[] = [];
-  for (let cur = resolve(dir); ; ) {
+  for (let cur = resolve(dir); ;) {
     let st: nodeFs.Stats;
     try {
       st = fs.statSync(cur);
@@ -126,7 +129,8 @@ function checkTarget(fs: WriteFs, file: string, replace: boolean): void {
     if (errnoCode(err) === 'ENOENT') return;
     throw FileAccessError.from(err, file, 'write');
   }
-  if (st.isSymbolicLink()) throw new FileAccessError(file, 'write', 'it is a symbolic link; Tandem does not write through links (remove it or choose another name)', true);
+  if (st.isSymbolicLink())
+    throw new FileAccessError(file, 'write', 'it is a symbolic link; Tandem does not write through links (remove it or choose another name)', true);
   if (st.isDirectory()) throw new FileAccessError(file, 'write', 'it is a folder, not a file', true);
   if (!st.isFile()) throw new FileAccessError(file, 'write', 'it is not a regular file', true);
   if (!replace) throw exists(file);

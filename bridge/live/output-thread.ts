@@ -66,7 +66,8 @@ export class OutputThread implements MessageDispatcher {
       worker.once('error', onError);
       worker.once('message', (m: FromOutputThread) => {
         worker.off('error', onError);
-        if (m.type === 'ready') resolve(new OutputThread(worker, port1, new Int32Array(signal), m.name, m.priority, opts.now ?? (() => performance.now()), opts.relayTo));
+        if (m.type === 'ready')
+          resolve(new OutputThread(worker, port1, new Int32Array(signal), m.name, m.priority, opts.now ?? (() => performance.now()), opts.relayTo));
         else if (m.type === 'failed') reject(new MidiUnavailableError(m.port, m.reason));
         else reject(new TandemError(`the MIDI output thread said ${m.type} before it was ready`));
       });

@@ -44,7 +44,12 @@ try {
   output = open();
 } catch (err) {
   const e = err as Error;
-  post({ type: 'failed', port: e instanceof MidiUnavailableError ? e.port : spec.kind === 'none' ? '' : spec.name, reason: e instanceof MidiUnavailableError ? e.reason : e.message, message: e.message });
+  post({
+    type: 'failed',
+    port: e instanceof MidiUnavailableError ? e.port : spec.kind === 'none' ? '' : spec.name,
+    reason: e instanceof MidiUnavailableError ? e.reason : e.message,
+    message: e.message,
+  });
   process.exit(0);
 }
 
@@ -55,7 +60,10 @@ const priority = raisePriority();
 const practice = new MessageQueue(undefined, monotonicMs);
 for (let i = 0; i < 40; i++) {
   const t = monotonicMs();
-  practice.add([{ bytes: [MIDI_STATUS.noteOn, 36, 1], timeMs: t + 0.5 }, { bytes: [MIDI_STATUS.noteOff, 36, 0], timeMs: t + 1 }]);
+  practice.add([
+    { bytes: [MIDI_STATUS.noteOn, 36, 1], timeMs: t + 0.5 },
+    { bytes: [MIDI_STATUS.noteOff, 36, 0], timeMs: t + 1 },
+  ]);
   spinUntil(monotonicMs, practice.nextAt, SPIN_MS + 0.5);
   practice.sendDue();
   spinUntil(monotonicMs, practice.nextAt, SPIN_MS + 0.5);

@@ -39,7 +39,15 @@ export interface LiveSessionOptions {
 }
 
 export const LIVE_DEFAULTS: Readonly<LiveSessionOptions> = Object.freeze({
-  clock: 'internal', bpm: 120, barsAhead: 2, phraseBars: 2, primerBars: 2, applyControls: 'phrase', tickMs: 20, lookaheadMs: 100, latencyMs: 0,
+  clock: 'internal',
+  bpm: 120,
+  barsAhead: 2,
+  phraseBars: 2,
+  primerBars: 2,
+  applyControls: 'phrase',
+  tickMs: 20,
+  lookaheadMs: 100,
+  latencyMs: 0,
 });
 
 /** One part a live session plays: a registry model by name and the started model. */
@@ -119,7 +127,15 @@ export class LiveSession {
     const parts = deps.parts?.length ? deps.parts : [{ name: this.session.settings.model, model: deps.model }];
     this.lanes = parts.map((p) => {
       const spec = modelSpec(p.name);
-      return { name: spec.name, model: p.model, harmonic: spec.controls.includes('chords'), history: [], historyFrom: 0, generatedUntil: 0, inFlight: undefined };
+      return {
+        name: spec.name,
+        model: p.model,
+        harmonic: spec.controls.includes('chords'),
+        history: [],
+        historyFrom: 0,
+        generatedUntil: 0,
+        inFlight: undefined,
+      };
     });
     this.planHarmony();
     this.planMeter();
@@ -233,7 +249,10 @@ export class LiveSession {
    * would drift a beat a bar). Returns the bar in ticks.
    */
   private planMeter(): number {
-    this.meter = sharedMeter(this.lanes.map((l) => l.name), this.session.settings.styles);
+    this.meter = sharedMeter(
+      this.lanes.map((l) => l.name),
+      this.session.settings.styles,
+    );
     this.bar = this.meter.stepsPerBar * TICKS_PER_STEP;
     return this.bar;
   }
@@ -244,7 +263,13 @@ export class LiveSession {
     if (!first) return;
     const s = this.session.settings;
     const style = s.styles[first.name];
-    this.harmony = planHarmony({ key: s.key, chords: s.chords, style: style === 'any' ? undefined : style, seed: s.seed, progressions: this.deps.progressions });
+    this.harmony = planHarmony({
+      key: s.key,
+      chords: s.chords,
+      style: style === 'any' ? undefined : style,
+      seed: s.seed,
+      progressions: this.deps.progressions,
+    });
   }
 
   private ensureAhead(lane: Lane, nowMs: number): void {
@@ -280,7 +305,11 @@ export class LiveSession {
         if (lane.inFlight === ticket) lane.inFlight = undefined;
         if (ticket.generation !== this.generation) return; // a rewind made it stale
         // What follows the primer; a note led early by micro-timing stays with its step.
-        const fresh: Sequence = { ...seq, notes: seq.notes.filter((n) => n.startTicks > primerTicks - EARLY).map((n) => ({ ...n, startTicks: n.startTicks - primerTicks })), totalTicks: seq.totalTicks - primerTicks };
+        const fresh: Sequence = {
+          ...seq,
+          notes: seq.notes.filter((n) => n.startTicks > primerTicks - EARLY).map((n) => ({ ...n, startTicks: n.startTicks - primerTicks })),
+          totalTicks: seq.totalTicks - primerTicks,
+        };
         this.place(lane, fresh, req);
         this.ensureAhead(lane, this.now());
       })
@@ -298,9 +327,25 @@ export class LiveSession {
   private place(lane: Lane, seq: Sequence, req: PartRequest | undefined): void {
     const at = lane.generatedUntil;
     const bars = seq.totalTicks / this.bar;
-    const file: Sequence = { ...seq, notes: sortNotes(seq.notes.map((n) => ({ ...n, startTicks: Math.max(0, n.startTicks) }))), tempos: [{ ticks: 0, bpm: this.clock.bpm }] };
+    const file: Sequence = {
+      ...seq,
+      notes: sortNotes(seq.notes.map((n) => ({ ...n, startTicks: Math.max(0, n.startTicks) }))),
+      tempos: [{ ticks: 0, bpm: this.clock.bpm }],
+    };
     const s = this.session.settings;
-    this.deps.store.keep(file, { model: lane.model.id, genre: req ? req.style : s.styles[lane.name], density: req?.density ?? s.density, temperature: req?.temperature ?? s.temperature, seed: req ? req.seed : -1, bars, bpm: Math.round(this.clock.bpm * 100) / 100, atTicks: at, fillEvery: req?.fillEvery ?? 0, key: req?.key, chords: req?.chords });
+    this.deps.store.keep(file, {
+      model: lane.model.id,
+      genre: req ? req.style : s.styles[lane.name],
+      density: req?.density ?? s.density,
+      temperature: req?.temperature ?? s.temperature,
+      seed: req ? req.seed : -1,
+      bars,
+      bpm: Math.round(this.clock.bpm * 100) / 100,
+      atTicks: at,
+      fillEvery: req?.fillEvery ?? 0,
+      key: req?.key,
+      chords: req?.chords,
+    });
     const notes: Note[] = seq.notes.map((n) => ({ ...n, startTicks: n.startTicks + at }));
     this.scheduler.schedule(notes);
     lane.history.push(...notes);
@@ -330,7 +375,12 @@ export class LiveSession {
   /** A part's notes of [from, to) in song ticks, from 0 (a note led early by micro-timing comes with its step). */
   private historySlice(lane: Lane, from: number, to: number): Sequence {
     const notes = lane.history.filter((n) => n.startTicks > from - EARLY && n.startTicks <= to - EARLY).map((n) => ({ ...n, startTicks: n.startTicks - from }));
-    return { notes, tempos: [{ ticks: 0, bpm: this.clock.bpm }], meters: [{ ticks: 0, meter: { numerator: this.meter.numerator, denominator: this.meter.denominator } }], totalTicks: to - from };
+    return {
+      notes,
+      tempos: [{ ticks: 0, bpm: this.clock.bpm }],
+      meters: [{ ticks: 0, meter: { numerator: this.meter.numerator, denominator: this.meter.denominator } }],
+      totalTicks: to - from,
+    };
   }
 
   /** Forgets material from `ticks` on, in every part, and generates again from there. */
@@ -362,7 +412,11 @@ export function sharedMeter(parts: readonly string[], styles: Readonly<Record<st
   const other = meters.find((x) => x.m.stepsPerBar !== first.m.stepsPerBar || x.m.numerator !== first.m.numerator);
   if (other) {
     const show = (x: (typeof meters)[number]) => `${styles[x.name]} ${x.name} plays ${x.m.numerator}/${x.m.denominator}`;
-    throw new InvalidValueError(CONTROLS.style.flag, `${styles[first.name]}, ${styles[other.name]}`, `styles that share a meter (${show(first)}, ${show(other)})`);
+    throw new InvalidValueError(
+      CONTROLS.style.flag,
+      `${styles[first.name]}, ${styles[other.name]}`,
+      `styles that share a meter (${show(first)}, ${show(other)})`,
+    );
   }
   return first.m;
 }

@@ -75,7 +75,11 @@ export class WorkerPartModel implements PartModel {
 
   /** Ends the prestarted workers no `start` took. */
   static dropPrestarted(): void {
-    for (const p of prestarted.values()) p.then((w) => w.dispose(), () => undefined);
+    for (const p of prestarted.values())
+      p.then(
+        (w) => w.dispose(),
+        () => undefined,
+      );
     prestarted.clear();
   }
 

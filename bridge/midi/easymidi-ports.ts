@@ -62,7 +62,8 @@ function loadWithNative(require: NodeJS.Require, port: string, dir: string): unk
     throw new MidiUnavailableError(port, `${MIDI_NATIVE_ENV}=${dir} has no build/Release/midi.node (build it with: bash bridge/midi/jack/build-jack-midi.sh)`);
   }
   const easyPath = require.resolve('easymidi');
-  if (require.cache[easyPath]) throw new MidiUnavailableError(port, `easymidi was already loaded with its own native module, so ${MIDI_NATIVE_ENV} cannot apply`);
+  if (require.cache[easyPath])
+    throw new MidiUnavailableError(port, `easymidi was already loaded with its own native module, so ${MIDI_NATIVE_ENV} cannot apply`);
   const easyDir = dirname(easyPath) + sep;
   const loader = Module as unknown as { _resolveFilename: Resolve };
   const original = loader._resolveFilename;
@@ -109,10 +110,19 @@ function toEasy(bytes: MidiBytes): [string, Record<string, number>] {
     default:
       break;
   }
-  const realtime: Record<number, string> = { [MIDI_STATUS.clock]: 'clock', [MIDI_STATUS.start]: 'start', [MIDI_STATUS.continue]: 'continue', [MIDI_STATUS.stop]: 'stop' };
+  const realtime: Record<number, string> = {
+    [MIDI_STATUS.clock]: 'clock',
+    [MIDI_STATUS.start]: 'start',
+    [MIDI_STATUS.continue]: 'continue',
+    [MIDI_STATUS.stop]: 'stop',
+  };
   if (realtime[status]) return [realtime[status], {}];
   if (status === MIDI_STATUS.songPosition) return ['position', { value: bytes[1] | (bytes[2] << 7) }];
-  throw new InvalidValueError('MIDI message', bytes.map((b) => b.toString(16)).join(' '), 'note on/off, control change, clock, start, continue, stop or song position');
+  throw new InvalidValueError(
+    'MIDI message',
+    bytes.map((b) => b.toString(16)).join(' '),
+    'note on/off, control change, clock, start, continue, stop or song position',
+  );
 }
 
 /** easymidi's parsed object -> bytes. */

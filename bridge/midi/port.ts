@@ -28,7 +28,10 @@ export class MidiUnavailableError extends TandemError {
 }
 
 /** A connected pair: what is sent on `output` arrives at `input`, stamped by `now()`. For tests and for wiring in-process. */
-export function createLoopback(name: string, now: () => number = () => performance.now()): { output: MidiOutput & { sent: Array<{ bytes: MidiBytes; timeMs: number }> }; input: MidiInput } {
+export function createLoopback(
+  name: string,
+  now: () => number = () => performance.now(),
+): { output: MidiOutput & { sent: Array<{ bytes: MidiBytes; timeMs: number }> }; input: MidiInput } {
   const listeners: Array<(bytes: MidiBytes, timeMs: number) => void> = [];
   let open = true;
   const sent: Array<{ bytes: MidiBytes; timeMs: number }> = [];

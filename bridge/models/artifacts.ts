@@ -28,5 +28,8 @@ export function chooseImpl(spec: ModelSpec, want: DrumImpl): { impl: ModelImpl; 
   if (asked) return { impl: asked };
   const other = present[0] ?? spec.implementations[spec.implementations.length - 1];
   const wanted = spec.implementations.find((i) => i.kind === want);
-  return { impl: other, note: wanted ? `no trained ${wanted.id} in ${artifactPath(wanted)}; using ${other.id}` : `no ${spec.name} ${want} yet; using ${other.id}` };
+  return {
+    impl: other,
+    note: wanted ? `no trained ${wanted.id} in ${artifactPath(wanted)}; using ${other.id}` : `no ${spec.name} ${want} yet; using ${other.id}`,
+  };
 }

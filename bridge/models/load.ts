@@ -16,7 +16,6 @@ export { artifactPath, chooseImpl, hasArtifact, MODELS_DIR, type DrumImpl };
 export const DRUM_NET_DIR = join(MODELS_DIR, 'drums');
 export const DRUM_NGRAM_FILE = join(MODELS_DIR, 'baseline', 'drums-ngram.json');
 
-
 /** Whether the trained drum network is there (without reading its weights). */
 export function hasDrumNet(dir = DRUM_NET_DIR): boolean {
   return existsSync(join(dir, 'model.json'));
@@ -64,7 +63,10 @@ export function loadMelodyNgram(role: 'melody' | 'bass'): MelodyNgram {
 /** Reads an implementation's files: a TF.js layers folder (model.json + weights joined) or a JSON file. */
 export function readArtifact(impl: ModelImpl): LayersArtifact | unknown {
   const path = artifactPath(impl);
-  if (!hasArtifact(impl)) throw new TandemError(`${impl.id} not found at ${path}: ${impl.kind === 'baseline' ? 'run npm run train:baseline' : 'train it or use --model-impl baseline'}`);
+  if (!hasArtifact(impl))
+    throw new TandemError(
+      `${impl.id} not found at ${path}: ${impl.kind === 'baseline' ? 'run npm run train:baseline' : 'train it or use --model-impl baseline'}`,
+    );
   if (impl.artifact.kind === 'json') return JSON.parse(readFileSync(path, 'utf8')) as unknown;
   return readLayersFolder(path);
 }

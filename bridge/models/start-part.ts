@@ -73,10 +73,19 @@ export async function startPart(spec: ModelSpec, opts: StartPartOptions): Promis
     // Loaded here: TF.js is imported only by the paths that run a model in this thread.
     const { loadPart } = await import('./load');
     const l = await loadPart(spec, impl.kind, opts.backend === 'cpu' ? 'cpu' : 'wasm');
-    return { model: l.model, id: l.model.id, engine: 'node', backend: l.backend, where: `${l.model.id} in this process`, note: note ?? l.note, close: async () => l.model.dispose() };
+    return {
+      model: l.model,
+      id: l.model.id,
+      engine: 'node',
+      backend: l.backend,
+      where: `${l.model.id} in this process`,
+      note: note ?? l.note,
+      close: async () => l.model.dispose(),
+    };
   };
   if (!viaEngine || opts.engine === 'node') {
-    if (opts.mode === 'live' && opts.engine === 'node' && opts.backend && opts.backend !== 'wasm') log(`tandem: --backend ${opts.backend} applies to the Chromium engine; the worker thread uses wasm`);
+    if (opts.mode === 'live' && opts.engine === 'node' && opts.backend && opts.backend !== 'wasm')
+      log(`tandem: --backend ${opts.backend} applies to the Chromium engine; the worker thread uses wasm`);
     return opts.mode === 'live' ? worker() : inProcess();
   }
   if (opts.mode === 'live' && opts.engine === 'auto') {
@@ -89,10 +98,20 @@ export async function startPart(spec: ModelSpec, opts: StartPartOptions): Promis
       (async (): Promise<StartedEngineModel> => {
         const { ChromiumEngine } = await import('../engine/chromium-engine');
         const engine = new ChromiumEngine({ executablePath: found.path, backend: opts.backend, log, fallback: false });
-        return { model: new EnginePartModel(engine, impl.id), ready: engine.load(model), where: () => `Chromium (${engine.info().backend ?? '?'})`, close: () => engine.close() };
+        return {
+          model: new EnginePartModel(engine, impl.id),
+          ready: engine.load(model),
+          where: () => `Chromium (${engine.info().backend ?? '?'})`,
+          close: () => engine.close(),
+        };
       });
     const first = await worker();
-    const warm = new WarmStartPart(first.model, { startEngine, parityRequest: parseRequest(spec.name, { bars: 4, seed: 7 }), idleStartMs: opts.idleStartMs, log });
+    const warm = new WarmStartPart(first.model, {
+      startEngine,
+      parityRequest: parseRequest(spec.name, { bars: 4, seed: 7 }),
+      idleStartMs: opts.idleStartMs,
+      log,
+    });
     return { ...first, model: warm, where: warm.describe(), now: () => warm.describe(), close: () => warm.close() };
   }
   if (opts.mode === 'live') {
@@ -106,8 +125,21 @@ export async function startPart(spec: ModelSpec, opts: StartPartOptions): Promis
       return worker(`the Chromium engine could not start (${(err as Error).message})`);
     }
     const info = engine.info();
-    const live = new FallbackPartModel(new EnginePartModel(engine, impl.id), () => engine.close(), () => startWorker(spec.name, impl.kind), log);
-    return { model: live, id: impl.id, engine: info.running, backend: info.backend, where: `${impl.id} in Chromium (${info.backend ?? '?'})`, note, close: () => live.close() };
+    const live = new FallbackPartModel(
+      new EnginePartModel(engine, impl.id),
+      () => engine.close(),
+      () => startWorker(spec.name, impl.kind),
+      log,
+    );
+    return {
+      model: live,
+      id: impl.id,
+      engine: info.running,
+      backend: info.backend,
+      where: `${impl.id} in Chromium (${info.backend ?? '?'})`,
+      note,
+      close: () => live.close(),
+    };
   }
   if (opts.engine === 'auto') {
     const choice = await chooseBatchEngine(opts.count ?? 1, opts.backend, artifactPath(impl), { find: opts.find, ...opts.batchProbe });

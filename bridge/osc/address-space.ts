@@ -68,7 +68,12 @@ export const CONTROL_ADDRESSES: Readonly<Record<string, SessionControl>> = Objec
 const controlRows: Record<string, AddressSpec> = Object.fromEntries(
   Object.entries(CONTROL_ADDRESSES).map(([address, n]) => {
     const c = CONTROLS[n];
-    const range = c.kind === 'number' ? ` (${c.max === SEED_MAX ? '0..2^32-1; an int below 0 is read as its unsigned 32-bit value' : `${c.min}..${c.max}`})` : c.name === 'style' ? " (one of the current model's)" : ' (empty clears it)';
+    const range =
+      c.kind === 'number'
+        ? ` (${c.max === SEED_MAX ? '0..2^32-1; an int below 0 is read as its unsigned 32-bit value' : `${c.min}..${c.max}`})`
+        : c.name === 'style'
+          ? " (one of the current model's)"
+          : ' (empty clears it)';
     return [address, { args: [controlArg(c)], doc: `${c.doc}${range}` }];
   }),
 );
@@ -81,7 +86,10 @@ export const ADDRESSES: Readonly<Record<string, AddressSpec>> = Object.freeze({
     args: [
       { name: 'id', type: 'i', range: [-(2 ** 31), 2 ** 31 - 1], optional: true },
       { name: 'model', type: 's', oneOf: MODEL_NAMES, optional: true },
-      ...(['style', 'density', 'temperature', 'bars', 'fillEvery', 'seed', 'key', 'chords'] as const).map((n) => ({ ...controlArg(CONTROLS[n]), optional: true })),
+      ...(['style', 'density', 'temperature', 'bars', 'fillEvery', 'seed', 'key', 'chords'] as const).map((n) => ({
+        ...controlArg(CONTROLS[n]),
+        optional: true,
+      })),
     ],
     counts: [0, 1, 10],
     doc: "make a suggestion now, answered with the id given (else one the bridge picks): /tandem/suggestion chunks, then /tandem/suggestion/done, or /tandem/error with the id. With every setting after the id (key, chords: '' for none) it uses those and neither reads nor changes the session's settings or seed: clients sharing the bridge (devices, MIDI Tools) keep their own. Continues a /tandem/primer sent with the same id",
@@ -104,7 +112,7 @@ export const ADDRESSES: Readonly<Record<string, AddressSpec>> = Object.freeze({
         { name: 'length', type: 'f', range: [0.001, 1e5] },
       ],
     },
-    doc: 'humanize a drum clip (start and length in beats from its first bar, at most 2048 notes): every note kept, drum notes (GM pitches) get the network\'s velocity and timing, blended by amount; answered like /tandem/generate, notes in the order given',
+    doc: "humanize a drum clip (start and length in beats from its first bar, at most 2048 notes): every note kept, drum notes (GM pitches) get the network's velocity and timing, blended by amount; answered like /tandem/generate, notes in the order given",
   },
   '/tandem/primer': {
     args: [
@@ -141,9 +149,11 @@ export const ADDRESSES: Readonly<Record<string, AddressSpec>> = Object.freeze({
 
 /** Replies the bridge sends (to the sender, or to the reply port). */
 export const REPLIES: Readonly<Record<string, string>> = Object.freeze({
-  '/tandem/status': 's model, s genre, f density, f temperature, i bars, i fill, i seed (next; int32, below 0 = seed + 2^32), i follow, f bpm, i playing, s key, s chords',
+  '/tandem/status':
+    's model, s genre, f density, f temperature, i bars, i fill, i seed (next; int32, below 0 = seed + 2^32), i follow, f bpm, i playing, s key, s chords',
   '/tandem/suggestion': 'i id, i chunk, i chunks, then per note: i pitch, i velocity, f start beat, f length in beats (at most 32 notes a chunk)',
-  '/tandem/suggestion/done': 'i id, i notes, f length in beats, s file (the .mid saved before anything is sent), i seed (int32 as in status), s model, f beats of primer the suggestion starts with (0 without; new bars begin there)',
+  '/tandem/suggestion/done':
+    'i id, i notes, f length in beats, s file (the .mid saved before anything is sent), i seed (int32 as in status), s model, f beats of primer the suggestion starts with (0 without; new bars begin there)',
   '/tandem/error': 's what was wrong and what is allowed; for a failed /tandem/generate, /tandem/humanize or /tandem/primer also i id',
   '/tandem/pong': '(no arguments)',
 });
@@ -178,11 +188,15 @@ function readArg(address: string, a: ArgSpec, tag: string | undefined, v: unknow
   if (a.type === 's') {
     if (tag !== 's' || typeof v !== 'string') throw new OscArgumentError(address, `${a.name} must be a string, got type ${tag ?? '?'}`);
     if (a.oneOf && !a.oneOf.includes(v.toLowerCase())) throw new OscArgumentError(address, `${a.name} must be one of ${a.oneOf.join(', ')}, got ${show(v)}`);
-    if (a.maxLength !== undefined && v.length > a.maxLength) throw new OscArgumentError(address, `${a.name} must be at most ${a.maxLength} characters, got ${v.length}`);
+    if (a.maxLength !== undefined && v.length > a.maxLength)
+      throw new OscArgumentError(address, `${a.name} must be at most ${a.maxLength} characters, got ${v.length}`);
     return a.oneOf ? v.toLowerCase() : v;
   }
   if ((tag !== 'i' && tag !== 'f' && tag !== 'd' && tag !== 'h') || typeof v !== 'number' || !Number.isFinite(v)) {
-    throw new OscArgumentError(address, `${a.name} must be a number (${a.type === 'seed' ? 'i' : a.type}), got type ${tag ?? '?'}${typeof v === 'string' ? ` ${show(v)}` : ''}`);
+    throw new OscArgumentError(
+      address,
+      `${a.name} must be a number (${a.type === 'seed' ? 'i' : a.type}), got type ${tag ?? '?'}${typeof v === 'string' ? ` ${show(v)}` : ''}`,
+    );
   }
   if (a.type !== 'f' && !Number.isInteger(v)) throw new OscArgumentError(address, `${a.name} must be a whole number, got ${v}`);
   // OSC floats are 32-bit: 0.7 arrives as 0.69999998...; keep what the sender meant.
@@ -190,7 +204,10 @@ function readArg(address: string, a: ArgSpec, tag: string | undefined, v: unknow
   if (a.type === 'seed' && tag === 'i') value = seedFromInt32(v);
   if (a.range && !(value >= a.range[0] && value <= a.range[1])) {
     const hi = a.range[1] === SEED_MAX ? '2^32-1' : a.range[1];
-    throw new OscArgumentError(address, `${a.name} must be ${a.type === 'f' ? `between ${a.range[0]} and ${hi}` : `a whole number from ${a.range[0]} to ${hi}`}, got ${value}`);
+    throw new OscArgumentError(
+      address,
+      `${a.name} must be ${a.type === 'f' ? `between ${a.range[0]} and ${hi}` : `a whole number from ${a.range[0]} to ${hi}`}, got ${value}`,
+    );
   }
   return value;
 }
@@ -204,17 +221,28 @@ export function parseMessage(address: string, types: string, args: readonly unkn
   const rep = spec.repeat;
   const fixed = rep ? spec.args.length : args.length;
   const extra = args.length - fixed;
-  if (args.length < required || (!rep && args.length > spec.args.length) || (spec.counts && !spec.counts.includes(args.length)) || (rep && (extra < 0 || extra % rep.args.length !== 0 || extra / rep.args.length < rep.min || extra / rep.args.length > rep.max))) {
-    const want = spec.args.map((a) => `${a.optional ? '[' : ''}${a.type === 'seed' ? 'i' : a.type} ${a.name}${a.optional ? ']' : ''}`).join(', ') || 'no arguments';
+  if (
+    args.length < required ||
+    (!rep && args.length > spec.args.length) ||
+    (spec.counts && !spec.counts.includes(args.length)) ||
+    (rep && (extra < 0 || extra % rep.args.length !== 0 || extra / rep.args.length < rep.min || extra / rep.args.length > rep.max))
+  ) {
+    const want =
+      spec.args.map((a) => `${a.optional ? '[' : ''}${a.type === 'seed' ? 'i' : a.type} ${a.name}${a.optional ? ']' : ''}`).join(', ') || 'no arguments';
     const more = rep ? `, then per ${rep.what} ${rep.args.map((a) => `${a.type} ${a.name}`).join(', ')} (${rep.min} to ${rep.max} ${rep.what}s)` : '';
     const counts = spec.counts ? ` (${spec.counts.join(', ')} arguments)` : '';
-    throw new OscArgumentError(address, `takes ${want}${more}${counts}; got ${args.length} argument(s)${tags.length > 40 ? ` (${tags.slice(0, 40)}...)` : tags ? ` (${tags})` : ''}`);
+    throw new OscArgumentError(
+      address,
+      `takes ${want}${more}${counts}; got ${args.length} argument(s)${tags.length > 40 ? ` (${tags.slice(0, 40)}...)` : tags ? ` (${tags})` : ''}`,
+    );
   }
   const v = args.slice(0, fixed).map((x, i) => readArg(address, spec.args[i], tags[i], x));
   const groups: OscValue[][] = [];
   if (rep) {
     for (let at = fixed; at < args.length; at += rep.args.length) {
-      groups.push(rep.args.map((a, k) => readArg(address, { ...a, name: `${rep.what} ${(at - fixed) / rep.args.length + 1} ${a.name}` }, tags[at + k], args[at + k])));
+      groups.push(
+        rep.args.map((a, k) => readArg(address, { ...a, name: `${rep.what} ${(at - fixed) / rep.args.length + 1} ${a.name}` }, tags[at + k], args[at + k])),
+      );
     }
   }
   if (Object.hasOwn(CONTROL_ADDRESSES, address)) return { address: 'control', osc: address, control: CONTROL_ADDRESSES[address], value: v[0] };
@@ -222,12 +250,41 @@ export function parseMessage(address: string, types: string, args: readonly unkn
     case '/tandem/model':
       return { address, model: String(v[0]) };
     case '/tandem/generate':
-      if (v.length === 10) return { address, id: Number(v[0]), settings: { model: String(v[1]), style: String(v[2]), density: Number(v[3]), temperature: Number(v[4]), bars: Number(v[5]), fillEvery: Number(v[6]), seed: Number(v[7]), key: String(v[8]), chords: String(v[9]) } };
+      if (v.length === 10)
+        return {
+          address,
+          id: Number(v[0]),
+          settings: {
+            model: String(v[1]),
+            style: String(v[2]),
+            density: Number(v[3]),
+            temperature: Number(v[4]),
+            bars: Number(v[5]),
+            fillEvery: Number(v[6]),
+            seed: Number(v[7]),
+            key: String(v[8]),
+            chords: String(v[9]),
+          },
+        };
       return { address, id: v[0] === undefined ? undefined : Number(v[0]) };
     case '/tandem/humanize':
-      return { address, id: Number(v[0]), amount: Number(v[1]), genre: String(v[2]), seed: Number(v[3]), notes: groups.map((g) => ({ pitch: Number(g[0]), velocity: Number(g[1]), startBeats: Number(g[2]), durationBeats: Number(g[3]) })) };
+      return {
+        address,
+        id: Number(v[0]),
+        amount: Number(v[1]),
+        genre: String(v[2]),
+        seed: Number(v[3]),
+        notes: groups.map((g) => ({ pitch: Number(g[0]), velocity: Number(g[1]), startBeats: Number(g[2]), durationBeats: Number(g[3]) })),
+      };
     case '/tandem/primer':
-      return { address, id: Number(v[0]), chunk: Number(v[1]), chunks: Number(v[2]), lengthBeats: Number(v[3]), notes: groups.map((g) => ({ pitch: Number(g[0]), startBeats: Number(g[1]), durationBeats: Number(g[2]), velocity: Number(g[3]) })) };
+      return {
+        address,
+        id: Number(v[0]),
+        chunk: Number(v[1]),
+        chunks: Number(v[2]),
+        lengthBeats: Number(v[3]),
+        notes: groups.map((g) => ({ pitch: Number(g[0]), startBeats: Number(g[1]), durationBeats: Number(g[2]), velocity: Number(g[3]) })),
+      };
     case '/tandem/follow':
       return { address, on: v[0] === 1 };
     case '/tandem/transport':

@@ -41,7 +41,21 @@ export class BridgeController {
       case '/tandem/status': {
         const s = session.settings;
         const t = session.transport;
-        reply.send('/tandem/status', { s: s.model }, { s: session.style }, { f: s.density }, { f: s.temperature }, { i: s.bars }, { i: s.fillEvery }, { i: seedToInt32(s.seed) }, { i: t.follow ? 1 : 0 }, { f: t.bpm }, { i: t.playing ? 1 : 0 }, { s: s.key ?? '' }, { s: s.chords ?? '' });
+        reply.send(
+          '/tandem/status',
+          { s: s.model },
+          { s: session.style },
+          { f: s.density },
+          { f: s.temperature },
+          { i: s.bars },
+          { i: s.fillEvery },
+          { i: seedToInt32(s.seed) },
+          { i: t.follow ? 1 : 0 },
+          { f: t.bpm },
+          { i: t.playing ? 1 : 0 },
+          { s: s.key ?? '' },
+          { s: s.chords ?? '' },
+        );
         return;
       }
       case '/tandem/ping':
@@ -97,7 +111,13 @@ export class BridgeController {
 
 /** A drum clip from /tandem/humanize notes: channel 10, whole bars long. */
 export function clipOfNotes(notes: readonly HumanizeNote[]): Sequence {
-  const out: Note[] = notes.map((n) => ({ pitch: n.pitch, velocity: n.velocity, startTicks: Math.round(n.startBeats * PPQ), durationTicks: Math.max(1, Math.round(n.durationBeats * PPQ)), channel: DRUM_CHANNEL }));
+  const out: Note[] = notes.map((n) => ({
+    pitch: n.pitch,
+    velocity: n.velocity,
+    startTicks: Math.round(n.startBeats * PPQ),
+    durationTicks: Math.max(1, Math.round(n.durationBeats * PPQ)),
+    channel: DRUM_CHANNEL,
+  }));
   const end = Math.max(1, ...out.map((n) => n.startTicks + 1));
   const bar = barsToTicks(1);
   return { notes: out, tempos: [{ ticks: 0, bpm: 120 }], meters: [], totalTicks: Math.ceil(end / bar) * bar };
@@ -109,7 +129,16 @@ export function sendSuggestion(s: Suggestion, reply: Reply): void {
 }
 
 /** Notes in /tandem/suggestion chunks (in the order given), then /tandem/suggestion/done (with where the new bars begin). */
-export function sendNotes(id: number, notes: readonly Note[], totalTicks: number, file: string, seed: number, model: string, reply: Reply, primerTicks = 0): void {
+export function sendNotes(
+  id: number,
+  notes: readonly Note[],
+  totalTicks: number,
+  file: string,
+  seed: number,
+  model: string,
+  reply: Reply,
+  primerTicks = 0,
+): void {
   const chunks = Math.max(1, Math.ceil(notes.length / NOTES_PER_CHUNK));
   for (let k = 0; k < chunks; k++) {
     const args: ReplyArg[] = [{ i: id }, { i: k }, { i: chunks }];
@@ -118,5 +147,14 @@ export function sendNotes(id: number, notes: readonly Note[], totalTicks: number
     }
     reply.send('/tandem/suggestion', ...args);
   }
-  reply.send('/tandem/suggestion/done', { i: id }, { i: notes.length }, { f: totalTicks / PPQ }, { s: file }, { i: seedToInt32(seed) }, { s: model }, { f: primerTicks / PPQ });
+  reply.send(
+    '/tandem/suggestion/done',
+    { i: id },
+    { i: notes.length },
+    { f: totalTicks / PPQ },
+    { s: file },
+    { i: seedToInt32(seed) },
+    { s: model },
+    { f: primerTicks / PPQ },
+  );
 }

@@ -57,11 +57,18 @@ export class PrimerStore {
     const key = `${peer} ${msg.id}`;
     if (msg.chunk >= msg.chunks) throw new PrimerError(msg.id, `chunk ${msg.chunk} is outside 0..${msg.chunks - 1}`);
     const late = msg.notes.findIndex((n) => n.startBeats >= msg.lengthBeats);
-    if (late >= 0) throw new PrimerError(msg.id, `note ${late + 1} of chunk ${msg.chunk} starts at beat ${msg.notes[late].startBeats}, at or after the clip's end (${msg.lengthBeats} beats)`);
+    if (late >= 0)
+      throw new PrimerError(
+        msg.id,
+        `note ${late + 1} of chunk ${msg.chunk} starts at beat ${msg.notes[late].startBeats}, at or after the clip's end (${msg.lengthBeats} beats)`,
+      );
     let p = this.pending.get(key);
     if (p && (p.chunks !== msg.chunks || p.lengthBeats !== msg.lengthBeats)) {
       this.pending.delete(key);
-      throw new PrimerError(msg.id, `chunk ${msg.chunk} says ${msg.chunks} chunks of ${msg.lengthBeats} beats, an earlier one ${p.chunks} of ${p.lengthBeats}: send the clip again`);
+      throw new PrimerError(
+        msg.id,
+        `chunk ${msg.chunk} says ${msg.chunks} chunks of ${msg.lengthBeats} beats, an earlier one ${p.chunks} of ${p.lengthBeats}: send the clip again`,
+      );
     }
     if (!p) {
       p = { chunks: msg.chunks, lengthBeats: msg.lengthBeats, got: new Map(), at: this.now() };
@@ -83,7 +90,10 @@ export class PrimerStore {
     this.pending.delete(key);
     if (p.got.size !== p.chunks) {
       const missing = Array.from({ length: p.chunks }, (_, k) => k).filter((k) => !p.got.has(k));
-      throw new PrimerError(id, `${missing.length} of ${p.chunks} chunks did not arrive (${missing.slice(0, 8).join(', ')}${missing.length > 8 ? ', ...' : ''}): send the clip again`);
+      throw new PrimerError(
+        id,
+        `${missing.length} of ${p.chunks} chunks did not arrive (${missing.slice(0, 8).join(', ')}${missing.length > 8 ? ', ...' : ''}): send the clip again`,
+      );
     }
     const notes = [...p.got.entries()].sort((a, b) => a[0] - b[0]).flatMap(([, n]) => n);
     return { notes, lengthBeats: p.lengthBeats };

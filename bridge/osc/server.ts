@@ -51,7 +51,9 @@ export class OscServer {
   open(): Promise<void> {
     return new Promise((resolve, reject) => {
       const s = createSocket('udp4');
-      s.once('error', (err: NodeJS.ErrnoException) => reject(new TandemError(`OSC port 127.0.0.1:${this.opts.port ?? 57121} cannot be bound (${err.code ?? err.message}); pick another with --osc-port`)));
+      s.once('error', (err: NodeJS.ErrnoException) =>
+        reject(new TandemError(`OSC port 127.0.0.1:${this.opts.port ?? 57121} cannot be bound (${err.code ?? err.message}); pick another with --osc-port`)),
+      );
       s.on('message', (buf, rinfo) => void this.receive(buf, rinfo));
       s.bind(this.opts.port ?? 57121, '127.0.0.1', () => {
         s.removeAllListeners('error');

@@ -58,7 +58,12 @@ export class PanelFrontEnd {
       case 'set': {
         if (cmd.control === 'model') {
           const name = modelSpec(cmd.value).name;
-          if (!h.models.includes(name)) throw new InvalidValueError('model', cmd.value, `${h.models.join(', ')}: this session plays ${h.models.length > 1 ? 'these parts' : 'one model'} (restart with --model or --parts)`);
+          if (!h.models.includes(name))
+            throw new InvalidValueError(
+              'model',
+              cmd.value,
+              `${h.models.join(', ')}: this session plays ${h.models.length > 1 ? 'these parts' : 'one model'} (restart with --model or --parts)`,
+            );
         }
         if (h.set) h.set(cmd.control, cmd.value);
         else h.session.set(cmd.control, cmd.value);
@@ -88,6 +93,12 @@ export class PanelFrontEnd {
   state(): PanelEvent {
     const s = this.host.session.settings;
     const { styles: _styles, ...rest } = s;
-    return { type: 'state', settings: { ...rest, style: this.host.session.style }, transport: this.host.transport(), engine: this.host.engine(), saved: this.host.store.saved };
+    return {
+      type: 'state',
+      settings: { ...rest, style: this.host.session.style },
+      transport: this.host.transport(),
+      engine: this.host.engine(),
+      saved: this.host.store.saved,
+    };
   }
 }

@@ -55,7 +55,9 @@ export class PanelHistory {
     this.opts = { ...HISTORY_DEFAULTS, log: (l) => console.error(l), ...opts };
     this.root = dirname(store.dir);
     const current = basename(store.dir);
-    const sessions = listSessions(this.root).filter((s) => s !== current).slice(0, this.opts.maxSessions);
+    const sessions = listSessions(this.root)
+      .filter((s) => s !== current)
+      .slice(0, this.opts.maxSessions);
     // Oldest first into the map, so the newest are last (list() reverses).
     for (const session of sessions.reverse()) {
       try {
@@ -80,7 +82,12 @@ export class PanelHistory {
 
   /** Adds a suggestion this run saved (with its notes). */
   add(s: SavedSuggestion): PanelItem {
-    const item: PanelItem = { ...fromLogLine(s.session, { file: s.name, savedAt: s.savedAt, ...s.meta }, true), notes: toPanelNotes(s.sequence), totalTicks: s.sequence.totalTicks, meter: meterOf(s.sequence) };
+    const item: PanelItem = {
+      ...fromLogLine(s.session, { file: s.name, savedAt: s.savedAt, ...s.meta }, true),
+      notes: toPanelNotes(s.sequence),
+      totalTicks: s.sequence.totalTicks,
+      meter: meterOf(s.sequence),
+    };
     this.put(item);
     return item;
   }

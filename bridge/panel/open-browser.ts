@@ -26,7 +26,9 @@ export async function openPanelBrowser(executablePath = findBrowser().path): Pro
       pipe: true,
       userDataDir: profile.dir,
       // The engine's flags, but the panel's own address resolves (every other host still does not).
-      args: chromiumArgs({ softwareGpu: false, sandbox: process.getuid?.() !== 0 }).map((a) => (a.startsWith('--host-resolver-rules=') ? `${a}, EXCLUDE 127.0.0.1` : a)),
+      args: chromiumArgs({ softwareGpu: false, sandbox: process.getuid?.() !== 0 }).map((a) =>
+        a.startsWith('--host-resolver-rules=') ? `${a}, EXCLUDE 127.0.0.1` : a,
+      ),
       handleSIGINT: false,
       handleSIGTERM: false,
       handleSIGHUP: false,

@@ -58,8 +58,10 @@ export function parsePanelMessage(text: string): PanelCommand {
   const type = m.type;
   switch (type) {
     case 'set': {
-      if (typeof m.control !== 'string' || !SETTABLE.includes(m.control)) throw new PanelMessageError(`set: control must be one of ${SETTABLE.join(', ')}, got ${show(m.control)}`);
-      if (!((typeof m.value === 'number' && Number.isFinite(m.value)) || typeof m.value === 'string')) throw new PanelMessageError(`set ${m.control}: value must be a number or a text, got ${show(m.value)}`);
+      if (typeof m.control !== 'string' || !SETTABLE.includes(m.control))
+        throw new PanelMessageError(`set: control must be one of ${SETTABLE.join(', ')}, got ${show(m.control)}`);
+      if (!((typeof m.value === 'number' && Number.isFinite(m.value)) || typeof m.value === 'string'))
+        throw new PanelMessageError(`set ${m.control}: value must be a number or a text, got ${show(m.value)}`);
       return { type, control: m.control as PanelControl, value: m.value };
     }
     case 'follow':
@@ -69,7 +71,8 @@ export function parsePanelMessage(text: string): PanelCommand {
       return { type };
     case 'keep':
     case 'load':
-      if (typeof m.ref !== 'string' || !REF_PATTERN.test(m.ref)) throw new PanelMessageError(`${type}: ref must name a saved suggestion as "<session>/<file>.mid", got ${show(m.ref)}`);
+      if (typeof m.ref !== 'string' || !REF_PATTERN.test(m.ref))
+        throw new PanelMessageError(`${type}: ref must name a saved suggestion as "<session>/<file>.mid", got ${show(m.ref)}`);
       return { type, ref: m.ref };
     default:
       throw new PanelMessageError(`unknown type ${show(type)} (known: ${COMMAND_TYPES.join(', ')})`);
@@ -131,15 +134,37 @@ export function panelMeter(numerator: number, denominator: number): PanelMeter {
 
 /** The registry and the control table as the page reads them (menus, ranges, units, lanes). */
 export function describeForPage() {
-  const models = MODEL_SPECS.map((s) => ({ name: s.name, description: s.description, styles: s.styles, anyStyle: s.anyStyle, defaultStyle: s.defaultStyle, controls: s.controls, channel: s.channel, drums: s.channel === DRUM_CHANNEL, voiceRange: s.voiceRange }));
+  const models = MODEL_SPECS.map((s) => ({
+    name: s.name,
+    description: s.description,
+    styles: s.styles,
+    anyStyle: s.anyStyle,
+    defaultStyle: s.defaultStyle,
+    controls: s.controls,
+    channel: s.channel,
+    drums: s.channel === DRUM_CHANNEL,
+    voiceRange: s.voiceRange,
+  }));
   const controls = SESSION_CONTROLS.map((n) => ({ ...CONTROLS[n], osc: CONTROLS[n].osc ?? null }));
-  const drumRows = CLASS_LABELS.map((label, cls) => ({ label, pitch: CLASS_TO_GM_PITCH[cls], pitches: knownDrumPitches().filter((p) => drumClassOfPitch(p) === cls) }));
+  const drumRows = CLASS_LABELS.map((label, cls) => ({
+    label,
+    pitch: CLASS_TO_GM_PITCH[cls],
+    pitches: knownDrumPitches().filter((p) => drumClassOfPitch(p) === cls),
+  }));
   return { models, controls, drumRows, ppq: PPQ, ticksPerStep: TICKS_PER_STEP };
 }
 
 /** Events to the page. */
 export type PanelEvent =
-  | ({ type: 'hello'; mode: 'play' | 'serve'; choosable: readonly string[]; parts: readonly string[] | null; unused: Readonly<Partial<Record<PanelControl, string>>>; outDir: string; session: string } & ReturnType<typeof describeForPage>)
+  | ({
+      type: 'hello';
+      mode: 'play' | 'serve';
+      choosable: readonly string[];
+      parts: readonly string[] | null;
+      unused: Readonly<Partial<Record<PanelControl, string>>>;
+      outDir: string;
+      session: string;
+    } & ReturnType<typeof describeForPage>)
   | { type: 'state'; settings: Record<string, unknown>; transport: PanelTransport; engine: string; saved: number }
   | { type: 'history'; items: PanelItem[] }
   | { type: 'suggestion'; item: PanelItem }

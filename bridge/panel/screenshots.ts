@@ -53,7 +53,24 @@ try {
   // play: the drum network in a worker thread, internal clock.
   const stopPlay = new AbortController();
   const lines: string[] = [];
-  const playing = runPlay({ clock: 'internal', bpm: '100', barsAhead: '1', model: 'drums', genre: 'funk', density: '0.6', modelImpl: 'network', engine: 'node', latency: '0', out, panel: true, panelPort: '0' }, (l) => lines.push(l), { stop: stopPlay.signal });
+  const playing = runPlay(
+    {
+      clock: 'internal',
+      bpm: '100',
+      barsAhead: '1',
+      model: 'drums',
+      genre: 'funk',
+      density: '0.6',
+      modelImpl: 'network',
+      engine: 'node',
+      latency: '0',
+      out,
+      panel: true,
+      panelPort: '0',
+    },
+    (l) => lines.push(l),
+    { stop: stopPlay.signal },
+  );
   await page.goto(urlIn(await waitForLine(lines, 'panel on')));
   await page.waitForFunction(() => document.querySelectorAll('#history li').length >= 3, { timeout: 120_000 });
   await page.click('#history li:nth-child(2) button');
@@ -66,7 +83,12 @@ try {
   // serve: the panel beside OSC, asked for a bass line over chords.
   const stopServe = new AbortController();
   const served: string[] = [];
-  const serving = runServe({ oscPort: String(await freeUdpPort()), modelImpl: 'network', engine: 'node', out, panel: true, panelPort: '0' }, undefined, (l) => served.push(l), stopServe.signal);
+  const serving = runServe(
+    { oscPort: String(await freeUdpPort()), modelImpl: 'network', engine: 'node', out, panel: true, panelPort: '0' },
+    undefined,
+    (l) => served.push(l),
+    stopServe.signal,
+  );
   await page.goto(urlIn(await waitForLine(served, 'panel on')));
   await page.waitForSelector('[data-control="model"]');
   await page.select('[data-control="model"]', 'bass');

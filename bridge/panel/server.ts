@@ -77,7 +77,9 @@ export class PanelServer {
   static async start(host: PanelHost, opts: Partial<PanelServerOptions> = {}): Promise<PanelServer> {
     const p = new PanelServer(host, opts);
     await new Promise<void>((resolve, reject) => {
-      p.http.once('error', (err: NodeJS.ErrnoException) => reject(new TandemError(`the panel cannot listen on 127.0.0.1:${p.opts.port} (${err.code ?? err.message}); pick another with --panel-port`)));
+      p.http.once('error', (err: NodeJS.ErrnoException) =>
+        reject(new TandemError(`the panel cannot listen on 127.0.0.1:${p.opts.port} (${err.code ?? err.message}); pick another with --panel-port`)),
+      );
       p.http.listen(p.opts.port, '127.0.0.1', () => resolve());
     }).catch((err) => {
       p.unsubscribe?.();
@@ -120,7 +122,8 @@ export class PanelServer {
     if (!allowed.includes(host.toLowerCase())) return `Host ${JSON.stringify(host.slice(0, 80))} (allowed: ${allowed.join(', ')})`;
     if (ws) {
       const origin = req.headers.origin ?? '';
-      if (!allowed.some((a) => origin.toLowerCase() === `http://${a}`)) return `a WebSocket from Origin ${JSON.stringify(origin.slice(0, 80))} (allowed: this panel's own page)`;
+      if (!allowed.some((a) => origin.toLowerCase() === `http://${a}`))
+        return `a WebSocket from Origin ${JSON.stringify(origin.slice(0, 80))} (allowed: this panel's own page)`;
     }
     return undefined;
   }
@@ -154,7 +157,9 @@ export class PanelServer {
         if (!REF_PATTERN.test(ref)) throw new InvalidValueError('suggestion', ref, '"<session>/<file>.mid"');
         const body = this.front.history.bytes(ref);
         const name = ref.split('/')[1];
-        return void res.writeHead(200, { ...headers, 'content-type': 'audio/midi', 'content-disposition': `attachment; filename="${name}"` }).end(req.method === 'HEAD' ? undefined : body);
+        return void res
+          .writeHead(200, { ...headers, 'content-type': 'audio/midi', 'content-disposition': `attachment; filename="${name}"` })
+          .end(req.method === 'HEAD' ? undefined : body);
       } catch (err) {
         return void res.writeHead(404, { ...headers, 'content-type': 'text/plain; charset=utf-8' }).end(`${(err as Error).message}\n`);
       }
@@ -177,7 +182,16 @@ export class PanelServer {
     // A client's broken frame or oversized message closes that client only (ws reports it here).
     ws.on('error', (err) => this.opts.log(`tandem: panel: a page's connection failed (${err.message})`));
     ws.on('message', (data, isBinary) => void this.message(ws, data, isBinary));
-    this.send(ws, { type: 'hello', mode: this.host.mode, choosable: this.host.models, parts: this.host.parts ?? null, unused: this.host.unused ?? {}, outDir: this.host.store.dir, session: this.host.store.dir.split(/[\\/]/).pop() ?? '', ...describeForPage() });
+    this.send(ws, {
+      type: 'hello',
+      mode: this.host.mode,
+      choosable: this.host.models,
+      parts: this.host.parts ?? null,
+      unused: this.host.unused ?? {},
+      outDir: this.host.store.dir,
+      session: this.host.store.dir.split(/[\\/]/).pop() ?? '',
+      ...describeForPage(),
+    });
     this.send(ws, this.front.state());
     this.send(ws, { type: 'history', items: this.front.history.list() });
   }

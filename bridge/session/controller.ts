@@ -196,7 +196,12 @@ export class SessionController {
       case 'style': {
         const spec = modelSpec(s.model);
         const style = checkText('style', value).toLowerCase();
-        if (!(style === 'any' && spec.anyStyle) && !spec.styles.includes(style)) throw new InvalidValueError(CONTROLS.style.flag, value, `one of ${spec.styles.join(', ')}${spec.anyStyle ? ' (or any)' : ''} for the ${spec.name} model`);
+        if (!(style === 'any' && spec.anyStyle) && !spec.styles.includes(style))
+          throw new InvalidValueError(
+            CONTROLS.style.flag,
+            value,
+            `one of ${spec.styles.join(', ')}${spec.anyStyle ? ' (or any)' : ''} for the ${spec.name} model`,
+          );
         s.styles[s.model] = style;
         return;
       }
@@ -264,8 +269,8 @@ export class SessionController {
       bars,
       temperature: s.temperature,
       fillEvery: takes('fillEvery') ? s.fillEvery : undefined,
-      key: takes('key') ? opts.key ?? s.key : undefined,
-      chords: takes('chords') ? opts.chords ?? s.chords : undefined,
+      key: takes('key') ? (opts.key ?? s.key) : undefined,
+      chords: takes('chords') ? (opts.chords ?? s.chords) : undefined,
       primer,
     });
     request.seed = own ? checkNumber('seed', own.seed) : this.takeSeed();
@@ -288,7 +293,17 @@ export class SessionController {
     const bpm = opts.bpm ?? this.transport.bpm;
     const saved: Sequence = { ...clip, notes: sortNotes(out.notes.map((n) => ({ ...n }))), tempos: [{ ticks: 0, bpm }] };
     const bars = Math.max(1, Math.ceil(clip.totalTicks / barsToTicks(1)));
-    const file = store.save(saved, { model: 'humanize', genre: options.genre, density: 0, temperature: 1, seed: options.seed, bars, bpm, amount: options.amount, id });
+    const file = store.save(saved, {
+      model: 'humanize',
+      genre: options.genre,
+      density: 0,
+      temperature: 1,
+      seed: options.seed,
+      bars,
+      bpm,
+      amount: options.amount,
+      id,
+    });
     return { ...out, id, seed: options.seed, options, file };
   }
 
@@ -310,7 +325,20 @@ export class SessionController {
     const { part, sequence } = await this.withinTimeout(id, work);
     sequence.tempos = [{ ticks: 0, bpm }];
     const primerTicks = request.primer?.totalTicks ?? 0;
-    const file = store.save(sequence, { model: part.id, genre: request.style, density: request.density, temperature: request.temperature, seed: request.seed, bars: request.bars, bpm, fillEvery: request.fillEvery, key: request.key, chords: request.chords, id, ...(primerTicks ? { primerBeats: primerTicks / PPQ } : {}) });
+    const file = store.save(sequence, {
+      model: part.id,
+      genre: request.style,
+      density: request.density,
+      temperature: request.temperature,
+      seed: request.seed,
+      bars: request.bars,
+      bpm,
+      fillEvery: request.fillEvery,
+      key: request.key,
+      chords: request.chords,
+      id,
+      ...(primerTicks ? { primerBeats: primerTicks / PPQ } : {}),
+    });
     return { id, model, impl: part.id, seed: request.seed, request, sequence, file, primerTicks };
   }
 

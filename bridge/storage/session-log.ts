@@ -53,16 +53,19 @@ export function readSessionLog(dir: string): { lines: SessionLogLine[]; skipped:
 export function markKeptInLog(dir: string, file: string): boolean {
   const text = readInputFile(join(dir, SESSION_LOG), { what: 'session log', maxBytes: MAX_LOG_BYTES }).toString('utf8');
   let found = false;
-  const out = text.split('\n').filter((l) => l.trim() !== '').map((l) => {
-    try {
-      const v = JSON.parse(l) as SessionLogLine;
-      if (v.file !== file || found) return l;
-      found = true;
-      return JSON.stringify({ ...v, kept: true, keptAt: new Date().toISOString() });
-    } catch {
-      return l;
-    }
-  });
+  const out = text
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => {
+      try {
+        const v = JSON.parse(l) as SessionLogLine;
+        if (v.file !== file || found) return l;
+        found = true;
+        return JSON.stringify({ ...v, kept: true, keptAt: new Date().toISOString() });
+      } catch {
+        return l;
+      }
+    });
   if (found) writeFileAtomic(join(dir, SESSION_LOG), out.join('\n') + '\n', { replace: true });
   return found;
 }

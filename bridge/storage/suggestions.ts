@@ -81,7 +81,9 @@ export class SuggestionStore {
   save(seq: Sequence, meta: SuggestionMeta): string {
     this.count++;
     const name = `${String(this.count).padStart(4, '0')}-${meta.model}-${meta.genre ?? 'any'}-d${meta.density}-s${meta.seed}.mid`;
-    const file = writeFileAtomic(join(this.dir, name), writeMidiFile(seq, { format: 1, name: `Tandem ${meta.genre ?? ''} d${meta.density} #${meta.seed}` }), { fs: this.opts.fs });
+    const file = writeFileAtomic(join(this.dir, name), writeMidiFile(seq, { format: 1, name: `Tandem ${meta.genre ?? ''} d${meta.density} #${meta.seed}` }), {
+      fs: this.opts.fs,
+    });
     const savedAt = new Date().toISOString();
     const line = JSON.stringify({ file: name, savedAt, ...meta });
     // The whole log is rewritten by rename, so it is never left with half a line.

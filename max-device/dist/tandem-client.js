@@ -1818,7 +1818,8 @@ function readLaunchConfig(file = CONFIG_FILE, env = process.env) {
       }
       if (raw.port !== void 0) {
         const p = raw.port;
-        if (typeof p !== "number" || !Number.isInteger(p) || p < 1024 || p > 65535) problem = `${file}: "port" must be a UDP port from 1024 to 65535, got ${JSON.stringify(p)}`;
+        if (typeof p !== "number" || !Number.isInteger(p) || p < 1024 || p > 65535)
+          problem = `${file}: "port" must be a UDP port from 1024 to 65535, got ${JSON.stringify(p)}`;
         else cfg.port = p;
       }
     } catch (err) {
@@ -1910,7 +1911,8 @@ function isTandemHome(dir) {
 function findTandemHome(config2, scriptDir, runner = currentRunner()) {
   let home;
   if (config2.home) {
-    if (!isTandemHome(config2.home)) return { reason: `${config2.home} (configured home) is not a Tandem checkout: it needs package.json named "tandem" and bin/tandem.js` };
+    if (!isTandemHome(config2.home))
+      return { reason: `${config2.home} (configured home) is not a Tandem checkout: it needs package.json named "tandem" and bin/tandem.js` };
     home = (0, import_node_path.resolve)(config2.home);
   } else {
     for (let dir = (0, import_node_path.resolve)(scriptDir); ; dir = (0, import_node_path.dirname)(dir)) {
@@ -1921,11 +1923,17 @@ function findTandemHome(config2, scriptDir, runner = currentRunner()) {
       if ((0, import_node_path.dirname)(dir) === dir) break;
     }
   }
-  if (!home) return { reason: `the Tandem repo was not found above ${scriptDir}: use the device from the repo's max-device/dist/, or put {"home": "/path/to/tandem"} in ${CONFIG_FILE}` };
+  if (!home)
+    return {
+      reason: `the Tandem repo was not found above ${scriptDir}: use the device from the repo's max-device/dist/, or put {"home": "/path/to/tandem"} in ${CONFIG_FILE}`
+    };
   if (!(0, import_node_fs.existsSync)((0, import_node_path.join)(home, "node_modules"))) return { reason: `${home} has no node_modules: run npm install there first` };
   for (const p of [home, (0, import_node_path.join)(home, "package.json"), (0, import_node_path.join)(home, "bin"), (0, import_node_path.join)(home, "bin", "tandem.js"), (0, import_node_path.join)(home, "node_modules")]) {
     const why = untrusted(p, runner);
-    if (why) return { reason: `the Tandem repo at ${home} is not trusted: ${why}; fix its owner or permissions (chmod go-w), or put {"home": "/path/to/your/tandem"} in ${CONFIG_FILE}` };
+    if (why)
+      return {
+        reason: `the Tandem repo at ${home} is not trusted: ${why}; fix its owner or permissions (chmod go-w), or put {"home": "/path/to/your/tandem"} in ${CONFIG_FILE}`
+      };
   }
   return { home, bin: (0, import_node_path.join)(home, "bin", "tandem.js") };
 }
@@ -2048,15 +2056,108 @@ function stepsPerBar(meter = FOUR_FOUR) {
 // src/models/controls.ts
 var SEED_MAX = 4294967295;
 var CONTROLS = Object.freeze({
-  style: { name: "style", flag: "genre", osc: "/tandem/genre", kind: "text", maxLength: 40, default: void 0, unit: "", doc: "genre (drums) or style (melody, bass) of the model; see tandem genres --model NAME" },
-  density: { name: "density", flag: "density", osc: "/tandem/density", kind: "number", integer: false, min: 0, max: 1, default: 0.5, unit: "0..1", doc: "how busy: 0 sparsest, 1 busiest" },
-  bars: { name: "bars", flag: "bars", osc: "/tandem/bars", kind: "number", integer: true, min: 1, max: 64, default: 8, unit: "bars", doc: "length of a suggestion in bars (primer bars included)" },
-  temperature: { name: "temperature", flag: "temperature", osc: "/tandem/temperature", kind: "number", integer: false, min: 0.05, max: 3, default: 1, unit: "", doc: "sampling temperature: 1 as learned, lower safer, higher wilder" },
-  seed: { name: "seed", flag: "seed", osc: "/tandem/seed", kind: "number", integer: true, min: 0, max: SEED_MAX, default: 0, unit: "0..2^32-1", doc: "same settings + same seed = same notes" },
-  count: { name: "count", flag: "count", osc: void 0, kind: "number", integer: true, min: 1, max: 64, default: 1, unit: "", doc: "variations generated in one batch" },
-  fillEvery: { name: "fillEvery", flag: "fill-every", osc: "/tandem/fill", kind: "number", integer: true, min: 0, max: 64, default: 0, unit: "bars", doc: "a fill every N bars, 0 for none" },
-  key: { name: "key", flag: "key", osc: "/tandem/key", kind: "text", maxLength: 24, default: void 0, unit: "", doc: 'key, like "D major" or "A minor" (default: a usual key of the style)' },
-  chords: { name: "chords", flag: "chords", osc: "/tandem/chords", kind: "text", maxLength: 400, default: void 0, unit: "", doc: 'one chord symbol per bar, repeated to the length: "C G Am F", F#m7, Bb/D, N.C. (default: the model chooses)' }
+  style: {
+    name: "style",
+    flag: "genre",
+    osc: "/tandem/genre",
+    kind: "text",
+    maxLength: 40,
+    default: void 0,
+    unit: "",
+    doc: "genre (drums) or style (melody, bass) of the model; see tandem genres --model NAME"
+  },
+  density: {
+    name: "density",
+    flag: "density",
+    osc: "/tandem/density",
+    kind: "number",
+    integer: false,
+    min: 0,
+    max: 1,
+    default: 0.5,
+    unit: "0..1",
+    doc: "how busy: 0 sparsest, 1 busiest"
+  },
+  bars: {
+    name: "bars",
+    flag: "bars",
+    osc: "/tandem/bars",
+    kind: "number",
+    integer: true,
+    min: 1,
+    max: 64,
+    default: 8,
+    unit: "bars",
+    doc: "length of a suggestion in bars (primer bars included)"
+  },
+  temperature: {
+    name: "temperature",
+    flag: "temperature",
+    osc: "/tandem/temperature",
+    kind: "number",
+    integer: false,
+    min: 0.05,
+    max: 3,
+    default: 1,
+    unit: "",
+    doc: "sampling temperature: 1 as learned, lower safer, higher wilder"
+  },
+  seed: {
+    name: "seed",
+    flag: "seed",
+    osc: "/tandem/seed",
+    kind: "number",
+    integer: true,
+    min: 0,
+    max: SEED_MAX,
+    default: 0,
+    unit: "0..2^32-1",
+    doc: "same settings + same seed = same notes"
+  },
+  count: {
+    name: "count",
+    flag: "count",
+    osc: void 0,
+    kind: "number",
+    integer: true,
+    min: 1,
+    max: 64,
+    default: 1,
+    unit: "",
+    doc: "variations generated in one batch"
+  },
+  fillEvery: {
+    name: "fillEvery",
+    flag: "fill-every",
+    osc: "/tandem/fill",
+    kind: "number",
+    integer: true,
+    min: 0,
+    max: 64,
+    default: 0,
+    unit: "bars",
+    doc: "a fill every N bars, 0 for none"
+  },
+  key: {
+    name: "key",
+    flag: "key",
+    osc: "/tandem/key",
+    kind: "text",
+    maxLength: 24,
+    default: void 0,
+    unit: "",
+    doc: 'key, like "D major" or "A minor" (default: a usual key of the style)'
+  },
+  chords: {
+    name: "chords",
+    flag: "chords",
+    osc: "/tandem/chords",
+    kind: "text",
+    maxLength: 400,
+    default: void 0,
+    unit: "",
+    doc: 'one chord symbol per bar, repeated to the length: "C G Am F", F#m7, Bb/D, N.C. (default: the model chooses)'
+  }
 });
 var seedToInt32 = (seed) => seed | 0;
 var seedFromInt32 = (i) => i >>> 0;
@@ -2064,25 +2165,76 @@ var seedFromInt32 = (i) => i >>> 0;
 // src/music/chords.ts
 var NO_CHORD = Object.freeze({ symbol: "N.C.", root: -1, bass: -1, pitchClasses: [] });
 var QUALITIES = [
-  [["", "maj", "M"], [0, 4, 7]],
-  [["m", "min", "-"], [0, 3, 7]],
-  [["7", "dom7"], [0, 4, 7, 10]],
-  [["maj7", "M7", "\u0394", "\u03947"], [0, 4, 7, 11]],
-  [["m7", "min7", "-7"], [0, 3, 7, 10]],
-  [["dim", "o", "\xB0"], [0, 3, 6]],
-  [["dim7", "o7", "\xB07"], [0, 3, 6, 9]],
-  [["m7b5", "hdim7", "hdim", "\xF8", "\xF87", "min7b5"], [0, 3, 6, 10]],
-  [["aug", "+"], [0, 4, 8]],
+  [
+    ["", "maj", "M"],
+    [0, 4, 7]
+  ],
+  [
+    ["m", "min", "-"],
+    [0, 3, 7]
+  ],
+  [
+    ["7", "dom7"],
+    [0, 4, 7, 10]
+  ],
+  [
+    ["maj7", "M7", "\u0394", "\u03947"],
+    [0, 4, 7, 11]
+  ],
+  [
+    ["m7", "min7", "-7"],
+    [0, 3, 7, 10]
+  ],
+  [
+    ["dim", "o", "\xB0"],
+    [0, 3, 6]
+  ],
+  [
+    ["dim7", "o7", "\xB07"],
+    [0, 3, 6, 9]
+  ],
+  [
+    ["m7b5", "hdim7", "hdim", "\xF8", "\xF87", "min7b5"],
+    [0, 3, 6, 10]
+  ],
+  [
+    ["aug", "+"],
+    [0, 4, 8]
+  ],
   [["sus2"], [0, 2, 7]],
-  [["sus4", "sus"], [0, 5, 7]],
-  [["7sus4", "sus4(b7)", "7sus"], [0, 5, 7, 10]],
-  [["6", "maj6"], [0, 4, 7, 9]],
-  [["m6", "min6"], [0, 3, 7, 9]],
-  [["9", "7(9)"], [0, 2, 4, 7, 10]],
-  [["m9", "min9"], [0, 2, 3, 7, 10]],
+  [
+    ["sus4", "sus"],
+    [0, 5, 7]
+  ],
+  [
+    ["7sus4", "sus4(b7)", "7sus"],
+    [0, 5, 7, 10]
+  ],
+  [
+    ["6", "maj6"],
+    [0, 4, 7, 9]
+  ],
+  [
+    ["m6", "min6"],
+    [0, 3, 7, 9]
+  ],
+  [
+    ["9", "7(9)"],
+    [0, 2, 4, 7, 10]
+  ],
+  [
+    ["m9", "min9"],
+    [0, 2, 3, 7, 10]
+  ],
   [["maj9"], [0, 2, 4, 7, 11]],
-  [["add9", "maj(9)", "(9)"], [0, 2, 4, 7]],
-  [["mMaj7", "minmaj7", "mM7", "m(maj7)"], [0, 3, 7, 11]],
+  [
+    ["add9", "maj(9)", "(9)"],
+    [0, 2, 4, 7]
+  ],
+  [
+    ["mMaj7", "minmaj7", "mM7", "m(maj7)"],
+    [0, 3, 7, 11]
+  ],
   [["5"], [0, 7]]
 ];
 var QUALITY = /* @__PURE__ */ new Map();
@@ -2200,8 +2352,16 @@ var PITCHES = PITCH_HIGH - PITCH_LOW + 1;
 var VOCAB = 2 + PITCHES;
 var MAX_STEPS_PER_BAR = stepsPerBar(FOUR_FOUR);
 var METERS = ["4/4", "3/4", "6/8"];
-var METER_OF = Object.freeze({ "4/4": FOUR_FOUR, "3/4": { numerator: 3, denominator: 4 }, "6/8": { numerator: 6, denominator: 8 } });
-var STEPS_PER_BAR = Object.freeze({ "4/4": stepsPerBar(METER_OF["4/4"]), "3/4": stepsPerBar(METER_OF["3/4"]), "6/8": stepsPerBar(METER_OF["6/8"]) });
+var METER_OF = Object.freeze({
+  "4/4": FOUR_FOUR,
+  "3/4": { numerator: 3, denominator: 4 },
+  "6/8": { numerator: 6, denominator: 8 }
+});
+var STEPS_PER_BAR = Object.freeze({
+  "4/4": stepsPerBar(METER_OF["4/4"]),
+  "3/4": stepsPerBar(METER_OF["3/4"]),
+  "6/8": stepsPerBar(METER_OF["6/8"])
+});
 var STYLES = ["reel", "jig", "hornpipe", "waltz", "pop", "chorale"];
 var STYLE_METER = { reel: "4/4", jig: "6/8", hornpipe: "4/4", waltz: "3/4", pop: "4/4", chorale: "4/4" };
 var VOICES = ["melody", "bass"];
@@ -2223,7 +2383,11 @@ var MELODY_INPUT = (() => {
 // src/models/spec.ts
 var COMMON_TIME = Object.freeze({ numerator: 4, denominator: 4, stepsPerBar: stepsPerBar({ numerator: 4, denominator: 4 }) });
 function defineModel(spec) {
-  return Object.freeze(__spreadProps(__spreadValues({}, spec), { styles: Object.freeze([...spec.styles]), controls: Object.freeze([...spec.controls]), implementations: Object.freeze([...spec.implementations]) }));
+  return Object.freeze(__spreadProps(__spreadValues({}, spec), {
+    styles: Object.freeze([...spec.styles]),
+    controls: Object.freeze([...spec.controls]),
+    implementations: Object.freeze([...spec.implementations])
+  }));
 }
 
 // src/models/baseline/line-specs.ts
@@ -2398,7 +2562,10 @@ function modelSpec(name) {
 var UNIT_STYLE = Object.freeze({ int: 0, float: 1, percent: 5 });
 var GENRE_ITEMS = Object.freeze([...new Set(MODEL_SPECS.flatMap((m) => [...m.styles, ...m.anyStyle ? ["any"] : []]))]);
 var MODEL_ITEMS = MODEL_NAMES;
-var KEY_ITEMS = Object.freeze(["from Set", ...["C", "Db", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B"].flatMap((r) => [`${r} major`, `${r} minor`])]);
+var KEY_ITEMS = Object.freeze([
+  "from Set",
+  ...["C", "Db", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B"].flatMap((r) => [`${r} major`, `${r} minor`])
+]);
 function fromTable(name) {
   const c = CONTROLS[name];
   if (c.kind !== "number") throw new Error(`${name} is not a number control`);
@@ -2406,8 +2573,24 @@ function fromTable(name) {
 }
 var PARAMETERS = Object.freeze({
   model: { longname: "Model", shortname: "Model", message: "model", type: "enum", items: MODEL_ITEMS, initial: 0 },
-  genre: { longname: "Genre", shortname: "Genre", message: "genre", type: "enum", items: GENRE_ITEMS, initial: GENRE_ITEMS.indexOf(MODEL_SPECS[0].defaultStyle) },
-  density: { longname: "Density", shortname: "Density", message: "density", type: "float", min: fromTable("density").min * 100, max: fromTable("density").max * 100, initial: fromTable("density").initial * 100, unitstyle: UNIT_STYLE.percent },
+  genre: {
+    longname: "Genre",
+    shortname: "Genre",
+    message: "genre",
+    type: "enum",
+    items: GENRE_ITEMS,
+    initial: GENRE_ITEMS.indexOf(MODEL_SPECS[0].defaultStyle)
+  },
+  density: {
+    longname: "Density",
+    shortname: "Density",
+    message: "density",
+    type: "float",
+    min: fromTable("density").min * 100,
+    max: fromTable("density").max * 100,
+    initial: fromTable("density").initial * 100,
+    unitstyle: UNIT_STYLE.percent
+  },
   temperature: __spreadProps(__spreadValues({ longname: "Temperature", shortname: "Temp", message: "temperature", type: "float" }, fromTable("temperature")), { unitstyle: UNIT_STYLE.float }),
   bars: __spreadProps(__spreadValues({ longname: "Bars", shortname: "Bars", message: "bars", type: "int" }, fromTable("bars")), { unitstyle: UNIT_STYLE.int }),
   fill: __spreadProps(__spreadValues({ longname: "Fill every", shortname: "Fill", message: "fill", type: "int" }, fromTable("fillEvery")), { unitstyle: UNIT_STYLE.int }),
@@ -2419,7 +2602,16 @@ var PARAMETERS = Object.freeze({
 });
 
 // max-device/src/miditool/parameters.ts
-var SEED = Object.freeze({ longname: "Seed", shortname: "Seed", message: "seed", type: "float", min: 0, max: 9999, initial: 0, unitstyle: UNIT_STYLE.int });
+var SEED = Object.freeze({
+  longname: "Seed",
+  shortname: "Seed",
+  message: "seed",
+  type: "float",
+  min: 0,
+  max: 9999,
+  initial: 0,
+  unitstyle: UNIT_STYLE.int
+});
 var GENERATE_PARAMETERS = Object.freeze({
   model: PARAMETERS.model,
   genre: PARAMETERS.genre,
@@ -2431,8 +2623,24 @@ var GENERATE_PARAMETERS = Object.freeze({
 });
 var HUMANIZE_GENRES = Object.freeze([...DRUM_GENRES, "any"]);
 var HUMANIZE_PARAMETERS = Object.freeze({
-  genre: Object.freeze({ longname: "Genre", shortname: "Genre", message: "genre", type: "enum", items: HUMANIZE_GENRES, initial: HUMANIZE_GENRES.indexOf("rock") }),
-  amount: Object.freeze({ longname: "Amount", shortname: "Amount", message: "amount", type: "float", min: 0, max: 100, initial: 100, unitstyle: UNIT_STYLE.percent }),
+  genre: Object.freeze({
+    longname: "Genre",
+    shortname: "Genre",
+    message: "genre",
+    type: "enum",
+    items: HUMANIZE_GENRES,
+    initial: HUMANIZE_GENRES.indexOf("rock")
+  }),
+  amount: Object.freeze({
+    longname: "Amount",
+    shortname: "Amount",
+    message: "amount",
+    type: "float",
+    min: 0,
+    max: 100,
+    initial: 100,
+    unitstyle: UNIT_STYLE.percent
+  }),
   seed: SEED
 });
 
@@ -2451,8 +2659,10 @@ function setScale(scale) {
   if (!scale || scale.scale_mode !== 1) return void 0;
   const root = scale.root_note;
   const iv = typeof scale.scale_intervals === "number" ? [scale.scale_intervals] : scale.scale_intervals;
-  if (!(finite(root) && Number.isInteger(root) && root >= 0 && root <= 11)) throw new ToolRequestError(`scale.root_note must be 0..11, got ${JSON.stringify(root)}`);
-  if (!Array.isArray(iv) || iv.length === 0 || !iv.every((i) => finite(i) && Number.isInteger(i) && i >= 0 && i < 12)) throw new ToolRequestError(`scale.scale_intervals must be semitones 0..11, got ${JSON.stringify(iv)}`);
+  if (!(finite(root) && Number.isInteger(root) && root >= 0 && root <= 11))
+    throw new ToolRequestError(`scale.root_note must be 0..11, got ${JSON.stringify(root)}`);
+  if (!Array.isArray(iv) || iv.length === 0 || !iv.every((i) => finite(i) && Number.isInteger(i) && i >= 0 && i < 12))
+    throw new ToolRequestError(`scale.scale_intervals must be semitones 0..11, got ${JSON.stringify(iv)}`);
   let best = "major";
   let bestShared = -1;
   for (const [mode, steps] of Object.entries(MODES2)) {
@@ -2488,7 +2698,8 @@ var ClipReadAssembler = class {
         const [pitch, start, duration, velocity] = rest.slice(i, i + 4).map(Number);
         const ok = Number.isInteger(pitch) && pitch >= 0 && pitch <= 127 && start >= 0 && start < this.clip.lengthBeats && duration > 0 && velocity >= 1 && velocity <= 127;
         if (ok) this.clip.notes.push({ pitch, startBeats: start, durationBeats: duration, velocity: Math.round(velocity) });
-        else (_b2 = this.bad) != null ? _b2 : this.bad = `a note must have pitch 0-127, a start inside the clip, a duration above 0 and velocity 1-127, got ${JSON.stringify(rest.slice(i, i + 4))}`;
+        else
+          (_b2 = this.bad) != null ? _b2 : this.bad = `a note must have pitch 0-127, a start inside the clip, a duration above 0 and velocity 1-127, got ${JSON.stringify(rest.slice(i, i + 4))}`;
       }
       return void 0;
     }
@@ -2514,7 +2725,8 @@ function clipToSend(clip, bar, maxBars) {
   const notes = clip.notes.filter((n) => n.startBeats >= from - 1e-9).map((n) => __spreadProps(__spreadValues({}, n), { startBeats: Math.max(0, n.startBeats - from) }));
   if (notes.length === 0) throw new Error(`the clip "${clip.name}" has no notes in its last ${bars === 1 ? "bar" : `${bars} bars`}: nothing to continue`);
   const most = PRIMER_LIMITS.chunks * PRIMER_LIMITS.notesPerChunk;
-  if (notes.length > most) throw new Error(`the clip "${clip.name}" has ${notes.length} notes in its last ${bars} bars; Continue takes at most ${most}: shorten its loop`);
+  if (notes.length > most)
+    throw new Error(`the clip "${clip.name}" has ${notes.length} notes in its last ${bars} bars; Continue takes at most ${most}: shorten its loop`);
   return { notes, lengthBeats: bars * bar, bars };
 }
 function primerMessages(id, clip) {
@@ -2592,7 +2804,13 @@ var OscLink = class extends import_node_events2.EventEmitter {
       s.once("error", reject);
       s.on("message", (buf, from) => {
         if (from.address !== "127.0.0.1" || from.port !== this.bridgePort) {
-          if (this.foreign++ === 0) this.emit("error", new Error(`ignored a packet from ${from.address}:${from.port}: only the bridge on 127.0.0.1:${this.bridgePort} is listened to (further ones are counted in foreignPackets)`));
+          if (this.foreign++ === 0)
+            this.emit(
+              "error",
+              new Error(
+                `ignored a packet from ${from.address}:${from.port}: only the bridge on 127.0.0.1:${this.bridgePort} is listened to (further ones are counted in foreignPackets)`
+              )
+            );
           return;
         }
         let msg;
@@ -2661,7 +2879,8 @@ var PatchPlayer = class {
   load(pattern) {
     var _a2, _b2, _c;
     const steps = Math.round(pattern.lengthBeats * PATCH_TICKS_PER_BEAT / STEP_TICKS);
-    if (!(pattern.lengthBeats > 0) || !Number.isFinite(pattern.lengthBeats)) throw new InvalidValueError("pattern length", pattern.lengthBeats, "more than 0 beats");
+    if (!(pattern.lengthBeats > 0) || !Number.isFinite(pattern.lengthBeats))
+      throw new InvalidValueError("pattern length", pattern.lengthBeats, "more than 0 beats");
     const beatsPerBar = (_a2 = pattern.beatsPerBar) != null ? _a2 : this.opts.beatsPerBar;
     if (!(beatsPerBar > 0) || !Number.isFinite(beatsPerBar)) throw new InvalidValueError("beats per bar", beatsPerBar, "more than 0");
     const used = /* @__PURE__ */ new Set([(_b2 = this.current) == null ? void 0 : _b2.slot, (_c = this.next) == null ? void 0 : _c.slot]);
@@ -2794,14 +3013,25 @@ var SuggestionAssembler = class {
     const id = int(a, "id", args[0]);
     const k = int(a, "chunk", args[1]);
     const chunks = int(a, "chunks", args[2]);
-    if ((args.length - 3) % 4 !== 0) throw new BridgeReplyError(a, `after id, chunk, chunks the notes come in fours (pitch, velocity, start, length); got ${args.length - 3} values`);
+    if ((args.length - 3) % 4 !== 0)
+      throw new BridgeReplyError(a, `after id, chunk, chunks the notes come in fours (pitch, velocity, start, length); got ${args.length - 3} values`);
     if (chunks < 1 || chunks > SUGGESTION_LIMITS.maxChunks) throw new BridgeReplyError(a, `chunks must be 1..${SUGGESTION_LIMITS.maxChunks}, got ${chunks}`);
     if (k < 0 || k >= chunks) throw new BridgeReplyError(a, `chunk ${k} is outside 0..${chunks - 1}`);
     const notes = [];
     for (let i = 3; i < args.length; i += 4) {
-      const n = { pitch: int(a, "pitch", args[i]), velocity: int(a, "velocity", args[i + 1]), startBeats: beats(num(a, "start", args[i + 2])), durationBeats: beats(num(a, "length", args[i + 3])) };
-      if (n.pitch < 0 || n.pitch > 127 || n.velocity < 0 || n.velocity > 127) throw new BridgeReplyError(a, `pitch and velocity must be 0..127, got ${n.pitch} and ${n.velocity}`);
-      if (Math.abs(n.startBeats) > SUGGESTION_LIMITS.maxBeats || !(n.durationBeats >= 0 && n.durationBeats <= SUGGESTION_LIMITS.maxBeats)) throw new BridgeReplyError(a, `a note must start within ${SUGGESTION_LIMITS.maxBeats} beats and last 0..${SUGGESTION_LIMITS.maxBeats} beats, got ${n.startBeats} and ${n.durationBeats}`);
+      const n = {
+        pitch: int(a, "pitch", args[i]),
+        velocity: int(a, "velocity", args[i + 1]),
+        startBeats: beats(num(a, "start", args[i + 2])),
+        durationBeats: beats(num(a, "length", args[i + 3]))
+      };
+      if (n.pitch < 0 || n.pitch > 127 || n.velocity < 0 || n.velocity > 127)
+        throw new BridgeReplyError(a, `pitch and velocity must be 0..127, got ${n.pitch} and ${n.velocity}`);
+      if (Math.abs(n.startBeats) > SUGGESTION_LIMITS.maxBeats || !(n.durationBeats >= 0 && n.durationBeats <= SUGGESTION_LIMITS.maxBeats))
+        throw new BridgeReplyError(
+          a,
+          `a note must start within ${SUGGESTION_LIMITS.maxBeats} beats and last 0..${SUGGESTION_LIMITS.maxBeats} beats, got ${n.startBeats} and ${n.durationBeats}`
+        );
       notes.push(n);
     }
     const now = this.now();
@@ -2829,16 +3059,19 @@ var SuggestionAssembler = class {
     const id = int(a, "id", args[0]);
     const count = int(a, "notes", args[1]);
     const lengthBeats = beats(num(a, "beats", args[2]));
-    if (!(lengthBeats > 0 && lengthBeats <= SUGGESTION_LIMITS.maxBeats)) throw new BridgeReplyError(a, `beats must be more than 0 and at most ${SUGGESTION_LIMITS.maxBeats}, got ${args[2]}`);
+    if (!(lengthBeats > 0 && lengthBeats <= SUGGESTION_LIMITS.maxBeats))
+      throw new BridgeReplyError(a, `beats must be more than 0 and at most ${SUGGESTION_LIMITS.maxBeats}, got ${args[2]}`);
     if (typeof args[3] !== "string") throw new BridgeReplyError(a, `file must be a string, got ${JSON.stringify(args[3])}`);
     const seed = args[4] === void 0 ? void 0 : seedFromInt32(int(a, "seed", args[4]));
     const entry = this.parts.get(id);
     this.parts.delete(id);
     const chunks = (_a2 = entry == null ? void 0 : entry.chunks) != null ? _a2 : 0;
     const got = entry ? [...entry.got.keys()].length : 0;
-    if (!entry || got !== chunks) return __spreadValues({ id, missing: `${chunks - got} of ${chunks || "?"} chunks of suggestion ${id} did not arrive` }, seed === void 0 ? {} : { seed });
+    if (!entry || got !== chunks)
+      return __spreadValues({ id, missing: `${chunks - got} of ${chunks || "?"} chunks of suggestion ${id} did not arrive` }, seed === void 0 ? {} : { seed });
     const notes = [...entry.got.entries()].sort((x, y) => x[0] - y[0]).flatMap(([, n]) => n);
-    if (notes.length !== count) return __spreadValues({ id, missing: `suggestion ${id} has ${notes.length} notes, the bridge sent ${count}` }, seed === void 0 ? {} : { seed });
+    if (notes.length !== count)
+      return __spreadValues({ id, missing: `suggestion ${id} has ${notes.length} notes, the bridge sent ${count}` }, seed === void 0 ? {} : { seed });
     const primerBeats = typeof args[6] === "number" && Number.isFinite(args[6]) && args[6] >= 0 && args[6] < lengthBeats ? beats(args[6]) : void 0;
     return __spreadValues(__spreadValues({ id, notes, lengthBeats, file: args[3] }, seed === void 0 ? {} : { seed }), primerBeats === void 0 ? {} : { primerBeats });
   }
@@ -2890,7 +3123,16 @@ var TandemClient = class {
     __publicField(this, "lostBridge", false);
     __publicField(this, "bridgeNote");
     var _a2;
-    this.opts = __spreadValues({ port: 57121, launch: true, pingTimeoutMs: 150, startTimeoutMs: 12e4, heartbeatMs: 5e3, leaseMs: 2e4, switchMarginMs: 250, requestTimeoutMs: 6e4 }, options);
+    this.opts = __spreadValues({
+      port: 57121,
+      launch: true,
+      pingTimeoutMs: 150,
+      startTimeoutMs: 12e4,
+      heartbeatMs: 5e3,
+      leaseMs: 2e4,
+      switchMarginMs: 250,
+      requestTimeoutMs: 6e4
+    }, options);
     this.link = new OscLink(this.opts.port);
     this.player = new PatchPlayer({ marginMs: this.opts.switchMarginMs, now: options.now });
     this.player.follow(this.settings.follow);
@@ -2940,7 +3182,8 @@ var TandemClient = class {
     this.status(`${why ? `${why}; ` : ""}looking for the Tandem bridge on 127.0.0.1:${this.opts.port}\u2026`);
     if (await this.ping(this.opts.pingTimeoutMs)) return this.connected("found");
     if (this.closed) return;
-    if (!this.opts.launch) return this.fail(`no Tandem bridge answers on 127.0.0.1:${this.opts.port}; start it with: npx tandem serve --osc-port ${this.opts.port}`);
+    if (!this.opts.launch)
+      return this.fail(`no Tandem bridge answers on 127.0.0.1:${this.opts.port}; start it with: npx tandem serve --osc-port ${this.opts.port}`);
     await this.launch();
   }
   /** The bridge was lost (no pongs, or the one this client started exited): find it again or start one. */
@@ -2961,7 +3204,8 @@ var TandemClient = class {
   onNumber(name, v) {
     const spec = PARAMETERS[name];
     const unit = name === "density" ? " %" : "";
-    if (typeof v !== "number" || !Number.isFinite(v) || v < spec.min || v > spec.max) return this.error(`${name} must be between ${spec.min} and ${spec.max}${unit}, got ${JSON.stringify(v)}`);
+    if (typeof v !== "number" || !Number.isFinite(v) || v < spec.min || v > spec.max)
+      return this.error(`${name} must be between ${spec.min} and ${spec.max}${unit}, got ${JSON.stringify(v)}`);
     if (spec.type === "int" && !Number.isInteger(v)) return this.error(`${name} must be a whole number, got ${v}`);
     if (name === "density") {
       this.settings.density = Math.round(v * 10) / 1e3;
@@ -2982,12 +3226,14 @@ var TandemClient = class {
   }
   /** Max ints are 32-bit signed: a seed of 2^31 or more arrives as its negative (seed | 0) and is read back unsigned. */
   onSeed(v) {
-    if (typeof v !== "number" || !Number.isInteger(v) || v < -(2 ** 31) || v > SEED_MAX) return this.error(`seed must be a whole number from 0 to 2^32-1 (a Max int below 0 is read as its unsigned 32-bit value), got ${JSON.stringify(v)}`);
+    if (typeof v !== "number" || !Number.isInteger(v) || v < -(2 ** 31) || v > SEED_MAX)
+      return this.error(`seed must be a whole number from 0 to 2^32-1 (a Max int below 0 is read as its unsigned 32-bit value), got ${JSON.stringify(v)}`);
     this.nextSeed = seedFromInt32(v);
   }
   /** The Key menu: 0 = the Set's scale (else the style's usual keys), then the keys by name. */
   onKey(v) {
-    if (!(typeof v === "number" && Number.isInteger(v) && v >= 0 && v < KEY_ITEMS.length)) return this.error(`key must be an index 0..${KEY_ITEMS.length - 1}, got ${JSON.stringify(v)}`);
+    if (!(typeof v === "number" && Number.isInteger(v) && v >= 0 && v < KEY_ITEMS.length))
+      return this.error(`key must be an index 0..${KEY_ITEMS.length - 1}, got ${JSON.stringify(v)}`);
     this.settings.key = v === 0 ? "" : KEY_ITEMS[v];
   }
   /** `scale <mode 1|0|-1> <root 0-11> <interval>...` from the Live reader: the Set's key while Scale Mode is on. */
@@ -3076,7 +3322,19 @@ var TandemClient = class {
     const id = this.nextRequestId++;
     const key = this.keyFor(settings);
     if (clip) for (const args of primerMessages(id, clip)) this.link.send("/tandem/primer", ...args);
-    this.link.send("/tandem/generate", { i: id }, { s: settings.model }, { s: settings.genre }, { f: settings.density }, { f: settings.temperature }, { i: settings.bars }, { i: settings.fill }, { i: seedToInt32(seed) }, { s: key }, { s: "" });
+    this.link.send(
+      "/tandem/generate",
+      { i: id },
+      { s: settings.model },
+      { s: settings.genre },
+      { f: settings.density },
+      { f: settings.temperature },
+      { i: settings.bars },
+      { i: settings.fill },
+      { i: seedToInt32(seed) },
+      { s: key },
+      { s: "" }
+    );
     const timer = setTimeout(() => {
       if (!this.requests.delete(id)) return;
       this.assembler.forget(id);
@@ -3151,13 +3409,16 @@ var TandemClient = class {
       return this.error(`${r.missing}${req.retried ? ", twice" : ""}; press Generate again`);
     }
     if (r.seed === void 0) return this.error(`suggestion ${r.id} came without its seed: the bridge is older than this device; update Tandem`);
-    if (req.clip && !(r.primerBeats && r.primerBeats > 0)) return this.error(`the bridge did not continue "${req.clip.name}" (it is older than this device: update Tandem)`);
+    if (req.clip && !(r.primerBeats && r.primerBeats > 0))
+      return this.error(`the bridge did not continue "${req.clip.name}" (it is older than this device: update Tandem)`);
     this.last = __spreadProps(__spreadValues({}, r), { seed: r.seed, settings: req.settings });
     const bar = barBeats(req.settings.model, req.settings.genre);
     this.toPatch(this.player.load({ notes: r.notes, lengthBeats: r.lengthBeats, beatsPerBar: bar }));
     const bars = Math.round(r.lengthBeats / bar);
     const yours = req.clip ? ` (${Math.round(((_a2 = r.primerBeats) != null ? _a2 : 0) / bar)} of "${req.clip.name}", then ${bars - Math.round(((_b2 = r.primerBeats) != null ? _b2 : 0) / bar)} new)` : "";
-    this.status(`${describe(req.settings, r.seed)}${req.key ? ` in ${req.key}` : ""}: ${r.notes.length} notes, ${bars} bar${bars === 1 ? "" : "s"}${yours}${req.settings.follow ? ", playing with the transport" : ""}`);
+    this.status(
+      `${describe(req.settings, r.seed)}${req.key ? ` in ${req.key}` : ""}: ${r.notes.length} notes, ${bars} bar${bars === 1 ? "" : "s"}${yours}${req.settings.follow ? ", playing with the transport" : ""}`
+    );
     if (req.write) this.write();
   }
   // ---- the bridge: find, start, watch ----
@@ -3222,7 +3483,9 @@ var TandemClient = class {
     this.setPhase("connected");
     this.lostBridge = false;
     this.syncSettings();
-    this.status(`ready: ${how === "found" ? "connected to" : "started"} the Tandem bridge on 127.0.0.1:${this.opts.port}${this.bridgeNote ? `; ${this.bridgeNote}` : ""}`);
+    this.status(
+      `ready: ${how === "found" ? "connected to" : "started"} the Tandem bridge on 127.0.0.1:${this.opts.port}${this.bridgeNote ? `; ${this.bridgeNote}` : ""}`
+    );
     void this.max.outlet("ready");
     if (this.opts.heartbeatMs > 0 && !this.heartbeat) {
       this.heartbeat = setInterval(() => {

@@ -9,7 +9,13 @@ import type { PatcherDocument } from './patcher/types';
  */
 
 /** Device types Live knows, by their `ampf` code. */
-export const DEVICE_TYPES = Object.freeze({ mmmm: 'MIDI effect', aaaa: 'audio effect', iiii: 'instrument', nagg: 'MIDI Tool generator', natt: 'MIDI Tool transformation' });
+export const DEVICE_TYPES = Object.freeze({
+  mmmm: 'MIDI effect',
+  aaaa: 'audio effect',
+  iiii: 'instrument',
+  nagg: 'MIDI Tool generator',
+  natt: 'MIDI Tool transformation',
+});
 export type DeviceType = keyof typeof DEVICE_TYPES;
 
 /** An .amxd file that cannot be read: which part and what was wrong. */
@@ -50,7 +56,8 @@ export function readChunks(bytes: Uint8Array): AmxdChunk[] {
   while (at < bytes.length) {
     if (bytes.length - at < 8) throw new AmxdFormatError(`truncated chunk header at byte ${at}: ${bytes.length - at} bytes left, a header is 8`);
     const tag = String.fromCharCode(...bytes.subarray(at, at + 4));
-    if (!/^[a-z@]{4}$/.test(tag)) throw new AmxdFormatError(`bad chunk tag ${JSON.stringify(tag)} at byte ${at} (expected 4 lowercase letters such as ampf, meta, ptch)`);
+    if (!/^[a-z@]{4}$/.test(tag))
+      throw new AmxdFormatError(`bad chunk tag ${JSON.stringify(tag)} at byte ${at} (expected 4 lowercase letters such as ampf, meta, ptch)`);
     const size = view.getUint32(at + 4, true);
     if (at + 8 + size > bytes.length) throw new AmxdFormatError(`chunk ${tag} at byte ${at} says ${size} bytes but only ${bytes.length - at - 8} follow`);
     chunks.push({ tag, offset: at, data: bytes.subarray(at + 8, at + 8 + size) });
@@ -79,7 +86,8 @@ export function decodeAmxd(bytes: Uint8Array): DecodedAmxd {
   const metaFlags = new DataView(second.data.buffer, second.data.byteOffset, 4).getUint32(0, true);
   const ptch = chunks.find((c) => c.tag === 'ptch');
   if (!ptch) throw new AmxdFormatError(`no ptch chunk (chunks: ${chunks.map((c) => c.tag).join(', ')})`);
-  if (String.fromCharCode(...ptch.data.subarray(0, 4)) === 'mx@c') throw new AmxdFormatError('the device is frozen (mx@c); Tandem builds and checks unfrozen devices');
+  if (String.fromCharCode(...ptch.data.subarray(0, 4)) === 'mx@c')
+    throw new AmxdFormatError('the device is frozen (mx@c); Tandem builds and checks unfrozen devices');
   const end = ptch.data.length > 0 && ptch.data[ptch.data.length - 1] === 0 ? ptch.data.length - 1 : ptch.data.length;
   let doc: PatcherDocument;
   try {

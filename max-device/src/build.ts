@@ -37,8 +37,22 @@ export interface DeviceBuild {
 /** Every device the build writes and the checker checks. */
 export const DEVICES: readonly DeviceBuild[] = Object.freeze([
   { file: AMXD_NAME, type: 'mmmm', title: 'Tandem', svg: 'device.svg', build: buildTandemPatcher },
-  { file: 'Tandem Generate.amxd', type: 'nagg', title: 'Tandem Generate', svg: 'generate.svg', build: () => buildToolPatcher('generate'), face: MIDI_TOOL_FACE },
-  { file: 'Tandem Humanize.amxd', type: 'natt', title: 'Tandem Humanize', svg: 'humanize.svg', build: () => buildToolPatcher('humanize'), face: MIDI_TOOL_FACE },
+  {
+    file: 'Tandem Generate.amxd',
+    type: 'nagg',
+    title: 'Tandem Generate',
+    svg: 'generate.svg',
+    build: () => buildToolPatcher('generate'),
+    face: MIDI_TOOL_FACE,
+  },
+  {
+    file: 'Tandem Humanize.amxd',
+    type: 'natt',
+    title: 'Tandem Humanize',
+    svg: 'humanize.svg',
+    build: () => buildToolPatcher('humanize'),
+    face: MIDI_TOOL_FACE,
+  },
 ]);
 
 /** esbuild targets of the node.script client: Node 12 and ES2017 syntax (see README, minimum versions). */

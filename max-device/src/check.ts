@@ -66,8 +66,14 @@ export function es5Problems(source: string): string[] {
   tokens.forEach((t, i) => {
     if (t.type === 'Template') out.push(`template literal at token ${i}`);
     else if (t.type === 'Punctuator' && (t.value === '=>' || t.value === '...' || t.value === '**')) out.push(`"${t.value}" at token ${i}`);
-    else if ((t.type === 'Keyword' || t.type === 'Identifier') && (t.value === 'let' || t.value === 'const' || t.value === 'class') && !(tokens[i - 1]?.value === '.')) out.push(`"${t.value}" at token ${i}`);
-    else if (t.type === 'Identifier' && t.value === 'of' && tokens.slice(Math.max(0, i - 4), i).some((x) => x.value === 'for')) out.push(`for...of at token ${i}`);
+    else if (
+      (t.type === 'Keyword' || t.type === 'Identifier') &&
+      (t.value === 'let' || t.value === 'const' || t.value === 'class') &&
+      !(tokens[i - 1]?.value === '.')
+    )
+      out.push(`"${t.value}" at token ${i}`);
+    else if (t.type === 'Identifier' && t.value === 'of' && tokens.slice(Math.max(0, i - 4), i).some((x) => x.value === 'for'))
+      out.push(`for...of at token ${i}`);
   });
   return out;
 }
@@ -94,7 +100,8 @@ function messageBoxProblems(what: string, s: Box, d: Box, inlet: number, jsFns: 
       continue;
     }
     if (inlet > 0) {
-      if (!['int', 'float', 'list', 'bang'].includes(sel)) out.push(`${what}: ${name(s)} sends "${sel}" into inlet ${inlet} of ${name(d)}, which takes numbers there`);
+      if (!['int', 'float', 'list', 'bang'].includes(sel))
+        out.push(`${what}: ${name(s)} sends "${sel}" into inlet ${inlet} of ${name(d)}, which takes numbers there`);
       continue;
     }
     if (spec.selectors.includes(sel)) continue;
@@ -140,7 +147,12 @@ export function node12Problems(source: string): string[] {
 
 /** What message a box sends when its outlet feeds node.script, or undefined if that cannot be known. */
 function messageFrom(b: Box): string | undefined {
-  if (b.maxclass === 'message') return String(b.text ?? '').trim().split(/\s+/)[0] || undefined;
+  if (b.maxclass === 'message')
+    return (
+      String(b.text ?? '')
+        .trim()
+        .split(/\s+/)[0] || undefined
+    );
   if (b.maxclass === 'newobj') {
     const { name: cls, args } = parseObjectText(String(b.text ?? ''));
     if (cls === 'prepend' && args[0]) return args[0];
@@ -212,7 +224,8 @@ export function checkPatcher(p: Patcher, dir: string, type: DeviceType = 'mmmm')
     }
     const wantIn = 'inlets' in want ? want.inlets : 0;
     const wantOut = 'outlets' in want ? want.outlets : 0;
-    if (b.numinlets !== wantIn || b.numoutlets !== wantOut) problems.push(`${name(b)} has ${b.numinlets} inlets/${b.numoutlets} outlets; it should have ${wantIn}/${wantOut}`);
+    if (b.numinlets !== wantIn || b.numoutlets !== wantOut)
+      problems.push(`${name(b)} has ${b.numinlets} inlets/${b.numoutlets} outlets; it should have ${wantIn}/${wantOut}`);
   }
 
   // Lines.
@@ -236,7 +249,8 @@ export function checkPatcher(p: Patcher, dir: string, type: DeviceType = 'mmmm')
     if (h && inl === 0) {
       const msg = messageFrom(s);
       if (msg === undefined) problems.push(`${what}: cannot tell which message ${name(s)} sends to node.script; put a prepend or a message box in front`);
-      else if (!h.has(msg)) problems.push(`the patcher sends "${msg}" to ${name(d)} but its script has no maxApi.addHandler("${msg}") (handlers: ${[...h].sort().join(', ')})`);
+      else if (!h.has(msg))
+        problems.push(`the patcher sends "${msg}" to ${name(d)} but its script has no maxApi.addHandler("${msg}") (handlers: ${[...h].sort().join(', ')})`);
     }
   }
   facts.push(`${boxes.size} boxes, ${p.lines.length} lines`);
@@ -253,7 +267,8 @@ export function checkPatcher(p: Patcher, dir: string, type: DeviceType = 'mmmm')
       continue;
     }
     const [x, y, w, h] = r;
-    if (x < 0 || y < 0 || x + w > faceW || y + h > faceH) problems.push(`${name(b)} at [${r.join(', ')}] does not fit the ${isTool ? 'MIDI Tool panel' : 'device face'} (${faceW} x ${faceH})`);
+    if (x < 0 || y < 0 || x + w > faceW || y + h > faceH)
+      problems.push(`${name(b)} at [${r.join(', ')}] does not fit the ${isTool ? 'MIDI Tool panel' : 'device face'} (${faceW} x ${faceH})`);
   }
 
   // MIDI Tools: live.miditool.in -> ... -> live.miditool.out, synchronously.
@@ -272,7 +287,8 @@ export function checkPatcher(p: Patcher, dir: string, type: DeviceType = 'mmmm')
     count++;
     const who = `parameter ${JSON.stringify(v.parameter_longname ?? '')} (${b.id})`;
     if (!v.parameter_longname) problems.push(`${b.id}: parameter_longname is empty`);
-    else if (longnames.has(v.parameter_longname)) problems.push(`${who}: long name also used by ${longnames.get(v.parameter_longname)}; long names are unique in a device`);
+    else if (longnames.has(v.parameter_longname))
+      problems.push(`${who}: long name also used by ${longnames.get(v.parameter_longname)}; long names are unique in a device`);
     else longnames.set(v.parameter_longname, b.id);
     if (!v.parameter_shortname) problems.push(`${who}: parameter_shortname is empty`);
     if (v.parameter_initial_enable !== 1 || !Array.isArray(v.parameter_initial) || v.parameter_initial.length !== 1) {
@@ -281,24 +297,34 @@ export function checkPatcher(p: Patcher, dir: string, type: DeviceType = 'mmmm')
     const init = v.parameter_initial?.[0];
     if (v.parameter_type === 2) {
       const items = v.parameter_enum;
-      if (!Array.isArray(items) || items.length === 0 || !items.every((x) => typeof x === 'string')) problems.push(`${who}: an enum needs parameter_enum, a list of names`);
+      if (!Array.isArray(items) || items.length === 0 || !items.every((x) => typeof x === 'string'))
+        problems.push(`${who}: an enum needs parameter_enum, a list of names`);
       else {
-        if (v.parameter_mmax !== undefined && v.parameter_mmax !== items.length - 1) problems.push(`${who}: parameter_mmax is ${v.parameter_mmax}, should be ${items.length - 1} (the last index of parameter_enum)`);
-        if (typeof init === 'number' && !(Number.isInteger(init) && init >= 0 && init < items.length)) problems.push(`${who}: default ${init} is not an index 0..${items.length - 1}`);
+        if (v.parameter_mmax !== undefined && v.parameter_mmax !== items.length - 1)
+          problems.push(`${who}: parameter_mmax is ${v.parameter_mmax}, should be ${items.length - 1} (the last index of parameter_enum)`);
+        if (typeof init === 'number' && !(Number.isInteger(init) && init >= 0 && init < items.length))
+          problems.push(`${who}: default ${init} is not an index 0..${items.length - 1}`);
       }
     } else if (v.parameter_type === 0 || v.parameter_type === 1) {
       const lo = v.parameter_mmin ?? 0;
       const hi = v.parameter_mmax;
       if (typeof hi !== 'number' || !(lo < hi)) problems.push(`${who}: range needs parameter_mmin < parameter_mmax, got ${lo}..${hi}`);
       else if (typeof init === 'number' && !(init >= lo && init <= hi)) problems.push(`${who}: default ${init} is outside ${lo}..${hi}`);
-      if (v.parameter_type === 1 && (lo < 0 || (hi ?? 0) > 255)) problems.push(`${who}: Live's int parameters hold 0..255; use a float with unit style int for ${lo}..${hi}`);
+      if (v.parameter_type === 1 && (lo < 0 || (hi ?? 0) > 255))
+        problems.push(`${who}: Live's int parameters hold 0..255; use a float with unit style int for ${lo}..${hi}`);
       if (v.parameter_unitstyle === undefined) problems.push(`${who}: parameter_unitstyle (its unit) is missing`);
     } else problems.push(`${who}: parameter_type must be 0 (float), 1 (int) or 2 (enum), got ${String(v.parameter_type)}`);
     // Ableton's production guidelines: buttons are Hidden parameters, so a click adds no undo step and no automation lane.
     const isButton = b.maxclass === 'live.button' || (b.maxclass === 'live.text' && (b.mode ?? 1) === 0);
-    if (isButton && v.parameter_invisible !== 2) problems.push(`${who}: a button (${b.maxclass}${b.maxclass === 'live.text' ? ' mode 0' : ''}) must be a Hidden parameter (parameter_invisible 2), got ${String(v.parameter_invisible ?? 0)}: a stored one adds an undo step per click and shows in automation`);
+    if (isButton && v.parameter_invisible !== 2)
+      problems.push(
+        `${who}: a button (${b.maxclass}${b.maxclass === 'live.text' ? ' mode 0' : ''}) must be a Hidden parameter (parameter_invisible 2), got ${String(v.parameter_invisible ?? 0)}: a stored one adds an undo step per click and shows in automation`,
+      );
     const listed = p.parameters?.[b.id];
-    if (!listed || listed[0] !== v.parameter_longname || listed[1] !== v.parameter_shortname) problems.push(`${who}: the patcher's parameters table should list ${b.id} as [${JSON.stringify(v.parameter_longname)}, ${JSON.stringify(v.parameter_shortname)}, 0]`);
+    if (!listed || listed[0] !== v.parameter_longname || listed[1] !== v.parameter_shortname)
+      problems.push(
+        `${who}: the patcher's parameters table should list ${b.id} as [${JSON.stringify(v.parameter_longname)}, ${JSON.stringify(v.parameter_shortname)}, 0]`,
+      );
   }
   facts.push(`${count} Live parameters: ${[...longnames.keys()].join(', ')}`);
   facts.push(`node.script handlers: ${[...new Set([...handlers.values()].flatMap((h) => [...h]))].sort().join(', ')}`);
@@ -316,12 +342,17 @@ export function checkDevice(amxdPath: string, expected?: DeviceType): CheckRepor
   }
   const report = checkPatcher(decoded.doc.patcher, dirname(resolve(amxdPath)), decoded.type);
   const allowed: DeviceType[] = expected ? [expected] : ['mmmm', 'nagg', 'natt'];
-  if (!allowed.includes(decoded.type)) report.problems.unshift(`${basename(amxdPath)} is a ${decoded.type} device (${DEVICE_TYPES[decoded.type]}); it should be ${allowed.map((t) => `${t} (${DEVICE_TYPES[t]})`).join(' or ')}`);
+  if (!allowed.includes(decoded.type))
+    report.problems.unshift(
+      `${basename(amxdPath)} is a ${decoded.type} device (${DEVICE_TYPES[decoded.type]}); it should be ${allowed.map((t) => `${t} (${DEVICE_TYPES[t]})`).join(' or ')}`,
+    );
   const amxdtype = (decoded.doc.patcher.project as { amxdtype?: number } | undefined)?.amxdtype;
   const want = [...decoded.type].reduce((n, ch) => n * 256 + ch.charCodeAt(0), 0);
   if (amxdtype !== undefined && amxdtype !== want) report.problems.push(`project.amxdtype is ${amxdtype} but the ampf chunk says ${decoded.type} (${want})`);
   const ptch = decoded.chunks.find((c) => c.tag === 'ptch')!;
-  report.facts.unshift(`${basename(amxdPath)}: ${DEVICE_TYPES[decoded.type]}, chunks ${decoded.chunks.map((c) => `${c.tag} ${c.data.length} B`).join(', ')}${ptch.data[ptch.data.length - 1] === 0 ? ' (ptch ends in NUL)' : ''}`);
+  report.facts.unshift(
+    `${basename(amxdPath)}: ${DEVICE_TYPES[decoded.type]}, chunks ${decoded.chunks.map((c) => `${c.tag} ${c.data.length} B`).join(', ')}${ptch.data[ptch.data.length - 1] === 0 ? ' (ptch ends in NUL)' : ''}`,
+  );
   return report;
 }
 
@@ -329,7 +360,9 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const dist = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist');
   // Without an argument: every device the build writes (imported here only, so the checker's
   // functions load without the builders).
-  const targets: { file: string; type?: DeviceType }[] = process.argv[2] ? [{ file: resolve(process.argv[2]) }] : (await import('./build')).DEVICES.map((d) => ({ file: join(dist, d.file), type: d.type }));
+  const targets: { file: string; type?: DeviceType }[] = process.argv[2]
+    ? [{ file: resolve(process.argv[2]) }]
+    : (await import('./build')).DEVICES.map((d) => ({ file: join(dist, d.file), type: d.type }));
   let failed = 0;
   for (const t of targets) {
     if (!existsSync(t.file)) {

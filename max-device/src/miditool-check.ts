@@ -31,9 +31,11 @@ export function miditoolProblems(p: Patcher, type: DeviceType): string[] {
   const ins = [...boxes.values()].filter((b) => classOf(b) === 'live.miditool.in');
   const outs = [...boxes.values()].filter((b) => classOf(b) === 'live.miditool.out');
   const isTool = type === 'nagg' || type === 'natt';
-  if (!isTool) return [...ins, ...outs].map((b) => `${label(b)} works only in a MIDI Tool (Note Generator nagg or Note Transformation natt), not in a ${type} device`);
+  if (!isTool)
+    return [...ins, ...outs].map((b) => `${label(b)} works only in a MIDI Tool (Note Generator nagg or Note Transformation natt), not in a ${type} device`);
   const problems: string[] = [];
-  if (ins.length !== 1 || outs.length !== 1) return [`a MIDI Tool needs exactly one live.miditool.in and one live.miditool.out; this one has ${ins.length} and ${outs.length}`];
+  if (ins.length !== 1 || outs.length !== 1)
+    return [`a MIDI Tool needs exactly one live.miditool.in and one live.miditool.out; this one has ${ins.length} and ${outs.length}`];
   const [toolIn] = ins;
   const [toolOut] = outs;
 
@@ -61,11 +63,19 @@ export function miditoolProblems(p: Patcher, type: DeviceType): string[] {
   };
   for (const id of toOut.keys()) {
     const b = boxes.get(id)!;
-    if (ASYNC_OBJECTS.includes(classOf(b))) problems.push(`${pathFrom(id)}: ${classOf(b)} is asynchronous, so its notes would reach live.miditool.out outside the apply cycle ("Received a Note dictionary asynchronously"); answer from a dict filled earlier and bang live.miditool.in instead`);
+    if (ASYNC_OBJECTS.includes(classOf(b)))
+      problems.push(
+        `${pathFrom(id)}: ${classOf(b)} is asynchronous, so its notes would reach live.miditool.out outside the apply cycle ("Received a Note dictionary asynchronously"); answer from a dict filled earlier and bang live.miditool.in instead`,
+      );
   }
   const firstHops = forward.get(toolIn.id) ?? [];
   const reached = firstHops.filter((h) => h.outlet <= 1 && (toOut.has(h.to) || h.to === toolOut.id));
-  if (reached.length === 0) problems.push(`no patch cords lead from ${label(toolIn)}'s notes or context outlet to ${label(toolOut)}: every apply cycle would end with "Did not receive a Note dictionary in time"`);
-  for (const h of firstHops) if (h.outlet >= 2 && toOut.has(h.to)) problems.push(`${label(toolIn)}'s outlet ${h.outlet} (notifications, outside any apply cycle) leads to ${label(toolOut)} through ${pathFrom(h.to)}`);
+  if (reached.length === 0)
+    problems.push(
+      `no patch cords lead from ${label(toolIn)}'s notes or context outlet to ${label(toolOut)}: every apply cycle would end with "Did not receive a Note dictionary in time"`,
+    );
+  for (const h of firstHops)
+    if (h.outlet >= 2 && toOut.has(h.to))
+      problems.push(`${label(toolIn)}'s outlet ${h.outlet} (notifications, outside any apply cycle) leads to ${label(toolOut)} through ${pathFrom(h.to)}`);
   return problems;
 }

@@ -45,7 +45,10 @@ export const MODEL_ITEMS: readonly string[] = MODEL_NAMES;
  * Key menu items: the Set's scale first (while Live's Scale Mode is on; else the style's usual
  * keys), then every major and minor key as the harmony parser reads it. Melody and bass only.
  */
-export const KEY_ITEMS: readonly string[] = Object.freeze(['from Set', ...['C', 'Db', 'D', 'Eb', 'E', 'F', 'F#', 'G', 'Ab', 'A', 'Bb', 'B'].flatMap((r) => [`${r} major`, `${r} minor`])]);
+export const KEY_ITEMS: readonly string[] = Object.freeze([
+  'from Set',
+  ...['C', 'Db', 'D', 'Eb', 'E', 'F', 'F#', 'G', 'Ab', 'A', 'Bb', 'B'].flatMap((r) => [`${r} major`, `${r} minor`]),
+]);
 
 /** Range and default of a number control, from the one control table. */
 function fromTable(name: ControlName): { min: number; max: number; initial: number } {
@@ -62,8 +65,24 @@ function fromTable(name: ControlName): { min: number; max: number; initial: numb
  */
 export const PARAMETERS = Object.freeze({
   model: { longname: 'Model', shortname: 'Model', message: 'model', type: 'enum', items: MODEL_ITEMS, initial: 0 },
-  genre: { longname: 'Genre', shortname: 'Genre', message: 'genre', type: 'enum', items: GENRE_ITEMS, initial: GENRE_ITEMS.indexOf(MODEL_SPECS[0].defaultStyle) },
-  density: { longname: 'Density', shortname: 'Density', message: 'density', type: 'float', min: fromTable('density').min * 100, max: fromTable('density').max * 100, initial: fromTable('density').initial * 100, unitstyle: UNIT_STYLE.percent },
+  genre: {
+    longname: 'Genre',
+    shortname: 'Genre',
+    message: 'genre',
+    type: 'enum',
+    items: GENRE_ITEMS,
+    initial: GENRE_ITEMS.indexOf(MODEL_SPECS[0].defaultStyle),
+  },
+  density: {
+    longname: 'Density',
+    shortname: 'Density',
+    message: 'density',
+    type: 'float',
+    min: fromTable('density').min * 100,
+    max: fromTable('density').max * 100,
+    initial: fromTable('density').initial * 100,
+    unitstyle: UNIT_STYLE.percent,
+  },
   temperature: { longname: 'Temperature', shortname: 'Temp', message: 'temperature', type: 'float', ...fromTable('temperature'), unitstyle: UNIT_STYLE.float },
   bars: { longname: 'Bars', shortname: 'Bars', message: 'bars', type: 'int', ...fromTable('bars'), unitstyle: UNIT_STYLE.int },
   fill: { longname: 'Fill every', shortname: 'Fill', message: 'fill', type: 'int', ...fromTable('fillEvery'), unitstyle: UNIT_STYLE.int },

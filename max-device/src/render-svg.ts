@@ -25,7 +25,8 @@ function dial(b: Box, [x, y, w, h]: number[]): string {
   const a0 = (135 * Math.PI) / 180;
   const a = a0 + frac * ((270 * Math.PI) / 180);
   const pt = (ang: number) => `${(cx + r * Math.cos(ang)).toFixed(1)} ${(cy + r * Math.sin(ang)).toFixed(1)}`;
-  const arc = (from: number, to: number, color: string) => `<path d="M ${pt(from)} A ${r} ${r} 0 ${to - from > Math.PI ? 1 : 0} 1 ${pt(to)}" stroke="${color}" stroke-width="3" fill="none"/>`;
+  const arc = (from: number, to: number, color: string) =>
+    `<path d="M ${pt(from)} A ${r} ${r} 0 ${to - from > Math.PI ? 1 : 0} 1 ${pt(to)}" stroke="${color}" stroke-width="3" fill="none"/>`;
   return [
     `<text x="${cx}" y="${y + 8}" fill="${C.text}" font-size="9" text-anchor="middle">${esc(v.parameter_shortname)}</text>`,
     arc(a0, a0 + (270 * Math.PI) / 180 - 0.001, C.line),
@@ -61,7 +62,10 @@ function boxSvg(b: Box): string {
       const items = b.saved_attribute_attributes?.valueof?.parameter_enum ?? [];
       const cell = w / Math.max(1, items.length);
       return items
-        .map((item, i) => `<rect x="${x + i * cell}" y="${y}" width="${cell}" height="${h}" fill="${item === defaultLabel(b) ? C.accent : C.field}" stroke="${C.line}"/><text x="${x + i * cell + cell / 2}" y="${y + h - 5}" fill="${C.text}" font-size="9" text-anchor="middle">${esc(String(item))}</text>`)
+        .map(
+          (item, i) =>
+            `<rect x="${x + i * cell}" y="${y}" width="${cell}" height="${h}" fill="${item === defaultLabel(b) ? C.accent : C.field}" stroke="${C.line}"/><text x="${x + i * cell + cell / 2}" y="${y + h - 5}" fill="${C.text}" font-size="9" text-anchor="middle">${esc(String(item))}</text>`,
+        )
         .join('');
     }
     case 'live.toggle':

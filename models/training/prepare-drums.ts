@@ -36,7 +36,19 @@ export function prepareDrums(cache = cacheDir()): string {
   for (const [g, name] of DRUM_GENRES.entries()) contours[name] = fitContourPrior(beats.filter((t) => t.genre === g));
   const out = join(cache, 'drums-train.json');
   // Atomic: a full disk or Ctrl-C leaves the previous cache (or none), never a truncated one the trainer would read.
-  writeFileAtomic(out, JSON.stringify({ inputSize: DRUM_INPUT.size, genres: DRUM_GENRES, densityRange: range, densityWindowBars: DENSITY_WINDOW_BARS, loudnessRange, contours, tracks }), { replace: true, mkdir: true });
+  writeFileAtomic(
+    out,
+    JSON.stringify({
+      inputSize: DRUM_INPUT.size,
+      genres: DRUM_GENRES,
+      densityRange: range,
+      densityWindowBars: DENSITY_WINDOW_BARS,
+      loudnessRange,
+      contours,
+      tracks,
+    }),
+    { replace: true, mkdir: true },
+  );
   return out;
 }
 

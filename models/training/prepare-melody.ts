@@ -14,7 +14,19 @@ import { cacheDir } from '../../bridge/data/paths';
 import { quantile } from '../../src/conditioning/density';
 import { MODES } from '../../src/music/chords';
 import { encodeLine, lineDensityRaw, progressionOf, trackKey, trackMeter, type EncodedLine } from '../../src/models/melody/encode';
-import { MELODY_DENSITY_PERCENTILES, MELODY_DENSITY_WINDOW_BARS, MELODY_INPUT, METERS, PITCH_HIGH, PITCH_LOW, STYLES, VOCAB, VOICES, type MelodyStyle, type Voice } from '../../src/models/melody/spec';
+import {
+  MELODY_DENSITY_PERCENTILES,
+  MELODY_DENSITY_WINDOW_BARS,
+  MELODY_INPUT,
+  METERS,
+  PITCH_HIGH,
+  PITCH_LOW,
+  STYLES,
+  VOCAB,
+  VOICES,
+  type MelodyStyle,
+  type Voice,
+} from '../../src/models/melody/spec';
 
 export function loadMelodyCorpus(cache = cacheDir()): MelodyCorpus {
   const file = join(cache, 'melody.json');
@@ -28,7 +40,7 @@ export function loadMelodyCorpus(cache = cacheDir()): MelodyCorpus {
   }
 }
 
-const styleOf = (t: MelodyTrack): MelodyStyle | undefined => (STYLES as readonly string[]).includes(t.style) ? (t.style as MelodyStyle) : undefined;
+const styleOf = (t: MelodyTrack): MelodyStyle | undefined => ((STYLES as readonly string[]).includes(t.style) ? (t.style as MelodyStyle) : undefined);
 const rangeKey = (voice: Voice, style: MelodyStyle | undefined) => `${voice}/${style ?? 'any'}`;
 
 export interface PreparedMelody {
@@ -99,10 +111,13 @@ export function prepareMelodyData(corpus: MelodyCorpus): PreparedMelody {
   }
   const progressions: PreparedMelody['progressions'] = {};
   for (const [k, m] of counts) {
-    progressions[k] = [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, 24).map(([p, count]) => {
-      const bars = p.split(';').map((b) => b.split(':').map(Number));
-      return { roots: bars.map((b) => b[0]), tones: bars.map((b) => b[1]), count };
-    });
+    progressions[k] = [...m.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 24)
+      .map(([p, count]) => {
+        const bars = p.split(';').map((b) => b.split(':').map(Number));
+        return { roots: bars.map((b) => b[0]), tones: bars.map((b) => b[1]), count };
+      });
   }
   return { lines, densityRanges, voiceRanges, registerRanges, progressions, skipped };
 }
@@ -110,8 +125,31 @@ export function prepareMelodyData(corpus: MelodyCorpus): PreparedMelody {
 export function prepareMelody(cache = cacheDir()): string {
   const data = prepareMelodyData(loadMelodyCorpus(cache));
   const out = join(cache, 'melody-train.json');
-  const spec = { inputSize: MELODY_INPUT.size, input: MELODY_INPUT, vocab: VOCAB, pitchLow: PITCH_LOW, pitchHigh: PITCH_HIGH, meters: METERS, styles: STYLES, voices: VOICES, modes: MODES, densityWindowBars: MELODY_DENSITY_WINDOW_BARS };
-  writeFileAtomic(out, JSON.stringify({ spec, densityRanges: data.densityRanges, voiceRanges: data.voiceRanges, registerRanges: data.registerRanges, progressions: data.progressions, skipped: data.skipped, lines: data.lines }), { replace: true, mkdir: true });
+  const spec = {
+    inputSize: MELODY_INPUT.size,
+    input: MELODY_INPUT,
+    vocab: VOCAB,
+    pitchLow: PITCH_LOW,
+    pitchHigh: PITCH_HIGH,
+    meters: METERS,
+    styles: STYLES,
+    voices: VOICES,
+    modes: MODES,
+    densityWindowBars: MELODY_DENSITY_WINDOW_BARS,
+  };
+  writeFileAtomic(
+    out,
+    JSON.stringify({
+      spec,
+      densityRanges: data.densityRanges,
+      voiceRanges: data.voiceRanges,
+      registerRanges: data.registerRanges,
+      progressions: data.progressions,
+      skipped: data.skipped,
+      lines: data.lines,
+    }),
+    { replace: true, mkdir: true },
+  );
   return out;
 }
 

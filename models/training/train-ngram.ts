@@ -25,7 +25,9 @@ export function trainBaseline(outDir = join(REPO_ROOT, 'models', 'baseline')): s
   if (!existsSync(melodyFile)) buildAll({ only: ['melody'] });
   const melody = JSON.parse(readFileSync(melodyFile, 'utf8')) as MelodyCorpus;
   for (const role of ['melody', 'bass'] as const) {
-    const lines = melody.tracks.filter((t) => t.split === 'train' && t.role === role).map((t) => ({ style: t.style.replace(' ', '-'), meter: t.meter, notes: t.notes }));
+    const lines = melody.tracks
+      .filter((t) => t.split === 'train' && t.role === role)
+      .map((t) => ({ style: t.style.replace(' ', '-'), meter: t.meter, notes: t.notes }));
     writeFileAtomic(join(outDir, `${role}-ngram.json`), JSON.stringify(trainMelodyNgram(lines, role)), { replace: true });
   }
   return file;

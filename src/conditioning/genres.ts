@@ -1,7 +1,23 @@
 /** The 18 primary genres of Groove MIDI (style before '/'), most data first. */
 export const DRUM_GENRES = [
-  'rock', 'funk', 'jazz', 'latin', 'hiphop', 'soul', 'afrocuban', 'punk', 'neworleans',
-  'country', 'pop', 'reggae', 'gospel', 'afrobeat', 'dance', 'blues', 'highlife', 'middleeastern',
+  'rock',
+  'funk',
+  'jazz',
+  'latin',
+  'hiphop',
+  'soul',
+  'afrocuban',
+  'punk',
+  'neworleans',
+  'country',
+  'pop',
+  'reggae',
+  'gospel',
+  'afrobeat',
+  'dance',
+  'blues',
+  'highlife',
+  'middleeastern',
 ] as const;
 export type DrumGenre = (typeof DRUM_GENRES)[number];
 

@@ -81,7 +81,11 @@ export function readMidiFile(bytes: Uint8Array, source = 'MIDI file', limits: Re
     };
     for (const e of events) {
       abs += e.deltaTime;
-      if (abs > maxTicksIn) throw new MidiFileError(source, `track ${tracks.length + 1} runs past ${limits.maxBars} bars (an event at beat ${Math.floor(abs / ppqIn) + 1}); at most ${limits.maxBars} bars are read`);
+      if (abs > maxTicksIn)
+        throw new MidiFileError(
+          source,
+          `track ${tracks.length + 1} runs past ${limits.maxBars} bars (an event at beat ${Math.floor(abs / ppqIn) + 1}); at most ${limits.maxBars} bars are read`,
+        );
       if (!wellFormed(e)) throw new MidiFileError(source, `broken MIDI data: track ${tracks.length + 1} ends in the middle of an event`);
       switch (e.type) {
         case 'noteOn':
@@ -167,7 +171,10 @@ function checkChunks(bytes: Uint8Array, source: string, maxTracks: number): void
     const id = String.fromCharCode(...bytes.subarray(offset, offset + 4));
     const len = u32(offset + 4);
     if (offset + 8 + len > bytes.length) {
-      throw new MidiFileError(source, `truncated: chunk ${JSON.stringify(id)} at byte ${offset} declares ${len} bytes but only ${bytes.length - offset - 8} remain`);
+      throw new MidiFileError(
+        source,
+        `truncated: chunk ${JSON.stringify(id)} at byte ${offset} declares ${len} bytes but only ${bytes.length - offset - 8} remain`,
+      );
     }
     if (id === 'MTrk' && ++tracks > maxTracks) throw new MidiFileError(source, `more than ${maxTracks} tracks; at most ${maxTracks} are read`);
     offset += 8 + len;

@@ -53,15 +53,108 @@ export type ControlName = (typeof CONTROL_NAMES)[number];
 
 /** The table. Rows are frozen; front-ends read them, never copy the numbers. */
 export const CONTROLS: Readonly<Record<ControlName, ControlSpec>> = Object.freeze({
-  style: { name: 'style', flag: 'genre', osc: '/tandem/genre', kind: 'text', maxLength: 40, default: undefined, unit: '', doc: 'genre (drums) or style (melody, bass) of the model; see tandem genres --model NAME' },
-  density: { name: 'density', flag: 'density', osc: '/tandem/density', kind: 'number', integer: false, min: 0, max: 1, default: 0.5, unit: '0..1', doc: 'how busy: 0 sparsest, 1 busiest' },
-  bars: { name: 'bars', flag: 'bars', osc: '/tandem/bars', kind: 'number', integer: true, min: 1, max: 64, default: 8, unit: 'bars', doc: 'length of a suggestion in bars (primer bars included)' },
-  temperature: { name: 'temperature', flag: 'temperature', osc: '/tandem/temperature', kind: 'number', integer: false, min: 0.05, max: 3, default: 1, unit: '', doc: 'sampling temperature: 1 as learned, lower safer, higher wilder' },
-  seed: { name: 'seed', flag: 'seed', osc: '/tandem/seed', kind: 'number', integer: true, min: 0, max: SEED_MAX, default: 0, unit: '0..2^32-1', doc: 'same settings + same seed = same notes' },
-  count: { name: 'count', flag: 'count', osc: undefined, kind: 'number', integer: true, min: 1, max: 64, default: 1, unit: '', doc: 'variations generated in one batch' },
-  fillEvery: { name: 'fillEvery', flag: 'fill-every', osc: '/tandem/fill', kind: 'number', integer: true, min: 0, max: 64, default: 0, unit: 'bars', doc: 'a fill every N bars, 0 for none' },
-  key: { name: 'key', flag: 'key', osc: '/tandem/key', kind: 'text', maxLength: 24, default: undefined, unit: '', doc: 'key, like "D major" or "A minor" (default: a usual key of the style)' },
-  chords: { name: 'chords', flag: 'chords', osc: '/tandem/chords', kind: 'text', maxLength: 400, default: undefined, unit: '', doc: 'one chord symbol per bar, repeated to the length: "C G Am F", F#m7, Bb/D, N.C. (default: the model chooses)' },
+  style: {
+    name: 'style',
+    flag: 'genre',
+    osc: '/tandem/genre',
+    kind: 'text',
+    maxLength: 40,
+    default: undefined,
+    unit: '',
+    doc: 'genre (drums) or style (melody, bass) of the model; see tandem genres --model NAME',
+  },
+  density: {
+    name: 'density',
+    flag: 'density',
+    osc: '/tandem/density',
+    kind: 'number',
+    integer: false,
+    min: 0,
+    max: 1,
+    default: 0.5,
+    unit: '0..1',
+    doc: 'how busy: 0 sparsest, 1 busiest',
+  },
+  bars: {
+    name: 'bars',
+    flag: 'bars',
+    osc: '/tandem/bars',
+    kind: 'number',
+    integer: true,
+    min: 1,
+    max: 64,
+    default: 8,
+    unit: 'bars',
+    doc: 'length of a suggestion in bars (primer bars included)',
+  },
+  temperature: {
+    name: 'temperature',
+    flag: 'temperature',
+    osc: '/tandem/temperature',
+    kind: 'number',
+    integer: false,
+    min: 0.05,
+    max: 3,
+    default: 1,
+    unit: '',
+    doc: 'sampling temperature: 1 as learned, lower safer, higher wilder',
+  },
+  seed: {
+    name: 'seed',
+    flag: 'seed',
+    osc: '/tandem/seed',
+    kind: 'number',
+    integer: true,
+    min: 0,
+    max: SEED_MAX,
+    default: 0,
+    unit: '0..2^32-1',
+    doc: 'same settings + same seed = same notes',
+  },
+  count: {
+    name: 'count',
+    flag: 'count',
+    osc: undefined,
+    kind: 'number',
+    integer: true,
+    min: 1,
+    max: 64,
+    default: 1,
+    unit: '',
+    doc: 'variations generated in one batch',
+  },
+  fillEvery: {
+    name: 'fillEvery',
+    flag: 'fill-every',
+    osc: '/tandem/fill',
+    kind: 'number',
+    integer: true,
+    min: 0,
+    max: 64,
+    default: 0,
+    unit: 'bars',
+    doc: 'a fill every N bars, 0 for none',
+  },
+  key: {
+    name: 'key',
+    flag: 'key',
+    osc: '/tandem/key',
+    kind: 'text',
+    maxLength: 24,
+    default: undefined,
+    unit: '',
+    doc: 'key, like "D major" or "A minor" (default: a usual key of the style)',
+  },
+  chords: {
+    name: 'chords',
+    flag: 'chords',
+    osc: '/tandem/chords',
+    kind: 'text',
+    maxLength: 400,
+    default: undefined,
+    unit: '',
+    doc: 'one chord symbol per bar, repeated to the length: "C G Am F", F#m7, Bb/D, N.C. (default: the model chooses)',
+  },
 } satisfies Record<ControlName, ControlSpec>);
 
 /** "a whole number from 1 to 64", "between 0 and 1": what a control allows, in words. */
@@ -79,7 +172,8 @@ export function checkNumber(name: ControlName, raw: unknown): number {
   const c = CONTROLS[name];
   if (c.kind !== 'number') throw new InvalidValueError(c.flag, raw, 'a number control');
   const n = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
-  if (typeof n !== 'number' || !Number.isFinite(n) || n < c.min || n > c.max || (c.integer && !Number.isInteger(n))) throw new InvalidValueError(c.flag, raw, allowedText(c));
+  if (typeof n !== 'number' || !Number.isFinite(n) || n < c.min || n > c.max || (c.integer && !Number.isInteger(n)))
+    throw new InvalidValueError(c.flag, raw, allowedText(c));
   return n;
 }
 
@@ -87,14 +181,16 @@ export function checkNumber(name: ControlName, raw: unknown): number {
 export function checkText(name: ControlName, raw: unknown): string {
   const c = CONTROLS[name];
   if (c.kind !== 'text') throw new InvalidValueError(c.flag, raw, 'a text control');
-  if (typeof raw !== 'string' || raw.trim() === '' || raw.length > c.maxLength) throw new InvalidValueError(c.flag, typeof raw === 'string' && raw.length > 60 ? `${raw.slice(0, 60)}...` : raw, allowedText(c));
+  if (typeof raw !== 'string' || raw.trim() === '' || raw.length > c.maxLength)
+    throw new InvalidValueError(c.flag, typeof raw === 'string' && raw.length > 60 ? `${raw.slice(0, 60)}...` : raw, allowedText(c));
   return raw.trim();
 }
 
 /** Checks a tempo from outside (BPM). */
 export function checkTempo(raw: unknown, field = 'bpm'): number {
   const n = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
-  if (typeof n !== 'number' || !Number.isFinite(n) || n < TEMPO.min || n > TEMPO.max) throw new InvalidValueError(field, raw, `a tempo from ${TEMPO.min} to ${TEMPO.max} BPM`);
+  if (typeof n !== 'number' || !Number.isFinite(n) || n < TEMPO.min || n > TEMPO.max)
+    throw new InvalidValueError(field, raw, `a tempo from ${TEMPO.min} to ${TEMPO.max} BPM`);
   return n;
 }
 

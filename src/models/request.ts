@@ -45,7 +45,12 @@ export function parseDrumRequest(raw: Record<string, unknown>): DrumRequest {
     genre,
     density: num('density', r.density, 'between 0 and 1', (n) => n >= 0 && n <= 1),
     bars: num('bars', r.bars, `a whole number from 1 to ${LIMITS.maxBars}`, (n) => Number.isInteger(n) && n >= 1 && n <= LIMITS.maxBars),
-    temperature: num('temperature', r.temperature, `between ${LIMITS.minTemperature} and ${LIMITS.maxTemperature}`, (n) => n >= LIMITS.minTemperature && n <= LIMITS.maxTemperature),
+    temperature: num(
+      'temperature',
+      r.temperature,
+      `between ${LIMITS.minTemperature} and ${LIMITS.maxTemperature}`,
+      (n) => n >= LIMITS.minTemperature && n <= LIMITS.maxTemperature,
+    ),
     seed: num('seed', r.seed, 'a whole number from 0 to 2^32-1', (n) => Number.isInteger(n) && n >= 0 && n <= 0xffffffff),
     count: num('count', r.count, `a whole number from 1 to ${LIMITS.maxCount}`, (n) => Number.isInteger(n) && n >= 1 && n <= LIMITS.maxCount),
     fillEvery: num('fill-every', r.fillEvery, 'a whole number from 0 (no fills) to 64', (n) => Number.isInteger(n) && n >= 0 && n <= 64),

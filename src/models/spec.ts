@@ -129,7 +129,8 @@ export const COMMON_TIME: Readonly<ModelMeter> = Object.freeze({ numerator: 4, d
 export function checkStyle(spec: ModelSpec, raw: unknown): string | undefined {
   const s = raw === undefined ? spec.defaultStyle : checkText('style', raw).toLowerCase();
   if (s === 'any' && spec.anyStyle) return undefined;
-  if (!spec.styles.includes(s)) throw new InvalidValueError(CONTROLS.style.flag, raw, `one of ${spec.styles.join(', ')}${spec.anyStyle ? ' (or any)' : ''} for the ${spec.name} model`);
+  if (!spec.styles.includes(s))
+    throw new InvalidValueError(CONTROLS.style.flag, raw, `one of ${spec.styles.join(', ')}${spec.anyStyle ? ' (or any)' : ''} for the ${spec.name} model`);
   return s;
 }
 
@@ -172,5 +173,10 @@ export function parsePartRequest(spec: ModelSpec, raw: Partial<Record<ControlNam
 
 /** Freezes a model spec (typed, so a folder's spec is checked where it is written). */
 export function defineModel(spec: ModelSpec): ModelSpec {
-  return Object.freeze({ ...spec, styles: Object.freeze([...spec.styles]), controls: Object.freeze([...spec.controls]), implementations: Object.freeze([...spec.implementations]) });
+  return Object.freeze({
+    ...spec,
+    styles: Object.freeze([...spec.styles]),
+    controls: Object.freeze([...spec.controls]),
+    implementations: Object.freeze([...spec.implementations]),
+  });
 }

@@ -16,7 +16,8 @@ export function decodeWeights(manifest: tf.io.WeightsManifestConfig, bytes: Arra
   const out = new Map<string, DecodedWeight>();
   let at = 0;
   for (const w of manifest.flatMap((g) => g.weights)) {
-    if (w.dtype !== 'float32' || w.quantization) throw new TandemError(`${what} weight ${w.name} is ${w.quantization ? 'quantised' : w.dtype}; only plain float32 is supported`);
+    if (w.dtype !== 'float32' || w.quantization)
+      throw new TandemError(`${what} weight ${w.name} is ${w.quantization ? 'quantised' : w.dtype}; only plain float32 is supported`);
     const size = w.shape.reduce((a, b) => a * b, 1);
     if (at + size * 4 > bytes.byteLength) throw new TandemError(`${what} weights file is too short for ${w.name} (${bytes.byteLength} bytes)`);
     out.set(w.name, { shape: w.shape, values: new Float32Array(bytes.slice(at, at + size * 4)) });

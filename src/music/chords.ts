@@ -32,25 +32,76 @@ export const NO_CHORD: ChordOrNone = Object.freeze({ symbol: 'N.C.', root: -1, b
 
 /** Intervals (semitones above the root) of each quality, by every spelling accepted. */
 const QUALITIES: Array<[string[], number[]]> = [
-  [['', 'maj', 'M'], [0, 4, 7]],
-  [['m', 'min', '-'], [0, 3, 7]],
-  [['7', 'dom7'], [0, 4, 7, 10]],
-  [['maj7', 'M7', 'Δ', 'Δ7'], [0, 4, 7, 11]],
-  [['m7', 'min7', '-7'], [0, 3, 7, 10]],
-  [['dim', 'o', '°'], [0, 3, 6]],
-  [['dim7', 'o7', '°7'], [0, 3, 6, 9]],
-  [['m7b5', 'hdim7', 'hdim', 'ø', 'ø7', 'min7b5'], [0, 3, 6, 10]],
-  [['aug', '+'], [0, 4, 8]],
+  [
+    ['', 'maj', 'M'],
+    [0, 4, 7],
+  ],
+  [
+    ['m', 'min', '-'],
+    [0, 3, 7],
+  ],
+  [
+    ['7', 'dom7'],
+    [0, 4, 7, 10],
+  ],
+  [
+    ['maj7', 'M7', 'Δ', 'Δ7'],
+    [0, 4, 7, 11],
+  ],
+  [
+    ['m7', 'min7', '-7'],
+    [0, 3, 7, 10],
+  ],
+  [
+    ['dim', 'o', '°'],
+    [0, 3, 6],
+  ],
+  [
+    ['dim7', 'o7', '°7'],
+    [0, 3, 6, 9],
+  ],
+  [
+    ['m7b5', 'hdim7', 'hdim', 'ø', 'ø7', 'min7b5'],
+    [0, 3, 6, 10],
+  ],
+  [
+    ['aug', '+'],
+    [0, 4, 8],
+  ],
   [['sus2'], [0, 2, 7]],
-  [['sus4', 'sus'], [0, 5, 7]],
-  [['7sus4', 'sus4(b7)', '7sus'], [0, 5, 7, 10]],
-  [['6', 'maj6'], [0, 4, 7, 9]],
-  [['m6', 'min6'], [0, 3, 7, 9]],
-  [['9', '7(9)'], [0, 2, 4, 7, 10]],
-  [['m9', 'min9'], [0, 2, 3, 7, 10]],
+  [
+    ['sus4', 'sus'],
+    [0, 5, 7],
+  ],
+  [
+    ['7sus4', 'sus4(b7)', '7sus'],
+    [0, 5, 7, 10],
+  ],
+  [
+    ['6', 'maj6'],
+    [0, 4, 7, 9],
+  ],
+  [
+    ['m6', 'min6'],
+    [0, 3, 7, 9],
+  ],
+  [
+    ['9', '7(9)'],
+    [0, 2, 4, 7, 10],
+  ],
+  [
+    ['m9', 'min9'],
+    [0, 2, 3, 7, 10],
+  ],
   [['maj9'], [0, 2, 4, 7, 11]],
-  [['add9', 'maj(9)', '(9)'], [0, 2, 4, 7]],
-  [['mMaj7', 'minmaj7', 'mM7', 'm(maj7)'], [0, 3, 7, 11]],
+  [
+    ['add9', 'maj(9)', '(9)'],
+    [0, 2, 4, 7],
+  ],
+  [
+    ['mMaj7', 'minmaj7', 'mM7', 'm(maj7)'],
+    [0, 3, 7, 11],
+  ],
   [['5'], [0, 7]],
 ];
 const QUALITY = new Map<string, number[]>();
@@ -136,10 +187,19 @@ export const MODE_SCALES: Record<Mode, readonly number[]> = {
 };
 
 const MODE_NAMES: Record<string, Mode> = {
-  '': 'major', maj: 'major', major: 'major', ionian: 'major',
-  m: 'minor', min: 'minor', minor: 'minor', aeolian: 'minor', aeo: 'minor',
-  dor: 'dorian', dorian: 'dorian',
-  mix: 'mixolydian', mixolydian: 'mixolydian',
+  '': 'major',
+  maj: 'major',
+  major: 'major',
+  ionian: 'major',
+  m: 'minor',
+  min: 'minor',
+  minor: 'minor',
+  aeolian: 'minor',
+  aeo: 'minor',
+  dor: 'dorian',
+  dorian: 'dorian',
+  mix: 'mixolydian',
+  mixolydian: 'mixolydian',
 };
 
 export const KEY_SYNTAX = 'a key such as "D major", "A minor", "Em", "F# dorian" or "G mixolydian"';
@@ -148,7 +208,7 @@ export const KEY_SYNTAX = 'a key such as "D major", "A minor", "Em", "F# dorian"
 export function parseKey(text: string, field = 'key'): Key {
   const m = /^\s*([A-Ga-g](?:#|b|♯|♭)?)\s*:?\s*([A-Za-z]*)\s*$/.exec(text);
   const tonic = m ? pitchClassOf(m[1]) : undefined;
-  const mode = m ? MODE_NAMES[m[2].toLowerCase()] ?? (m[2] === 'm' ? 'minor' : undefined) : undefined;
+  const mode = m ? (MODE_NAMES[m[2].toLowerCase()] ?? (m[2] === 'm' ? 'minor' : undefined)) : undefined;
   if (tonic === undefined || mode === undefined) throw new InvalidValueError(field, text, KEY_SYNTAX);
   return { tonic, mode };
 }

@@ -55,7 +55,13 @@ export function cutClipPrimer(clip: ClipPrimer, opts: { stepsPerBar: number; cha
   for (const n of clip.notes) {
     const start = Math.round(n.startBeats * PPQ);
     if (start < from || start >= to) continue;
-    notes.push({ pitch: n.pitch, velocity: n.velocity, startTicks: start - from, durationTicks: Math.max(1, Math.round(n.durationBeats * PPQ)), channel: opts.channel });
+    notes.push({
+      pitch: n.pitch,
+      velocity: n.velocity,
+      startTicks: start - from,
+      durationTicks: Math.max(1, Math.round(n.durationBeats * PPQ)),
+      channel: opts.channel,
+    });
   }
   const totalTicks = bars * barTicks;
   return { sequence: { notes: sortNotes(notes), tempos: [{ ticks: 0, bpm: 120 }], meters: [], totalTicks }, bars, clipBars };

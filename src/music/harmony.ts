@@ -75,6 +75,21 @@ export function abcKeyName(k: string): string {
   if (!m) return k.trim() || 'unknown';
   const tonic = m[1].toUpperCase() + m[2];
   const mode = (m[3] ?? '').toLowerCase();
-  const modes: Record<string, string> = { '': 'major', maj: 'major', major: 'major', m: 'minor', min: 'minor', minor: 'minor', aeo: 'minor', dor: 'dorian', dorian: 'dorian', mix: 'mixolydian', mixolydian: 'mixolydian', phr: 'phrygian', lyd: 'lydian', loc: 'locrian' };
+  const modes: Record<string, string> = {
+    '': 'major',
+    maj: 'major',
+    major: 'major',
+    m: 'minor',
+    min: 'minor',
+    minor: 'minor',
+    aeo: 'minor',
+    dor: 'dorian',
+    dorian: 'dorian',
+    mix: 'mixolydian',
+    mixolydian: 'mixolydian',
+    phr: 'phrygian',
+    lyd: 'lydian',
+    loc: 'locrian',
+  };
   return `${tonic} ${modes[mode] ?? mode}`;
 }

@@ -51,9 +51,7 @@ export function makeSequence(notes: Note[], opts: { bpm?: number; totalTicks?: n
 
 /** Notes that start in [fromTicks, toTicks), shifted so fromTicks becomes 0. */
 export function sliceSequence(seq: Sequence, fromTicks: number, toTicks: number): Sequence {
-  const notes = seq.notes
-    .filter((n) => n.startTicks >= fromTicks && n.startTicks < toTicks)
-    .map((n) => ({ ...n, startTicks: n.startTicks - fromTicks }));
+  const notes = seq.notes.filter((n) => n.startTicks >= fromTicks && n.startTicks < toTicks).map((n) => ({ ...n, startTicks: n.startTicks - fromTicks }));
   return {
     notes,
     tempos: [{ ticks: 0, bpm: seq.tempos.filter((t) => t.ticks <= fromTicks).at(-1)?.bpm ?? seq.tempos[0]?.bpm ?? 120 }],

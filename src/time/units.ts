@@ -44,8 +44,7 @@ export const stepsToTicks = (steps: number): Ticks => (steps * TICKS_PER_STEP) a
 export const ticksToSteps = (t: number): Steps => Math.floor(t / TICKS_PER_STEP) as Steps;
 export const beatsToTicks = (beats: number): Ticks => Math.round(beats * PPQ) as Ticks;
 export const ticksToBeats = (t: number): Beats => (t / PPQ) as Beats;
-export const barsToTicks = (bars: number, meter: Meter = FOUR_FOUR): Ticks =>
-  (bars * ticksPerBar(meter)) as Ticks;
+export const barsToTicks = (bars: number, meter: Meter = FOUR_FOUR): Ticks => (bars * ticksPerBar(meter)) as Ticks;
 /** Bars (fractional) in `t` ticks. */
 export const ticksToBars = (t: number, meter: Meter = FOUR_FOUR): number => t / ticksPerBar(meter);
 

@@ -2,8 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { parseChordSymbol, parseKey, type ChordOrNone } from '../../src/music/chords';
 import type { MelodyMeter } from '../../src/models/melody/spec';
 import {
-  addHistograms, emptyHistograms, endsOnBarLine, inKeyShare, jsDivergence, notesPerBar, share, spearman, strongBeatChordTones,
-  strongBeatOnRoot, totalVariation, twoBarKeys, type EvalLine, type NoteTriple,
+  addHistograms,
+  emptyHistograms,
+  endsOnBarLine,
+  inKeyShare,
+  jsDivergence,
+  notesPerBar,
+  share,
+  spearman,
+  strongBeatChordTones,
+  strongBeatOnRoot,
+  totalVariation,
+  twoBarKeys,
+  type EvalLine,
+  type NoteTriple,
 } from '../../bench/melody-metrics';
 import { densityFigures, halves } from '../../bench/melody-report';
 import { chordAt, pieceOf } from '../../bench/melody-eval-data';
@@ -35,7 +47,19 @@ describe('in-key share', () => {
 describe('histograms and distances', () => {
   it('counts pitch class from the tonic, intervals, inter-onsets and positions in the bar', () => {
     // D E F# A in D major at steps 0 4 8 12, then D an octave and a half up (+17) at 16
-    const h = addHistograms(emptyHistograms(), line([[62, 0, 4], [64, 4, 4], [66, 8, 4], [69, 12, 4], [86, 16, 4]], { key: 'D major', bars: 2 }));
+    const h = addHistograms(
+      emptyHistograms(),
+      line(
+        [
+          [62, 0, 4],
+          [64, 4, 4],
+          [66, 8, 4],
+          [69, 12, 4],
+          [86, 16, 4],
+        ],
+        { key: 'D major', bars: 2 },
+      ),
+    );
     expect(h.pitchClass.slice(0, 8)).toEqual([2, 0, 1, 0, 1, 0, 0, 1]);
     expect(h.interval[13 + 2]).toBe(2); // +2 twice
     expect(h.interval[13 + 3]).toBe(1); // +3
@@ -59,21 +83,57 @@ describe('histograms and distances', () => {
 describe('chord figures on strong beats', () => {
   it('counts notes on the downbeat and the middle of a 4/4 bar against the bar chord, leaving out bars without one', () => {
     // bar 1 over C: C at 0 (tone), D at 4 (weak), F at 8 (not a tone); bar 2 has no chord
-    const l = line([[60, 0, 4], [62, 4, 4], [65, 8, 8], [67, 16, 16]], { chords: ['C', undefined] });
+    const l = line(
+      [
+        [60, 0, 4],
+        [62, 4, 4],
+        [65, 8, 8],
+        [67, 16, 16],
+      ],
+      { chords: ['C', undefined] },
+    );
     expect(strongBeatChordTones(l)).toEqual({ hits: 1, total: 2 });
     expect(strongBeatOnRoot(l)).toEqual({ hits: 1, total: 2 });
   });
 
   it('uses the downbeat only in 3/4, the dotted beats in 6/8', () => {
-    const waltz = line([[55, 0, 4], [64, 4, 2], [65, 6, 2], [67, 8, 4]], { meter: '3/4', chords: ['C'] }); // F at the half bar is no strong beat in 3/4
+    const waltz = line(
+      [
+        [55, 0, 4],
+        [64, 4, 2],
+        [65, 6, 2],
+        [67, 8, 4],
+      ],
+      { meter: '3/4', chords: ['C'] },
+    ); // F at the half bar is no strong beat in 3/4
     expect(strongBeatChordTones(waltz)).toEqual({ hits: 1, total: 1 });
-    const jig = line([[60, 0, 6], [65, 6, 6]], { meter: '6/8', chords: ['G'] });
+    const jig = line(
+      [
+        [60, 0, 6],
+        [65, 6, 6],
+      ],
+      { meter: '6/8', chords: ['G'] },
+    );
     expect(strongBeatChordTones(jig)).toEqual({ hits: 0, total: 2 });
-    expect(strongBeatOnRoot(line([[43, 0, 6], [50, 6, 6]], { meter: '6/8', chords: ['G'] }))).toEqual({ hits: 1, total: 2 });
+    expect(
+      strongBeatOnRoot(
+        line(
+          [
+            [43, 0, 6],
+            [50, 6, 6],
+          ],
+          { meter: '6/8', chords: ['G'] },
+        ),
+      ),
+    ).toEqual({ hits: 1, total: 2 });
   });
 
   it('reads the chord sounding at a step from corpus chords, none where a label does not parse', () => {
-    const chords: Array<[number, number, string]> = [[0, 8, 'C:maj'], [8, 8, 'G:7'], [16, 16, 'Q:weird']];
+    const chords: Array<[number, number, string]> = [
+      [0, 8, 'C:maj'],
+      [8, 8, 'G:7'],
+      [16, 16, 'Q:weird'],
+    ];
     expect(chordAt(chords, 7)?.root).toBe(0);
     expect(chordAt(chords, 8)?.root).toBe(7);
     expect(chordAt(chords, 20)).toBeUndefined();
@@ -83,11 +143,31 @@ describe('chord figures on strong beats', () => {
 
 describe('copy check keys', () => {
   it('are key-relative: the same tune in D gives the keys it gives in C', () => {
-    const inC = line([[60, 0, 2], [62, 2, 2], [64, 4, 2], [65, 6, 2], [67, 16, 4], [65, 20, 4]], { bars: 3 });
-    const inD = line(inC.notes.map(([p, s, d]) => [p + 2, s, d] as const), { key: 'D major', bars: 3 });
+    const inC = line(
+      [
+        [60, 0, 2],
+        [62, 2, 2],
+        [64, 4, 2],
+        [65, 6, 2],
+        [67, 16, 4],
+        [65, 20, 4],
+      ],
+      { bars: 3 },
+    );
+    const inD = line(
+      inC.notes.map(([p, s, d]) => [p + 2, s, d] as const),
+      { key: 'D major', bars: 3 },
+    );
     expect(twoBarKeys(inC)).toEqual(twoBarKeys(inD));
     expect(twoBarKeys(inC)).toHaveLength(1); // bars 1-2 hold 6 notes; bars 2-3 hold 2, under the 4 needed
-    expect(twoBarKeys(inC)).not.toEqual(twoBarKeys(line(inC.notes.map(([p, s, d]) => [p + 1, s, d] as const), { bars: 3 })));
+    expect(twoBarKeys(inC)).not.toEqual(
+      twoBarKeys(
+        line(
+          inC.notes.map(([p, s, d]) => [p + 1, s, d] as const),
+          { bars: 3 },
+        ),
+      ),
+    );
   });
 });
 
@@ -113,7 +193,12 @@ describe('density and rank figures', () => {
   });
 
   it('densityFigures: 1..5 notes per bar at five densities gives ratio 5 and Spearman 1', () => {
-    const at = [1, 2, 3, 4, 5].map((n) => [line(Array.from({ length: n }, (_, i) => [60, i * 3, 1] as const), { bars: 1 })]);
+    const at = [1, 2, 3, 4, 5].map((n) => [
+      line(
+        Array.from({ length: n }, (_, i) => [60, i * 3, 1] as const),
+        { bars: 1 },
+      ),
+    ]);
     const d = densityFigures([0, 0.25, 0.5, 0.75, 1], at);
     expect(d.means).toEqual([1, 2, 3, 4, 5]);
     expect(d.ratio).toBe(5);
@@ -133,17 +218,28 @@ describe('random forest', () => {
   const xs = Array.from({ length: 400 }, () => [rng(), rng(), rng(), rng()]);
 
   it('learns a separable rule and predicts held-out points', () => {
-    const rf = new RandomForest({ trees: 20 }).train(xs, xs.map((x) => (x[1] > 0.5 ? 1 : 0)));
+    const rf = new RandomForest({ trees: 20 }).train(
+      xs,
+      xs.map((x) => (x[1] > 0.5 ? 1 : 0)),
+    );
     const test = Array.from({ length: 200 }, () => [rng(), rng(), rng(), rng()]);
     const ok = test.filter((x) => rf.predict(x) === (x[1] > 0.5 ? 1 : 0)).length;
     expect(ok / test.length).toBeGreaterThan(0.9);
   });
 
   it('grouped cross-validation: near 50 % on labels that carry no signal, near 100 % on ones that do', () => {
-    const noise = groupedAccuracy(xs.map((x, i) => ({ features: x, label: (i % 2) as 0 | 1, group: `g${i % 40}` })), 5, { trees: 20 });
+    const noise = groupedAccuracy(
+      xs.map((x, i) => ({ features: x, label: (i % 2) as 0 | 1, group: `g${i % 40}` })),
+      5,
+      { trees: 20 },
+    );
     expect(noise.accuracy).toBeGreaterThan(0.35);
     expect(noise.accuracy).toBeLessThan(0.65);
-    const signal = groupedAccuracy(xs.map((x, i) => ({ features: [x[0], x[1], (i % 2) + 0.1 * x[2]], label: (i % 2) as 0 | 1, group: `g${i % 40}` })), 5, { trees: 20 });
+    const signal = groupedAccuracy(
+      xs.map((x, i) => ({ features: [x[0], x[1], (i % 2) + 0.1 * x[2]], label: (i % 2) as 0 | 1, group: `g${i % 40}` })),
+      5,
+      { trees: 20 },
+    );
     expect(signal.accuracy).toBeGreaterThan(0.95);
     expect(signal.groups).toBe(40);
   });

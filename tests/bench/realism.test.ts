@@ -13,7 +13,10 @@ function grid(bars: number, hits: Array<[step: number, cls: number, vel: number]
 
 describe('2-bar window statistics', () => {
   it('cuts whole windows from the start and drops a partial one', () => {
-    const g = grid(5, [[0, 0, 100], [70, 1, 90]]);
+    const g = grid(5, [
+      [0, 0, 100],
+      [70, 1, 90],
+    ]);
     expect(windows(g)).toHaveLength(2);
     expect(windows(g, 4, 1)).toHaveLength(4);
     expect(windows(g)[0].velocity[0]).toBe(100);
@@ -24,8 +27,18 @@ describe('2-bar window statistics', () => {
   it('counts off-16th, crash and tom shares and the spreads between windows', () => {
     // Window 1: kick on 1 (on), snare on the "e" of 1 (off), crash on the "a" (off), low tom on 3 (on).
     // Window 2: four closed hats on 8ths, all on; softer.
-    const w1 = grid(2, [[0, 0, 120], [1, 1, 40], [3, 7, 100], [8, 4, 100]]);
-    const w2 = grid(2, [[0, 2, 60], [2, 2, 60], [4, 2, 60], [6, 2, 60]]);
+    const w1 = grid(2, [
+      [0, 0, 120],
+      [1, 1, 40],
+      [3, 7, 100],
+      [8, 4, 100],
+    ]);
+    const w2 = grid(2, [
+      [0, 2, 60],
+      [2, 2, 60],
+      [4, 2, 60],
+      [6, 2, 60],
+    ]);
     const r = realismRow([w1, w2]);
     expect(r.windows).toBe(2);
     expect(r.off16Share).toBeCloseTo(2 / 8);
@@ -38,8 +51,14 @@ describe('2-bar window statistics', () => {
   });
 
   it('describes a window by a fixed-length feature vector that sees velocity and timing', () => {
-    const a = grid(2, [[0, 0, 100], [4, 1, 90]]);
-    const b = grid(2, [[0, 0, 50], [4, 1, 90]]);
+    const a = grid(2, [
+      [0, 0, 100],
+      [4, 1, 90],
+    ]);
+    const b = grid(2, [
+      [0, 0, 50],
+      [4, 1, 90],
+    ]);
     const fa = windowFeatures(a);
     expect(fa).toHaveLength(windowFeatures(emptyGrid(32)).length);
     expect(fa).not.toEqual(windowFeatures(b));

@@ -21,7 +21,13 @@ function oneLine(r: CliRun, code: number, re: RegExp): void {
 /** A drum .mid of `bars` bars: one kick per beat. */
 function drumFile(path: string, bars = 2): string {
   const notes = Array.from({ length: bars * 4 }, (_, i) => ({ pitch: 36, velocity: 100, channel: 9, startTicks: i * 960, durationTicks: 120 }));
-  writeFileSync(path, writeMidiFile({ notes, tempos: [{ ticks: 0, bpm: 120 }], meters: [{ ticks: 0, meter: { numerator: 4, denominator: 4 } }], totalTicks: bars * 3840 }, { format: 1 }));
+  writeFileSync(
+    path,
+    writeMidiFile(
+      { notes, tempos: [{ ticks: 0, bpm: 120 }], meters: [{ ticks: 0, meter: { numerator: 4, denominator: 4 } }], totalTicks: bars * 3840 },
+      { format: 1 },
+    ),
+  );
   return path;
 }
 
@@ -101,7 +107,11 @@ describe('ordinary file mistakes get one line naming the path and the reason', (
     oneLine(gen('--out', '/proc/tandem-test.mid'), 1, /cannot write \/proc\/tandem-test.mid: /);
     // a missing folder under /proc: Node's recursive mkdir loops forever there
     oneLine(gen('--out', '/proc/tandem-test/x.mid'), 1, /cannot write \/proc\/tandem-test\/x.mid: no such file or folder \(ENOENT\)$/);
-    oneLine(tandem(['play', '--model-impl', 'baseline', '--duration', '1s', '--out', '/proc/tandem-test']), 1, /cannot write \/proc\/tandem-test: no such file or folder \(ENOENT\)$/);
+    oneLine(
+      tandem(['play', '--model-impl', 'baseline', '--duration', '1s', '--out', '/proc/tandem-test']),
+      1,
+      /cannot write \/proc\/tandem-test: no such file or folder \(ENOENT\)$/,
+    );
     oneLine(gen('--out', join(dir, 'n'.repeat(300) + '.mid')), 1, /the name is too long for the file system \(ENAMETOOLONG\)$/);
     expect(readdirSync(dir)).toEqual(['file']);
   });

@@ -34,7 +34,7 @@ function writeRockClip(name: string, offGrid = 0): string {
 }
 
 describe('tandem humanize', { timeout: 180_000 }, () => {
-  it('turns a quantized rock beat into one with a drummer\'s velocities and timing, every note kept', () => {
+  it("turns a quantized rock beat into one with a drummer's velocities and timing, every note kept", () => {
     const input = writeRockClip('rock.mid');
     const out = join(dir, 'rock-human.mid');
     const r = tandem(['humanize', input, '--out', out, '--genre', 'rock', '--seed', '4', '--json']);
@@ -47,7 +47,12 @@ describe('tandem humanize', { timeout: 180_000 }, () => {
     const drums = after.filter((n) => n.channel === DRUM_CHANNEL);
     // Same pitches on the same 16ths, now with varied velocities and off-grid timing.
     const key = (n: Note) => `${n.pitch}@${Math.round(n.startTicks / TICKS_PER_STEP)}`;
-    expect(drums.map(key).sort()).toEqual(before.filter((n) => n.channel === DRUM_CHANNEL).map(key).sort());
+    expect(drums.map(key).sort()).toEqual(
+      before
+        .filter((n) => n.channel === DRUM_CHANNEL)
+        .map(key)
+        .sort(),
+    );
     expect(std(drums.map((n) => n.velocity))).toBeGreaterThan(8);
     expect(drums.filter((n) => n.startTicks % TICKS_PER_STEP !== 0).length).toBeGreaterThan(drums.length / 2);
     expect(after.find((n) => n.channel === 0)).toMatchObject({ pitch: 40, velocity: 80, startTicks: 0 });

@@ -13,7 +13,28 @@ const tmp = () => mkdtempSync(join(tmpdir(), 'tandem-cli-'));
 describe('tandem generate', () => {
   it('writes drum MIDI files and prints the JSON contract', () => {
     const out = tmp();
-    const r = tandem(['generate', '--model', 'drums', '--model-impl', 'baseline', '--genre', 'rock', '--density', '0.7', '--bars', '8', '--temperature', '1.0', '--seed', '7', '--count', '4', '--out', out + '/', '--json']);
+    const r = tandem([
+      'generate',
+      '--model',
+      'drums',
+      '--model-impl',
+      'baseline',
+      '--genre',
+      'rock',
+      '--density',
+      '0.7',
+      '--bars',
+      '8',
+      '--temperature',
+      '1.0',
+      '--seed',
+      '7',
+      '--count',
+      '4',
+      '--out',
+      out + '/',
+      '--json',
+    ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const json = JSON.parse(r.stdout);
@@ -43,7 +64,20 @@ describe('tandem generate', () => {
   it('writes clearly different densities for 0.1 and 0.9', () => {
     const dir = tmp();
     const mean = (density: string) => {
-      const r = tandem(['generate', '--model-impl', 'baseline', '--genre', 'funk', '--density', density, '--count', '4', '--out', join(dir, `d${density}.mid`), '--json']);
+      const r = tandem([
+        'generate',
+        '--model-impl',
+        'baseline',
+        '--genre',
+        'funk',
+        '--density',
+        density,
+        '--count',
+        '4',
+        '--out',
+        join(dir, `d${density}.mid`),
+        '--json',
+      ]);
       const files: string[] = JSON.parse(r.stdout).files;
       const per = files.flatMap((f) => onsetsPerBar(quantizeDrums(readMidiFile(readFileSync(f)).sequence.notes, 128).grid));
       return per.reduce((x, y) => x + y, 0) / per.length;
@@ -68,7 +102,10 @@ describe('tandem generate', () => {
   it('refuses a control or preset the chosen model does not take, naming it', () => {
     const cases: Array<[string[], RegExp]> = [
       [['--model', 'bass', '--fill-every', '4'], /^tandem: --fill-every must be left out: bass has no fill-every control, got 4$/],
-      [['--preset', 'busy-funk', '--model', 'melody'], /^tandem: --preset must be a preset for the melody model \(busy-funk is for drums\): add --model drums, got "busy-funk"$/],
+      [
+        ['--preset', 'busy-funk', '--model', 'melody'],
+        /^tandem: --preset must be a preset for the melody model \(busy-funk is for drums\): add --model drums, got "busy-funk"$/,
+      ],
     ];
     for (const [args, re] of cases) {
       const r = tandem(['generate', '--model-impl', 'baseline', ...args, '--out', tmp()]);
@@ -87,7 +124,7 @@ describe('tandem generate', () => {
       [['--seed', '-1'], /--seed must be a whole number/],
       [['--fill-every', 'x'], /--fill-every must be a whole number/],
       [['--bpm', '999'], /--bpm must be a tempo from 20 to 400 BPM, got 999/],
-      [["--model", "piano"], /--model must be one of drums, melody, bass, got "piano"/],
+      [['--model', 'piano'], /--model must be one of drums, melody, bass, got "piano"/],
       [['--model-impl', 'big'], /--model-impl must be one of network, baseline/],
       [['--preset', 'nope'], /--preset must be one of boom-bap, .* got "nope"/],
       [['--primer', '/no/such.mid'], /--primer must be a path to an existing .mid file/],
@@ -125,7 +162,10 @@ describe('tandem generate', () => {
     // the names carry every setting that changes the notes (model, genre, density, temperature, bars, fills, tempo, seed)
     expect(r.stdout).toMatch(/wrote .*tandem-out\/drums-ngram-rock-d0.5-t1-b8-f0-120bpm-s0-1.mid/);
     expect(r.stdout).toMatch(/KK \|/); // the drum grid picture
-    expect(readdirSync(join(cwd, 'tandem-out')).sort()).toEqual(['drums-ngram-rock-d0.5-t1-b8-f0-120bpm-s0-1.mid', 'drums-ngram-rock-d0.5-t1-b8-f0-120bpm-s0-2.mid']);
+    expect(readdirSync(join(cwd, 'tandem-out')).sort()).toEqual([
+      'drums-ngram-rock-d0.5-t1-b8-f0-120bpm-s0-1.mid',
+      'drums-ngram-rock-d0.5-t1-b8-f0-120bpm-s0-2.mid',
+    ]);
   });
 });
 
@@ -140,12 +180,15 @@ describe('tandem generate with the drum network', () => {
   });
 
   const noBrowser = !findBrowser().path && process.env.CI !== 'true';
-  it.skipIf(noBrowser)(`writes the same notes through Chromium (--engine chromium) as in-process${noBrowser ? ' [skipped: no Chrome/Chromium on this machine]' : ''}`, () => {
-    const node = runNode();
-    const chromium = JSON.parse(tandem([...args, '--engine', 'chromium', '--out', join(dir, 'chromium.mid')]).stdout);
-    expect(chromium.engine).toBe('chromium');
-    chromium.files.forEach((f: string, i: number) => expect(readFileSync(f)).toEqual(readFileSync(node.files[i])));
-  });
+  it.skipIf(noBrowser)(
+    `writes the same notes through Chromium (--engine chromium) as in-process${noBrowser ? ' [skipped: no Chrome/Chromium on this machine]' : ''}`,
+    () => {
+      const node = runNode();
+      const chromium = JSON.parse(tandem([...args, '--engine', 'chromium', '--out', join(dir, 'chromium.mid')]).stdout);
+      expect(chromium.engine).toBe('chromium');
+      chromium.files.forEach((f: string, i: number) => expect(readFileSync(f)).toEqual(readFileSync(node.files[i])));
+    },
+  );
 
   it('runs a small request in-process by default (issue 15: no browser launch for one groove) and says why', () => {
     const auto = JSON.parse(tandem([...args, '--out', join(dir, 'auto.mid')]).stdout);
@@ -156,22 +199,44 @@ describe('tandem generate with the drum network', () => {
 describe('tandem generate with the melody and bass network in either engine (issue 12 point 2)', () => {
   const dir = tmp();
   const noBrowser = !findBrowser().path && process.env.CI !== 'true';
-  it.skipIf(noBrowser)(`writes the same melody and bass through Chromium (--engine chromium) as in-process${noBrowser ? ' [skipped: no Chrome/Chromium on this machine]' : ''}`, () => {
-    for (const model of ['melody', 'bass']) {
-      const args = ['generate', '--model', model, '--genre', 'pop', '--key', 'A minor', '--chords', 'Am F C G', '--bars', '4', '--count', '2', '--seed', '3', '--backend', 'wasm', '--json'];
-      const run = (engine: string) => {
-        const r = tandem([...args, '--engine', engine, '--out', join(dir, `${model}-${engine}.mid`)]);
-        expect(r.code, r.stderr).toBe(0);
-        return JSON.parse(r.stdout);
-      };
-      const node = run('node');
-      const chromium = run('chromium');
-      expect(node).toMatchObject({ model: `${model}-gru`, engine: 'node' });
-      expect(chromium).toMatchObject({ model: `${model}-gru`, engine: 'chromium', backend: 'wasm' });
-      expect(chromium.files).toHaveLength(2);
-      chromium.files.forEach((f: string, i: number) => expect(readFileSync(f)).toEqual(readFileSync(node.files[i])));
-    }
-  });
+  it.skipIf(noBrowser)(
+    `writes the same melody and bass through Chromium (--engine chromium) as in-process${noBrowser ? ' [skipped: no Chrome/Chromium on this machine]' : ''}`,
+    () => {
+      for (const model of ['melody', 'bass']) {
+        const args = [
+          'generate',
+          '--model',
+          model,
+          '--genre',
+          'pop',
+          '--key',
+          'A minor',
+          '--chords',
+          'Am F C G',
+          '--bars',
+          '4',
+          '--count',
+          '2',
+          '--seed',
+          '3',
+          '--backend',
+          'wasm',
+          '--json',
+        ];
+        const run = (engine: string) => {
+          const r = tandem([...args, '--engine', engine, '--out', join(dir, `${model}-${engine}.mid`)]);
+          expect(r.code, r.stderr).toBe(0);
+          return JSON.parse(r.stdout);
+        };
+        const node = run('node');
+        const chromium = run('chromium');
+        expect(node).toMatchObject({ model: `${model}-gru`, engine: 'node' });
+        expect(chromium).toMatchObject({ model: `${model}-gru`, engine: 'chromium', backend: 'wasm' });
+        expect(chromium.files).toHaveLength(2);
+        chromium.files.forEach((f: string, i: number) => expect(readFileSync(f)).toEqual(readFileSync(node.files[i])));
+      }
+    },
+  );
 });
 
 describe('tandem genres and doctor', () => {
@@ -203,7 +268,7 @@ describe('tandem genres and doctor', () => {
 });
 
 describe('melody and bass lines', () => {
-  it('lists styles and writes a melody in the style\'s meter', () => {
+  it("lists styles and writes a melody in the style's meter", () => {
     expect(JSON.parse(tandem(['genres', '--model', 'melody', '--json']).stdout)).toEqual(expect.arrayContaining(['jig', 'reel', 'waltz', 'pop', 'chorale']));
     const dir = tmp();
     const r = tandem(['generate', '--model', 'melody', '--genre', 'waltz', '--bars', '8', '--seed', '2', '--out', join(dir, 'w.mid'), '--json']);
@@ -214,7 +279,8 @@ describe('melody and bass lines', () => {
     expect(sequence.meters[0].meter).toEqual({ numerator: 3, denominator: 4 });
     expect(sequence.totalTicks).toBe(8 * 2880);
     // monophonic: no note starts before the previous one ends
-    for (let i = 1; i < sequence.notes.length; i++) expect(sequence.notes[i].startTicks).toBeGreaterThanOrEqual(sequence.notes[i - 1].startTicks + sequence.notes[i - 1].durationTicks);
+    for (let i = 1; i < sequence.notes.length; i++)
+      expect(sequence.notes[i].startTicks).toBeGreaterThanOrEqual(sequence.notes[i - 1].startTicks + sequence.notes[i - 1].durationTicks);
   });
 
   it('writes a reel in D and a pop melody and bass over the chords asked, on the network, and continues a melody', () => {
@@ -225,7 +291,24 @@ describe('melody and bass lines', () => {
       const json = JSON.parse(r.stdout);
       return { json, seq: readMidiFile(readFileSync(json.files[0])).sequence };
     };
-    const reel = run(['--model', 'melody', '--genre', 'reel', '--key', 'D major', '--density', '0.6', '--bars', '8', '--chords', 'D G A D', '--seed', '3', '--out', join(dir, 'reel.mid')]);
+    const reel = run([
+      '--model',
+      'melody',
+      '--genre',
+      'reel',
+      '--key',
+      'D major',
+      '--density',
+      '0.6',
+      '--bars',
+      '8',
+      '--chords',
+      'D G A D',
+      '--seed',
+      '3',
+      '--out',
+      join(dir, 'reel.mid'),
+    ]);
     expect(reel.json.model).toBe('melody-gru');
     expect(reel.seq.totalTicks).toBe(8 * 3840);
     const inD = reel.seq.notes.filter((n) => [2, 4, 6, 7, 9, 11, 1].includes(n.pitch % 12)).length / reel.seq.notes.length;
@@ -237,7 +320,22 @@ describe('melody and bass lines', () => {
     expect(new Set(bass.seq.notes.map((n) => n.channel))).toEqual(new Set([1]));
     expect(new Set(pop.seq.notes.map((n) => n.channel))).toEqual(new Set([0]));
     // A melody primer: its whole bars come back as they were, then new bars follow.
-    const more = run(['--model', 'melody', '--genre', 'pop', '--key', 'C major', '--primer', join(dir, 'pop.mid'), '--bars', '12', '--seed', '2', '--out', join(dir, 'more.mid')]);
+    const more = run([
+      '--model',
+      'melody',
+      '--genre',
+      'pop',
+      '--key',
+      'C major',
+      '--primer',
+      join(dir, 'pop.mid'),
+      '--bars',
+      '12',
+      '--seed',
+      '2',
+      '--out',
+      join(dir, 'more.mid'),
+    ]);
     const firstEight = (ns: typeof more.seq.notes) => ns.filter((n) => n.startTicks < 8 * 3840).map((n) => [n.pitch, n.startTicks]);
     expect(firstEight(more.seq.notes)).toEqual(firstEight(pop.seq.notes));
     expect(more.seq.notes.some((n) => n.startTicks >= 8 * 3840)).toBe(true);
@@ -248,7 +346,11 @@ describe('melody and bass lines', () => {
 
   it('makes busier bass lines at higher density and refuses drum genres', () => {
     const dir = tmp();
-    const notes = (d: string) => JSON.parse(tandem(['generate', '--model', 'bass', '--genre', 'pop', '--density', d, '--count', '4', '--bars', '8', '--out', join(dir, `b${d}.mid`), '--json']).stdout).notes;
+    const notes = (d: string) =>
+      JSON.parse(
+        tandem(['generate', '--model', 'bass', '--genre', 'pop', '--density', d, '--count', '4', '--bars', '8', '--out', join(dir, `b${d}.mid`), '--json'])
+          .stdout,
+      ).notes;
     expect(notes('0.9')).toBeGreaterThan(1.5 * notes('0.1'));
     const r = tandem(['generate', '--model', 'melody', '--genre', 'rock', '--out', dir]);
     expect(r.code).toBe(2);
@@ -275,18 +377,42 @@ describe('tandem play', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/playing funk drums \(drums-gru in Chromium \((wasm|webgl|webgpu|cpu)\)\)/);
     const [session] = readdirSync(out);
-    const log = readFileSync(join(out, session, 'session.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { model: string });
+    const log = readFileSync(join(out, session, 'session.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { model: string });
     expect(log.length).toBeGreaterThanOrEqual(2);
     expect(log.every((l) => l.model === 'drums-gru')).toBe(true);
   });
 
   it('plays drums and bass together with --parts, sharing the key and chords, every phrase of both saved', () => {
     const out = tmp();
-    const r = tandem(['play', '--parts', 'drums,bass', '--genre', 'drums:funk,bass:pop', '--key', 'A minor', '--chords', 'Am F C G', '--duration', '4s', '--model-impl', 'baseline', '--bpm', '160', '--out', out]);
+    const r = tandem([
+      'play',
+      '--parts',
+      'drums,bass',
+      '--genre',
+      'drums:funk,bass:pop',
+      '--key',
+      'A minor',
+      '--chords',
+      'Am F C G',
+      '--duration',
+      '4s',
+      '--model-impl',
+      'baseline',
+      '--bpm',
+      '160',
+      '--out',
+      out,
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/playing funk drums \(drums-ngram .*channel 10\) \+ pop bass \(bass-ngram .*channel 2\) in A minor over Am F C G/);
     const [session] = readdirSync(out);
-    const log = readFileSync(join(out, session, 'session.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { model: string; key?: string; chords?: string; file: string });
+    const log = readFileSync(join(out, session, 'session.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { model: string; key?: string; chords?: string; file: string });
     const bass = log.filter((l) => l.model === 'bass-ngram');
     expect(log.filter((l) => l.model === 'drums-ngram').length).toBeGreaterThanOrEqual(2);
     expect(bass.length).toBeGreaterThanOrEqual(2);
@@ -299,7 +425,10 @@ describe('tandem play', () => {
     const cases: Array<[string[], RegExp]> = [
       [['--parts', 'drums,piano'], /--parts must be a comma-separated list of drums, melody, bass .*got "piano"/],
       [['--parts', 'bass,drums,bass'], /--parts must be each part once \(bass is named twice\)/],
-      [['--parts', 'drums,bass', '--genre', 'polka'], /--genre must be a genre of one of the parts \(drums: rock .*; bass: reel .*\), or one per part as drums:funk,bass:pop, got "polka"/],
+      [
+        ['--parts', 'drums,bass', '--genre', 'polka'],
+        /--genre must be a genre of one of the parts \(drums: rock .*; bass: reel .*\), or one per part as drums:funk,bass:pop, got "polka"/,
+      ],
       [['--parts', 'drums,bass', '--genre', 'drums:funk,bass:rock'], /--genre must be one of reel, jig, .* for the bass model, got "rock"/],
       [['--parts', 'drums', '--key', 'C'], /--key must be left out: drums has no key control/],
     ];

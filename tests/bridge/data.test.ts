@@ -89,7 +89,11 @@ describe('data build on the real datasets', () => {
     expect(bass.sub[0]).toBeGreaterThan(0.45);
     // Bar lines: more onsets on beat 1 than an even spread over the bar's 16ths would give.
     expect(bass.downbeat).toBeGreaterThan(2 * bass.perBeat);
-    for (const [corpus, role] of [['nottingham', 'melody'], ['jsb', 'melody'], ['jsb', 'bass']]) {
+    for (const [corpus, role] of [
+      ['nottingham', 'melody'],
+      ['jsb', 'melody'],
+      ['jsb', 'bass'],
+    ]) {
       const g = grid(corpus, role);
       expect(g.sub[0] + g.sub[2], `${corpus} ${role}`).toBeGreaterThan(0.85);
       expect(g.downbeat, `${corpus} ${role}`).toBeGreaterThan(1.5 * g.perBeat);
@@ -115,7 +119,10 @@ describe('data build on bad files', () => {
     writeFileSync(join(g, 'empty.mid'), new Uint8Array());
     const header = 'drummer,session,id,style,bpm,beat_type,time_signature,midi_filename,audio_filename,duration,split';
     const row = (id: string, file: string, ts = '4-4') => `d1,d1/s,${id},funk,100,beat,${ts},d1/${file},x.wav,10,train`;
-    writeFileSync(join(fake, 'groove-midi', 'info.csv'), [header, row('a', 'good.mid'), row('b', 'broken.mid'), row('c', 'empty.mid'), row('d', 'good.mid', '3-4'), row('e', 'missing.mid')].join('\n'));
+    writeFileSync(
+      join(fake, 'groove-midi', 'info.csv'),
+      [header, row('a', 'good.mid'), row('b', 'broken.mid'), row('c', 'empty.mid'), row('d', 'good.mid', '3-4'), row('e', 'missing.mid')].join('\n'),
+    );
     const cache = mkdtempSync(join(tmpdir(), 'tandem-badcache-'));
     const [summary] = buildAll({ datasets: fake, cache, only: ['drums'] });
     expect(summary.tracks).toBe(1);

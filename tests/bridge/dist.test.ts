@@ -30,7 +30,10 @@ afterAll(() => {
 
 /** The built CLI as a user starts it: plain Node, no loader; what it prints is collected as it comes. */
 function start(args: string[]): { child: ChildProcess; out: { stdout: string; stderr: string } } {
-  const child = spawn(process.execPath, [join(dist, 'cli.mjs'), ...args], { env: { ...process.env, TANDEM_CACHE: join(scratch, 'cache') }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(dist, 'cli.mjs'), ...args], {
+    env: { ...process.env, TANDEM_CACHE: join(scratch, 'cache') },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const out = { stdout: '', stderr: '' };
   child.stdout!.on('data', (b: Buffer) => (out.stdout += b.toString()));
   child.stderr!.on('data', (b: Buffer) => (out.stderr += b.toString()));
@@ -49,7 +52,9 @@ describe('npm run build (dist/): the CLI, its workers and the engine page, built
     expect(staleReason(REPO_ROOT, dist, 'cli')).toBeUndefined();
     expect(staleReason(REPO_ROOT, dist, 'page')).toBeUndefined();
     const stamp = JSON.parse(readFileSync(join(dist, STAMP_FILE), 'utf8')) as { groups: Record<string, { inputs: Array<[string]> }> };
-    expect(stamp.groups.cli.inputs.map((i) => i[0])).toEqual(expect.arrayContaining(['bridge/cli/main.ts', 'bridge/live/part-worker.ts', 'src/models/drums/groove-rnn.ts', 'package-lock.json']));
+    expect(stamp.groups.cli.inputs.map((i) => i[0])).toEqual(
+      expect.arrayContaining(['bridge/cli/main.ts', 'bridge/live/part-worker.ts', 'src/models/drums/groove-rnn.ts', 'package-lock.json']),
+    );
     expect(stamp.groups.page.inputs.map((i) => i[0])).toContain('bridge/engine/page/main.ts');
     expect(statSync(join(dist, 'page.js')).size).toBeGreaterThan(500_000);
   });
@@ -90,9 +95,29 @@ describe('serve --panel from dist/', () => {
   // The panel's page files are found although the server runs from a chunk in dist/ (they are read
   // from bridge/panel/page, not beside the module).
   it('prints the panel URL and serves the page and its scripts', async () => {
-    const { child, out } = start(['serve', '--osc-port', String(await freePort()), '--engine', 'node', '--model-impl', 'baseline', '--panel', '--panel-port', '0', '--duration', '60s', '--out', join(scratch, 'panel')]);
+    const { child, out } = start([
+      'serve',
+      '--osc-port',
+      String(await freePort()),
+      '--engine',
+      'node',
+      '--model-impl',
+      'baseline',
+      '--panel',
+      '--panel-port',
+      '0',
+      '--duration',
+      '60s',
+      '--out',
+      join(scratch, 'panel'),
+    ]);
     try {
-      const url = await until('the panel URL line', () => (child.exitCode === null ? /panel on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out.stderr)?.[1] : `exited: ${out.stderr}`), 30_000, 50);
+      const url = await until(
+        'the panel URL line',
+        () => (child.exitCode === null ? /panel on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out.stderr)?.[1] : `exited: ${out.stderr}`),
+        30_000,
+        50,
+      );
       expect(url).toMatch(/^http:/);
       const page = await fetch(url);
       expect(page.status).toBe(200);
@@ -112,7 +137,10 @@ describe('dist freshness (bin/dist-fresh.js): an edited checkout runs its source
     writeFileSync(join(root, 'a.ts'), 'export const a = 1;\n');
     writeFileSync(join(out, 'cli.mjs'), 'export {};\n');
     const write = (version = STAMP_VERSION) =>
-      writeFileSync(join(out, STAMP_FILE), JSON.stringify({ version, groups: { cli: { inputs: [stampEntry(root, 'a.ts')], outputs: [['cli.mjs', statSync(join(out, 'cli.mjs')).size]] } } }));
+      writeFileSync(
+        join(out, STAMP_FILE),
+        JSON.stringify({ version, groups: { cli: { inputs: [stampEntry(root, 'a.ts')], outputs: [['cli.mjs', statSync(join(out, 'cli.mjs')).size]] } } }),
+      );
     write();
     return { root, out, write };
   }

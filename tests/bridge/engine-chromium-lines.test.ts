@@ -69,15 +69,22 @@ describe.skipIf(!browser.path)(`melody and bass in real headless Chromium${brows
     expect(engine.info().relaunches).toBe(0);
   });
 
-  it('runs the bass voice of the same network, with the same notes as NodeEngine', async () => {
-    await engine.load(testNetModel('bass'));
-    await node.load(testNetModel('bass'));
-    expect(engine.info().model?.id).toBe('bass-gru');
-    for (const req of [engineRequest('bass', { style: 'pop', key: 'C major', chords: 'C G Am F', bars: 8, seed: 7, count: 2 }), engineRequest('bass', { style: 'waltz', bars: 4, seed: 2 })]) {
-      const fromPage = await engine.generate(req);
-      expect(fromPage[0].notes.length).toBeGreaterThan(0);
-      expect(fromPage[0].notes.every((n) => n.channel === 1)).toBe(true);
-      expect(plain(fromPage), `bass ${req.style}`).toEqual(plain(await node.generate(req)));
-    }
-  }, LONG);
+  it(
+    'runs the bass voice of the same network, with the same notes as NodeEngine',
+    async () => {
+      await engine.load(testNetModel('bass'));
+      await node.load(testNetModel('bass'));
+      expect(engine.info().model?.id).toBe('bass-gru');
+      for (const req of [
+        engineRequest('bass', { style: 'pop', key: 'C major', chords: 'C G Am F', bars: 8, seed: 7, count: 2 }),
+        engineRequest('bass', { style: 'waltz', bars: 4, seed: 2 }),
+      ]) {
+        const fromPage = await engine.generate(req);
+        expect(fromPage[0].notes.length).toBeGreaterThan(0);
+        expect(fromPage[0].notes.every((n) => n.channel === 1)).toBe(true);
+        expect(plain(fromPage), `bass ${req.style}`).toEqual(plain(await node.generate(req)));
+      }
+    },
+    LONG,
+  );
 });

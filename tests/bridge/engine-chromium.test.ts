@@ -84,23 +84,30 @@ describe.skipIf(!browser.path)(`ChromiumEngine in real headless Chromium${browse
     expect(plain(await engine.generate(req))).toEqual(plain(await node.generate(req)));
   });
 
-  it('gives the same notes on every backend that passes parity', async () => {
-    const passing = engine.info().backends.filter((b) => b.ok).map((b) => b.backend);
-    const req = requests[1];
-    const expected = await node.generate(req);
-    try {
-      for (const backend of passing) {
-        const report = await engine.useBackend(backend);
-        expect(report).toMatchObject({ backend, ok: true, chosen: true });
-        expect(engine.info().backend).toBe(backend);
-        // wasm: the same kernels as NodeEngine, bit for bit. Other kernels round float32
-        // differently (offsets within 1e-5 of a step), which the notes' whole ticks absorb.
-        expect(plain(await engine.generate(req)), `notes on ${backend}`).toEqual(plain(expected));
+  it(
+    'gives the same notes on every backend that passes parity',
+    async () => {
+      const passing = engine
+        .info()
+        .backends.filter((b) => b.ok)
+        .map((b) => b.backend);
+      const req = requests[1];
+      const expected = await node.generate(req);
+      try {
+        for (const backend of passing) {
+          const report = await engine.useBackend(backend);
+          expect(report).toMatchObject({ backend, ok: true, chosen: true });
+          expect(engine.info().backend).toBe(backend);
+          // wasm: the same kernels as NodeEngine, bit for bit. Other kernels round float32
+          // differently (offsets within 1e-5 of a step), which the notes' whole ticks absorb.
+          expect(plain(await engine.generate(req)), `notes on ${backend}`).toEqual(plain(expected));
+        }
+      } finally {
+        await engine.useBackend(engine.info().backends.find((b) => b.chosen)!.backend);
       }
-    } finally {
-      await engine.useBackend(engine.info().backends.find((b) => b.chosen)!.backend);
-    }
-  }, LONG);
+    },
+    LONG,
+  );
 
   it('sends a request error back typed, without relaunching', async () => {
     const [primer] = await node.generate(drumRequest({ bars: 2, seed: 1 }));
@@ -127,7 +134,7 @@ describe.skipIf(!browser.path)(`ChromiumEngine in real headless Chromium${browse
     afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
     it('refuses and reports every request to an outside address, loopback included', async () => {
-      const targets = [`http://127.0.0.1:${port}/probe`, 'https://example.com/', 'http://198.51.100.7/x.js', 'https://[2001:db8::1]/'] ;
+      const targets = [`http://127.0.0.1:${port}/probe`, 'https://example.com/', 'http://198.51.100.7/x.js', 'https://[2001:db8::1]/'];
       for (const url of targets) expect(await engine.tryFetch(url)).toMatch(/^refused: TypeError: Failed to fetch/);
       expect(hits).toBe(0);
       expect(engine.info().blockedRequests).toEqual(expect.arrayContaining(targets));
@@ -139,62 +146,73 @@ describe.skipIf(!browser.path)(`ChromiumEngine in real headless Chromium${browse
 });
 
 describe.skipIf(!browser.path)(`ChromiumEngine with a forced backend${browser.skip ? ` (${browser.skip})` : ''}`, () => {
-  it('runs on the forced backend only, and names one that does not exist here', async () => {
-    const engine = new ChromiumEngine({ executablePath: browser.path, backend: 'cpu', log: () => undefined });
-    try {
-      await engine.load(model);
-      const info = engine.info();
-      expect(info.backend).toBe('cpu');
-      expect(info.backends).toEqual([expect.objectContaining({ backend: 'cpu', ok: true, chosen: true, parityError: 0 })]);
-    } finally {
-      await engine.close();
-    }
-    const none = new ChromiumEngine({ executablePath: browser.path, backend: 'webgpu', candidates: ['webgpu'], softwareGpu: false, log: () => undefined });
-    try {
-      // Without the SwiftShader adapter a GPU-less machine has no WebGPU adapter; on a GPU machine it loads.
-      const loaded = await none.load(model).then(() => 'loaded', (err: unknown) => err);
-      if (loaded !== 'loaded') expect(loaded).toBeInstanceOf(BackendUnavailableError);
-      else expect(none.info().backend).toBe('webgpu');
-    } finally {
-      await none.close();
-    }
-  }, LONG);
+  it(
+    'runs on the forced backend only, and names one that does not exist here',
+    async () => {
+      const engine = new ChromiumEngine({ executablePath: browser.path, backend: 'cpu', log: () => undefined });
+      try {
+        await engine.load(model);
+        const info = engine.info();
+        expect(info.backend).toBe('cpu');
+        expect(info.backends).toEqual([expect.objectContaining({ backend: 'cpu', ok: true, chosen: true, parityError: 0 })]);
+      } finally {
+        await engine.close();
+      }
+      const none = new ChromiumEngine({ executablePath: browser.path, backend: 'webgpu', candidates: ['webgpu'], softwareGpu: false, log: () => undefined });
+      try {
+        // Without the SwiftShader adapter a GPU-less machine has no WebGPU adapter; on a GPU machine it loads.
+        const loaded = await none.load(model).then(
+          () => 'loaded',
+          (err: unknown) => err,
+        );
+        if (loaded !== 'loaded') expect(loaded).toBeInstanceOf(BackendUnavailableError);
+        else expect(none.info().backend).toBe('webgpu');
+      } finally {
+        await none.close();
+      }
+    },
+    LONG,
+  );
 });
 
 describe.skipIf(!browser.path)(`ChromiumEngine probe cache${browser.skip ? ` (${browser.skip})` : ''}`, () => {
-  it('goes straight to the cached winner, re-checked, and probes all again when it no longer passes', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tandem-probe-'));
-    const probeCache = join(dir, 'probe.json');
-    const open = async () => {
-      const e = new ChromiumEngine({ executablePath: browser.path, probeCache, candidates: ['wasm', 'cpu'], log: () => undefined });
-      await e.load(model);
-      const info = e.info();
-      await e.close();
-      return info;
-    };
-    try {
-      const first = await open();
-      expect(first.probe).toBe('measured');
-      expect(first.backends.map((b) => b.backend)).toEqual(['wasm', 'cpu']);
-      const second = await open();
-      expect(second.probe).toBe('cached');
-      expect(second.backend).toBe(first.backend);
-      expect(second.backends.map((b) => [b.backend, b.chosen])).toEqual(first.backends.map((b) => [b.backend, b.chosen]));
-      // A stale cache whose winner no longer passes here (a backend this browser cannot start;
-      // webgpu passes on SwiftShader since the weights stopped going through its read-back):
-      // the engine must not trust it.
-      const stale = JSON.parse(readFileSync(probeCache, 'utf8')) as Record<string, { reports: BackendReport[] }>;
-      const gone = 'webnn' as BackendReport['backend'];
-      for (const entry of Object.values(stale)) {
-        entry.reports = [{ backend: gone, ok: true, parityError: 0, msPerBar: 1, chosen: true }, ...entry.reports.map((r) => ({ ...r, chosen: false }))];
+  it(
+    'goes straight to the cached winner, re-checked, and probes all again when it no longer passes',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'tandem-probe-'));
+      const probeCache = join(dir, 'probe.json');
+      const open = async () => {
+        const e = new ChromiumEngine({ executablePath: browser.path, probeCache, candidates: ['wasm', 'cpu'], log: () => undefined });
+        await e.load(model);
+        const info = e.info();
+        await e.close();
+        return info;
+      };
+      try {
+        const first = await open();
+        expect(first.probe).toBe('measured');
+        expect(first.backends.map((b) => b.backend)).toEqual(['wasm', 'cpu']);
+        const second = await open();
+        expect(second.probe).toBe('cached');
+        expect(second.backend).toBe(first.backend);
+        expect(second.backends.map((b) => [b.backend, b.chosen])).toEqual(first.backends.map((b) => [b.backend, b.chosen]));
+        // A stale cache whose winner no longer passes here (a backend this browser cannot start;
+        // webgpu passes on SwiftShader since the weights stopped going through its read-back):
+        // the engine must not trust it.
+        const stale = JSON.parse(readFileSync(probeCache, 'utf8')) as Record<string, { reports: BackendReport[] }>;
+        const gone = 'webnn' as BackendReport['backend'];
+        for (const entry of Object.values(stale)) {
+          entry.reports = [{ backend: gone, ok: true, parityError: 0, msPerBar: 1, chosen: true }, ...entry.reports.map((r) => ({ ...r, chosen: false }))];
+        }
+        writeFileSync(probeCache, JSON.stringify(stale));
+        const third = await open();
+        expect(third.probe).toBe('measured');
+        expect(third.backend).toBe(first.backend);
+        expect(third.backends.map((b) => b.backend)).toEqual(['wasm', 'cpu']);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
       }
-      writeFileSync(probeCache, JSON.stringify(stale));
-      const third = await open();
-      expect(third.probe).toBe('measured');
-      expect(third.backend).toBe(first.backend);
-      expect(third.backends.map((b) => b.backend)).toEqual(['wasm', 'cpu']);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, LONG);
+    },
+    LONG,
+  );
 });

@@ -21,7 +21,13 @@ describe('browser profile sweep', () => {
   it('removes only the profiles of Tandem processes that no longer run', () => {
     const root = tmp();
     const dead = deadPid();
-    const names = [`tandem-chromium-${dead}-aB3xYz`, `tandem-chromium-${process.pid}-aB3xYz`, `tandem-chromium-1-aB3xYz`, 'tandem-chromium-aB3xYz', 'something-else'];
+    const names = [
+      `tandem-chromium-${dead}-aB3xYz`,
+      `tandem-chromium-${process.pid}-aB3xYz`,
+      `tandem-chromium-1-aB3xYz`,
+      'tandem-chromium-aB3xYz',
+      'something-else',
+    ];
     for (const n of names) mkdirSync(join(root, n, 'Default'), { recursive: true });
     expect(sweepDeadProfiles(root)).toEqual([join(root, names[0])]);
     expect(readdirSync(root).sort()).toEqual(names.slice(1).sort());
@@ -30,7 +36,11 @@ describe('browser profile sweep', () => {
 
 /** Runs `tandem generate` on Chromium with its own temp folder; resolves once its profile exists. */
 async function generateUntilProfile(root: string): Promise<{ pid: number; exited: Promise<{ code: number | null; signal: string | null }> }> {
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'tandem.js'), 'generate', '--engine', 'chromium', '--count', '8', '--bars', '32', '--out', join(root, 'out') + '/'], { env: { ...process.env, TMPDIR: root }, stdio: 'ignore' });
+  const child = spawn(
+    process.execPath,
+    [join(REPO_ROOT, 'bin', 'tandem.js'), 'generate', '--engine', 'chromium', '--count', '8', '--bars', '32', '--out', join(root, 'out') + '/'],
+    { env: { ...process.env, TMPDIR: root }, stdio: 'ignore' },
+  );
   const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
   const t0 = Date.now();
   while (!readdirSync(root).some((n) => n.startsWith('tandem-chromium-'))) {
@@ -46,7 +56,10 @@ const leftovers = (root: string) => readdirSync(root).filter((n) => n.startsWith
 
 const noBrowser = !findBrowser().path && process.env.CI !== 'true';
 describe.skipIf(noBrowser)(`generate on Chromium, interrupted${noBrowser ? ' [skipped: no Chrome/Chromium on this machine]' : ''}`, () => {
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
     it(`${signal}: exits ${code} and leaves no browser profile`, async () => {
       const root = tmp();
       const run = await generateUntilProfile(root);

@@ -58,13 +58,17 @@ describe('engine choice', () => {
   });
 
   it('chromium without a browser is an error that says how to get one', async () => {
-    await expect(createEngine('chromium', model, { find: () => ({ reason: 'no Chrome/Chromium found; set TANDEM_CHROME' }) })).rejects.toThrow(BrowserNotFoundError);
+    await expect(createEngine('chromium', model, { find: () => ({ reason: 'no Chrome/Chromium found; set TANDEM_CHROME' }) })).rejects.toThrow(
+      BrowserNotFoundError,
+    );
     await expect(createEngine('node', model, { backend: 'webgl' })).rejects.toThrow(/wasm or cpu with --engine node/);
   });
 
   it('turns the sandbox off only where Chromium needs it, and the SwiftShader adapter only without a GPU', () => {
     expect(chromiumArgs({ sandbox: true, softwareGpu: false })).not.toContain('--no-sandbox');
-    expect(chromiumArgs({ sandbox: false, softwareGpu: true })).toEqual(expect.arrayContaining(['--no-sandbox', '--use-webgpu-adapter=swiftshader', '--enable-unsafe-swiftshader']));
+    expect(chromiumArgs({ sandbox: false, softwareGpu: true })).toEqual(
+      expect.arrayContaining(['--no-sandbox', '--use-webgpu-adapter=swiftshader', '--enable-unsafe-swiftshader']),
+    );
     expect(chromiumArgs({ sandbox: true, softwareGpu: false })).not.toContain('--use-webgpu-adapter=swiftshader');
   });
 });
@@ -93,7 +97,10 @@ describe('NodeEngine', () => {
   it('runs the melody and bass network too, as the network alone does, and refuses a request for another model', async () => {
     await initNodeTf('wasm');
     const direct = MelodyRnn.load(readMelodyNetArtifacts()!);
-    for (const [name, voice, channel] of [['melody', 'melody', 0], ['bass', 'bass', 1]] as const) {
+    for (const [name, voice, channel] of [
+      ['melody', 'melody', 0],
+      ['bass', 'bass', 1],
+    ] as const) {
       const lines = new NodeEngine();
       try {
         await lines.load(testNetModel(name));

@@ -31,7 +31,12 @@ describe('live models never run on the main thread (issue 10 point 10)', () => {
     const start = fakeWorker();
     const lines: string[] = [];
     let closed = 0;
-    const model = new FallbackPartModel(failing(new BrowserCrashedError(1234, 'disconnected (crashed or killed)')), async () => void closed++, start, (l) => lines.push(l));
+    const model = new FallbackPartModel(
+      failing(new BrowserCrashedError(1234, 'disconnected (crashed or killed)')),
+      async () => void closed++,
+      start,
+      (l) => lines.push(l),
+    );
     const [a, b] = await Promise.all([model.generate(req), model.generate(req)]);
     expect(a[0].notes.length).toBeGreaterThan(0);
     expect(b[0].notes.length).toBeGreaterThan(0);
@@ -44,7 +49,12 @@ describe('live models never run on the main thread (issue 10 point 10)', () => {
 
   it('pass a bad request through without leaving the engine', async () => {
     const start = fakeWorker();
-    const model = new FallbackPartModel(failing(new InvalidValueError('bars', 0, 'a whole number from 1 to 64')), async () => {}, start, () => {});
+    const model = new FallbackPartModel(
+      failing(new InvalidValueError('bars', 0, 'a whole number from 1 to 64')),
+      async () => {},
+      start,
+      () => {},
+    );
     await expect(model.generate(req)).rejects.toThrow(/bars must be/);
     expect(start.started).toBe(0);
   });
@@ -52,7 +62,14 @@ describe('live models never run on the main thread (issue 10 point 10)', () => {
   it('a browser that cannot start: the network runs in a worker thread, not in this process', async () => {
     const start = fakeWorker();
     const lines: string[] = [];
-    const live = await startPart(drums, { impl: 'network', engine: 'auto', mode: 'live', find: () => ({ path: '/bin/false' }), startWorker: start, log: (l) => lines.push(l) });
+    const live = await startPart(drums, {
+      impl: 'network',
+      engine: 'auto',
+      mode: 'live',
+      find: () => ({ path: '/bin/false' }),
+      startWorker: start,
+      log: (l) => lines.push(l),
+    });
     try {
       expect(live.where).toMatch(/in a Node worker thread/);
       expect(start.started).toBe(1);

@@ -36,7 +36,16 @@ describe('a live session playing several parts', () => {
     const bass = recording(bassNgram);
     const d = recording(drums);
     const session = new LiveSession(
-      { model: d, parts: [{ name: 'drums', model: d }, { name: 'bass', model: bass }], store, output: out.output, log: () => {} },
+      {
+        model: d,
+        parts: [
+          { name: 'drums', model: d },
+          { name: 'bass', model: bass },
+        ],
+        store,
+        output: out.output,
+        log: () => {},
+      },
       { style: 'rock', density: 0.5, key: 'A minor', chords: 'Am F C G' },
       { clock: 'internal', bpm: 120 },
     );
@@ -69,7 +78,10 @@ describe('a live session playing several parts', () => {
     }
     expect(bass.asked.length).toBeGreaterThanOrEqual(5);
     // every phrase of both parts is in the session log, under its own model
-    const log = readFileSync(join(store.dir, 'session.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const log = readFileSync(join(store.dir, 'session.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(log.filter((l) => l.model === 'drums-ngram').length).toBe(d.asked.length);
     expect(log.filter((l) => l.model === 'bass-ngram').length).toBe(bass.asked.length);
     expect(log.find((l) => l.model === 'bass-ngram')).toMatchObject({ genre: 'pop', key: 'A minor', chords: 'Am F' });
@@ -81,7 +93,17 @@ describe('a live session playing several parts', () => {
     const mel = recording(melodyNgram);
     const bass = recording(bassNgram);
     const session = new LiveSession(
-      { model: mel, parts: [{ name: 'melody', model: mel }, { name: 'bass', model: bass }], progressions, store: new SuggestionStore(tmp(), 'p2'), output: createLoopback('o').output, log: () => {} },
+      {
+        model: mel,
+        parts: [
+          { name: 'melody', model: mel },
+          { name: 'bass', model: bass },
+        ],
+        progressions,
+        store: new SuggestionStore(tmp(), 'p2'),
+        output: createLoopback('o').output,
+        log: () => {},
+      },
       { model: 'melody', style: 'pop', seed: 7 },
       { clock: 'internal', bpm: 140 },
     );
@@ -106,7 +128,11 @@ describe('a live session playing several parts', () => {
   it('plays a jig in 6/8: bars of 12 sixteenths, whole-bar primers, the chords moving bar by bar', async () => {
     const mel = recording(melodyNgram);
     const store = new SuggestionStore(tmp(), 'p3');
-    const session = new LiveSession({ model: mel, store, output: createLoopback('o').output, log: () => {} }, { model: 'melody', style: 'jig', key: 'D major', chords: 'D G A D' }, { clock: 'internal', bpm: 160 });
+    const session = new LiveSession(
+      { model: mel, store, output: createLoopback('o').output, log: () => {} },
+      { model: 'melody', style: 'jig', key: 'D major', chords: 'D G A D' },
+      { clock: 'internal', bpm: 160 },
+    );
     expect(session.meter).toMatchObject({ numerator: 6, denominator: 8, stepsPerBar: 12 });
     void session.start();
     await vi.advanceTimersByTimeAsync(12 * (60_000 / 160) * 3);
@@ -114,19 +140,29 @@ describe('a live session playing several parts', () => {
     const BAR = 12 * 240;
     expect(mel.asked.length).toBeGreaterThanOrEqual(4);
     for (const r of mel.asked.slice(1)) expect(r.primer!.totalTicks % BAR).toBe(0);
-    const log = readFileSync(join(store.dir, 'session.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const log = readFileSync(join(store.dir, 'session.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(log.map((l) => l.atTicks)).toEqual(log.map((_, i) => i * 2 * BAR));
     expect(log.every((l) => l.bars === 2)).toBe(true);
-    expect(mel.asked.map((r) => r.chords)).toEqual(['D G', 'D G A D', 'A D D G', 'D G A D', 'A D D G', 'D G A D', 'A D D G', 'D G A D', 'A D D G'].slice(0, mel.asked.length));
+    expect(mel.asked.map((r) => r.chords)).toEqual(
+      ['D G', 'D G A D', 'A D D G', 'D G A D', 'A D D G', 'D G A D', 'A D D G', 'D G A D', 'A D D G'].slice(0, mel.asked.length),
+    );
   });
 
   it('refuses parts that would play in different meters, and a style change that would make them so', () => {
-    const parts = [{ name: 'drums', model: drums }, { name: 'melody', model: melodyNgram }];
+    const parts = [
+      { name: 'drums', model: drums },
+      { name: 'melody', model: melodyNgram },
+    ];
     const deps = { model: drums, parts, store: new SuggestionStore(tmp(), 'p4'), output: createLoopback('o').output, log: () => {} };
     expect(() => new LiveSession(deps, {}, { clock: 'internal' })).not.toThrow();
     const session = new LiveSession({ ...deps, store: new SuggestionStore(tmp(), 'p5') }, { model: 'melody', style: 'reel' }, { clock: 'internal' });
     expect(() => session.setControls({ style: 'jig' })).toThrow(/genre must be styles that share a meter \(rock drums plays 4\/4, jig melody plays 6\/8\)/);
     expect(session.session.style).toBe('reel');
-    expect(() => new LiveSession({ ...deps, store: new SuggestionStore(tmp(), 'p6') }, { model: 'melody', style: 'waltz' }, { clock: 'internal' })).toThrow(/share a meter .*waltz melody plays 3\/4/);
+    expect(() => new LiveSession({ ...deps, store: new SuggestionStore(tmp(), 'p6') }, { model: 'melody', style: 'waltz' }, { clock: 'internal' })).toThrow(
+      /share a meter .*waltz melody plays 3\/4/,
+    );
   });
 });

@@ -49,7 +49,10 @@ describe('live session on the internal clock', () => {
     // every phrase was saved (.mid + a log line) before its first note went out
     const files = readdirSync(store.dir).filter((f) => f.endsWith('.mid'));
     expect(files.length).toBeGreaterThanOrEqual(4);
-    const log = readFileSync(join(store.dir, 'session.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const log = readFileSync(join(store.dir, 'session.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(log).toHaveLength(files.length);
     expect(log[1]).toMatchObject({ model: 'drums-ngram', genre: 'rock', density: 0.6, atTicks: 2 * 3840 });
     for (const f of files) expect(statSync(join(store.dir, f)).size).toBeGreaterThan(30);
@@ -60,13 +63,20 @@ describe('live session on the internal clock', () => {
   it('applies a control change at the next phrase', async () => {
     const out = createLoopback('out');
     const store = new SuggestionStore(tmp(), 's2');
-    const session = new LiveSession({ model, store, output: out.output, log: () => {} }, { style: 'funk', density: 0.2 }, { clock: 'internal', bpm: 120, applyControls: 'phrase' });
+    const session = new LiveSession(
+      { model, store, output: out.output, log: () => {} },
+      { style: 'funk', density: 0.2 },
+      { clock: 'internal', bpm: 120, applyControls: 'phrase' },
+    );
     void session.start();
     await vi.advanceTimersByTimeAsync(3000);
     session.setControls({ density: 0.9 });
     await vi.advanceTimersByTimeAsync(8000);
     session.stop();
-    const log = readFileSync(join(store.dir, 'session.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const log = readFileSync(join(store.dir, 'session.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(log[0].density).toBe(0.2);
     expect(log.at(-1).density).toBe(0.9);
     expect(() => session.setControls({ density: 3 })).toThrow(/density must be between 0 and 1/);
@@ -85,7 +95,11 @@ describe('live session on the internal clock', () => {
         return new Promise((resolve) => setTimeout(() => resolve(model.generate(req)), calls === 1 ? 10 : 6000));
       },
     };
-    const session = new LiveSession({ model: slow, store: new SuggestionStore(tmp(), 's3'), output: out.output, log: (l) => lines.push(l) }, { style: 'rock' }, { clock: 'internal', bpm: 120 });
+    const session = new LiveSession(
+      { model: slow, store: new SuggestionStore(tmp(), 's3'), output: out.output, log: (l) => lines.push(l) },
+      { style: 'rock' },
+      { clock: 'internal', bpm: 120 },
+    );
     const t0 = performance.now();
     void session.start();
     await vi.advanceTimersByTimeAsync(12_000);
@@ -93,7 +107,11 @@ describe('live session on the internal clock', () => {
     expect(lines.some((l) => /model is late; repeating/.test(l))).toBe(true);
     // notes kept coming through every bar
     const ons = noteOns(out.output.sent);
-    for (let bar = 0; bar < 5; bar++) expect(ons.some((m) => m.timeMs - t0 >= bar * 2000 && m.timeMs - t0 < (bar + 1) * 2000), `bar ${bar}`).toBe(true);
+    for (let bar = 0; bar < 5; bar++)
+      expect(
+        ons.some((m) => m.timeMs - t0 >= bar * 2000 && m.timeMs - t0 < (bar + 1) * 2000),
+        `bar ${bar}`,
+      ).toBe(true);
   });
 });
 
@@ -101,7 +119,11 @@ describe('live session following a MIDI clock', () => {
   it('plays 8 bars in time with a 97 BPM clock stream on the loopback input', async () => {
     const clockIn = createLoopback('Tandem Clock');
     const out = createLoopback('Tandem Out');
-    const session = new LiveSession({ model, store: new SuggestionStore(tmp(), 's4'), output: out.output, input: clockIn.input, log: () => {} }, { style: 'funk', density: 0.7 }, { clock: 'midi', bpm: 120 });
+    const session = new LiveSession(
+      { model, store: new SuggestionStore(tmp(), 's4'), output: out.output, input: clockIn.input, log: () => {} },
+      { style: 'funk', density: 0.7 },
+      { clock: 'midi', bpm: 120 },
+    );
     void session.start();
     const period = 60_000 / (24 * 97);
     // a DAW sends clock before it starts: a beat of it, then Start, then 8 bars + a beat
@@ -131,6 +153,8 @@ describe('live session following a MIDI clock', () => {
   });
 
   it('refuses to follow without an input port', () => {
-    expect(() => new LiveSession({ model, store: new SuggestionStore(tmp(), 's5') }, {}, { clock: 'midi' })).toThrow(/clock must be used with a MIDI input port/);
+    expect(() => new LiveSession({ model, store: new SuggestionStore(tmp(), 's5') }, {}, { clock: 'midi' })).toThrow(
+      /clock must be used with a MIDI input port/,
+    );
   });
 });

@@ -47,7 +47,7 @@ function rockBeat(): [number, number, number, number][] {
 const asArgs = (notes: [number, number, number, number][]): ReplyArg[] => notes.flatMap(([p, v, s, d]) => [{ i: p }, { i: v }, { f: s }, { f: d }]);
 
 describe('/tandem/humanize (the Humanize MIDI Tool asks the bridge this)', { timeout: 120_000 }, () => {
-  it('answers every note, in the order given, on its 16th with a drummer\'s velocity and timing; saved before it is sent', async () => {
+  it("answers every note, in the order given, on its 16th with a drummer's velocity and timing; saved before it is sent", async () => {
     const beat = rockBeat();
     // A non-drum pitch (a bass note) rides along unchanged.
     const notes: [number, number, number, number][] = [[33, 90, 0, 1], ...beat.reverse()];
@@ -94,8 +94,12 @@ describe('/tandem/humanize (the Humanize MIDI Tool asks the bridge this)', { tim
       return errs.length >= 2 && errs.map((g) => String(g.args[0]));
     });
     expect(e.some((t) => /genre must be one of .*rock.*, got "polka"/.test(t))).toBe(true);
-    expect(e.some((t) => /takes i id, f amount, s genre, i seed, then per note i pitch, i velocity, f start, f length \(1 to 2048 notes\); got 7 argument/.test(t))).toBe(true);
-    expect(() => parseMessage('/tandem/humanize', 'ifsiiiff', [1, 1, 'rock', 0, 200, 100, 0, 0.25])).toThrow(/note 1 pitch must be a whole number from 0 to 127, got 200/);
+    expect(
+      e.some((t) => /takes i id, f amount, s genre, i seed, then per note i pitch, i velocity, f start, f length \(1 to 2048 notes\); got 7 argument/.test(t)),
+    ).toBe(true);
+    expect(() => parseMessage('/tandem/humanize', 'ifsiiiff', [1, 1, 'rock', 0, 200, 100, 0, 0.25])).toThrow(
+      /note 1 pitch must be a whole number from 0 to 127, got 200/,
+    );
     expect(() => parseMessage('/tandem/humanize', 'ifsi', [1, 1, 'rock', 0])).toThrow(/\(1 to 2048 notes\); got 4 argument/); // nothing to humanize
   });
 });

@@ -23,11 +23,19 @@ describe('/tandem/generate with every setting, in the address table', () => {
       id: 3,
       settings: { model: 'bass', style: 'pop', density: 0.5, temperature: 1, bars: 4, fillEvery: 0, seed: 2 ** 32 - 1, key: 'A minor', chords: '' },
     });
-    expect(() => parseMessage('/tandem/generate', ',iss', [3, 'bass', 'pop'])).toThrow(/^\/tandem\/generate: takes \[i id\], \[s model\], \[s genre\], \[f density\], \[f temperature\], \[i bars\], \[i fill-every\], \[i seed\], \[s key\], \[s chords\] \(0, 1, 10 arguments\); got 3 argument/);
+    expect(() => parseMessage('/tandem/generate', ',iss', [3, 'bass', 'pop'])).toThrow(
+      /^\/tandem\/generate: takes \[i id\], \[s model\], \[s genre\], \[f density\], \[f temperature\], \[i bars\], \[i fill-every\], \[i seed\], \[s key\], \[s chords\] \(0, 1, 10 arguments\); got 3 argument/,
+    );
     expect(parseMessage('/tandem/generate', ',i', [3])).toEqual({ address: '/tandem/generate', id: 3 });
-    expect(() => parseMessage('/tandem/generate', ',issffiiiss', [3, 'piano', 'pop', 0.5, 1, 4, 0, 0, '', ''])).toThrow(/model must be one of drums, melody, bass, got "piano"/);
-    expect(() => parseMessage('/tandem/generate', ',issffiiiss', [3, 'bass', 'pop', 1.5, 1, 4, 0, 0, '', ''])).toThrow(/density must be between 0 and 1, got 1.5/);
-    expect(() => parseMessage('/tandem/generate', ',issffiiiss', [3, 'bass', 'pop', 0.5, 1, 65, 0, 0, '', ''])).toThrow(/bars must be a whole number from 1 to 64, got 65/);
+    expect(() => parseMessage('/tandem/generate', ',issffiiiss', [3, 'piano', 'pop', 0.5, 1, 4, 0, 0, '', ''])).toThrow(
+      /model must be one of drums, melody, bass, got "piano"/,
+    );
+    expect(() => parseMessage('/tandem/generate', ',issffiiiss', [3, 'bass', 'pop', 1.5, 1, 4, 0, 0, '', ''])).toThrow(
+      /density must be between 0 and 1, got 1.5/,
+    );
+    expect(() => parseMessage('/tandem/generate', ',issffiiiss', [3, 'bass', 'pop', 0.5, 1, 65, 0, 0, '', ''])).toThrow(
+      /bars must be a whole number from 1 to 64, got 65/,
+    );
   });
 });
 
@@ -49,7 +57,10 @@ afterAll(async () => {
   b.close();
   await server.close();
 });
-const sendTo = (s: Socket) => (address: string, ...args: ReplyArg[]) => s.send(encodeMessage(address, args), server.port, '127.0.0.1');
+const sendTo =
+  (s: Socket) =>
+  (address: string, ...args: ReplyArg[]) =>
+    s.send(encodeMessage(address, args), server.port, '127.0.0.1');
 const wait = <T>(f: () => T | undefined, what: string): Promise<T> => until(what, f, 30_000);
 
 describe('/tandem/generate with every setting, over real UDP: a client with its own settings on a shared bridge (issue 11.11)', () => {
@@ -62,11 +73,35 @@ describe('/tandem/generate with every setting, over real UDP: a client with its 
     A('/tandem/bars', { i: 2 });
     A('/tandem/seed', { i: 40 });
     // Client B (a MIDI Tool) asks with its own: a bass line in A minor, seed 2^32-3.
-    B('/tandem/generate', { i: 7 }, { s: 'bass' }, { s: 'pop' }, { f: 0.3 }, { f: 1 }, { i: 4 }, { i: 0 }, { i: seedToInt32(2 ** 32 - 3) }, { s: 'A minor' }, { s: '' });
+    B(
+      '/tandem/generate',
+      { i: 7 },
+      { s: 'bass' },
+      { s: 'pop' },
+      { f: 0.3 },
+      { f: 1 },
+      { i: 4 },
+      { i: 0 },
+      { i: seedToInt32(2 ** 32 - 3) },
+      { s: 'A minor' },
+      { s: '' },
+    );
     const doneB = await wait(() => gotB.find((g) => g.address === '/tandem/suggestion/done'), 'the request');
     expect(doneB.args[5]).toBe('bass');
     expect(doneB.args[4]).toBe(seedToInt32(2 ** 32 - 3));
-    const cli = await runGenerate({ model: 'bass', modelImpl: 'baseline', genre: 'pop', density: '0.3', temperature: '1', bars: '4', seed: String(2 ** 32 - 3), key: 'A minor', bpm: '120', quiet: true, out: join(mkdtempSync(join(tmpdir(), 'tandem-req-')), 'b.mid') });
+    const cli = await runGenerate({
+      model: 'bass',
+      modelImpl: 'baseline',
+      genre: 'pop',
+      density: '0.3',
+      temperature: '1',
+      bars: '4',
+      seed: String(2 ** 32 - 3),
+      key: 'A minor',
+      bpm: '120',
+      quiet: true,
+      out: join(mkdtempSync(join(tmpdir(), 'tandem-req-')), 'b.mid'),
+    });
     expect(notesOf(readMidiFile(readFileSync(doneB.args[3] as string)).sequence.notes)).toEqual(notesOf(cli.sequences[0].notes));
     // A's session is as A left it: drums, funk, 0.9, 2 bars, and its next seed is still 40.
     A('/tandem/status');

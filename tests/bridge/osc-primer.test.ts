@@ -27,11 +27,22 @@ describe('/tandem/primer in the address table', () => {
   const types = (n: number) => `,iiif${'iffi'.repeat(n)}`;
   const args = (n: number, head: unknown[] = [7, 0, 1, 8]) => [...head, ...Array.from({ length: n }, () => [36, 0, 0.25, 100]).flat()];
   it('reads a chunk: id, chunk, chunks, length in beats, then pitch, start, duration, velocity per note', () => {
-    expect(parseMessage('/tandem/primer', ',iiififfi', [7, 0, 1, 8, 38, 1.5, 0.5, 90])).toEqual({ address: '/tandem/primer', id: 7, chunk: 0, chunks: 1, lengthBeats: 8, notes: [{ pitch: 38, startBeats: 1.5, durationBeats: 0.5, velocity: 90 }] });
+    expect(parseMessage('/tandem/primer', ',iiififfi', [7, 0, 1, 8, 38, 1.5, 0.5, 90])).toEqual({
+      address: '/tandem/primer',
+      id: 7,
+      chunk: 0,
+      chunks: 1,
+      lengthBeats: 8,
+      notes: [{ pitch: 38, startBeats: 1.5, durationBeats: 0.5, velocity: 90 }],
+    });
   });
   it('refuses bad counts, NaN, too many notes and values out of range with one line each', () => {
     const cases: Array<[string, unknown[], RegExp]> = [
-      [',iiif', [7, 0, 1, 8], /^\/tandem\/primer: takes i id, i chunk, i chunks, f length, then per note i pitch, f start, f duration, i velocity \(1 to 32 notes\); got 4 argument/],
+      [
+        ',iiif',
+        [7, 0, 1, 8],
+        /^\/tandem\/primer: takes i id, i chunk, i chunks, f length, then per note i pitch, f start, f duration, i velocity \(1 to 32 notes\); got 4 argument/,
+      ],
       [',iiififf', [7, 0, 1, 8, 36, 0, 0.25], /takes i id.*got 7 argument/],
       [types(33), args(33), /\(1 to 32 notes\); got 136 argument/],
       [',iiififfi', [7, 0, 1, 8, 36, Number.NaN, 0.25, 100], /note 1 start must be a number \(f\), got type f$/],
@@ -63,9 +74,13 @@ describe('the primer store', () => {
     s.add('a', { id: 2, chunk: 0, chunks: 3, lengthBeats: 8, notes: [n(36, 0)] });
     expect(() => s.take('a', 2)).toThrow('primer 2: 2 of 3 chunks did not arrive (1, 2): send the clip again');
     s.add('a', { id: 3, chunk: 0, chunks: 2, lengthBeats: 8, notes: [n(36, 0)] });
-    expect(() => s.add('a', { id: 3, chunk: 1, chunks: 2, lengthBeats: 16, notes: [n(36, 0)] })).toThrow('primer 3: chunk 1 says 2 chunks of 16 beats, an earlier one 2 of 8: send the clip again');
+    expect(() => s.add('a', { id: 3, chunk: 1, chunks: 2, lengthBeats: 16, notes: [n(36, 0)] })).toThrow(
+      'primer 3: chunk 1 says 2 chunks of 16 beats, an earlier one 2 of 8: send the clip again',
+    );
     expect(() => s.add('a', { id: 4, chunk: 2, chunks: 2, lengthBeats: 8, notes: [n(36, 0)] })).toThrow('primer 4: chunk 2 is outside 0..1');
-    expect(() => s.add('a', { id: 5, chunk: 0, chunks: 1, lengthBeats: 8, notes: [n(36, 0), n(38, 8)] })).toThrow("primer 5: note 2 of chunk 0 starts at beat 8, at or after the clip's end (8 beats)");
+    expect(() => s.add('a', { id: 5, chunk: 0, chunks: 1, lengthBeats: 8, notes: [n(36, 0), n(38, 8)] })).toThrow(
+      "primer 5: note 2 of chunk 0 starts at beat 8, at or after the clip's end (8 beats)",
+    );
   });
   it('forgets clips nobody asked for (time and count), so a client cannot fill the memory', () => {
     let now = 0;
@@ -101,7 +116,12 @@ afterAll(async () => {
 });
 const send = (address: string, ...args: ReplyArg[]) => socket.send(encodeMessage(address, args), server.port, '127.0.0.1');
 /** The end of request `id` (done or error), waiting up to `ms`. */
-const end = (id: number, ms = 60_000): Promise<Got> => until(`the answer to request ${id}`, () => got.find((g) => (g.address === '/tandem/suggestion/done' && g.args[0] === id) || (g.address === '/tandem/error' && g.args[1] === id)), ms);
+const end = (id: number, ms = 60_000): Promise<Got> =>
+  until(
+    `the answer to request ${id}`,
+    () => got.find((g) => (g.address === '/tandem/suggestion/done' && g.args[0] === id) || (g.address === '/tandem/error' && g.args[1] === id)),
+    ms,
+  );
 /** Sends a clip's notes as /tandem/primer chunks of 32 notes (in reverse order: UDP does not keep order either). */
 function sendPrimer(id: number, notes: readonly Note[], lengthBeats: number): number {
   const chunks = Math.max(1, Math.ceil(notes.length / 32));

@@ -23,7 +23,13 @@ import { until } from '../helpers/wait';
 type Got = { address: string; types: string; args: unknown[] };
 
 /** A UDP client on 127.0.0.1 that collects replies. */
-async function client(): Promise<{ socket: Socket; got: Got[]; send: (addr: string, ...args: ReplyArg[]) => void; raw: (b: Uint8Array) => void; waitFor: (n: number, ms?: number) => Promise<Got[]> }> {
+async function client(): Promise<{
+  socket: Socket;
+  got: Got[];
+  send: (addr: string, ...args: ReplyArg[]) => void;
+  raw: (b: Uint8Array) => void;
+  waitFor: (n: number, ms?: number) => Promise<Got[]>;
+}> {
   const socket = createSocket('udp4');
   const got: Got[] = [];
   socket.on('message', (b) => got.push(decodeMessage(b)));
@@ -33,7 +39,9 @@ async function client(): Promise<{ socket: Socket; got: Got[]; send: (addr: stri
     got,
     // Throws on timeout: a test waiting for replies that never come fails here, saying so.
     waitFor: (n, ms = 5000) => until(`${n} replies`, () => got.length >= n && got, ms, 5),
-    send: (a, ...args) => socket.send(encodeMessage(a, args), port, '127.0.0.1'), raw: (b) => socket.send(b, port, '127.0.0.1') };
+    send: (a, ...args) => socket.send(encodeMessage(a, args), port, '127.0.0.1'),
+    raw: (b) => socket.send(b, port, '127.0.0.1'),
+  };
 }
 
 /** The n-gram baselines, loaded in this process on first use (as tests run them). */
@@ -89,7 +97,11 @@ describe('OSC address space', () => {
   });
 
   it('decodes every message of a bundle, in order', () => {
-    const bundle = new OSC.Bundle([new OSC.Message('/tandem/density', 0.25), new OSC.Bundle([new OSC.Message('/tandem/bars', 2)]), new OSC.Message('/tandem/ping')]);
+    const bundle = new OSC.Bundle([
+      new OSC.Message('/tandem/density', 0.25),
+      new OSC.Bundle([new OSC.Message('/tandem/bars', 2)]),
+      new OSC.Message('/tandem/ping'),
+    ]);
     expect(decodePacket(bundle.pack()).map((m) => m.address)).toEqual(['/tandem/density', '/tandem/bars', '/tandem/ping']);
   });
 });
@@ -122,11 +134,13 @@ describe('OSC server over real UDP', () => {
     const done = c.got.find((g) => g.address === '/tandem/suggestion/done')!;
     expect(chunks.length).toBeGreaterThan(1); // 8 busy bars do not fit one chunk
     expect(chunks.every((ch) => ch.args[2] === chunks.length)).toBe(true);
-    const notes = chunks.sort((a, b) => (a.args[1] as number) - (b.args[1] as number)).flatMap((ch) => {
-      const out: number[][] = [];
-      for (let i = 3; i < ch.args.length; i += 4) out.push([ch.args[i] as number, ch.args[i + 1] as number, Math.round((ch.args[i + 2] as number) * 960)]);
-      return out;
-    });
+    const notes = chunks
+      .sort((a, b) => (a.args[1] as number) - (b.args[1] as number))
+      .flatMap((ch) => {
+        const out: number[][] = [];
+        for (let i = 3; i < ch.args.length; i += 4) out.push([ch.args[i] as number, ch.args[i + 1] as number, Math.round((ch.args[i + 2] as number) * 960)]);
+        return out;
+      });
     expect(done.args[1]).toBe(notes.length);
     expect(done.args[2]).toBeCloseTo(32, 6); // 8 bars of 4 beats
     const saved = readMidiFile(readFileSync(done.args[3] as string)).sequence.notes.map((n) => [n.pitch, n.velocity, n.startTicks]);
@@ -143,7 +157,14 @@ describe('OSC server over real UDP', () => {
     const errs = await c.waitFor(4);
     expect(errs.map((e) => e.address)).toEqual(Array(4).fill('/tandem/error'));
     const texts = errs.map((e) => e.args[0] as string).sort();
-    expect(texts).toEqual(expect.arrayContaining([expect.stringMatching(/density must be between 0 and 1, got 1.7/), expect.stringMatching(/\/tandem\/nope: unknown address/), expect.stringMatching(/bars must be a number/), expect.stringMatching(/unreadable OSC packet of 4 bytes/)]));
+    expect(texts).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/density must be between 0 and 1, got 1.7/),
+        expect.stringMatching(/\/tandem\/nope: unknown address/),
+        expect.stringMatching(/bars must be a number/),
+        expect.stringMatching(/unreadable OSC packet of 4 bytes/),
+      ]),
+    );
     c.send('/tandem/ping');
     expect((await c.waitFor(5)).at(-1)!.address).toBe('/tandem/pong');
     c.socket.close();
@@ -167,7 +188,9 @@ describe('OSC server over real UDP', () => {
         continue;
       }
       const address = pick(addresses);
-      const args: ReplyArg[] = Array.from({ length: Math.floor(rng() * 4) }, () => pick([{ i: Math.floor(rng() * 200) - 50 }, { f: rng() * 3 - 1 }, { s: pick(strings) }]));
+      const args: ReplyArg[] = Array.from({ length: Math.floor(rng() * 4) }, () =>
+        pick([{ i: Math.floor(rng() * 200) - 50 }, { f: rng() * 3 - 1 }, { s: pick(strings) }]),
+      );
       const ok = oracle(address, args);
       if (!ok) bad++;
       else if (address === '/tandem/status' || address === '/tandem/ping') answered++;
@@ -244,8 +267,15 @@ describe('OSC server over real UDP', () => {
   it('gives up a humanize whose drum network does not come in time, naming its id, and saves nothing', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tandem-humanize-timeout-'));
     const slow = new SessionController({ store: new SuggestionStore(dir), timeoutMs: 50, humanizer: () => new Promise(() => {}) });
-    const clip = { ppq: 480, totalTicks: 1920, tempos: [{ ticks: 0, bpm: 120 }], notes: [{ pitch: 36, velocity: 100, startTicks: 0, durationTicks: 120, channel: 9 }] };
-    await expect(slow.humanize(clip as never, { amount: 1, genre: 'rock', seed: 1 } as never, { id: 9 })).rejects.toThrow('request 9 got no result within 50 ms and was given up');
+    const clip = {
+      ppq: 480,
+      totalTicks: 1920,
+      tempos: [{ ticks: 0, bpm: 120 }],
+      notes: [{ pitch: 36, velocity: 100, startTicks: 0, durationTicks: 120, channel: 9 }],
+    };
+    await expect(slow.humanize(clip as never, { amount: 1, genre: 'rock', seed: 1 } as never, { id: 9 })).rejects.toThrow(
+      'request 9 got no result within 50 ms and was given up',
+    );
     expect(readdirSync(dir, { recursive: true }).filter((f) => String(f).endsWith('.mid'))).toEqual([]);
   });
 
@@ -276,10 +306,12 @@ function oracle(address: string, args: ReplyArg[]): boolean {
   const num = (a: ReplyArg | undefined) => (a && !('s' in a) ? ('i' in a ? a.i : a.f) : undefined);
   const str = (a: ReplyArg | undefined) => (a && 's' in a ? a.s : undefined);
   const one = (ok: (a: ReplyArg) => boolean) => args.length === 1 && ok(args[0]);
-  const inRange = (lo: number, hi: number, whole = false) => (a: ReplyArg) => {
-    const v = num(a);
-    return v !== undefined && v >= lo && v <= hi && (!whole || Number.isInteger(v));
-  };
+  const inRange =
+    (lo: number, hi: number, whole = false) =>
+    (a: ReplyArg) => {
+      const v = num(a);
+      return v !== undefined && v >= lo && v <= hi && (!whole || Number.isInteger(v));
+    };
   switch (address) {
     case '/tandem/model':
       return one((a) => str(a) === 'drums');
@@ -345,7 +377,22 @@ describe.skipIf(skipLiblo)(`with liblo's oscsend/oscdump as an independent peer$
 describe('tandem serve', () => {
   it('runs the bridge from the command line and answers on its port', async () => {
     const oscPort = 45000 + Math.floor(Math.random() * 5000);
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'tandem.js'), 'serve', '--osc-port', String(oscPort), '--model-impl', 'baseline', '--duration', '20s', '--out', mkdtempSync(join(tmpdir(), 'tandem-serve-'))], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [
+        join(REPO_ROOT, 'bin', 'tandem.js'),
+        'serve',
+        '--osc-port',
+        String(oscPort),
+        '--model-impl',
+        'baseline',
+        '--duration',
+        '20s',
+        '--out',
+        mkdtempSync(join(tmpdir(), 'tandem-serve-')),
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let err = '';
     child.stderr.on('data', (d) => (err += d));
     try {

@@ -70,18 +70,25 @@ describe('OutputThread', () => {
     expect(await thread.stats()).toEqual({ lateness: [], pending: 0 });
   });
 
-  it.skipIf(midiCheck().ok)(`says why a real port cannot open here (no ALSA sequencer on this machine)${midiCheck().ok ? ' [skipped: this machine has a MIDI sequencer, so ports open]' : ''}`, async () => {
-    const err = await OutputThread.start({ kind: 'easymidi', name: 'Tandem Out', virtual: true }).catch((e: Error) => e);
-    expect(err).toBeInstanceOf(MidiUnavailableError);
-    expect((err as MidiUnavailableError).port).toBe('Tandem Out');
-    expect((err as Error).message).toMatch(/\/dev\/snd\/seq/);
-  });
+  it.skipIf(midiCheck().ok)(
+    `says why a real port cannot open here (no ALSA sequencer on this machine)${midiCheck().ok ? ' [skipped: this machine has a MIDI sequencer, so ports open]' : ''}`,
+    async () => {
+      const err = await OutputThread.start({ kind: 'easymidi', name: 'Tandem Out', virtual: true }).catch((e: Error) => e);
+      expect(err).toBeInstanceOf(MidiUnavailableError);
+      expect((err as MidiUnavailableError).port).toBe('Tandem Out');
+      expect((err as Error).message).toMatch(/\/dev\/snd\/seq/);
+    },
+  );
 
   it('plays a live session on the internal clock: notes on the 16th grid, every note released', async () => {
     const port = createLoopback('relay');
     const thread = await OutputThread.start({ kind: 'relay', name: 'relay' }, { relayTo: port.output });
     const store = new SuggestionStore(mkdtempSync(join(tmpdir(), 'tandem-thread-')), 'thread');
-    const session = new LiveSession({ model: new DrumPart(loadDrumNgram()), store, dispatcher: thread, log: () => {} }, { style: 'rock', density: 0.8, temperature: 0.5 }, { clock: 'internal', bpm: 150 });
+    const session = new LiveSession(
+      { model: new DrumPart(loadDrumNgram()), store, dispatcher: thread, log: () => {} },
+      { style: 'rock', density: 0.8, temperature: 0.5 },
+      { clock: 'internal', bpm: 150 },
+    );
     await session.start();
     await sleep(3300); // two bars at 150 BPM, and a bit
     session.stop();
@@ -108,7 +115,9 @@ describe('LiveSession controls', () => {
     const model = new DrumPart(loadDrumNgram());
     expect(() => new LiveSession({ model, store }, { temperature: 0 })).toThrow(/temperature/);
     expect(() => new LiveSession({ model, store }, { style: 'polka' })).toThrow(/genre.*polka|polka.*genre/);
-    expect(() => new LiveSession({ model, store }, { model: 'bass', style: 'rock' })).toThrow(/genre must be one of reel, jig, hornpipe, waltz, pop, chorale \(or any\) for the bass model, got "rock"/);
+    expect(() => new LiveSession({ model, store }, { model: 'bass', style: 'rock' })).toThrow(
+      /genre must be one of reel, jig, hornpipe, waltz, pop, chorale \(or any\) for the bass model, got "rock"/,
+    );
   });
 });
 

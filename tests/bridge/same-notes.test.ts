@@ -38,7 +38,25 @@ describe('one seed policy, one control table', () => {
   ] as const) {
     it(`${model}: tandem generate, OSC and the device give the same notes for the same settings and seed`, async () => {
       const out = join(mkdtempSync(join(tmpdir(), 'tandem-same-')), 'cli.mid');
-      const cli = tandem(['generate', '--model', model, '--model-impl', 'baseline', '--genre', genre, '--density', '0.7', '--bars', '2', '--seed', String(SEED), ...extra, '--out', out, '--json']);
+      const cli = tandem([
+        'generate',
+        '--model',
+        model,
+        '--model-impl',
+        'baseline',
+        '--genre',
+        genre,
+        '--density',
+        '0.7',
+        '--bars',
+        '2',
+        '--seed',
+        String(SEED),
+        ...extra,
+        '--out',
+        out,
+        '--json',
+      ]);
       expect(cli.code, cli.stderr).toBe(0);
       const fromCli = notesOf(out);
       expect(fromCli.length).toBeGreaterThan(0);

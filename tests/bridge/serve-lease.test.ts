@@ -22,7 +22,11 @@ describe('tandem serve --lease', () => {
       lines.push(l);
       if (l.includes('stopping')) stoppedAt = Date.now();
     };
-    const serving = runServe({ oscPort: String(port), modelImpl: 'baseline', engine: 'node', out: mkdtempSync(join(tmpdir(), 'tandem-lease-')), lease: '800ms' }, undefined, say).then(() => (ended = Date.now()));
+    const serving = runServe(
+      { oscPort: String(port), modelImpl: 'baseline', engine: 'node', out: mkdtempSync(join(tmpdir(), 'tandem-lease-')), lease: '800ms' },
+      undefined,
+      say,
+    ).then(() => (ended = Date.now()));
     const sock = createSocket('udp4');
     // A device's heartbeat: a ping every 200 ms for 2.5 s, three lease lengths.
     await new Promise<void>((resolve) => {
@@ -53,16 +57,38 @@ describe('tandem serve --lease', () => {
       // Stop the moment the port is open: the model is still loading in its worker thread.
       if (l.startsWith('tandem: OSC bridge on')) setImmediate(() => stop.abort());
     };
-    await runServe({ oscPort: String(await freePort()), modelImpl: 'baseline', engine: 'node', out: mkdtempSync(join(tmpdir(), 'tandem-lease-')) }, undefined, say, stop.signal);
+    await runServe(
+      { oscPort: String(await freePort()), modelImpl: 'baseline', engine: 'node', out: mkdtempSync(join(tmpdir(), 'tandem-lease-')) },
+      undefined,
+      say,
+      stop.signal,
+    );
     expect(lines.at(-1)).toMatch(/^tandem: OSC bridge on/);
   });
 
   it('outlives the process that started it (its pipes closed, as when the device that launched it is deleted), then stops on its lease', async () => {
     const port = await freePort();
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'tandem.js'), 'serve', '--osc-port', String(port), '--lease', '1500ms', '--model-impl', 'baseline', '--engine', 'node', '--out', mkdtempSync(join(tmpdir(), 'tandem-lease-'))], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        join(ROOT, 'bin', 'tandem.js'),
+        'serve',
+        '--osc-port',
+        String(port),
+        '--lease',
+        '1500ms',
+        '--model-impl',
+        'baseline',
+        '--engine',
+        'node',
+        '--out',
+        mkdtempSync(join(tmpdir(), 'tandem-lease-')),
+      ],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
     let err = '';
     await new Promise<void>((resolve, reject) => {

@@ -21,7 +21,10 @@ interface Run {
  */
 async function playAndStop(engine: 'baseline' | 'chromium', act: (pid: number) => void, fault?: 'throw'): Promise<Run> {
   const file = join(mkdtempSync(join(tmpdir(), 'tandem-stop-')), 'sent.json');
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'tests/helpers/play-child.ts'), file, engine, ...(fault ? [fault] : [])], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'tests/helpers/play-child.ts'), file, engine, ...(fault ? [fault] : [])], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   let acted = false;
   child.stderr!.on('data', (d: Buffer) => {
@@ -60,27 +63,34 @@ describe('stop paths of play: every note-on gets its note-off', () => {
 
   // With CI=true a missing browser fails here (testBrowser) instead of skipping.
   const browser = testBrowser();
-  it.skipIf(!browser.path)(`the browser killed mid-play: the music goes on (a worker thread takes over), then Ctrl-C leaves no stuck note${browser.skip ? ` (${browser.skip})` : ''}`, async () => {
-    let killedAt = 0;
-    const t0 = performance.now();
-    const r = await playAndStop('chromium', (pid) => {
-      // The engine's Chromium is a descendant of the child: kill its browser process (the one with --user-data-dir).
-      const tree = execFileSync('ps', ['-eo', 'pid=,ppid=,args='], { encoding: 'utf8' }).trim().split('\n').map((l) => l.trim().match(/^(\d+)\s+(\d+)\s+(.*)$/)!);
-      const parentOf = new Map(tree.map((t) => [Number(t[1]), Number(t[2])]));
-      const under = (p: number): boolean => {
-        for (let q = parentOf.get(p); q; q = parentOf.get(q)) if (q === pid) return true;
-        return false;
-      };
-      const browser = tree.find((t) => under(Number(t[1])) && /--user-data-dir/.test(t[3]) && !/--type=/.test(t[3]));
-      expect(browser, 'the engine browser under the play process').toBeDefined();
-      process.kill(Number(browser![1]), 'SIGKILL');
-      killedAt = performance.now() - t0;
-      setTimeout(() => process.kill(pid, 'SIGINT'), 8000);
-    });
-    expect(r.code, r.stderr).toBe(0);
-    expect(unreleased(asMsgs(r.sent))).toEqual([]);
-    // notes kept coming after the kill (the child's clock started before ours; compare late notes only)
-    const last = Math.max(...noteOns(asMsgs(r.sent)).map((m) => m.timeMs));
-    expect(last, r.stderr).toBeGreaterThan(killedAt + 3000);
-  }, 150_000);
+  it.skipIf(!browser.path)(
+    `the browser killed mid-play: the music goes on (a worker thread takes over), then Ctrl-C leaves no stuck note${browser.skip ? ` (${browser.skip})` : ''}`,
+    async () => {
+      let killedAt = 0;
+      const t0 = performance.now();
+      const r = await playAndStop('chromium', (pid) => {
+        // The engine's Chromium is a descendant of the child: kill its browser process (the one with --user-data-dir).
+        const tree = execFileSync('ps', ['-eo', 'pid=,ppid=,args='], { encoding: 'utf8' })
+          .trim()
+          .split('\n')
+          .map((l) => l.trim().match(/^(\d+)\s+(\d+)\s+(.*)$/)!);
+        const parentOf = new Map(tree.map((t) => [Number(t[1]), Number(t[2])]));
+        const under = (p: number): boolean => {
+          for (let q = parentOf.get(p); q; q = parentOf.get(q)) if (q === pid) return true;
+          return false;
+        };
+        const browser = tree.find((t) => under(Number(t[1])) && /--user-data-dir/.test(t[3]) && !/--type=/.test(t[3]));
+        expect(browser, 'the engine browser under the play process').toBeDefined();
+        process.kill(Number(browser![1]), 'SIGKILL');
+        killedAt = performance.now() - t0;
+        setTimeout(() => process.kill(pid, 'SIGINT'), 8000);
+      });
+      expect(r.code, r.stderr).toBe(0);
+      expect(unreleased(asMsgs(r.sent))).toEqual([]);
+      // notes kept coming after the kill (the child's clock started before ours; compare late notes only)
+      const last = Math.max(...noteOns(asMsgs(r.sent)).map((m) => m.timeMs));
+      expect(last, r.stderr).toBeGreaterThan(killedAt + 3000);
+    },
+    150_000,
+  );
 });

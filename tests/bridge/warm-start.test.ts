@@ -134,7 +134,9 @@ describe('live warm start (issue 15 point 2): the worker answers at once, Chromi
     expect(b[0].notes.length).toBeGreaterThan(0);
     expect(part.running).toBe('node');
     expect(e.closed).toBe(1);
-    expect(lines.filter((l) => /failed/.test(l))).toEqual([expect.stringMatching(/the Chromium engine failed \(.*disconnected.*\); worker runs in the Node worker thread from now on/)]);
+    expect(lines.filter((l) => /failed/.test(l))).toEqual([
+      expect.stringMatching(/the Chromium engine failed \(.*disconnected.*\); worker runs in the Node worker thread from now on/),
+    ]);
     await part.close();
     expect(worker.disposed).toBe(1);
   });
@@ -171,10 +173,22 @@ describe('generate --engine auto (issue 15 point 3): the Node engine unless a GP
   });
 
   it('uses Chromium for a batch on a GPU only when its cached probe chose a GPU backend', async () => {
-    expect(await chooseBatchEngine(16, undefined, '/m', { ...gpu, cached: async () => reports('webgpu') })).toMatchObject({ engine: 'chromium', why: expect.stringMatching(/webgpu/) });
-    expect(await chooseBatchEngine(16, undefined, '/m', { ...gpu, cached: async () => reports('wasm') })).toMatchObject({ engine: 'node', why: expect.stringMatching(/wasm/) });
-    expect(await chooseBatchEngine(16, undefined, '/m', { ...gpu, cached: async () => undefined })).toMatchObject({ engine: 'node', why: expect.stringMatching(/not measured/) });
-    expect(await chooseBatchEngine(16, undefined, '/m', { gpu: () => true, find: () => ({ reason: 'no Chrome/Chromium found' }) })).toEqual({ engine: 'node', why: 'no Chrome/Chromium found' });
+    expect(await chooseBatchEngine(16, undefined, '/m', { ...gpu, cached: async () => reports('webgpu') })).toMatchObject({
+      engine: 'chromium',
+      why: expect.stringMatching(/webgpu/),
+    });
+    expect(await chooseBatchEngine(16, undefined, '/m', { ...gpu, cached: async () => reports('wasm') })).toMatchObject({
+      engine: 'node',
+      why: expect.stringMatching(/wasm/),
+    });
+    expect(await chooseBatchEngine(16, undefined, '/m', { ...gpu, cached: async () => undefined })).toMatchObject({
+      engine: 'node',
+      why: expect.stringMatching(/not measured/),
+    });
+    expect(await chooseBatchEngine(16, undefined, '/m', { gpu: () => true, find: () => ({ reason: 'no Chrome/Chromium found' }) })).toEqual({
+      engine: 'node',
+      why: 'no Chrome/Chromium found',
+    });
   });
 
   it('follows --backend: webgl/webgpu need the browser, wasm/cpu run here', async () => {

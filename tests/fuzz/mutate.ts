@@ -44,8 +44,20 @@ export function mutateMidi(src: Uint8Array, rng: Rng, other?: Uint8Array): { byt
     case 'header': {
       const field = pick(rng, ['format', 'tracks', 'ppq', 'smpte', 'length'] as const);
       if (field === 'format') b[9] = pick(rng, [0, 1, 2, 3, 255]);
-      if (field === 'tracks') [b[10], b[11]] = pick(rng, [[0, 0], [0, 2], [1, 0], [255, 255]]);
-      if (field === 'ppq') [b[12], b[13]] = pick(rng, [[0, 0], [0, 1], [0, 3], [127, 255]]);
+      if (field === 'tracks')
+        [b[10], b[11]] = pick(rng, [
+          [0, 0],
+          [0, 2],
+          [1, 0],
+          [255, 255],
+        ]);
+      if (field === 'ppq')
+        [b[12], b[13]] = pick(rng, [
+          [0, 0],
+          [0, 1],
+          [0, 3],
+          [127, 255],
+        ]);
       if (field === 'smpte') [b[12], b[13]] = [0xe7, 0x28];
       if (field === 'length') b[7] = pick(rng, [0, 5, 7, 255]);
       return { bytes: b, kind: `${kind}-${field}` };
@@ -80,8 +92,47 @@ export function mutateMidi(src: Uint8Array, rng: Rng, other?: Uint8Array): { byt
   }
 }
 
-const WEIRD_VALUES: unknown[] = [null, true, -1, 0, 1e308, -1e308, 1.5, 65, '8', '', 'rock', 'any', [], {}, [1, 2], { a: 1 }, 'x'.repeat(10_000), '\u0000', 2 ** 53, 0.05, 3.0001];
-const KEYS = ['name', 'description', 'model', 'genre', 'density', 'temperature', 'fillEvery', 'bars', '__proto__', 'constructor', 'toString', 'prototype', 'hasOwnProperty', 'valueOf', 'swing', ''];
+const WEIRD_VALUES: unknown[] = [
+  null,
+  true,
+  -1,
+  0,
+  1e308,
+  -1e308,
+  1.5,
+  65,
+  '8',
+  '',
+  'rock',
+  'any',
+  [],
+  {},
+  [1, 2],
+  { a: 1 },
+  'x'.repeat(10_000),
+  '\u0000',
+  2 ** 53,
+  0.05,
+  3.0001,
+];
+const KEYS = [
+  'name',
+  'description',
+  'model',
+  'genre',
+  'density',
+  'temperature',
+  'fillEvery',
+  'bars',
+  '__proto__',
+  'constructor',
+  'toString',
+  'prototype',
+  'hasOwnProperty',
+  'valueOf',
+  'swing',
+  '',
+];
 
 /** One seeded mutation of a preset's JSON text: values, keys, structure and bytes. */
 export function mutatePreset(text: string, rng: Rng): { text: string; kind: string } {
@@ -111,7 +162,8 @@ export function mutatePreset(text: string, rng: Rng): { text: string; kind: stri
       return { text: JSON.stringify(pick(rng, WEIRD_VALUES)), kind };
     case 'bytes': {
       const chars = [...text];
-      for (let i = 0, n = 1 + int(rng, 6); i < n; i++) chars[int(rng, chars.length)] = pick(rng, ['"', '{', '}', ',', ':', '\\', '\u0000', '9', 'e', '-', '\ud800']);
+      for (let i = 0, n = 1 + int(rng, 6); i < n; i++)
+        chars[int(rng, chars.length)] = pick(rng, ['"', '{', '}', ',', ':', '\\', '\u0000', '9', 'e', '-', '\ud800']);
       return { text: chars.join(''), kind };
     }
     case 'truncate':

@@ -45,7 +45,10 @@ function tableMessage(rng: Rng): Uint8Array {
   const address = rng() < 0.05 ? pick(['/tandem/nope', '/tandem', '/', '/tandem/genre/x', '#bundle'], rng) : pick(addresses, rng);
   const spec = ADDRESSES[address];
   const n = spec && rng() < 0.9 ? spec.args.length - (spec.args.at(-1)?.optional && rng() < 0.5 ? 1 : 0) : Math.floor(rng() * 4);
-  return encodeMessage(address, Array.from({ length: n }, (_, i) => arg(spec?.args[i]?.type ?? 'i', rng)));
+  return encodeMessage(
+    address,
+    Array.from({ length: n }, (_, i) => arg(spec?.args[i]?.type ?? 'i', rng)),
+  );
 }
 
 /** An OSC bundle (#bundle, timetag, sized elements) of the given messages. */
@@ -120,7 +123,22 @@ export async function startServe(): Promise<{ child: ChildProcess; port: number;
   await new Promise<void>((r) => probe.bind(0, '127.0.0.1', () => r()));
   const port = (probe.address() as { port: number }).port;
   await new Promise<void>((r) => probe.close(() => r()));
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'tandem.js'), 'serve', '--osc-port', String(port), '--model-impl', 'baseline', '--engine', 'node', '--out', mkdtempSync(join(tmpdir(), 'tandem-fuzz-osc-'))], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [
+      join(ROOT, 'bin', 'tandem.js'),
+      'serve',
+      '--osc-port',
+      String(port),
+      '--model-impl',
+      'baseline',
+      '--engine',
+      'node',
+      '--out',
+      mkdtempSync(join(tmpdir(), 'tandem-fuzz-osc-')),
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let err = '';
   child.stderr!.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-20_000)));
   await new Promise<void>((resolve, reject) => {
@@ -142,7 +160,16 @@ export async function startServe(): Promise<{ child: ChildProcess; port: number;
  * window until every packet our checks call bad has its /tandem/error (up to `waitMs`); then asks
  * /tandem/ping and times the /tandem/pong.
  */
-export async function fuzzOsc(opts: { port: number; child: ChildProcess; count: number; seed: number; window?: number; waitMs?: number; stderr?: () => string; onWindow?: (sent: number) => void }): Promise<OscFuzzSummary> {
+export async function fuzzOsc(opts: {
+  port: number;
+  child: ChildProcess;
+  count: number;
+  seed: number;
+  window?: number;
+  waitMs?: number;
+  stderr?: () => string;
+  onWindow?: (sent: number) => void;
+}): Promise<OscFuzzSummary> {
   const rng = makeRng(`osc:${opts.seed}`);
   const sock: Socket = createSocket('udp4');
   await new Promise<void>((r) => sock.bind(0, '127.0.0.1', () => r()));
@@ -174,7 +201,7 @@ export async function fuzzOsc(opts: { port: number; child: ChildProcess; count: 
       waiter = () => cond() && done();
       if (cond()) done();
     });
-  for (let sent = 0; sent < opts.count && !crashed; ) {
+  for (let sent = 0; sent < opts.count && !crashed;) {
     const n = Math.min(window, opts.count - sent);
     for (let k = 0; k < n; k++) {
       const p = oscFuzzPacket(rng);

@@ -30,7 +30,9 @@ const dir = mkdtempSync(join(tmpdir(), 'tandem-fuzz-'));
 
 function report(what: string, s: FuzzSummary, ms: number): number {
   const c = s.counts;
-  console.log(`${what}: ${c.ok + c.refused + c.crash + c.hang + c.lost} cases in ${(ms / 1000).toFixed(1)} s: ${c.ok} valid grooves, ${c.refused} clear errors, ${c.crash} crashes, ${c.hang} hangs, ${c.lost} lost or corrupted files`);
+  console.log(
+    `${what}: ${c.ok + c.refused + c.crash + c.hang + c.lost} cases in ${(ms / 1000).toFixed(1)} s: ${c.ok} valid grooves, ${c.refused} clear errors, ${c.crash} crashes, ${c.hang} hangs, ${c.lost} lost or corrupted files`,
+  );
   for (const b of s.bad.slice(0, 10)) console.log(`  ${b.outcome} (${b.kind}): ${b.detail.split('\n').slice(0, 4).join(' | ')}`);
   return s.bad.length;
 }
@@ -51,7 +53,9 @@ if (osc > 0) {
   const o = await fuzzOsc({ ...serve, count: osc, seed, stderr: serve.stderr, onWindow: (n) => n % 10_000 < 32 && process.stderr.write(`osc ${n}/${osc}\n`) });
   serve.child.kill('SIGTERM');
   const slow = o.pongMs === undefined || o.pongMs > 50;
-  console.log(`osc (seed ${seed}): ${o.packets} packets into serve in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${o.predictedBad} bad by our checks, ${o.errors} /tandem/error replies, ${o.unanswered} windows with a bad packet unanswered, ${o.crashed ? 'the server DIED' : 'the server kept running'}, /tandem/pong after ${o.pongMs === undefined ? 'none within 2 s' : `${o.pongMs.toFixed(1)} ms`}`);
+  console.log(
+    `osc (seed ${seed}): ${o.packets} packets into serve in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${o.predictedBad} bad by our checks, ${o.errors} /tandem/error replies, ${o.unanswered} windows with a bad packet unanswered, ${o.crashed ? 'the server DIED' : 'the server kept running'}, /tandem/pong after ${o.pongMs === undefined ? 'none within 2 s' : `${o.pongMs.toFixed(1)} ms`}`,
+  );
   if (o.detail) console.log(`  serve's stderr: ${o.detail.split('\n').slice(-6).join(' | ')}`);
   bad += (o.crashed ? 1 : 0) + o.unanswered + (slow ? 1 : 0);
 }

@@ -103,7 +103,14 @@ export function primerSources(datasets: string, max = 24): Uint8Array[] {
 }
 
 /** `count` mutated primers (seeded) through `generate --primer`. */
-export async function fuzzPrimers(opts: { sources: Uint8Array[]; count: number; seed: number; dir: string; hangMs?: number; onCase?: (i: number, r: CaseResult) => void }): Promise<FuzzSummary> {
+export async function fuzzPrimers(opts: {
+  sources: Uint8Array[];
+  count: number;
+  seed: number;
+  dir: string;
+  hangMs?: number;
+  onCase?: (i: number, r: CaseResult) => void;
+}): Promise<FuzzSummary> {
   const rng = makeRng(`primers-${opts.seed}`);
   const results: CaseResult[] = [];
   for (let i = 0; i < opts.count; i++) {
@@ -120,9 +127,18 @@ export async function fuzzPrimers(opts: { sources: Uint8Array[]; count: number; 
 }
 
 /** `count` mutated presets (seeded) through `generate --preset`. */
-export async function fuzzPresets(opts: { count: number; seed: number; dir: string; hangMs?: number; onCase?: (i: number, r: CaseResult) => void }): Promise<FuzzSummary> {
+export async function fuzzPresets(opts: {
+  count: number;
+  seed: number;
+  dir: string;
+  hangMs?: number;
+  onCase?: (i: number, r: CaseResult) => void;
+}): Promise<FuzzSummary> {
   const rng = makeRng(`presets-${opts.seed}`);
-  const texts = readdirSync(PRESETS_DIR).filter((f) => f.endsWith('.json')).sort().map((f) => readFileSync(join(PRESETS_DIR, f), 'utf8'));
+  const texts = readdirSync(PRESETS_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => readFileSync(join(PRESETS_DIR, f), 'utf8'));
   const results: CaseResult[] = [];
   for (let i = 0; i < opts.count; i++) {
     const { text, kind } = mutatePreset(texts[Math.floor(rng() * texts.length)], rng);

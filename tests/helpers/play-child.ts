@@ -24,7 +24,18 @@ if (fault === 'throw')
     }),
   );
 runPlay(
-  { clock: 'internal', bpm: '150', barsAhead: '2', latency: '0', model: 'drums', genre: 'funk', density: '0.8', modelImpl: engine === 'chromium' ? 'network' : 'baseline', engine: engine === 'chromium' ? 'chromium' : 'node', out: mkdtempSync(join(tmpdir(), 'tandem-stop-')) },
+  {
+    clock: 'internal',
+    bpm: '150',
+    barsAhead: '2',
+    latency: '0',
+    model: 'drums',
+    genre: 'funk',
+    density: '0.8',
+    modelImpl: engine === 'chromium' ? 'network' : 'baseline',
+    engine: engine === 'chromium' ? 'chromium' : 'node',
+    out: mkdtempSync(join(tmpdir(), 'tandem-stop-')),
+  },
   (l) => console.error(l),
   { openOutput: () => OutputThread.start({ kind: 'relay', name: 'stop-path' }, { relayTo: out.output }) },
 ).then(

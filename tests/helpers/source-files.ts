@@ -27,9 +27,14 @@ export function sourceFiles(dirs: readonly string[], exts: readonly string[] = [
   return out;
 }
 
-/** `path:line: text` for every line of `files` that matches `re` (and not `unless`). */
-export function linesMatching(files: readonly SourceFile[], re: RegExp, unless?: RegExp): string[] {
+/** `path:line: text` for every line of `files` that matches `re`, unless `unless` matches it or the `unlessWithin` lines after it. */
+export function linesMatching(files: readonly SourceFile[], re: RegExp, unless?: RegExp, unlessWithin = 0): string[] {
   const hits: string[] = [];
-  for (const f of files) f.lines.forEach((l, i) => re.test(l) && !unless?.test(l) && hits.push(`${f.path}:${i + 1}: ${l.trim().slice(0, 160)}`));
+  for (const f of files)
+    f.lines.forEach((l, i) => {
+      if (!re.test(l)) return;
+      if (unless?.test(f.lines.slice(i, i + 1 + unlessWithin).join('\n'))) return;
+      hits.push(`${f.path}:${i + 1}: ${l.trim().slice(0, 160)}`);
+    });
   return hits;
 }

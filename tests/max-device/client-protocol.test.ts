@@ -29,7 +29,8 @@ class ScriptedBridge {
       const reply = (address: string, ...args: ReplyArg[]) => socket.send(encodeMessage(address, args), r.port, '127.0.0.1');
       if (m.address === '/tandem/ping' && this.answerPings) reply('/tandem/pong');
       if (m.address === '/tandem/seed') this.seed = m.args[0] as number;
-      if (m.address === '/tandem/generate') this.onGenerate(reply, ++this.generates, m.args[0] as number, m.args.length === 10 ? (m.args[7] as number) : this.seed++);
+      if (m.address === '/tandem/generate')
+        this.onGenerate(reply, ++this.generates, m.args[0] as number, m.args.length === 10 ? (m.args[7] as number) : this.seed++);
     });
     await new Promise<void>((res) => socket.bind(0, '127.0.0.1', () => res()));
     return socket.address().port;
@@ -71,7 +72,8 @@ async function connect(heartbeatMs = 0): Promise<TandemClient> {
 describe('client protocol edge cases (scripted bridge on UDP)', () => {
   it('asks again with the same seed when a chunk is lost, and completes', async () => {
     bridge.onGenerate = (reply, n, id, seed) => {
-      if (n === 2) reply('/tandem/suggestion', { i: id }, { i: 0 }, { i: 2 }, ...note(36, 0)); // chunk 1 never comes
+      if (n === 2)
+        reply('/tandem/suggestion', { i: id }, { i: 0 }, { i: 2 }, ...note(36, 0)); // chunk 1 never comes
       else {
         reply('/tandem/suggestion', { i: id }, { i: 0 }, { i: 2 }, ...note(36, 0));
         reply('/tandem/suggestion', { i: id }, { i: 1 }, { i: 2 }, ...note(38, 1));
@@ -86,7 +88,14 @@ describe('client protocol edge cases (scripted bridge on UDP)', () => {
     // The device's start seed, the next, then the seed the bridge used for the lost one, to ask again.
     expect(bridge.seeds()).toEqual([9, 10, 10]);
     expect(bridge.got.filter((g) => g.address === '/tandem/generate').map((g) => g.args[0])).toEqual([1, 2, 3]);
-    expect(second).toMatchObject({ seed: 10, notes: [{ pitch: 36, startBeats: 0 }, { pitch: 38, startBeats: 1 }], lengthBeats: 4 });
+    expect(second).toMatchObject({
+      seed: 10,
+      notes: [
+        { pitch: 36, startBeats: 0 },
+        { pitch: 38, startBeats: 1 },
+      ],
+      lengthBeats: 4,
+    });
     expect(fake.posts.some((p) => String(p[0]).includes('1 of 2 chunks of suggestion 2 did not arrive; asking again'))).toBe(true);
   });
 
@@ -182,7 +191,9 @@ describe('suggestion assembly', () => {
     a.chunk([1, 0, 1, 36, 100, Math.fround(5 / 960), Math.fround(1 / 3)]);
     expect(a.done([1, 1, 4, 'f'])).toMatchObject({ notes: [{ startBeats: 5 / 960, durationBeats: 320 / 960 }] });
     expect(a.done([2, 0, 4, 'f'])).toEqual({ id: 2, missing: '0 of ? chunks of suggestion 2 did not arrive' });
-    expect(() => a.chunk([1, 0, 1, 36, 100, 0])).toThrow('/tandem/suggestion: after id, chunk, chunks the notes come in fours (pitch, velocity, start, length); got 3 values');
+    expect(() => a.chunk([1, 0, 1, 36, 100, 0])).toThrow(
+      '/tandem/suggestion: after id, chunk, chunks the notes come in fours (pitch, velocity, start, length); got 3 values',
+    );
     expect(() => a.chunk([1, 3, 2])).toThrow('/tandem/suggestion: chunk 3 is outside 0..1');
     expect(() => a.chunk([1, 0, 1, 'kick', 100, 0, 1])).toThrow('/tandem/suggestion: pitch must be an int, got "kick"');
     expect(() => a.done([1, 0, 4, 7])).toThrow('/tandem/suggestion/done: file must be a string, got 7');

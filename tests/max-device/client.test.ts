@@ -42,9 +42,27 @@ const statuses = () => fake.outlets.filter((o) => o[0] === 'status').map((o) => 
 describe('node.script client against a real bridge over UDP', () => {
   it('registers a handler for every message and says ready once the bridge answers', async () => {
     const c = await connect();
-    expect(fake.handlerNames().sort()).toEqual(['bars', 'density', 'fill', 'follow', 'generate', 'genre', 'key', 'model', 'primer', 'scale', 'seed', 'temperature', 'transport', 'write']);
+    expect(fake.handlerNames().sort()).toEqual([
+      'bars',
+      'density',
+      'fill',
+      'follow',
+      'generate',
+      'genre',
+      'key',
+      'model',
+      'primer',
+      'scale',
+      'seed',
+      'temperature',
+      'transport',
+      'write',
+    ]);
     expect(c.phase).toBe('connected');
-    expect(statuses()).toEqual([`looking for the Tandem bridge on 127.0.0.1:${server.port}…`, `ready: connected to the Tandem bridge on 127.0.0.1:${server.port}`]);
+    expect(statuses()).toEqual([
+      `looking for the Tandem bridge on 127.0.0.1:${server.port}…`,
+      `ready: connected to the Tandem bridge on 127.0.0.1:${server.port}`,
+    ]);
     expect(fake.outlets).toContainEqual(['ready']);
   });
 
@@ -67,7 +85,9 @@ describe('node.script client against a real bridge over UDP', () => {
     // The bridge saved it first; the notes that arrived are the file's notes.
     const saved = readMidiFile(readFileSync(kept.file)).sequence.notes;
     expect(kept.notes.length).toBeGreaterThan(10);
-    expect(kept.notes).toEqual(saved.map((n) => ({ pitch: n.pitch, velocity: n.velocity, startBeats: n.startTicks / PPQ, durationBeats: n.durationTicks / PPQ })));
+    expect(kept.notes).toEqual(
+      saved.map((n) => ({ pitch: n.pitch, velocity: n.velocity, startBeats: n.startTicks / PPQ, durationBeats: n.durationTicks / PPQ })),
+    );
     expect(kept.lengthBeats).toBe(8);
 
     fake.outlets = [];
@@ -121,14 +141,20 @@ describe('node.script client against a real bridge over UDP', () => {
       return out;
     });
     // Every note, at its place in the loop (480 ticks a beat).
-    expect(notes.map((n) => [n.startTicks, n.pitch]).sort((x, y) => x[0] - y[0] || x[1] - y[1])).toEqual(s.notes.map((n) => [Math.round(n.startBeats * 480 * 1000) / 1000, n.pitch]).sort((x, y) => x[0] - y[0] || x[1] - y[1]));
+    expect(notes.map((n) => [n.startTicks, n.pitch]).sort((x, y) => x[0] - y[0] || x[1] - y[1])).toEqual(
+      s.notes.map((n) => [Math.round(n.startBeats * 480 * 1000) / 1000, n.pitch]).sort((x, y) => x[0] - y[0] || x[1] - y[1]),
+    );
     expect(fake.outlets.filter((o) => o[0] === 'play')).toEqual([]);
     fake.outlets = [];
     fake.send('follow', 1);
     expect(fake.outlets).toEqual([['play', -1, 0, 16, 0, 16]]);
     for (let t = 0; t <= 2000; t += 20) fake.send('transport', 120, (t / 500) * 480, 1); // 120 BPM: a beat every 500 ms
     expect(fake.outlets.filter((o) => o[0] !== 'play')).toEqual([]); // Node sends no notes: the patch plays them
-    await waitFor(() => (controller.session.transport.playing && controller.session.transport.bpm === 120) || undefined, 2000, 'the bridge to hear the transport');
+    await waitFor(
+      () => (controller.session.transport.playing && controller.session.transport.bpm === 120) || undefined,
+      2000,
+      'the bridge to hear the transport',
+    );
     fake.send('transport', 120, (2100 / 500) * 480, 0);
     expect(fake.outlets.at(-1)).toEqual(['stop']);
     fake.send('follow', 0);

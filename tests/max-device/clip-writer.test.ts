@@ -30,7 +30,13 @@ describe('clip writer (js, against a fake LiveAPI)', () => {
   });
 
   it('waits for live.thisdevice, then writes the notes into the first empty slot of its own track with add_new_notes', () => {
-    const set = new FakeLiveSet({ tracks: [[null, null], [existing('drums A'), null, null]], deviceTrack: 1 });
+    const set = new FakeLiveSet({
+      tracks: [
+        [null, null],
+        [existing('drums A'), null, null],
+      ],
+      deviceTrack: 1,
+    });
     const js = new JsHost(WRITER, set);
     sendClip(js);
     expect(set.calls).toEqual([]); // nothing touches the Live API before the device is ready
@@ -60,7 +66,13 @@ describe('clip writer (js, against a fake LiveAPI)', () => {
   });
 
   it('adds a scene when every slot is full, and never overwrites a clip', () => {
-    const set = new FakeLiveSet({ tracks: [[existing('a'), existing('b')], [null, null]], deviceTrack: 0 });
+    const set = new FakeLiveSet({
+      tracks: [
+        [existing('a'), existing('b')],
+        [null, null],
+      ],
+      deviceTrack: 0,
+    });
     const js = new JsHost(WRITER, set);
     js.send('bang');
     sendClip(js);
@@ -89,9 +101,19 @@ describe('clip writer (js, against a fake LiveAPI)', () => {
     sendClip(js);
     expect(set.tracks[0].slots[0]).toEqual({ name: 'Tandem funk d0.7 #12', length: 8, notes: expected });
     const onSlot = set.calls.filter((c) => c.startsWith('live_set tracks 0 clip_slots 0')).map((c) => c.split(': ')[1].split(' ').slice(0, 2).join(' '));
-    expect(onSlot).toEqual(['create_clip 8', 'add_new_notes {"notes":[{"pitch":36,"start_time":0,"duration":0.25,"velocity":110,"mute":0},{"pitch":42,"start_time":0.5,"duration":0.125,"velocity":64,"mute":0},{"pitch":38,"start_time":1.0052083333333333,"duration":0.25,"velocity":97,"mute":0},{"pitch":36,"start_time":7.75,"duration":0.25,"velocity":80,"mute":0}]}', 'get_notes_extended 0', 'delete_clip', 'create_clip 8', 'add_new_notes dictionary', 'get_notes_extended 0']);
+    expect(onSlot).toEqual([
+      'create_clip 8',
+      'add_new_notes {"notes":[{"pitch":36,"start_time":0,"duration":0.25,"velocity":110,"mute":0},{"pitch":42,"start_time":0.5,"duration":0.125,"velocity":64,"mute":0},{"pitch":38,"start_time":1.0052083333333333,"duration":0.25,"velocity":97,"mute":0},{"pitch":36,"start_time":7.75,"duration":0.25,"velocity":80,"mute":0}]}',
+      'get_notes_extended 0',
+      'delete_clip',
+      'create_clip 8',
+      'add_new_notes dictionary',
+      'get_notes_extended 0',
+    ]);
     expect(js.statuses().at(-1)).toBe('wrote "Tandem funk d0.7 #12" (4 notes, read back) to clip slot 1');
-    expect(js.posts).toEqual(['tandem: wrote Tandem funk d0.7 #12 with add_new_notes with a Dict (after add_new_notes with an object: read back 0 of 4 notes)\n']);
+    expect(js.posts).toEqual([
+      'tandem: wrote Tandem funk d0.7 #12 with add_new_notes with a Dict (after add_new_notes with an object: read back 0 of 4 notes)\n',
+    ]);
     expect(set.errors).toEqual([]);
   });
 
@@ -102,7 +124,9 @@ describe('clip writer (js, against a fake LiveAPI)', () => {
     sendClip(js);
     expect(set.tracks[0].slots[0]).toEqual({ name: 'Tandem funk d0.7 #12', length: 8, notes: expected });
     expect(set.calls.filter((c) => c.endsWith('delete_clip'))).toHaveLength(2);
-    expect(js.posts.at(-1)).toMatch(/with set_notes \(after add_new_notes with an object: read back 0 of 4 notes; add_new_notes with a Dict: read back 0 of 4 notes\)/);
+    expect(js.posts.at(-1)).toMatch(
+      /with set_notes \(after add_new_notes with an object: read back 0 of 4 notes; add_new_notes with a Dict: read back 0 of 4 notes\)/,
+    );
   });
 
   it('reports failure, and leaves no clip behind, when nothing Live was given reads back', () => {
@@ -116,7 +140,7 @@ describe('clip writer (js, against a fake LiveAPI)', () => {
     );
   });
 
-  it('writes to the Arrangement at the playhead\'s bar with create_midi_clip (Live 12.1+), after the clips already there, never over them', () => {
+  it("writes to the Arrangement at the playhead's bar with create_midi_clip (Live 12.1+), after the clips already there, never over them", () => {
     const verse = { name: 'verse', length: 4, notes: [{ pitch: 60, start_time: 0, duration: 1, velocity: 90, mute: 0 }], start: 8 };
     const set = new FakeLiveSet({ tracks: [[null]], deviceTrack: 0, songTime: 9.5, arrangement: { 0: [verse] } });
     const js = new JsHost(WRITER, set);

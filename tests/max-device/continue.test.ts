@@ -55,8 +55,15 @@ async function device(set: FakeLiveSet, seed = 7): Promise<{ c: TandemClient; js
 describe("Continue: the device continues the musician's clip (Live reader js + client + bridge, on fakes)", () => {
   it('continues a 2-bar drum clip looping inside a longer clip: the suggestion starts with its bars, then the same notes as tandem generate --primer', async () => {
     // The musician's groove: bars 2-3 of a 4-bar clip are looped (beats 4 to 12).
-    const groove = [0, 1, 2, 3, 4, 5, 6, 7].flatMap((beat) => [hit(42, 4 + beat, 70 + beat), ...(beat % 2 === 0 ? [hit(36, 4 + beat, 110)] : [hit(38, 4 + beat, 100)])]);
-    const set = new FakeLiveSet({ tracks: [[{ name: 'my groove', length: 16, notes: [hit(49, 0, 120), ...groove], loop: { looping: true, start: 4, end: 12 } }]], deviceTrack: 0, detailClip: { track: 0, slot: 0 } });
+    const groove = [0, 1, 2, 3, 4, 5, 6, 7].flatMap((beat) => [
+      hit(42, 4 + beat, 70 + beat),
+      ...(beat % 2 === 0 ? [hit(36, 4 + beat, 110)] : [hit(38, 4 + beat, 100)]),
+    ]);
+    const set = new FakeLiveSet({
+      tracks: [[{ name: 'my groove', length: 16, notes: [hit(49, 0, 120), ...groove], loop: { looping: true, start: 4, end: 12 } }]],
+      deviceTrack: 0,
+      detailClip: { track: 0, slot: 0 },
+    });
     const { c, js } = await device(set, 7);
     fake.send('genre', GENRE_ITEMS.indexOf('funk'));
     fake.send('bars', 4);
@@ -73,15 +80,49 @@ describe("Continue: the device continues the musician's clip (Live reader js + c
     // The same notes as the CLI continuing that clip saved as a .mid.
     const dir = mkdtempSync(join(tmpdir(), 'tandem-continue-'));
     const clipFile = join(dir, 'clip.mid');
-    writeFileAtomic(clipFile, writeMidiFile({ notes: groove.map((n) => ({ pitch: n.pitch, velocity: n.velocity, startTicks: Math.round((n.start_time - 4) * PPQ), durationTicks: 240, channel: DRUM_CHANNEL })), tempos: [{ ticks: 0, bpm: 120 }], meters: [], totalTicks: 8 * PPQ }));
-    const cli = await runGenerate({ model: 'drums', modelImpl: 'baseline', genre: 'funk', bars: '4', seed: '7', bpm: '120', primer: clipFile, quiet: true, out: join(dir, 'cli.mid') });
+    writeFileAtomic(
+      clipFile,
+      writeMidiFile({
+        notes: groove.map((n) => ({
+          pitch: n.pitch,
+          velocity: n.velocity,
+          startTicks: Math.round((n.start_time - 4) * PPQ),
+          durationTicks: 240,
+          channel: DRUM_CHANNEL,
+        })),
+        tempos: [{ ticks: 0, bpm: 120 }],
+        meters: [],
+        totalTicks: 8 * PPQ,
+      }),
+    );
+    const cli = await runGenerate({
+      model: 'drums',
+      modelImpl: 'baseline',
+      genre: 'funk',
+      bars: '4',
+      seed: '7',
+      bpm: '120',
+      primer: clipFile,
+      quiet: true,
+      out: join(dir, 'cli.mid'),
+    });
     const saved = readMidiFile(readFileSync(s.file)).sequence.notes;
     expect(saved.map((n) => [n.pitch, n.velocity, n.startTicks])).toEqual(cli.sequences[0].notes.map((n) => [n.pitch, n.velocity, n.startTicks]));
   });
 
   it('keeps the last whole bars when the clip is longer than Bars - 1, and says what is wrong on the status line', async () => {
     const notes = Array.from({ length: 8 }, (_, bar) => hit(36 + bar, bar * 4, 100));
-    const set = new FakeLiveSet({ tracks: [[{ name: 'long', length: 32, notes }, { name: 'empty', length: 8, notes: [] }, { name: 'short', length: 3, notes: [hit(36, 0, 90)] }]], deviceTrack: 0, detailClip: { track: 0, slot: 0 } });
+    const set = new FakeLiveSet({
+      tracks: [
+        [
+          { name: 'long', length: 32, notes },
+          { name: 'empty', length: 8, notes: [] },
+          { name: 'short', length: 3, notes: [hit(36, 0, 90)] },
+        ],
+      ],
+      deviceTrack: 0,
+      detailClip: { track: 0, slot: 0 },
+    });
     const { c, js } = await device(set);
     fake.send('bars', 3);
     js.send('readclip');
@@ -114,7 +155,10 @@ describe("Key from the Live Set's scale (melody and bass)", () => {
     // What the bridge saved for each request (session.jsonl: one line per suggestion, with its key).
     const log = () => {
       try {
-        return readFileSync(join(store.dir, 'session.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { key?: string });
+        return readFileSync(join(store.dir, 'session.jsonl'), 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as { key?: string });
       } catch {
         return [];
       }

@@ -30,7 +30,8 @@ function variant(edit: (p: Patcher) => void, also?: (dir: string) => void): stri
   return join(dir, AMXD_NAME);
 }
 const boxByText = (p: Patcher, text: string) => p.boxes.map((b) => b.box).find((b) => b.text === text)!;
-const boxByName = (p: Patcher, longname: string) => p.boxes.map((b) => b.box).find((b) => b.saved_attribute_attributes?.valueof?.parameter_longname === longname)!;
+const boxByName = (p: Patcher, longname: string) =>
+  p.boxes.map((b) => b.box).find((b) => b.saved_attribute_attributes?.valueof?.parameter_longname === longname)!;
 
 describe('the built device', () => {
   it('is a MIDI-effect .amxd: ampf/mmmm, meta, ptch holding the patcher JSON with its NUL', () => {
@@ -49,7 +50,9 @@ describe('the built device', () => {
   it('passes the offline check', () => {
     const r = checkDevice(join(built, AMXD_NAME));
     expect(r.problems).toEqual([]);
-    expect(r.facts.join('\n')).toMatch(/12 Live parameters: Model, Genre, Density, Temperature, Bars, Fill every, Follow transport, Generate, Write clip, Continue, Key, Write to/);
+    expect(r.facts.join('\n')).toMatch(
+      /12 Live parameters: Model, Genre, Density, Temperature, Bars, Fill every, Follow transport, Generate, Write clip, Continue, Key, Write to/,
+    );
   });
 
   it('is what is committed in max-device/dist (run npm run build:device after changing max-device/src)', () => {
@@ -102,23 +105,38 @@ describe('the offline check fails on broken devices', () => {
   });
 
   it('a missing script, and a js script that is not ES5', () => {
-    const missing = variant(() => {}, (dir) => rmSync(join(dir, SCRIPTS.clipWriter)));
+    const missing = variant(
+      () => {},
+      (dir) => rmSync(join(dir, SCRIPTS.clipWriter)),
+    );
     expect(checkDevice(missing).problems).toEqual([expect.stringMatching(/runs tandem-clip-writer\.js, which is not next to the device/)]);
-    const modern = variant(() => {}, (dir) => writeFileSync(join(dir, SCRIPTS.clipWriter), `${readFileSync(join(dir, SCRIPTS.clipWriter), 'utf8')}\nconst late = () => 1;\n`));
-    expect(checkDevice(modern).problems).toEqual([expect.stringMatching(/is for Max's legacy js engine \(ES5\) but has "const"/), expect.stringMatching(/but has "=>"/)]);
+    const modern = variant(
+      () => {},
+      (dir) => writeFileSync(join(dir, SCRIPTS.clipWriter), `${readFileSync(join(dir, SCRIPTS.clipWriter), 'utf8')}\nconst late = () => 1;\n`),
+    );
+    expect(checkDevice(modern).problems).toEqual([
+      expect.stringMatching(/is for Max's legacy js engine \(ES5\) but has "const"/),
+      expect.stringMatching(/but has "=>"/),
+    ]);
     expect(es5Problems('var a = `x`; for (var k of []) {}')).toEqual([expect.stringMatching(/template literal/), expect.stringMatching(/for\.\.\.of/)]);
   });
 
   it('a message to node.script that has no handler, or whose name cannot be known', () => {
     const file = variant((p) => {
       const node = boxByText(p, `node.script ${SCRIPTS.client} @autostart 1`);
-      p.boxes.push({ box: { id: 'obj-500', maxclass: 'newobj', text: 'prepend swing', numinlets: 1, numoutlets: 1, outlettype: [''], patching_rect: [0, 0, 80, 22] } });
-      p.boxes.push({ box: { id: 'obj-501', maxclass: 'newobj', text: 'pack 0 0', numinlets: 2, numoutlets: 1, outlettype: [''], patching_rect: [0, 40, 80, 22] } });
+      p.boxes.push({
+        box: { id: 'obj-500', maxclass: 'newobj', text: 'prepend swing', numinlets: 1, numoutlets: 1, outlettype: [''], patching_rect: [0, 0, 80, 22] },
+      });
+      p.boxes.push({
+        box: { id: 'obj-501', maxclass: 'newobj', text: 'pack 0 0', numinlets: 2, numoutlets: 1, outlettype: [''], patching_rect: [0, 40, 80, 22] },
+      });
       p.lines.push({ patchline: { source: ['obj-500', 0], destination: [node.id, 0] } });
       p.lines.push({ patchline: { source: ['obj-501', 0], destination: [node.id, 0] } });
     });
     expect(checkDevice(file).problems).toEqual([
-      expect.stringMatching(/^the patcher sends "swing" to obj-\d+ \(node\.script tandem-client\.js @autostart 1\) but its script has no maxApi\.addHandler\("swing"\) \(handlers: bars, density/),
+      expect.stringMatching(
+        /^the patcher sends "swing" to obj-\d+ \(node\.script tandem-client\.js @autostart 1\) but its script has no maxApi\.addHandler\("swing"\) \(handlers: bars, density/,
+      ),
       expect.stringMatching(/cannot tell which message obj-501 \(pack 0 0\) sends to node\.script/),
     ]);
   });
@@ -128,7 +146,9 @@ describe('the offline check fails on broken devices', () => {
       boxByText(p, 'stop').text = 'flush';
     });
     expect(checkDevice(file).problems).toEqual([
-      expect.stringMatching(/^line obj-\d+:0 -> obj-\d+:0: obj-\d+ \(message\) sends "flush" to obj-\d+ \(makenote 100 100\), which takes int, float, list, clear, clock, stop \(https:\/\/docs\.cycling74\.com\/max8\/refpages\/makenote\)$/),
+      expect.stringMatching(
+        /^line obj-\d+:0 -> obj-\d+:0: obj-\d+ \(message\) sends "flush" to obj-\d+ \(makenote 100 100\), which takes int, float, list, clear, clock, stop \(https:\/\/docs\.cycling74\.com\/max8\/refpages\/makenote\)$/,
+      ),
     ]);
     expect(messageBoxSelectors('clear, stop')).toEqual(['clear', 'stop']);
     expect(messageBoxSelectors('1')).toEqual(['int']);
@@ -141,8 +161,12 @@ describe('the offline check fails on broken devices', () => {
     const file = variant((p) => {
       const writer = boxByText(p, `js ${SCRIPTS.clipWriter}`);
       const pipe = boxByText(p, 'pipe 0 0 0 0');
-      p.boxes.push({ box: { id: 'obj-600', maxclass: 'message', text: 'erase', numinlets: 2, numoutlets: 1, outlettype: [''], patching_rect: [0, 0, 50, 22] } });
-      p.boxes.push({ box: { id: 'obj-601', maxclass: 'newobj', text: 'zl.reg', numinlets: 2, numoutlets: 2, outlettype: ['', ''], patching_rect: [0, 40, 50, 22] } });
+      p.boxes.push({
+        box: { id: 'obj-600', maxclass: 'message', text: 'erase', numinlets: 2, numoutlets: 1, outlettype: [''], patching_rect: [0, 0, 50, 22] },
+      });
+      p.boxes.push({
+        box: { id: 'obj-601', maxclass: 'newobj', text: 'zl.reg', numinlets: 2, numoutlets: 2, outlettype: ['', ''], patching_rect: [0, 40, 50, 22] },
+      });
       p.lines.push({ patchline: { source: ['obj-600', 0], destination: [writer.id, 0] } });
       p.lines.push({ patchline: { source: ['obj-600', 0], destination: [pipe.id, 3] } });
     });
@@ -154,28 +178,44 @@ describe('the offline check fails on broken devices', () => {
     const noAnything = variant(
       (p) => {
         const writer = boxByText(p, `js ${SCRIPTS.clipWriter}`);
-        p.boxes.push({ box: { id: 'obj-600', maxclass: 'message', text: 'erase', numinlets: 2, numoutlets: 1, outlettype: [''], patching_rect: [0, 0, 50, 22] } });
+        p.boxes.push({
+          box: { id: 'obj-600', maxclass: 'message', text: 'erase', numinlets: 2, numoutlets: 1, outlettype: [''], patching_rect: [0, 0, 50, 22] },
+        });
         p.lines.push({ patchline: { source: ['obj-600', 0], destination: [writer.id, 0] } });
       },
-      (dir) => writeFileSync(join(dir, SCRIPTS.clipWriter), readFileSync(join(dir, SCRIPTS.clipWriter), 'utf8').replace('function anything(', 'function other(')),
+      (dir) =>
+        writeFileSync(join(dir, SCRIPTS.clipWriter), readFileSync(join(dir, SCRIPTS.clipWriter), 'utf8').replace('function anything(', 'function other(')),
     );
-    expect(checkDevice(noAnything).problems).toEqual([expect.stringMatching(/obj-600 \(message\) sends "erase" to obj-\d+ \(js tandem-clip-writer\.js\) but the script has no function erase \(nor anything\)$/)]);
+    expect(checkDevice(noAnything).problems).toEqual([
+      expect.stringMatching(
+        /obj-600 \(message\) sends "erase" to obj-\d+ \(js tandem-clip-writer\.js\) but the script has no function erase \(nor anything\)$/,
+      ),
+    ]);
   });
 
   it('a button that is a stored parameter (each click an undo step): Generate and Write clip must be hidden', () => {
     const file = variant((p) => {
       delete boxByName(p, 'Generate').saved_attribute_attributes!.valueof!.parameter_invisible;
     });
-    expect(checkDevice(file).problems).toEqual([expect.stringMatching(/^parameter "Generate" \(obj-\d+\): a button \(live\.text mode 0\) must be a Hidden parameter \(parameter_invisible 2\), got 0/)]);
+    expect(checkDevice(file).problems).toEqual([
+      expect.stringMatching(/^parameter "Generate" \(obj-\d+\): a button \(live\.text mode 0\) must be a Hidden parameter \(parameter_invisible 2\), got 0/),
+    ]);
   });
 
   it('a node.script bundle that Node 12 cannot run: newer syntax, node: requires, newer built-ins', () => {
-    const file = variant(() => {}, (dir) => writeFileSync(join(dir, SCRIPTS.client), `${readFileSync(join(dir, SCRIPTS.client), 'utf8')}\nconst x = a?.b ?? require("node:fs");\n`));
+    const file = variant(
+      () => {},
+      (dir) => writeFileSync(join(dir, SCRIPTS.client), `${readFileSync(join(dir, SCRIPTS.client), 'utf8')}\nconst x = a?.b ?? require("node:fs");\n`),
+    );
     expect(checkDevice(file).problems).toEqual([
       expect.stringMatching(/^tandem-client\.js must run on Node 12 .* but does not parse as ES2017 \(Line \d+: Unexpected token/),
       expect.stringMatching(/but requires "node:fs": the node: scheme needs Node 14\.18 or 16$/),
     ]);
-    expect(node12Problems('var a = [1].at(-1); structuredClone(a); s.replaceAll("a", "b");')).toEqual(['calls Array/String.prototype.at (Node 16.6)', 'calls String.prototype.replaceAll (Node 15)', 'calls structuredClone (Node 17)']);
+    expect(node12Problems('var a = [1].at(-1); structuredClone(a); s.replaceAll("a", "b");')).toEqual([
+      'calls Array/String.prototype.at (Node 16.6)',
+      'calls String.prototype.replaceAll (Node 15)',
+      'calls structuredClone (Node 17)',
+    ]);
   });
 
   it('parameters without a default, with a bad range, or a duplicate long name; a box off the device face', () => {
@@ -204,10 +244,15 @@ describe('the offline check fails on broken devices', () => {
     const bytes = readFileSync(join(built, AMXD_NAME));
     const dir = mkdtempSync(join(tmpdir(), 'tandem-trunc-'));
     writeFileSync(join(dir, 'short.amxd'), bytes.subarray(0, bytes.length - 10));
-    expect(checkDevice(join(dir, 'short.amxd')).problems).toEqual([expect.stringMatching(/^short\.amxd: chunk ptch at byte 24 says \d+ bytes but only \d+ follow$/)]);
+    expect(checkDevice(join(dir, 'short.amxd')).problems).toEqual([
+      expect.stringMatching(/^short\.amxd: chunk ptch at byte 24 says \d+ bytes but only \d+ follow$/),
+    ]);
     const audio = Buffer.from(bytes);
     audio.write('aaaa', 8, 'latin1');
-    const audioFile = variant(() => {}, (d) => writeFileSync(join(d, AMXD_NAME), audio));
+    const audioFile = variant(
+      () => {},
+      (d) => writeFileSync(join(d, AMXD_NAME), audio),
+    );
     expect(checkPatcher(decodeAmxd(audio).doc.patcher, built).problems).toEqual([]);
     expect(checkDevice(audioFile).problems).toEqual([
       'Tandem.amxd is a aaaa device (audio effect); it should be mmmm (MIDI effect) or nagg (MIDI Tool generator) or natt (MIDI Tool transformation)',

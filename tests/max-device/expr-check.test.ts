@@ -25,6 +25,8 @@ describe('expr boxes say only what the expr reference documents', () => {
     const p = buildTandemPatcher();
     const box = p.boxes.find(({ box: b }) => String(b.text).startsWith('expr '))!.box;
     box.text = `${String(box.text)} % 16`;
-    expect(checkPatcher(p, DIST).problems).toEqual([expect.stringMatching(/^obj-\d+ \(expr .* % 16\): "%" is not among the operators the expr reference lists; use floor$/)]);
+    expect(checkPatcher(p, DIST).problems).toEqual([
+      expect.stringMatching(/^obj-\d+ \(expr .* % 16\): "%" is not among the operators the expr reference lists; use floor$/),
+    ]);
   });
 });

@@ -42,13 +42,17 @@ describe('device launcher trusts only what the user owns', () => {
       const { home, dist } = checkout();
       const p = join(home, rel);
       chmodSync(p, rel === 'bin/tandem.js' ? 0o646 : 0o757);
-      expect(findTandemHome({}, dist, me), rel).toEqual({ reason: expect.stringContaining(`is not trusted: ${p.replace(/\/$/, '')} is writable by every user`) });
+      expect(findTandemHome({}, dist, me), rel).toEqual({
+        reason: expect.stringContaining(`is not trusted: ${p.replace(/\/$/, '')} is writable by every user`),
+      });
     }
     const { home, dist } = checkout();
     chmodSync(home, 0o775);
     // group-writable: fine for the user's own group, not for another group
     expect(findTandemHome({}, dist, me)).toHaveProperty('home');
-    expect(findTandemHome({}, dist, { uid: me.uid, gid: other.gid === me.gid ? 1 : other.gid })).toEqual({ reason: expect.stringMatching(/is writable by group/) });
+    expect(findTandemHome({}, dist, { uid: me.uid, gid: other.gid === me.gid ? 1 : other.gid })).toEqual({
+      reason: expect.stringMatching(/is writable by group/),
+    });
   });
 
   it('refuses a checkout that belongs to another user (a tree another account planted above the device)', () => {

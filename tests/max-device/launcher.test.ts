@@ -27,8 +27,12 @@ describe('finding Node and the Tandem repo', () => {
     writeFileSync(old, '#!/bin/sh\necho v18.19.0\n');
     chmodSync(old, 0o755);
     const r = findNode({}, [old]);
-    expect('reason' in r && r.reason).toMatch(/^Node 20\.6\+ not found: looked at 1 places \(.*\); too old: .*node is v18\.19\.0\. Install Node 20 \(nodejs\.org\) or put \{"node": "\/path\/to\/node"\} in .*device\.json$/);
-    expect(findNode({ node: '/nonexistent/node' }, [process.execPath])).toEqual({ reason: expect.stringMatching(/^Node 20\.6\+ not found: looked at the configured node \/nonexistent\/node/) });
+    expect('reason' in r && r.reason).toMatch(
+      /^Node 20\.6\+ not found: looked at 1 places \(.*\); too old: .*node is v18\.19\.0\. Install Node 20 \(nodejs\.org\) or put \{"node": "\/path\/to\/node"\} in .*device\.json$/,
+    );
+    expect(findNode({ node: '/nonexistent/node' }, [process.execPath])).toEqual({
+      reason: expect.stringMatching(/^Node 20\.6\+ not found: looked at the configured node \/nonexistent\/node/),
+    });
   });
 
   it('finds the repo above the device folder, and says what is missing', () => {
@@ -37,8 +41,14 @@ describe('finding Node and the Tandem repo', () => {
     const [bare, bareDist] = fakeHome('', false);
     expect(findTandemHome({}, bareDist)).toEqual({ reason: `${bare} has no node_modules: run npm install there first` });
     const lost = mkdtempSync(join(tmpdir(), 'tandem-lost-'));
-    expect(findTandemHome({}, lost)).toEqual({ reason: expect.stringMatching(/^the Tandem repo was not found above .*tandem-lost-.*: use the device from the repo's max-device\/dist\/, or put \{"home"/) });
-    expect(findTandemHome({ home: lost }, dist)).toEqual({ reason: `${lost} (configured home) is not a Tandem checkout: it needs package.json named "tandem" and bin/tandem.js` });
+    expect(findTandemHome({}, lost)).toEqual({
+      reason: expect.stringMatching(
+        /^the Tandem repo was not found above .*tandem-lost-.*: use the device from the repo's max-device\/dist\/, or put \{"home"/,
+      ),
+    });
+    expect(findTandemHome({ home: lost }, dist)).toEqual({
+      reason: `${lost} (configured home) is not a Tandem checkout: it needs package.json named "tandem" and bin/tandem.js`,
+    });
   });
 
   it('reads ~/.tandem/device.json and the environment, naming a bad value', () => {
@@ -50,7 +60,9 @@ describe('finding Node and the Tandem repo', () => {
     writeFileSync(file, JSON.stringify({ port: 80 }));
     expect(readLaunchConfig(file, {}).problem).toBe(`${file}: "port" must be a UDP port from 1024 to 65535, got 80`);
     writeFileSync(file, '{node: x}');
-    expect(readLaunchConfig(file, {}).problem).toMatch(/device\.json is not JSON .*; expected \{"node": "\/path\/to\/node", "home": "\/path\/to\/tandem", "port": 57121\}/);
+    expect(readLaunchConfig(file, {}).problem).toMatch(
+      /device\.json is not JSON .*; expected \{"node": "\/path\/to\/node", "home": "\/path\/to\/tandem", "port": 57121\}/,
+    );
   });
 });
 
@@ -58,7 +70,16 @@ describe('starting the bridge from the device', () => {
   it('starts bin/tandem.js serve --lease when no bridge answers, connects, leaves it running on close, and it stops by itself', async () => {
     const [home, dist] = fakeHome(FAKE_BRIDGE);
     const port = await freePort();
-    client = new TandemClient(maxApi, { port, scriptDir: dist, config: {}, nodeCandidates: [process.execPath], pingTimeoutMs: 100, startTimeoutMs: 10_000, heartbeatMs: 100, leaseMs: 600 });
+    client = new TandemClient(maxApi, {
+      port,
+      scriptDir: dist,
+      config: {},
+      nodeCandidates: [process.execPath],
+      pingTimeoutMs: 100,
+      startTimeoutMs: 10_000,
+      heartbeatMs: 100,
+      leaseMs: 600,
+    });
     client.registerHandlers();
     await client.start();
     expect(client.phase).toBe('connected');
@@ -81,7 +102,15 @@ describe('starting the bridge from the device', () => {
   it('says why when the bridge exits, or when Node is missing', async () => {
     const [, dist] = fakeHome(FAILING_BRIDGE);
     const port = await freePort();
-    client = new TandemClient(maxApi, { port, scriptDir: dist, config: {}, nodeCandidates: [process.execPath], pingTimeoutMs: 100, startTimeoutMs: 10_000, heartbeatMs: 0 });
+    client = new TandemClient(maxApi, {
+      port,
+      scriptDir: dist,
+      config: {},
+      nodeCandidates: [process.execPath],
+      pingTimeoutMs: 100,
+      startTimeoutMs: 10_000,
+      heartbeatMs: 0,
+    });
     await client.start();
     expect(client.phase).toBe('failed');
     expect(statuses().at(-1)).toBe('error: the Tandem bridge exited (code 1): tandem: the drum model could not be loaded (models/drums is empty)');

@@ -14,7 +14,12 @@ function primerOf(js: JsHost): { begin: unknown[]; notes: number[][]; messages: 
   const flat = msgs.filter((m) => m[0] === 'notes').flatMap((m) => m.slice(1) as number[]);
   const notes: number[][] = [];
   for (let i = 0; i < flat.length; i += 4) notes.push(flat.slice(i, i + 4));
-  return { begin: msgs.find((m) => m[0] === 'begin')?.slice(1) ?? [], notes, messages: msgs.filter((m) => m[0] === 'notes').length, ended: msgs.some((m) => m[0] === 'end') };
+  return {
+    begin: msgs.find((m) => m[0] === 'begin')?.slice(1) ?? [],
+    notes,
+    messages: msgs.filter((m) => m[0] === 'notes').length,
+    ended: msgs.some((m) => m[0] === 'end'),
+  };
 }
 
 describe('Live reader (js, against a fake LiveAPI): the clip to continue', () => {
@@ -31,7 +36,11 @@ describe('Live reader (js, against a fake LiveAPI): the clip to continue', () =>
   it('reads the clip shown in the Detail View on its track: inside the loop, from the loop start, muted notes left out, velocities whole', () => {
     // A 16-beat clip looping over beats 4-12: notes before and after the loop are not played.
     const notes = [n(36, 0), n(36, 4, 101.6), n(42, 4.5, 64), n(38, 6, 90, 0.5), n(38, 7, 90, 0.25, 1), n(36, 11.75), n(49, 12)];
-    const set = new FakeLiveSet({ tracks: [[null], [clip('my groove', 16, notes, { looping: true, start: 4, end: 12 })]], deviceTrack: 1, detailClip: { track: 1, slot: 0 } });
+    const set = new FakeLiveSet({
+      tracks: [[null], [clip('my groove', 16, notes, { looping: true, start: 4, end: 12 })]],
+      deviceTrack: 1,
+      detailClip: { track: 1, slot: 0 },
+    });
     const js = new JsHost(READER, set);
     js.send('bang');
     js.send('readclip');
@@ -75,7 +84,11 @@ describe('Live reader (js, against a fake LiveAPI): the clip to continue', () =>
 
   it('sends a long clip in messages of 32 notes, an empty one as begin/end, and refuses an audio clip', () => {
     const many = Array.from({ length: 70 }, (_, i) => n(36 + (i % 3), i * 0.25));
-    const set = new FakeLiveSet({ tracks: [[clip('busy', 32, many), clip('empty', 4, []), { ...clip('vox', 4, []), audio: true }]], deviceTrack: 0, detailClip: { track: 0, slot: 0 } });
+    const set = new FakeLiveSet({
+      tracks: [[clip('busy', 32, many), clip('empty', 4, []), { ...clip('vox', 4, []), audio: true }]],
+      deviceTrack: 0,
+      detailClip: { track: 0, slot: 0 },
+    });
     const js = new JsHost(READER, set);
     js.send('bang');
     js.send('readclip');
@@ -92,7 +105,12 @@ describe('Live reader (js, against a fake LiveAPI): the clip to continue', () =>
   });
 
   it('reads with get_notes on Live 10 (no get_notes_extended)', () => {
-    const set = new FakeLiveSet({ tracks: [[clip('old', 4, [n(40, 1, 80), n(43, 2, 70, 0.5, 1)])]], deviceTrack: 0, detailClip: { track: 0, slot: 0 }, liveVersion: 10 });
+    const set = new FakeLiveSet({
+      tracks: [[clip('old', 4, [n(40, 1, 80), n(43, 2, 70, 0.5, 1)])]],
+      deviceTrack: 0,
+      detailClip: { track: 0, slot: 0 },
+      liveVersion: 10,
+    });
     const js = new JsHost(READER, set);
     js.send('bang');
     js.send('readclip');
@@ -123,7 +141,13 @@ describe("Live reader: the Set's scale", () => {
   });
 
   it('says -1 for the mode in a Live without Song.scale_mode (before 12.1)', () => {
-    const set = new FakeLiveSet({ tracks: [[null]], deviceTrack: 0, liveVersion: 12, liveMinor: 0, scale: { root: 7, intervals: [0, 2, 4, 5, 7, 9, 11], mode: 1, name: 'Major' } });
+    const set = new FakeLiveSet({
+      tracks: [[null]],
+      deviceTrack: 0,
+      liveVersion: 12,
+      liveMinor: 0,
+      scale: { root: 7, intervals: [0, 2, 4, 5, 7, 9, 11], mode: 1, name: 'Major' },
+    });
     const js = new JsHost(READER, set);
     js.send('bang');
     expect(js.outlets.filter((o) => o[1] === 'scale').map((o) => o.slice(2))).toEqual([[-1, 7, 0, 2, 4, 5, 7, 9, 11]]);

@@ -44,7 +44,9 @@ describe('the built MIDI Tools', () => {
   it('the checker wants 3 outlets on live.miditool.in from Max 8.6.3 on', () => {
     const p = buildToolPatcher('generate');
     p.appversion = { ...p.appversion, revision: 3 };
-    expect(checkPatcher(p, built, 'nagg').problems).toContainEqual(expect.stringMatching(/\(live\.miditool\.in\) has 1 inlets\/2 outlets; it should have 1\/3/));
+    expect(checkPatcher(p, built, 'nagg').problems).toContainEqual(
+      expect.stringMatching(/\(live\.miditool\.in\) has 1 inlets\/2 outlets; it should have 1\/3/),
+    );
   });
 
   it('flags an asynchronous object on the way into live.miditool.out, a missing path, and the objects outside a MIDI Tool', () => {
@@ -53,7 +55,11 @@ describe('the built MIDI Tools', () => {
     const node = boxByText(p, 'node.script tandem-tool-client.js @autostart 1');
     const out = boxByText(p, 'live.miditool.out');
     p.lines.push({ patchline: { source: [node.id, 0], destination: [out.id, 0] } });
-    expect(miditoolProblems(p, 'natt')).toEqual([expect.stringMatching(/^obj-\d+ \(node\.script tandem-tool-client\.js @autostart 1\) -> obj-\d+ \(live\.miditool\.out\): node\.script is asynchronous, so its notes would reach live\.miditool\.out outside the apply cycle/)]);
+    expect(miditoolProblems(p, 'natt')).toEqual([
+      expect.stringMatching(
+        /^obj-\d+ \(node\.script tandem-tool-client\.js @autostart 1\) -> obj-\d+ \(live\.miditool\.out\): node\.script is asynchronous, so its notes would reach live\.miditool\.out outside the apply cycle/,
+      ),
+    ]);
     expect(miditoolProblems(buildToolPatcher('humanize'), 'natt')).toEqual([]);
 
     const b = new PatchBuilder();
@@ -64,18 +70,26 @@ describe('the built MIDI Tools', () => {
     b.connect(defer, 0, toolOut, 0);
     const deferred = b.build({ type: 'nagg', devicewidth: 0, dependencies: [], description: '' });
     expect(miditoolProblems(deferred, 'nagg')).toEqual([expect.stringMatching(/\(deferlow\) -> obj-3 \(live\.miditool\.out\): deferlow is asynchronous/)]);
-    expect(miditoolProblems(deferred, 'mmmm')).toEqual([expect.stringMatching(/live\.miditool\.in\) works only in a MIDI Tool/), expect.stringMatching(/live\.miditool\.out\) works only in a MIDI Tool/)]);
+    expect(miditoolProblems(deferred, 'mmmm')).toEqual([
+      expect.stringMatching(/live\.miditool\.in\) works only in a MIDI Tool/),
+      expect.stringMatching(/live\.miditool\.out\) works only in a MIDI Tool/),
+    ]);
 
     const c = new PatchBuilder();
     c.obj('live.miditool.in', [0, 0]);
     c.obj('live.miditool.out', [0, 80]);
-    expect(miditoolProblems(c.build({ type: 'natt', devicewidth: 0, dependencies: [], description: '' }), 'natt')).toEqual([expect.stringMatching(/no patch cords lead from .* to .*"Did not receive a Note dictionary in time"/)]);
+    expect(miditoolProblems(c.build({ type: 'natt', devicewidth: 0, dependencies: [], description: '' }), 'natt')).toEqual([
+      expect.stringMatching(/no patch cords lead from .* to .*"Did not receive a Note dictionary in time"/),
+    ]);
   });
 });
 
-describe('the tool client\'s reading of Live\'s context', () => {
-  it('the Set\'s scale: the nearest mode as the key, every note fitted to the scale itself', () => {
-    expect(setScale({ scale_mode: 1, root_note: 2, scale_intervals: [0, 2, 3, 5, 7, 8, 10] })).toEqual({ key: 'D minor', pitchClasses: [0, 2, 4, 5, 7, 9, 10] });
+describe("the tool client's reading of Live's context", () => {
+  it("the Set's scale: the nearest mode as the key, every note fitted to the scale itself", () => {
+    expect(setScale({ scale_mode: 1, root_note: 2, scale_intervals: [0, 2, 3, 5, 7, 8, 10] })).toEqual({
+      key: 'D minor',
+      pitchClasses: [0, 2, 4, 5, 7, 9, 10],
+    });
     expect(setScale({ scale_mode: 0, root_note: 2, scale_intervals: [0, 2, 3, 5, 7, 8, 10] })).toBeUndefined();
     const pentatonic = setScale({ scale_mode: 1, root_note: 9, scale_intervals: [0, 3, 5, 7, 10] })!; // A minor pentatonic
     expect(pentatonic.key).toBe('A minor');
@@ -87,12 +101,22 @@ describe('the tool client\'s reading of Live\'s context', () => {
   it('Generate: the selection (or Bars from the insert marker), its bars, the grid never coarser than a 16th; drums ignore the scale', () => {
     const base = { role: 'generate', key: 'k', reply: 'r', notes: [] };
     const scale = { scale_mode: 1, root_note: 0, scale_intervals: [0, 2, 4, 5, 7, 9, 11] };
-    const a = parseToolRequest({ ...base, settings: { density: 70 }, context: { clip: { time_selection_start: 2, time_selection_end: 9 }, grid: { interval: 1, enabled: 1 }, scale } });
+    const a = parseToolRequest({
+      ...base,
+      settings: { density: 70 },
+      context: { clip: { time_selection_start: 2, time_selection_end: 9 }, grid: { interval: 1, enabled: 1 }, scale },
+    });
     expect(a).toMatchObject({ model: 'drums', genre: 'rock', density: 0.7, from: 2, to: 9, bars: 2, step: 0.25, scale: undefined });
-    const b = parseToolRequest({ ...base, settings: { model: 2, genre: 23, bars: 3 }, context: { clip: { time_selection_start: 5, time_selection_end: 5, insert_marker_time: 8 }, grid: { interval: 0.125, enabled: 0 }, scale } });
+    const b = parseToolRequest({
+      ...base,
+      settings: { model: 2, genre: 23, bars: 3 },
+      context: { clip: { time_selection_start: 5, time_selection_end: 5, insert_marker_time: 8 }, grid: { interval: 0.125, enabled: 0 }, scale },
+    });
     expect(b).toMatchObject({ model: 'bass', genre: 'chorale', from: 8, to: 20, bars: 3, step: undefined, key_name: 'C major' });
     // A jig's bar is 6/8 (3 beats): a 12-beat selection is 4 of its bars; Bars without a selection counts them too.
-    expect(parseToolRequest({ ...base, settings: { model: 1, genre: 20 }, context: { clip: { time_selection_start: 0, time_selection_end: 12 } } })).toMatchObject({ genre: 'jig', bars: 4, to: 12 });
+    expect(
+      parseToolRequest({ ...base, settings: { model: 1, genre: 20 }, context: { clip: { time_selection_start: 0, time_selection_end: 12 } } }),
+    ).toMatchObject({ genre: 'jig', bars: 4, to: 12 });
     expect(parseToolRequest({ ...base, settings: { model: 1, genre: 20, bars: 2 }, context: { clip: {} } })).toMatchObject({ bars: 2, from: 0, to: 6 });
     expect(() => parseToolRequest({ ...base, settings: { density: 150 }, context: {} })).toThrow('density must be between 0 and 100, got 150');
     expect(() => parseToolRequest({ ...base, settings: { model: 7 }, context: {} })).toThrow('model must be a menu index 0..2, got 7');
@@ -112,10 +136,19 @@ describe('the tool client\'s reading of Live\'s context', () => {
   });
 
   it('Humanize: notes counted from their first bar; a selection over the limit is refused by name', () => {
-    const job = parseToolRequest({ role: 'humanize', key: 'k', reply: 'r', settings: { genre: 1, seed: 7 }, context: {}, notes: [{ pitch: 36, start_time: 9, duration: 0.25, velocity: 99.6 }] });
+    const job = parseToolRequest({
+      role: 'humanize',
+      key: 'k',
+      reply: 'r',
+      settings: { genre: 1, seed: 7 },
+      context: {},
+      notes: [{ pitch: 36, start_time: 9, duration: 0.25, velocity: 99.6 }],
+    });
     expect(job).toMatchObject({ genre: 'funk', seed: 7, origin: 8, notes: [{ pitch: 36, velocity: 100, startBeats: 1, durationBeats: 0.25 }] });
     const many = Array.from({ length: 2049 }, (_, i) => ({ pitch: 42, start_time: i / 4, duration: 0.1 }));
-    expect(() => parseToolRequest({ role: 'humanize', key: 'k', reply: 'r', notes: many })).toThrow('the selection holds 2049 notes; Tandem Humanize takes at most 2048 at once: select fewer bars');
+    expect(() => parseToolRequest({ role: 'humanize', key: 'k', reply: 'r', notes: many })).toThrow(
+      'the selection holds 2049 notes; Tandem Humanize takes at most 2048 at once: select fewer bars',
+    );
   });
 });
 

@@ -46,7 +46,13 @@ const CONTEXT: LiveToolContext = {
  * node.script the real ToolClient (own max-api, dicts shared with the js) on an in-process bridge,
  * Live's side the fake of fakes/midi-tool.ts.
  */
-function tool(role: 'generate' | 'humanize', notes: Omit<LiveToolNote, 'note_id'>[], context: LiveToolContext = CONTEXT, scriptStartsAfterMs = 100, set?: FakeLiveSet) {
+function tool(
+  role: 'generate' | 'humanize',
+  notes: Omit<LiveToolNote, 'note_id'>[],
+  context: LiveToolContext = CONTEXT,
+  scriptStartsAfterMs = 100,
+  set?: FakeLiveSet,
+) {
   const dicts = new DictRegistry();
   const live = new FakeMidiToolHost(role === 'generate' ? 'nagg' : 'natt', dicts, notes, context);
   const { api, fake } = createMaxApi(dicts.map);
@@ -68,7 +74,11 @@ function tool(role: 'generate' | 'humanize', notes: Omit<LiveToolNote, 'note_id'
     {
       tool: live,
       js: (box, out) => {
-        const host = new JsHost(ANSWERER, set, { args: String(box.text).split(/\s+/).slice(2), Dict: dicts.Dict, onOutlet: (n, args) => out(n, args as (string | number)[]) });
+        const host = new JsHost(ANSWERER, set, {
+          args: String(box.text).split(/\s+/).slice(2),
+          Dict: dicts.Dict,
+          onOutlet: (n, args) => out(n, args as (string | number)[]),
+        });
         return { receive: (inlet, m) => host.sendTo(inlet, m.sel, ...m.args) };
       },
     },
@@ -133,7 +143,7 @@ describe('Tandem Generate on the fakes (issue 14)', { timeout: 60_000 }, () => {
     expect(live.errors).toEqual([]);
   });
 
-  it('a bass line in the Set\'s scale (D minor) when Scale Mode is on', async () => {
+  it("a bass line in the Set's scale (D minor) when Scale Mode is on", async () => {
     const { r, live, load, apply } = tool('generate', []);
     load();
     r.advance(200);
@@ -176,9 +186,13 @@ function quantizedBeat(): Omit<LiveToolNote, 'note_id'>[] {
 }
 
 describe('Tandem Humanize on the fakes (issue 14)', { timeout: 60_000 }, () => {
-  const noSelection: LiveToolContext = { clip: { first_note_start: 0, last_note_end: 8 }, scale: { scale_mode: 0, root_note: 0, scale_intervals: [0, 2, 4, 5, 7, 9, 11] }, grid: { interval: 0.25, enabled: 1 } };
+  const noSelection: LiveToolContext = {
+    clip: { first_note_start: 0, last_note_end: 8 },
+    scale: { scale_mode: 0, root_note: 0, scale_intervals: [0, 2, 4, 5, 7, 9, 11] },
+    grid: { interval: 0.25, enabled: 1 },
+  };
 
-  it('returns every note of a quantized beat with a drummer\'s velocities and timing; Amount blends at once', async () => {
+  it("returns every note of a quantized beat with a drummer's velocities and timing; Amount blends at once", async () => {
     const { r, live, load, apply, status } = tool('humanize', quantizedBeat(), noSelection);
     const input = live.clip.map((n) => ({ ...n }));
     load();
@@ -187,7 +201,9 @@ describe('Tandem Humanize on the fakes (issue 14)', { timeout: 60_000 }, () => {
     apply();
     const mark = live.applied.length - 1;
     expect(live.applied[mark].notes).toEqual(input); // unchanged while the answer is made
-    const human = (await waitFor(() => live.applied.slice(mark + 1).find((a) => a.notes.some((n, i) => n.velocity !== input[i].velocity)), 30_000, 'the humanized beat')).notes;
+    const human = (
+      await waitFor(() => live.applied.slice(mark + 1).find((a) => a.notes.some((n, i) => n.velocity !== input[i].velocity)), 30_000, 'the humanized beat')
+    ).notes;
     expect(live.errors).toEqual([]);
     expect(human).toHaveLength(input.length);
     human.forEach((n, i) => {
@@ -224,7 +240,7 @@ describe('Tandem Humanize on the fakes (issue 14)', { timeout: 60_000 }, () => {
   });
 });
 
-describe('the MIDI Tool fakes model Live\'s errors', () => {
+describe("the MIDI Tool fakes model Live's errors", () => {
   it('a dictionary reaching live.miditool.out outside the cycle is refused as asynchronous; a cycle without one is late', () => {
     const dicts = new DictRegistry();
     const live = new FakeMidiToolHost('nagg', dicts, [], CONTEXT);
@@ -246,8 +262,19 @@ describe('Tandem Generate continues the notes before the selection (Live API + p
     { pitch: 42, start_time: b, duration: 0.25, velocity: 80, mute: 0 },
     { pitch: b % 2 ? 38 : 36, start_time: b, duration: 0.25, velocity: 105, mute: 0 },
   ]);
-  const liveSet = (loop?: { looping: boolean; start: number; end: number }) => new FakeLiveSet({ tracks: [[{ name: 'beat', length: 16, notes: groove, ...(loop ? { loop } : {}) }]], deviceTrack: 0, detailClip: { track: 0, slot: 0 } });
-  const context = (selection?: [number, number]): LiveToolContext => ({ ...CONTEXT, scale: { scale_mode: 0, root_note: 0, scale_intervals: [0, 2, 4, 5, 7, 9, 11] }, clip: { ...(selection ? { time_selection_start: selection[0], time_selection_end: selection[1] } : { insert_marker_time: 0 }), first_note_start: 0, last_note_end: 8, lowest_pitch: 36, highest_pitch: 42 } });
+  const liveSet = (loop?: { looping: boolean; start: number; end: number }) =>
+    new FakeLiveSet({ tracks: [[{ name: 'beat', length: 16, notes: groove, ...(loop ? { loop } : {}) }]], deviceTrack: 0, detailClip: { track: 0, slot: 0 } });
+  const context = (selection?: [number, number]): LiveToolContext => ({
+    ...CONTEXT,
+    scale: { scale_mode: 0, root_note: 0, scale_intervals: [0, 2, 4, 5, 7, 9, 11] },
+    clip: {
+      ...(selection ? { time_selection_start: selection[0], time_selection_end: selection[1] } : { insert_marker_time: 0 }),
+      first_note_start: 0,
+      last_note_end: 8,
+      lowest_pitch: 36,
+      highest_pitch: 42,
+    },
+  });
 
   it('fills the selection after the groove with what the bridge continues from its last bars', async () => {
     const set = liveSet();
@@ -265,9 +292,31 @@ describe('Tandem Generate continues the notes before the selection (Live API + p
     // The same new notes tandem generate --primer makes from that groove (4 bars: 2 given, 2 new).
     const dir = mkdtempSync(join(tmpdir(), 'tandem-tool-continue-'));
     const clipFile = join(dir, 'groove.mid');
-    writeFileAtomic(clipFile, writeMidiFile({ notes: groove.map((n) => ({ pitch: n.pitch, velocity: n.velocity, startTicks: n.start_time * PPQ, durationTicks: 240, channel: DRUM_CHANNEL })), tempos: [{ ticks: 0, bpm: 120 }], meters: [], totalTicks: 8 * PPQ }));
-    const cli = await runGenerate({ model: 'drums', modelImpl: 'baseline', genre: 'rock', density: '0.5', temperature: '1', bars: '4', seed: '0', bpm: '120', primer: clipFile, quiet: true, out: join(dir, 'cli.mid') });
-    const fromCli = cli.sequences[0].notes.filter((n) => n.startTicks >= 8 * PPQ - 120).map((n) => `${n.pitch}@${Math.max(8, Math.round((n.startTicks / PPQ) * 4) / 4)}`);
+    writeFileAtomic(
+      clipFile,
+      writeMidiFile({
+        notes: groove.map((n) => ({ pitch: n.pitch, velocity: n.velocity, startTicks: n.start_time * PPQ, durationTicks: 240, channel: DRUM_CHANNEL })),
+        tempos: [{ ticks: 0, bpm: 120 }],
+        meters: [],
+        totalTicks: 8 * PPQ,
+      }),
+    );
+    const cli = await runGenerate({
+      model: 'drums',
+      modelImpl: 'baseline',
+      genre: 'rock',
+      density: '0.5',
+      temperature: '1',
+      bars: '4',
+      seed: '0',
+      bpm: '120',
+      primer: clipFile,
+      quiet: true,
+      out: join(dir, 'cli.mid'),
+    });
+    const fromCli = cli.sequences[0].notes
+      .filter((n) => n.startTicks >= 8 * PPQ - 120)
+      .map((n) => `${n.pitch}@${Math.max(8, Math.round((n.startTicks / PPQ) * 4) / 4)}`);
     expect(new Set(got.notes.map((n) => `${n.pitch}@${n.start_time}`))).toEqual(new Set(fromCli));
   });
 

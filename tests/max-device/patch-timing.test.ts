@@ -17,7 +17,7 @@ afterAll(async () => {
 /** A seeded 0..1 generator (the injected latencies repeat from run to run). */
 function lcg(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 const MS_PER_BEAT = 500; // 120 BPM

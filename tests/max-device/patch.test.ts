@@ -35,7 +35,12 @@ describe('the patch on a fake Max (node.script drops messages before its script 
     expect(transports.length).toBe(Math.floor((3000 - 1100) / TRANSPORT_POLL_MS) + 1);
     expect(transports[0].m.args).toEqual([120, 0, 0]);
     // On ready the kept control values go to the fresh client too.
-    expect(got.filter((g) => g.at === 1100 && g.m.sel !== 'transport').map((g) => g.m.sel).sort()).toEqual(['bars', 'density', 'fill', 'follow', 'genre', 'key', 'model', 'temperature']);
+    expect(
+      got
+        .filter((g) => g.at === 1100 && g.m.sel !== 'transport')
+        .map((g) => g.m.sel)
+        .sort(),
+    ).toEqual(['bars', 'density', 'fill', 'follow', 'genre', 'key', 'model', 'temperature']);
   });
 
   it('stops polling when the script ends, and shows it on the status line', () => {
@@ -77,7 +82,10 @@ describe('the patch on a fake Max (node.script drops messages before its script 
     r.load();
     r.control('Write to', 1);
     r.advance(100);
-    expect(r.jsInByScript.get(SCRIPTS.clipWriter)).toEqual([{ sel: 'target', args: [1] }, { sel: 'bang', args: [] }]);
+    expect(r.jsInByScript.get(SCRIPTS.clipWriter)).toEqual([
+      { sel: 'target', args: [1] },
+      { sel: 'bang', args: [] },
+    ]);
   });
 
   it('stop from the client ends sounding notes at once (makenote stop), and clears scheduled ones', () => {

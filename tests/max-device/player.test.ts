@@ -25,7 +25,9 @@ describe('the patch player’s Node side (what Node still decides)', () => {
       ['pat', 1, 12, 38, 90, 120, 0],
     ]);
     // A note pushed early before the loop start belongs to the end of the loop.
-    expect(stepMessages(0, { lengthBeats: 4, notes: [{ pitch: 36, velocity: 1, startBeats: -0.01, durationBeats: 0.25 }] }, 16)).toEqual([['pat', 0, 15, 36, 1, 120, 115.2]]);
+    expect(stepMessages(0, { lengthBeats: 4, notes: [{ pitch: 36, velocity: 1, startBeats: -0.01, durationBeats: 0.25 }] }, 16)).toEqual([
+      ['pat', 0, 15, 36, 1, 120, 115.2],
+    ]);
   });
 
   it('plays the first pattern at once, from the song grid, in a free slot', () => {

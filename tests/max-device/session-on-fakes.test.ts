@@ -54,7 +54,8 @@ describe('a scripted session on the fakes (issue 11, done when)', () => {
     const arrangementSaved = readMidiFile(readFileSync(b.client.last!.file)).sequence.notes;
     await b.client.close();
 
-    const asLive = (notes: typeof sessionSaved) => notes.map((n) => ({ pitch: n.pitch, start_time: n.startTicks / PPQ, duration: n.durationTicks / PPQ, velocity: n.velocity, mute: 0 }));
+    const asLive = (notes: typeof sessionSaved) =>
+      notes.map((n) => ({ pitch: n.pitch, start_time: n.startTicks / PPQ, duration: n.durationTicks / PPQ, velocity: n.velocity, mute: 0 }));
     expect(set.tracks[0].slots[0]).toEqual({ name: 'Tandem rock d0.5 #100', length: 8, notes: asLive(sessionSaved) });
     expect(set.tracks[0].arrangement).toEqual([{ name: 'Tandem funk d0.5 #200', length: 4, notes: asLive(arrangementSaved), start: 16 }]);
     expect(a.js.statuses().at(-1)).toBe(`wrote "Tandem rock d0.5 #100" (${sessionSaved.length} notes, read back) to clip slot 1`);

@@ -17,7 +17,16 @@ afterEach(async () => {
 
 function device(port: number, dist: string) {
   const { api, fake } = createMaxApi();
-  const c = new TandemClient(api, { port, scriptDir: dist, config: {}, nodeCandidates: [process.execPath], pingTimeoutMs: 100, startTimeoutMs: 10_000, heartbeatMs: 100, leaseMs: 800 });
+  const c = new TandemClient(api, {
+    port,
+    scriptDir: dist,
+    config: {},
+    nodeCandidates: [process.execPath],
+    pingTimeoutMs: 100,
+    startTimeoutMs: 10_000,
+    heartbeatMs: 100,
+    leaseMs: 800,
+  });
   c.registerHandlers();
   clients.push(c);
   return { c, fake, bridgePid: () => (c as unknown as { bridge?: { pid: number } }).bridge?.pid };

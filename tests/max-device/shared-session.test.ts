@@ -28,7 +28,11 @@ afterAll(async () => {
   await server.close();
 });
 /** What the bridge saved, one line per suggestion (session.jsonl). */
-const log = () => readFileSync(join(store.dir, 'session.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { model: string; genre: string; density: number; seed: number; bars: number; key?: string });
+const log = () =>
+  readFileSync(join(store.dir, 'session.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { model: string; genre: string; density: number; seed: number; bars: number; key?: string });
 
 describe('a device and a MIDI Tool share one bridge (issue 11.11)', () => {
   it("keep their own settings and seeds, asked in turns, and leave the bridge session's as they were", async () => {
@@ -48,7 +52,19 @@ describe('a device and a MIDI Tool share one bridge (issue 11.11)', () => {
       await waitFor(() => device.last, 10_000, "the device's first");
       // The tool asks for a bass line in D minor, seed 5, while the device has asked once.
       const P = GENERATE_PARAMETERS;
-      await toolApi.setDict('req', { role: 'generate', key: 'k1', reply: 'store', settings: { [P.model.message]: MODEL_ITEMS.indexOf('bass'), [P.genre.message]: GENRE_ITEMS.indexOf('pop'), [P.density.message]: 20, [P.seed.message]: 5 }, context: { clip: { time_selection_start: 0, time_selection_end: 8 }, scale: { scale_mode: 1, root_note: 2, scale_intervals: [0, 2, 3, 5, 7, 8, 10] } }, notes: [] });
+      await toolApi.setDict('req', {
+        role: 'generate',
+        key: 'k1',
+        reply: 'store',
+        settings: {
+          [P.model.message]: MODEL_ITEMS.indexOf('bass'),
+          [P.genre.message]: GENRE_ITEMS.indexOf('pop'),
+          [P.density.message]: 20,
+          [P.seed.message]: 5,
+        },
+        context: { clip: { time_selection_start: 0, time_selection_end: 8 }, scale: { scale_mode: 1, root_note: 2, scale_intervals: [0, 2, 3, 5, 7, 8, 10] } },
+        notes: [],
+      });
       toolFake.send('request', 'req');
       await waitFor(() => tool.entries('store')[0], 10_000, "the tool's answer");
       const first = device.last!;

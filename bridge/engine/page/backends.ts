@@ -104,7 +104,10 @@ export async function chooseBackend(impl: string, art: LayersArtifact, opts: Pro
   // A forced backend runs even off the tolerance (the report says so); it must at least compute.
   const pick = opts.force ? reports[0] : reports.filter((r) => r.ok).sort((a, b) => choiceCost(a) - choiceCost(b))[0];
   if (!pick || pick.msPerBar === undefined) {
-    throw new BackendUnavailableError(opts.force ?? 'any', opts.force ? (pick?.reason ?? 'not tried') : `no TF.js backend works: ${reports.map((r) => r.reason).join('; ')}`);
+    throw new BackendUnavailableError(
+      opts.force ?? 'any',
+      opts.force ? (pick?.reason ?? 'not tried') : `no TF.js backend works: ${reports.map((r) => r.reason).join('; ')}`,
+    );
   }
   pick.chosen = true;
   const err = await useBackend(pick.backend);

@@ -25,7 +25,9 @@ async function fetchBytes(path: string): Promise<ArrayBuffer> {
 
 /** model.json plus its weight files, concatenated in manifest order (as tf.io.decodeWeights wants). */
 async function fetchModel(): Promise<LayersArtifact & { modelJson: { weightsManifest: Array<{ paths: string[] }> } }> {
-  const modelJson = JSON.parse(new TextDecoder().decode(await fetchBytes(`${PAGE_PATHS.modelDir}model.json`))) as { weightsManifest: Array<{ paths: string[] }> };
+  const modelJson = JSON.parse(new TextDecoder().decode(await fetchBytes(`${PAGE_PATHS.modelDir}model.json`))) as {
+    weightsManifest: Array<{ paths: string[] }>;
+  };
   const parts = await Promise.all(modelJson.weightsManifest.flatMap((g) => g.paths).map((p) => fetchBytes(PAGE_PATHS.modelDir + p)));
   const all = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
   let at = 0;
@@ -54,7 +56,15 @@ const api: PageApi = {
       const art = await fetchModel();
       const { chosen, reports } = await chooseBackend(impl, art, probe);
       model = { impl, part: build(art) };
-      return { backend: chosen, backends: reports, reference: REFERENCE_BACKEND, tfVersion: tf.version.tfjs, impl, hidden: networkHidden(art.modelJson), userAgent: navigator.userAgent };
+      return {
+        backend: chosen,
+        backends: reports,
+        reference: REFERENCE_BACKEND,
+        tfVersion: tf.version.tfjs,
+        impl,
+        hidden: networkHidden(art.modelJson),
+        userAgent: navigator.userAgent,
+      };
     }),
   generate: (req) =>
     answer(async () => {
@@ -63,7 +73,11 @@ const api: PageApi = {
       if (impl !== model.impl) throw new Error(`the page has ${model.impl} loaded, not ${String(impl)}`);
       return model.part.generate(r);
     }),
-  tryFetch: (url) => fetch(url).then((r) => `loaded (HTTP ${r.status})`, (e: unknown) => `refused: ${String(e)}`),
+  tryFetch: (url) =>
+    fetch(url).then(
+      (r) => `loaded (HTTP ${r.status})`,
+      (e: unknown) => `refused: ${String(e)}`,
+    ),
 };
 
 (window as unknown as { tandem: PageApi }).tandem = api;

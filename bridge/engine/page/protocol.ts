@@ -57,8 +57,17 @@ export function sequencesFromPage(v: unknown, count: number): Sequence[] {
   const bad = (why: string) => new Error(`malformed answer from the page: ${why}`);
   if (!Array.isArray(v) || v.length !== count) throw bad(`${Array.isArray(v) ? v.length : typeof v} sequences for ${count} variations`);
   for (const s of v as Sequence[]) {
-    if (!s || !Array.isArray(s.notes) || !Array.isArray(s.tempos) || !Array.isArray(s.meters) || !isInt(s.totalTicks, 0, 2 ** 31)) throw bad('a sequence without notes, tempos, meters or length');
-    const n = s.notes.find((x) => !x || !isInt(x.pitch, 0, 127) || !isInt(x.velocity, 0, 127) || !isInt(x.channel, 0, 15) || !isInt(x.startTicks, 0, 2 ** 31) || !isInt(x.durationTicks, 0, 2 ** 31));
+    if (!s || !Array.isArray(s.notes) || !Array.isArray(s.tempos) || !Array.isArray(s.meters) || !isInt(s.totalTicks, 0, 2 ** 31))
+      throw bad('a sequence without notes, tempos, meters or length');
+    const n = s.notes.find(
+      (x) =>
+        !x ||
+        !isInt(x.pitch, 0, 127) ||
+        !isInt(x.velocity, 0, 127) ||
+        !isInt(x.channel, 0, 15) ||
+        !isInt(x.startTicks, 0, 2 ** 31) ||
+        !isInt(x.durationTicks, 0, 2 ** 31),
+    );
     if (n) throw bad(`a note out of range (${JSON.stringify(n).slice(0, 120)})`);
   }
   return v as Sequence[];

@@ -50,15 +50,24 @@ function hiss(c, t, filter, freq, peak, length, out) {
 /** One drum hit by class label (KK, SN, CH, OH, LT, MT, HT, CR, RD). */
 function drum(c, label, t, v, out) {
   switch (label) {
-    case 'KK': return [tone(c, t, 'sine', 130, 45, v, 0.25, out)];
-    case 'SN': return [tone(c, t, 'triangle', 190, 150, v * 0.5, 0.08, out), hiss(c, t, 'bandpass', 1800, v * 0.8, 0.16, out)];
-    case 'CH': return [hiss(c, t, 'highpass', 7000, v * 0.5, 0.05, out)];
-    case 'OH': return [hiss(c, t, 'highpass', 6500, v * 0.5, 0.35, out)];
-    case 'LT': return [tone(c, t, 'sine', 110, 80, v, 0.3, out)];
-    case 'MT': return [tone(c, t, 'sine', 150, 110, v, 0.25, out)];
-    case 'HT': return [tone(c, t, 'sine', 200, 150, v, 0.22, out)];
-    case 'CR': return [hiss(c, t, 'highpass', 4500, v * 0.5, 1.2, out)];
-    default: return [hiss(c, t, 'bandpass', 8000, v * 0.4, 0.5, out)];
+    case 'KK':
+      return [tone(c, t, 'sine', 130, 45, v, 0.25, out)];
+    case 'SN':
+      return [tone(c, t, 'triangle', 190, 150, v * 0.5, 0.08, out), hiss(c, t, 'bandpass', 1800, v * 0.8, 0.16, out)];
+    case 'CH':
+      return [hiss(c, t, 'highpass', 7000, v * 0.5, 0.05, out)];
+    case 'OH':
+      return [hiss(c, t, 'highpass', 6500, v * 0.5, 0.35, out)];
+    case 'LT':
+      return [tone(c, t, 'sine', 110, 80, v, 0.3, out)];
+    case 'MT':
+      return [tone(c, t, 'sine', 150, 110, v, 0.25, out)];
+    case 'HT':
+      return [tone(c, t, 'sine', 200, 150, v, 0.22, out)];
+    case 'CR':
+      return [hiss(c, t, 'highpass', 4500, v * 0.5, 1.2, out)];
+    default:
+      return [hiss(c, t, 'bandpass', 8000, v * 0.4, 0.5, out)];
   }
 }
 

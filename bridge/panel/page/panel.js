@@ -133,7 +133,9 @@ function buildControls() {
       input.title = `${c.doc} (${c.min} to ${c.max}${c.unit && c.unit !== `${c.min}..${c.max}` ? ` ${c.unit}` : ''})`;
       input.dataset.control = c.name;
       // A value the field cannot read as a number goes as typed: the session says what is allowed.
-      input.addEventListener('change', () => send({ type: 'set', control: c.name, value: input.value.trim() !== '' && Number.isFinite(Number(input.value)) ? Number(input.value) : input.value }));
+      input.addEventListener('change', () =>
+        send({ type: 'set', control: c.name, value: input.value.trim() !== '' && Number.isFinite(Number(input.value)) ? Number(input.value) : input.value }),
+      );
       if (!c.integer && c.max - c.min <= 4) {
         const range = document.createElement('input');
         range.type = 'range';
@@ -388,7 +390,8 @@ function frame() {
     // Bars and beats in the session's meter (a 6/8 bar counts six eighths).
     const m = t.meter;
     const beatTicks = m.barTicks / m.numerator;
-    $('transport').textContent = `${t.playing ? 'playing' : 'stopped'} ${Math.floor(ticks / m.barTicks) + 1}:${Math.floor((ticks % m.barTicks) / beatTicks) + 1}`;
+    $('transport').textContent =
+      `${t.playing ? 'playing' : 'stopped'} ${Math.floor(ticks / m.barTicks) + 1}:${Math.floor((ticks % m.barTicks) / beatTicks) + 1}`;
     $('transport').title = `${m.numerator}/${m.denominator}`;
     renderLanes(ticks);
     const s = ui.sel;

@@ -70,7 +70,20 @@ export function drawRoll(container, item, hello) {
   const xOf = (ticks) => LABEL_W + (ticks / step) * STEP_W;
   for (const [pitch, velocity, start, length] of item.notes) {
     const w = drums ? Math.max(2, STEP_W - 2) : Math.max(2, (length / step) * STEP_W - 1);
-    el('rect', { class: 'note', x: xOf(start).toFixed(1), y: row(pitch) * rowH + 1, width: w.toFixed(1), height: rowH - 2, rx: 2, 'fill-opacity': (0.35 + (0.65 * velocity) / 127).toFixed(2), 'data-pitch': pitch }, svg);
+    el(
+      'rect',
+      {
+        class: 'note',
+        x: xOf(start).toFixed(1),
+        y: row(pitch) * rowH + 1,
+        width: w.toFixed(1),
+        height: rowH - 2,
+        rx: 2,
+        'fill-opacity': (0.35 + (0.65 * velocity) / 127).toFixed(2),
+        'data-pitch': pitch,
+      },
+      svg,
+    );
   }
   const head = el('line', { class: 'playhead', x1: LABEL_W, x2: LABEL_W, y1: 0, y2: height, visibility: 'hidden' }, svg);
   container.replaceChildren(svg);

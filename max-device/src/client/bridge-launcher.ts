@@ -32,7 +32,8 @@ export function readLaunchConfig(file = CONFIG_FILE, env: NodeJS.ProcessEnv = pr
       }
       if (raw.port !== undefined) {
         const p = raw.port;
-        if (typeof p !== 'number' || !Number.isInteger(p) || p < 1024 || p > 65535) problem = `${file}: "port" must be a UDP port from 1024 to 65535, got ${JSON.stringify(p)}`;
+        if (typeof p !== 'number' || !Number.isInteger(p) || p < 1024 || p > 65535)
+          problem = `${file}: "port" must be a UDP port from 1024 to 65535, got ${JSON.stringify(p)}`;
         else cfg.port = p;
       }
     } catch (err) {
@@ -118,7 +119,11 @@ const newEnough = (v: [number, number, number]) => v[0] > MIN_NODE.major || (v[0
  * Finds a Node new enough for the bridge: the configured one first (and only it, when set), then
  * the usual places. The reason, when none fits, lists what was tried and what was too old.
  */
-export function findNode(config: LaunchConfig, candidates: string[] = nodeCandidates(), runner: Runner | undefined = currentRunner()): NodeFound | { reason: string } {
+export function findNode(
+  config: LaunchConfig,
+  candidates: string[] = nodeCandidates(),
+  runner: Runner | undefined = currentRunner(),
+): NodeFound | { reason: string } {
   const tried = config.node ? [config.node] : candidates;
   const tooOld: string[] = [];
   const distrusted: string[] = [];
@@ -136,7 +141,9 @@ export function findNode(config: LaunchConfig, candidates: string[] = nodeCandid
     tooOld.push(`${path} is v${v.join('.')}`);
   }
   const need = `Node ${MIN_NODE.major}.${MIN_NODE.minor}+`;
-  const where = config.node ? `the configured node ${config.node}` : `${tried.length} places (${tried.slice(0, 4).join(', ')}${tried.length > 4 ? ', ...' : ''})`;
+  const where = config.node
+    ? `the configured node ${config.node}`
+    : `${tried.length} places (${tried.slice(0, 4).join(', ')}${tried.length > 4 ? ', ...' : ''})`;
   return {
     reason: `${need} not found: looked at ${where}${tooOld.length ? `; too old: ${tooOld.join(', ')}` : ''}${distrusted.length ? `; not trusted: ${distrusted.join(', ')}` : ''}. Install Node ${MIN_NODE.major} (nodejs.org) or put {"node": "/path/to/node"} in ${CONFIG_FILE}`,
   };
@@ -166,7 +173,8 @@ function isTandemHome(dir: string): boolean {
 export function findTandemHome(config: LaunchConfig, scriptDir: string, runner: Runner | undefined = currentRunner()): TandemHome | { reason: string } {
   let home: string | undefined;
   if (config.home) {
-    if (!isTandemHome(config.home)) return { reason: `${config.home} (configured home) is not a Tandem checkout: it needs package.json named "tandem" and bin/tandem.js` };
+    if (!isTandemHome(config.home))
+      return { reason: `${config.home} (configured home) is not a Tandem checkout: it needs package.json named "tandem" and bin/tandem.js` };
     home = resolve(config.home);
   } else {
     for (let dir = resolve(scriptDir); ; dir = dirname(dir)) {
@@ -177,12 +185,18 @@ export function findTandemHome(config: LaunchConfig, scriptDir: string, runner: 
       if (dirname(dir) === dir) break;
     }
   }
-  if (!home) return { reason: `the Tandem repo was not found above ${scriptDir}: use the device from the repo's max-device/dist/, or put {"home": "/path/to/tandem"} in ${CONFIG_FILE}` };
+  if (!home)
+    return {
+      reason: `the Tandem repo was not found above ${scriptDir}: use the device from the repo's max-device/dist/, or put {"home": "/path/to/tandem"} in ${CONFIG_FILE}`,
+    };
   if (!existsSync(join(home, 'node_modules'))) return { reason: `${home} has no node_modules: run npm install there first` };
   // The bridge runs this checkout's code: another account able to change it could run anything as you.
   for (const p of [home, join(home, 'package.json'), join(home, 'bin'), join(home, 'bin', 'tandem.js'), join(home, 'node_modules')]) {
     const why = untrusted(p, runner);
-    if (why) return { reason: `the Tandem repo at ${home} is not trusted: ${why}; fix its owner or permissions (chmod go-w), or put {"home": "/path/to/your/tandem"} in ${CONFIG_FILE}` };
+    if (why)
+      return {
+        reason: `the Tandem repo at ${home} is not trusted: ${why}; fix its owner or permissions (chmod go-w), or put {"home": "/path/to/your/tandem"} in ${CONFIG_FILE}`,
+      };
   }
   return { home, bin: join(home, 'bin', 'tandem.js') };
 }

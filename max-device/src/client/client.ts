@@ -113,7 +113,8 @@ export class TandemClient {
   /** The last status line sent to the device face. */
   lastStatus = '';
 
-  private readonly opts: Required<Omit<TandemClientOptions, 'config' | 'nodeCandidates' | 'seed' | 'now'>> & Pick<TandemClientOptions, 'config' | 'nodeCandidates'>;
+  private readonly opts: Required<Omit<TandemClientOptions, 'config' | 'nodeCandidates' | 'seed' | 'now'>> &
+    Pick<TandemClientOptions, 'config' | 'nodeCandidates'>;
   protected nextRequestId = 1;
   protected readonly link: OscLink;
   private readonly assembler = new SuggestionAssembler();
@@ -141,7 +142,17 @@ export class TandemClient {
     protected readonly max: MaxApiLike,
     options: TandemClientOptions,
   ) {
-    this.opts = { port: 57121, launch: true, pingTimeoutMs: 150, startTimeoutMs: 120_000, heartbeatMs: 5000, leaseMs: 20_000, switchMarginMs: 250, requestTimeoutMs: 60_000, ...options };
+    this.opts = {
+      port: 57121,
+      launch: true,
+      pingTimeoutMs: 150,
+      startTimeoutMs: 120_000,
+      heartbeatMs: 5000,
+      leaseMs: 20_000,
+      switchMarginMs: 250,
+      requestTimeoutMs: 60_000,
+      ...options,
+    };
     this.link = new OscLink(this.opts.port);
     this.player = new PatchPlayer({ marginMs: this.opts.switchMarginMs, now: options.now });
     this.player.follow(this.settings.follow);
@@ -195,7 +206,8 @@ export class TandemClient {
     this.status(`${why ? `${why}; ` : ''}looking for the Tandem bridge on 127.0.0.1:${this.opts.port}…`);
     if (await this.ping(this.opts.pingTimeoutMs)) return this.connected('found');
     if (this.closed) return;
-    if (!this.opts.launch) return this.fail(`no Tandem bridge answers on 127.0.0.1:${this.opts.port}; start it with: npx tandem serve --osc-port ${this.opts.port}`);
+    if (!this.opts.launch)
+      return this.fail(`no Tandem bridge answers on 127.0.0.1:${this.opts.port}; start it with: npx tandem serve --osc-port ${this.opts.port}`);
     await this.launch();
   }
 
@@ -220,7 +232,8 @@ export class TandemClient {
   private onNumber(name: 'density' | 'temperature' | 'bars' | 'fill', v: unknown): void {
     const spec = PARAMETERS[name];
     const unit = name === 'density' ? ' %' : '';
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < spec.min || v > spec.max) return this.error(`${name} must be between ${spec.min} and ${spec.max}${unit}, got ${JSON.stringify(v)}`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < spec.min || v > spec.max)
+      return this.error(`${name} must be between ${spec.min} and ${spec.max}${unit}, got ${JSON.stringify(v)}`);
     if (spec.type === 'int' && !Number.isInteger(v)) return this.error(`${name} must be a whole number, got ${v}`);
     if (name === 'density') {
       this.settings.density = Math.round(v * 10) / 1000; // 0.1 % steps, as the dial shows them
@@ -243,13 +256,15 @@ export class TandemClient {
 
   /** Max ints are 32-bit signed: a seed of 2^31 or more arrives as its negative (seed | 0) and is read back unsigned. */
   private onSeed(v: unknown): void {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < -(2 ** 31) || v > SEED_MAX) return this.error(`seed must be a whole number from 0 to 2^32-1 (a Max int below 0 is read as its unsigned 32-bit value), got ${JSON.stringify(v)}`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < -(2 ** 31) || v > SEED_MAX)
+      return this.error(`seed must be a whole number from 0 to 2^32-1 (a Max int below 0 is read as its unsigned 32-bit value), got ${JSON.stringify(v)}`);
     this.nextSeed = seedFromInt32(v);
   }
 
   /** The Key menu: 0 = the Set's scale (else the style's usual keys), then the keys by name. */
   private onKey(v: unknown): void {
-    if (!(typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < KEY_ITEMS.length)) return this.error(`key must be an index 0..${KEY_ITEMS.length - 1}, got ${JSON.stringify(v)}`);
+    if (!(typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < KEY_ITEMS.length))
+      return this.error(`key must be an index 0..${KEY_ITEMS.length - 1}, got ${JSON.stringify(v)}`);
     this.settings.key = v === 0 ? '' : KEY_ITEMS[v];
   }
 
@@ -262,7 +277,7 @@ export class TandemClient {
       this.setKey = undefined;
       return this.error(`the Set's scale: ${(err as Error).message}`);
     }
-    if (mode === -1) this.log("this Live has no Song.scale_mode (Live 12.1+): melody and bass use the Key menu");
+    if (mode === -1) this.log('this Live has no Song.scale_mode (Live 12.1+): melody and bass use the Key menu');
   }
 
   /** The key a request for `model` asks for: the Key menu's, else the Set's scale's, else none (the style's usual keys). */
@@ -349,7 +364,19 @@ export class TandemClient {
     const id = this.nextRequestId++;
     const key = this.keyFor(settings);
     if (clip) for (const args of primerMessages(id, clip)) this.link.send('/tandem/primer', ...args);
-    this.link.send('/tandem/generate', { i: id }, { s: settings.model }, { s: settings.genre }, { f: settings.density }, { f: settings.temperature }, { i: settings.bars }, { i: settings.fill }, { i: seedToInt32(seed) }, { s: key }, { s: '' });
+    this.link.send(
+      '/tandem/generate',
+      { i: id },
+      { s: settings.model },
+      { s: settings.genre },
+      { f: settings.density },
+      { f: settings.temperature },
+      { i: settings.bars },
+      { i: settings.fill },
+      { i: seedToInt32(seed) },
+      { s: key },
+      { s: '' },
+    );
     const timer = setTimeout(() => {
       if (!this.requests.delete(id)) return;
       this.assembler.forget(id);
@@ -434,14 +461,19 @@ export class TandemClient {
       return this.error(`${r.missing}${req.retried ? ', twice' : ''}; press Generate again`);
     }
     if (r.seed === undefined) return this.error(`suggestion ${r.id} came without its seed: the bridge is older than this device; update Tandem`);
-    if (req.clip && !(r.primerBeats && r.primerBeats > 0)) return this.error(`the bridge did not continue "${req.clip.name}" (it is older than this device: update Tandem)`);
+    if (req.clip && !(r.primerBeats && r.primerBeats > 0))
+      return this.error(`the bridge did not continue "${req.clip.name}" (it is older than this device: update Tandem)`);
     this.last = { ...r, seed: r.seed, settings: req.settings };
     // A new suggestion takes over on a bar line of its own meter (a jig's 6/8 bar is 3 beats).
     const bar = barBeats(req.settings.model, req.settings.genre);
     this.toPatch(this.player.load({ notes: r.notes, lengthBeats: r.lengthBeats, beatsPerBar: bar }));
     const bars = Math.round(r.lengthBeats / bar);
-    const yours = req.clip ? ` (${Math.round((r.primerBeats ?? 0) / bar)} of "${req.clip.name}", then ${bars - Math.round((r.primerBeats ?? 0) / bar)} new)` : '';
-    this.status(`${describe(req.settings, r.seed)}${req.key ? ` in ${req.key}` : ''}: ${r.notes.length} notes, ${bars} bar${bars === 1 ? '' : 's'}${yours}${req.settings.follow ? ', playing with the transport' : ''}`);
+    const yours = req.clip
+      ? ` (${Math.round((r.primerBeats ?? 0) / bar)} of "${req.clip.name}", then ${bars - Math.round((r.primerBeats ?? 0) / bar)} new)`
+      : '';
+    this.status(
+      `${describe(req.settings, r.seed)}${req.key ? ` in ${req.key}` : ''}: ${r.notes.length} notes, ${bars} bar${bars === 1 ? '' : 's'}${yours}${req.settings.follow ? ', playing with the transport' : ''}`,
+    );
     if (req.write) this.write();
   }
 
@@ -512,7 +544,9 @@ export class TandemClient {
     this.setPhase('connected');
     this.lostBridge = false;
     this.syncSettings();
-    this.status(`ready: ${how === 'found' ? 'connected to' : 'started'} the Tandem bridge on 127.0.0.1:${this.opts.port}${this.bridgeNote ? `; ${this.bridgeNote}` : ''}`);
+    this.status(
+      `ready: ${how === 'found' ? 'connected to' : 'started'} the Tandem bridge on 127.0.0.1:${this.opts.port}${this.bridgeNote ? `; ${this.bridgeNote}` : ''}`,
+    );
     void this.max.outlet('ready');
     if (this.opts.heartbeatMs > 0 && !this.heartbeat) {
       this.heartbeat = setInterval(() => {

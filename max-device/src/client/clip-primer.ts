@@ -22,7 +22,10 @@ export class ClipReadAssembler {
     const [what, ...rest] = args;
     if (what === 'begin') {
       const length = rest[0];
-      this.bad = typeof length === 'number' && Number.isFinite(length) && length > 0 ? undefined : `the clip's length must be more than 0 beats, got ${JSON.stringify(length)}`;
+      this.bad =
+        typeof length === 'number' && Number.isFinite(length) && length > 0
+          ? undefined
+          : `the clip's length must be more than 0 beats, got ${JSON.stringify(length)}`;
       this.clip = { name: rest.slice(1).map(String).join(' '), lengthBeats: Number(length), notes: [] };
       return undefined;
     }
@@ -31,9 +34,18 @@ export class ClipReadAssembler {
       if (rest.length % 4 !== 0) this.bad ??= `notes come in fours (pitch, start, duration, velocity), got ${rest.length} values`;
       for (let i = 0; i + 3 < rest.length; i += 4) {
         const [pitch, start, duration, velocity] = rest.slice(i, i + 4).map(Number);
-        const ok = Number.isInteger(pitch) && pitch >= 0 && pitch <= 127 && start >= 0 && start < this.clip.lengthBeats && duration > 0 && velocity >= 1 && velocity <= 127;
+        const ok =
+          Number.isInteger(pitch) &&
+          pitch >= 0 &&
+          pitch <= 127 &&
+          start >= 0 &&
+          start < this.clip.lengthBeats &&
+          duration > 0 &&
+          velocity >= 1 &&
+          velocity <= 127;
         if (ok) this.clip.notes.push({ pitch, startBeats: start, durationBeats: duration, velocity: Math.round(velocity) });
-        else this.bad ??= `a note must have pitch 0-127, a start inside the clip, a duration above 0 and velocity 1-127, got ${JSON.stringify(rest.slice(i, i + 4))}`;
+        else
+          this.bad ??= `a note must have pitch 0-127, a start inside the clip, a duration above 0 and velocity 1-127, got ${JSON.stringify(rest.slice(i, i + 4))}`;
       }
       return undefined;
     }
@@ -58,7 +70,7 @@ export function barBeats(model: string, style: string): number {
  * continued (no notes, shorter than a bar, too many notes).
  */
 export function clipToSend(clip: ReadClip, bar: number, maxBars: number): ClipPrimer & { bars: number } {
-  if (maxBars < 1) throw new Error('set Bars to 2 or more to continue a clip (the clip\'s bars are part of the suggestion)');
+  if (maxBars < 1) throw new Error("set Bars to 2 or more to continue a clip (the clip's bars are part of the suggestion)");
   const whole = Math.floor(clip.lengthBeats / bar + 1e-9);
   if (whole < 1) throw new Error(`the clip "${clip.name}" is ${clip.lengthBeats} beats long; Continue needs at least one whole bar (${bar} beats)`);
   const bars = Math.min(whole, maxBars);
@@ -66,7 +78,8 @@ export function clipToSend(clip: ReadClip, bar: number, maxBars: number): ClipPr
   const notes: ClipNote[] = clip.notes.filter((n) => n.startBeats >= from - 1e-9).map((n) => ({ ...n, startBeats: Math.max(0, n.startBeats - from) }));
   if (notes.length === 0) throw new Error(`the clip "${clip.name}" has no notes in its last ${bars === 1 ? 'bar' : `${bars} bars`}: nothing to continue`);
   const most = PRIMER_LIMITS.chunks * PRIMER_LIMITS.notesPerChunk;
-  if (notes.length > most) throw new Error(`the clip "${clip.name}" has ${notes.length} notes in its last ${bars} bars; Continue takes at most ${most}: shorten its loop`);
+  if (notes.length > most)
+    throw new Error(`the clip "${clip.name}" has ${notes.length} notes in its last ${bars} bars; Continue takes at most ${most}: shorten its loop`);
   return { notes, lengthBeats: bars * bar, bars };
 }
 
@@ -76,7 +89,9 @@ export function primerMessages(id: number, clip: ClipPrimer): ReplyArg[][] {
   const chunks = Math.max(1, Math.ceil(clip.notes.length / per));
   const out: ReplyArg[][] = [];
   for (let k = 0; k < chunks; k++) {
-    const notes = clip.notes.slice(k * per, (k + 1) * per).flatMap((n): ReplyArg[] => [{ i: n.pitch }, { f: n.startBeats }, { f: n.durationBeats }, { i: n.velocity }]);
+    const notes = clip.notes
+      .slice(k * per, (k + 1) * per)
+      .flatMap((n): ReplyArg[] => [{ i: n.pitch }, { f: n.startBeats }, { f: n.durationBeats }, { i: n.velocity }]);
     out.push([{ i: id }, { i: k }, { i: chunks }, { f: clip.lengthBeats }, ...notes]);
   }
   return out;

@@ -34,7 +34,13 @@ export class OscLink extends EventEmitter<{ message: [msg: OscIn]; error: [err: 
       s.on('message', (buf, from) => {
         // Only the bridge's replies count: any local program can send to this port (issue 10.9).
         if (from.address !== '127.0.0.1' || from.port !== this.bridgePort) {
-          if (this.foreign++ === 0) this.emit('error', new Error(`ignored a packet from ${from.address}:${from.port}: only the bridge on 127.0.0.1:${this.bridgePort} is listened to (further ones are counted in foreignPackets)`));
+          if (this.foreign++ === 0)
+            this.emit(
+              'error',
+              new Error(
+                `ignored a packet from ${from.address}:${from.port}: only the bridge on 127.0.0.1:${this.bridgePort} is listened to (further ones are counted in foreignPackets)`,
+              ),
+            );
           return;
         }
         let msg: OscIn;

@@ -103,7 +103,8 @@ export class PatchPlayer {
   /** Loads `pattern` into a free slot and schedules it for the next bar line (at once when nothing plays). */
   load(pattern: Pattern): PatchMessage[] {
     const steps = Math.round((pattern.lengthBeats * PATCH_TICKS_PER_BEAT) / STEP_TICKS);
-    if (!(pattern.lengthBeats > 0) || !Number.isFinite(pattern.lengthBeats)) throw new InvalidValueError('pattern length', pattern.lengthBeats, 'more than 0 beats');
+    if (!(pattern.lengthBeats > 0) || !Number.isFinite(pattern.lengthBeats))
+      throw new InvalidValueError('pattern length', pattern.lengthBeats, 'more than 0 beats');
     const beatsPerBar = pattern.beatsPerBar ?? this.opts.beatsPerBar;
     if (!(beatsPerBar > 0) || !Number.isFinite(beatsPerBar)) throw new InvalidValueError('beats per bar', beatsPerBar, 'more than 0');
     const used = new Set([this.current?.slot, this.next?.slot]);

@@ -81,14 +81,25 @@ export class SuggestionAssembler {
     const id = int(a, 'id', args[0]);
     const k = int(a, 'chunk', args[1]);
     const chunks = int(a, 'chunks', args[2]);
-    if ((args.length - 3) % 4 !== 0) throw new BridgeReplyError(a, `after id, chunk, chunks the notes come in fours (pitch, velocity, start, length); got ${args.length - 3} values`);
+    if ((args.length - 3) % 4 !== 0)
+      throw new BridgeReplyError(a, `after id, chunk, chunks the notes come in fours (pitch, velocity, start, length); got ${args.length - 3} values`);
     if (chunks < 1 || chunks > SUGGESTION_LIMITS.maxChunks) throw new BridgeReplyError(a, `chunks must be 1..${SUGGESTION_LIMITS.maxChunks}, got ${chunks}`);
     if (k < 0 || k >= chunks) throw new BridgeReplyError(a, `chunk ${k} is outside 0..${chunks - 1}`);
     const notes: PatternNote[] = [];
     for (let i = 3; i < args.length; i += 4) {
-      const n = { pitch: int(a, 'pitch', args[i]), velocity: int(a, 'velocity', args[i + 1]), startBeats: beats(num(a, 'start', args[i + 2])), durationBeats: beats(num(a, 'length', args[i + 3])) };
-      if (n.pitch < 0 || n.pitch > 127 || n.velocity < 0 || n.velocity > 127) throw new BridgeReplyError(a, `pitch and velocity must be 0..127, got ${n.pitch} and ${n.velocity}`);
-      if (Math.abs(n.startBeats) > SUGGESTION_LIMITS.maxBeats || !(n.durationBeats >= 0 && n.durationBeats <= SUGGESTION_LIMITS.maxBeats)) throw new BridgeReplyError(a, `a note must start within ${SUGGESTION_LIMITS.maxBeats} beats and last 0..${SUGGESTION_LIMITS.maxBeats} beats, got ${n.startBeats} and ${n.durationBeats}`);
+      const n = {
+        pitch: int(a, 'pitch', args[i]),
+        velocity: int(a, 'velocity', args[i + 1]),
+        startBeats: beats(num(a, 'start', args[i + 2])),
+        durationBeats: beats(num(a, 'length', args[i + 3])),
+      };
+      if (n.pitch < 0 || n.pitch > 127 || n.velocity < 0 || n.velocity > 127)
+        throw new BridgeReplyError(a, `pitch and velocity must be 0..127, got ${n.pitch} and ${n.velocity}`);
+      if (Math.abs(n.startBeats) > SUGGESTION_LIMITS.maxBeats || !(n.durationBeats >= 0 && n.durationBeats <= SUGGESTION_LIMITS.maxBeats))
+        throw new BridgeReplyError(
+          a,
+          `a note must start within ${SUGGESTION_LIMITS.maxBeats} beats and last 0..${SUGGESTION_LIMITS.maxBeats} beats, got ${n.startBeats} and ${n.durationBeats}`,
+        );
       notes.push(n);
     }
     const now = this.now();
@@ -119,7 +130,8 @@ export class SuggestionAssembler {
     const count = int(a, 'notes', args[1]);
     const lengthBeats = beats(num(a, 'beats', args[2]));
     // A loop of 0 beats cannot be played (it once threw out of the UDP handler and ended the client).
-    if (!(lengthBeats > 0 && lengthBeats <= SUGGESTION_LIMITS.maxBeats)) throw new BridgeReplyError(a, `beats must be more than 0 and at most ${SUGGESTION_LIMITS.maxBeats}, got ${args[2]}`);
+    if (!(lengthBeats > 0 && lengthBeats <= SUGGESTION_LIMITS.maxBeats))
+      throw new BridgeReplyError(a, `beats must be more than 0 and at most ${SUGGESTION_LIMITS.maxBeats}, got ${args[2]}`);
     if (typeof args[3] !== 'string') throw new BridgeReplyError(a, `file must be a string, got ${JSON.stringify(args[3])}`);
     // The seed travels as an int32 (below 0 = seed + 2^32), as every seed over OSC does.
     const seed = args[4] === undefined ? undefined : seedFromInt32(int(a, 'seed', args[4]));
@@ -127,9 +139,11 @@ export class SuggestionAssembler {
     this.parts.delete(id);
     const chunks = entry?.chunks ?? 0;
     const got = entry ? [...entry.got.keys()].length : 0;
-    if (!entry || got !== chunks) return { id, missing: `${chunks - got} of ${chunks || '?'} chunks of suggestion ${id} did not arrive`, ...(seed === undefined ? {} : { seed }) };
+    if (!entry || got !== chunks)
+      return { id, missing: `${chunks - got} of ${chunks || '?'} chunks of suggestion ${id} did not arrive`, ...(seed === undefined ? {} : { seed }) };
     const notes = [...entry.got.entries()].sort((x, y) => x[0] - y[0]).flatMap(([, n]) => n);
-    if (notes.length !== count) return { id, missing: `suggestion ${id} has ${notes.length} notes, the bridge sent ${count}`, ...(seed === undefined ? {} : { seed }) };
+    if (notes.length !== count)
+      return { id, missing: `suggestion ${id} has ${notes.length} notes, the bridge sent ${count}`, ...(seed === undefined ? {} : { seed }) };
     const primerBeats = typeof args[6] === 'number' && Number.isFinite(args[6]) && args[6] >= 0 && args[6] < lengthBeats ? beats(args[6]) : undefined;
     return { id, notes, lengthBeats, file: args[3], ...(seed === undefined ? {} : { seed }), ...(primerBeats === undefined ? {} : { primerBeats }) };
   }

@@ -116,7 +116,19 @@ export class ToolClient extends TandemClient {
     if (job.primer) for (const args of primerMessages(id, job.primer)) this.link.send('/tandem/primer', ...args);
     const key = modelSpec(job.model).controls.includes('key') ? (job.key_name ?? '') : '';
     const bars = job.bars + (job.primer?.bars ?? 0);
-    this.link.send('/tandem/generate', { i: id }, { s: job.model }, { s: job.genre }, { f: job.density }, { f: job.temperature }, { i: bars }, { i: job.fill }, { i: seedToInt32(job.seed) }, { s: key }, { s: '' });
+    this.link.send(
+      '/tandem/generate',
+      { i: id },
+      { s: job.model },
+      { s: job.genre },
+      { f: job.density },
+      { f: job.temperature },
+      { i: bars },
+      { i: job.fill },
+      { i: seedToInt32(job.seed) },
+      { s: key },
+      { s: '' },
+    );
   }
 
   private askHumanize(id: number, job: HumanizeJob): void {
@@ -125,7 +137,8 @@ export class ToolClient extends TandemClient {
   }
 
   protected override receive(m: OscIn): void {
-    if (m.address === '/tandem/error' && typeof m.args[1] === 'number' && this.sent.has(m.args[1])) return this.finish(m.args[1], undefined, `bridge: ${String(m.args[0])}`);
+    if (m.address === '/tandem/error' && typeof m.args[1] === 'number' && this.sent.has(m.args[1]))
+      return this.finish(m.args[1], undefined, `bridge: ${String(m.args[0])}`);
     super.receive(m);
   }
 
@@ -153,13 +166,20 @@ export class ToolClient extends TandemClient {
       else this.error(failure ?? 'no answer');
     } else if (job.role === 'generate') {
       if (job.primer && !(r.primerBeats && r.primerBeats > 0)) {
-        void this.answer(job, { key: job.key, error: 'the bridge did not continue the notes before the selection (it is older than this tool: update Tandem)' });
+        void this.answer(job, {
+          key: job.key,
+          error: 'the bridge did not continue the notes before the selection (it is older than this tool: update Tandem)',
+        });
         return this.next();
       }
       const notes = placeGenerated(r.notes, job, r.primerBeats ?? 0);
       const bars = job.bars;
       const cont = job.primer ? `, continuing ${job.primer.bars} bar${job.primer.bars === 1 ? '' : 's'} before` : '';
-      void this.answer(job, { key: job.key, notes, text: `${job.model === 'drums' ? '' : `${job.model} `}${job.genre} d${job.density} #${job.seed}${job.scale ? ` in ${job.key_name}` : ''}: ${notes.length} notes in ${bars} bar${bars === 1 ? '' : 's'}${cont}` });
+      void this.answer(job, {
+        key: job.key,
+        notes,
+        text: `${job.model === 'drums' ? '' : `${job.model} `}${job.genre} d${job.density} #${job.seed}${job.scale ? ` in ${job.key_name}` : ''}: ${notes.length} notes in ${bars} bar${bars === 1 ? '' : 's'}${cont}`,
+      });
     } else if (r.notes.length !== job.notes.length) {
       void this.answer(job, { key: job.key, error: `the bridge answered ${r.notes.length} notes for ${job.notes.length}; update Tandem` });
     } else {

@@ -26,7 +26,15 @@ export interface LiveToolNote {
 
 /** live.miditool.in's context dict. */
 export interface LiveToolContext {
-  clip?: { time_selection_start?: number; time_selection_end?: number; insert_marker_time?: number; first_note_start?: number; last_note_end?: number; lowest_pitch?: number; highest_pitch?: number };
+  clip?: {
+    time_selection_start?: number;
+    time_selection_end?: number;
+    insert_marker_time?: number;
+    first_note_start?: number;
+    last_note_end?: number;
+    lowest_pitch?: number;
+    highest_pitch?: number;
+  };
   /** scale_mode 1 = the Set's Scale Mode is on; root_note 0-11 (0 = C); scale_name from Live 12.0.5. */
   scale?: { scale_mode?: number; root_note?: number; scale_intervals?: number[] | number; scale_name?: string };
   grid?: { interval?: number; enabled?: number };
@@ -109,14 +117,16 @@ const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFi
 function numberSetting(settings: Record<string, unknown>, spec: { message: string; min: number; max: number; initial: number }): number {
   const v = settings[spec.message];
   if (v === undefined) return spec.initial;
-  if (!finite(v) || v < spec.min || v > spec.max) throw new ToolRequestError(`${spec.message} must be between ${spec.min} and ${spec.max}, got ${JSON.stringify(v)}`);
+  if (!finite(v) || v < spec.min || v > spec.max)
+    throw new ToolRequestError(`${spec.message} must be between ${spec.min} and ${spec.max}, got ${JSON.stringify(v)}`);
   return v;
 }
 
 /** A menu setting (index into items), or its default when missing. */
 function menuSetting(settings: Record<string, unknown>, spec: { message: string; items: readonly string[]; initial: number }): string {
   const v = settings[spec.message] ?? spec.initial;
-  if (!(finite(v) && Number.isInteger(v) && v >= 0 && v < spec.items.length)) throw new ToolRequestError(`${spec.message} must be a menu index 0..${spec.items.length - 1}, got ${JSON.stringify(v)}`);
+  if (!(finite(v) && Number.isInteger(v) && v >= 0 && v < spec.items.length))
+    throw new ToolRequestError(`${spec.message} must be a menu index 0..${spec.items.length - 1}, got ${JSON.stringify(v)}`);
   return spec.items[v];
 }
 
@@ -138,8 +148,10 @@ export function setScale(scale: LiveToolContext['scale']): { key: string; pitchC
   if (!scale || scale.scale_mode !== 1) return undefined;
   const root = scale.root_note;
   const iv = typeof scale.scale_intervals === 'number' ? [scale.scale_intervals] : scale.scale_intervals;
-  if (!(finite(root) && Number.isInteger(root) && root >= 0 && root <= 11)) throw new ToolRequestError(`scale.root_note must be 0..11, got ${JSON.stringify(root)}`);
-  if (!Array.isArray(iv) || iv.length === 0 || !iv.every((i) => finite(i) && Number.isInteger(i) && i >= 0 && i < 12)) throw new ToolRequestError(`scale.scale_intervals must be semitones 0..11, got ${JSON.stringify(iv)}`);
+  if (!(finite(root) && Number.isInteger(root) && root >= 0 && root <= 11))
+    throw new ToolRequestError(`scale.root_note must be 0..11, got ${JSON.stringify(root)}`);
+  if (!Array.isArray(iv) || iv.length === 0 || !iv.every((i) => finite(i) && Number.isInteger(i) && i >= 0 && i < 12))
+    throw new ToolRequestError(`scale.scale_intervals must be semitones 0..11, got ${JSON.stringify(iv)}`);
   let best = 'major';
   let bestShared = -1;
   for (const [mode, steps] of Object.entries(MODES)) {
@@ -167,7 +179,8 @@ export function parseToolRequest(raw: unknown): ToolJob {
   const settings = isObj(raw.settings) ? raw.settings : {};
   const context = (isObj(raw.context) ? raw.context : {}) as LiveToolContext;
   // Max's dictionaries may hand a one-element array back as the element itself.
-  const notes: unknown[] = raw.notes === undefined || raw.notes === null ? [] : Array.isArray(raw.notes) ? raw.notes : isObj(raw.notes) ? [raw.notes] : [raw.notes];
+  const notes: unknown[] =
+    raw.notes === undefined || raw.notes === null ? [] : Array.isArray(raw.notes) ? raw.notes : isObj(raw.notes) ? [raw.notes] : [raw.notes];
   if (notes.some((n) => !isObj(n))) throw new ToolRequestError('notes must be a list of note dictionaries');
   if (role === 'generate') {
     const P = GENERATE_PARAMETERS;
@@ -179,7 +192,16 @@ export function parseToolRequest(raw: unknown): ToolJob {
     const beatsPerBar = (spec.meter?.(genre === 'any' ? undefined : genre) ?? COMMON_TIME).stepsPerBar / 4;
     const bars0 = Math.round(numberSetting(settings, P.bars));
     const around = isObj(raw.clip) ? raw.clip : undefined;
-    const loop = around && Array.isArray(around.loop) && around.loop.length === 2 && finite(around.loop[0]) && finite(around.loop[1]) && around.loop[1] > around.loop[0] && around.loop[0] >= 0 ? (around.loop as [number, number]) : undefined;
+    const loop =
+      around &&
+      Array.isArray(around.loop) &&
+      around.loop.length === 2 &&
+      finite(around.loop[0]) &&
+      finite(around.loop[1]) &&
+      around.loop[1] > around.loop[0] &&
+      around.loop[0] >= 0
+        ? (around.loop as [number, number])
+        : undefined;
     let from = finite(clip.time_selection_start) ? clip.time_selection_start : undefined;
     let to = finite(clip.time_selection_end) ? clip.time_selection_end : undefined;
     if (from === undefined || to === undefined || !(to > from)) {
@@ -219,10 +241,17 @@ export function parseToolRequest(raw: unknown): ToolJob {
     };
   }
   const P = HUMANIZE_PARAMETERS;
-  if (notes.length > MAX_HUMANIZE_NOTES) throw new ToolRequestError(`the selection holds ${notes.length} notes; Tandem Humanize takes at most ${MAX_HUMANIZE_NOTES} at once: select fewer bars`);
+  if (notes.length > MAX_HUMANIZE_NOTES)
+    throw new ToolRequestError(`the selection holds ${notes.length} notes; Tandem Humanize takes at most ${MAX_HUMANIZE_NOTES} at once: select fewer bars`);
   const checked = notes.map((n: unknown, i) => {
-    if (!isObj(n) || !finite(n.pitch) || !finite(n.start_time) || !finite(n.duration)) throw new ToolRequestError(`note ${i + 1} needs pitch, start_time and duration numbers, got ${JSON.stringify(n)}`);
-    return { pitch: Math.min(127, Math.max(0, Math.round(n.pitch))), velocity: Math.min(127, Math.max(1, Math.round(finite(n.velocity) ? n.velocity : 100))), start: Math.max(0, n.start_time), duration: Math.max(0.001, n.duration) };
+    if (!isObj(n) || !finite(n.pitch) || !finite(n.start_time) || !finite(n.duration))
+      throw new ToolRequestError(`note ${i + 1} needs pitch, start_time and duration numbers, got ${JSON.stringify(n)}`);
+    return {
+      pitch: Math.min(127, Math.max(0, Math.round(n.pitch))),
+      velocity: Math.min(127, Math.max(1, Math.round(finite(n.velocity) ? n.velocity : 100))),
+      start: Math.max(0, n.start_time),
+      duration: Math.max(0.001, n.duration),
+    };
   });
   const origin = checked.length ? Math.floor(Math.min(...checked.map((n) => n.start)) / 4 + 1e-9) * 4 : 0;
   return {
@@ -249,10 +278,16 @@ function primerBefore(raw: unknown, from: number, beatsPerBar: number): (ClipPri
   const start = barStart - bars * beatsPerBar;
   const notes: ClipNote[] = [];
   raw.forEach((n: unknown, i) => {
-    if (!Array.isArray(n) || n.length !== 4 || !n.every(finite)) throw new ToolRequestError(`clip.before note ${i + 1} must be [pitch, start, duration, velocity], got ${JSON.stringify(n)}`);
+    if (!Array.isArray(n) || n.length !== 4 || !n.every(finite))
+      throw new ToolRequestError(`clip.before note ${i + 1} must be [pitch, start, duration, velocity], got ${JSON.stringify(n)}`);
     const [pitch, t, duration, velocity] = n as number[];
     if (t < start - 1e-9 || t >= barStart - 1e-9) return;
-    notes.push({ pitch: Math.min(127, Math.max(0, Math.round(pitch))), startBeats: Math.round(Math.max(0, t - start) * 1e6) / 1e6, durationBeats: Math.max(0.001, duration), velocity: Math.min(127, Math.max(1, Math.round(velocity))) });
+    notes.push({
+      pitch: Math.min(127, Math.max(0, Math.round(pitch))),
+      startBeats: Math.round(Math.max(0, t - start) * 1e6) / 1e6,
+      durationBeats: Math.max(0.001, duration),
+      velocity: Math.min(127, Math.max(1, Math.round(velocity))),
+    });
   });
   return notes.length ? { notes, lengthBeats: bars * beatsPerBar, bars } : undefined;
 }
@@ -274,7 +309,11 @@ const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
  * than a 16th, so a zoomed-out grid does not thin the groove out), in the Set's scale when given;
  * one note per pitch and start.
  */
-export function placeGenerated(notes: readonly BridgeNote[], job: Pick<GenerateJob, 'from' | 'to' | 'step' | 'scale'> & { at?: number; primer?: ClipPrimer }, primerBeats = 0): Required<Pick<LiveToolNote, 'pitch' | 'start_time' | 'duration' | 'velocity'>>[] {
+export function placeGenerated(
+  notes: readonly BridgeNote[],
+  job: Pick<GenerateJob, 'from' | 'to' | 'step' | 'scale'> & { at?: number; primer?: ClipPrimer },
+  primerBeats = 0,
+): Required<Pick<LiveToolNote, 'pitch' | 'start_time' | 'duration' | 'velocity'>>[] {
   const out: Required<Pick<LiveToolNote, 'pitch' | 'start_time' | 'duration' | 'velocity'>>[] = [];
   const seen = new Set<string>();
   // The primer comes back as given: its notes are the musician's, already in the clip.

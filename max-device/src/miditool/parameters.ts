@@ -8,7 +8,16 @@ import { type EnumParam, type NumberParam, PARAMETERS, UNIT_STYLE } from '../par
  */
 
 /** Seed: a number box (Live's int parameters hold 0..255, so a float shown as an int). */
-const SEED: NumberParam = Object.freeze({ longname: 'Seed', shortname: 'Seed', message: 'seed', type: 'float', min: 0, max: 9999, initial: 0, unitstyle: UNIT_STYLE.int });
+const SEED: NumberParam = Object.freeze({
+  longname: 'Seed',
+  shortname: 'Seed',
+  message: 'seed',
+  type: 'float',
+  min: 0,
+  max: 9999,
+  initial: 0,
+  unitstyle: UNIT_STYLE.int,
+});
 
 /** Tandem Generate (Note Generator). Bars is used only when the clip has no time selection. */
 export const GENERATE_PARAMETERS = Object.freeze({
@@ -26,8 +35,24 @@ export const HUMANIZE_GENRES: readonly string[] = Object.freeze([...DRUM_GENRES,
 
 /** Tandem Humanize (Note Transformation). */
 export const HUMANIZE_PARAMETERS = Object.freeze({
-  genre: Object.freeze({ longname: 'Genre', shortname: 'Genre', message: 'genre', type: 'enum', items: HUMANIZE_GENRES, initial: HUMANIZE_GENRES.indexOf('rock') }) as EnumParam,
-  amount: Object.freeze({ longname: 'Amount', shortname: 'Amount', message: 'amount', type: 'float', min: 0, max: 100, initial: 100, unitstyle: UNIT_STYLE.percent }) as NumberParam,
+  genre: Object.freeze({
+    longname: 'Genre',
+    shortname: 'Genre',
+    message: 'genre',
+    type: 'enum',
+    items: HUMANIZE_GENRES,
+    initial: HUMANIZE_GENRES.indexOf('rock'),
+  }) as EnumParam,
+  amount: Object.freeze({
+    longname: 'Amount',
+    shortname: 'Amount',
+    message: 'amount',
+    type: 'float',
+    min: 0,
+    max: 100,
+    initial: 100,
+    unitstyle: UNIT_STYLE.percent,
+  }) as NumberParam,
   seed: SEED,
 });
 

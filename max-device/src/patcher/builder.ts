@@ -54,7 +54,13 @@ export class PatchBuilder {
 
   /** A comment; shown on the device face when `face` is given. */
   comment(text: string, at: [number, number], face?: Face, extra: Partial<Box> = {}): BoxRef {
-    return this.add({ maxclass: face ? 'live.comment' : 'comment', text, patching_rect: [at[0], at[1], Math.max(40, 6 * text.length), 18], ...(face ? { presentation: 1, presentation_rect: face } : {}), ...extra });
+    return this.add({
+      maxclass: face ? 'live.comment' : 'comment',
+      text,
+      patching_rect: [at[0], at[1], Math.max(40, 6 * text.length), 18],
+      ...(face ? { presentation: 1, presentation_rect: face } : {}),
+      ...extra,
+    });
   }
 
   /**
@@ -63,11 +69,23 @@ export class PatchBuilder {
    * the set, not automatable) or 'hidden' (`parameter_invisible` 2: not stored, not automatable,
    * no undo step; Ableton's guideline for buttons such as live.text in button mode).
    */
-  param(maxclass: 'live.dial' | 'live.numbox' | 'live.menu' | 'live.tab' | 'live.toggle' | 'live.text' | 'live.button', spec: ParamSpec, at: [number, number], face: Face, extra: Partial<Box> = {}, visibility: 'automated' | 'stored' | 'hidden' = 'automated'): BoxRef {
+  param(
+    maxclass: 'live.dial' | 'live.numbox' | 'live.menu' | 'live.tab' | 'live.toggle' | 'live.text' | 'live.button',
+    spec: ParamSpec,
+    at: [number, number],
+    face: Face,
+    extra: Partial<Box> = {},
+    visibility: 'automated' | 'stored' | 'hidden' = 'automated',
+  ): BoxRef {
     const valueof =
       spec.type === 'enum'
         ? { parameter_type: 2 as const, parameter_enum: [...spec.items], parameter_mmax: spec.items.length - 1 }
-        : { parameter_type: spec.type === 'float' ? (0 as const) : (1 as const), parameter_mmin: spec.min, parameter_mmax: spec.max, parameter_unitstyle: spec.unitstyle };
+        : {
+            parameter_type: spec.type === 'float' ? (0 as const) : (1 as const),
+            parameter_mmin: spec.min,
+            parameter_mmax: spec.max,
+            parameter_unitstyle: spec.unitstyle,
+          };
     return this.add({
       maxclass,
       parameter_enable: 1,
@@ -75,7 +93,18 @@ export class PatchBuilder {
       presentation: 1,
       presentation_rect: face,
       saved_attribute_attributes: {
-        valueof: { parameter_longname: spec.longname, parameter_shortname: spec.shortname, ...valueof, parameter_initial_enable: 1, parameter_initial: [spec.initial], ...(visibility === 'hidden' ? { parameter_invisible: PARAMETER_INVISIBLE.hidden } : visibility === 'stored' ? { parameter_invisible: PARAMETER_INVISIBLE.storedOnly } : {}) },
+        valueof: {
+          parameter_longname: spec.longname,
+          parameter_shortname: spec.shortname,
+          ...valueof,
+          parameter_initial_enable: 1,
+          parameter_initial: [spec.initial],
+          ...(visibility === 'hidden'
+            ? { parameter_invisible: PARAMETER_INVISIBLE.hidden }
+            : visibility === 'stored'
+              ? { parameter_invisible: PARAMETER_INVISIBLE.storedOnly }
+              : {}),
+        },
       },
       varname: spec.longname,
       ...extra,
@@ -94,7 +123,13 @@ export class PatchBuilder {
   }
 
   /** The finished patcher: boxes, lines and the parameter table Max keeps for devices. */
-  build(opts: { devicewidth: number; dependencies: { name: string; type: string }[]; description: string; type?: keyof typeof AMXD_TYPE_CODES; openrect?: Rect }): Patcher {
+  build(opts: {
+    devicewidth: number;
+    dependencies: { name: string; type: string }[];
+    description: string;
+    type?: keyof typeof AMXD_TYPE_CODES;
+    openrect?: Rect;
+  }): Patcher {
     const parameters: Patcher['parameters'] = {};
     for (const b of this.boxes) {
       const v = b.saved_attribute_attributes?.valueof;
@@ -150,7 +185,10 @@ export class PatchBuilder {
   private add(partial: Partial<Box> & { maxclass: string; patching_rect: Rect }, counts?: { inlets: number; outlets: number }): BoxRef {
     const id = `obj-${this.next++}`;
     const io = counts ? { ...counts, outlettype: Array.from({ length: counts.outlets }, () => '') } : expectedIo(partial);
-    if (!io) throw new PatchBuildError(`no inlet/outlet counts known for ${partial.maxclass} ${partial.text ?? ''}; add the object to max-device/src/patcher/objects.ts with its source`);
+    if (!io)
+      throw new PatchBuildError(
+        `no inlet/outlet counts known for ${partial.maxclass} ${partial.text ?? ''}; add the object to max-device/src/patcher/objects.ts with its source`,
+      );
     const box: Box = { ...partial, id, numinlets: io.inlets, numoutlets: io.outlets, ...(io.outlets ? { outlettype: io.outlettype } : {}) };
     this.boxes.push(box);
     return { id, box, io };

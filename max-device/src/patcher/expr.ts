@@ -6,7 +6,34 @@
  * comma between function arguments must be written `\,` in a box's text, or Max splits the box's
  * message there; the device uses one-argument functions only, so a bare comma is refused.
  */
-export const EXPR_FUNCTIONS: ReadonlySet<string> = new Set(['min', 'max', 'int', 'float', 'pow', 'sqrt', 'exp', 'log10', 'ln', 'log', 'sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'atan2', 'sinh', 'cosh', 'tanh', 'fact', 'random', 'round', 'floor', 'ceil', 'abs']);
+export const EXPR_FUNCTIONS: ReadonlySet<string> = new Set([
+  'min',
+  'max',
+  'int',
+  'float',
+  'pow',
+  'sqrt',
+  'exp',
+  'log10',
+  'ln',
+  'log',
+  'sin',
+  'cos',
+  'tan',
+  'asin',
+  'acos',
+  'atan',
+  'atan2',
+  'sinh',
+  'cosh',
+  'tanh',
+  'fact',
+  'random',
+  'round',
+  'floor',
+  'ceil',
+  'abs',
+]);
 
 /** Why the text after `expr` would not work in Max, or nothing. */
 export function exprProblems(expression: string): string[] {
@@ -23,7 +50,8 @@ export function exprProblems(expression: string): string[] {
       else if (!EXPR_FUNCTIONS.has(t)) out.push(`function ${t} is not one of expr's (${[...EXPR_FUNCTIONS].join(', ')})`);
     } else if (t === ',') out.push('a bare comma (Max splits the box text there; write \\, or use one-argument functions)');
     else if (t === '%') out.push('"%" is not among the operators the expr reference lists; use floor');
-    else if (!/^(\$|\d|\.\d)/.test(t) && !['(', ')', '+', '-', '*', '/', '&', '|', '&&', '||', '!', '~', '^', '<', '>', '==', '!=', '<=', '>='].includes(t)) out.push(`"${t}" is not an expr operator`);
+    else if (!/^(\$|\d|\.\d)/.test(t) && !['(', ')', '+', '-', '*', '/', '&', '|', '&&', '||', '!', '~', '^', '<', '>', '==', '!=', '<=', '>='].includes(t))
+      out.push(`"${t}" is not an expr operator`);
   });
   if (depth > 0) out.push('a "(" without its ")"');
   return [...new Set(out)];

@@ -82,7 +82,10 @@ export const UI_MESSAGES: Readonly<Record<string, MessageSpec>> = Object.freeze(
 /** The message table entry for a box, or undefined when there is none. */
 export function messageSpec(box: { maxclass: string; text?: string }): MessageSpec | undefined {
   if (box.maxclass !== 'newobj') return UI_MESSAGES[box.maxclass];
-  const name = String(box.text ?? '').trim().split(/\s+/)[0] ?? '';
+  const name =
+    String(box.text ?? '')
+      .trim()
+      .split(/\s+/)[0] ?? '';
   return NEWOBJ_MESSAGES[name];
 }
 

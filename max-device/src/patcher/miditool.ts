@@ -57,14 +57,24 @@ export function buildToolPatcher(role: ToolRole): Patcher {
   const controls = role === 'generate' ? GENERATE_FACE : HUMANIZE_FACE;
 
   const toolIn = p.obj('live.miditool.in', [col(0), row(4)]);
-  const js = p.obj(`js ${TOOL_SCRIPTS.answerer} ${role}`, [col(0), row(6)], { saved_object_attributes: { filename: TOOL_SCRIPTS.answerer, parameter_enable: 0 } }, { inlets: 2, outlets: 4 });
+  const js = p.obj(
+    `js ${TOOL_SCRIPTS.answerer} ${role}`,
+    [col(0), row(6)],
+    { saved_object_attributes: { filename: TOOL_SCRIPTS.answerer, parameter_enable: 0 } },
+    { inlets: 2, outlets: 4 },
+  );
   const toolOut = p.obj('live.miditool.out', [col(0), row(8)]);
   p.connect(toolIn, 1, js, 1);
   p.connect(toolIn, 0, js, 0);
   p.connect(js, 0, toolOut, 0);
   p.connect(js, 1, toolIn, 0);
 
-  const status = p.comment(role === 'generate' ? 'Select bars in the clip, then Apply.' : 'Select notes (or none: the whole clip), then Apply.', [col(2), row(10)], TOOL_STATUS_FACE, { maxclass: 'comment', varname: 'status', linecount: 4 });
+  const status = p.comment(
+    role === 'generate' ? 'Select bars in the clip, then Apply.' : 'Select notes (or none: the whole clip), then Apply.',
+    [col(2), row(10)],
+    TOOL_STATUS_FACE,
+    { maxclass: 'comment', varname: 'status', linecount: 4 },
+  );
   const jsSays = p.obj('prepend set', [col(1), row(8)]);
   p.connect(js, 3, jsSays, 0);
   p.connect(jsSays, 0, status, 0);
@@ -100,7 +110,14 @@ export function buildToolPatcher(role: ToolRole): Patcher {
   p.connect(loaded, 0, js, 0);
 
   controls.forEach((c, i) => {
-    const box: BoxRef = p.param(c.maxclass, c.spec, [col(i % 4), row(Math.floor(i / 4))], c.face, c.maxclass === 'live.dial' ? { showname: 1, shownumber: 1 } : {}, 'stored');
+    const box: BoxRef = p.param(
+      c.maxclass,
+      c.spec,
+      [col(i % 4), row(Math.floor(i / 4))],
+      c.face,
+      c.maxclass === 'live.dial' ? { showname: 1, shownumber: 1 } : {},
+      'stored',
+    );
     if (c.label) p.comment(c.label.text, [col(i % 4) + 60, row(Math.floor(i / 4))], c.label.face);
     const pre = p.obj(`prepend ${c.spec.message}`, [col(i % 4), row(2 + Math.floor(i / 4))]);
     p.connect(box, 0, pre, 0);
@@ -113,8 +130,8 @@ export function buildToolPatcher(role: ToolRole): Patcher {
     openrect: [0, 0, MIDI_TOOL_FACE[0], MIDI_TOOL_FACE[1]],
     description:
       role === 'generate'
-        ? 'Tandem Generate: fills the time selection with a groove (or a melody or bass line in the Set\'s scale) from the Tandem bridge.'
-        : 'Tandem Humanize: keeps every note and gives drum notes a drummer\'s velocity and timing, learned by the Tandem drum network.',
+        ? "Tandem Generate: fills the time selection with a groove (or a melody or bass line in the Set's scale) from the Tandem bridge."
+        : "Tandem Humanize: keeps every note and gives drum notes a drummer's velocity and timing, learned by the Tandem drum network.",
     dependencies: [
       { name: TOOL_SCRIPTS.client, type: 'TEXT' },
       { name: TOOL_SCRIPTS.answerer, type: 'TEXT' },

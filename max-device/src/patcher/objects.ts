@@ -57,7 +57,17 @@ export const NEWOBJ_IO: Readonly<Record<string, (args: string[]) => ObjectIo>> =
   // [K] pipe 2/1; [R] each initial value makes an inlet and an outlet, the last argument is the delay (its own inlet).
   pipe: (args) => (args.length <= 1 ? io(2, ['']) : io(args.length, untyped(args.length - 1))),
   // [R] expr: one inlet per highest $iN/$fN/$sN argument, one outlet.
-  expr: (args) => io(Math.max(1, ...args.join(' ').match(/\$[ifs](\d+)/g)?.map((m) => Number(m.slice(2))) ?? [1]), ['']),
+  expr: (args) =>
+    io(
+      Math.max(
+        1,
+        ...(args
+          .join(' ')
+          .match(/\$[ifs](\d+)/g)
+          ?.map((m) => Number(m.slice(2))) ?? [1]),
+      ),
+      [''],
+    ),
   // [K] makenote 3/2 (pitch, velocity, duration in; pitch, velocity out).
   makenote: () => io(3, ['float', 'float']),
   // [K] midiformat 7/2, midiout 1/0, midiin 1/1.

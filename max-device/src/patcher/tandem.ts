@@ -28,7 +28,14 @@ export const LIFECYCLE_STATUS: Readonly<Partial<Record<(typeof LIFECYCLE)[number
  * Sent to the js clip writer (`target 0|1`), not to node.script. Kept here, not in
  * parameters.ts, until the device's controls come from the model registry (issue 12/17).
  */
-export const WRITE_TO: EnumParam = Object.freeze({ longname: 'Write to', shortname: 'Write to', message: 'target', type: 'enum', items: Object.freeze(['Session', 'Arrangement']), initial: 0 });
+export const WRITE_TO: EnumParam = Object.freeze({
+  longname: 'Write to',
+  shortname: 'Write to',
+  message: 'target',
+  type: 'enum',
+  items: Object.freeze(['Session', 'Arrangement']),
+  initial: 0,
+});
 
 /** How often the patcher reports Live's transport to the client (ms): the client's lookahead loop period. */
 export const TRANSPORT_POLL_MS = 20;
@@ -230,7 +237,8 @@ export function buildTandemPatcher(): Patcher {
 
   return p.build({
     devicewidth: DEVICE_WIDTH,
-    description: "Tandem: an AI co-player. Generates drum grooves, bass lines and melodies by genre and density through the Tandem bridge (or continues this track's clip), plays them in time and writes them into clips.",
+    description:
+      "Tandem: an AI co-player. Generates drum grooves, bass lines and melodies by genre and density through the Tandem bridge (or continues this track's clip), plays them in time and writes them into clips.",
     dependencies: [
       { name: SCRIPTS.client, type: 'TEXT' },
       { name: SCRIPTS.clipWriter, type: 'TEXT' },

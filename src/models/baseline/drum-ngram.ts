@@ -95,7 +95,16 @@ export function trainDrumNgram(tracks: readonly NgramTrainingTrack[], densityRan
       }),
     );
   }
-  return { format: 'tandem-drums-ngram', version: 1, order: 3, counts: { levels, vocabulary: PATTERNS }, densityRange, profile, feel, trainedOn: { tracks: tracks.length, steps } };
+  return {
+    format: 'tandem-drums-ngram',
+    version: 1,
+    order: 3,
+    counts: { levels, vocabulary: PATTERNS },
+    densityRange,
+    profile,
+    feel,
+    trainedOn: { tracks: tracks.length, steps },
+  };
 }
 
 /**
@@ -207,4 +216,3 @@ export class DrumNgram implements DrumModel {
 
   dispose(): void {}
 }
-

@@ -18,7 +18,14 @@ export class LineNgramPart implements PartModel {
   async generate(req: PartRequest): Promise<Sequence[]> {
     const primerTicks = req.primer?.totalTicks ?? 0;
     const primerBars = Math.round(primerTicks / barsToTicks(1));
-    const seqs = this.ngram.generate({ style: req.style ?? '', density: req.density, bars: Math.max(1, req.bars - primerBars), temperature: req.temperature, seed: req.seed, count: req.count });
+    const seqs = this.ngram.generate({
+      style: req.style ?? '',
+      density: req.density,
+      bars: Math.max(1, req.bars - primerBars),
+      temperature: req.temperature,
+      seed: req.seed,
+      count: req.count,
+    });
     if (!req.primer) return seqs;
     const primer = req.primer;
     return seqs.map((s) => ({

@@ -131,7 +131,14 @@ export class MelodyNgram {
     for (let v = 0; v < req.count; v++) {
       const rng = makeRng(`${req.seed}:${v}`);
       const starts = Object.entries(st.startPitches);
-      let pitch = Number(starts[sampleIndex(starts.map(([, c]) => c), rng)][0]);
+      let pitch = Number(
+        starts[
+          sampleIndex(
+            starts.map(([, c]) => c),
+            rng,
+          )
+        ][0],
+      );
       let step = 0;
       let t1 = -1;
       let t2 = -1;

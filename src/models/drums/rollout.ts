@@ -156,7 +156,10 @@ export class DrumRollout {
     this.contours = weights.spec.contours;
     this.sampling = weights.spec.sampling ?? NEUTRAL_SAMPLING;
     // [STEP_FEATURES x 1]: 2^c on the first copy of the hit bits, so played features x this = the pattern index.
-    this.patternBitValues = tf.tensor2d(Array.from({ length: STEP_FEATURES }, (_, j) => (j < C ? 2 ** j : 0)), [STEP_FEATURES, 1]);
+    this.patternBitValues = tf.tensor2d(
+      Array.from({ length: STEP_FEATURES }, (_, j) => (j < C ? 2 ** j : 0)),
+      [STEP_FEATURES, 1],
+    );
     // Added to the tempered scores: the same odds at every temperature.
     this.repeatBonus = this.sampling.repeatBar ? tf.scalar(this.sampling.repeatBar) : undefined;
     const rest = this.sampling.restBias;
@@ -219,7 +222,15 @@ export class DrumRollout {
    * when the two best scores lie within float noise of each other (measured: inverse-CDF sampling
    * in float32 flips about 100 times as often, its 512 boundaries each carrying cumsum rounding).
    */
-  private sample(h: tf.Tensor2D, uniform: tf.Tensor2D, normal: tf.Tensor2D, logits: { w: tf.Tensor2D; b: tf.Tensor1D }, forcedHits?: tf.Tensor2D, barBefore?: tf.Tensor2D, rest?: tf.Tensor1D): tf.Tensor2D {
+  private sample(
+    h: tf.Tensor2D,
+    uniform: tf.Tensor2D,
+    normal: tf.Tensor2D,
+    logits: { w: tf.Tensor2D; b: tf.Tensor1D },
+    forcedHits?: tf.Tensor2D,
+    barBefore?: tf.Tensor2D,
+    rest?: tf.Tensor1D,
+  ): tf.Tensor2D {
     const hits = forcedHits ?? this.samplePattern(h, uniform, logits, barBefore, rest);
     const hb = tf.concat([h, hits], 1);
     const mean = tf.fused.matMul({ a: hb, b: this.wMean, bias: this.bMean, activation: 'sigmoid' });
@@ -236,7 +247,13 @@ export class DrumRollout {
    * (the played features of the step one bar earlier) and `sampling.repeatBar`, that step's
    * pattern gets the repeat bonus.
    */
-  private samplePattern(h: tf.Tensor2D, uniform: tf.Tensor2D, logits: { w: tf.Tensor2D; b: tf.Tensor1D }, barBefore?: tf.Tensor2D, rest?: tf.Tensor1D): tf.Tensor2D {
+  private samplePattern(
+    h: tf.Tensor2D,
+    uniform: tf.Tensor2D,
+    logits: { w: tf.Tensor2D; b: tf.Tensor1D },
+    barBefore?: tf.Tensor2D,
+    rest?: tf.Tensor1D,
+  ): tf.Tensor2D {
     let scores = tf.sub(tf.fused.matMul({ a: h, b: logits.w, bias: logits.b }), tf.log(tf.neg(tf.log(uniform))));
     if (rest) scores = tf.add(scores, rest);
     if (barBefore && this.repeatBonus) {
@@ -368,7 +385,19 @@ export class DrumRollout {
   dispose(): void {
     this.gru.dispose();
     tf.dispose([this.wMean, this.bMean, this.wLogStd, this.bLogStd]);
-    tf.dispose([this.patternHits, this.patternBitValues, this.logStdLo, this.logStdHi, this.qScale, this.qShift, this.qLo, this.qHi, this.velocityHalf, this.wInit, this.bInit]);
+    tf.dispose([
+      this.patternHits,
+      this.patternBitValues,
+      this.logStdLo,
+      this.logStdHi,
+      this.qScale,
+      this.qShift,
+      this.qLo,
+      this.qHi,
+      this.velocityHalf,
+      this.wInit,
+      this.bInit,
+    ]);
     this.repeatBonus?.dispose();
     if (this.restBias) tf.dispose(this.restBias);
     if (this.logits) tf.dispose([this.logits.w, this.logits.b]);

@@ -35,14 +35,16 @@ export interface DrumModelJson {
 /** Throws a TandemError naming the first sampling setting of model.json that the rollout cannot use. */
 function checkSampling(sampling: SamplingScales): void {
   const finite = (x: unknown) => typeof x === 'number' && Number.isFinite(x);
-  const bad = (name: string, value: unknown, allowed: string) => new TandemError(`drum model sampling.${name} is ${JSON.stringify(value)}; allowed: ${allowed}`);
+  const bad = (name: string, value: unknown, allowed: string) =>
+    new TandemError(`drum model sampling.${name} is ${JSON.stringify(value)}; allowed: ${allowed}`);
   for (const k of ['pattern', 'velocity', 'offset'] as const) if (!finite(sampling[k]) || sampling[k] <= 0) throw bad(k, sampling[k], 'a number > 0');
   for (const k of ['velocityShared', 'offsetShared'] as const) {
     const v = sampling[k];
     if (v !== undefined && (!finite(v) || v < 0 || v >= 1)) throw bad(k, v, 'a number in [0, 1)');
   }
   if (sampling.repeatBar !== undefined && !finite(sampling.repeatBar)) throw bad('repeatBar', sampling.repeatBar, 'a number (log-odds)');
-  if (sampling.offsetShift !== undefined && (!finite(sampling.offsetShift) || Math.abs(sampling.offsetShift) > 0.5)) throw bad('offsetShift', sampling.offsetShift, 'a number of steps in [-0.5, 0.5]');
+  if (sampling.offsetShift !== undefined && (!finite(sampling.offsetShift) || Math.abs(sampling.offsetShift) > 0.5))
+    throw bad('offsetShift', sampling.offsetShift, 'a number of steps in [-0.5, 0.5]');
   const list = (name: 'classBias' | 'restBias', n: number) => {
     const v = sampling[name];
     if (v !== undefined && (!Array.isArray(v) || v.length !== n || !v.every(finite))) throw bad(name, v, `${n} numbers (log-odds)`);
@@ -75,9 +77,11 @@ export class DrumWeights {
     // lacks, the last ones, with zero weights: it plays as it did.
     const legacy = s.inputSize === DRUM_INPUT.loudness || s.inputSize === DRUM_INPUT.lookback;
     if ((s.inputSize !== DRUM_INPUT.size && !legacy) || s.patterns !== DRUM_PATTERNS || s.classes !== NUM_DRUM_CLASSES) {
-      throw new TandemError(`drum model spec mismatch: model has input ${s.inputSize}, patterns ${s.patterns}; code expects ${DRUM_INPUT.size} (or ${DRUM_INPUT.loudness}, ${DRUM_INPUT.lookback} for older models), ${DRUM_PATTERNS}`);
+      throw new TandemError(
+        `drum model spec mismatch: model has input ${s.inputSize}, patterns ${s.patterns}; code expects ${DRUM_INPUT.size} (or ${DRUM_INPUT.loudness}, ${DRUM_INPUT.lookback} for older models), ${DRUM_PATTERNS}`,
+      );
     }
-    if (s.genres.join() !== DRUM_GENRES.join()) throw new TandemError('drum model genres differ from the code\'s genre list');
+    if (s.genres.join() !== DRUM_GENRES.join()) throw new TandemError("drum model genres differ from the code's genre list");
     if (s.sampling) checkSampling(s.sampling);
     this.spec = { ...s, inputSize: DRUM_INPUT.size };
     this.arrays = decodeWeights(modelJson.weightsManifest, art.weights, 'drum model');

@@ -3,8 +3,22 @@ import { MODES, parseChordSymbol, parseKey, type ChordOrNone, type Key, type Mod
 import { InvalidValueError } from '../../errors';
 import type { Meter } from '../../time/units';
 import {
-  MAX_STEPS_PER_BAR, MELODY_DENSITY_WINDOW_BARS, MELODY_INPUT, METERS, PITCHES, STEPS_PER_BAR, STYLES, TOKEN_HOLD, TOKEN_OFF, VOICES,
-  keyShift, pitchOfToken, tokenOfPitch, type MelodyMeter, type MelodyStyle, type Voice,
+  MAX_STEPS_PER_BAR,
+  MELODY_DENSITY_WINDOW_BARS,
+  MELODY_INPUT,
+  METERS,
+  PITCHES,
+  STEPS_PER_BAR,
+  STYLES,
+  TOKEN_HOLD,
+  TOKEN_OFF,
+  VOICES,
+  keyShift,
+  pitchOfToken,
+  tokenOfPitch,
+  type MelodyMeter,
+  type MelodyStyle,
+  type Voice,
 } from './spec';
 
 /**
@@ -174,4 +188,3 @@ export function decodeTokens(tokens: readonly number[], tonic: number): Array<[n
   }
   return out;
 }
-

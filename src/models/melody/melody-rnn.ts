@@ -5,7 +5,19 @@ import { decodeTokens, encodeLine, fillStepInput, toneMask } from './encode';
 import { chordSymbol, drawProgression, progressionTable, type ChordBar } from './progression';
 import { FEEDBACK, GIVEN, MelodyRollout, type RolloutPlan } from './rollout';
 import { STYLE_KEYS, type MelodyRequest } from './request';
-import { keyShift, MELODY_INPUT, PITCH_LOW, STEPS_PER_BAR, STYLE_METER, STYLE_NO_REPEATS, TOKEN_HOLD, VOCAB, type MelodyMeter, type MelodyStyle, type Voice } from './spec';
+import {
+  keyShift,
+  MELODY_INPUT,
+  PITCH_LOW,
+  STEPS_PER_BAR,
+  STYLE_METER,
+  STYLE_NO_REPEATS,
+  TOKEN_HOLD,
+  VOCAB,
+  type MelodyMeter,
+  type MelodyStyle,
+  type Voice,
+} from './spec';
 import { MelodyWeights, type MelodyNetArtifacts } from './weights';
 
 /** One generated line: notes on the 16th grid in absolute pitch, with the key, meter and chords it was made over. */
@@ -64,7 +76,10 @@ export class MelodyRnn {
   /** Whether lines are kept in the voice's absolute register (model.json's registerRanges); off only to measure it. */
   foldRegister = true;
 
-  constructor(readonly rollout: MelodyRollout, weights: MelodyWeights) {
+  constructor(
+    readonly rollout: MelodyRollout,
+    weights: MelodyWeights,
+  ) {
     this.spec = weights.spec;
   }
 
@@ -122,7 +137,14 @@ export class MelodyRnn {
       const bars = Math.floor(req.primer.steps / spb);
       if (bars < 1) throw new InvalidValueError('primer', `${req.primer.steps} steps`, `at least one whole bar of ${meter}`);
       if (bars >= req.bars) throw new InvalidValueError('primer', `${bars} bars`, `shorter than the requested length (${req.bars} bars): raise --bars`);
-      primerTokens = encodeLine({ notes: req.primer.notes.filter(([, s]) => s < bars * spb), steps: bars * spb, key, meter, voice: req.voice, style: req.style }).tokens.slice(0, bars * spb);
+      primerTokens = encodeLine({
+        notes: req.primer.notes.filter(([, s]) => s < bars * spb),
+        steps: bars * spb,
+        key,
+        meter,
+        voice: req.voice,
+        style: req.style,
+      }).tokens.slice(0, bars * spb);
     }
     const kept = primerTokens.length;
     // Chords per bar and variation: as given, else drawn from the style's progressions (A A B A).
@@ -130,10 +152,12 @@ export class MelodyRnn {
     const bars: Bar[][] = [];
     for (let b = 0; b < B; b++) {
       if (req.chords) {
-        bars.push(Array.from({ length: req.bars }, (_, i) => {
-          const c: ChordOrNone = req.chords![i % req.chords!.length];
-          return { root: c.root < 0 ? -1 : (c.root - key.tonic + 12) % 12, tones: c.root < 0 ? 0 : toneMask(c, key.tonic) };
-        }));
+        bars.push(
+          Array.from({ length: req.bars }, (_, i) => {
+            const c: ChordOrNone = req.chords![i % req.chords!.length];
+            return { root: c.root < 0 ? -1 : (c.root - key.tonic + 12) % 12, tones: c.root < 0 ? 0 : toneMask(c, key.tonic) };
+          }),
+        );
       } else bars.push(this.drawProgression(req, key, b));
     }
     const given = new Float32Array(total * B * GIVEN);
@@ -141,7 +165,16 @@ export class MelodyRnn {
     for (let s = 0; s < total; s++) {
       for (let b = 0; b < B; b++) {
         const bar = bars[b][Math.floor(s / spb)];
-        fillStepInput(row, TOKEN_HOLD, -1, { position: s % spb, meter, chordRoot: bar.root, chordTones: bar.tones, mode: key.mode, style: req.style, voice: req.voice, density: req.density });
+        fillStepInput(row, TOKEN_HOLD, -1, {
+          position: s % spb,
+          meter,
+          chordRoot: bar.root,
+          chordTones: bar.tones,
+          mode: key.mode,
+          style: req.style,
+          voice: req.voice,
+          density: req.density,
+        });
         given.set(row.subarray(FEEDBACK), (s * B + b) * GIVEN);
       }
     }
@@ -170,7 +203,10 @@ export class MelodyRnn {
     // (and, with middleBeatRootBias, returns to it on the bar's middle beat).
     if (req.voice === 'bass') {
       const middle = MIDDLE_BEAT_STEP[meter];
-      for (const [offset, bias] of [[0, this.downbeatRootBias], [middle, this.middleBeatRootBias]] as const) {
+      for (const [offset, bias] of [
+        [0, this.downbeatRootBias],
+        [middle, this.middleBeatRootBias],
+      ] as const) {
         if (!(bias > 0) || offset === undefined) continue;
         // From the first whole bar after the primer (kept is whole bars), so s >= kept.
         for (let s = Math.ceil(kept / spb) * spb + offset; s < total; s += spb) {
@@ -189,7 +225,25 @@ export class MelodyRnn {
       const p = t - 2 + PITCH_LOW;
       if (p < lo || p > hi) tokenMask[t] = -1e9;
     }
-    return { plan: { batch: B, total, kept, temperature: req.temperature, given, primerFeedback, gumbel, tokenMask, fold: this.registerFold(req.voice, req.style, key.tonic), noRepeat: req.style !== undefined && STYLE_NO_REPEATS.has(req.style) }, key, meter, bars, drawn, primerTokens };
+    return {
+      plan: {
+        batch: B,
+        total,
+        kept,
+        temperature: req.temperature,
+        given,
+        primerFeedback,
+        gumbel,
+        tokenMask,
+        fold: this.registerFold(req.voice, req.style, key.tonic),
+        noRepeat: req.style !== undefined && STYLE_NO_REPEATS.has(req.style),
+      },
+      key,
+      meter,
+      bars,
+      drawn,
+      primerTokens,
+    };
   }
 
   /** Chords of every bar for one variation, drawn (seeded) from the style's common 4-bar progressions in an A A B A form. */
@@ -243,4 +297,3 @@ export class MelodyRnn {
     this.rollout.dispose();
   }
 }
-

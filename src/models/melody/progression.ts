@@ -31,8 +31,20 @@ export function progressionTable(progressions: Record<string, Progression[]>, st
 export function drawProgression(table: Progression[], bars: number, rngKey: string): ChordBar[] {
   if (!table.length) return Array.from({ length: bars }, () => ({ root: -1, tones: 0 }));
   const rng = makeRng(rngKey);
-  const a = table[sampleIndex(table.map((p) => p.count), rng)];
-  const b = table[sampleIndex(table.map((p) => p.count), rng)];
+  const a =
+    table[
+      sampleIndex(
+        table.map((p) => p.count),
+        rng,
+      )
+    ];
+  const b =
+    table[
+      sampleIndex(
+        table.map((p) => p.count),
+        rng,
+      )
+    ];
   const form = [a, a, b, a];
   return Array.from({ length: bars }, (_, i) => {
     const p = form[Math.floor(i / 4) % 4];

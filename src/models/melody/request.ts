@@ -24,7 +24,14 @@ export interface MelodyRequest {
 }
 
 /** The key each style is most often in (Nottingham's ABC headers, POP909's key labels, JSB estimated). */
-export const STYLE_KEYS: Record<MelodyStyle, string> = { reel: 'D major', jig: 'D major', hornpipe: 'G major', waltz: 'G major', pop: 'C major', chorale: 'G major' };
+export const STYLE_KEYS: Record<MelodyStyle, string> = {
+  reel: 'D major',
+  jig: 'D major',
+  hornpipe: 'G major',
+  waltz: 'G major',
+  pop: 'C major',
+  chorale: 'G major',
+};
 
 /** Checks a melody/bass request from outside; key and chords may be given as text. */
 export function parseMelodyRequest(r: Record<string, unknown>): MelodyRequest {

@@ -56,7 +56,10 @@ export class MelodyRollout {
     const H = (this.hidden = weights.spec.hidden);
     this.outW = weights.get('out/w');
     this.outB = weights.get('out/b');
-    this.gru = new GruGates({ wIh: weights.get('gru/w_ih'), wHh: weights.get('gru/w_hh'), bIh: weights.get('gru/b_ih'), bHh: weights.get('gru/b_hh'), hidden: H }, MELODY_INPUT.size);
+    this.gru = new GruGates(
+      { wIh: weights.get('gru/w_ih'), wHh: weights.get('gru/w_hh'), bIh: weights.get('gru/b_ih'), bHh: weights.get('gru/b_hh'), hidden: H },
+      MELODY_INPUT.size,
+    );
     const np = new Float32Array(VOCAB * PITCHES);
     const isNote = new Float32Array(VOCAB);
     for (let t = 2; t < VOCAB; t++) {

@@ -48,9 +48,17 @@ export const MAX_STEPS_PER_BAR = stepsPerBar(FOUR_FOUR);
 export const METERS = ['4/4', '3/4', '6/8'] as const;
 export type MelodyMeter = (typeof METERS)[number];
 /** Each meter's time signature. */
-export const METER_OF: Readonly<Record<MelodyMeter, Meter>> = Object.freeze({ '4/4': FOUR_FOUR, '3/4': { numerator: 3, denominator: 4 }, '6/8': { numerator: 6, denominator: 8 } });
+export const METER_OF: Readonly<Record<MelodyMeter, Meter>> = Object.freeze({
+  '4/4': FOUR_FOUR,
+  '3/4': { numerator: 3, denominator: 4 },
+  '6/8': { numerator: 6, denominator: 8 },
+});
 /** 16th steps per bar of each meter (16, 12, 12), from the one grid in time/units. */
-export const STEPS_PER_BAR: Readonly<Record<MelodyMeter, number>> = Object.freeze({ '4/4': stepsPerBar(METER_OF['4/4']), '3/4': stepsPerBar(METER_OF['3/4']), '6/8': stepsPerBar(METER_OF['6/8']) });
+export const STEPS_PER_BAR: Readonly<Record<MelodyMeter, number>> = Object.freeze({
+  '4/4': stepsPerBar(METER_OF['4/4']),
+  '3/4': stepsPerBar(METER_OF['3/4']),
+  '6/8': stepsPerBar(METER_OF['6/8']),
+});
 
 /** Styles the network knows; other Nottingham collections train the "any style" input. */
 export const STYLES = ['reel', 'jig', 'hornpipe', 'waltz', 'pop', 'chorale'] as const;

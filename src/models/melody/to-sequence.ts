@@ -11,13 +11,18 @@ function velocityAt(voice: Voice, stepInBar: number): number {
   return stepInBar % 4 === 0 ? base : base - 10;
 }
 
-
 /**
  * A generated line as a Sequence on `channel`: its meter, the key signature, and markers naming the
  * key and the chord of every bar (so a file says what harmony it was made over, given or drawn).
  */
 export function lineToSequence(line: MelodyLine, opts: { channel: number; bpm?: number }): Sequence {
-  const notes: Note[] = line.notes.map(([pitch, s, d]) => ({ pitch, velocity: velocityAt(line.voice, s % line.stepsPerBar), startTicks: s * TICKS_PER_STEP, durationTicks: d * TICKS_PER_STEP, channel: opts.channel }));
+  const notes: Note[] = line.notes.map(([pitch, s, d]) => ({
+    pitch,
+    velocity: velocityAt(line.voice, s % line.stepsPerBar),
+    startTicks: s * TICKS_PER_STEP,
+    durationTicks: d * TICKS_PER_STEP,
+    channel: opts.channel,
+  }));
   const seq = makeSequence(notes, { bpm: opts.bpm, totalTicks: line.steps * TICKS_PER_STEP, meters: [{ ticks: 0, meter: METER_OF[line.meter] }] });
   const barTicks = line.stepsPerBar * TICKS_PER_STEP;
   const markers = [{ ticks: 0, text: `key ${keyName(line.key)}${line.chordsDrawn ? ', chords drawn from the style' : ''}` }];

@@ -62,8 +62,17 @@ export class MelodyWeights {
       throw new TandemError('melody model.json lacks its spec (sizes, styles, ranges, progressions) or weights manifest: export it again with train_melody.py');
     }
     const same = (a: readonly string[], b: readonly string[]) => a.join() === b.join();
-    if (s.inputSize !== MELODY_INPUT.size || s.vocab !== VOCAB || !same(s.meters, METERS) || !same(s.styles, STYLES) || !same(s.voices, VOICES) || !same(s.modes, MODES)) {
-      throw new TandemError(`melody model spec mismatch: model has input ${s.inputSize}, vocabulary ${s.vocab}, styles ${s.styles.join(' ')}; code expects ${MELODY_INPUT.size}, ${VOCAB}, ${STYLES.join(' ')}`);
+    if (
+      s.inputSize !== MELODY_INPUT.size ||
+      s.vocab !== VOCAB ||
+      !same(s.meters, METERS) ||
+      !same(s.styles, STYLES) ||
+      !same(s.voices, VOICES) ||
+      !same(s.modes, MODES)
+    ) {
+      throw new TandemError(
+        `melody model spec mismatch: model has input ${s.inputSize}, vocabulary ${s.vocab}, styles ${s.styles.join(' ')}; code expects ${MELODY_INPUT.size}, ${VOCAB}, ${STYLES.join(' ')}`,
+      );
     }
     this.spec = s;
     this.arrays = decodeWeights(modelJson.weightsManifest, art.weights, 'melody model');

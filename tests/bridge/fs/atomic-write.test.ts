@@ -49,7 +49,9 @@ describe('writeFileAtomic', () => {
 
   it('names the path and reason on a read-only folder', () => {
     const dir = tmp();
-    expect(() => writeFileAtomic(join(dir, 'a.mid'), data, { fs: refusingOpen('EROFS') })).toThrow(`cannot write ${join(dir, 'a.mid')}: the file system is read-only (EROFS)`);
+    expect(() => writeFileAtomic(join(dir, 'a.mid'), data, { fs: refusingOpen('EROFS') })).toThrow(
+      `cannot write ${join(dir, 'a.mid')}: the file system is read-only (EROFS)`,
+    );
     expect(readdirSync(dir)).toEqual([]);
   });
 
@@ -87,7 +89,9 @@ describe('writeFileAtomic', () => {
   it('says "a part of the path is a file" for a path under a file, and "too long" for a 300-character name', () => {
     const dir = tmp();
     writeFileSync(join(dir, 'file'), '');
-    expect(() => writeFileAtomic(join(dir, 'file', 'x.mid'), data, { mkdir: true })).toThrow(/cannot write .*file\/x.mid: a part of the path is a file, not a folder \(ENOTDIR\)/);
+    expect(() => writeFileAtomic(join(dir, 'file', 'x.mid'), data, { mkdir: true })).toThrow(
+      /cannot write .*file\/x.mid: a part of the path is a file, not a folder \(ENOTDIR\)/,
+    );
     expect(() => writeFileAtomic(join(dir, 'x'.repeat(300) + '.mid'), data)).toThrow(/the name is too long for the file system \(ENAMETOOLONG\)/);
     expect(readdirSync(dir)).toEqual(['file']);
   });

@@ -24,7 +24,24 @@ describe.skipIf(!browser.path)(`web panel of play --parts in real headless Chrom
   let page: Page;
 
   beforeAll(async () => {
-    playing = runPlay({ clock: 'internal', bpm: '240', barsAhead: '1', model: 'drums', parts: 'drums,bass', chords: 'Am F C G', modelImpl: 'baseline', engine: 'node', latency: '0', out, panel: true, panelPort: '0' }, (l) => lines.push(l), { stop: stop.signal });
+    playing = runPlay(
+      {
+        clock: 'internal',
+        bpm: '240',
+        barsAhead: '1',
+        model: 'drums',
+        parts: 'drums,bass',
+        chords: 'Am F C G',
+        modelImpl: 'baseline',
+        engine: 'node',
+        latency: '0',
+        out,
+        panel: true,
+        panelPort: '0',
+      },
+      (l) => lines.push(l),
+      { stop: stop.signal },
+    );
     playing.catch(() => undefined);
     const line = await waitLong('the panel URL line', () => lines.find((l) => l.includes('panel on http://127.0.0.1:')), 60_000);
     chrome = await openPanelBrowser(browser.path);

@@ -64,13 +64,41 @@ describe.skipIf(!browser.path)(`web panel of tandem play in real headless Chromi
 
   beforeAll(async () => {
     // What an earlier run left: the panel lists it after a restart, and can keep it.
-    new SuggestionStore(out, PAST, { log: () => undefined }).save(makeSequence([{ pitch: 36, velocity: 100, startTicks: 0, durationTicks: 120, channel: 9 }, { pitch: 38, velocity: 90, startTicks: 960, durationTicks: 120, channel: 9 }], { totalTicks: 3840 }), { model: 'drums-gru', genre: 'funk', density: 0.3, temperature: 1, seed: 7, bars: 1, bpm: 120 });
-    playing = runPlay({ clock: 'internal', bpm: '240', barsAhead: '1', model: 'drums', modelImpl: 'baseline', engine: 'node', latency: '0', out, panel: true, panelPort: '0', duration: '5m' }, (l) => lines.push(l), { stop: stop.signal });
+    new SuggestionStore(out, PAST, { log: () => undefined }).save(
+      makeSequence(
+        [
+          { pitch: 36, velocity: 100, startTicks: 0, durationTicks: 120, channel: 9 },
+          { pitch: 38, velocity: 90, startTicks: 960, durationTicks: 120, channel: 9 },
+        ],
+        { totalTicks: 3840 },
+      ),
+      { model: 'drums-gru', genre: 'funk', density: 0.3, temperature: 1, seed: 7, bars: 1, bpm: 120 },
+    );
+    playing = runPlay(
+      {
+        clock: 'internal',
+        bpm: '240',
+        barsAhead: '1',
+        model: 'drums',
+        modelImpl: 'baseline',
+        engine: 'node',
+        latency: '0',
+        out,
+        panel: true,
+        panelPort: '0',
+        duration: '5m',
+      },
+      (l) => lines.push(l),
+      { stop: stop.signal },
+    );
     playing.catch(() => undefined);
     const line = await waitLong('the panel URL line', () => lines.find((l) => l.includes('panel on http://127.0.0.1:')), 60_000);
     url = /http:\/\/127\.0\.0\.1:\d+\//.exec(line)![0];
     port = Number(new URL(url).port);
-    dir = join(out, readdirSync(out).find((d) => d !== PAST)!);
+    dir = join(
+      out,
+      readdirSync(out).find((d) => d !== PAST)!,
+    );
     chrome = await openPanelBrowser(browser.path);
     page = await chrome.browser.newPage();
     page.on('pageerror', (e) => pageErrors.push((e as Error).message));
@@ -99,10 +127,14 @@ describe.skipIf(!browser.path)(`web panel of tandem play in real headless Chromi
     const x2 = await page.$eval('.lane line.playhead', (e) => Number(e.getAttribute('x1')));
     expect(x2).not.toBe(x1);
     // Every control of the OSC API that the model takes is there, from the control table.
-    for (const c of ['model', 'style', 'density', 'bars', 'temperature', 'seed', 'fillEvery', 'key', 'chords']) expect(await page.$(`[data-control="${c}"]`), c).not.toBeNull();
+    for (const c of ['model', 'style', 'density', 'bars', 'temperature', 'seed', 'fillEvery', 'key', 'chords'])
+      expect(await page.$(`[data-control="${c}"]`), c).not.toBeNull();
     expect(await page.$eval('[data-control="key"]', (e) => (e as HTMLInputElement).disabled)).toBe(true); // drums take no key
     // A live phrase has its own length: the bars control says so instead of doing nothing.
-    expect(await page.$eval('[data-control="bars"]', (e) => [(e as HTMLInputElement).disabled, e.closest('label')!.title])).toEqual([true, 'not used here: a live phrase is 2 bars (played 1 bar(s) ahead)']);
+    expect(await page.$eval('[data-control="bars"]', (e) => [(e as HTMLInputElement).disabled, e.closest('label')!.title])).toEqual([
+      true,
+      'not used here: a live phrase is 2 bars (played 1 bar(s) ahead)',
+    ]);
   });
 
   it('draws the current suggestion with one cell per note of its saved .mid', async () => {
@@ -127,7 +159,10 @@ describe.skipIf(!browser.path)(`web panel of tandem play in real headless Chromi
     });
     const line = await waitLong('a phrase saved at density 0.9', () => readLog(dir).find((l) => l.density === 0.9));
     expect(line.file).toMatch(/-d0\.9-/);
-    await waitLong('the page showing the session density', async () => (await page.$eval('input[data-control="density"]', (e) => (e as HTMLInputElement).value)) === '0.9');
+    await waitLong(
+      'the page showing the session density',
+      async () => (await page.$eval('input[data-control="density"]', (e) => (e as HTMLInputElement).value)) === '0.9',
+    );
   });
 
   it('shows a bad value as a visible error and keeps the session as it was', async () => {
@@ -139,7 +174,10 @@ describe.skipIf(!browser.path)(`web panel of tandem play in real headless Chromi
     });
     await page.waitForSelector('#error:not([hidden])', { timeout: 10_000 });
     expect(await page.$eval('#error', (e) => e.textContent)).toMatch(/density must be between 0 and 1, got 7/);
-    await waitLong('the page showing the density the session holds', async () => (await page.$eval('input[data-control="density"]', (e) => (e as HTMLInputElement).value)) === '0.9');
+    await waitLong(
+      'the page showing the density the session holds',
+      async () => (await page.$eval('input[data-control="density"]', (e) => (e as HTMLInputElement).value)) === '0.9',
+    );
     const next = await waitLong('two more phrases', () => readLog(dir).length >= before + 2 && readLog(dir).slice(before));
     expect(next.every((l) => l.density === 0.9)).toBe(true);
   });
@@ -202,7 +240,17 @@ describe.skipIf(!browser.path)(`web panel of tandem play in real headless Chromi
         const ev = JSON.parse(e.data as string) as { type: string; message?: string };
         if (ev.type === 'error') errors.push(ev.message!);
       };
-      for (const bad of ['{not json', '[1,2]', '{"type":"nope"}', '{"type":"set","control":"density","value":"lots"}', '{"type":"set","control":"style","value":"polka"}', '{"type":"set","control":"model","value":"melody"}', '{"type":"keep","ref":"../../etc/passwd"}', '{"type":"generate"}']) ws.send(bad);
+      for (const bad of [
+        '{not json',
+        '[1,2]',
+        '{"type":"nope"}',
+        '{"type":"set","control":"density","value":"lots"}',
+        '{"type":"set","control":"style","value":"polka"}',
+        '{"type":"set","control":"model","value":"melody"}',
+        '{"type":"keep","ref":"../../etc/passwd"}',
+        '{"type":"generate"}',
+      ])
+        ws.send(bad);
       ws.send(new Uint8Array([1, 2, 3]));
       const t0 = Date.now();
       // In the browser page (no test helpers there): wait up to 10 s; the count is asserted below.
@@ -214,8 +262,21 @@ describe.skipIf(!browser.path)(`web panel of tandem play in real headless Chromi
     });
     // One error per bad message (checks that finish later answer later, so the order may differ).
     expect(replies).toHaveLength(9);
-    for (const want of [/not JSON/, /is not an object/, /unknown type "nope"/, /density must be between 0 and 1, got "lots"/, /genre must be one of .*rock/, /this session plays one model/, /ref must name a saved suggestion/, /generates ahead of the playhead by itself/, /binary frames/]) {
-      expect(replies.filter((r) => want.test(r)), String(want)).toHaveLength(1);
+    for (const want of [
+      /not JSON/,
+      /is not an object/,
+      /unknown type "nope"/,
+      /density must be between 0 and 1, got "lots"/,
+      /genre must be one of .*rock/,
+      /this session plays one model/,
+      /ref must name a saved suggestion/,
+      /generates ahead of the playhead by itself/,
+      /binary frames/,
+    ]) {
+      expect(
+        replies.filter((r) => want.test(r)),
+        String(want),
+      ).toHaveLength(1);
     }
     // The good message after them took effect: the next phrases count on from the new seed.
     await waitLong('a phrase at seed 123456 or after', () => readLog(dir).some((l) => l.seed >= 123456));

@@ -12,7 +12,7 @@ describe('panel messages', () => {
     expect(parsePanelMessage('{"type":"keep","ref":"2026-01-01T10-00-00/0001-drums-gru-rock-d0.5-s0.mid"}')).toMatchObject({ type: 'keep' });
   });
 
-  it('refuses what is not a command, saying what is allowed (ranges are the controller\'s)', () => {
+  it("refuses what is not a command, saying what is allowed (ranges are the controller's)", () => {
     const bad: Array<[string, RegExp]> = [
       ['{oops', /not JSON/],
       ['null', /not an object/],

@@ -29,7 +29,12 @@ describe('tandem serve --panel: one session for OSC and the panel', () => {
 
   beforeAll(async () => {
     oscPort = await freePort();
-    serving = runServe({ oscPort: String(oscPort), modelImpl: 'baseline', engine: 'node', out, panel: true, panelPort: '0' }, undefined, (l) => lines.push(l), stop.signal);
+    serving = runServe(
+      { oscPort: String(oscPort), modelImpl: 'baseline', engine: 'node', out, panel: true, panelPort: '0' },
+      undefined,
+      (l) => lines.push(l),
+      stop.signal,
+    );
     serving.catch(() => undefined);
     const line = await waitFor(() => lines.find((l) => l.includes('panel on')), 60_000, 'the start line with the panel URL');
     const port = new URL(/http:\/\/127\.0\.0\.1:\d+\//.exec(line)![0]).port;
@@ -67,7 +72,11 @@ describe('tandem serve --panel: one session for OSC and the panel', () => {
     expect(status.args[7]).toBe(1); // follow
     sendOsc('/tandem/model', { s: 'bass' });
     sendOsc('/tandem/transport', { f: 130 }, { f: 8 }, { i: 1 });
-    const st = await waitFor(() => (lastState()?.settings.model === 'bass' && lastState()?.transport.bpm === 130 ? lastState() : undefined), 5000, 'the OSC changes in the panel state');
+    const st = await waitFor(
+      () => (lastState()?.settings.model === 'bass' && lastState()?.transport.bpm === 130 ? lastState() : undefined),
+      5000,
+      'the OSC changes in the panel state',
+    );
     expect(st.transport).toMatchObject({ source: 'host', playing: true, ticks: 8 * 960, follow: true });
   });
 
@@ -102,7 +111,10 @@ describe('tandem serve --panel: one session for OSC and the panel', () => {
     send({ type: 'set', control: 'style', value: 'polka' });
     send({ type: 'set', control: 'bars', value: 65 });
     await waitFor(() => (events.slice(before).filter((e) => e.type === 'error').length >= 2 ? true : undefined), 5000, 'two error events');
-    const errors = events.slice(before).filter((e) => e.type === 'error').map((e) => (e as { message: string }).message);
+    const errors = events
+      .slice(before)
+      .filter((e) => e.type === 'error')
+      .map((e) => (e as { message: string }).message);
     expect(errors.some((m) => /genre must be one of .* for the bass model, got "polka"/.test(m))).toBe(true);
     expect(errors.some((m) => /bars must be a whole number from 1 to 64, got 65/.test(m))).toBe(true);
     const n = replies.length;
@@ -117,7 +129,11 @@ describe('tandem serve --panel --lease', () => {
     const out = mkdtempSync(join(tmpdir(), 'tandem-panel-lease-'));
     const lines: string[] = [];
     let ended = 0;
-    const serving = runServe({ oscPort: String(await freePort()), modelImpl: 'baseline', engine: 'node', out, panel: true, panelPort: '0', lease: '600ms' }, undefined, (l) => lines.push(l)).then(() => (ended = Date.now()));
+    const serving = runServe(
+      { oscPort: String(await freePort()), modelImpl: 'baseline', engine: 'node', out, panel: true, panelPort: '0', lease: '600ms' },
+      undefined,
+      (l) => lines.push(l),
+    ).then(() => (ended = Date.now()));
     const line = await waitFor(() => lines.find((l) => l.includes('panel on')), 30_000, 'the start line');
     const port = new URL(/http:\/\/127\.0\.0\.1:\d+\//.exec(line)![0]).port;
     const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, { origin: `http://127.0.0.1:${port}` });

@@ -32,7 +32,14 @@ describe('panel server', () => {
 
   beforeAll(async () => {
     store = new SuggestionStore(mkdtempSync(join(tmpdir(), 'tandem-panel-http-')), 'run', { log: () => undefined });
-    const host: PanelHost = { mode: 'serve', session: new SessionController({}), store, models: ['drums'], engine: () => 'none', transport: () => ({ source: 'host', bpm: 120, playing: false, ticks: 0, follow: false, meter: panelMeter(4, 4) }) };
+    const host: PanelHost = {
+      mode: 'serve',
+      session: new SessionController({}),
+      store,
+      models: ['drums'],
+      engine: () => 'none',
+      transport: () => ({ source: 'host', bpm: 120, playing: false, ticks: 0, follow: false, meter: panelMeter(4, 4) }),
+    };
     panel = await PanelServer.start(host, { port: 0, log: (l) => log.push(l) });
   });
   afterAll(async () => {
@@ -40,12 +47,26 @@ describe('panel server', () => {
   });
 
   it('serves the page and a saved .mid, and nothing else', async () => {
-    store.save(makeSequence([{ pitch: 36, velocity: 100, startTicks: 0, durationTicks: 120, channel: 9 }], { totalTicks: 3840 }), { model: 'drums-gru', genre: 'rock', density: 0.5, temperature: 1, seed: 0, bars: 1, bpm: 120 });
+    store.save(makeSequence([{ pitch: 36, velocity: 100, startTicks: 0, durationTicks: 120, channel: 9 }], { totalTicks: 3840 }), {
+      model: 'drums-gru',
+      genre: 'rock',
+      density: 0.5,
+      temperature: 1,
+      seed: 0,
+      bars: 1,
+      bpm: 120,
+    });
     const page = await http(panel.port, '/');
     expect(page.status).toBe(200);
     expect(page.body).toContain('<script type="module" src="/panel.js">');
     expect((await http(panel.port, '/mid/run/0001-drums-gru-rock-d0.5-s0.mid')).status).toBe(200);
-    for (const path of ['/mid/run/0002-drums-gru-rock-d0.5-s1.mid', '/mid/..%2F..%2Fetc%2Fpasswd', '/mid/run/session.jsonl', '/../package.json', '/bridge/panel/server.ts']) {
+    for (const path of [
+      '/mid/run/0002-drums-gru-rock-d0.5-s1.mid',
+      '/mid/..%2F..%2Fetc%2Fpasswd',
+      '/mid/run/session.jsonl',
+      '/../package.json',
+      '/bridge/panel/server.ts',
+    ]) {
       expect((await http(panel.port, path)).status, path).toBe(404);
     }
     expect((await http(panel.port, '/', 'POST')).status).toBe(405);
@@ -67,7 +88,16 @@ describe('panel server', () => {
   });
 
   it('says which port is taken and what to do', async () => {
-    const host: PanelHost = { mode: 'serve', session: new SessionController({}), store, models: ['drums'], engine: () => 'none', transport: () => ({ source: 'host', bpm: 120, playing: false, ticks: 0, follow: false, meter: panelMeter(4, 4) }) };
-    await expect(PanelServer.start(host, { port: panel.port, log: () => undefined })).rejects.toThrow(new RegExp(`cannot listen on 127\\.0\\.0\\.1:${panel.port} \\(EADDRINUSE\\); pick another with --panel-port`));
+    const host: PanelHost = {
+      mode: 'serve',
+      session: new SessionController({}),
+      store,
+      models: ['drums'],
+      engine: () => 'none',
+      transport: () => ({ source: 'host', bpm: 120, playing: false, ticks: 0, follow: false, meter: panelMeter(4, 4) }),
+    };
+    await expect(PanelServer.start(host, { port: panel.port, log: () => undefined })).rejects.toThrow(
+      new RegExp(`cannot listen on 127\\.0\\.0\\.1:${panel.port} \\(EADDRINUSE\\); pick another with --panel-port`),
+    );
   });
 });

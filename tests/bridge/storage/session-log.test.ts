@@ -26,7 +26,12 @@ describe('session logs: kept marks and history across runs', () => {
     // A later save rewrites the log from memory: the mark stays.
     store.save(seq(), meta(3));
     const lines = readSessionLog(store.dir).lines;
-    expect(lines.map((l) => [l.seed, l.kept ?? false])).toEqual([[0, false], [1, true], [2, false], [3, false]]);
+    expect(lines.map((l) => [l.seed, l.kept ?? false])).toEqual([
+      [0, false],
+      [1, true],
+      [2, false],
+      [3, false],
+    ]);
   });
 
   it('a listener that throws is logged once and the save stands', () => {

@@ -40,7 +40,10 @@ describe('suggestion store', () => {
   it('keeps the session log whole: one line per saved suggestion', () => {
     const s = new SuggestionStore(tmp(), 'log');
     for (let i = 0; i < 5; i++) s.save(seq, { ...meta, seed: i });
-    const log = readFileSync(join(s.dir, 'session.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const log = readFileSync(join(s.dir, 'session.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(log.map((l) => l.seed)).toEqual([0, 1, 2, 3, 4]);
     expect(readdirSync(s.dir).filter((f) => f.endsWith('.mid'))).toHaveLength(5);
   });
@@ -66,7 +69,9 @@ describe('suggestion store', () => {
     for (let i = 0; i < 30; i++, now += 4000) expect(s.keep(seq, { ...meta, seed: i })).toBeUndefined();
     // 30 phrases, one every 4 s (0 to 116 s): told at 0 s and at 60 s
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(/^tandem: cannot save suggestions: cannot write .*: no space left on the device \(ENOSPC\); playing on from memory \(1 not saved so far\)$/);
+    expect(lines[0]).toMatch(
+      /^tandem: cannot save suggestions: cannot write .*: no space left on the device \(ENOSPC\); playing on from memory \(1 not saved so far\)$/,
+    );
     expect(lines[1]).toMatch(/\(16 not saved so far\)$/);
     expect(s.unsaved).toBe(30);
     expect(readdirSync(s.dir)).toEqual([]);
@@ -91,14 +96,22 @@ describe('play on a full disk', () => {
     const warnings: string[] = [];
     const sessionLog: string[] = [];
     const store = new SuggestionStore(tmp(), 'full', { fs: fullDisk(0), log: (l) => warnings.push(l) });
-    const session = new LiveSession({ model: new DrumPart(loadDrumNgram()), store, output: out.output, log: (l) => sessionLog.push(l) }, { style: 'rock', density: 0.6 }, { clock: 'internal', bpm: 120 });
+    const session = new LiveSession(
+      { model: new DrumPart(loadDrumNgram()), store, output: out.output, log: (l) => sessionLog.push(l) },
+      { style: 'rock', density: 0.6 },
+      { clock: 'internal', bpm: 120 },
+    );
     const t0 = performance.now();
     void session.start();
     await vi.advanceTimersByTimeAsync(16_000);
     session.stop();
     const ons = noteOns(out.output.sent);
     // 8 bars of 2 s: notes in every one of them
-    for (let bar = 0; bar < 8; bar++) expect(ons.some((m) => m.timeMs - t0 >= bar * 2000 && m.timeMs - t0 < (bar + 1) * 2000), `bar ${bar}`).toBe(true);
+    for (let bar = 0; bar < 8; bar++)
+      expect(
+        ons.some((m) => m.timeMs - t0 >= bar * 2000 && m.timeMs - t0 < (bar + 1) * 2000),
+        `bar ${bar}`,
+      ).toBe(true);
     expect(unreleased(out.output.sent)).toEqual([]);
     // the model kept up: generated phrases, not repeats of a phrase that failed to save
     expect(session.stats.repeats).toBe(0);

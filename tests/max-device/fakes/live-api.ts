@@ -205,7 +205,9 @@ export class FakeLiveSet {
     if (words[1] === 'view' && words[2] === 'detail_clip' && words.length === 3) {
       const d = this.detailClip;
       if (!d) return undefined;
-      return this.resolve('slot' in d ? `live_set tracks ${d.track} clip_slots ${d.slot} clip` : `live_set tracks ${d.track} arrangement_clips ${d.arrangement}`);
+      return this.resolve(
+        'slot' in d ? `live_set tracks ${d.track} clip_slots ${d.slot} clip` : `live_set tracks ${d.track} arrangement_clips ${d.arrangement}`,
+      );
     }
     if (words[1] === 'view' && words[2] === 'highlighted_clip_slot' && words.length === 3) {
       const h = this.highlighted;
@@ -280,7 +282,9 @@ export class FakeLiveSet {
   readonly overwritten: string[] = [];
 
   call(o: Obj, fn: string, args: unknown[]): unknown {
-    this.calls.push(`${o.path}: ${fn}${args.length ? ' ' + args.map((a) => (a instanceof FakeDict ? `dictionary ${a.name}` : typeof a === 'object' ? JSON.stringify(a) : String(a))).join(' ') : ''}`);
+    this.calls.push(
+      `${o.path}: ${fn}${args.length ? ' ' + args.map((a) => (a instanceof FakeDict ? `dictionary ${a.name}` : typeof a === 'object' ? JSON.stringify(a) : String(a))).join(' ') : ''}`,
+    );
     const fail = (msg: string) => {
       this.errors.push(`${o.path}: ${fn}: ${msg}`);
       return undefined;
@@ -334,10 +338,13 @@ export class FakeLiveSet {
           if (this.liveVersion < 11) return fail("Invalid syntax: 'add_new_notes'");
           const form: NotesForm = args[0] instanceof FakeDict ? 'dict' : typeof args[0] === 'string' ? 'json' : 'object';
           if (!this.addNewNotesTakes.includes(form)) return undefined; // "throws nothing and adds nothing"
-          const dict = (args[0] instanceof FakeDict ? JSON.parse(args[0].stringify()) : typeof args[0] === 'string' ? JSON.parse(args[0]) : args[0]) as { notes?: Partial<LiveNote>[] };
+          const dict = (args[0] instanceof FakeDict ? JSON.parse(args[0].stringify()) : typeof args[0] === 'string' ? JSON.parse(args[0]) : args[0]) as {
+            notes?: Partial<LiveNote>[];
+          };
           if (!dict || !Array.isArray(dict.notes)) return fail('expects a dictionary with a notes list');
           for (const n of dict.notes) {
-            if (typeof n.pitch !== 'number' || typeof n.start_time !== 'number' || typeof n.duration !== 'number') return fail(`a note needs pitch, start_time and duration: ${JSON.stringify(n)}`);
+            if (typeof n.pitch !== 'number' || typeof n.start_time !== 'number' || typeof n.duration !== 'number')
+              return fail(`a note needs pitch, start_time and duration: ${JSON.stringify(n)}`);
             clip.notes.push({ pitch: n.pitch, start_time: n.start_time, duration: n.duration, velocity: n.velocity ?? 100, mute: n.mute ?? 0 });
           }
           return undefined;
@@ -375,7 +382,9 @@ export class FakeLiveSet {
         }
         case 'get_notes': {
           const [fromTime, fromPitch, timeSpan, pitchSpan] = args.map(Number);
-          const notes = clip.notes.filter((n) => n.pitch >= fromPitch && n.pitch < fromPitch + pitchSpan && n.start_time >= fromTime && n.start_time < fromTime + timeSpan);
+          const notes = clip.notes.filter(
+            (n) => n.pitch >= fromPitch && n.pitch < fromPitch + pitchSpan && n.start_time >= fromTime && n.start_time < fromTime + timeSpan,
+          );
           return ['notes', notes.length, ...notes.flatMap((n) => ['note', n.pitch, n.start_time, n.duration, n.velocity, n.mute]), 'done'];
         }
       }
@@ -446,12 +455,20 @@ export class FakeLiveApi {
     if (o.type === 'Song' && prop === 'scale_intervals') return [...this.live.scale.intervals];
     if (o.type === 'Song' && prop === 'scale_name') return [this.live.scale.name];
     // Song.scale_mode: in Live 12.1's API, not before.
-    if (o.type === 'Song' && prop === 'scale_mode' && (this.live.liveVersion > 12 || (this.live.liveVersion === 12 && this.live.liveMinor >= 1))) return [this.live.scale.mode];
+    if (o.type === 'Song' && prop === 'scale_mode' && (this.live.liveVersion > 12 || (this.live.liveVersion === 12 && this.live.liveMinor >= 1)))
+      return [this.live.scale.mode];
     if (o.type === 'Track' && prop === 'playing_slot_index') return [this.live.playing[Number(o.path.split(' ')[2])] ?? -1];
     if (o.type === 'Clip') {
       const c = o.clip;
       const loop = c.loop ?? { looping: true, start: 0, end: c.length };
-      const v: Record<string, unknown> = { is_midi_clip: c.audio ? 0 : 1, looping: loop.looping ? 1 : 0, loop_start: loop.start, loop_end: loop.end, start_marker: 0, end_marker: c.length };
+      const v: Record<string, unknown> = {
+        is_midi_clip: c.audio ? 0 : 1,
+        looping: loop.looping ? 1 : 0,
+        loop_start: loop.start,
+        loop_end: loop.end,
+        start_marker: 0,
+        end_marker: c.length,
+      };
       if (prop in v) return [v[prop]];
     }
     if (o.type === 'Track' && prop === 'name') return [o.track.name];

@@ -82,7 +82,10 @@ export function createMaxApi(dicts: Map<string, JSONObject> = new Map()) {
       for (const [k, h] of Object.entries(map)) api.addHandler(k, h);
     },
     removeHandler(selector: string, handler: Handler): void {
-      handlers.set(selector, (handlers.get(selector) ?? []).filter((h) => h !== handler));
+      handlers.set(
+        selector,
+        (handlers.get(selector) ?? []).filter((h) => h !== handler),
+      );
     },
     removeHandlers(selector: string): void {
       handlers.delete(selector);

@@ -287,7 +287,11 @@ export class PatchRunner {
         if (m.sel === 'set') return void (text = m.args.join(' '));
         const input = words(m);
         for (const part of text.split(',')) {
-          const w = part.trim().split(/\s+/).filter(Boolean).map((x) => (/^\$\d$/.test(x) ? (input[Number(x[1]) - 1] ?? 0) : parseAtom(x)));
+          const w = part
+            .trim()
+            .split(/\s+/)
+            .filter(Boolean)
+            .map((x) => (/^\$\d$/.test(x) ? (input[Number(x[1]) - 1] ?? 0) : parseAtom(x)));
           if (w.length) this.out(id, 0, atoms(w));
         }
       };
@@ -409,7 +413,10 @@ export class PatchRunner {
           this.at(dur, () => {
             if (!off.on) return;
             off.on = false;
-            held.splice(held.findIndex((h) => h.off === off), 1);
+            held.splice(
+              held.findIndex((h) => h.off === off),
+              1,
+            );
             this.out(id, 1, num(0));
             this.out(id, 0, num(pitch));
           });
@@ -444,7 +451,10 @@ export class PatchRunner {
         const src = args.join(' ');
         const n = Math.max(1, ...(src.match(/\$[if](\d+)/g) ?? ['$f1']).map((x) => Number(x.slice(2))));
         const vals = new Array<number>(n).fill(0);
-        const body = src.replace(/\$[if](\d+)/g, (_, k: string) => `v[${Number(k) - 1}]`).replace(/\bfloor\(/g, 'Math.floor(').replace(/\bint\(/g, 'Math.trunc(');
+        const body = src
+          .replace(/\$[if](\d+)/g, (_, k: string) => `v[${Number(k) - 1}]`)
+          .replace(/\bfloor\(/g, 'Math.floor(')
+          .replace(/\bint\(/g, 'Math.trunc(');
         const f = new Function('v', `return Number(${body});`) as (v: number[]) => number;
         return (inlet, m) => {
           vals[inlet] = Number(words(m)[0]);

@@ -49,8 +49,14 @@ describe('writing and reading back', () => {
   ];
   const seq = {
     ...makeSequence(notes, { bpm: 97, totalTicks: 3840 }),
-    tempos: [{ ticks: 0, bpm: 97 }, { ticks: 1920, bpm: 140 }],
-    meters: [{ ticks: 0, meter: { numerator: 4, denominator: 4 } }, { ticks: 1920, meter: { numerator: 3, denominator: 4 } }],
+    tempos: [
+      { ticks: 0, bpm: 97 },
+      { ticks: 1920, bpm: 140 },
+    ],
+    meters: [
+      { ticks: 0, meter: { numerator: 4, denominator: 4 } },
+      { ticks: 1920, meter: { numerator: 3, denominator: 4 } },
+    ],
   };
 
   for (const format of [0, 1] as const) {
@@ -60,7 +66,10 @@ describe('writing and reading back', () => {
       expect(back.info.format).toBe(format);
       expect(back.info.ticksPerBeat).toBe(960);
       expect(back.sequence.notes).toEqual(seq.notes);
-      expect(back.sequence.tempos.map((t) => [t.ticks, Math.round(t.bpm * 1000) / 1000])).toEqual([[0, 97], [1920, 140]]);
+      expect(back.sequence.tempos.map((t) => [t.ticks, Math.round(t.bpm * 1000) / 1000])).toEqual([
+        [0, 97],
+        [1920, 140],
+      ]);
       expect(back.sequence.meters).toEqual(seq.meters);
       expect(back.sequence.totalTicks).toBe(3840);
     });
@@ -77,10 +86,7 @@ describe('writing and reading back', () => {
   it('reads hand-made running status and note-on velocity 0 as note-off', () => {
     // MThd type 0, 1 track, 96 PPQ; MTrk: 99 24 64, (running) 24 00 after 96 ticks, end of track
     const track = [0x00, 0x99, 0x24, 0x64, 0x60, 0x24, 0x00, 0x00, 0xff, 0x2f, 0x00];
-    const bytes = Uint8Array.from([
-      0x4d, 0x54, 0x68, 0x64, 0, 0, 0, 6, 0, 0, 0, 1, 0, 96,
-      0x4d, 0x54, 0x72, 0x6b, 0, 0, 0, track.length, ...track,
-    ]);
+    const bytes = Uint8Array.from([0x4d, 0x54, 0x68, 0x64, 0, 0, 0, 6, 0, 0, 0, 1, 0, 96, 0x4d, 0x54, 0x72, 0x6b, 0, 0, 0, track.length, ...track]);
     const { sequence } = readMidiFile(bytes);
     expect(sequence.notes).toEqual([{ pitch: 36, velocity: 100, channel: 9, startTicks: 0, durationTicks: 960 }]);
   });
@@ -94,7 +100,25 @@ describe('writing and reading back', () => {
 
   /** A one-track type-0 file at `ppq` holding these track bytes. */
   const smf = (track: number[], ppq = 480, tracks = 1) =>
-    Uint8Array.from([...Buffer.from('MThd'), 0, 0, 0, 6, 0, 0, 0, tracks, ppq >> 8, ppq & 255, ...Buffer.from('MTrk'), (track.length >>> 24) & 255, (track.length >>> 16) & 255, (track.length >>> 8) & 255, track.length & 255, ...track]);
+    Uint8Array.from([
+      ...Buffer.from('MThd'),
+      0,
+      0,
+      0,
+      6,
+      0,
+      0,
+      0,
+      tracks,
+      ppq >> 8,
+      ppq & 255,
+      ...Buffer.from('MTrk'),
+      (track.length >>> 24) & 255,
+      (track.length >>> 16) & 255,
+      (track.length >>> 8) & 255,
+      track.length & 255,
+      ...track,
+    ]);
   const end = [0x00, 0xff, 0x2f, 0x00];
 
   it('says what is wrong with broken event data (never "undefined")', () => {
@@ -104,7 +128,9 @@ describe('writing and reading back', () => {
     expect(() => readMidiFile(smf([0x00, 0x24, 0x40, ...end]), 'rs.mid')).toThrow(/rs.mid: broken MIDI data: Unrecognised MIDI event type/);
     // a track cut inside a note-on (was: a note with velocity undefined) and inside a tempo event (was: tempo NaN)
     expect(() => readMidiFile(smf([0x00, 0x99, 36]), 'cut.mid')).toThrow(/^cut.mid: broken MIDI data: track 1 ends in the middle of an event$/);
-    expect(() => readMidiFile(smf([0x00, 0xff, 0x51, 0x03, 0x07]), 'tempo.mid')).toThrow(/^tempo.mid: broken MIDI data: track 1 ends in the middle of an event$/);
+    expect(() => readMidiFile(smf([0x00, 0xff, 0x51, 0x03, 0x07]), 'tempo.mid')).toThrow(
+      /^tempo.mid: broken MIDI data: track 1 ends in the middle of an event$/,
+    );
     for (const bad of [smf([0x00, 0xf4, ...end]), smf([0x00, 0x24, 0x40, ...end]), smf([0x00, 0x99, 36])]) {
       expect(() => readMidiFile(bad, 'f.mid')).not.toThrow(/undefined/);
     }
@@ -112,10 +138,16 @@ describe('writing and reading back', () => {
 
   it('bounds what a file may hold: length, notes and tracks, with the limit named', () => {
     // a delta of 0x1FFFFFF beats at 1 tick per beat (was: RangeError: Invalid typed array length further on)
-    expect(() => readMidiFile(smf([0x8f, 0xff, 0xff, 0x7f, 0x99, 36, 100, ...end], 1), 'far.mid')).toThrow(/far.mid: track 1 runs past 4096 bars \(an event at beat 33554432\)/);
+    expect(() => readMidiFile(smf([0x8f, 0xff, 0xff, 0x7f, 0x99, 36, 100, ...end], 1), 'far.mid')).toThrow(
+      /far.mid: track 1 runs past 4096 bars \(an event at beat 33554432\)/,
+    );
     const notes = (n: number) => Array.from({ length: n }, () => [0x00, 0x99, 36, 100, 0x00, 0x89, 36, 0]).flat();
     expect(readMidiFile(smf([...notes(50), ...end]), 'ok.mid', { maxTracks: 4, maxNotes: 50, maxBars: 8 }).sequence.notes).toHaveLength(50);
-    expect(() => readMidiFile(smf([...notes(51), ...end]), 'many.mid', { maxTracks: 4, maxNotes: 50, maxBars: 8 })).toThrow(/many.mid: more than 50 notes; at most 50 are read/);
-    expect(() => readMidiFile(smf(end, 480, 5), 'tracks.mid', { maxTracks: 4, maxNotes: 50, maxBars: 8 })).toThrow(/tracks.mid: the header declares 5 tracks; at most 4 are read/);
+    expect(() => readMidiFile(smf([...notes(51), ...end]), 'many.mid', { maxTracks: 4, maxNotes: 50, maxBars: 8 })).toThrow(
+      /many.mid: more than 50 notes; at most 50 are read/,
+    );
+    expect(() => readMidiFile(smf(end, 480, 5), 'tracks.mid', { maxTracks: 4, maxNotes: 50, maxBars: 8 })).toThrow(
+      /tracks.mid: the header declares 5 tracks; at most 4 are read/,
+    );
   });
 });

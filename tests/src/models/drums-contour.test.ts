@@ -34,7 +34,15 @@ describe('drum contour priors', () => {
     expect(p.densityWanderStd).toBeCloseTo(p.loudnessWanderStd / 2, 3);
   });
 
-  const prior: ContourPrior = { tracks: 50, loudnessMean: 0.5, loudnessStd: 0.2, loudnessWanderStd: 0.1, loudnessWanderCorr: 0.7, densityWanderStd: 0.11, densityWanderCorr: 0.7 };
+  const prior: ContourPrior = {
+    tracks: 50,
+    loudnessMean: 0.5,
+    loudnessStd: 0.2,
+    loudnessWanderStd: 0.1,
+    loudnessWanderCorr: 0.7,
+    densityWanderStd: 0.11,
+    densityWanderCorr: 0.7,
+  };
 
   it('draws the same contour from the same generator state, and keeps every value in 0..1', () => {
     const a = sampleContour(prior, 0.5, 16, makeRng('s'));
@@ -58,7 +66,7 @@ describe('drum contour priors', () => {
     expect(Math.sqrt(mean(levels.map((l) => (l - m) ** 2)))).toBeGreaterThan(0.15);
   });
 
-  it('falls back to every genre\'s prior for a genre with few tracks', () => {
+  it("falls back to every genre's prior for a genre with few tracks", () => {
     const priors = { any: prior, rock: { ...prior, tracks: 100, loudnessMean: 0.7 }, blues: { ...prior, tracks: 3, loudnessMean: 0.1 } };
     expect(priorFor(priors, 'rock').loudnessMean).toBe(0.7);
     expect(priorFor(priors, 'blues')).toBe(prior);

@@ -33,7 +33,7 @@ describe('humanize', () => {
     model = GrooveRnn.load(art);
   });
 
-  it('keeps every hit on its step and gives them a drummer\'s velocities and timing', () => {
+  it("keeps every hit on its step and gives them a drummer's velocities and timing", () => {
     const clip = rockBeat(4);
     const out = model.humanize(clip, parseHumanizeOptions({ genre: 'rock', seed: 3 }));
     expect(out.steps).toBe(clip.steps);

@@ -58,7 +58,7 @@ describe('groove-level velocity noise', () => {
     expect(Array.from(shared0.uniforms)).toEqual(Array.from(plain.uniforms));
   });
 
-  it('gives every hit of a class in one groove a common part, keeping each hit\'s spread', () => {
+  it("gives every hit of a class in one groove a common part, keeping each hit's spread", () => {
     const shared = samplingNoise(req, steps, { pattern: 1, velocity: 1, offset: 1, velocityShared: 0.8 });
     const plain = samplingNoise(req, steps);
     // Within a groove the shared part is constant: the noise minus its own part moves together.
@@ -82,9 +82,12 @@ describe('groove-level velocity noise in generation', () => {
     await initNodeTf('wasm');
   });
 
-  it('makes grooves differ in loudness and keeps each groove\'s kick steadier than per-hit noise does', () => {
+  it("makes grooves differ in loudness and keeps each groove's kick steadier than per-hit noise does", () => {
     const stats = (velocityShared: number) => {
-      const model = GrooveRnn.load({ ...art, modelJson: { ...art.modelJson, spec: { ...art.modelJson.spec, sampling: { pattern: 1, velocity: 1, offset: 1, velocityShared } } } });
+      const model = GrooveRnn.load({
+        ...art,
+        modelJson: { ...art.modelJson, spec: { ...art.modelJson.spec, sampling: { pattern: 1, velocity: 1, offset: 1, velocityShared } } },
+      });
       try {
         const grids = model.generateSync(parseDrumRequest({ genre: 'rock', density: 0.5, bars: 4, seed: 5, count: 16 }));
         const m = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);

@@ -23,10 +23,19 @@ describe('drum network (TF.js) against its PyTorch original', () => {
     await initNodeTf('wasm');
   });
 
-  it('reproduces the trainer\'s logits and head outputs step by step', () => {
-    const fx = JSON.parse(readFileSync(join(REPO_ROOT, 'tests/fixtures/drums-parity.json'), 'utf8')) as { initialState?: number[]; inputs: number[][]; hits: number[][]; logits: number[][]; head: number[][] };
+  it("reproduces the trainer's logits and head outputs step by step", () => {
+    const fx = JSON.parse(readFileSync(join(REPO_ROOT, 'tests/fixtures/drums-parity.json'), 'utf8')) as {
+      initialState?: number[];
+      inputs: number[][];
+      hits: number[][];
+      logits: number[][];
+      head: number[][];
+    };
     const net = DrumNetwork.load(art);
-    let h = net.initialState(Float32Array.from({ length: DRUM_INPUT.size }, (_, j) => fx.inputs[0][j] ?? 0), 1);
+    let h = net.initialState(
+      Float32Array.from({ length: DRUM_INPUT.size }, (_, j) => fx.inputs[0][j] ?? 0),
+      1,
+    );
     const h0 = h.dataSync();
     const maxInit = (fx.initialState ?? new Array<number>(net.hidden).fill(0)).reduce((m, v, j) => Math.max(m, Math.abs(h0[j] - v)), 0);
     expect(maxInit).toBeLessThan(1e-4);
@@ -106,7 +115,11 @@ describe('drum network generation', () => {
     const [cont] = model.generateSync(parseDrumRequest({ genre: 'hiphop', bars: 4, seed: 4, primer }));
     expect(Array.from(cont.velocity.subarray(0, 32 * 9))).toEqual(Array.from(primer.velocity));
     expect(Array.from(cont.offset.subarray(0, 32 * 9))).toEqual(Array.from(primer.offset));
-    expect(onsetsPerBar(cont).slice(2).every((n) => n > 0)).toBe(true);
+    expect(
+      onsetsPerBar(cont)
+        .slice(2)
+        .every((n) => n > 0),
+    ).toBe(true);
     expect(() => model.generateSync(parseDrumRequest({ bars: 2, primer }))).toThrow(InvalidValueError);
   });
 
@@ -151,20 +164,44 @@ describe('drum network generation', () => {
       await tf.setBackend('cpu');
       const cpuModel = GrooveRnn.load(art);
       try {
-        return [0, 1, 2, 3].map((seed) => cpuModel.generateSync(parseDrumRequest({ genre: ['rock', 'jazz', 'funk', undefined][seed], density: seed / 4, bars: 8, seed, count: 8, temperature: [1, 0.6, 1.4, 1][seed] })));
+        return [0, 1, 2, 3].map((seed) =>
+          cpuModel.generateSync(
+            parseDrumRequest({
+              genre: ['rock', 'jazz', 'funk', undefined][seed],
+              density: seed / 4,
+              bars: 8,
+              seed,
+              count: 8,
+              temperature: [1, 0.6, 1.4, 1][seed],
+            }),
+          ),
+        );
       } finally {
         cpuModel.dispose();
         await tf.setBackend('wasm');
       }
     })();
     onCpu.forEach((grids, seed) => {
-      const req = parseDrumRequest({ genre: ['rock', 'jazz', 'funk', undefined][seed], density: seed / 4, bars: 8, seed, count: 8, temperature: [1, 0.6, 1.4, 1][seed] });
+      const req = parseDrumRequest({
+        genre: ['rock', 'jazz', 'funk', undefined][seed],
+        density: seed / 4,
+        bars: 8,
+        seed,
+        count: 8,
+        temperature: [1, 0.6, 1.4, 1][seed],
+      });
       model.generateSync(req).forEach((g, i) => {
         // Same hits everywhere. A velocity whose 127 v + 0.5 lies within float noise of a whole
         // number may round either way on the two backends (measured: seed 3, variation 1, once the
         // bar contours came in), and the step after sees a velocity 1/127 apart: so within 1.
-        expect(Array.from(g.velocity, (v) => v > 0), `hits, seed ${seed} variation ${i}`).toEqual(Array.from(grids[i].velocity, (v) => v > 0));
-        expect(g.velocity.reduce((m, v, j) => Math.max(m, Math.abs(v - grids[i].velocity[j])), 0), `velocities, seed ${seed} variation ${i}`).toBeLessThanOrEqual(1);
+        expect(
+          Array.from(g.velocity, (v) => v > 0),
+          `hits, seed ${seed} variation ${i}`,
+        ).toEqual(Array.from(grids[i].velocity, (v) => v > 0));
+        expect(
+          g.velocity.reduce((m, v, j) => Math.max(m, Math.abs(v - grids[i].velocity[j])), 0),
+          `velocities, seed ${seed} variation ${i}`,
+        ).toBeLessThanOrEqual(1);
         expect(g.offset.reduce((m, o, j) => Math.max(m, Math.abs(o - grids[i].offset[j])), 0)).toBeLessThan(1e-3);
       });
     });

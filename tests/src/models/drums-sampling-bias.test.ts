@@ -16,7 +16,10 @@ const loaded = readDrumNetArtifacts();
 if (!loaded) throw new Error('models/drums/model.json is missing: the trained drum network must be committed');
 const art = loaded;
 const base: SamplingScales = { pattern: 1, velocity: 1, offset: 1, velocityShared: 0.5, offsetShared: 0 };
-const withSampling = (extra: Partial<SamplingScales>) => ({ ...art, modelJson: { ...art.modelJson, spec: { ...art.modelJson.spec, sampling: { ...base, ...extra } } } });
+const withSampling = (extra: Partial<SamplingScales>) => ({
+  ...art,
+  modelJson: { ...art.modelJson, spec: { ...art.modelJson.spec, sampling: { ...base, ...extra } } },
+});
 
 /** Grooves of the shipped weights with these sampling settings. */
 function play(extra: Partial<SamplingScales>, genre: DrumGenre = 'rock', seed = 7): DrumGrid[] {

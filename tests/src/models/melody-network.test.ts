@@ -20,10 +20,27 @@ if (!art) throw new Error('models/melody/model.json is missing: the trained melo
 
 describe('melody encoding', () => {
   it('turns a line into key-relative steps and back into the same notes', () => {
-    const notes: Array<[number, number, number]> = [[62, 0, 2], [66, 2, 2], [69, 4, 4], [74, 10, 6], [71, 16, 1]];
+    const notes: Array<[number, number, number]> = [
+      [62, 0, 2],
+      [66, 2, 2],
+      [69, 4, 4],
+      [74, 10, 6],
+      [71, 16, 1],
+    ];
     for (const key of ['D major', 'G major', 'B minor', 'F# dorian']) {
       const k = parseKey(key);
-      const e = encodeLine({ notes, steps: 32, key: k, meter: '4/4', voice: 'melody', style: 'reel', chords: [[0, 16, 'D'], [16, 16, 'A7']] });
+      const e = encodeLine({
+        notes,
+        steps: 32,
+        key: k,
+        meter: '4/4',
+        voice: 'melody',
+        style: 'reel',
+        chords: [
+          [0, 16, 'D'],
+          [16, 16, 'A7'],
+        ],
+      });
       expect(e.tokens).toHaveLength(32);
       expect(decodeTokens(e.tokens, k.tonic)).toEqual(notes);
       // chords are key-relative too: D in D major is the tonic (root 0), A7 the dominant (root 7)
@@ -44,9 +61,18 @@ describe('melody network (TF.js) against its PyTorch original', () => {
     await initNodeTf('wasm');
   });
 
-  it('builds the trainer\'s inputs from the encoding and reproduces its logits', async () => {
+  it("builds the trainer's inputs from the encoding and reproduces its logits", async () => {
     const fx = JSON.parse(readFileSync(join(REPO_ROOT, 'tests/fixtures/melody-parity.json'), 'utf8')) as {
-      line: { tokens: number[]; chordRoot: number[]; chordTones: number[]; density: number[]; meter: MelodyMeter; mode: 'major'; style: 'pop' | null; voice: 'melody' | 'bass' };
+      line: {
+        tokens: number[];
+        chordRoot: number[];
+        chordTones: number[];
+        density: number[];
+        meter: MelodyMeter;
+        mode: 'major';
+        style: 'pop' | null;
+        voice: 'melody' | 'bass';
+      };
       inputs: number[][];
       logits: number[][];
     };
@@ -60,7 +86,16 @@ describe('melody network (TF.js) against its PyTorch original', () => {
       const prev = s > 0 ? fx.line.tokens[s - 1] : 0;
       if (prev >= 2) last = prev - 2;
       const l = fx.line;
-      fillStepInput(row, prev, last, { position: s % STEPS_PER_BAR[l.meter], meter: l.meter, chordRoot: l.chordRoot[s], chordTones: l.chordTones[s], mode: l.mode, style: l.style ?? undefined, voice: l.voice, density: l.density[s] });
+      fillStepInput(row, prev, last, {
+        position: s % STEPS_PER_BAR[l.meter],
+        meter: l.meter,
+        chordRoot: l.chordRoot[s],
+        chordTones: l.chordTones[s],
+        mode: l.mode,
+        style: l.style ?? undefined,
+        voice: l.voice,
+        density: l.density[s],
+      });
       inputs.set(row, s * I);
       fx.inputs[s].forEach((v, k) => (maxIn = Math.max(maxIn, Math.abs(row[k] - v))));
     }
@@ -121,7 +156,12 @@ describe('melody network generation', () => {
   });
 
   it('keeps each voice in its range, one note at a time, bars long, on the chords given', () => {
-    for (const [voice, style, chords] of [['melody', 'pop', 'C G Am F'], ['bass', 'pop', 'C G Am F'], ['bass', 'chorale', 'G D Em C'], ['melody', 'jig', 'G C D G']] as const) {
+    for (const [voice, style, chords] of [
+      ['melody', 'pop', 'C G Am F'],
+      ['bass', 'pop', 'C G Am F'],
+      ['bass', 'chorale', 'G D Em C'],
+      ['melody', 'jig', 'G C D G'],
+    ] as const) {
       const req = parseMelodyRequest({ voice, style, key: style === 'jig' || style === 'chorale' ? 'G major' : 'C major', chords, bars: 8, seed: 2, count: 4 });
       const [lo, hi] = model.voiceRange(voice, style);
       const shift = keyShift(req.key!.tonic);
@@ -145,7 +185,8 @@ describe('melody network generation', () => {
       model.foldRegister = fold;
       try {
         return ['D major', 'A major', 'Bb major', 'F# minor'].flatMap((key) =>
-          model.generateSync(parseMelodyRequest({ voice: 'bass', style: 'reel', key, bars: 8, seed: 11, count: 4 })));
+          model.generateSync(parseMelodyRequest({ voice: 'bass', style: 'reel', key, bars: 8, seed: 11, count: 4 })),
+        );
       } finally {
         model.foldRegister = true;
       }
@@ -155,13 +196,17 @@ describe('melody network generation', () => {
     expect(notes.length).toBeGreaterThan(60);
     expect(notes.every((p) => p >= 36 && p <= 47)).toBe(true);
     // Without the fold the key-relative network leaves the register in some keys (the figure the fold fixes).
-    expect(lines(false).flatMap((l) => l.notes.map(([p]) => p)).filter((p) => p < 36 || p > 47).length).toBeGreaterThan(10);
+    expect(
+      lines(false)
+        .flatMap((l) => l.notes.map(([p]) => p))
+        .filter((p) => p < 36 || p > 47).length,
+    ).toBeGreaterThan(10);
     // Octaves move, pitch classes do not: still in the key asked.
     const inKeyShare = folded.flatMap((l) => l.notes.map(([p]) => inKey(p, l.key))).filter(Boolean).length / notes.length;
     expect(inKeyShare).toBeGreaterThan(0.9);
   });
 
-  it('a bass line begins more bars on the given chord\'s root with the downbeat bonus, and returns to it on beat 3 with the middle-beat bonus; the melody voice is untouched by them', () => {
+  it("a bass line begins more bars on the given chord's root with the downbeat bonus, and returns to it on beat 3 with the middle-beat bonus; the melody voice is untouched by them", () => {
     const chords = parseChordProgression('C G Am F Dm G C F');
     const req = parseMelodyRequest({ voice: 'bass', style: 'pop', key: 'C major', chords: 'C G Am F Dm G C F', bars: 8, seed: 4, count: 24 });
     const rootShare = (lines: MelodyLine[], at: number) => {
@@ -187,7 +232,6 @@ describe('melody network generation', () => {
     }
   });
 
-
   it('draws a progression from the style when no chords are given, the same for the same seed', () => {
     const req = parseMelodyRequest({ voice: 'bass', style: 'pop', bars: 8, seed: 9, count: 2 });
     const [a, b] = model.generateSync(req);
@@ -200,12 +244,24 @@ describe('melody network generation', () => {
   });
 
   it('continues a primer: its whole bars are kept as they are', () => {
-    const primer = { notes: [[62, 0, 4], [66, 4, 4], [69, 8, 4], [74, 12, 4], [73, 16, 8], [71, 24, 8]] as Array<[number, number, number]>, steps: 32 };
+    const primer = {
+      notes: [
+        [62, 0, 4],
+        [66, 4, 4],
+        [69, 8, 4],
+        [74, 12, 4],
+        [73, 16, 8],
+        [71, 24, 8],
+      ] as Array<[number, number, number]>,
+      steps: 32,
+    };
     const [l] = model.generateSync(parseMelodyRequest({ voice: 'melody', style: 'reel', key: 'D major', chords: 'D A', bars: 4, seed: 1, primer }));
     expect(l.notes.filter(([, s]) => s < 32)).toEqual(primer.notes);
     expect(l.notes.some(([, s]) => s >= 32)).toBe(true);
     expect(() => model.generateSync(parseMelodyRequest({ voice: 'melody', style: 'reel', bars: 2, primer }))).toThrow(InvalidValueError);
-    expect(() => model.generateSync(parseMelodyRequest({ voice: 'melody', style: 'reel', bars: 4, primer: { notes: [[60, 0, 2]], steps: 8 } }))).toThrow(/at least one whole bar/);
+    expect(() => model.generateSync(parseMelodyRequest({ voice: 'melody', style: 'reel', bars: 4, primer: { notes: [[60, 0, 2]], steps: 8 } }))).toThrow(
+      /at least one whole bar/,
+    );
   });
 
   it('writes a .mid that reads back with the notes, meter, key signature and chord markers', () => {
@@ -239,7 +295,20 @@ describe('line picture', () => {
   it('draws a piano roll of the first bars with chords above and bar lines', async () => {
     const { linePicture } = await import('../../../src/models/melody/picture');
     const { makeSequence } = await import('../../../src/music/sequence');
-    const seq = { ...makeSequence([{ pitch: 62, velocity: 90, startTicks: 0, durationTicks: 480, channel: 0 }, { pitch: 66, velocity: 90, startTicks: 3840, durationTicks: 240, channel: 0 }], { totalTicks: 7680 }), markers: [{ ticks: 0, text: 'key D major' }, { ticks: 0, text: 'D' }, { ticks: 3840, text: 'A7' }] };
+    const seq = {
+      ...makeSequence(
+        [
+          { pitch: 62, velocity: 90, startTicks: 0, durationTicks: 480, channel: 0 },
+          { pitch: 66, velocity: 90, startTicks: 3840, durationTicks: 240, channel: 0 },
+        ],
+        { totalTicks: 7680 },
+      ),
+      markers: [
+        { ticks: 0, text: 'key D major' },
+        { ticks: 0, text: 'D' },
+        { ticks: 3840, text: 'A7' },
+      ],
+    };
     expect(linePicture(seq).split('\n')).toEqual([
       '     D                A7',
       'F#4 |................|o...............|',
@@ -268,8 +337,12 @@ describe('melody model files', () => {
     return initNodeTf('wasm').then(() => {
       const model = MelodyRnn.load(art);
       for (const voice of ['melody', 'bass'] as const) {
-        const lines = model.generateSync(parseMelodyRequest({ voice, style: 'chorale', key: 'G major', chords: 'G D Em C', bars: 8, seed: 6, count: 6, density: 1 }));
-        for (const l of lines) for (let i = 1; i < l.notes.length; i++) expect(l.notes[i][0] !== l.notes[i - 1][0] || l.notes[i][1] > l.notes[i - 1][1] + l.notes[i - 1][2]).toBe(true);
+        const lines = model.generateSync(
+          parseMelodyRequest({ voice, style: 'chorale', key: 'G major', chords: 'G D Em C', bars: 8, seed: 6, count: 6, density: 1 }),
+        );
+        for (const l of lines)
+          for (let i = 1; i < l.notes.length; i++)
+            expect(l.notes[i][0] !== l.notes[i - 1][0] || l.notes[i][1] > l.notes[i - 1][1] + l.notes[i - 1][2]).toBe(true);
       }
       model.dispose();
     });

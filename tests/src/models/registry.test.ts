@@ -22,7 +22,9 @@ describe('model registry', () => {
     expect(parseRequest('drums', {})).toMatchObject({ style: 'rock', density: CONTROLS.density.default, bars: CONTROLS.bars.default, seed: 0, fillEvery: 0 });
     expect(parseRequest('drums', { style: 'any' }).style).toBeUndefined();
     expect(parseRequest('melody', { style: 'Jig', key: 'D major', chords: 'D G A D' })).toMatchObject({ style: 'jig', key: 'D major', chords: 'D G A D' });
-    expect(() => parseRequest('melody', { style: 'funk' })).toThrow(/genre must be one of reel, jig, hornpipe, waltz, pop, chorale \(or any\) for the melody model, got "funk"/);
+    expect(() => parseRequest('melody', { style: 'funk' })).toThrow(
+      /genre must be one of reel, jig, hornpipe, waltz, pop, chorale \(or any\) for the melody model, got "funk"/,
+    );
     // The melody/bass network has an "any style" input (trained with style dropout).
     expect(parseRequest('melody', { style: 'any' }).style).toBeUndefined();
     expect(() => parseRequest('bass', { fillEvery: 4 })).toThrow(/fill-every .*bass has no fill-every control/);

@@ -40,7 +40,11 @@ describe('a clip as a primer (cutClipPrimer)', () => {
   });
 
   it('refuses a clip shorter than a bar and a length that leaves no new bar, naming what is allowed', () => {
-    expect(() => cutClipPrimer({ lengthBeats: 3, notes: [note(36, 0)] }, { stepsPerBar: 16, channel: 9, maxBars: 3 })).toThrow('primer must be at least one whole bar (4 beats), got "3 beats"');
-    expect(() => cutClipPrimer({ lengthBeats: 8, notes: [note(36, 0)] }, { stepsPerBar: 16, channel: 9, maxBars: 0 })).toThrow('bars must be at least 2 to continue a clip (its bars are part of the suggestion), got 1');
+    expect(() => cutClipPrimer({ lengthBeats: 3, notes: [note(36, 0)] }, { stepsPerBar: 16, channel: 9, maxBars: 3 })).toThrow(
+      'primer must be at least one whole bar (4 beats), got "3 beats"',
+    );
+    expect(() => cutClipPrimer({ lengthBeats: 8, notes: [note(36, 0)] }, { stepsPerBar: 16, channel: 9, maxBars: 0 })).toThrow(
+      'bars must be at least 2 to continue a clip (its bars are part of the suggestion), got 1',
+    );
   });
 });

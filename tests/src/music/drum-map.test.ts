@@ -5,10 +5,28 @@ describe('drum map', () => {
   it('maps every Roland TD-11 pitch in Groove MIDI to the GMD paper classes', () => {
     // pitch -> expected class name, from the dataset README's table
     const table: Array<[number, string]> = [
-      [36, 'kick'], [38, 'snare'], [40, 'snare'], [37, 'snare'], [48, 'high-tom'], [50, 'high-tom'], [45, 'mid-tom'],
-      [47, 'mid-tom'], [43, 'low-tom'], [58, 'low-tom'], [46, 'open-hat'], [26, 'open-hat'], [42, 'closed-hat'],
-      [22, 'closed-hat'], [44, 'closed-hat'], [49, 'crash'], [55, 'crash'], [57, 'crash'], [52, 'crash'], [51, 'ride'],
-      [59, 'ride'], [53, 'ride'],
+      [36, 'kick'],
+      [38, 'snare'],
+      [40, 'snare'],
+      [37, 'snare'],
+      [48, 'high-tom'],
+      [50, 'high-tom'],
+      [45, 'mid-tom'],
+      [47, 'mid-tom'],
+      [43, 'low-tom'],
+      [58, 'low-tom'],
+      [46, 'open-hat'],
+      [26, 'open-hat'],
+      [42, 'closed-hat'],
+      [22, 'closed-hat'],
+      [44, 'closed-hat'],
+      [49, 'crash'],
+      [55, 'crash'],
+      [57, 'crash'],
+      [52, 'crash'],
+      [51, 'ride'],
+      [59, 'ride'],
+      [53, 'ride'],
     ];
     for (const [pitch, name] of table) expect(DRUM_CLASSES[drumClassOfPitch(pitch)!], `pitch ${pitch}`).toBe(name);
   });

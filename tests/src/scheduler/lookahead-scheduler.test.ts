@@ -56,8 +56,20 @@ describe('lookahead scheduler', () => {
     const msgs = run(s, 0, 3000, 20, { 400: () => clock.stop(400) });
     expect(ons(msgs)).toHaveLength(2);
     const after = msgs.filter((m) => m.timeMs >= 400);
-    expect(offs(after).map((m) => [m.bytes[0], m.bytes[1]]).sort()).toEqual([[0x80, 60], [0x89, 36]]);
-    expect(after.filter((m) => m.bytes[1] === 123).map((m) => m.bytes[0]).sort()).toEqual([0xb0, 0xb9]);
+    expect(
+      offs(after)
+        .map((m) => [m.bytes[0], m.bytes[1]])
+        .sort(),
+    ).toEqual([
+      [0x80, 60],
+      [0x89, 36],
+    ]);
+    expect(
+      after
+        .filter((m) => m.bytes[1] === 123)
+        .map((m) => m.bytes[0])
+        .sort(),
+    ).toEqual([0xb0, 0xb9]);
     expect(msgs.every((m) => m.timeMs <= 400 || (m.bytes[0] & 0xf0) !== 0x90)).toBe(true);
   });
 
@@ -92,7 +104,12 @@ describe('lookahead scheduler', () => {
     s.schedule([note(0, 40, 960, 0), note(480, 40, 960, 0)]);
     clock.start(0);
     const msgs = run(s, 0, 1500);
-    expect(msgs.map((m) => [m.timeMs, m.bytes[0]])).toEqual([[0, 0x90], [250, 0x80], [250, 0x90], [750, 0x80]]);
+    expect(msgs.map((m) => [m.timeMs, m.bytes[0]])).toEqual([
+      [0, 0x90],
+      [250, 0x80],
+      [250, 0x90],
+      [750, 0x80],
+    ]);
   });
 
   it('shifts everything by the latency offset, either way', () => {

@@ -4,7 +4,10 @@ import { InvalidValueError } from '../../../src/errors';
 
 describe('TempoMap', () => {
   it('converts across tempo changes and back', () => {
-    const map = new TempoMap([{ ticks: 0, bpm: 120 }, { ticks: 3840, bpm: 60 }]);
+    const map = new TempoMap([
+      { ticks: 0, bpm: 120 },
+      { ticks: 3840, bpm: 60 },
+    ]);
     expect(map.ticksToSeconds(3840)).toBeCloseTo(2, 9); // one 4/4 bar at 120
     expect(map.ticksToSeconds(3840 + 960)).toBeCloseTo(3, 9); // a beat at 60 lasts 1 s
     for (const t of [0, 100, 3839, 3840, 5000, 20000]) expect(map.secondsToTicks(map.ticksToSeconds(t))).toBeCloseTo(t, 6);

@@ -1,7 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import {
-  PPQ, TICKS_PER_CLOCK, TICKS_PER_STEP, barsToTicks, beatsToTicks, formatPosition, positionToTicks, rescaleTicks,
-  secondsToTicks, stepsPerBar, stepsToTicks, ticksPerBar, ticksToBars, ticksToBeats, ticksToPosition, ticksToSeconds, ticksToSteps,
+  PPQ,
+  TICKS_PER_CLOCK,
+  TICKS_PER_STEP,
+  barsToTicks,
+  beatsToTicks,
+  formatPosition,
+  positionToTicks,
+  rescaleTicks,
+  secondsToTicks,
+  stepsPerBar,
+  stepsToTicks,
+  ticksPerBar,
+  ticksToBars,
+  ticksToBeats,
+  ticksToPosition,
+  ticksToSeconds,
+  ticksToSteps,
 } from '../../../src/time/units';
 
 describe('ticks and musical units', () => {
