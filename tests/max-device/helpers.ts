@@ -10,6 +10,7 @@ import type { PartModel } from '../../src/models/spec';
 import { BridgeController } from '../../bridge/osc/controller';
 import { OscServer } from '../../bridge/osc/server';
 import { SuggestionStore } from '../../bridge/storage/suggestions';
+import { until } from '../helpers/wait';
 
 /** A real OSC bridge in this process (n-gram models, suggestions saved in a temp folder), as `tandem serve` wires it. */
 export async function startBridge(): Promise<{ server: OscServer; controller: BridgeController; store: SuggestionStore }> {
@@ -31,13 +32,8 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** Waits until `f` returns a value (not undefined/false), polling every 5 ms; throws after `ms`. */
-export async function waitFor<T>(f: () => T | undefined | false, ms = 5000, what = 'condition'): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = f();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() - t0 > ms) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+/**
+ * The device tests' argument order for the one `until` (tests/helpers/wait.ts): waits until `f`
+ * returns a value (not undefined/null/false), polling every 5 ms; throws naming `what` after `ms`.
+ */
+export const waitFor = <T>(f: () => T | undefined | false, ms = 5000, what = 'condition'): Promise<T> => until(what, f, ms, 5);
