@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { linear, weightMatrix, type Rows } from './kernels';
 
 /** A GRU layer's weights as the trainers export them (PyTorch gate order r, z, n; input-major). */
 export interface GruWeights {
@@ -13,19 +14,20 @@ export interface GruWeights {
 
 /**
  * A GRU cell laid out for generation on a TF.js backend: one matrix per gate over [input | hidden]
- * (the n gate's hidden part apart, as PyTorch computes it), so no step slices a tensor (tfjs-wasm
+ * (the n gate's hidden part apart, as PyTorch computes it; its input part with zero rows for the
+ * hidden state, so all three read one concatenated row), so no step slices a tensor (tfjs-wasm
  * reads back to slice), and constant biases (tfjs-wasm keeps one packed XNNPACK operator per
- * weights-and-bias pair, so a bias that changed per request would repack). The drum and the
- * melody rollouts share it.
+ * weights-and-bias pair, so a bias that changed per request would repack). Rows are rank 3
+ * (`Rows`), so each matMul is one kernel call. The drum and the melody rollouts share it.
  */
 export class GruGates {
-  private readonly wR: tf.Tensor2D;
+  private readonly wR: tf.Tensor3D;
   private readonly bR: tf.Tensor1D;
-  private readonly wZ: tf.Tensor2D;
+  private readonly wZ: tf.Tensor3D;
   private readonly bZ: tf.Tensor1D;
-  private readonly wNx: tf.Tensor2D;
+  private readonly wNx: tf.Tensor3D;
   private readonly bNx: tf.Tensor1D;
-  private readonly wNh: tf.Tensor2D;
+  private readonly wNh: tf.Tensor3D;
   private readonly bNh: tf.Tensor1D;
 
   /**
@@ -36,14 +38,15 @@ export class GruGates {
   constructor(w: GruWeights, inputs: number, inputWeight: (i: number, col: number) => number = (i, col) => w.wIh[i * 3 * w.hidden + col]) {
     const H = w.hidden;
     const G = 3 * H;
-    const gate = (g: number, withHidden: boolean): [tf.Tensor2D, tf.Tensor1D] => {
-      const rows = inputs + (withHidden ? H : 0);
+    // Rows [input | hidden]; the hidden rows of the n gate's input part stay zero.
+    const gate = (g: number, withHidden: boolean): [tf.Tensor3D, tf.Tensor1D] => {
+      const rows = inputs + H;
       const m = new Float32Array(rows * H);
       for (let i = 0; i < inputs; i++) for (let j = 0; j < H; j++) m[i * H + j] = inputWeight(i, g * H + j);
       if (withHidden) for (let i = 0; i < H; i++) m.set(w.wHh.subarray(i * G + g * H, i * G + (g + 1) * H), (inputs + i) * H);
       const b = w.bIh.slice(g * H, (g + 1) * H);
       if (withHidden) for (let j = 0; j < H; j++) b[j] += w.bHh[g * H + j];
-      return [tf.tensor2d(m, [rows, H]), tf.tensor1d(b)];
+      return [weightMatrix(m, rows, H), tf.tensor1d(b)];
     };
     [this.wR, this.bR] = gate(0, true);
     [this.wZ, this.bZ] = gate(1, true);
@@ -51,17 +54,20 @@ export class GruGates {
     [this.wNx, this.bNx] = gate(2, false);
     const nh = new Float32Array(H * H);
     for (let i = 0; i < H; i++) nh.set(w.wHh.subarray(i * G + 2 * H, i * G + 3 * H), i * H);
-    this.wNh = tf.tensor2d(nh, [H, H]);
+    this.wNh = weightMatrix(nh, H, H);
     this.bNh = tf.tensor1d(w.bHh.slice(2 * H, 3 * H));
   }
 
-  /** One step: the new hidden state from the input row and the hidden state (call inside tf.tidy). */
-  cell(x: tf.Tensor2D, h: tf.Tensor2D): tf.Tensor2D {
-    const xh = tf.concat([x, h], 1);
-    const r = tf.fused.matMul({ a: xh, b: this.wR, bias: this.bR, activation: 'sigmoid' });
-    const z = tf.fused.matMul({ a: xh, b: this.wZ, bias: this.bZ, activation: 'sigmoid' });
-    const hn = tf.fused.matMul({ a: h, b: this.wNh, bias: this.bNh });
-    const n = tf.tanh(tf.add(tf.fused.matMul({ a: x, b: this.wNx, bias: this.bNx }), tf.mul(r, hn)));
+  /**
+   * One step: the new hidden state from the parts of the input row (concatenated in this order)
+   * and the hidden state, all [1 x batch x n] (call inside tf.tidy).
+   */
+  cell(input: Rows[], h: Rows): Rows {
+    const xh = tf.concat([...input, h], 2);
+    const r = linear(xh, this.wR, this.bR, 'sigmoid');
+    const z = linear(xh, this.wZ, this.bZ, 'sigmoid');
+    const hn = linear(h, this.wNh, this.bNh);
+    const n = tf.tanh(tf.add(linear(xh, this.wNx, this.bNx), tf.mul(r, hn)));
     return tf.add(n, tf.mul(z, tf.sub(h, n)));
   }
 

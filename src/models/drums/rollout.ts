@@ -9,6 +9,7 @@ import { fillGivenInputs, type BarConditioning } from './inputs';
 import { DRUM_INPUT, DRUM_LOOKBACK_BARS, DRUM_LOOKBACK_FEATURES, DRUM_PATTERNS, DRUM_STEPS_PER_BAR } from './spec';
 import type { DrumWeights } from './weights';
 import { GruGates } from '../gru-gates';
+import { linear, weightMatrix, type Rows } from '../kernels';
 
 const C = NUM_DRUM_CLASSES;
 export { NEUTRAL_SAMPLING, NORMALS_PER_STEP, samplingNoise, type SamplingNoise, type SamplingScales } from './sampling';
@@ -31,6 +32,13 @@ const GIVEN = DRUM_INPUT.size - GIVEN_FROM;
 /** A step's input row without the lookback: the step before's played features, then the given inputs (as the model's input from GIVEN_FROM on). */
 const INPUTS = STEP_FEATURES + GIVEN;
 
+/** Pattern index of primer step s (its hit bits), the same for every variation: [1 x batch], int32. */
+function primerPattern(primer: DrumGrid, s: number, batch: number): tf.Tensor2D {
+  let p = 0;
+  for (let c = 0; c < C; c++) if (primer.velocity[s * C + c]) p |= 1 << c;
+  return tf.tensor2d(new Int32Array(batch).fill(p), [1, batch], 'int32');
+}
+
 /** Row-constant tensors of the velocity/offset sampling: first 9 columns velocity, last 9 offset. */
 const row = (v: number, o: number) => tf.tensor1d([...Array<number>(C).fill(v), ...Array<number>(C).fill(o)]);
 
@@ -52,11 +60,11 @@ export class DrumRollout {
    * trained without the lookback: it runs as fast as before.
    */
   private readonly lookbackSteps: readonly number[];
-  private readonly wMean: tf.Tensor2D;
+  private readonly wMean: tf.Tensor3D;
   private readonly bMean: tf.Tensor1D;
-  private readonly wLogStd: tf.Tensor2D;
+  private readonly wLogStd: tf.Tensor3D;
   private readonly bLogStd: tf.Tensor1D;
-  /** [512 x 18]: row p = the hit bits of pattern p, twice. */
+  /** [512 x 18]: row p = the hit bits of pattern p, twice (gathered by the sampled pattern index). */
   private readonly patternHits: tf.Tensor2D;
   private readonly logStdLo: tf.Tensor1D;
   private readonly logStdHi: tf.Tensor1D;
@@ -66,13 +74,13 @@ export class DrumRollout {
   private readonly qHi: tf.Tensor1D;
   private readonly velocityHalf: tf.Tensor1D;
   /** Learned initial state from step 0's given inputs: [GIVEN x hidden]. */
-  private readonly wInit: tf.Tensor2D;
+  private readonly wInit: tf.Tensor3D;
   private readonly bInit: tf.Tensor1D;
   private readonly contours?: ContourPriors;
   /** Pattern logits' weights, as stored and divided by the temperature last used. */
   private readonly outW: Float32Array;
   private readonly outB: Float32Array;
-  private logits?: { temperature: number; w: tf.Tensor2D; b: tf.Tensor1D };
+  private logits?: { temperature: number; w: tf.Tensor3D; b: tf.Tensor1D };
 
   constructor(weights: DrumWeights) {
     const H = (this.H = weights.spec.hidden);
@@ -116,7 +124,7 @@ export class DrumRollout {
 
     // Head over [hidden | hits | hits]: columns [velocity 9 | offset 9]. The offset mean's weights
     // are doubled so one sigmoid serves both: 0.5 tanh(x) = sigmoid(2x) - 0.5 (the -0.5 is in qShift).
-    const headHalf = (vCol: number, oCol: number, oScale: number): [tf.Tensor2D, tf.Tensor1D] => {
+    const headHalf = (vCol: number, oCol: number, oScale: number): [tf.Tensor3D, tf.Tensor1D] => {
       const rows = H + 2 * C;
       const w = new Float32Array(rows * 2 * C);
       for (let i = 0; i < H + C; i++) {
@@ -130,7 +138,7 @@ export class DrumRollout {
         b[c] = headB[vCol + c];
         b[C + c] = headB[oCol + c] * oScale;
       }
-      return [tf.tensor2d(w, [rows, 2 * C]), tf.tensor1d(b)];
+      return [weightMatrix(w, rows, 2 * C), tf.tensor1d(b)];
     };
     [this.wMean, this.bMean] = headHalf(0, 2 * C, 2);
     [this.wLogStd, this.bLogStd] = headHalf(C, 3 * C, 1);
@@ -151,17 +159,18 @@ export class DrumRollout {
     this.qLo = row(1.5, -0.5);
     this.qHi = row(127.5, 0.5);
     this.velocityHalf = row(1, 0);
-    this.wInit = tf.tensor2d(weights.get('init/w'), [GIVEN, H]);
+    this.wInit = weightMatrix(weights.get('init/w'), GIVEN, H);
     this.bInit = tf.tensor1d(weights.get('init/b'));
     this.contours = weights.spec.contours;
     this.sampling = weights.spec.sampling ?? NEUTRAL_SAMPLING;
-    // [STEP_FEATURES x 1]: 2^c on the first copy of the hit bits, so played features x this = the pattern index.
-    this.patternBitValues = tf.tensor2d(
-      Array.from({ length: STEP_FEATURES }, (_, j) => (j < C ? 2 ** j : 0)),
-      [STEP_FEATURES, 1],
-    );
-    // Added to the tempered scores: the same odds at every temperature.
-    this.repeatBonus = this.sampling.repeatBar ? tf.scalar(this.sampling.repeatBar) : undefined;
+    // Added to the tempered scores (the same odds at every temperature): row p holds the bonus on
+    // pattern p, gathered by the pattern index a bar before.
+    const bonus = this.sampling.repeatBar;
+    if (bonus) {
+      const rows = new Float32Array(DRUM_PATTERNS * DRUM_PATTERNS);
+      for (let p = 0; p < DRUM_PATTERNS; p++) rows[p * DRUM_PATTERNS + p] = bonus;
+      this.repeatRows = tf.tensor2d(rows, [DRUM_PATTERNS, DRUM_PATTERNS]);
+    }
     const rest = this.sampling.restBias;
     this.restBias = rest ? rest.map((x) => tf.tensor1d(Array.from({ length: DRUM_PATTERNS }, (_, p) => (p === 0 ? x : 0)))) : undefined;
   }
@@ -169,9 +178,8 @@ export class DrumRollout {
   /** Per 16th of the bar, the rest bias (sampling.restBias) on the empty pattern's score; undefined when there is none. */
   private readonly restBias?: tf.Tensor1D[];
 
-  private readonly patternBitValues: tf.Tensor2D;
-  /** The repeat bonus (sampling.repeatBar) as a scalar tensor; undefined when there is none. */
-  private readonly repeatBonus?: tf.Scalar;
+  /** [512 x 512]: the repeat bonus (sampling.repeatBar) on the diagonal; undefined when there is none. */
+  private readonly repeatRows?: tf.Tensor2D;
 
   /** The model's sampling settings in use (model.json's, or neutral for a model without them). */
   readonly sampling: SamplingScales;
@@ -188,7 +196,7 @@ export class DrumRollout {
   }
 
   /** Pattern logits' weight and bias divided by the temperature (kept for the next request). */
-  private logitLayer(temperature: number): { w: tf.Tensor2D; b: tf.Tensor1D } {
+  private logitLayer(temperature: number): { w: tf.Tensor3D; b: tf.Tensor1D } {
     if (this.logits?.temperature === temperature) return this.logits;
     this.logits?.w.dispose();
     this.logits?.b.dispose();
@@ -196,7 +204,7 @@ export class DrumRollout {
     const bias = this.sampling.classBias;
     const classBias = (p: number) => (bias ? bias.reduce((a, x, c) => a + (p & (1 << c) ? x : 0), 0) : 0);
     const b = this.outB.map((v, p) => (v + classBias(p)) / temperature);
-    this.logits = { temperature, w: tf.tensor2d(w, [this.H, DRUM_PATTERNS]), b: tf.tensor1d(b) };
+    this.logits = { temperature, w: weightMatrix(w, this.H, DRUM_PATTERNS), b: tf.tensor1d(b) };
     return this.logits;
   }
 
@@ -208,60 +216,41 @@ export class DrumRollout {
   }
 
   /**
-   * One GRU step from the played features of the step before, the step's given inputs, the played
-   * features of the lookback steps (none for a model without the lookback) and the hidden state.
+   * The played features of a step from the new hidden state and its hit bits twice ([1 x batch x
+   * 18]): [hits | hits | velocity | offset] (STEP_FEATURES), the velocities and offsets sampled
+   * with the step's normals.
    */
-  private cell(before: tf.Tensor2D, given: tf.Tensor2D, lookback: tf.Tensor2D[], h: tf.Tensor2D): tf.Tensor2D {
-    return this.gru.cell(tf.concat([before, given, ...lookback], 1), h);
-  }
-
-  /**
-   * Samples a step from the new hidden state and returns its played features: [hits | hits |
-   * velocity | offset] (STEP_FEATURES). The pattern by the Gumbel-max trick,
-   * argmax(logits / T - log(-log u)): exact sampling whose outcome changes between backends only
-   * when the two best scores lie within float noise of each other (measured: inverse-CDF sampling
-   * in float32 flips about 100 times as often, its 512 boundaries each carrying cumsum rounding).
-   */
-  private sample(
-    h: tf.Tensor2D,
-    uniform: tf.Tensor2D,
-    normal: tf.Tensor2D,
-    logits: { w: tf.Tensor2D; b: tf.Tensor1D },
-    forcedHits?: tf.Tensor2D,
-    barBefore?: tf.Tensor2D,
-    rest?: tf.Tensor1D,
-  ): tf.Tensor2D {
-    const hits = forcedHits ?? this.samplePattern(h, uniform, logits, barBefore, rest);
-    const hb = tf.concat([h, hits], 1);
-    const mean = tf.fused.matMul({ a: hb, b: this.wMean, bias: this.bMean, activation: 'sigmoid' });
-    const logStd = tf.fused.matMul({ a: hb, b: this.wLogStd, bias: this.bLogStd });
+  private sample(h: Rows, hits: Rows, normal: Rows): Rows {
+    const hb = tf.concat([h, hits], 2);
+    const mean = linear(hb, this.wMean, this.bMean, 'sigmoid');
+    const logStd = linear(hb, this.wLogStd, this.bLogStd);
     const std = tf.exp(tf.minimum(tf.maximum(logStd, this.logStdLo), this.logStdHi));
     const value = tf.add(mean, tf.mul(std, normal));
     const clamped = tf.minimum(tf.maximum(tf.add(tf.mul(value, this.qScale), this.qShift), this.qLo), this.qHi);
     const q = tf.sub(clamped, tf.mul(tf.mod(clamped, 1), this.velocityHalf)); // floor of the (positive) velocities
-    return tf.concat([hits, tf.mul(q, hits)], 1);
+    return tf.concat([hits, tf.mul(q, hits)], 2);
   }
 
   /**
-   * The step's hit pattern by Gumbel-max, as its hit bits twice: [batch x 18]. With `barBefore`
-   * (the played features of the step one bar earlier) and `sampling.repeatBar`, that step's
-   * pattern gets the repeat bonus.
+   * The step's hit pattern: its index ([1 x batch], int32) and its hit bits twice ([1 x batch x
+   * 18]). By the Gumbel-max trick, argmax(logits / T - log(-log u)): exact sampling whose outcome
+   * changes between backends only when the two best scores lie within float noise of each other
+   * (measured: inverse-CDF sampling in float32 flips about 100 times as often, its 512 boundaries
+   * each carrying cumsum rounding). With `barBefore` (the pattern index one bar earlier) and
+   * `sampling.repeatBar`, that pattern gets the repeat bonus.
    */
   private samplePattern(
-    h: tf.Tensor2D,
-    uniform: tf.Tensor2D,
-    logits: { w: tf.Tensor2D; b: tf.Tensor1D },
+    h: Rows,
+    uniform: Rows,
+    logits: { w: tf.Tensor3D; b: tf.Tensor1D },
     barBefore?: tf.Tensor2D,
     rest?: tf.Tensor1D,
-  ): tf.Tensor2D {
-    let scores = tf.sub(tf.fused.matMul({ a: h, b: logits.w, bias: logits.b }), tf.log(tf.neg(tf.log(uniform))));
+  ): { pattern: tf.Tensor2D; hits: Rows } {
+    let scores = tf.sub(linear(h, logits.w, logits.b), tf.log(tf.neg(tf.log(uniform))));
     if (rest) scores = tf.add(scores, rest);
-    if (barBefore && this.repeatBonus) {
-      // The bar before's pattern index from its hit bits (exact small integers in float32).
-      const index = tf.reshape(tf.cast(tf.matMul(barBefore, this.patternBitValues), 'int32'), [-1]);
-      scores = tf.add(scores, tf.mul(tf.oneHot(index as tf.Tensor1D, DRUM_PATTERNS), this.repeatBonus));
-    }
-    return tf.matMul(tf.cast(tf.oneHot(tf.argMax(scores, 1), DRUM_PATTERNS), 'float32'), this.patternHits) as tf.Tensor2D;
+    if (barBefore && this.repeatRows) scores = tf.add(scores, tf.gather(this.repeatRows, barBefore));
+    const pattern = tf.argMax(scores, 2) as tf.Tensor2D;
+    return { pattern, hits: tf.gather(this.patternHits, pattern) as tf.Tensor as Rows };
   }
 
   /**
@@ -275,7 +264,7 @@ export class DrumRollout {
     const noise = samplingNoise(req, total - kept, this.sampling);
     const logits = this.logitLayer(req.temperature * this.sampling.pattern);
     const bars = options.bars ?? this.barConditioning(req);
-    const forcedAt = (s: number): tf.Tensor2D | undefined => {
+    const forcedAt = (s: number): Rows | undefined => {
       const g = options.forced;
       if (!g) return undefined;
       const rows = new Float32Array(B * 2 * C);
@@ -283,67 +272,73 @@ export class DrumRollout {
         if (s >= g.steps || !g.velocity[s * C + c]) continue;
         for (let b = 0; b < B; b++) rows[b * 2 * C + c] = rows[b * 2 * C + C + c] = 1;
       }
-      return tf.tensor2d(rows, [B, 2 * C]);
+      return tf.tensor3d(rows, [1, B, 2 * C]);
     };
     // Without contours the given inputs repeat with the position in the bar, the fill flag and
     // which lookback bars exist (bar 0, 1, or later): one tensor each. With contours every step of
     // every variation has its own.
-    const given = new Map<number, tf.Tensor2D>();
-    const givenAt = (s: number): tf.Tensor2D => {
+    const given = new Map<number, Rows>();
+    const givenAt = (s: number): Rows => {
       const bar = Math.floor(s / DRUM_STEPS_PER_BAR);
       const key = bars ? s : ((s % DRUM_STEPS_PER_BAR) * 2 + (isFillBar(bar, req.fillEvery) ? 1 : 0)) * 3 + Math.min(bar, DRUM_LOOKBACK_BARS.length);
       let t = given.get(key);
       if (!t) {
         const rows = new Float32Array(B * GIVEN);
         for (let b = 0; b < B; b++) rows.set(this.givenInputs(req, s, bars?.[b]), b * GIVEN);
-        given.set(key, (t = tf.tensor2d(rows, [B, GIVEN])));
+        given.set(key, (t = tf.tensor3d(rows, [1, B, GIVEN])));
       }
       return t;
     };
     // feats[s]: step s's played features (the primer's, then what was sampled): the next step's
-    // input and a later step's lookback. Before step 0: silence.
-    const feats: tf.Tensor2D[] = [];
-    const silence = tf.zeros([B, STEP_FEATURES]) as tf.Tensor2D;
+    // input and a later step's lookback. Before step 0: silence. With the repeat bonus (and hits
+    // that are sampled), patterns[s]: step s's pattern index, read a bar later.
+    const feats: Rows[] = [];
+    const patterns: tf.Tensor2D[] = [];
+    const keepPatterns = this.repeatRows !== undefined && !options.forced;
+    const silence = tf.zeros([1, B, STEP_FEATURES]) as Rows;
     const given0 = givenAt(0); // outside the tidy: kept in the map
-    let h: tf.Tensor2D = tf.tidy(() => tf.tanh(tf.fused.matMul({ a: given0, b: this.wInit, bias: this.bInit })) as tf.Tensor2D);
+    let h: Rows = tf.tidy(() => tf.tanh(linear(given0, this.wInit, this.bInit)));
     try {
       for (let s = 0; s < total; s++) {
-        const before = s > 0 ? feats[s - 1] : silence;
-        const lookback = this.lookbackSteps.map((back) => (s >= back ? feats[s - back] : silence));
-        const g = givenAt(s); // kept in the map for later steps
-        let next: tf.Tensor2D;
+        const input = [s > 0 ? feats[s - 1] : silence, givenAt(s), ...this.lookbackSteps.map((back) => (s >= back ? feats[s - back] : silence))];
+        let next: Rows;
         if (s < kept) {
-          next = tf.tidy(() => this.cell(before, g, lookback, h));
+          next = tf.tidy(() => this.gru.cell(input, h));
           feats.push(this.primerFeatures(req.primer!, s, B));
+          if (keepPatterns) patterns.push(primerPattern(req.primer!, s, B));
         } else {
           const t = s - kept;
-          const u = tf.tensor2d(noise.uniforms.subarray(t * B * DRUM_PATTERNS, (t + 1) * B * DRUM_PATTERNS), [B, DRUM_PATTERNS]);
-          const z = tf.tensor2d(noise.normals.subarray(t * B * NORMALS_PER_STEP, (t + 1) * B * NORMALS_PER_STEP), [B, NORMALS_PER_STEP]);
+          const u = tf.tensor3d(noise.uniforms.subarray(t * B * DRUM_PATTERNS, (t + 1) * B * DRUM_PATTERNS), [1, B, DRUM_PATTERNS]);
+          const z = tf.tensor3d(noise.normals.subarray(t * B * NORMALS_PER_STEP, (t + 1) * B * NORMALS_PER_STEP), [1, B, NORMALS_PER_STEP]);
           const forced = forcedAt(s);
-          const [hNew, f] = tf.tidy(() => {
-            const hn = this.cell(before, g, lookback, h);
-            const barBefore = s >= DRUM_STEPS_PER_BAR ? feats[s - DRUM_STEPS_PER_BAR] : undefined;
-            return [hn, this.sample(hn, u, z, logits, forced, barBefore, this.restBias?.[s % DRUM_STEPS_PER_BAR])];
+          const out = tf.tidy(() => {
+            const hn = this.gru.cell(input, h);
+            if (forced) return [hn, this.sample(hn, forced, z)];
+            const barBefore = s >= DRUM_STEPS_PER_BAR ? patterns[s - DRUM_STEPS_PER_BAR] : undefined;
+            const { pattern, hits } = this.samplePattern(hn, u, logits, barBefore, this.restBias?.[s % DRUM_STEPS_PER_BAR]);
+            return keepPatterns ? [hn, this.sample(hn, hits, z), pattern] : [hn, this.sample(hn, hits, z)];
           });
           tf.dispose([u, z]);
           forced?.dispose();
-          feats.push(f);
-          next = hNew;
+          feats.push(out[1] as Rows);
+          if (keepPatterns) patterns.push(out[2] as tf.Tensor2D);
+          next = out[0] as Rows;
         }
         h.dispose();
         h = next;
       }
-      return tf.concat(feats.slice(kept), 0);
+      return tf.tidy(() => tf.reshape(tf.concat(feats.slice(kept), 1), [-1, STEP_FEATURES]) as tf.Tensor2D);
     } finally {
       h.dispose();
       silence.dispose();
       tf.dispose(feats);
+      tf.dispose(patterns);
       tf.dispose([...given.values()]);
     }
   }
 
-  /** Played features of primer step s, the same for every variation: [batch x STEP_FEATURES]. */
-  private primerFeatures(primer: DrumGrid, s: number, batch: number): tf.Tensor2D {
+  /** Played features of primer step s, the same for every variation: [1 x batch x STEP_FEATURES]. */
+  private primerFeatures(primer: DrumGrid, s: number, batch: number): Rows {
     const rows = new Float32Array(batch * STEP_FEATURES);
     for (let c = 0; c < C; c++) {
       const v = primer.velocity[s * C + c];
@@ -356,7 +351,7 @@ export class DrumRollout {
         rows[o + 3 * C + c] = primer.offset[s * C + c];
       }
     }
-    return tf.tensor2d(rows, [batch, STEP_FEATURES]);
+    return tf.tensor3d(rows, [1, batch, STEP_FEATURES]);
   }
 
   /** Grids from `run`'s features read back: the primer's steps as they are, then what was sampled. */
@@ -385,20 +380,8 @@ export class DrumRollout {
   dispose(): void {
     this.gru.dispose();
     tf.dispose([this.wMean, this.bMean, this.wLogStd, this.bLogStd]);
-    tf.dispose([
-      this.patternHits,
-      this.patternBitValues,
-      this.logStdLo,
-      this.logStdHi,
-      this.qScale,
-      this.qShift,
-      this.qLo,
-      this.qHi,
-      this.velocityHalf,
-      this.wInit,
-      this.bInit,
-    ]);
-    this.repeatBonus?.dispose();
+    tf.dispose([this.patternHits, this.logStdLo, this.logStdHi, this.qScale, this.qShift, this.qLo, this.qHi, this.velocityHalf, this.wInit, this.bInit]);
+    this.repeatRows?.dispose();
     if (this.restBias) tf.dispose(this.restBias);
     if (this.logits) tf.dispose([this.logits.w, this.logits.b]);
     this.logits = undefined;

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { MELODY_INPUT, PITCHES, VOCAB } from './spec';
 import type { MelodyWeights } from './weights';
 import { GruGates } from '../gru-gates';
+import { linear, weightMatrix, type Rows } from '../kernels';
 
 /** The fed-back part of a step's input: the previous token (one-hot) and the last pitch begun (one-hot). */
 export const FEEDBACK = MELODY_INPUT.position;
@@ -47,10 +48,10 @@ export class MelodyRollout {
   /** [VOCAB x 1]: 1 for the tokens that begin a note. */
   private readonly isNote: tf.Tensor2D;
   /** [PITCHES x VOCAB]: last pitch one-hot -> a large negative score on the token that would begin it again. */
-  private readonly repeatPenalty: tf.Tensor2D;
+  private readonly repeatPenalty: tf.Tensor3D;
   private readonly outW: Float32Array;
   private readonly outB: Float32Array;
-  private logits?: { key: string; w: tf.Tensor2D; b: tf.Tensor1D };
+  private logits?: { key: string; w: tf.Tensor3D; b: tf.Tensor1D };
 
   constructor(weights: MelodyWeights) {
     const H = (this.hidden = weights.spec.hidden);
@@ -70,22 +71,17 @@ export class MelodyRollout {
     this.isNote = tf.tensor2d(isNote, [VOCAB, 1]);
     const rp = new Float32Array(PITCHES * VOCAB);
     for (let p = 0; p < PITCHES; p++) rp[p * VOCAB + p + 2] = -1e9;
-    this.repeatPenalty = tf.tensor2d(rp, [PITCHES, VOCAB]);
-  }
-
-  /** One GRU step (PyTorch gate layout) from the full input row and the hidden state. */
-  cell(x: tf.Tensor2D, h: tf.Tensor2D): tf.Tensor2D {
-    return this.gru.cell(x, h);
+    this.repeatPenalty = weightMatrix(rp, PITCHES, VOCAB);
   }
 
   /** The output layer divided by the temperature, the token mask folded into its bias (kept for the next request). */
-  private logitLayer(temperature: number, mask: Float32Array): { w: tf.Tensor2D; b: tf.Tensor1D } {
+  private logitLayer(temperature: number, mask: Float32Array): { w: tf.Tensor3D; b: tf.Tensor1D } {
     const key = `${temperature}|${mask.join(',')}`;
     if (this.logits?.key === key) return this.logits;
     if (this.logits) tf.dispose([this.logits.w, this.logits.b]);
     const w = temperature === 1 ? this.outW : this.outW.map((v) => v / temperature);
     const b = this.outB.map((v, i) => v / temperature + mask[i]);
-    this.logits = { key, w: tf.tensor2d(w, [this.hidden, VOCAB]), b: tf.tensor1d(b) };
+    this.logits = { key, w: weightMatrix(w, this.hidden, VOCAB), b: tf.tensor1d(b) };
     return this.logits;
   }
 
@@ -111,17 +107,17 @@ export class MelodyRollout {
   private teacherForcedSteps(inputs: Float32Array, steps: number, batch: number, read: (step: number, logits: tf.Tensor2D) => void): void {
     const I = MELODY_INPUT.size;
     const raw = this.logitLayer(1, new Float32Array(VOCAB));
-    let h: tf.Tensor2D = tf.zeros([batch, this.hidden]);
+    let h: Rows = tf.zeros([1, batch, this.hidden]);
     try {
       for (let s = 0; s < steps; s++) {
-        const x = tf.tensor2d(inputs.subarray(s * batch * I, (s + 1) * batch * I), [batch, I]);
+        const x = tf.tensor3d(inputs.subarray(s * batch * I, (s + 1) * batch * I), [1, batch, I]);
         const [hNew, logits] = tf.tidy(() => {
-          const hn = this.cell(x, h);
-          return [hn, tf.fused.matMul({ a: hn, b: raw.w, bias: raw.b }) as tf.Tensor2D];
+          const hn = this.gru.cell([x], h);
+          return [hn, tf.reshape(linear(hn, raw.w, raw.b), [batch, VOCAB]) as tf.Tensor2D];
         });
         x.dispose();
         h.dispose();
-        h = hNew;
+        h = hNew as Rows;
         try {
           read(s, logits);
         } finally {
@@ -138,47 +134,46 @@ export class MelodyRollout {
     const { batch: B, total, kept } = plan;
     const logits = this.logitLayer(plan.temperature, plan.tokenMask);
     const fold = plan.fold ? tf.tensor2d(plan.fold, [VOCAB, VOCAB]) : undefined;
-    const sampled: tf.Tensor1D[] = [];
-    let h: tf.Tensor2D = tf.zeros([B, this.hidden]);
-    let fb: tf.Tensor2D | undefined;
-    let last: tf.Tensor2D | undefined;
+    const sampled: tf.Tensor2D[] = [];
+    let h: Rows = tf.zeros([1, B, this.hidden]);
+    let fb: Rows | undefined;
+    let last: Rows | undefined;
     try {
       for (let s = 0; s < total; s++) {
-        const given = tf.tensor2d(plan.given.subarray(s * B * GIVEN, (s + 1) * B * GIVEN), [B, GIVEN]);
+        const given = tf.tensor3d(plan.given.subarray(s * B * GIVEN, (s + 1) * B * GIVEN), [1, B, GIVEN]);
         if (s <= kept) {
           // Teacher-forced from the primer (and the step after its last one).
           fb?.dispose();
           last?.dispose();
-          fb = tf.tensor2d(plan.primerFeedback.subarray(s * B * FEEDBACK, (s + 1) * B * FEEDBACK), [B, FEEDBACK]);
-          last = tf.tidy(() => tf.slice(fb!, [0, VOCAB], [B, PITCHES]));
+          fb = tf.tensor3d(plan.primerFeedback.subarray(s * B * FEEDBACK, (s + 1) * B * FEEDBACK), [1, B, FEEDBACK]);
+          last = tf.tidy(() => tf.slice(fb!, [0, 0, VOCAB], [1, B, PITCHES]));
         }
-        const x = tf.concat([fb!, given], 1);
-        const hNew = tf.tidy(() => this.cell(x, h));
-        tf.dispose([x, given, h]);
+        const hNew = tf.tidy(() => this.gru.cell([fb!, given], h));
+        tf.dispose([given, h]);
         h = hNew;
         if (s < kept) continue;
         const t = s - kept;
-        const g = tf.tensor2d(plan.gumbel.subarray(t * B * VOCAB, (t + 1) * B * VOCAB), [B, VOCAB]);
+        const g = tf.tensor3d(plan.gumbel.subarray(t * B * VOCAB, (t + 1) * B * VOCAB), [1, B, VOCAB]);
         const [tok, nextFb, nextLast] = tf.tidy(() => {
-          const z = tf.fused.matMul({ a: h, b: logits.w, bias: logits.b });
+          const z = linear(h, logits.w, logits.b);
           // Folded: probabilities of out-of-register pitches moved onto their octave in the register (log of 0 = -inf: never drawn).
           const raw = tf.add(fold ? tf.log(tf.matMul(tf.softmax(z), fold)) : z, g);
-          const scores = plan.noRepeat ? tf.add(raw, tf.matMul(last!, this.repeatPenalty)) : raw;
-          const token = tf.argMax(scores, 1) as tf.Tensor1D;
-          const oh = tf.cast(tf.oneHot(token, VOCAB), 'float32') as tf.Tensor2D;
-          const note = tf.matMul(oh, this.notePitch);
-          const keep = tf.sub(1, tf.matMul(oh, this.isNote));
-          const l = tf.add(note, tf.mul(keep, last!)) as tf.Tensor2D;
-          return [token, tf.concat([oh, l], 1) as tf.Tensor2D, l];
+          const scores = plan.noRepeat ? tf.add(raw, linear(last!, this.repeatPenalty)) : raw;
+          const token = tf.argMax(scores, 2) as tf.Tensor2D;
+          // The token's rows of the tables (exact: what a one-hot matMul picks).
+          const note = tf.gather(this.notePitch, token) as tf.Tensor as Rows;
+          const keep = tf.sub(1, tf.gather(this.isNote, token));
+          const l = tf.add(note, tf.mul(keep, last!)) as Rows;
+          return [token, tf.concat([tf.cast(tf.oneHot(token, VOCAB), 'float32'), l], 2) as Rows, l];
         });
         g.dispose();
         fb!.dispose();
         last!.dispose();
-        fb = nextFb;
-        last = nextLast;
-        sampled.push(tok);
+        fb = nextFb as Rows;
+        last = nextLast as Rows;
+        sampled.push(tok as tf.Tensor2D);
       }
-      return sampled.length ? (tf.stack(sampled) as tf.Tensor2D) : tf.zeros([0, B], 'int32');
+      return sampled.length ? tf.concat(sampled, 0) : tf.zeros([0, B], 'int32');
     } finally {
       h.dispose();
       fb?.dispose();
