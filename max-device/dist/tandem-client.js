@@ -2740,6 +2740,38 @@ function primerMessages(id, clip) {
   return out;
 }
 
+// max-device/src/client/meter.ts
+var LIVE_DENOMINATORS = Object.freeze([1, 2, 4, 8, 16]);
+var meterName = (m) => `${m.numerator}/${m.denominator}`;
+var barBeatsOf = (m) => m.numerator * 4 / m.denominator;
+function modelMeter(model, style) {
+  var _a2, _b2, _c;
+  return (_c = (_b2 = (_a2 = modelSpec(model)).meter) == null ? void 0 : _b2.call(_a2, style === "any" ? void 0 : style)) != null ? _c : COMMON_TIME;
+}
+function readMeter(args) {
+  const [numerator, denominator] = args;
+  const ok = args.length === 2 && typeof numerator === "number" && Number.isInteger(numerator) && numerator >= 1 && numerator <= 99 && typeof denominator === "number" && LIVE_DENOMINATORS.includes(denominator);
+  if (!ok)
+    return {
+      problem: `the Set's time signature must be a numerator 1-99 and a denominator of ${LIVE_DENOMINATORS.join(", ")}, got ${JSON.stringify(args)}`
+    };
+  return { numerator, denominator };
+}
+function fitMeter(set, model, style) {
+  const own = modelMeter(model, style);
+  const ownBar = barBeatsOf(own);
+  const setBar = barBeatsOf(set);
+  if (Math.abs(ownBar - setBar) < 1e-9) return { barBeats: setBar, fits: true };
+  const styles = modelSpec(model).styles.filter((s) => Math.abs(barBeatsOf(modelMeter(model, s)) - setBar) < 1e-9);
+  const instead = styles.length ? `pick a style in ${meterName(set)} (${styles.join(", ")}) or set Live to ${meterName(own)}` : `set Live to ${meterName(own)} for bars that line up`;
+  return {
+    barBeats: ownBar,
+    fits: false,
+    note: `Live's time signature is ${meterName(set)} but ${model} ${style} plays ${meterName(own)}: its ${ownBar}-beat bars run across the Set's ${setBar}-beat bars (${instead})`,
+    tag: `${meterName(own)} over the Set's ${meterName(set)}`
+  };
+}
+
 // max-device/src/client/osc-link.ts
 var import_node_dgram = require("dgram");
 var import_node_events2 = require("events");
@@ -2863,7 +2895,6 @@ var PatchPlayer = class {
     __publicField(this, "current");
     __publicField(this, "next");
     __publicField(this, "last");
-    __publicField(this, "on", true);
     const _a2 = opts, { now } = _a2, rest = __objRest(_a2, ["now"]);
     this.opts = __spreadValues(__spreadValues({}, PLAYER_DEFAULTS), rest);
     if (!(this.opts.beatsPerBar > 0)) throw new InvalidValueError("beats per bar", this.opts.beatsPerBar, "more than 0");
@@ -2896,18 +2927,16 @@ var PatchPlayer = class {
       if (this.next && this.next.switchTicks < switchTicks) this.current = { slot: this.next.slot, steps: this.next.steps };
       this.next = __spreadProps(__spreadValues({}, fresh), { switchTicks, barTicks });
     }
-    if (this.on) out.push(this.playMessage());
+    out.push(this.playMessage());
     return out;
   }
   /**
-   * Takes one transport report. Returns what to send: `stop` when the host stops, a final `play`
-   * once a switch has passed (or the host stopped before it), a moved `play` after a jump back.
+   * Takes one transport report. Returns what to send: a final `play` once a switch has passed
+   * (or the host stopped before it), a moved `play` after a jump back.
    */
   update(t) {
-    const was = this.last;
     this.last = __spreadProps(__spreadValues({}, t), { at: this.now() });
     const out = [];
-    if ((was == null ? void 0 : was.playing) && !t.playing) out.push(["stop"]);
     const n = this.next;
     if (!n) return out;
     if (!t.playing || t.ticks >= n.switchTicks - STEP_TICKS / 2) {
@@ -2916,15 +2945,8 @@ var PatchPlayer = class {
     } else if (n.switchTicks - t.ticks > n.barTicks + this.marginTicks()) {
       n.switchTicks = Math.ceil((t.ticks + this.marginTicks()) / n.barTicks - 1e-9) * n.barTicks;
     } else return out;
-    if (this.on) out.push(this.playMessage());
+    out.push(this.playMessage());
     return out;
-  }
-  /** Follow off: the patch reads nothing and stops what sounds. Follow on: it reads the patterns again. */
-  follow(on) {
-    if (on === this.on) return [];
-    this.on = on;
-    if (!on) return [["play", -1, SILENT_SLOT, 1, SILENT_SLOT, 1], ["stop"]];
-    return this.current ? [this.playMessage()] : [];
   }
   playMessage() {
     var _a2;
@@ -3094,6 +3116,8 @@ var TandemClient = class {
     });
     /** The key of the Set's scale while its Scale Mode is on (Song.root_note, scale_intervals, scale_mode). */
     __publicField(this, "setKey");
+    /** The Set's time signature (Song.signature_numerator / signature_denominator), once the Live reader sent it. */
+    __publicField(this, "setMeter");
     /** The last complete suggestion. */
     __publicField(this, "last");
     __publicField(this, "phase", "idle");
@@ -3113,6 +3137,12 @@ var TandemClient = class {
     __publicField(this, "nextSeed");
     __publicField(this, "clipReader", new ClipReadAssembler());
     __publicField(this, "tempoWarned", false);
+    /** The line about a Live without Song.scale_mode was posted (once a session). */
+    __publicField(this, "scaleModeSaid", false);
+    /** Meter mismatches already shown (`3/4 4/4`: the Set's, the model's), each once a session. */
+    __publicField(this, "meterSaid", /* @__PURE__ */ new Set());
+    /** The status line shows a line about the meter (set false by any other status). */
+    __publicField(this, "meterNoteShown", false);
     __publicField(this, "bridge");
     __publicField(this, "pongWaiters", []);
     __publicField(this, "heartbeat");
@@ -3135,7 +3165,6 @@ var TandemClient = class {
     }, options);
     this.link = new OscLink(this.opts.port);
     this.player = new PatchPlayer({ marginMs: this.opts.switchMarginMs, now: options.now });
-    this.player.follow(this.settings.follow);
     this.nextSeed = (_a2 = options.seed) != null ? _a2 : 0;
     this.link.on("message", (m) => this.receive(m));
     this.link.on("error", (err) => this.log(`OSC: ${err.message}`));
@@ -3156,6 +3185,7 @@ var TandemClient = class {
     m.addHandler("seed", (v) => this.onSeed(v));
     m.addHandler("key", (v) => this.onKey(v));
     m.addHandler("scale", (...v) => this.onScale(v));
+    m.addHandler("meter", (...v) => this.onMeter(v));
     m.addHandler("primer", (...v) => this.onPrimer(v));
     m.addHandler("generate", () => this.generate(false));
     m.addHandler("write", () => this.write());
@@ -3200,6 +3230,7 @@ var TandemClient = class {
     if (item === void 0) return this.error(`${name} must be an index 0..${items.length - 1} or one of ${items.join(", ")}, got ${JSON.stringify(v)}`);
     this.settings[name] = item;
     this.send(`/tandem/${name}`, { s: item });
+    this.sayMeter();
   }
   onNumber(name, v) {
     const spec = PARAMETERS[name];
@@ -3222,7 +3253,6 @@ var TandemClient = class {
     if (v !== 0 && v !== 1) return this.error(`follow must be 0 or 1, got ${JSON.stringify(v)}`);
     this.settings.follow = v === 1;
     this.send("/tandem/follow", { i: v });
-    this.toPatch(this.player.follow(this.settings.follow));
   }
   /** Max ints are 32-bit signed: a seed of 2^31 or more arrives as its negative (seed | 0) and is read back unsigned. */
   onSeed(v) {
@@ -3246,7 +3276,43 @@ var TandemClient = class {
       this.setKey = void 0;
       return this.error(`the Set's scale: ${err.message}`);
     }
-    if (mode === -1) this.log("this Live has no Song.scale_mode (Live 12.1+): melody and bass use the Key menu");
+    if (mode === -1 && !this.scaleModeSaid) {
+      this.scaleModeSaid = true;
+      this.log("this Live has no Song.scale_mode (Live 12.1+): melody and bass use the Key menu");
+    }
+  }
+  /** `meter <numerator> <denominator>` from the Live reader: the Set's time signature, now and on every change (playing or not). */
+  onMeter(v) {
+    const m = readMeter(v);
+    if ("problem" in m) return this.error(m.problem);
+    this.setMeter = m;
+    this.sayMeter();
+  }
+  /**
+   * Where the model's style does not play the Set's meter, says so on the status line, once a
+   * session for each pair of meters (the next suggestion's line carries a short reminder). When
+   * the line shown is such a note and the meters now fit (a change passes through a meter on the
+   * way: 3/4 to 6/8 notifies 6/4 first), it says they fit instead of leaving a stale note.
+   */
+  sayMeter() {
+    const set = this.setMeter;
+    if (!set) return;
+    const { model, genre } = this.settings;
+    const fit = fitMeter(set, model, genre);
+    const own = meterName(modelMeter(model, genre));
+    if (fit.fits || !fit.note) {
+      if (this.meterNoteShown) this.sayMeterLine(`Live's time signature is ${meterName(set)}: ${model} ${genre} plays ${own} bars, in step with the Set's`);
+      return;
+    }
+    const key = `${meterName(set)} ${own}`;
+    if (this.meterSaid.has(key)) return;
+    this.meterSaid.add(key);
+    this.sayMeterLine(fit.note);
+  }
+  sayMeterLine(text) {
+    this.status(text);
+    this.log(text);
+    this.meterNoteShown = true;
   }
   /** The key a request for `model` asks for: the Key menu's, else the Set's scale's, else none (the style's usual keys). */
   keyFor(s) {
@@ -3397,7 +3463,7 @@ var TandemClient = class {
     return this.requests.has(id);
   }
   complete(r) {
-    var _a2, _b2;
+    var _a2, _b2, _c;
     const req = this.settle(r.id);
     if (!req) return this.log(`suggestion ${r.id} arrived but none was asked for (or it timed out); ignored`);
     if ("missing" in r) {
@@ -3413,11 +3479,12 @@ var TandemClient = class {
       return this.error(`the bridge did not continue "${req.clip.name}" (it is older than this device: update Tandem)`);
     this.last = __spreadProps(__spreadValues({}, r), { seed: r.seed, settings: req.settings });
     const bar = barBeats(req.settings.model, req.settings.genre);
-    this.toPatch(this.player.load({ notes: r.notes, lengthBeats: r.lengthBeats, beatsPerBar: bar }));
+    const fit = this.setMeter ? fitMeter(this.setMeter, req.settings.model, req.settings.genre) : void 0;
+    this.toPatch(this.player.load({ notes: r.notes, lengthBeats: r.lengthBeats, beatsPerBar: (_a2 = fit == null ? void 0 : fit.barBeats) != null ? _a2 : bar }));
     const bars = Math.round(r.lengthBeats / bar);
-    const yours = req.clip ? ` (${Math.round(((_a2 = r.primerBeats) != null ? _a2 : 0) / bar)} of "${req.clip.name}", then ${bars - Math.round(((_b2 = r.primerBeats) != null ? _b2 : 0) / bar)} new)` : "";
+    const yours = req.clip ? ` (${Math.round(((_b2 = r.primerBeats) != null ? _b2 : 0) / bar)} of "${req.clip.name}", then ${bars - Math.round(((_c = r.primerBeats) != null ? _c : 0) / bar)} new)` : "";
     this.status(
-      `${describe(req.settings, r.seed)}${req.key ? ` in ${req.key}` : ""}: ${r.notes.length} notes, ${bars} bar${bars === 1 ? "" : "s"}${yours}${req.settings.follow ? ", playing with the transport" : ""}`
+      `${describe(req.settings, r.seed)}${req.key ? ` in ${req.key}` : ""}: ${r.notes.length} notes, ${bars} bar${bars === 1 ? "" : "s"}${yours}${(fit == null ? void 0 : fit.tag) ? ` (${fit.tag})` : ""}${req.settings.follow ? ", playing with the transport" : ""}`
     );
     if (req.write) this.write();
   }
@@ -3526,6 +3593,7 @@ var TandemClient = class {
   }
   status(text) {
     this.lastStatus = text;
+    this.meterNoteShown = false;
     void this.max.outlet("status", text);
   }
   error(text) {

@@ -12,7 +12,12 @@
 //   bang       from live.thisdevice (after deferlow): the Live API is usable; starts observing
 //              the Set's scale (Song.root_note, scale_intervals, scale_mode, scale_name) and sends
 //                scale <mode 1|0|-1> <root 0-11> <interval>...
-//              now and on every change (mode -1: this Live has no scale_mode, before 12.1).
+//              now and on every change (mode -1: this Live has no scale_mode, before 12.1);
+//              and the Set's time signature (Song.signature_numerator, signature_denominator,
+//              both observable in the Live Object Model) as
+//                meter <numerator> <denominator>
+//              now and on every change.
+//   resend     (the client's `ready`) the scale and meter again.
 //
 // Observers get one LiveAPI object per property (one object observes one property), and their
 // callbacks only read and send (Live refuses changes to the Set from a notification).
@@ -24,6 +29,7 @@ outlets = 1;
 var ready = false;
 var observers = [];
 var lastScale = '';
+var lastMeter = '';
 var NOTES_PER_MESSAGE = 32;
 
 function report(text) {
@@ -34,10 +40,20 @@ function bang() {
   if (ready) return;
   ready = true;
   observeScale();
+  observeMeter();
+}
+
+// The client is ready: the scale and meter again (the first ones may have come before node.script ran, and been dropped).
+function resend() {
+  if (!ready) return;
+  lastScale = '';
+  lastMeter = '';
+  sendScale();
+  sendMeter();
 }
 
 function anything() {
-  report('error: the Live reader does not know the message ' + messagename + ' (it takes readclip, bang)');
+  report('error: the Live reader does not know the message ' + messagename + ' (it takes readclip, resend, bang)');
 }
 
 // ---- small helpers (Max hands one-element lists back as lists) ----
@@ -203,4 +219,32 @@ function sendScale() {
   if (key === lastScale) return;
   lastScale = key;
   outlet(0, msg);
+}
+
+// ---- the Set's time signature ----
+
+function observeMeter() {
+  var props = ['signature_numerator', 'signature_denominator'];
+  for (var i = 0; i < props.length; i++) {
+    var api = new LiveAPI(onMeter, 'live_set');
+    api.property = props[i];
+    observers.push(api);
+  }
+  sendMeter();
+}
+
+function onMeter() {
+  sendMeter();
+}
+
+// Both values are read on each notification: a change of both (4/4 to 6/8) sends each meter it passes through once.
+function sendMeter() {
+  var song = new LiveAPI('live_set');
+  var num = Number(firstOf(song.get('signature_numerator')));
+  var den = Number(firstOf(song.get('signature_denominator')));
+  if (!(num >= 1 && den >= 1)) return;
+  var key = num + '/' + den;
+  if (key === lastMeter) return;
+  lastMeter = key;
+  outlet(0, 'meter', num, den);
 }

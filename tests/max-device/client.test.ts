@@ -50,6 +50,7 @@ describe('node.script client against a real bridge over UDP', () => {
       'generate',
       'genre',
       'key',
+      'meter',
       'model',
       'primer',
       'scale',
@@ -126,13 +127,13 @@ describe('node.script client against a real bridge over UDP', () => {
     expect(fake.outlets.find((o) => o[0] === 'clip')).toEqual(['clip', 'begin', 32, 'rock', 0.5, 7]);
   });
 
-  it('hands the suggestion to the patch (a slot of 16ths), plays it when Follow is on, and stops with the transport', async () => {
+  it('hands the suggestion to the patch (a slot of 16ths) to play from the transport; Stop and Follow are left to the patch', async () => {
     const c = await connect(3);
     fake.send('bars', 1);
     fake.send('density', 100);
     fake.send('generate');
     const s = await waitFor(() => c.last, 5000, 'the suggestion');
-    // Follow is off: the pattern is stored in a slot, and the patch is told to read none.
+    // The pattern is stored in a slot, and the patch reads it (its own Follow gate decides whether it sounds).
     const stored = fake.outlets.filter((o) => o[0] === 'pat');
     expect(stored[0]).toEqual(['pat', 0, 'clear']);
     const notes = stored.slice(1).flatMap(([, , step, ...rest]) => {
@@ -144,10 +145,10 @@ describe('node.script client against a real bridge over UDP', () => {
     expect(notes.map((n) => [n.startTicks, n.pitch]).sort((x, y) => x[0] - y[0] || x[1] - y[1])).toEqual(
       s.notes.map((n) => [Math.round(n.startBeats * 480 * 1000) / 1000, n.pitch]).sort((x, y) => x[0] - y[0] || x[1] - y[1]),
     );
-    expect(fake.outlets.filter((o) => o[0] === 'play')).toEqual([]);
+    expect(fake.outlets.filter((o) => o[0] === 'play')).toEqual([['play', -1, 0, 16, 0, 16]]);
     fake.outlets = [];
     fake.send('follow', 1);
-    expect(fake.outlets).toEqual([['play', -1, 0, 16, 0, 16]]);
+    expect(fake.outlets).toEqual([]);
     for (let t = 0; t <= 2000; t += 20) fake.send('transport', 120, (t / 500) * 480, 1); // 120 BPM: a beat every 500 ms
     expect(fake.outlets.filter((o) => o[0] !== 'play')).toEqual([]); // Node sends no notes: the patch plays them
     await waitFor(
@@ -156,9 +157,8 @@ describe('node.script client against a real bridge over UDP', () => {
       'the bridge to hear the transport',
     );
     fake.send('transport', 120, (2100 / 500) * 480, 0);
-    expect(fake.outlets.at(-1)).toEqual(['stop']);
     fake.send('follow', 0);
-    expect(fake.outlets.slice(-2)).toEqual([['play', -1, 3, 1, 3, 1], ['stop']]);
+    expect(fake.outlets).toEqual([]); // no stop from Node: it could come late (tests/max-device/follows-live.test.ts)
   });
 
   it('names the bad value and what is allowed, and keeps going', async () => {

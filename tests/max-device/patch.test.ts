@@ -25,7 +25,7 @@ function device(opts: { startsAfterMs?: number; readyAfterMs?: number; failLoad?
 const dropped = (r: PatchRunner) => r.maxWindow.filter((l) => l.startsWith("node.script: Node script not ready can't handle message"));
 
 describe('the patch on a fake Max (node.script drops messages before its script runs)', () => {
-  it('sends nothing to node.script before the script runs; polls the transport only after the client says ready', () => {
+  it('sends nothing to node.script before the script runs; sends the transport only after the client says ready', () => {
     const { r, got } = device({ startsAfterMs: 800, readyAfterMs: 300 });
     r.load();
     r.advance(3000);
@@ -88,9 +88,10 @@ describe('the patch on a fake Max (node.script drops messages before its script 
     ]);
   });
 
-  it('stop from the client ends sounding notes at once (makenote stop), and clears scheduled ones', () => {
+  it('Live stopping ends sounding notes within one transport poll (makenote stop), and clears scheduled ones, with no word from the script', () => {
     const { r, script } = device();
     r.load();
+    r.control('Follow transport', 1);
     r.advance(1200);
     // A 1-step loop: a 2-second kick on the 16th, a hat 60 ticks (62.5 ms at 120 BPM) into it.
     script.say!('pat', 0, 'clear');
@@ -100,12 +101,11 @@ describe('the patch on a fake Max (node.script drops messages before its script 
     const t0 = r.now;
     r.startTransport(120);
     r.advance(20);
-    r.stopTransport();
-    script.say!('stop');
+    r.stopTransport(); // the poll runs every 20 ms from 1100: it sees the stop at t0 + 30
     r.advance(3000);
     expect(midiNotes(r)).toEqual([
       [t0, 36, 100],
-      [t0 + 20, 36, 0], // released by stop, not 2 s later; the hat waiting in the pipe never plays
+      [t0 + 30, 36, 0], // released by the patch, not 2 s later; the hat waiting in the pipe never plays
     ]);
     expect(r.unknown).toEqual([]);
   });
@@ -113,6 +113,7 @@ describe('the patch on a fake Max (node.script drops messages before its script 
   it('plays the stored pattern from the transport with no message from the script: on the grid, looped, after a jump', () => {
     const { r, script } = device();
     r.load();
+    r.control('Follow transport', 1);
     r.advance(1200);
     // A 4-step loop (one beat): kick on step 0, hat 2.5 ticks late on step 2.
     script.say!('pat', 2, 'clear');

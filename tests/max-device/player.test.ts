@@ -80,7 +80,8 @@ describe('the patch player’s Node side (what Node still decides)', () => {
     now = 200;
     // Loop brace back to bar 1: the switch would wait 6 beats; it moves to the next bar line.
     expect(p.update({ bpm: 120, ticks: 100, playing: true })).toEqual([['play', 1920, 1, 32, 0, 16]]);
-    expect(p.update({ bpm: 120, ticks: 300, playing: false })).toEqual([['stop'], ['play', -1, 1, 32, 1, 32]]);
+    // Stopping needs no `stop` from Node: the patch silences itself (a late one would cut the next notes).
+    expect(p.update({ bpm: 120, ticks: 300, playing: false })).toEqual([['play', -1, 1, 32, 1, 32]]);
     expect(p.update({ bpm: 120, ticks: 300, playing: false })).toEqual([]);
   });
 
@@ -100,13 +101,23 @@ describe('the patch player’s Node side (what Node still decides)', () => {
     expect(p.update({ bpm: 120, ticks: 10, playing: true })).toEqual([['play', 1440, 0, 12, 1, 12]]);
   });
 
-  it('Follow off silences the patch and stops what sounds; on, it reads the pattern again', () => {
-    const p = new PatchPlayer();
-    p.load(BAR);
-    expect(p.follow(false)).toEqual([['play', -1, SILENT_SLOT, 1, SILENT_SLOT, 1], ['stop']]);
-    expect(plays(p.load(OTHER))).toEqual([]); // stored, not played
-    expect(p.follow(true)).toEqual([['play', -1, 1, 32, 1, 32]]);
-    expect(p.follow(true)).toEqual([]);
+  it('never sends stop: Stop and Follow are the patch’s own (a message from a stalled Node would come late)', () => {
+    let now = 0;
+    const p = new PatchPlayer({ now: () => now });
+    const sent = [...p.load(BAR)];
+    for (const [ticks, playing] of [
+      [0, true],
+      [480, true],
+      [500, false],
+      [500, false],
+      [0, true],
+    ] as const) {
+      now += 100;
+      sent.push(...p.update({ bpm: 120, ticks, playing }));
+    }
+    sent.push(...p.load(OTHER));
+    expect(sent.map((m) => m[0]).filter((x) => x !== 'pat' && x !== 'play')).toEqual([]);
+    expect(sent.some((m) => m[0] === 'play' && m[2] === SILENT_SLOT)).toBe(false);
   });
 
   it('names a pattern it cannot loop with the project’s error', () => {

@@ -7,6 +7,7 @@ import { GENRE_ITEMS, KEY_ITEMS, MODEL_ITEMS, PARAMETERS } from '../parameters';
 import { barBeats, ClipReadAssembler, clipToSend, primerMessages, type ReadClip } from './clip-primer';
 import type { ClipPrimer } from '../../../src/music/clip-primer';
 import { BridgeProcess, findNode, findTandemHome, portWasTaken, readLaunchConfig, type LaunchConfig } from './bridge-launcher';
+import { fitMeter, meterName, modelMeter, readMeter, type Meter } from './meter';
 import { OscLink, type OscIn } from './osc-link';
 import { PATCH_TICKS_PER_BEAT, PatchPlayer, type PatchMessage } from './player';
 import { BridgeReplyError, SuggestionAssembler, type Suggestion } from './suggestions';
@@ -107,6 +108,8 @@ export class TandemClient {
   };
   /** The key of the Set's scale while its Scale Mode is on (Song.root_note, scale_intervals, scale_mode). */
   setKey: string | undefined;
+  /** The Set's time signature (Song.signature_numerator / signature_denominator), once the Live reader sent it. */
+  setMeter: Meter | undefined;
   /** The last complete suggestion. */
   last: Kept | undefined;
   phase: Phase = 'idle';
@@ -128,6 +131,12 @@ export class TandemClient {
   private nextSeed: number;
   private readonly clipReader = new ClipReadAssembler();
   private tempoWarned = false;
+  /** The line about a Live without Song.scale_mode was posted (once a session). */
+  private scaleModeSaid = false;
+  /** Meter mismatches already shown (`3/4 4/4`: the Set's, the model's), each once a session. */
+  private readonly meterSaid = new Set<string>();
+  /** The status line shows a line about the meter (set false by any other status). */
+  private meterNoteShown = false;
   private bridge: BridgeProcess | undefined;
   private pongWaiters: (() => void)[] = [];
   private heartbeat: NodeJS.Timeout | undefined;
@@ -155,7 +164,6 @@ export class TandemClient {
     };
     this.link = new OscLink(this.opts.port);
     this.player = new PatchPlayer({ marginMs: this.opts.switchMarginMs, now: options.now });
-    this.player.follow(this.settings.follow);
     this.nextSeed = options.seed ?? 0;
     this.link.on('message', (m) => this.receive(m));
     this.link.on('error', (err) => this.log(`OSC: ${err.message}`));
@@ -177,6 +185,7 @@ export class TandemClient {
     m.addHandler('seed', (v: unknown) => this.onSeed(v));
     m.addHandler('key', (v: unknown) => this.onKey(v));
     m.addHandler('scale', (...v: unknown[]) => this.onScale(v));
+    m.addHandler('meter', (...v: unknown[]) => this.onMeter(v));
     m.addHandler('primer', (...v: unknown[]) => this.onPrimer(v));
     m.addHandler('generate', () => this.generate(false));
     m.addHandler('write', () => this.write());
@@ -227,6 +236,7 @@ export class TandemClient {
     if (item === undefined) return this.error(`${name} must be an index 0..${items.length - 1} or one of ${items.join(', ')}, got ${JSON.stringify(v)}`);
     this.settings[name] = item;
     this.send(`/tandem/${name}`, { s: item });
+    this.sayMeter();
   }
 
   private onNumber(name: 'density' | 'temperature' | 'bars' | 'fill', v: unknown): void {
@@ -250,8 +260,8 @@ export class TandemClient {
   private onFollow(v: unknown): void {
     if (v !== 0 && v !== 1) return this.error(`follow must be 0 or 1, got ${JSON.stringify(v)}`);
     this.settings.follow = v === 1;
+    // The patch itself opens or closes its player (and stops what sounds): no round trip through here.
     this.send('/tandem/follow', { i: v });
-    this.toPatch(this.player.follow(this.settings.follow));
   }
 
   /** Max ints are 32-bit signed: a seed of 2^31 or more arrives as its negative (seed | 0) and is read back unsigned. */
@@ -277,7 +287,47 @@ export class TandemClient {
       this.setKey = undefined;
       return this.error(`the Set's scale: ${(err as Error).message}`);
     }
-    if (mode === -1) this.log('this Live has no Song.scale_mode (Live 12.1+): melody and bass use the Key menu');
+    // Said once a session: the reader sends a line at every scale change (issue 11 follow-up).
+    if (mode === -1 && !this.scaleModeSaid) {
+      this.scaleModeSaid = true;
+      this.log('this Live has no Song.scale_mode (Live 12.1+): melody and bass use the Key menu');
+    }
+  }
+
+  /** `meter <numerator> <denominator>` from the Live reader: the Set's time signature, now and on every change (playing or not). */
+  private onMeter(v: unknown[]): void {
+    const m = readMeter(v);
+    if ('problem' in m) return this.error(m.problem);
+    this.setMeter = m;
+    this.sayMeter();
+  }
+
+  /**
+   * Where the model's style does not play the Set's meter, says so on the status line, once a
+   * session for each pair of meters (the next suggestion's line carries a short reminder). When
+   * the line shown is such a note and the meters now fit (a change passes through a meter on the
+   * way: 3/4 to 6/8 notifies 6/4 first), it says they fit instead of leaving a stale note.
+   */
+  private sayMeter(): void {
+    const set = this.setMeter;
+    if (!set) return;
+    const { model, genre } = this.settings;
+    const fit = fitMeter(set, model, genre);
+    const own = meterName(modelMeter(model, genre));
+    if (fit.fits || !fit.note) {
+      if (this.meterNoteShown) this.sayMeterLine(`Live's time signature is ${meterName(set)}: ${model} ${genre} plays ${own} bars, in step with the Set's`);
+      return;
+    }
+    const key = `${meterName(set)} ${own}`;
+    if (this.meterSaid.has(key)) return;
+    this.meterSaid.add(key);
+    this.sayMeterLine(fit.note);
+  }
+
+  private sayMeterLine(text: string): void {
+    this.status(text);
+    this.log(text);
+    this.meterNoteShown = true;
   }
 
   /** The key a request for `model` asks for: the Key menu's, else the Set's scale's, else none (the style's usual keys). */
@@ -464,15 +514,17 @@ export class TandemClient {
     if (req.clip && !(r.primerBeats && r.primerBeats > 0))
       return this.error(`the bridge did not continue "${req.clip.name}" (it is older than this device: update Tandem)`);
     this.last = { ...r, seed: r.seed, settings: req.settings };
-    // A new suggestion takes over on a bar line of its own meter (a jig's 6/8 bar is 3 beats).
+    // A new suggestion takes over on a bar line: the Set's where its bars line up with the
+    // model's (a jig's 6/8 bar is 3 beats), else the model's own (and the line says so).
     const bar = barBeats(req.settings.model, req.settings.genre);
-    this.toPatch(this.player.load({ notes: r.notes, lengthBeats: r.lengthBeats, beatsPerBar: bar }));
+    const fit = this.setMeter ? fitMeter(this.setMeter, req.settings.model, req.settings.genre) : undefined;
+    this.toPatch(this.player.load({ notes: r.notes, lengthBeats: r.lengthBeats, beatsPerBar: fit?.barBeats ?? bar }));
     const bars = Math.round(r.lengthBeats / bar);
     const yours = req.clip
       ? ` (${Math.round((r.primerBeats ?? 0) / bar)} of "${req.clip.name}", then ${bars - Math.round((r.primerBeats ?? 0) / bar)} new)`
       : '';
     this.status(
-      `${describe(req.settings, r.seed)}${req.key ? ` in ${req.key}` : ''}: ${r.notes.length} notes, ${bars} bar${bars === 1 ? '' : 's'}${yours}${req.settings.follow ? ', playing with the transport' : ''}`,
+      `${describe(req.settings, r.seed)}${req.key ? ` in ${req.key}` : ''}: ${r.notes.length} notes, ${bars} bar${bars === 1 ? '' : 's'}${yours}${fit?.tag ? ` (${fit.tag})` : ''}${req.settings.follow ? ', playing with the transport' : ''}`,
     );
     if (req.write) this.write();
   }
@@ -594,6 +646,7 @@ export class TandemClient {
 
   protected status(text: string): void {
     this.lastStatus = text;
+    this.meterNoteShown = false;
     void this.max.outlet('status', text);
   }
 

@@ -45,9 +45,11 @@ export const MAX_NOTES_PER_STEP = 64;
  *   stores a step's notes (offTicks from the step's start, 0..119);
  * - `play <switchTicks> <newSlot> <newSteps> <oldSlot> <oldSteps>`: from song position switchTicks
  *   the patch reads newSlot (a loop of newSteps 16ths), before it oldSlot.
- * - `stop`: clear notes in flight and send note-offs for sounding ones.
+ *
+ * Stop and Follow are not Node's: the patch silences its player itself when Live stops or Follow
+ * is turned off (a stalled Node must not keep a note sounding, nor a late `stop` cut new ones).
  */
-export type PatchMessage = ['pat', number, 'clear'] | ['pat', number, ...number[]] | ['play', number, number, number, number, number] | ['stop'];
+export type PatchMessage = ['pat', number, 'clear'] | ['pat', number, ...number[]] | ['play', number, number, number, number, number];
 
 export interface PlayerOptions {
   /**
@@ -85,7 +87,6 @@ export class PatchPlayer {
   private current: Slot | undefined;
   private next: (Slot & { switchTicks: number; barTicks: number }) | undefined;
   private last: (TransportReport & { at: number }) | undefined;
-  private on = true;
 
   constructor(opts: PlayerOptions = {}) {
     const { now, ...rest } = opts;
@@ -121,19 +122,17 @@ export class PatchPlayer {
       if (this.next && this.next.switchTicks < switchTicks) this.current = { slot: this.next.slot, steps: this.next.steps };
       this.next = { ...fresh, switchTicks, barTicks };
     }
-    if (this.on) out.push(this.playMessage());
+    out.push(this.playMessage());
     return out;
   }
 
   /**
-   * Takes one transport report. Returns what to send: `stop` when the host stops, a final `play`
-   * once a switch has passed (or the host stopped before it), a moved `play` after a jump back.
+   * Takes one transport report. Returns what to send: a final `play` once a switch has passed
+   * (or the host stopped before it), a moved `play` after a jump back.
    */
   update(t: TransportReport): PatchMessage[] {
-    const was = this.last;
     this.last = { ...t, at: this.now() };
     const out: PatchMessage[] = [];
-    if (was?.playing && !t.playing) out.push(['stop']);
     const n = this.next;
     if (!n) return out;
     if (!t.playing || t.ticks >= n.switchTicks - STEP_TICKS / 2) {
@@ -143,16 +142,8 @@ export class PatchPlayer {
       // The playhead jumped back (loop brace, relocation): the switch moves to the next bar line.
       n.switchTicks = Math.ceil((t.ticks + this.marginTicks()) / n.barTicks - 1e-9) * n.barTicks;
     } else return out;
-    if (this.on) out.push(this.playMessage());
+    out.push(this.playMessage());
     return out;
-  }
-
-  /** Follow off: the patch reads nothing and stops what sounds. Follow on: it reads the patterns again. */
-  follow(on: boolean): PatchMessage[] {
-    if (on === this.on) return [];
-    this.on = on;
-    if (!on) return [['play', -1, SILENT_SLOT, 1, SILENT_SLOT, 1], ['stop']];
-    return this.current ? [this.playMessage()] : [];
   }
 
   private playMessage(): PatchMessage {

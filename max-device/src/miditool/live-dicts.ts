@@ -7,7 +7,7 @@ import { GENERATE_PARAMETERS, HUMANIZE_GENRES, HUMANIZE_PARAMETERS, type ToolRol
 
 /**
  * The dictionaries of Live 12's MIDI Tools (Cycling '74's live.miditool.in reference and "Max
- * for Live MIDI Tools" guide; shared/notes/max-midi-tools.md) and the request the tools' `js`
+ * for Live MIDI Tools" guide; shared/notes/max-for-live.md, "Live 12 MIDI Tools") and the request the tools' `js`
  * sends the client. Times are in beats (1 = a quarter note) from the clip's start.
  */
 

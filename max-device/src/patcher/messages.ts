@@ -33,8 +33,13 @@ export const NEWOBJ_MESSAGES: Readonly<Record<string, MessageSpec>> = Object.fre
   // "stop: causes makenote to send out immediate note-offs for all pitches it currently holds";
   // "anything: performs the same function as list". There is no flush.
   makenote: { selectors: ['int', 'float', 'list', 'clear', 'clock', 'stop'], source: ref('makenote') },
-  // clear: forget scheduled output; flush: output it all now; stop: stop all output.
-  pipe: { selectors: [...NUMBERS, 'clear', 'flush', 'stop'], source: ref('pipe') },
+  // clear: forget scheduled output; flush: output it all now; stop: stop all output. delaytime:
+  // its attribute, set by a message of its name; a Max time value ("delaytime 60 ticks": "the
+  // delaytime attribute argument should be used when specifying time in any other time unit
+  // besides milliseconds or notevalues"; tempo-relative delays run only while the transport runs).
+  pipe: { selectors: [...NUMBERS, 'clear', 'flush', 'stop', 'delaytime'], source: ref('pipe') },
+  // int in the left inlet: 0 closes, N opens outlet N; the right inlet passes any message through the open outlet.
+  gate: { selectors: ['int', 'float'], anyInlets: [1], source: ref('gate') },
   // int/float: output the entry stored at that index (nothing when there is none); list: store the
   // rest of the list at its first number (also Max Basic Tutorial 18); clear: empty it. (coll takes
   // many more; only these are used and listed.)

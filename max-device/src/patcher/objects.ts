@@ -12,7 +12,7 @@
  *   live.miditool.in has 1 inlet and, in Max 8.6.0-8.6.2, 2 outlets (notes dict, context dict;
  *   a tool saved by Max 8.6.2 has `numoutlets` 2); from Max 8.6.3 a third (notifications such as
  *   `pitch_range`, outside any apply cycle). live.miditool.out has 1 inlet and no outlet.
- *   See shared/notes/max-midi-tools.md.
+ *   See shared/notes/max-for-live.md (its object table and "Live 12 MIDI Tools").
  */
 
 /** A Max version as the patcher's `appversion` holds it. */
@@ -68,6 +68,8 @@ export const NEWOBJ_IO: Readonly<Record<string, (args: string[]) => ObjectIo>> =
       ),
       [''],
     ),
+  // [K] gate 2/1; [R] gate: the argument is the number of outlets (left inlet: which one is open, 0 = none; right: the message).
+  gate: (args) => io(2, untyped(Math.max(1, Number(args[0]) || 1))),
   // [K] makenote 3/2 (pitch, velocity, duration in; pitch, velocity out).
   makenote: () => io(3, ['float', 'float']),
   // [K] midiformat 7/2, midiout 1/0, midiin 1/1.

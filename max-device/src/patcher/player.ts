@@ -1,6 +1,11 @@
 import { SLOTS, STEP_TICKS } from '../client/player';
 import type { BoxRef, PatchBuilder } from './builder';
 
+/** Outlets of the device's router of node.script's messages (`route status ready pat clip play`). */
+export const ROUTER = Object.freeze({ status: 0, ready: 1, pat: 2, clip: 3, play: 4 });
+/** The router's text, from ROUTER. */
+export const ROUTER_TEXT = `route ${Object.keys(ROUTER).join(' ')}`;
+
 /** Milliseconds per transport tick at 1 BPM: 60 000 ms / 480 ticks. */
 const MS_PER_TICK_AT_1_BPM = 60_000 / (STEP_TICKS * 4);
 
@@ -26,25 +31,38 @@ const SWITCHED = `($f1 > $f2 - ${STEP_TICKS / 2}.)`;
  *   the transport). Each firing reads the song position (`transport`), computes the slot and
  *   step (`expr`, functions from the expr reference: floor; comparisons give 1 or 0) and asks
  *   that slot's coll for the step (`int` outputs the entry, nothing when there is none).
- * - `zl.iter 4` splits the entry into notes; each note waits its offset inside the step in a
- *   `pipe` (ms from the tempo read at that 16th: 125 / BPM ms a tick) and plays through makenote
- *   for its length.
+ * - `zl.iter 4` splits the entry into notes. Each note waits its offset inside the step in a
+ *   `pipe` whose delay is set in transport ticks (`delaytime <off> ticks`: pipe reference, "the
+ *   delay interval can be either fixed or tempo-relative"; the delaytime attribute takes any Max
+ *   time value, Time Value Syntax: "Tempo-relative units vary according to the current tempo"),
+ *   so a tempo change inside the 16th moves the note with the transport, not with the tempo read
+ *   on the grid line. Its length is carried in ticks and turned into ms for makenote with the
+ *   tempo read when the note leaves the pipe.
+ * - Stop and Follow are the patch's own (no round trip through node.script): a note leaving the
+ *   pipe passes a `gate` that is open only while Live plays (`transport` read at that moment) and
+ *   Follow is on; `stop` (returned) clears the pipe and sends makenote's note-offs at once.
  *
- * Returns the pipe and makenote (the client's `stop` clears the one and stops the other).
+ * Returns the inlets the device wires: `stop` (any message: clear the pipe, release held notes)
+ * and `follow` (Follow's 0/1: closes or opens the gate).
  */
-export function buildPlayer(p: PatchBuilder, router: BoxRef, col: (c: number) => number, row: (r: number) => number): { pipe: BoxRef; makenote: BoxRef } {
+export function buildPlayer(
+  p: PatchBuilder,
+  router: BoxRef,
+  col: (c: number) => number,
+  row: (r: number) => number,
+): { stop: BoxRef; follow: BoxRef; makenote: BoxRef } {
   // Laid out below the rest of the patch, left to right in the order things happen.
   const x = (c: number) => col(0) + c * 130;
   const y = (r: number) => row(r + 14);
   // Writing: `pat <slot> ...` -> the slot's coll (a list stores at its first number; clear empties it).
   const writeTo = p.obj(`route ${[...Array(SLOTS).keys()].join(' ')}`, [x(0), y(12)]);
-  p.connect(router, 2, writeTo, 0);
+  p.connect(router, ROUTER.pat, writeTo, 0);
   const colls = [...Array(SLOTS).keys()].map((k) => p.obj('coll', [x(k), y(15)], { saved_object_attributes: { embed: 0, precision: 6 } }));
   colls.forEach((c, k) => p.connect(writeTo, k, c, 0));
 
   // What to read: `play switch new newSteps old oldSteps` into the cold inlets of the two exprs.
   const state = p.obj('unpack 0. 0 0 0 0', [x(3), y(12)]);
-  p.connect(router, 5, state, 0);
+  p.connect(router, ROUTER.play, state, 0);
   const slotOf = p.obj(`expr ${SWITCHED} * $i3 + (1 - ${SWITCHED}) * $i5`, [x(1), y(14)]);
   const stepOf = p.obj(`expr ${SWITCHED} * ${stepIn('$i4')} + (1 - ${SWITCHED}) * ${stepIn('$i6')}`, [x(3), y(14)]);
   p.connect(state, 0, slotOf, 1);
@@ -54,19 +72,13 @@ export function buildPlayer(p: PatchBuilder, router: BoxRef, col: (c: number) =>
   p.connect(state, 3, slotOf, 4);
   p.connect(state, 4, stepOf, 5);
 
-  // Every 16th while Live plays: first the tempo (ms a tick for this step's notes), then the position.
+  // Every 16th while Live plays: the position -> the slot and step to read.
   const metro = p.obj('metro 16n @quantize 16n @active 1', [x(0), y(10)]);
-  const order = p.obj('t b b', [x(0), y(11)]);
-  const tempoNow = p.obj('transport', [x(4), y(11)]);
-  const msPerTick = p.obj(`expr ${MS_PER_TICK_AT_1_BPM}. / ($f1 + ($f1 < 1.))`, [x(4), y(13)]);
   const positionNow = p.obj('transport', [x(1), y(11)]);
   const fan = p.obj('t f f', [x(1), y(13)]);
   const where = p.obj('pack 0 0', [x(1), y(15) - 18]);
   const readFrom = p.obj(`route ${[...Array(SLOTS).keys()].join(' ')}`, [x(1), y(16)]);
-  p.connect(metro, 0, order, 0);
-  p.connect(order, 1, tempoNow, 0);
-  p.connect(tempoNow, 4, msPerTick, 0);
-  p.connect(order, 0, positionNow, 0);
+  p.connect(metro, 0, positionNow, 0);
   p.connect(positionNow, 7, fan, 0);
   p.connect(fan, 1, stepOf, 0);
   p.connect(stepOf, 0, where, 1);
@@ -75,23 +87,55 @@ export function buildPlayer(p: PatchBuilder, router: BoxRef, col: (c: number) =>
   p.connect(where, 0, readFrom, 0);
   colls.forEach((c, k) => p.connect(readFrom, k, c, 0));
 
-  // Each note of the step: pitch velocity durTicks offTicks; the offset and length become ms.
+  // Each note of the step: pitch velocity durTicks offTicks. unpack fires right to left: the
+  // offset sets the pipe's delay in ticks first, then length, velocity and (hot) pitch go in.
   const notes = p.obj('zl.iter 4', [x(0), y(17)]);
   colls.forEach((c) => p.connect(c, 0, notes, 0));
   const note = p.obj('unpack 0 0 0. 0.', [x(0), y(18)]);
-  const delayMs = p.obj('expr $f1 * $f2', [x(2), y(19) - 18]);
-  const lengthMs = p.obj('expr $f1 * $f2', [x(1), y(19) - 18]);
+  const delayTicks = p.message('delaytime $1 ticks', [x(3), y(19) - 18]);
   const pipe = p.obj('pipe 0 0 0 0', [x(0), y(19)]);
-  const makenote = p.obj('makenote 100 100', [x(0), y(20) - 18]);
   p.connect(notes, 0, note, 0);
-  p.connect(msPerTick, 0, delayMs, 1);
+  p.connect(note, 3, delayTicks, 0);
+  p.connect(delayTicks, 0, pipe, 0);
+  for (let i = 2; i >= 0; i--) p.connect(note, i, pipe, i);
+
+  // Leaving the pipe (right to left: length, velocity, pitch): the length first reads the
+  // transport now (whether Live plays -> the gate; the tempo -> ms a tick), then becomes ms.
+  const lengthFan = p.obj('t f b', [x(2), y(20)]);
+  const now = p.obj('transport', [x(3), y(21)]);
+  const open = p.obj('expr $i1 * $i2', [x(3), y(22)]); // playing (hot) x Follow (cold)
+  const gate = p.obj('gate 1', [x(0), y(23)]);
+  const msPerTick = p.obj(`expr ${MS_PER_TICK_AT_1_BPM}. / ($f1 + ($f1 < 1.))`, [x(4), y(22)]);
+  const lengthMs = p.obj('expr $f1 * $f2', [x(2), y(23)]);
+  const makenote = p.obj('makenote 100 100', [x(0), y(24)]);
+  p.connect(pipe, 2, lengthFan, 0);
+  p.connect(lengthFan, 1, now, 0);
+  p.connect(now, 6, open, 0);
+  p.connect(now, 4, msPerTick, 0);
+  p.connect(open, 0, gate, 0);
   p.connect(msPerTick, 0, lengthMs, 1);
-  p.connect(note, 3, delayMs, 0);
-  p.connect(delayMs, 0, pipe, 3);
-  p.connect(note, 2, lengthMs, 0);
-  p.connect(lengthMs, 0, pipe, 2);
-  p.connect(note, 1, pipe, 1);
-  p.connect(note, 0, pipe, 0);
-  for (let i = 0; i < 3; i++) p.connect(pipe, i, makenote, i);
-  return { pipe, makenote };
+  p.connect(lengthFan, 0, lengthMs, 0);
+  p.connect(lengthMs, 0, makenote, 2);
+  p.connect(pipe, 1, makenote, 1);
+  p.connect(pipe, 0, gate, 1);
+  p.connect(gate, 0, makenote, 0);
+
+  // Stop: forget notes waiting in the pipe, then note-offs for the sounding ones (makenote's
+  // `stop`: "immediate note-offs for all pitches it currently holds"; it has no `flush`).
+  const stopFan = p.obj('t b b', [x(4), y(17)]);
+  const clear = p.message('clear', [x(4), y(18)]);
+  const release = p.message('stop', [x(4), y(19)]);
+  p.connect(stopFan, 1, clear, 0);
+  p.connect(clear, 0, pipe, 0);
+  p.connect(stopFan, 0, release, 0);
+  p.connect(release, 0, makenote, 0);
+
+  // Follow: its value is the gate's cold factor; turned off (0), it also stops what sounds.
+  const follow = p.obj('t i i', [x(5), y(17)]);
+  const followOff = p.obj('route 0', [x(5), y(18)]);
+  p.connect(follow, 1, open, 1);
+  p.connect(follow, 0, followOff, 0);
+  p.connect(followOff, 0, stopFan, 0);
+
+  return { stop: stopFan, follow, makenote };
 }

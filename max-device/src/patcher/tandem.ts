@@ -1,6 +1,6 @@
 import { type EnumParam, PARAMETERS, type ParamName } from '../parameters';
 import { type BoxRef, PatchBuilder } from './builder';
-import { buildPlayer } from './player';
+import { buildPlayer, ROUTER, ROUTER_TEXT } from './player';
 import type { Patcher } from './types';
 
 /** Ticks per beat of Max's `transport` (its resolution; fixed at 480). */
@@ -46,20 +46,22 @@ export const TRANSPORT_POLL_MS = 20;
  * - Controls (Live parameters) -> `prepend <name>` -> node.script. Each message is also kept in a
  *   message box (right inlet: set without sending); when the client says `ready`, those boxes
  *   are banged so a freshly started client learns the values Live restored before it ran.
- * - `metro 20` -> `transport` -> `pack tempo ticks state` -> `prepend transport` -> node.script
- *   (Max's transport follows Live's inside a device; 480 ticks per beat). The metro starts when
- *   the client says `ready` (node.script drops what arrives before its script runs) and stops
- *   when node.script's lifecycle outlet reports stop, terminated or restarting.
- * - node.script's messages -> `route status ready pat stop clip play`: status -> `prepend set` ->
+ * - `metro 20` (from load) -> `transport` -> `pack tempo ticks state` -> `gate` -> `prepend
+ *   transport` -> node.script (Max's transport follows Live's inside a device; 480 ticks per
+ *   beat). The gate opens when the client says `ready` (node.script drops what arrives before
+ *   its script runs) and closes when node.script's lifecycle outlet reports stop, terminated or
+ *   restarting. The same poll's state 0 (Live stopped) stops the player in the patch.
+ * - node.script's messages -> `route status ready pat clip play`: status -> `prepend set` ->
  *   the status text; pat and play -> the player (patcher/player.ts: the patch plays the stored
  *   pattern from Live's transport, every 16th) -> `makenote` -> `midiformat` -> `midiout`;
- *   stop -> `clear` the pipe and `stop` makenote (note-offs for its held notes); clip -> the js
- *   clip writer.
+ *   clip -> the js clip writer. Stop and Follow off silence the player in the patch itself.
  * - node.script's lifecycle outlet -> `route start loadstart loadend stop terminated ...`:
  *   failures and restarts are shown on the status line.
  * - `live.thisdevice` -> `deferlow` -> the clip writer's and the Live reader's bang (Live API usable from then on).
  * - Continue -> `readclip` -> the Live reader (js): the notes of this track's clip ->
- *   `route status primer scale`: `primer begin|notes|end` and the Set's `scale` -> node.script; status -> the status line.
+ *   `route status primer scale meter`: `primer begin|notes|end`, the Set's `scale` and time
+ *   signature (`meter`) -> node.script; status -> the status line. `ready` -> `resend` -> the
+ *   reader sends the scale and meter again (the first ones may reach node.script before it runs).
  * - `midiin` -> `midiout`: MIDI arriving on the track passes through.
  */
 export function buildTandemPatcher(): Patcher {
@@ -70,13 +72,13 @@ export function buildTandemPatcher(): Patcher {
 
   // The client and its output router.
   const node = p.obj(`node.script ${SCRIPTS.client} @autostart 1`, [col(2), row(9)], { saved_object_attributes: { autostart: 1, defer: 0, watch: 0 } });
-  const router = p.obj('route status ready pat stop clip play', [col(2), row(10)]);
+  const router = p.obj(ROUTER_TEXT, [col(2), row(10)]);
   p.connect(node, 0, router, 0);
 
   // Status text on the device face.
   const setStatus = p.obj('prepend set', [col(0), row(11)]);
   const status = p.comment('Starting Tandem…', [col(0), row(12)], [8, 132, DEVICE_WIDTH - 16, 30], { maxclass: 'comment', varname: 'status', linecount: 2 }); // comment takes `set <text>`
-  p.connect(router, 0, setStatus, 0);
+  p.connect(router, ROUTER.status, setStatus, 0);
   p.connect(setStatus, 0, status, 0);
 
   // Face: labels for the menus, then the controls.
@@ -124,7 +126,7 @@ export function buildTandemPatcher(): Patcher {
     p.connect(pre, 0, node, 0);
     p.connect(pre, 0, kept, 1);
     p.connect(kept, 0, node, 0);
-    p.connect(router, 1, kept, 0);
+    p.connect(router, ROUTER.ready, kept, 0);
   });
   // Buttons: a bang turns into the command message.
   for (const name of ['generate', 'write'] as const) {
@@ -139,20 +141,27 @@ export function buildTandemPatcher(): Patcher {
   p.connect(thisDevice, 0, defer, 0);
 
   // Transport: tempo (outlet 4), ticks (7) and state (6) fire right to left, so the tempo, into pack's hot inlet, comes last.
-  // The poll starts when the client says `ready` (node.script drops messages sent before its
-  // script runs) and stops when the script stops, ends or restarts (its lifecycle outlet).
+  // The poll runs from load (the patch's own Stop needs it, script or not); what goes to
+  // node.script passes a gate opened when the client says `ready` (node.script drops messages
+  // sent before its script runs) and closed when the script stops, ends or restarts (lifecycle).
   const metro = p.obj(`metro ${TRANSPORT_POLL_MS}`, [col(3), row(10)]);
   const transport = p.obj('transport', [col(3), row(11)]);
   const packT = p.obj('pack 0. 0. 0', [col(3), row(12)]);
-  const preT = p.obj('prepend transport', [col(3), row(13)]);
+  const toNode = p.obj('gate 1', [col(3), row(13)]);
+  const preT = p.obj('prepend transport', [col(3), row(14)]);
   const on = p.message('1', [col(3), row(9)]);
-  p.connect(router, 1, on, 0);
-  p.connect(on, 0, metro, 0);
+  const onFan = p.obj('t i i', [col(4), row(9)]); // open the gate, then restart the poll: the client hears the transport at once
+  p.connect(defer, 0, metro, 0);
+  p.connect(router, ROUTER.ready, on, 0);
+  p.connect(on, 0, onFan, 0);
+  p.connect(onFan, 1, toNode, 0);
+  p.connect(onFan, 0, metro, 0);
   p.connect(metro, 0, transport, 0);
   p.connect(transport, 4, packT, 0);
   p.connect(transport, 7, packT, 1);
   p.connect(transport, 6, packT, 2);
-  p.connect(packT, 0, preT, 0);
+  p.connect(packT, 0, toNode, 1);
+  p.connect(toNode, 0, preT, 0);
   p.connect(preT, 0, node, 0);
 
   // Clip writer (Live API) gets the bang after deferlow and the clip messages from the client.
@@ -163,7 +172,7 @@ export function buildTandemPatcher(): Patcher {
   const preTarget = p.obj(`prepend ${WRITE_TO.message}`, [col(5), row(6)]);
   p.connect(writeTo, 0, preTarget, 0);
   p.connect(preTarget, 0, writer, 0);
-  p.connect(router, 4, writer, 0);
+  p.connect(router, ROUTER.clip, writer, 0);
   p.connect(writer, 0, router, 0); // the writer answers `status ...`
 
   // Live reader (Live API): Continue reads this track's clip; the Set's scale is observed from load.
@@ -172,10 +181,15 @@ export function buildTandemPatcher(): Patcher {
   p.connect(controls.continue, 0, readClip, 0);
   p.connect(readClip, 0, reader, 0);
   p.connect(defer, 0, reader, 0);
-  const readerOut = p.obj('route status primer scale', [col(5), row(16)]);
+  const readerOut = p.obj('route status primer scale meter', [col(5), row(16)]);
   p.connect(reader, 0, readerOut, 0);
   p.connect(readerOut, 0, setStatus, 0);
-  (['primer', 'scale'] as const).forEach((what, i) => {
+  // The reader's first scale and meter may come before node.script runs (dropped there): the
+  // client's `ready` asks for them again.
+  const resend = p.message('resend', [col(6), row(15)]);
+  p.connect(router, ROUTER.ready, resend, 0);
+  p.connect(resend, 0, reader, 0);
+  (['primer', 'scale', 'meter'] as const).forEach((what, i) => {
     const pre = p.obj(`prepend ${what}`, [col(5) + 90 * i, row(17)]);
     p.connect(readerOut, 1 + i, pre, 0);
     p.connect(pre, 0, node, 0);
@@ -183,24 +197,21 @@ export function buildTandemPatcher(): Patcher {
 
   // The player: the patch plays the pattern from Live's transport itself (issue 11.5), so
   // node.script's latency never moves a note. Node only stores patterns and says which to read.
-  const { pipe, makenote } = buildPlayer(p, router, col, row);
+  const player = buildPlayer(p, router, col, row);
   const packN = p.obj('pack 0 0', [col(0), row(35)]);
   const format = p.obj('midiformat', [col(0), row(36)]);
   const midiout = p.obj('midiout', [col(0), row(37)]);
-  p.connect(makenote, 0, packN, 0);
-  p.connect(makenote, 1, packN, 1);
+  p.connect(player.makenote, 0, packN, 0);
+  p.connect(player.makenote, 1, packN, 1);
   p.connect(packN, 0, format, 0);
   p.connect(format, 0, midiout, 0);
 
-  // Stop: forget scheduled notes, then send note-offs for the sounding ones.
-  const stopFan = p.obj('t b b', [col(1), row(13)]);
-  const clear = p.message('clear', [col(1), row(14)]);
-  const release = p.message('stop', [col(1), row(15)]); // makenote's `stop`: note-offs for the notes it holds (it has no `flush`)
-  p.connect(router, 3, stopFan, 0);
-  p.connect(stopFan, 1, clear, 0);
-  p.connect(clear, 0, pipe, 0);
-  p.connect(stopFan, 0, release, 0);
-  p.connect(release, 0, makenote, 0);
+  // Stop and Follow in the patch itself (a stalled node.script must not keep a note sounding):
+  // the transport poll's state 0 and Follow's 0 clear the pipe and release makenote's notes.
+  const stopped = p.obj('route 0', [col(4), row(13)]);
+  p.connect(transport, 6, stopped, 0);
+  p.connect(stopped, 0, player.stop, 0);
+  p.connect(controls.follow, 0, player.follow, 0);
 
   // node.script's lifecycle outlet (`<event> success|error dictionary <name>`, Node for Max's
   // "Script Lifecycle" guide): failures go to the status line, and the transport poll stops
@@ -208,7 +219,7 @@ export function buildTandemPatcher(): Patcher {
   const life = p.obj(`route ${LIFECYCLE.join(' ')}`, [col(5), row(9)]);
   p.connect(node, 1, life, 0);
   const off = p.message('0', [col(5), row(14)]);
-  p.connect(off, 0, metro, 0);
+  p.connect(off, 0, toNode, 0);
   LIFECYCLE.forEach((event, i) => {
     const say = LIFECYCLE_STATUS[event];
     const stopsPoll = event === 'stop' || event === 'terminated' || event === 'restarting';

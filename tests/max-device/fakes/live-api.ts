@@ -92,6 +92,8 @@ export interface FakeSetOptions {
   playing?: Record<number, number>;
   /** The Set's scale: Song.root_note (0-11), scale_intervals, scale_mode (Live 12.1+), scale_name. */
   scale?: { root: number; intervals: number[]; mode: number; name: string };
+  /** The Set's time signature: Song.signature_numerator / signature_denominator (observable; default 4/4). */
+  meter?: { numerator: number; denominator: number };
 }
 
 type Obj =
@@ -117,6 +119,7 @@ export class FakeLiveSet {
   detailClip: FakeSetOptions['detailClip'];
   playing: Record<number, number>;
   scale: NonNullable<FakeSetOptions['scale']>;
+  meter: NonNullable<FakeSetOptions['meter']>;
   /** Observers (`new LiveAPI(callback, path)` then `api.property = name`), by object path and property. */
   private readonly observers: Array<{ path: string; prop: string; callback: (args: unknown[]) => void }> = [];
   private readonly devicePath: string;
@@ -138,6 +141,7 @@ export class FakeLiveSet {
     this.detailClip = opts.detailClip;
     this.playing = { ...opts.playing };
     this.scale = opts.scale ?? { root: 0, intervals: [0, 2, 4, 5, 7, 9, 11], mode: 0, name: 'Major' };
+    this.meter = { ...(opts.meter ?? { numerator: 4, denominator: 4 }) };
     const track = opts.deviceTrack === 'return' ? 'live_set return_tracks 0' : `live_set tracks ${opts.deviceTrack}`;
     this.devicePath = opts.inRack ? `${track} devices 0 chains 0 devices 0` : `${track} devices 0`;
   }
@@ -173,6 +177,24 @@ export class FakeLiveSet {
     if (before.mode !== this.scale.mode) changed.push(['scale_mode', [this.scale.mode]]);
     if (before.name !== this.scale.name) changed.push(['scale_name', [this.scale.name]]);
     for (const [prop, value] of changed) for (const o of this.observers) if (o.path === 'live_set' && o.prop === prop) o.callback([prop, ...value]);
+  }
+
+  /**
+   * Changes the Set's time signature as the musician would (Live's time signature field): each
+   * property changed notifies its observers, the numerator first, each seeing the Set as it is then.
+   */
+  setMeter(numerator: number, denominator: number): void {
+    const steps: Array<[string, Partial<FakeLiveSet['meter']>]> = [
+      ['signature_numerator', { numerator }],
+      ['signature_denominator', { denominator }],
+    ];
+    for (const [prop, change] of steps) {
+      const before = { ...this.meter };
+      Object.assign(this.meter, change);
+      if (before.numerator === this.meter.numerator && before.denominator === this.meter.denominator) continue;
+      const value = prop === 'signature_numerator' ? this.meter.numerator : this.meter.denominator;
+      for (const o of this.observers) if (o.path === 'live_set' && o.prop === prop) o.callback([prop, value]);
+    }
   }
 
   /** The path an id stands for (`id 5`), as Live resolves `new LiveAPI('id 5')` and `id N` arguments. */
@@ -454,6 +476,8 @@ export class FakeLiveApi {
     if (o.type === 'Song' && prop === 'root_note') return [this.live.scale.root];
     if (o.type === 'Song' && prop === 'scale_intervals') return [...this.live.scale.intervals];
     if (o.type === 'Song' && prop === 'scale_name') return [this.live.scale.name];
+    if (o.type === 'Song' && prop === 'signature_numerator') return [this.live.meter.numerator];
+    if (o.type === 'Song' && prop === 'signature_denominator') return [this.live.meter.denominator];
     // Song.scale_mode: in Live 12.1's API, not before.
     if (o.type === 'Song' && prop === 'scale_mode' && (this.live.liveVersion > 12 || (this.live.liveVersion === 12 && this.live.liveMinor >= 1)))
       return [this.live.scale.mode];

@@ -3,7 +3,7 @@
  * following Cycling '74's reference pages for the two objects and the "Max for Live MIDI Tools"
  * guide (docs.cycling74.com/max8/refpages/live.miditool.in, .../live.miditool.out,
  * .../vignettes/live_miditools), with what public tool authors report of Live's errors
- * (github.com/h1data/M4L-MIDI-tool-examples, memo/README.md); see shared/notes/max-midi-tools.md.
+ * (github.com/h1data/M4L-MIDI-tool-examples, memo/README.md); see shared/notes/max-for-live.md, "Live 12 MIDI Tools" and its object table.
  *
  * - A bang into live.miditool.in starts an apply cycle (or continues the open one): it outputs
  *   `dictionary <name>` of the context dict from its middle outlet, then of the notes dict from

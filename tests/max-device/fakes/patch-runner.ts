@@ -93,6 +93,10 @@ export class PatchRunner {
   /** Transport reported by `transport` on bang (`startTransport` makes it roll with the clock). */
   transport = { bpm: 120, ticks: 0, playing: 0 };
   private rolling: { startAt: number; startTicks: number } | undefined;
+  /** Tempo segments since the transport last started or jumped: when each began, where, at what tempo. */
+  private readonly segments: { startAt: number; startTicks: number; bpm: number }[] = [];
+  private played = { at: 0, value: 0 };
+  private readonly tickTimers = new Set<{ target: number; fn: () => void; plan: number }>();
   private readonly transportListeners: (() => void)[] = [];
   private lastIn = 0;
   private lastOut = 0;
@@ -160,21 +164,32 @@ export class PatchRunner {
 
   /** Live starts playing at `bpm` from `fromTicks`: `transport` reports the position at the moment it is banged. */
   startTransport(bpm: number, fromTicks = 0): void {
-    this.transport = { bpm, ticks: fromTicks, playing: 1 };
-    this.rolling = { startAt: this.now, startTicks: fromTicks };
-    for (const l of this.transportListeners) l();
+    this.changeTransport(() => {
+      this.transport = { bpm, ticks: fromTicks, playing: 1 };
+      this.rolling = { startAt: this.now, startTicks: fromTicks };
+    });
   }
 
   /** Live stops: the position stays where it is. */
   stopTransport(): void {
-    this.transport = { ...this.transport, ticks: this.ticksNow(), playing: 0 };
-    this.rolling = undefined;
-    for (const l of this.transportListeners) l();
+    this.changeTransport(() => {
+      this.transport = { ...this.transport, ticks: this.ticksNow(), playing: 0 };
+      this.rolling = undefined;
+    });
   }
 
   /** The song position jumps while playing (a loop brace, a click in the timeline). */
   jumpTransport(toTicks: number): void {
     this.startTransport(this.transport.bpm, toTicks);
+  }
+
+  /** Live's tempo changes (a step of a tempo ramp, an automation point): the position goes on from where it is. */
+  setTempo(bpm: number): void {
+    this.changeTransport(() => {
+      const ticks = this.ticksNow();
+      this.transport = { ...this.transport, bpm, ticks };
+      if (this.rolling) this.rolling = { startAt: this.now, startTicks: ticks };
+    }, true);
   }
 
   /** When the song position reaches `ticks` at the current tempo (undefined while stopped or past). */
@@ -184,10 +199,53 @@ export class PatchRunner {
     return r.startAt + ((ticks - r.startTicks) * 60_000) / (this.transport.bpm * 480);
   }
 
+  /** When the song position was (or will be, at the current tempo) `ticks`, over every tempo change since the last start or jump. */
+  timeOfTicks(ticks: number): number | undefined {
+    const seg = [...this.segments].reverse().find((g) => g.startTicks <= ticks + 1e-9);
+    return seg && seg.startAt + ((ticks - seg.startTicks) * 60_000) / (seg.bpm * 480);
+  }
+
   /** Live's song position now, in ticks (480 a beat). */
   ticksNow(): number {
     const r = this.rolling;
     return r ? r.startTicks + ((this.now - r.startAt) * this.transport.bpm * 480) / 60_000 : this.transport.ticks;
+  }
+
+  /** Ticks the transport has played since load (not moved by jumps): what a tempo-relative delay counts. */
+  private playedNow(): number {
+    return this.played.value + (this.rolling ? ((this.now - this.played.at) * this.transport.bpm * 480) / 60_000 : 0);
+  }
+
+  /** Applies a change of Live's transport, then re-plans what follows it (tempo-relative metros and delays). */
+  private changeTransport(change: () => void, tempoOnly = false): void {
+    this.played = { at: this.now, value: this.playedNow() };
+    change();
+    if (!tempoOnly) this.segments.length = 0;
+    if (this.rolling) this.segments.push({ startAt: this.now, startTicks: this.rolling.startTicks, bpm: this.transport.bpm });
+    for (const l of this.transportListeners) l();
+    for (const t of this.tickTimers) this.planTicks(t);
+  }
+
+  /**
+   * Runs `fn` once the transport has played `ticks` more ticks (a tempo-relative delay: Max's
+   * time value syntax counts ticks at the transport's tempo; the pipe reference: such a delay
+   * "will not operate unless the transport is running", so it waits while Live is stopped).
+   */
+  afterTicks(ticks: number, fn: () => void): { cancel(): void } {
+    const t = { target: this.playedNow() + ticks, fn, plan: 0 };
+    this.tickTimers.add(t);
+    this.planTicks(t);
+    return { cancel: () => void this.tickTimers.delete(t) };
+  }
+
+  private planTicks(t: { target: number; fn: () => void; plan: number }): void {
+    const mine = ++t.plan;
+    if (!this.rolling) return;
+    const ms = ((t.target - this.playedNow()) * 60_000) / (this.transport.bpm * 480);
+    this.at(Math.max(0, ms), () => {
+      if (t.plan !== mine || !this.tickTimers.delete(t)) return;
+      t.fn();
+    });
   }
 
   /** Delivers after the injected latency, keeping the order of earlier messages in that direction. */
@@ -377,28 +435,57 @@ export class PatchRunner {
           for (let k = Math.min(w.length, args.length) - 1; k >= 0; k--) this.out(id, k, typeof w[k] === 'number' ? num(w[k] as number) : atoms([w[k]]));
         };
       case 'pipe': {
-        const n = args.length - 1; // values; the last argument is the delay
-        const vals = args.slice(0, n).map(Number);
-        let delay = nums[n];
-        let pending: { on: boolean }[] = [];
+        const n = Math.max(1, args.length - 1); // values; the last argument is the delay
+        const vals = args.slice(0, args.length - 1).map(Number);
+        // The delay: ms, or transport ticks once `delaytime <n> ticks` set it (a tempo-relative time value).
+        let delay = { value: nums[args.length - 1] || 0, ticks: false };
+        let pending: { cancel(): void }[] = [];
+        const output = (snap: number[]) => {
+          for (let k = n - 1; k >= 0; k--) this.out(id, k, num(snap[k]));
+        };
         return (inlet, m) => {
           if (m.sel === 'clear') {
-            for (const p of pending) p.on = false;
+            for (const p of pending) p.cancel();
             pending = [];
             return;
           }
-          if (inlet === n) return void (delay = Number(m.args[0]));
+          if (m.sel === 'delaytime') {
+            const unit = String(m.args[1] ?? 'ms');
+            if (unit !== 'ms' && unit !== 'ticks') return void this.unknown.push(`pipe: delaytime in ${unit} (the fake knows ms and ticks)`);
+            return void (delay = { value: Number(m.args[0]), ticks: unit === 'ticks' });
+          }
+          if (inlet === n) return void (delay = { value: Number(m.args[0]), ticks: false });
           if (inlet > 0) return void (vals[inlet] = Number(m.args[0]));
+          if (!['int', 'float', 'list'].includes(m.sel)) return void this.unknown.push(`pipe: ${m.sel}`);
           const w = words(m).map(Number);
-          w.forEach((v, k) => (k < n ? (vals[k] = v) : (delay = v)));
+          w.forEach((v, k) => (k < n ? (vals[k] = v) : (delay = { value: v, ticks: false })));
           const snap = [...vals];
-          const p = { on: true };
+          if (delay.ticks) {
+            // "will not operate unless the transport is running": nothing is taken while Live is stopped.
+            if (!this.rolling) return;
+            const timer = this.afterTicks(delay.value, () => {
+              pending = pending.filter((x) => x !== timer);
+              output(snap);
+            });
+            pending.push(timer);
+            return;
+          }
+          const p = { on: true, cancel: () => void (p.on = false) };
           pending.push(p);
-          this.at(delay, () => {
+          this.at(delay.value, () => {
             if (!p.on) return;
             pending = pending.filter((x) => x !== p);
-            for (let k = n - 1; k >= 0; k--) this.out(id, k, num(snap[k]));
+            output(snap);
           });
+        };
+      }
+      case 'gate': {
+        // Left inlet: 0 closes, N opens outlet N; right inlet: the message, out of the open outlet.
+        let open = 0;
+        const outlets = Math.max(1, nums[0] || 1);
+        return (inlet, m) => {
+          if (inlet === 0) return void (open = Math.max(0, Math.min(outlets, Math.trunc(Number(m.args[0]) || 0))));
+          if (open > 0) this.out(id, open - 1, m);
         };
       }
       case 'makenote': {
