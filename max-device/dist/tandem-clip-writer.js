@@ -26,6 +26,15 @@ autowatch = 0;
 inlets = 1;
 outlets = 1;
 
+// Shared Live API helpers (one copy: tandem-live-common.js, Max's require: JS Require Guide).
+var live = require('tandem-live-common');
+var firstOf = live.firstOf;
+var lastOf = live.lastOf;
+var unquote = live.unquote;
+var exists = live.exists;
+var findTrack = live.findTrack;
+var liveVersion = live.liveVersion;
+
 var ready = false;
 var building = null;
 var waiting = [];
@@ -93,27 +102,10 @@ function clipName(genre, density, seed) {
   return 'Tandem ' + genre + ' d' + d + ' #' + seed;
 }
 
-function unquote(path) {
-  return String(path).replace(/^"/, '').replace(/"$/, '');
-}
-
-function exists(api) {
-  return api.id !== undefined && Number(api.id) !== 0;
-}
-
 function hasClip(slot) {
   var v = slot.get('has_clip');
   if (v !== null && typeof v === 'object' && v.length !== undefined) v = v[0];
   return Number(v) === 1;
-}
-
-function findTrack() {
-  var obj = new LiveAPI('this_device canonical_parent');
-  for (var i = 0; i < 8 && exists(obj); i++) {
-    if (obj.type === 'Track') return obj;
-    obj = new LiveAPI(unquote(obj.path) + ' canonical_parent');
-  }
-  throw new Error('could not find the track this device is on');
 }
 
 function chooseSlot(trackPath, count) {
@@ -133,18 +125,8 @@ function chooseSlot(trackPath, count) {
 }
 
 // Live's version as [major, minor] (Application.get_major_version / get_minor_version).
-function liveVersion() {
-  var app = new LiveAPI('live_app');
-  return [Number(firstOf(lastOf(app.call('get_major_version')))), Number(firstOf(lastOf(app.call('get_minor_version'))))];
-}
-
 function liveMajorVersion() {
   return liveVersion()[0];
-}
-
-function lastOf(v) {
-  if (v !== null && typeof v === 'object' && v.length !== undefined) return v[v.length - 1];
-  return v;
 }
 
 // ---- writing notes, then reading them back ----
@@ -240,11 +222,6 @@ function mismatch(got, want) {
   b.sort();
   for (var k = 0; k < a.length; k++) if (a[k] !== b[k]) return 'read back a different note (' + a[k] + ' for ' + b[k] + ')';
   return '';
-}
-
-function firstOf(v) {
-  if (v !== null && typeof v === 'object' && v.length !== undefined) return v[0];
-  return v;
 }
 
 // A place for a new clip: `create()` makes it and returns its LiveAPI object, `remove(clip)` undoes that.

@@ -26,6 +26,14 @@ autowatch = 0;
 inlets = 1;
 outlets = 1;
 
+// Shared Live API helpers (one copy: tandem-live-common.js, Max's require: JS Require Guide).
+var live = require('tandem-live-common');
+var firstOf = live.firstOf;
+var lastOf = live.lastOf;
+var unquote = live.unquote;
+var exists = live.exists;
+var findTrack = live.findTrack;
+
 var ready = false;
 var observers = [];
 var lastScale = '';
@@ -56,37 +64,10 @@ function anything() {
   report('error: the Live reader does not know the message ' + messagename + ' (it takes readclip, resend, bang)');
 }
 
-// ---- small helpers (Max hands one-element lists back as lists) ----
-
-function firstOf(v) {
-  if (v !== null && typeof v === 'object' && v.length !== undefined) return v[0];
-  return v;
-}
-
-function lastOf(v) {
-  if (v !== null && typeof v === 'object' && v.length !== undefined) return v[v.length - 1];
-  return v;
-}
-
-function unquote(path) {
-  return String(path).replace(/^"/, '').replace(/"$/, '');
-}
-
-function exists(api) {
-  return api.id !== undefined && Number(api.id) !== 0;
-}
-
-function findTrack() {
-  var obj = new LiveAPI('this_device canonical_parent');
-  for (var i = 0; i < 8 && exists(obj); i++) {
-    if (obj.type === 'Track') return obj;
-    obj = new LiveAPI(unquote(obj.path) + ' canonical_parent');
-  }
-  throw new Error('could not find the track this device is on');
-}
+// ---- Live's version ----
 
 function liveMajorVersion() {
-  return Number(firstOf(lastOf(new LiveAPI('live_app').call('get_major_version'))));
+  return live.liveVersion()[0];
 }
 
 // ---- Continue: the clip's notes ----
@@ -184,10 +165,8 @@ function readNotes(clip, from, span) {
 
 // Song.scale_mode is in Live 12.1's API; before it, whether the scale is meant is unknown.
 function hasScaleMode() {
-  var app = new LiveAPI('live_app');
-  var major = Number(firstOf(lastOf(app.call('get_major_version'))));
-  var minor = Number(firstOf(lastOf(app.call('get_minor_version'))));
-  return major > 12 || (major === 12 && minor >= 1);
+  var v = live.liveVersion();
+  return v[0] > 12 || (v[0] === 12 && v[1] >= 1);
 }
 
 function observeScale() {

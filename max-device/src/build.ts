@@ -115,6 +115,7 @@ export async function buildDevice(dist = DIST): Promise<string[]> {
   files.push(join(dist, TOOL_SCRIPTS.client));
   write(SCRIPTS.clipWriter, readFileSync(join(HERE, SCRIPTS.clipWriter)));
   write(SCRIPTS.liveReader, readFileSync(join(HERE, SCRIPTS.liveReader)));
+  write(SCRIPTS.liveCommon, readFileSync(join(HERE, SCRIPTS.liveCommon)));
   write(TOOL_SCRIPTS.answerer, readFileSync(join(HERE, TOOL_SCRIPTS.answerer)));
   write('package.json', JSON.stringify({ name: 'tandem-device', private: true, type: 'commonjs' }, null, 2) + '\n');
   return files;

@@ -78,6 +78,11 @@ export function es5Problems(source: string): string[] {
   return out;
 }
 
+/** The modules a js script loads with `require('name')` (Max's JS Require Guide), in order. */
+export function jsRequires(source: string): string[] {
+  return [...source.matchAll(/\brequire\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1]);
+}
+
 /** Top-level `function name(` declarations of a js script: the messages it takes. */
 export function jsFunctions(source: string): Set<string> {
   return new Set([...source.matchAll(/^function\s+([A-Za-z_$][\w$]*)\s*\(/gm)].map((m) => m[1]));
@@ -205,6 +210,19 @@ export function checkPatcher(p: Patcher, dir: string, type: DeviceType = 'mmmm')
       jsIo.set(b.id, declaredJsIo(source));
       jsFns.set(b.id, jsFunctions(source));
       if (cls === 'js') for (const e of es5Problems(source)) problems.push(`${script} is for Max's legacy js engine (ES5) but has ${e}`);
+      for (const mod of jsRequires(source)) {
+        // Max's JS Require Guide: `require(name)` loads <name>.js from the Max search path (the device's folder first).
+        const modFile = mod.endsWith('.js') ? mod : `${mod}.js`;
+        if (!existsSync(join(dir, modFile))) problems.push(`${script} requires ${mod}, but ${modFile} is not next to the device in ${dir}`);
+        else {
+          if (!deps.has(modFile)) problems.push(`${modFile} (required by ${script}) is not listed in the patcher's dependency_cache`);
+          const modSource = readFileSync(join(dir, modFile), 'utf8');
+          if (cls === 'js')
+            for (const e of es5Problems(modSource)) problems.push(`${modFile} (required by ${script}) is for Max's legacy js engine (ES5) but has ${e}`);
+          if (!/\bexports\.\w+\s*=/.test(modSource))
+            problems.push(`${modFile} (required by ${script}) assigns nothing to exports, so require() returns nothing`);
+        }
+      }
     }
   }
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeAmxd, encodeAmxd } from '../../max-device/src/amxd';
 import { AMXD_NAME, buildDevice, DEVICES, DIST } from '../../max-device/src/build';
-import { checkDevice, checkPatcher, es5Problems, node12Problems } from '../../max-device/src/check';
+import { checkDevice, checkPatcher, es5Problems, jsRequires, node12Problems } from '../../max-device/src/check';
 import { messageBoxSelectors } from '../../max-device/src/patcher/messages';
 import { PatchBuilder, PatchBuildError } from '../../max-device/src/patcher/builder';
 import { buildTandemPatcher, SCRIPTS } from '../../max-device/src/patcher/tandem';
@@ -119,6 +119,37 @@ describe('the offline check fails on broken devices', () => {
       expect.stringMatching(/but has "=>"/),
     ]);
     expect(es5Problems('var a = `x`; for (var k of []) {}')).toEqual([expect.stringMatching(/template literal/), expect.stringMatching(/for\.\.\.of/)]);
+  });
+
+  it('the js scripts share one copy of their Live API helpers (require, JS Require Guide): a missing, unlisted or modern module is named', () => {
+    for (const script of [SCRIPTS.clipWriter, SCRIPTS.liveReader]) {
+      const source = readFileSync(join(import.meta.dirname, '../../max-device/src', script), 'utf8');
+      expect(jsRequires(source)).toEqual(['tandem-live-common']);
+      // No copy of a helper the module holds.
+      for (const helper of ['firstOf', 'lastOf', 'unquote', 'exists', 'findTrack', 'liveVersion'])
+        expect(source).not.toMatch(new RegExp(`^function ${helper}\\(`, 'm'));
+    }
+    const missing = variant(
+      () => {},
+      (dir) => rmSync(join(dir, SCRIPTS.liveCommon)),
+    );
+    expect(checkDevice(missing).problems).toEqual([
+      expect.stringMatching(/tandem-clip-writer\.js requires tandem-live-common, but tandem-live-common\.js is not next to the device/),
+      expect.stringMatching(/tandem-live-reader\.js requires tandem-live-common, but tandem-live-common\.js is not next to the device/),
+    ]);
+    const unlisted = variant((p) => {
+      p.dependency_cache = p.dependency_cache!.filter((d) => d.name !== SCRIPTS.liveCommon);
+    });
+    expect(checkDevice(unlisted).problems).toContainEqual(
+      expect.stringMatching(/tandem-live-common\.js \(required by tandem-clip-writer\.js\) is not listed in the patcher's dependency_cache/),
+    );
+    const modern = variant(
+      () => {},
+      (dir) => writeFileSync(join(dir, SCRIPTS.liveCommon), 'exports.x = () => 1;\n'),
+    );
+    expect(checkDevice(modern).problems).toContainEqual(
+      expect.stringMatching(/tandem-live-common\.js \(required by tandem-clip-writer\.js\) is for Max's legacy js engine \(ES5\) but has "=>"/),
+    );
   });
 
   it('a message to node.script that has no handler, or whose name cannot be known', () => {

@@ -6,7 +6,13 @@ import type { Patcher } from './types';
 /** Ticks per beat of Max's `transport` (its resolution; fixed at 480). */
 
 /** Script files the patcher names; the build writes them next to the .amxd. */
-export const SCRIPTS = Object.freeze({ client: 'tandem-client.js', clipWriter: 'tandem-clip-writer.js', liveReader: 'tandem-live-reader.js' });
+export const SCRIPTS = Object.freeze({
+  client: 'tandem-client.js',
+  clipWriter: 'tandem-clip-writer.js',
+  liveReader: 'tandem-live-reader.js',
+  /** The js scripts' shared helpers, loaded with `require('tandem-live-common')` (Max's JS Require Guide). */
+  liveCommon: 'tandem-live-common.js',
+});
 
 /** Device width in pixels (the height is Live's 169). */
 export const DEVICE_WIDTH = 372;
@@ -254,6 +260,7 @@ export function buildTandemPatcher(): Patcher {
       { name: SCRIPTS.client, type: 'TEXT' },
       { name: SCRIPTS.clipWriter, type: 'TEXT' },
       { name: SCRIPTS.liveReader, type: 'TEXT' },
+      { name: SCRIPTS.liveCommon, type: 'TEXT' },
     ],
   });
 }

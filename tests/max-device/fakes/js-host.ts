@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { createContext, runInContext } from 'node:vm';
 import { FakeDict, type FakeLiveSet } from './live-api';
 
@@ -6,6 +7,9 @@ import { FakeDict, type FakeLiveSet } from './live-api';
  * Runs a script the way Max's `js` object does, for tests: top-level functions are message
  * handlers (`bang`, a selector's function, else `anything` with `messagename` set), `outlet(n,
  * ...)` sends, `post` logs; `LiveAPI` is the fake bound to `set`; `Dict` a small Dict.
+ * `require(name)` follows Max's JS Require Guide: it runs `<name>.js` (looked for beside the
+ * script, as Max searches the loading patcher's folder first) once, in a scope of its own that
+ * sees the same Max globals, and returns what it assigned to `exports`; a missing file throws.
  */
 export interface JsHostOptions {
   /** The box's arguments after the script name (`jsarguments[1..]`). */
@@ -36,6 +40,18 @@ export class JsHost {
       post: (...args: unknown[]) => this.posts.push(args.join(' ')),
       error: (...args: unknown[]) => this.posts.push(`error: ${args.join(' ')}`),
       messagename: '',
+    };
+    const modules = new Map<string, unknown>();
+    this.ctx.require = (name: string) => {
+      const path = join(dirname(file), name.endsWith('.js') ? name : `${name}.js`);
+      if (!modules.has(path)) {
+        if (!existsSync(path)) throw new Error(`js: require: no such file ${name}`);
+        const scope: Record<string, unknown> = { ...this.ctx, exports: {} };
+        createContext(scope);
+        runInContext(readFileSync(path, 'utf8'), scope, { filename: path });
+        modules.set(path, scope.exports);
+      }
+      return modules.get(path);
     };
     createContext(this.ctx);
     runInContext(readFileSync(file, 'utf8'), this.ctx, { filename: file });
