@@ -41,7 +41,16 @@ function device(set = new FakeLiveSet({ tracks: [[null]], deviceTrack: 0 })) {
       latencyMs: () => (r.now < stallUntil ? stallUntil - r.now : 0),
       boot: (out) => {
         const { api, fake } = createMaxApi();
-        const client = new TandemClient(api, { port: server.port, scriptDir: import.meta.dirname, launch: false, seed: 9, heartbeatMs: 0, now: () => r.now });
+        // A generous ping wait: on a loaded machine the bridge's first pong can take longer than the default 150 ms.
+        const client = new TandemClient(api, {
+          port: server.port,
+          scriptDir: import.meta.dirname,
+          launch: false,
+          seed: 9,
+          heartbeatMs: 0,
+          pingTimeoutMs: 3000,
+          now: () => r.now,
+        });
         client.registerHandlers();
         fake.onOutlet((args) => out(...(args as (string | number)[])));
         void client.start();
@@ -73,7 +82,7 @@ function device(set = new FakeLiveSet({ tracks: [[null]], deviceTrack: 0 })) {
 async function withGroove(d: ReturnType<typeof device>) {
   d.r.load();
   d.r.advance(400);
-  await waitFor(() => d.client()?.phase === 'connected', 5000, 'the client to connect');
+  await waitFor(() => d.client()?.phase === 'connected', 15_000, 'the client to connect');
   d.r.advance(100);
   d.r.control('Bars', 1);
   d.r.control('Density', 100);
@@ -81,7 +90,7 @@ async function withGroove(d: ReturnType<typeof device>) {
   d.r.advance(100);
   d.r.control('Generate');
   d.r.advance(100);
-  await waitFor(() => d.client().last, 5000, 'a suggestion');
+  await waitFor(() => d.client().last, 15_000, 'a suggestion');
   d.r.advance(100);
 }
 
@@ -197,7 +206,7 @@ describe("Live's time signature", () => {
     const d = device(set);
     d.r.load(); // the reader sends the meter at 30 ms, before node.script runs (300 ms): dropped there
     d.r.advance(400);
-    await waitFor(() => d.client()?.phase === 'connected', 5000, 'the client to connect');
+    await waitFor(() => d.client()?.phase === 'connected', 15_000, 'the client to connect');
     d.r.advance(100);
     expect(d.client().setMeter).toEqual({ numerator: 3, denominator: 4 });
     const meterLines = () => d.posts().filter((p) => p.includes("Live's time signature"));
@@ -210,7 +219,7 @@ describe("Live's time signature", () => {
     d.r.control('Follow transport', 1);
     d.r.control('Generate');
     d.r.advance(100);
-    await waitFor(() => d.client().last, 5000, 'a suggestion');
+    await waitFor(() => d.client().last, 15_000, 'a suggestion');
     d.r.advance(100);
     expect(d.status()).toMatch(/^funk d0\.5 #9: \d+ notes, \d+ bars \(4\/4 over the Set's 3\/4\), playing with the transport$/);
 
