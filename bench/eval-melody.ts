@@ -26,7 +26,7 @@ import { densityFigures, groupFigures, type DensityFigures, type GroupFigures } 
 import type { GroupedAccuracy } from './forest';
 
 const USAGE =
-  'usage: npm run eval:melody [-- --quick] [-- --json] [-- --model DIR] [-- --temperature T] [-- --downbeat-root-bias B] [-- --no-register] [-- --middle-root-bias B]';
+  'usage: npm run eval:melody [-- --quick] [-- --json] [-- --model DIR] [-- --temperature T] [-- --downbeat-root-bias B] [-- --no-register] [-- --middle-root-bias B] [-- --min-p P] [-- --rest-bias B] [-- --seed S]';
 
 interface Options {
   quick: boolean;
@@ -40,6 +40,12 @@ interface Options {
   rootBias: number | undefined;
   /** --no-register: measure without keeping lines in the voice's absolute register (MelodyRnn.foldRegister). */
   noRegister?: boolean;
+  /** --min-p P: min-p truncation of every draw, both voices (default MIN_P per voice). */
+  minP?: number;
+  /** --rest-bias B: added to the log-odds of a rest beginning (MelodyRnn.restBias). */
+  restBias?: number;
+  /** --seed S: the first generated segment's seed (default 1000; segment i gets S + i), to measure the spread over seeds. */
+  seed?: number;
   /** The bass middle-beat root bonus to measure with (default: the shipped one). */
   middleBias?: number;
 }
@@ -59,6 +65,12 @@ function parseArgs(argv: readonly string[]): Options {
       o.rootBias = Number(argv[++i]);
     } else if (a === '--middle-root-bias' && argv[i + 1] && Number(argv[i + 1]) >= 0 && Number(argv[i + 1]) <= 10) {
       o.middleBias = Number(argv[++i]);
+    } else if (a === '--min-p' && argv[i + 1] && Number(argv[i + 1]) >= 0 && Number(argv[i + 1]) < 1) {
+      o.minP = Number(argv[++i]);
+    } else if (a === '--rest-bias' && argv[i + 1] && Math.abs(Number(argv[i + 1])) <= 5) {
+      o.restBias = Number(argv[++i]);
+    } else if (a === '--seed' && argv[i + 1] && Number.isInteger(Number(argv[i + 1])) && Number(argv[i + 1]) >= 0) {
+      o.seed = Number(argv[++i]);
     } else if (a === '--no-register') {
       o.noRegister = true;
     } else if (a === '--help' || a === '-h') {
@@ -107,9 +119,9 @@ function evalVoice(voice: Voice, tracks: Parameters<typeof collectSegments>[0], 
   log(`${voice}: ${real.length} validation segments, ${train.length} training segments for the style classifier; generating twins ...`);
   const t0 = Date.now();
   const twins: Record<string, Array<EvalLine | undefined>> = {};
-  if (net) twins[NET] = real.map((r, i) => generateTwin(net, r, 1000 + i, opts.temperature));
+  if (net) twins[NET] = real.map((r, i) => generateTwin(net, r, (opts.seed ?? 1000) + i, opts.temperature));
   log(`${voice}: network twins in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  if (ngram) twins[NGRAM] = real.map((r, i) => generateNgramTwin(ngram, r, 1000 + i));
+  if (ngram) twins[NGRAM] = real.map((r, i) => generateNgramTwin(ngram, r, (opts.seed ?? 1000) + i));
   const trainKeys = new Set(trainingLines(tracks, voice).flatMap((l) => twoBarKeys(l)));
   const ctx = { trainKeys, voiceRange: (style: string) => net?.voiceRange(voice, style as MelodyStyle) };
   const chordsKnown = { [NET]: true, [NGRAM]: false };
@@ -287,6 +299,8 @@ async function main(): Promise<void> {
       net = MelodyRnn.load(art);
       if (opts.rootBias !== undefined) net.downbeatRootBias = opts.rootBias;
       if (opts.noRegister) net.foldRegister = false;
+      if (opts.minP !== undefined) net.minP = { melody: opts.minP, bass: opts.minP };
+      if (opts.restBias !== undefined) net.restBias = opts.restBias;
       if (opts.middleBias !== undefined) net.middleBeatRootBias = opts.middleBias;
     } catch (err) {
       // MelodyWeights throws a TypeError (not a TandemError) when model.json's spec lacks fields.
@@ -320,7 +334,7 @@ async function main(): Promise<void> {
   }
   const models = [...(net ? [NET] : []), NGRAM];
   console.log(
-    `Melody and bass on the validation split, ${SEGMENT_BARS}-bar segments${opts.quick ? ' (quick)' : ''}; network: ${art ? `${opts.modelDir}, best epoch ${training?.bestEpoch} of ${training?.epochs}, temperature ${opts.temperature}, bass downbeat / middle-beat root bonus ${net?.downbeatRootBias} / ${net?.middleBeatRootBias}, register ${net?.foldRegister && net.register('bass') ? 'kept' : 'not kept'}` : 'none'}`,
+    `Melody and bass on the validation split, ${SEGMENT_BARS}-bar segments${opts.quick ? ' (quick)' : ''}; network: ${art ? `${opts.modelDir}, best epoch ${training?.bestEpoch} of ${training?.epochs}, temperature ${opts.temperature}, bass downbeat / middle-beat root bonus ${net?.downbeatRootBias} / ${net?.middleBeatRootBias}, register ${net?.foldRegister && net.register('bass') ? 'kept' : 'not kept'}, min-p ${net ? `${net.minP.melody} / ${net.minP.bass}` : '-'}, rest bias ${net?.restBias}, seeds from ${opts.seed ?? 1000}` : 'none'}`,
   );
   console.log('TV = total variation distance of the histogram to real lines of the other half of the pieces (real: half vs half, the floor).');
   console.log(

@@ -31,6 +31,11 @@ export interface RolloutPlan {
   fold?: Float32Array;
   /** Never begin the pitch that was begun last (the chorale data cannot tell a repeated note from a held one). */
   noRepeat: boolean;
+  /**
+   * Min-p truncation (0 = off): tokens whose probability is below `minP` times the step's most likely token's are
+   * never drawn, which cuts the long tail a temperature-1 draw otherwise reaches now and then (wild leaps).
+   */
+  minP?: number;
 }
 
 /**
@@ -157,7 +162,10 @@ export class MelodyRollout {
         const [tok, nextFb, nextLast] = tf.tidy(() => {
           const z = linear(h, logits.w, logits.b);
           // Folded: probabilities of out-of-register pitches moved onto their octave in the register (log of 0 = -inf: never drawn).
-          const raw = tf.add(fold ? tf.log(tf.matMul(tf.softmax(z), fold)) : z, g);
+          const lp = fold ? tf.log(tf.matMul(tf.softmax(z), fold)) : z;
+          // Min-p on what is drawn from: log-probabilities (up to a constant) more than log(minP) below the step's best are cut.
+          const cut = plan.minP ? tf.mul(tf.cast(tf.less(lp, tf.add(tf.max(lp, 2, true), Math.log(plan.minP))), 'float32'), -1e9) : undefined;
+          const raw = tf.add(cut ? tf.add(lp, cut) : lp, g);
           const scores = plan.noRepeat ? tf.add(raw, linear(last!, this.repeatPenalty)) : raw;
           const token = tf.argMax(scores, 2) as tf.Tensor2D;
           // The token's rows of the tables (exact: what a one-hot matMul picks).
