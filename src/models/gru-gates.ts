@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { linear, weightMatrix, type Rows } from './kernels';
+import { k, linear, weightMatrix, type Rows } from './kernels';
 
 /** A GRU layer's weights as the trainers export them (PyTorch gate order r, z, n; input-major). */
 export interface GruWeights {
@@ -14,9 +14,8 @@ export interface GruWeights {
 
 /**
  * A GRU cell laid out for generation on a TF.js backend: one matrix per gate over [input | hidden]
- * (the n gate's hidden part apart, as PyTorch computes it; its input part with zero rows for the
- * hidden state, so all three read one concatenated row), so no step slices a tensor (tfjs-wasm
- * reads back to slice), and constant biases (tfjs-wasm keeps one packed XNNPACK operator per
+ * (the n gate's hidden part apart, as PyTorch computes it), so no step slices a tensor (tfjs-wasm
+ * copies the whole tensor to slice it), and constant biases (tfjs-wasm keeps one packed XNNPACK operator per
  * weights-and-bias pair, so a bias that changed per request would repack). Rows are rank 3
  * (`Rows`), so each matMul is one kernel call. The drum and the melody rollouts share it.
  */
@@ -38,9 +37,8 @@ export class GruGates {
   constructor(w: GruWeights, inputs: number, inputWeight: (i: number, col: number) => number = (i, col) => w.wIh[i * 3 * w.hidden + col]) {
     const H = w.hidden;
     const G = 3 * H;
-    // Rows [input | hidden]; the hidden rows of the n gate's input part stay zero.
     const gate = (g: number, withHidden: boolean): [tf.Tensor3D, tf.Tensor1D] => {
-      const rows = inputs + H;
+      const rows = inputs + (withHidden ? H : 0);
       const m = new Float32Array(rows * H);
       for (let i = 0; i < inputs; i++) for (let j = 0; j < H; j++) m[i * H + j] = inputWeight(i, g * H + j);
       if (withHidden) for (let i = 0; i < H; i++) m.set(w.wHh.subarray(i * G + g * H, i * G + (g + 1) * H), (inputs + i) * H);
@@ -63,12 +61,13 @@ export class GruGates {
    * and the hidden state, all [1 x batch x n] (call inside tf.tidy).
    */
   cell(input: Rows[], h: Rows): Rows {
-    const xh = tf.concat([...input, h], 2);
+    const x = input.length > 1 ? k.concat(input, 2) : input[0];
+    const xh = k.concat([x, h], 2);
     const r = linear(xh, this.wR, this.bR, 'sigmoid');
     const z = linear(xh, this.wZ, this.bZ, 'sigmoid');
     const hn = linear(h, this.wNh, this.bNh);
-    const n = tf.tanh(tf.add(linear(xh, this.wNx, this.bNx), tf.mul(r, hn)));
-    return tf.add(n, tf.mul(z, tf.sub(h, n)));
+    const n = k.tanh(k.add(linear(x, this.wNx, this.bNx), k.mul(r, hn)));
+    return k.add(n, k.mul(z, k.sub(h, n)));
   }
 
   dispose(): void {

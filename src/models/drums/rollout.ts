@@ -9,7 +9,7 @@ import { fillGivenInputs, type BarConditioning } from './inputs';
 import { DRUM_INPUT, DRUM_LOOKBACK_BARS, DRUM_LOOKBACK_FEATURES, DRUM_PATTERNS, DRUM_STEPS_PER_BAR } from './spec';
 import type { DrumWeights } from './weights';
 import { GruGates } from '../gru-gates';
-import { linear, weightMatrix, type Rows } from '../kernels';
+import { k, linear, weightMatrix, type Rows } from '../kernels';
 
 const C = NUM_DRUM_CLASSES;
 export { NEUTRAL_SAMPLING, NORMALS_PER_STEP, samplingNoise, type SamplingNoise, type SamplingScales } from './sampling';
@@ -49,8 +49,10 @@ const row = (v: number, o: number) => tf.tensor1d([...Array<number>(C).fill(v), 
  * instead of one per step: on GPU backends each read-back is a sync, and on wasm each large one
  * (and every slice, which tfjs-wasm does by reading back) costs a copy that Chromium's GC pays for.
  *
- * The weights are rearranged at load so that no step slices a tensor: one matrix per gate over
- * [step features | hidden], the head split into its mean and log-std halves, constants folded in.
+ * The weights are rearranged at load so that no step slices a tensor (tfjs-wasm copies the whole
+ * tensor to slice it): one matrix per gate over [step features | hidden], the head split into its
+ * mean and log-std halves, constants folded in. Each step is ~36 kernels called directly
+ * (kernels.ts): for one variation, op dispatch, not arithmetic, is most of a step's time on wasm.
  */
 export class DrumRollout {
   private readonly H: number;
@@ -73,6 +75,7 @@ export class DrumRollout {
   private readonly qLo: tf.Tensor1D;
   private readonly qHi: tf.Tensor1D;
   private readonly velocityHalf: tf.Tensor1D;
+  private readonly one: tf.Scalar;
   /** Learned initial state from step 0's given inputs: [GIVEN x hidden]. */
   private readonly wInit: tf.Tensor3D;
   private readonly bInit: tf.Tensor1D;
@@ -159,6 +162,7 @@ export class DrumRollout {
     this.qLo = row(1.5, -0.5);
     this.qHi = row(127.5, 0.5);
     this.velocityHalf = row(1, 0);
+    this.one = tf.scalar(1);
     this.wInit = weightMatrix(weights.get('init/w'), GIVEN, H);
     this.bInit = tf.tensor1d(weights.get('init/b'));
     this.contours = weights.spec.contours;
@@ -221,14 +225,14 @@ export class DrumRollout {
    * with the step's normals.
    */
   private sample(h: Rows, hits: Rows, normal: Rows): Rows {
-    const hb = tf.concat([h, hits], 2);
+    const hb = k.concat([h, hits], 2);
     const mean = linear(hb, this.wMean, this.bMean, 'sigmoid');
     const logStd = linear(hb, this.wLogStd, this.bLogStd);
-    const std = tf.exp(tf.minimum(tf.maximum(logStd, this.logStdLo), this.logStdHi));
-    const value = tf.add(mean, tf.mul(std, normal));
-    const clamped = tf.minimum(tf.maximum(tf.add(tf.mul(value, this.qScale), this.qShift), this.qLo), this.qHi);
-    const q = tf.sub(clamped, tf.mul(tf.mod(clamped, 1), this.velocityHalf)); // floor of the (positive) velocities
-    return tf.concat([hits, tf.mul(q, hits)], 2);
+    const std = k.exp(k.minimum(k.maximum(logStd, this.logStdLo), this.logStdHi));
+    const value = k.add(mean, k.mul(std, normal));
+    const clamped = k.minimum(k.maximum(k.add(k.mul(value, this.qScale), this.qShift), this.qLo), this.qHi);
+    const q = k.sub(clamped, k.mul(k.mod(clamped, this.one), this.velocityHalf)); // floor of the (positive) velocities
+    return k.concat([hits, k.mul(q, hits)], 2);
   }
 
   /**
@@ -246,11 +250,11 @@ export class DrumRollout {
     barBefore?: tf.Tensor2D,
     rest?: tf.Tensor1D,
   ): { pattern: tf.Tensor2D; hits: Rows } {
-    let scores = tf.sub(linear(h, logits.w, logits.b), tf.log(tf.neg(tf.log(uniform))));
-    if (rest) scores = tf.add(scores, rest);
-    if (barBefore && this.repeatRows) scores = tf.add(scores, tf.gather(this.repeatRows, barBefore));
-    const pattern = tf.argMax(scores, 2) as tf.Tensor2D;
-    return { pattern, hits: tf.gather(this.patternHits, pattern) as tf.Tensor as Rows };
+    let scores = k.sub(linear(h, logits.w, logits.b), k.log(k.neg(k.log(uniform))));
+    if (rest) scores = k.add(scores, rest);
+    if (barBefore && this.repeatRows) scores = k.add(scores, k.gather(this.repeatRows, barBefore));
+    const pattern = k.argMax(scores, 2);
+    return { pattern, hits: k.gather(this.patternHits, pattern) };
   }
 
   /**

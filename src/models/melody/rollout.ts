@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { MELODY_INPUT, PITCHES, VOCAB } from './spec';
 import type { MelodyWeights } from './weights';
 import { GruGates } from '../gru-gates';
-import { linear, weightMatrix, type Rows } from '../kernels';
+import { k, linear, weightMatrix, type Rows } from '../kernels';
 
 /** The fed-back part of a step's input: the previous token (one-hot) and the last pitch begun (one-hot). */
 export const FEEDBACK = MELODY_INPUT.position;
@@ -50,8 +50,10 @@ export class MelodyRollout {
   private readonly gru: GruGates;
   /** [VOCAB x PITCHES]: row t = the one-hot pitch of token t (zeros for hold and note off). */
   private readonly notePitch: tf.Tensor2D;
-  /** [VOCAB x 1]: 1 for the tokens that begin a note. */
-  private readonly isNote: tf.Tensor2D;
+  /** [VOCAB x 1]: 1 for the tokens that do not begin a note (hold, note off: the last pitch stays). */
+  private readonly isHold: tf.Tensor2D;
+  /** [VOCAB x VOCAB]: row t = token t one-hot, as fed back. */
+  private readonly tokenRows: tf.Tensor2D;
   /** [PITCHES x VOCAB]: last pitch one-hot -> a large negative score on the token that would begin it again. */
   private readonly repeatPenalty: tf.Tensor3D;
   private readonly outW: Float32Array;
@@ -67,13 +69,16 @@ export class MelodyRollout {
       MELODY_INPUT.size,
     );
     const np = new Float32Array(VOCAB * PITCHES);
-    const isNote = new Float32Array(VOCAB);
-    for (let t = 2; t < VOCAB; t++) {
-      np[t * PITCHES + (t - 2)] = 1;
-      isNote[t] = 1;
+    const isHold = new Float32Array(VOCAB);
+    const tokenRows = new Float32Array(VOCAB * VOCAB);
+    for (let t = 0; t < VOCAB; t++) {
+      tokenRows[t * VOCAB + t] = 1;
+      if (t < 2) isHold[t] = 1;
+      else np[t * PITCHES + (t - 2)] = 1;
     }
     this.notePitch = tf.tensor2d(np, [VOCAB, PITCHES]);
-    this.isNote = tf.tensor2d(isNote, [VOCAB, 1]);
+    this.isHold = tf.tensor2d(isHold, [VOCAB, 1]);
+    this.tokenRows = tf.tensor2d(tokenRows, [VOCAB, VOCAB]);
     const rp = new Float32Array(PITCHES * VOCAB);
     for (let p = 0; p < PITCHES; p++) rp[p * VOCAB + p + 2] = -1e9;
     this.repeatPenalty = weightMatrix(rp, PITCHES, VOCAB);
@@ -165,14 +170,13 @@ export class MelodyRollout {
           const lp = fold ? tf.log(tf.matMul(tf.softmax(z), fold)) : z;
           // Min-p on what is drawn from: log-probabilities (up to a constant) more than log(minP) below the step's best are cut.
           const cut = plan.minP ? tf.mul(tf.cast(tf.less(lp, tf.add(tf.max(lp, 2, true), Math.log(plan.minP))), 'float32'), -1e9) : undefined;
-          const raw = tf.add(cut ? tf.add(lp, cut) : lp, g);
-          const scores = plan.noRepeat ? tf.add(raw, linear(last!, this.repeatPenalty)) : raw;
-          const token = tf.argMax(scores, 2) as tf.Tensor2D;
+          const raw = k.add(cut ? k.add(lp, cut) : lp, g);
+          const scores = plan.noRepeat ? k.add(raw, linear(last!, this.repeatPenalty)) : raw;
+          const token = k.argMax(scores, 2);
           // The token's rows of the tables (exact: what a one-hot matMul picks).
-          const note = tf.gather(this.notePitch, token) as tf.Tensor as Rows;
-          const keep = tf.sub(1, tf.gather(this.isNote, token));
-          const l = tf.add(note, tf.mul(keep, last!)) as Rows;
-          return [token, tf.concat([tf.cast(tf.oneHot(token, VOCAB), 'float32'), l], 2) as Rows, l];
+          const oh = k.gather(this.tokenRows, token);
+          const l = k.add(k.gather(this.notePitch, token), k.mul(k.gather(this.isHold, token), last!));
+          return [token, k.concat([oh, l], 2), l];
         });
         g.dispose();
         fb!.dispose();
@@ -193,7 +197,7 @@ export class MelodyRollout {
 
   dispose(): void {
     this.gru.dispose();
-    tf.dispose([this.notePitch, this.isNote, this.repeatPenalty]);
+    tf.dispose([this.notePitch, this.isHold, this.tokenRows, this.repeatPenalty]);
     if (this.logits) tf.dispose([this.logits.w, this.logits.b]);
     this.logits = undefined;
   }
