@@ -44,8 +44,11 @@ export function readLayersFolder(dir: string): LayersArtifact {
   if (!paths || !paths.every((p): p is string => typeof p === 'string' && !p.includes('/') && !p.includes('\\'))) {
     throw new TandemError(`${file} has no weights manifest naming files beside it: export it again with its trainer (models/training/)`);
   }
-  const all = Buffer.concat(paths.map((p) => readFileSync(join(dir, p))));
-  return { modelJson, weights: all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) as ArrayBuffer };
+  // One file (as the trainers write it) is used as read; several are joined: one copy at most.
+  const files = paths.map((p) => readFileSync(join(dir, p)));
+  const all = files.length === 1 ? files[0] : Buffer.concat(files);
+  const owned = all.byteOffset === 0 && all.buffer.byteLength === all.byteLength;
+  return { modelJson, weights: (owned ? all.buffer : all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength)) as ArrayBuffer };
 }
 
 export function loadDrumNgram(file = DRUM_NGRAM_FILE): DrumNgram {

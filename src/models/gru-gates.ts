@@ -31,16 +31,16 @@ export class GruGates {
 
   /**
    * @param inputs rows of the cell's input as the rollout feeds it
-   * @param inputWeight the weight of input row `i` for gate column `col` (of 3H), in the units the
-   *   rollout feeds; by default the exported row `i` as it is
+   * @param inputWeights the input weights [inputs x 3H] in the order and units the rollout feeds
+   *   them; by default the exported ones as they are
    */
-  constructor(w: GruWeights, inputs: number, inputWeight: (i: number, col: number) => number = (i, col) => w.wIh[i * 3 * w.hidden + col]) {
+  constructor(w: GruWeights, inputs: number, inputWeights: Float32Array = w.wIh) {
     const H = w.hidden;
     const G = 3 * H;
     const gate = (g: number, withHidden: boolean): [tf.Tensor3D, tf.Tensor1D] => {
       const rows = inputs + (withHidden ? H : 0);
       const m = new Float32Array(rows * H);
-      for (let i = 0; i < inputs; i++) for (let j = 0; j < H; j++) m[i * H + j] = inputWeight(i, g * H + j);
+      for (let i = 0; i < inputs; i++) m.set(inputWeights.subarray(i * G + g * H, i * G + (g + 1) * H), i * H);
       if (withHidden) for (let i = 0; i < H; i++) m.set(w.wHh.subarray(i * G + g * H, i * G + (g + 1) * H), (inputs + i) * H);
       const b = w.bIh.slice(g * H, (g + 1) * H);
       if (withHidden) for (let j = 0; j < H; j++) b[j] += w.bHh[g * H + j];

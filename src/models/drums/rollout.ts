@@ -99,31 +99,30 @@ export class DrumRollout {
     const HEAD = 4 * C;
 
     // The cell reads [the step before's played features | the step's given inputs | with the
-    // lookback, the played features of the steps one and two bars back]. Input weight of cell
-    // input row i for gate column `col`, scaled to the features' units (the model saw velocity /
-    // 127 and offset x 2). The given inputs' lookback columns are always zero there.
+    // lookback, the played features of the steps one and two bars back]: its input weights in that
+    // order, scaled to the features' units (the model saw velocity / 127 and offset x 2). The
+    // given inputs' lookback columns are always zero there.
     this.lookbackSteps = weights.hasLookback ? DRUM_LOOKBACK_BARS.map((b) => b * DRUM_STEPS_PER_BAR) : [];
-    const featureWeight = (hits: number, vel: number, off: number, j: number, col: number): number => {
-      const c = j % C;
-      switch (Math.floor(j / C)) {
-        case 0:
-          return wIh[(hits + c) * G + col];
-        case 1:
-          return 0; // the second copy of the hits only masks the offsets
-        case 2:
-          return wIh[(vel + c) * G + col] / 127;
-        default:
-          return wIh[(off + c) * G + col] * 2;
+    const inputs = INPUTS + STEP_FEATURES * this.lookbackSteps.length;
+    const wIx = new Float32Array(inputs * G);
+    /** Cell rows `at`.. from the played features whose hits, velocities and offsets are the model's rows hits.., vel.., off... */
+    const features = (at: number, hits: number, vel: number, off: number) => {
+      for (let c = 0; c < C; c++) {
+        wIx.set(wIh.subarray((hits + c) * G, (hits + c + 1) * G), (at + c) * G);
+        // at + C + c: the second copy of the hits only masks the offsets (zero weights)
+        for (let col = 0; col < G; col++) {
+          wIx[(at + 2 * C + c) * G + col] = wIh[(vel + c) * G + col] / 127;
+          wIx[(at + 3 * C + c) * G + col] = wIh[(off + c) * G + col] * 2;
+        }
       }
     };
-    const inputWeight = (i: number, col: number): number => {
-      if (i < STEP_FEATURES) return featureWeight(DRUM_INPUT.prevHits, DRUM_INPUT.prevVel, DRUM_INPUT.prevOff, i, col);
-      if (i < INPUTS) return wIh[(GIVEN_FROM + i - STEP_FEATURES) * G + col];
-      const k = Math.floor((i - INPUTS) / STEP_FEATURES);
+    features(0, DRUM_INPUT.prevHits, DRUM_INPUT.prevVel, DRUM_INPUT.prevOff);
+    wIx.set(wIh.subarray(GIVEN_FROM * G, (GIVEN_FROM + GIVEN) * G), STEP_FEATURES * G);
+    this.lookbackSteps.forEach((_, k) => {
       const lb = DRUM_INPUT.lookback + k * DRUM_LOOKBACK_FEATURES;
-      return featureWeight(lb, lb + C, lb + 2 * C, (i - INPUTS) % STEP_FEATURES, col);
-    };
-    this.gru = new GruGates({ wIh, wHh, bIh, bHh, hidden: H }, INPUTS + STEP_FEATURES * this.lookbackSteps.length, inputWeight);
+      features(INPUTS + k * STEP_FEATURES, lb, lb + C, lb + 2 * C);
+    });
+    this.gru = new GruGates({ wIh, wHh, bIh, bHh, hidden: H }, inputs, wIx);
 
     // Head over [hidden | hits | hits]: columns [velocity 9 | offset 9]. The offset mean's weights
     // are doubled so one sigmoid serves both: 0.5 tanh(x) = sigmoid(2x) - 0.5 (the -0.5 is in qShift).
