@@ -254,7 +254,9 @@ async function main(): Promise<void> {
   const e = new NodeEngine({ backend: 'wasm' });
   await e.load(drums.model);
   const req = (count: number) => drums.request({ style: 'funk', density: 0.6, bars: 8, count, seed: 1 });
-  for (let i = 0; i < 5; i++) await e.generate(req(1)); // past V8's tiers, as a running bridge is
+  // Past V8's tiers, as a running bridge is: measured per generation in a fresh process, CPU time
+  // settles after ~15 (200, 90, 65, ... 26 ms); after 5 it was still 35-65 ms.
+  for (let i = 0; i < 20; i++) await e.generate(req(1));
   /** Median wall and CPU ms of `reps` runs (CPU: this process's, the generation blocks it). */
   const timed = async (fn: () => Promise<unknown>, reps: number) => {
     const wall: number[] = [];
