@@ -5,7 +5,7 @@ import { chordSymbol, drawProgression, progressionTable } from '../../src/models
 import { STYLE_KEYS } from '../../src/models/melody/request';
 import type { MelodyStyle } from '../../src/models/melody/spec';
 import type { MelodyModelJson, Progression } from '../../src/models/melody/weights';
-import { MODELS_DIR } from '../models/load';
+import { MODELS_DIR } from '../models/artifacts';
 
 /** Bars of a drawn progression before it repeats (the A A B A form of 4-bar progressions). */
 export const DRAWN_BARS = 16;

@@ -8,6 +8,8 @@ import { REPO_ROOT } from '../data/paths';
  * `serve` and `play` decide without importing TF.js on the main thread; load.ts loads).
  */
 export const MODELS_DIR = join(REPO_ROOT, 'models');
+/** The trained drum network's folder. */
+export const DRUM_NET_DIR = join(MODELS_DIR, 'drums');
 
 export type DrumImpl = 'network' | 'baseline';
 

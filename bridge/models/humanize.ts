@@ -1,12 +1,11 @@
 import { TandemError } from '../../src/errors';
-import { GrooveRnn } from '../../src/models/drums/groove-rnn';
+import type { GrooveRnn } from '../../src/models/drums/groove-rnn';
 import { hitCount, type HumanizeOptions } from '../../src/models/drums/humanize';
 import { drumClassOfPitch, NUM_DRUM_CLASSES } from '../../src/music/drum-map';
 import { DRUM_CHANNEL, type Note, type Sequence } from '../../src/music/sequence';
 import { emptyGrid, type DrumGrid } from '../../src/tokens/drum-grid';
 import { TICKS_PER_STEP } from '../../src/time/units';
-import { initNodeTf } from '../engine/node-tf';
-import { DRUM_NET_DIR, readDrumNetArtifacts } from './load';
+import { DRUM_NET_DIR } from './artifacts';
 
 /** A drum note further than this from a 16th (in steps) counts as not quantized. */
 const GRID_TOLERANCE = 0.02;
@@ -75,12 +74,19 @@ export function humanizeSequence(seq: Sequence, options: HumanizeOptions, model:
 
 /**
  * The trained drum network for humanizing, loaded once on first use in this process (TF.js on
- * wasm, else cpu). Throws TandemError naming the folder when the network is not there.
+ * wasm, else cpu). Throws TandemError naming the folder when the network is not there. TF.js and
+ * the network's code load with it too, not with this module: `serve` imports this, and its port
+ * answers sooner without them (issue 15).
  */
 export function drumHumanizer(dir = DRUM_NET_DIR): () => Promise<GridHumanizer> {
   let loading: Promise<GridHumanizer> | undefined;
   return () => {
     loading ??= (async () => {
+      const [{ readDrumNetArtifacts }, { initNodeTf }, { GrooveRnn }] = await Promise.all([
+        import('./load'),
+        import('../engine/node-tf'),
+        import('../../src/models/drums/groove-rnn'),
+      ]);
       const art = readDrumNetArtifacts(dir);
       if (!art) throw new TandemError(`humanize needs the trained drum network in ${dir}`);
       await initNodeTf('wasm');

@@ -8,12 +8,11 @@ import type { DrumNetArtifacts } from '../../src/models/drums/network';
 import type { DrumModel } from '../../src/models/types';
 import { modelFactory } from '../../src/models/factories';
 import type { LayersArtifact, ModelImpl, ModelSpec, PartModel } from '../../src/models/spec';
-import { artifactPath, chooseImpl, hasArtifact, MODELS_DIR, type DrumImpl } from './artifacts';
+import { artifactPath, chooseImpl, DRUM_NET_DIR, hasArtifact, MODELS_DIR, type DrumImpl } from './artifacts';
 import { initNodeTf, type NodeBackend } from '../engine/node-tf';
 
-export { artifactPath, chooseImpl, hasArtifact, MODELS_DIR, type DrumImpl };
+export { artifactPath, chooseImpl, DRUM_NET_DIR, hasArtifact, MODELS_DIR, type DrumImpl };
 
-export const DRUM_NET_DIR = join(MODELS_DIR, 'drums');
 export const DRUM_NGRAM_FILE = join(MODELS_DIR, 'baseline', 'drums-ngram.json');
 
 /** Whether the trained drum network is there (without reading its weights). */
