@@ -11,6 +11,7 @@ import type { DrumImpl } from '../models/load';
 import { parseBackendName, parseEngineChoice } from '../engine/auto';
 import { SuggestionStore } from '../storage/suggestions';
 import { readProgressions } from '../live/harmony';
+import { progressionText } from '../../src/music/chords';
 import { parsePartStyles, parseParts } from './parts';
 import type { ControlName } from '../../src/models/controls';
 import { DEFAULT_PANEL_PORT, parsePanelPort } from '../panel/port';
@@ -199,7 +200,7 @@ export async function runPlay(
   const s = session.settings;
   const what = specs.map((p, i) => `${s.styles[p.name]} ${p.name} (${models[i].where}${specs.length > 1 ? `, channel ${p.channel + 1}` : ''})`).join(' + ');
   const h = live.harmony;
-  const over = h ? ` in ${h.key}${h.chords.length ? ` over ${h.drawn ? 'chords drawn from the style: ' : ''}${h.chords.join(' ')}` : ''}` : '';
+  const over = h ? ` in ${h.key}${h.chords.length ? ` over ${h.drawn ? 'chords drawn from the style: ' : ''}${progressionText(h.chords)}` : ''}` : '';
   say(
     `tandem: playing ${what}${over}, density ${s.density}, seed ${s.seed} (+1 a phrase), ${clock === 'midi' ? `following the MIDI clock on "${input!.name}"` : `internal clock at ${bpm} BPM`}; suggestions saved in ${store.dir}${durationMs ? `; stopping after ${durationMs / 1000} s` : '; Ctrl-C stops'}`,
   );

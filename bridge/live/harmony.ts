@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { keyName, parseChordProgression, parseKey } from '../../src/music/chords';
+import { keyName, parseChordProgression, parseKey, progressionText } from '../../src/music/chords';
 import { chordSymbol, drawProgression, progressionTable } from '../../src/models/melody/progression';
 import { STYLE_KEYS } from '../../src/models/melody/request';
 import type { MelodyStyle } from '../../src/models/melody/spec';
@@ -19,8 +19,8 @@ export const DRAWN_BARS = 16;
 export interface SessionHarmony {
   /** Key as text ("D major"). */
   key: string;
-  /** One chord symbol per bar, repeated from song bar 0; empty = each request lets the model choose. */
-  chords: string[];
+  /** The chord symbols of every bar (1 to 4 splitting it), repeated from song bar 0; empty = each request lets the model choose. */
+  chords: string[][];
   /** Whether the chords were drawn (no chords given). */
   drawn: boolean;
 }
@@ -42,16 +42,16 @@ export function planHarmony(h: HarmonyInput): SessionHarmony {
   if (h.chords) return { key: keyName(key), chords: splitChords(h.chords), drawn: false };
   if (!h.progressions) return { key: keyName(key), chords: [], drawn: false };
   const bars = drawProgression(progressionTable(h.progressions, h.style, key), DRAWN_BARS, `${h.seed}:session:chords`);
-  return { key: keyName(key), chords: bars.map((b) => chordSymbol(b, key.tonic)), drawn: true };
+  return { key: keyName(key), chords: bars.map((b) => [chordSymbol(b, key.tonic)]), drawn: true };
 }
 
-/** The symbols of a progression as typed ("C G Am F" or with bars "C | G | Am | F"), one per bar. */
-const splitChords = (text: string): string[] => parseChordProgression(text).map((c) => c.symbol);
+/** The symbols of every bar of a progression as typed ("C G Am F", or with bars "C G/B | Am F"). */
+const splitChords = (text: string): string[][] => parseChordProgression(text).map((bar) => bar.map((c) => c.symbol));
 
-/** The chords of song bars [fromBar, fromBar + bars) as one symbol per bar, or undefined when none are planned. */
+/** The chords of song bars [fromBar, fromBar + bars) as progression text (see progressionText), or undefined when none are planned. */
 export function chordsFor(h: SessionHarmony, fromBar: number, bars: number): string | undefined {
   if (!h.chords.length) return undefined;
-  return Array.from({ length: bars }, (_, i) => h.chords[(fromBar + i) % h.chords.length]).join(' ');
+  return progressionText(Array.from({ length: bars }, (_, i) => h.chords[(fromBar + i) % h.chords.length]));
 }
 
 /** The progression tables of the trained melody network (undefined when it is absent or unreadable). */

@@ -155,19 +155,83 @@ export function parseChordSymbol(symbol: string, field = 'chord'): ChordOrNone {
   return { symbol: s, root, bass, pitchClasses: [...pcs].sort((a, b) => a - b) };
 }
 
-/** Most chords one progression may hold (one per bar; a progression repeats to the length). */
+/** Most bars one progression may hold (a progression repeats to the length). */
 export const MAX_PROGRESSION = 64;
 
-/** Parses a progression (`C G Am F`, bars separated by spaces, `|` or commas); one chord per bar. */
-export function parseChordProgression(text: string, field = 'chords'): ChordOrNone[] {
-  const symbols = text.split(/[\s|,]+/).filter((x) => x !== '');
-  if (symbols.length === 0) throw new InvalidValueError(field, text, `one chord symbol per bar, e.g. "C G Am F" (${CHORD_SYNTAX})`);
-  if (symbols.length > MAX_PROGRESSION) throw new InvalidValueError(field, `${symbols.length} chords`, `at most ${MAX_PROGRESSION} chords (one per bar)`);
-  return symbols.map((sym) => parseChordSymbol(sym, field));
+/** Chords a bar may be split into, whatever the meter (each meter allows those that divide its beats; see chordsPerBarAllowed). */
+const MAX_CHORDS_PER_BAR = 4;
+
+/** The progression syntax, in words (for errors and help). */
+export const PROGRESSION_SYNTAX =
+  'one chord symbol per bar ("C G Am F"), or bars separated by | with 1, 2 or 4 chords splitting a 4/4 bar evenly ("| C G/B | Am F |"; 3/4: 1 or 3, 6/8: 1 or 2)';
+
+/**
+ * One bar of a progression: 1 to 4 chords splitting it evenly (one chord per beat group: in 4/4 two chords
+ * sound two beats each, four one beat each).
+ */
+export type ProgressionBar = readonly ChordOrNone[];
+
+/**
+ * Parses a progression into bars. Without `|`: one chord per bar, symbols separated by spaces or commas
+ * (`C G Am F`). With `|`: bars separated by `|` (a leading and trailing `|` are allowed, as lead sheets write
+ * them: `| C G/B | Am F |`), each bar 1 to 4 symbols that split it evenly (whether the count fits the
+ * meter is checked where the meter is known: chordsPerBarAllowed). Throws InvalidValueError naming the value.
+ */
+export function parseChordProgression(text: string, field = 'chords'): ProgressionBar[] {
+  let bars: string[][];
+  if (text.includes('|')) {
+    const cells = text.split('|');
+    if (cells.length > 1 && cells[0].trim() === '') cells.shift();
+    if (cells.length > 1 && cells[cells.length - 1].trim() === '') cells.pop();
+    bars = cells.map((c) => c.split(/[\s,]+/).filter((x) => x !== ''));
+    const empty = bars.findIndex((b) => b.length === 0);
+    if (empty >= 0) throw new InvalidValueError(field, text, `bars of 1 to ${MAX_CHORDS_PER_BAR} chords (bar ${empty + 1} is empty): ${PROGRESSION_SYNTAX}`);
+    const crowded = bars.findIndex((b) => b.length > MAX_CHORDS_PER_BAR);
+    if (crowded >= 0)
+      throw new InvalidValueError(
+        field,
+        `bar ${crowded + 1}: ${bars[crowded].join(' ')}`,
+        `at most ${MAX_CHORDS_PER_BAR} chords in a bar: ${PROGRESSION_SYNTAX}`,
+      );
+  } else
+    bars = text
+      .split(/[\s,]+/)
+      .filter((x) => x !== '')
+      .map((sym) => [sym]);
+  if (bars.length === 0) throw new InvalidValueError(field, text, `${PROGRESSION_SYNTAX} (${CHORD_SYNTAX})`);
+  if (bars.length > MAX_PROGRESSION)
+    throw new InvalidValueError(field, `${bars.length} bars`, `at most ${MAX_PROGRESSION} bars of chords (repeated to the length)`);
+  return bars.map((b) => b.map((sym) => parseChordSymbol(sym, field)));
 }
 
-/** The chord of bar `bar` when a progression repeats to the length. */
-export const chordOfBar = (progression: readonly ChordOrNone[], bar: number): ChordOrNone => progression[bar % progression.length];
+/** Chords per bar a meter allows: counts that divide its beats (4/4: 1, 2, 4; 3/4: 1, 3; 6/8, two dotted beats: 1, 2). */
+export function chordsPerBarAllowed(beatsPerBar: number): number[] {
+  return Array.from({ length: MAX_CHORDS_PER_BAR }, (_, i) => i + 1).filter((n) => beatsPerBar % n === 0);
+}
+
+/** Checks that every bar's chord count fits a meter of `beatsPerBar` beats (`meter` names it in the error). */
+export function checkProgressionMeter(bars: readonly ProgressionBar[], beatsPerBar: number, meter: string, field = 'chords'): void {
+  const ok = chordsPerBarAllowed(beatsPerBar);
+  const bad = bars.findIndex((b) => !ok.includes(b.length));
+  if (bad >= 0)
+    throw new InvalidValueError(
+      field,
+      `bar ${bad + 1}: ${bars[bad].map((c) => c.symbol).join(' ')}`,
+      `${ok.length > 1 ? `${ok.slice(0, -1).join(', ')} or ${ok[ok.length - 1]}` : ok[0]} chords splitting a ${meter} bar evenly (${PROGRESSION_SYNTAX})`,
+    );
+}
+
+/** A progression written back: one symbol per bar (`C G Am F`) when every bar has one chord, else bars with `|` (`C G | Am F`). */
+export function progressionText(bars: ReadonlyArray<readonly string[]>): string {
+  return bars.every((b) => b.length === 1) ? bars.map((b) => b[0]).join(' ') : bars.map((b) => b.join(' ')).join(' | ');
+}
+
+/** The chords of bar `bar` when a progression repeats to the length. */
+export const chordsOfBar = (progression: readonly ProgressionBar[], bar: number): ProgressionBar => progression[bar % progression.length];
+
+/** The chord sounding at step `step` of a bar of `stepsPerBar` steps (a bar's chords split it evenly). */
+export const chordAtStepOfBar = <T>(bar: readonly T[], step: number, stepsPerBar: number): T =>
+  bar[Math.min(bar.length - 1, Math.floor((step * bar.length) / stepsPerBar))];
 
 export const MODES = ['major', 'minor', 'dorian', 'mixolydian'] as const;
 export type Mode = (typeof MODES)[number];

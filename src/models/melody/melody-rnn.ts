@@ -1,5 +1,5 @@
 import { InvalidValueError } from '../../errors';
-import { parseKey, type ChordOrNone, type Key } from '../../music/chords';
+import { chordAtStepOfBar, checkProgressionMeter, parseKey, type Key } from '../../music/chords';
 import { makeRng } from '../../random';
 import { decodeTokens, encodeLine, fillStepInput, toneMask } from './encode';
 import { chordSymbol, drawProgression, progressionTable, type ChordBar } from './progression';
@@ -31,8 +31,8 @@ export interface MelodyLine {
   steps: number;
   /** [MIDI pitch, start step, duration steps], sorted, monophonic. */
   notes: Array<[number, number, number]>;
-  /** The chord of every bar (symbols), as given or as drawn. */
-  chords: string[];
+  /** The chords of every bar (symbols; 1 to 4 splitting the bar evenly), as given or as drawn. */
+  chords: string[][];
   /** Whether the chords were drawn from the style's progressions rather than given. */
   chordsDrawn: boolean;
 }
@@ -68,6 +68,9 @@ export const BASS_MIDDLE_BEAT_ROOT_BIAS = 1.5;
  * 77.5 / 74.7 % at 0 and 76.7 / 75.9 / 76.0 % at 0.02: no gain for the bass, so it draws as learned.
  */
 export const MIN_P: Readonly<Record<Voice, number>> = Object.freeze({ melody: 0.02, bass: 0 });
+
+/** Beats of a bar (6/8: two dotted quarters): a bar's chords split it by beats (see chordsPerBarAllowed). */
+const BEATS_PER_BAR: Record<MelodyMeter, number> = { '4/4': 4, '3/4': 3, '6/8': 2 };
 
 /** The step of a bar's middle beat (3/4 has none). */
 const MIDDLE_BEAT_STEP: Record<MelodyMeter, number | undefined> = { '4/4': 8, '6/8': 6, '3/4': undefined };
@@ -141,7 +144,7 @@ export class MelodyRnn {
   }
 
   /** Everything a generation needs besides the network, built in JS from the request and the seed. */
-  plan(req: MelodyRequest): { plan: RolloutPlan; key: Key; meter: MelodyMeter; bars: Bar[][]; drawn: boolean; primerTokens: number[] } {
+  plan(req: MelodyRequest): { plan: RolloutPlan; key: Key; meter: MelodyMeter; bars: Bar[][][]; drawn: boolean; primerTokens: number[] } {
     const meter = req.style ? STYLE_METER[req.style] : '4/4';
     const spb = STEPS_PER_BAR[meter];
     const key = req.key ?? parseKey(req.style ? STYLE_KEYS[req.style] : 'C major');
@@ -162,24 +165,29 @@ export class MelodyRnn {
       }).tokens.slice(0, bars * spb);
     }
     const kept = primerTokens.length;
-    // Chords per bar and variation: as given, else drawn from the style's progressions (A A B A).
+    // Chords of every bar and variation (1 to 4 per bar, splitting it evenly): as given, else drawn from the
+    // style's progressions (A A B A, one per bar). chordAt gives the chord sounding at a step.
     const drawn = !req.chords;
-    const bars: Bar[][] = [];
+    if (req.chords) checkProgressionMeter(req.chords, BEATS_PER_BAR[meter], meter);
+    const bars: Bar[][][] = [];
     for (let b = 0; b < B; b++) {
       if (req.chords) {
         bars.push(
-          Array.from({ length: req.bars }, (_, i) => {
-            const c: ChordOrNone = req.chords![i % req.chords!.length];
-            return { root: c.root < 0 ? -1 : (c.root - key.tonic + 12) % 12, tones: c.root < 0 ? 0 : toneMask(c, key.tonic) };
-          }),
+          Array.from({ length: req.bars }, (_, i) =>
+            req.chords![i % req.chords!.length].map((c) => ({
+              root: c.root < 0 ? -1 : (c.root - key.tonic + 12) % 12,
+              tones: c.root < 0 ? 0 : toneMask(c, key.tonic),
+            })),
+          ),
         );
-      } else bars.push(this.drawProgression(req, key, b));
+      } else bars.push(this.drawProgression(req, key, b).map((bar) => [bar]));
     }
+    const chordAt = (b: number, s: number): Bar => chordAtStepOfBar(bars[b][Math.floor(s / spb)], s % spb, spb);
     const given = new Float32Array(total * B * GIVEN);
     const row = new Float32Array(MELODY_INPUT.size);
     for (let s = 0; s < total; s++) {
       for (let b = 0; b < B; b++) {
-        const bar = bars[b][Math.floor(s / spb)];
+        const bar = chordAt(b, s);
         fillStepInput(row, TOKEN_HOLD, -1, {
           position: s % spb,
           meter,
@@ -214,8 +222,9 @@ export class MelodyRnn {
         for (let i = 0; i < VOCAB; i++) gumbel[o + i] = -Math.log(-Math.log(Math.min(Math.max(rng(), 1e-300), 1 - 2 ** -53)));
       }
     }
-    // A bass begins the bar on the root of the chord it is given (see BASS_DOWNBEAT_ROOT_BIAS).
-    // (and, with middleBeatRootBias, returns to it on the bar's middle beat).
+    // A bass begins the bar on the root of the chord sounding there (see BASS_DOWNBEAT_ROOT_BIAS) and, with
+    // middleBeatRootBias, plays the root of the chord sounding on the bar's middle beat (the bar's chord, or the
+    // second of two).
     if (req.voice === 'bass') {
       const middle = MIDDLE_BEAT_STEP[meter];
       for (const [offset, bias] of [
@@ -226,7 +235,7 @@ export class MelodyRnn {
         // From the first whole bar after the primer (kept is whole bars), so s >= kept.
         for (let s = Math.ceil(kept / spb) * spb + offset; s < total; s += spb) {
           for (let b = 0; b < B; b++) {
-            const root = bars[b][Math.floor(s / spb)].root;
+            const root = chordAt(b, s).root;
             if (root < 0) continue;
             const o = ((s - kept) * B + b) * VOCAB;
             for (let t = 2; t < VOCAB; t++) if ((t - 2 + PITCH_LOW) % 12 === root) gumbel[o + t] += bias;
@@ -282,7 +291,7 @@ export class MelodyRnn {
         stepsPerBar: STEPS_PER_BAR[meter],
         steps: plan.total,
         notes: decodeTokens(all, key.tonic),
-        chords: bars[b].map((bar) => chordSymbol(bar, key.tonic)),
+        chords: bars[b].map((bar) => bar.map((c) => chordSymbol(c, key.tonic))),
         chordsDrawn: drawn,
       };
     });

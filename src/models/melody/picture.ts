@@ -31,9 +31,10 @@ export function linePicture(seq: Sequence, bars = 2): string {
   });
   const chords = Array.from({ length: len + 1 }, () => ' ');
   for (const m of seq.markers ?? []) {
-    const bar = Math.round(m.ticks / (spb * TICKS_PER_STEP));
-    if (bar >= bars || m.text.startsWith('key ')) continue;
-    [...m.text.slice(0, spb)].forEach((ch, i) => (chords[col(bar * spb) + i] = ch));
+    // At the marker's step: a chord change within a bar is drawn where it sounds.
+    const step = Math.round(m.ticks / TICKS_PER_STEP);
+    if (step >= bars * spb || m.text.startsWith('key ')) continue;
+    [...m.text.slice(0, spb)].forEach((ch, i) => (chords[col(step) + i] = ch));
   }
   const head = chords.join('').trimEnd();
   return [head ? `${' '.repeat(width)} ${head}` : '', ...rows].filter((l) => l !== '').join('\n');

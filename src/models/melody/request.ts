@@ -1,5 +1,5 @@
 import { InvalidValueError } from '../../errors';
-import { parseChordProgression, parseKey, type ChordOrNone, type Key } from '../../music/chords';
+import { parseChordProgression, parseKey, type ChordOrNone, type Key, type ProgressionBar } from '../../music/chords';
 import { CONTROLS, checkNumber, type ControlName } from '../controls';
 import { STYLES, VOICES, type MelodyStyle, type Voice } from './spec';
 
@@ -10,8 +10,11 @@ export interface MelodyRequest {
   style?: MelodyStyle;
   /** undefined = the style's usual key (STYLE_KEYS). */
   key?: Key;
-  /** One chord per bar, repeated to the length; undefined = a progression drawn from the style's common ones. */
-  chords?: ChordOrNone[];
+  /**
+   * The chords of every bar (1 to 4 splitting it evenly; the count must divide the meter's beats), repeated to the
+   * length; undefined = a progression drawn from the style's common ones.
+   */
+  chords?: ProgressionBar[];
   /** 0 = sparsest, 1 = busiest (mapped onto the voice and style's notes-per-bar range). */
   density: number;
   /** Length in bars (primer bars included). */
@@ -49,7 +52,13 @@ export function parseMelodyRequest(r: Record<string, unknown>): MelodyRequest {
     style = s as MelodyStyle;
   }
   const key = r.key === undefined ? undefined : typeof r.key === 'string' ? parseKey(r.key) : (r.key as Key);
-  const chords = r.chords === undefined ? undefined : typeof r.chords === 'string' ? parseChordProgression(r.chords) : (r.chords as ChordOrNone[]);
+  // Text is parsed; parsed bars pass as they are (a bare chord in place of a bar is a bar of one chord).
+  const chords =
+    r.chords === undefined
+      ? undefined
+      : typeof r.chords === 'string'
+        ? parseChordProgression(r.chords)
+        : (r.chords as Array<ChordOrNone | ProgressionBar>).map((bar): ProgressionBar => (Array.isArray(bar) ? bar : [bar as ChordOrNone]));
   return {
     voice: voice as Voice,
     style,

@@ -13,7 +13,7 @@ function velocityAt(voice: Voice, stepInBar: number): number {
 
 /**
  * A generated line as a Sequence on `channel`: its meter, the key signature, and markers naming the
- * key and the chord of every bar (so a file says what harmony it was made over, given or drawn).
+ * key and every chord change at its tick (so a file says what harmony it was made over, given or drawn).
  */
 export function lineToSequence(line: MelodyLine, opts: { channel: number; bpm?: number }): Sequence {
   const notes: Note[] = line.notes.map(([pitch, s, d]) => ({
@@ -26,9 +26,14 @@ export function lineToSequence(line: MelodyLine, opts: { channel: number; bpm?: 
   const seq = makeSequence(notes, { bpm: opts.bpm, totalTicks: line.steps * TICKS_PER_STEP, meters: [{ ticks: 0, meter: METER_OF[line.meter] }] });
   const barTicks = line.stepsPerBar * TICKS_PER_STEP;
   const markers = [{ ticks: 0, text: `key ${keyName(line.key)}${line.chordsDrawn ? ', chords drawn from the style' : ''}` }];
-  line.chords.forEach((c, i) => {
-    if (i === 0 || c !== line.chords[i - 1]) markers.push({ ticks: i * barTicks, text: c });
-  });
+  // One marker per chord change, at its tick (a bar's chords split it evenly).
+  let last: string | undefined;
+  line.chords.forEach((bar, i) =>
+    bar.forEach((c, k) => {
+      if (c !== last) markers.push({ ticks: i * barTicks + (k * barTicks) / bar.length, text: c });
+      last = c;
+    }),
+  );
   return { ...seq, markers, keySignature: keySignature(line.key) };
 }
 

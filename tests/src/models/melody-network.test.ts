@@ -179,7 +179,7 @@ describe('melody network generation', () => {
         expect(monophonic(l)).toBe(true);
         expect(l.notes.every(([p]) => p >= lo + shift && p <= hi + shift)).toBe(true);
         expect(l.notes.every(([, s, d]) => s + d <= l.steps)).toBe(true);
-        expect(l.chords).toEqual(parseChordProgression(`${chords} ${chords}`).map((c) => c.symbol));
+        expect(l.chords).toEqual(parseChordProgression(`${chords} ${chords}`).map((bar) => bar.map((c) => c.symbol)));
         expect(l.chordsDrawn).toBe(false);
       }
     }
@@ -220,7 +220,7 @@ describe('melody network generation', () => {
     const rootShare = (lines: MelodyLine[], at: number) => {
       let hits = 0;
       let total = 0;
-      for (const l of lines) for (const [p, s] of l.notes) if (s % 16 === at) (total++, (hits += p % 12 === chords[Math.floor(s / 16) % 8].root ? 1 : 0));
+      for (const l of lines) for (const [p, s] of l.notes) if (s % 16 === at) (total++, (hits += p % 12 === chords[Math.floor(s / 16) % 8][0].root ? 1 : 0));
       return hits / Math.max(1, total);
     };
     const withBonus = model.generateSync(req);
@@ -238,6 +238,70 @@ describe('melody network generation', () => {
     } finally {
       [model.downbeatRootBias, model.middleBeatRootBias] = saved;
     }
+  });
+
+  it("a bass over two chords a bar (| C G | Am F |) plays the second chord's root on beat 3 far more often than over one chord a bar, and its .mid marks each change at its tick", () => {
+    const ask = (chords: string) => parseMelodyRequest({ voice: 'bass', style: 'pop', key: 'C major', chords, bars: 8, seed: 5, count: 24 });
+    // Share of beat-3 notes (step 8 of 16) on the root of the bar's second chord in | C G | Am F |.
+    const beat3On = (lines: MelodyLine[], pcOfBar: (bar: number) => number) => {
+      let hits = 0;
+      let total = 0;
+      for (const l of lines) for (const [p, s] of l.notes) if (s % 16 === 8) (total++, (hits += p % 12 === pcOfBar(Math.floor(s / 16)) ? 1 : 0));
+      return hits / Math.max(1, total);
+    };
+    const secondRoot = (bar: number) => (bar % 2 === 0 ? 7 : 5); // G in C-G bars, F in Am-F bars
+    const split = model.generateSync(ask('| C G | Am F |'));
+    const whole = model.generateSync(ask('C Am'));
+    expect(split[0].chords.slice(0, 2)).toEqual([
+      ['C', 'G'],
+      ['Am', 'F'],
+    ]);
+    const withSplit = beat3On(split, secondRoot);
+    const withWhole = beat3On(whole, secondRoot);
+    expect(withSplit).toBeGreaterThan(0.6);
+    expect(withSplit).toBeGreaterThan(withWhole + 0.3);
+    // The network itself hears the change (not only the beat-3 bonus): beat 4's notes too sit on G/F more often.
+    const saved = model.middleBeatRootBias;
+    try {
+      model.middleBeatRootBias = 0;
+      const chordTone = (lines: MelodyLine[]) => {
+        let hits = 0;
+        let total = 0;
+        const tones = (bar: number) => (bar % 2 === 0 ? [7, 11, 2] : [5, 9, 0]);
+        for (const l of lines) for (const [p, s] of l.notes) if (s % 16 >= 8) (total++, (hits += tones(Math.floor(s / 16)).includes(p % 12) ? 1 : 0));
+        return hits / Math.max(1, total);
+      };
+      expect(chordTone(model.generateSync(ask('| C G | Am F |')))).toBeGreaterThan(chordTone(model.generateSync(ask('C Am'))) + 0.15);
+    } finally {
+      model.middleBeatRootBias = saved;
+    }
+    const seq = lineToSequence(split[0], { channel: 1, bpm: 100 });
+    const marks = seq.markers!.filter((m) => !m.text.startsWith('key ')).slice(0, 5);
+    // Written as SMF marker events (FF 06 len text): G's and F's are in the file.
+    const bytes = Buffer.from(writeMidiFile(seq, { format: 1 }));
+    expect(bytes.includes(Buffer.from([0xff, 0x06, 1, 'G'.charCodeAt(0)]))).toBe(true);
+    expect(bytes.includes(Buffer.from([0xff, 0x06, 1, 'F'.charCodeAt(0)]))).toBe(true);
+    expect(marks.map((m) => [m.ticks, m.text])).toEqual([
+      [0, 'C'],
+      [1920, 'G'],
+      [3840, 'Am'],
+      [5760, 'F'],
+      [7680, 'C'],
+    ]);
+  });
+
+  it('refuses chords a meter cannot split evenly, naming the bar and what is allowed', () => {
+    expect(() => model.generateSync(parseMelodyRequest({ voice: 'bass', style: 'pop', chords: 'C G Am | F', bars: 2 }))).toThrow(
+      /chords must be 1, 2 or 4 chords splitting a 4\/4 bar evenly.*got "bar 1: C G Am"/,
+    );
+    expect(() => model.generateSync(parseMelodyRequest({ voice: 'melody', style: 'waltz', chords: 'G D | C', bars: 2 }))).toThrow(
+      /1 or 3 chords splitting a 3\/4 bar/,
+    );
+    expect(model.generateSync(parseMelodyRequest({ voice: 'melody', style: 'waltz', chords: 'G D7 G | C', bars: 2 }))[0].chords).toEqual([
+      ['G', 'D7', 'G'],
+      ['C'],
+    ]);
+    expect(model.generateSync(parseMelodyRequest({ voice: 'melody', style: 'jig', chords: 'D A | G', bars: 2 }))[0].chords).toEqual([['D', 'A'], ['G']]);
   });
 
   it('cuts the unlikely tail with min-p: the higher it is, the fewer different notes eight variations play', () => {
@@ -261,7 +325,7 @@ describe('melody network generation', () => {
     const [a, b] = model.generateSync(req);
     expect(a.chordsDrawn).toBe(true);
     expect(a.chords).toHaveLength(8);
-    expect(a.chords.every((c) => c !== 'N.C.')).toBe(true);
+    expect(a.chords.every((bar) => bar.length === 1 && bar[0] !== 'N.C.')).toBe(true);
     expect(model.generateSync(req)[1].chords).toEqual(b.chords);
     const seq = lineToSequence(a, { channel: 1 });
     expect(seq.markers![0].text).toMatch(/key C major, chords drawn/);

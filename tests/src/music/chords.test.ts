@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { chordOfBar, inKey, keyName, parseChordProgression, parseChordSymbol, parseKey } from '../../../src/music/chords';
+import {
+  chordsOfBar,
+  chordAtStepOfBar,
+  checkProgressionMeter,
+  progressionText,
+  inKey,
+  keyName,
+  parseChordProgression,
+  parseChordSymbol,
+  parseKey,
+} from '../../../src/music/chords';
 import { InvalidValueError } from '../../../src/errors';
 
 describe('chord symbols', () => {
@@ -28,10 +38,38 @@ describe('chord symbols', () => {
     expect(() => parseChordProgression('  ')).toThrow(/one chord symbol per bar/);
   });
 
-  it('repeats a progression to the length', () => {
-    const p = parseChordProgression('C | G, Am F');
-    expect(p.map((c) => c.symbol)).toEqual(['C', 'G', 'Am', 'F']);
-    expect(chordOfBar(p, 5).symbol).toBe('G');
+  it('repeats a progression to the length, one chord per bar without |', () => {
+    const p = parseChordProgression('C G, Am F');
+    expect(p.map((bar) => bar.map((c) => c.symbol))).toEqual([['C'], ['G'], ['Am'], ['F']]);
+    expect(chordsOfBar(p, 5)[0].symbol).toBe('G');
+    expect(progressionText(p.map((bar) => bar.map((c) => c.symbol)))).toBe('C G Am F');
+  });
+
+  it('splits bars at | into 1, 2 or 4 chords, as lead sheets write them', () => {
+    const p = parseChordProgression('| C G/B | Am F |');
+    expect(p.map((bar) => bar.map((c) => c.symbol))).toEqual([
+      ['C', 'G/B'],
+      ['Am', 'F'],
+    ]);
+    expect(parseChordProgression('C | G').map((bar) => bar.length)).toEqual([1, 1]);
+    expect(parseChordProgression('C F G C | Am').map((bar) => bar.length)).toEqual([4, 1]);
+    // The chord sounding at a step: two chords in a 16-step bar change on step 8 (beat 3).
+    expect([0, 7, 8, 15].map((s) => chordAtStepOfBar(p[0], s, 16).symbol)).toEqual(['C', 'C', 'G/B', 'G/B']);
+    expect([0, 3, 4, 11].map((s) => chordAtStepOfBar(parseChordProgression('C F G | C')[0], s, 12).symbol)).toEqual(['C', 'C', 'F', 'G']);
+    expect(progressionText(p.map((bar) => bar.map((c) => c.symbol)))).toBe('C G/B | Am F');
+  });
+
+  it('refuses an empty bar, a crowded bar, a count the meter cannot split and a bad symbol, naming the value', () => {
+    expect(() => parseChordProgression('C G || Am')).toThrow(/chords must be bars of 1 to 4 chords \(bar 2 is empty\).*got "C G \|\| Am"/);
+    expect(() => parseChordProgression('C G | Am F C G Dm')).toThrow(/chords must be at most 4 chords in a bar.*got "bar 2: Am F C G Dm"/);
+    expect(() => parseChordProgression('C G | Am Q')).toThrow(/"Q"/);
+    expect(() => parseChordProgression('|')).toThrow(InvalidValueError);
+    const three = parseChordProgression('C G Am | F');
+    expect(() => checkProgressionMeter(three, 4, '4/4')).toThrow(/chords must be 1, 2 or 4 chords splitting a 4\/4 bar evenly.*got "bar 1: C G Am"/);
+    expect(() => checkProgressionMeter(three, 3, '3/4')).not.toThrow();
+    expect(() => checkProgressionMeter(parseChordProgression('C G | F'), 3, '3/4')).toThrow(/1 or 3 chords splitting a 3\/4 bar/);
+    expect(() => checkProgressionMeter(parseChordProgression('C G | F'), 2, '6/8')).not.toThrow();
+    expect(() => parseChordProgression(Array(65).fill('C').join(' '))).toThrow(/at most 64 bars/);
   });
 });
 
