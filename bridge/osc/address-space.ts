@@ -306,7 +306,8 @@ export function describeArgs(spec: AddressSpec): string {
 
 /** The README's OSC tables (addresses, then replies), written from the tables above. */
 export function oscTablesMarkdown(): string {
-  const rows = Object.entries(ADDRESSES).map(([a, s]) => `| \`${a}\` | ${describeArgs(s)} | ${s.doc} |`);
+  // A | inside a cell (the chords' bar lines) is written \| so the table keeps its columns.
+  const rows = Object.entries(ADDRESSES).map(([a, s]) => `| \`${a}\` | ${describeArgs(s)} | ${s.doc.replace(/\|/g, '\\|')} |`);
   const replies = Object.entries(REPLIES).map(([a, s]) => `| \`${a}\` | ${s} |`);
   return ['| address | arguments | what it does |', '| --- | --- | --- |', ...rows, '', '| reply | arguments |', '| --- | --- |', ...replies].join('\n');
 }

@@ -2156,7 +2156,7 @@ var CONTROLS = Object.freeze({
     maxLength: 400,
     default: void 0,
     unit: "",
-    doc: 'one chord symbol per bar, repeated to the length: "C G Am F", F#m7, Bb/D, N.C. (default: the model chooses)'
+    doc: 'one chord symbol per bar, repeated to the length: "C G Am F", F#m7, Bb/D, N.C.; or bars split by | into 1, 2 or 4 chords: "| C G/B | Am F |" (3/4: 1 or 3, 6/8: 1 or 2) (default: the model chooses)'
   }
 });
 var seedToInt32 = (seed) => seed | 0;
@@ -2279,11 +2279,30 @@ function parseChordSymbol(symbol, field = "chord") {
   return { symbol: s, root, bass, pitchClasses: [...pcs].sort((a, b) => a - b) };
 }
 var MAX_PROGRESSION = 64;
+var MAX_CHORDS_PER_BAR = 4;
+var PROGRESSION_SYNTAX = 'one chord symbol per bar ("C G Am F"), or bars separated by | with 1, 2 or 4 chords splitting a 4/4 bar evenly ("| C G/B | Am F |"; 3/4: 1 or 3, 6/8: 1 or 2)';
 function parseChordProgression(text, field = "chords") {
-  const symbols = text.split(/[\s|,]+/).filter((x) => x !== "");
-  if (symbols.length === 0) throw new InvalidValueError(field, text, `one chord symbol per bar, e.g. "C G Am F" (${CHORD_SYNTAX})`);
-  if (symbols.length > MAX_PROGRESSION) throw new InvalidValueError(field, `${symbols.length} chords`, `at most ${MAX_PROGRESSION} chords (one per bar)`);
-  return symbols.map((sym) => parseChordSymbol(sym, field));
+  let bars;
+  if (text.includes("|")) {
+    const cells = text.split("|");
+    if (cells.length > 1 && cells[0].trim() === "") cells.shift();
+    if (cells.length > 1 && cells[cells.length - 1].trim() === "") cells.pop();
+    bars = cells.map((c) => c.split(/[\s,]+/).filter((x) => x !== ""));
+    const empty = bars.findIndex((b) => b.length === 0);
+    if (empty >= 0) throw new InvalidValueError(field, text, `bars of 1 to ${MAX_CHORDS_PER_BAR} chords (bar ${empty + 1} is empty): ${PROGRESSION_SYNTAX}`);
+    const crowded = bars.findIndex((b) => b.length > MAX_CHORDS_PER_BAR);
+    if (crowded >= 0)
+      throw new InvalidValueError(
+        field,
+        `bar ${crowded + 1}: ${bars[crowded].join(" ")}`,
+        `at most ${MAX_CHORDS_PER_BAR} chords in a bar: ${PROGRESSION_SYNTAX}`
+      );
+  } else
+    bars = text.split(/[\s,]+/).filter((x) => x !== "").map((sym) => [sym]);
+  if (bars.length === 0) throw new InvalidValueError(field, text, `${PROGRESSION_SYNTAX} (${CHORD_SYNTAX})`);
+  if (bars.length > MAX_PROGRESSION)
+    throw new InvalidValueError(field, `${bars.length} bars`, `at most ${MAX_PROGRESSION} bars of chords (repeated to the length)`);
+  return bars.map((b) => b.map((sym) => parseChordSymbol(sym, field)));
 }
 var MODES = ["major", "minor", "dorian", "mixolydian"];
 var MODE_NAMES = {
@@ -2337,9 +2356,9 @@ function linePicture(seq, bars = 2) {
   });
   const chords = Array.from({ length: len + 1 }, () => " ");
   for (const m of (_c = seq.markers) != null ? _c : []) {
-    const bar = Math.round(m.ticks / (spb * TICKS_PER_STEP));
-    if (bar >= bars || m.text.startsWith("key ")) continue;
-    [...m.text.slice(0, spb)].forEach((ch, i) => chords[col(bar * spb) + i] = ch);
+    const step = Math.round(m.ticks / TICKS_PER_STEP);
+    if (step >= bars * spb || m.text.startsWith("key ")) continue;
+    [...m.text.slice(0, spb)].forEach((ch, i) => chords[col(step) + i] = ch);
   }
   const head = chords.join("").trimEnd();
   return [head ? `${" ".repeat(width)} ${head}` : "", ...rows].filter((l) => l !== "").join("\n");

@@ -153,7 +153,7 @@ export const CONTROLS: Readonly<Record<ControlName, ControlSpec>> = Object.freez
     maxLength: 400,
     default: undefined,
     unit: '',
-    doc: 'one chord symbol per bar, repeated to the length: "C G Am F", F#m7, Bb/D, N.C. (default: the model chooses)',
+    doc: 'one chord symbol per bar, repeated to the length: "C G Am F", F#m7, Bb/D, N.C.; or bars split by | into 1, 2 or 4 chords: "| C G/B | Am F |" (3/4: 1 or 3, 6/8: 1 or 2) (default: the model chooses)',
   },
 } satisfies Record<ControlName, ControlSpec>);
 

@@ -217,7 +217,7 @@ export function checkProgressionMeter(bars: readonly ProgressionBar[], beatsPerB
     throw new InvalidValueError(
       field,
       `bar ${bad + 1}: ${bars[bad].map((c) => c.symbol).join(' ')}`,
-      `${ok.length > 1 ? `${ok.slice(0, -1).join(', ')} or ${ok[ok.length - 1]}` : ok[0]} chords splitting a ${meter} bar evenly (${PROGRESSION_SYNTAX})`,
+      `${ok.length > 1 ? `${ok.slice(0, -1).join(', ')} or ${ok[ok.length - 1]}` : ok[0]} chords splitting a ${meter} bar evenly (bars separated by |, e.g. "| C G/B | Am F |")`,
     );
 }
 

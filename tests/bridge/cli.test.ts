@@ -342,6 +342,30 @@ describe('melody and bass lines', () => {
     const bad = tandem(['generate', '--model', 'bass', '--chords', 'C G H7 F', '--out', dir]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^tandem: --chords must be a chord symbol such as C, Am, F#m7.*got "H7"/m);
+    // Two chords a bar, as lead sheets write them; three in a 4/4 bar and an empty bar exit 2 naming the bar.
+    const split = run([
+      '--model',
+      'bass',
+      '--genre',
+      'pop',
+      '--key',
+      'C major',
+      '--chords',
+      '| C G | Am F |',
+      '--bars',
+      '4',
+      '--seed',
+      '1',
+      '--out',
+      join(dir, 'split.mid'),
+    ]);
+    expect(split.seq.notes.length).toBeGreaterThan(4);
+    const three = tandem(['generate', '--model', 'bass', '--genre', 'pop', '--chords', 'C G Am | F', '--out', dir]);
+    expect(three.code).toBe(2);
+    expect(three.stderr).toMatch(/^tandem: --chords must be 1, 2 or 4 chords splitting a 4\/4 bar evenly.*got "bar 1: C G Am"$/m);
+    const empty = tandem(['generate', '--model', 'melody', '--chords', 'C || G', '--out', dir]);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr.trim().split('\n')).toHaveLength(1);
   });
 
   it('makes busier bass lines at higher density and refuses drum genres', () => {

@@ -121,8 +121,17 @@ describe('a live session playing several parts', () => {
     expect(mel.asked[0].chords).toBe(chordsFor(session.harmony!, 0, 2));
     expect(mel.asked.every((r) => r.key === 'C major')).toBe(true);
     // a different session seed draws another plan (the drawing is seeded)
-    const plans = new Set([1, 2, 3, 4, 5].map((seed) => planHarmony({ style: 'pop', seed, progressions }).chords.join(' ')));
+    const plans = new Set([1, 2, 3, 4, 5].map((seed) => planHarmony({ style: 'pop', seed, progressions }).chords.flat().join(' ')));
     expect(plans.size).toBeGreaterThan(1);
+  });
+
+  it('shares a progression given by bars (| C G | Am F | Dm |) phrase by phrase, its bar lines kept', () => {
+    const h = planHarmony({ chords: '| C G | Am F | Dm |', seed: 0 });
+    expect(h.chords).toEqual([['C', 'G'], ['Am', 'F'], ['Dm']]);
+    expect(chordsFor(h, 0, 2)).toBe('C G | Am F');
+    expect(chordsFor(h, 2, 2)).toBe('Dm | C G');
+    // without | one chord a bar, as before
+    expect(chordsFor(planHarmony({ chords: 'C G Am', seed: 0 }), 1, 3)).toBe('G Am C');
   });
 
   it('plays a jig in 6/8: bars of 12 sixteenths, whole-bar primers, the chords moving bar by bar', async () => {

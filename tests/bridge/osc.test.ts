@@ -264,6 +264,21 @@ describe('OSC server over real UDP', () => {
     c.socket.close();
   });
 
+  it('takes chords by bar (| Am F | C G |) on /tandem/chords, and refuses an empty bar naming it', async () => {
+    const c = await client();
+    c.send('/tandem/model', { s: 'bass' });
+    c.send('/tandem/chords', { s: '| Am F | C G |' });
+    c.send('/tandem/chords', { s: 'Am || F' });
+    await until('the refusal', () => c.got.some((g) => g.address === '/tandem/error'));
+    expect(c.got.find((g) => g.address === '/tandem/error')!.args[0]).toMatch(/chords must be bars of 1 to 4 chords \(bar 2 is empty\).*got "Am \|\| F"/);
+    c.send('/tandem/status');
+    await until('status', () => c.got.some((g) => g.address === '/tandem/status'));
+    expect(c.got.find((g) => g.address === '/tandem/status')!.args[11]).toBe('| Am F | C G |');
+    c.send('/tandem/chords', { s: '' });
+    c.send('/tandem/model', { s: 'drums' });
+    c.socket.close();
+  });
+
   it('gives up a humanize whose drum network does not come in time, naming its id, and saves nothing', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tandem-humanize-timeout-'));
     const slow = new SessionController({ store: new SuggestionStore(dir), timeoutMs: 50, humanizer: () => new Promise(() => {}) });
