@@ -4,7 +4,7 @@
  *
  * Every real validation line is cut into 8-bar segments (at most a cap per voice and style,
  * spread over the pieces); for each, the network is asked for a twin with the same voice, style,
- * key, chord per bar (the chord at the real bar's downbeat) and density (the segment's own,
+ * key, chord per bar (the chord at the real bar's downbeat; with --half-bar-chords two per bar) and density (the segment's own,
  * normalised with model.json's densityRanges as training does). The n-gram takes only style and
  * density; its key is estimated from its notes and it has no chord figures.
  */
@@ -26,7 +26,7 @@ import { densityFigures, groupFigures, type DensityFigures, type GroupFigures } 
 import type { GroupedAccuracy } from './forest';
 
 const USAGE =
-  'usage: npm run eval:melody [-- --quick] [-- --json] [-- --model DIR] [-- --temperature T] [-- --downbeat-root-bias B] [-- --no-register] [-- --middle-root-bias B] [-- --min-p P] [-- --rest-bias B] [-- --seed S]';
+  'usage: npm run eval:melody [-- --quick] [-- --json] [-- --model DIR] [-- --temperature T] [-- --downbeat-root-bias B] [-- --no-register] [-- --middle-root-bias B] [-- --min-p P] [-- --rest-bias B] [-- --seed S] [-- --half-bar-chords]';
 
 interface Options {
   quick: boolean;
@@ -48,6 +48,12 @@ interface Options {
   seed?: number;
   /** The bass middle-beat root bonus to measure with (default: the shipped one). */
   middleBias?: number;
+  /**
+   * --half-bar-chords: each twin is given the real segment's chords at half-bar resolution (the chord sounding at
+   * each half bar's first step; 3/4 stays one per bar), and the chord-tone and root figures of real lines and twins
+   * are measured against those. Default: one chord per bar (the downbeat's), as the issue's figures are reported.
+   */
+  halfBarChords?: boolean;
 }
 
 function parseArgs(argv: readonly string[]): Options {
@@ -71,6 +77,8 @@ function parseArgs(argv: readonly string[]): Options {
       o.restBias = Number(argv[++i]);
     } else if (a === '--seed' && argv[i + 1] && Number.isInteger(Number(argv[i + 1])) && Number(argv[i + 1]) >= 0) {
       o.seed = Number(argv[++i]);
+    } else if (a === '--half-bar-chords') {
+      o.halfBarChords = true;
     } else if (a === '--no-register') {
       o.noRegister = true;
     } else if (a === '--help' || a === '-h') {
@@ -114,7 +122,7 @@ function ngramLines(ngram: MelodyNgram, style: MelodyStyle, density: number, cou
 
 function evalVoice(voice: Voice, tracks: Parameters<typeof collectSegments>[0], net: MelodyRnn | undefined, ngram: MelodyNgram | undefined): VoiceReport {
   const ranges = net?.spec.densityRanges;
-  const real = collectSegments(tracks, voice, 'validation', ranges, CAPS.val);
+  const real = collectSegments(tracks, voice, 'validation', ranges, CAPS.val, opts.halfBarChords);
   const train = collectSegments(tracks, voice, 'train', ranges, CAPS.train);
   log(`${voice}: ${real.length} validation segments, ${train.length} training segments for the style classifier; generating twins ...`);
   const t0 = Date.now();
@@ -334,7 +342,7 @@ async function main(): Promise<void> {
   }
   const models = [...(net ? [NET] : []), NGRAM];
   console.log(
-    `Melody and bass on the validation split, ${SEGMENT_BARS}-bar segments${opts.quick ? ' (quick)' : ''}; network: ${art ? `${opts.modelDir}, best epoch ${training?.bestEpoch} of ${training?.epochs}, temperature ${opts.temperature}, bass downbeat / middle-beat root bonus ${net?.downbeatRootBias} / ${net?.middleBeatRootBias}, register ${net?.foldRegister && net.register('bass') ? 'kept' : 'not kept'}, min-p ${net ? `${net.minP.melody} / ${net.minP.bass}` : '-'}, rest bias ${net?.restBias}, seeds from ${opts.seed ?? 1000}` : 'none'}`,
+    `Melody and bass on the validation split, ${SEGMENT_BARS}-bar segments${opts.quick ? ' (quick)' : ''}; network: ${art ? `${opts.modelDir}, best epoch ${training?.bestEpoch} of ${training?.epochs}, temperature ${opts.temperature}, bass downbeat / middle-beat root bonus ${net?.downbeatRootBias} / ${net?.middleBeatRootBias}, register ${net?.foldRegister && net.register('bass') ? 'kept' : 'not kept'}, min-p ${net ? `${net.minP.melody} / ${net.minP.bass}` : '-'}, rest bias ${net?.restBias}, seeds from ${opts.seed ?? 1000}` : 'none'}; chords given ${opts.halfBarChords ? 'per half bar (3/4: per bar), chord figures against them' : "one per bar (the downbeat's)"}`,
   );
   console.log('TV = total variation distance of the histogram to real lines of the other half of the pieces (real: half vs half, the floor).');
   console.log(

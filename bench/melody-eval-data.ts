@@ -56,13 +56,15 @@ export type DensityRanges = Record<string, { low: number; high: number }>;
  * least 6 of the 8 bars and has 8 notes (pop songs have long stretches without a melody); none
  * from a track outside the network's styles or in another meter than its style's.
  */
-export function segmentsOf(t: MelodyTrack, ranges: DensityRanges | undefined): RealSegment[] {
+export function segmentsOf(t: MelodyTrack, ranges: DensityRanges | undefined, halfBarChords = false): RealSegment[] {
   const meter = trackMeter(t.meter);
   const style = styleOf(t);
   // A request for a style is played in that style's meter (STYLE_METER), so real lines in
   // another one (POP909's few 3/4 songs) have no twin to compare with.
   if (!meter || !style || meter !== STYLE_METER[style]) return [];
   const spb = STEPS_PER_BAR[meter];
+  // Half-bar chords where a bar halves on a beat (4/4: beat 3, 6/8: the second dotted beat); 3/4 keeps one per bar.
+  const halfBars = halfBarChords && meter !== '3/4';
   const key = trackKey(t.key, t.notes);
   const range = ranges?.[`${t.role}/${style}`] ?? ranges?.[`${t.role}/any`];
   const enc = encodeLine({ notes: t.notes, chords: t.chords, steps: t.steps, key, meter, voice: t.role, style });
@@ -85,6 +87,7 @@ export function segmentsOf(t: MelodyTrack, ranges: DensityRanges | undefined): R
       steps: len,
       notes,
       barChords: Array.from({ length: SEGMENT_BARS }, (_, b) => chordAt(t.chords, from + b * spb)),
+      halfBarChords: halfBars ? Array.from({ length: 2 * SEGMENT_BARS }, (_, h) => chordAt(t.chords, from + (h * spb) / 2)) : undefined,
       density: dens.reduce((a, b) => a + b, 0) / dens.length,
       perBar: notes.length / SEGMENT_BARS,
       strongChords: new Map(
@@ -106,11 +109,12 @@ export function collectSegments(
   split: 'train' | 'validation',
   ranges: DensityRanges | undefined,
   cap: number,
+  halfBarChords = false,
 ): RealSegment[] {
   const perStyle = new Map<MelodyStyle, RealSegment[][]>();
   for (const t of tracks) {
     if (t.role !== voice || t.split !== split) continue;
-    const segs = segmentsOf(t, ranges);
+    const segs = segmentsOf(t, ranges, halfBarChords);
     if (!segs.length) continue;
     const list = perStyle.get(segs[0].style) ?? [];
     list.push(segs);
@@ -128,9 +132,13 @@ export function collectSegments(
   return out;
 }
 
-/** The network's twin of a real segment: same voice, style, key, bar chords (N.C. where none) and density. */
+/**
+ * The network's twin of a real segment: same voice, style, key, chords (N.C. where none; one per bar, or two with the
+ * segment's halfBarChords) and density.
+ */
 export function generateTwin(net: MelodyRnn, real: RealSegment, seed: number, temperature = 1): EvalLine {
-  const chords = real.barChords.map((c) => c ?? NO_CHORD);
+  const half = real.halfBarChords;
+  const chords = half ? real.barChords.map((_, b) => [half[2 * b] ?? NO_CHORD, half[2 * b + 1] ?? NO_CHORD]) : real.barChords.map((c) => [c ?? NO_CHORD]);
   const req = parseMelodyRequest({
     voice: real.voice,
     style: real.style,
@@ -143,7 +151,15 @@ export function generateTwin(net: MelodyRnn, real: RealSegment, seed: number, te
     count: 1,
   });
   const [line] = net.generateSync(req);
-  return { notes: line.notes, key: line.key, meter: line.meter, stepsPerBar: line.stepsPerBar, steps: line.steps, barChords: real.barChords };
+  return {
+    notes: line.notes,
+    key: line.key,
+    meter: line.meter,
+    stepsPerBar: line.stepsPerBar,
+    steps: line.steps,
+    barChords: real.barChords,
+    halfBarChords: half,
+  };
 }
 
 /**

@@ -21,6 +21,11 @@ export interface EvalLine {
   steps: number;
   /** Chord of each bar at its downbeat; undefined where none is known. */
   barChords: ReadonlyArray<ChordOrNone | undefined>;
+  /**
+   * With eval --half-bar-chords (4/4 and 6/8 only: a 3/4 bar has no half): the chord of each half bar (the one
+   * sounding at its first step), two per bar; the chords the line was given and is measured against.
+   */
+  halfBarChords?: ReadonlyArray<ChordOrNone | undefined>;
 }
 
 /** A count out of a total, pooled over lines before dividing. */
@@ -111,9 +116,10 @@ export function strongSteps(meter: MelodyMeter): number[] {
   return [0];
 }
 
-/** The chord of a step: by default the bar's (downbeat) chord. */
+/** The chord of a step: by default the chord the line was given there (its half bar's with halfBarChords, else its bar's). */
 export type ChordLookup = (line: EvalLine, step: number) => ChordOrNone | undefined;
-const barChordOf: ChordLookup = (line, step) => line.barChords[Math.floor(step / line.stepsPerBar)];
+const barChordOf: ChordLookup = (line, step) =>
+  line.halfBarChords ? line.halfBarChords[Math.floor((2 * step) / line.stepsPerBar)] : line.barChords[Math.floor(step / line.stepsPerBar)];
 
 /**
  * Notes begun on a strong step whose pitch class is a tone of the chord there (the bar's chord

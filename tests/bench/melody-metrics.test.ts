@@ -18,7 +18,7 @@ import {
   type NoteTriple,
 } from '../../bench/melody-metrics';
 import { densityFigures, halves } from '../../bench/melody-report';
-import { chordAt, pieceOf } from '../../bench/melody-eval-data';
+import { chordAt, generateTwin, pieceOf, segmentsOf } from '../../bench/melody-eval-data';
 import { groupedAccuracy, RandomForest } from '../../bench/forest';
 import { makeRng } from '../../src/random';
 
@@ -126,6 +126,55 @@ describe('chord figures on strong beats', () => {
         ),
       ),
     ).toEqual({ hits: 1, total: 2 });
+  });
+
+  it('with half-bar chords (eval --half-bar-chords), measures beat 3 against the chord of the second half', () => {
+    // C on the downbeat, G on beat 3: over the bar chord C the G is a tone but no root; over C | G it is the root.
+    const l = line(
+      [
+        [48, 0, 8],
+        [43, 8, 8],
+      ],
+      { chords: ['C'] },
+    );
+    expect(strongBeatOnRoot(l)).toEqual({ hits: 1, total: 2 });
+    const half = { ...l, halfBarChords: [parseChordSymbol('C'), parseChordSymbol('G')] };
+    expect(strongBeatOnRoot(half)).toEqual({ hits: 2, total: 2 });
+    expect(strongBeatChordTones({ ...half, notes: [[48, 0, 8] as const, [48, 8, 8] as const] })).toEqual({ hits: 1, total: 2 });
+  });
+
+  it('cuts real segments with the chord of each half bar when asked, in 4/4 and 6/8 but not 3/4, and twins are asked for them', () => {
+    const notes: Array<[number, number, number]> = Array.from({ length: 32 }, (_, i) => [48 + (i % 5), i * 4, 4]);
+    const chords: Array<[number, number, string]> = Array.from({ length: 16 }, (_, i) => [i * 8, 8, i % 2 ? 'G' : 'C']);
+    const track = (meter: { numerator: number; denominator: number }, style: string) => ({
+      id: `t/${style}/bass`,
+      corpus: 'nottingham' as const,
+      role: 'bass' as const,
+      style,
+      split: 'validation' as const,
+      key: 'C major',
+      meter,
+      bpm: 120,
+      notes,
+      chords,
+      steps: 128,
+    });
+    const [pop] = segmentsOf(track({ numerator: 4, denominator: 4 }, 'pop'), undefined, true);
+    expect(pop.barChords.map((c) => c?.symbol)).toEqual(Array(8).fill('C'));
+    expect(pop.halfBarChords!.map((c) => c?.symbol)).toEqual(Array(8).fill(['C', 'G']).flat());
+    expect(segmentsOf(track({ numerator: 4, denominator: 4 }, 'pop'), undefined)[0].halfBarChords).toBeUndefined();
+    expect(segmentsOf(track({ numerator: 3, denominator: 4 }, 'waltz'), undefined, true)[0].halfBarChords).toBeUndefined();
+    // the twin's request: two chords a bar (a fake network records what it is asked)
+    let asked: unknown;
+    const net = {
+      generateSync: (req: { chords: unknown }) => {
+        asked = req.chords;
+        return [{ notes: [], key: pop.key, meter: pop.meter, stepsPerBar: 16, steps: 128 }];
+      },
+    };
+    const twin = generateTwin(net as unknown as Parameters<typeof generateTwin>[0], pop, 1);
+    expect((asked as Array<Array<{ symbol: string }>>).map((bar) => bar.map((c) => c.symbol))[0]).toEqual(['C', 'G']);
+    expect(twin.halfBarChords).toBe(pop.halfBarChords);
   });
 
   it('reads the chord sounding at a step from corpus chords, none where a label does not parse', () => {
