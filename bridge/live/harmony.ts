@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { keyName, parseChordProgression, parseKey, progressionText } from '../../src/music/chords';
+import { checkProgressionMeter, keyName, parseChordProgression, parseKey, progressionText } from '../../src/music/chords';
+import type { ModelMeter } from '../../src/models/spec';
 import { chordSymbol, drawProgression, progressionTable } from '../../src/models/melody/progression';
 import { STYLE_KEYS } from '../../src/models/melody/request';
 import type { MelodyStyle } from '../../src/models/melody/spec';
@@ -52,6 +53,16 @@ const splitChords = (text: string): string[][] => parseChordProgression(text).ma
 export function chordsFor(h: SessionHarmony, fromBar: number, bars: number): string | undefined {
   if (!h.chords.length) return undefined;
   return progressionText(Array.from({ length: bars }, (_, i) => h.chords[(fromBar + i) % h.chords.length]));
+}
+
+/**
+ * Checks that chords given by bar split the session's bars evenly by beats (4/4: 1, 2 or 4 a bar; 3/4: 1 or 3; 6/8,
+ * two dotted beats: 1 or 2), so a live session refuses them when they are set rather than at every phrase.
+ */
+export function checkChordsFitMeter(chords: string | undefined, meter: ModelMeter): void {
+  if (!chords) return;
+  const compound = meter.denominator === 8 && meter.numerator % 3 === 0;
+  checkProgressionMeter(parseChordProgression(chords), compound ? meter.numerator / 3 : meter.numerator, `${meter.numerator}/${meter.denominator}`);
 }
 
 /** The progression tables of the trained melody network (undefined when it is absent or unreadable). */

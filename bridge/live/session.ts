@@ -11,7 +11,7 @@ import type { MidiInput, MidiOutput } from '../midi/port';
 import { SessionController, type SessionControl } from '../session/controller';
 import type { SuggestionStore } from '../storage/suggestions';
 import { Dispatcher, type MessageDispatcher } from './dispatcher';
-import { chordsFor, planHarmony, type SessionHarmony } from './harmony';
+import { checkChordsFitMeter, chordsFor, planHarmony, type SessionHarmony } from './harmony';
 import type { Progression } from '../../src/models/melody/weights';
 import { modelSpec } from '../../src/models/registry';
 
@@ -139,6 +139,7 @@ export class LiveSession {
     });
     this.planHarmony();
     this.planMeter();
+    checkChordsFitMeter(this.session.settings.chords, this.meter);
     const follower = this.opts.clock === 'midi' ? new MidiClockFollower({ initialBpm: this.opts.bpm }) : undefined;
     this.clock = follower ?? new InternalClock(this.opts.bpm);
     this.scheduler = new LookaheadScheduler(this.clock, { lookaheadMs: this.opts.lookaheadMs, latencyMs: this.opts.latencyMs });
@@ -158,6 +159,7 @@ export class LiveSession {
   /** Changes controls through the session controller; they apply at the next bar or phrase (options.applyControls). */
   setControls(patch: Partial<Record<SessionControl, unknown>>): void {
     const style = this.session.style;
+    if (typeof patch.chords === 'string') checkChordsFitMeter(patch.chords, this.meter);
     for (const [k, v] of Object.entries(patch)) if (v !== undefined) this.session.set(k as SessionControl, v);
     const bar = this.bar;
     let newBar = bar;

@@ -132,6 +132,17 @@ describe('a live session playing several parts', () => {
     expect(chordsFor(h, 2, 2)).toBe('Dm | C G');
     // without | one chord a bar, as before
     expect(chordsFor(planHarmony({ chords: 'C G Am', seed: 0 }), 1, 3)).toBe('G Am C');
+    // a session refuses, when they are set, chords its bars cannot split by beats (a jig: 1 or 2 a bar)
+    const jig = () =>
+      new LiveSession(
+        { model: melodyNgram, store: new SuggestionStore(tmp(), 'p5'), output: createLoopback('o').output, log: () => {} },
+        { model: 'melody', style: 'jig', key: 'D major', chords: '| D G | A D |' },
+        { clock: 'internal', bpm: 160 },
+      );
+    expect(() => jig().setControls({ chords: 'D G A | D' })).toThrow(/chords must be 1 or 2 chords splitting a 6\/8 bar evenly.*got "bar 1: D G A"/);
+    const s = jig();
+    s.setControls({ chords: 'D | G A' });
+    expect(s.harmony!.chords).toEqual([['D'], ['G', 'A']]);
   });
 
   it('plays a jig in 6/8: bars of 12 sixteenths, whole-bar primers, the chords moving bar by bar', async () => {
