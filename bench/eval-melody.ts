@@ -93,6 +93,8 @@ function parseArgs(argv: readonly string[]): Options {
 }
 
 const opts = parseArgs(process.argv.slice(2));
+/** The resolution the twins were given chords at, named in the chord rows. */
+const GIVEN = opts.halfBarChords ? 'half bar' : 'bar';
 const log = (s: string) => console.error(s);
 /** Real validation segments per voice and style, training segments per style for the style classifier, lines per density point. */
 const CAPS = opts.quick ? { val: 10, train: 40, density: 3, trees: 30 } : { val: 80, train: 200, density: 12, trees: 60 };
@@ -200,7 +202,7 @@ function printVoice(voice: Voice, r: VoiceReport, models: string[]): void {
     per((g, s) => pct(sideOf(g, s).inKey)),
   );
   row(
-    'strong-beat chord tones % (bar)',
+    `strong-beat chord tones % (${GIVEN})`,
     per((g, s) => pct(sideOf(g, s).chordTones)),
   );
   row(
@@ -208,7 +210,7 @@ function printVoice(voice: Voice, r: VoiceReport, models: string[]): void {
     cols.map((c) => pct(r.figures[c].real.chordTonesActual)),
   );
   row(
-    'strong-beat on chord root % (bar)',
+    `strong-beat on chord root % (${GIVEN})`,
     per((g, s) => pct(sideOf(g, s).onRoot)),
   );
   row(
@@ -216,7 +218,7 @@ function printVoice(voice: Voice, r: VoiceReport, models: string[]): void {
     cols.map((c) => pct(r.figures[c].real.onRootActual)),
   );
   row(
-    'downbeat on chord root % (bar)',
+    `downbeat on chord root % (${GIVEN})`,
     per((g, s) => pct(sideOf(g, s).onRootDownbeat)),
   );
   for (const h of HIST_NAMES)
