@@ -25,6 +25,9 @@ I_PREV_HITS, I_PREV_VEL, I_PREV_OFF, I_POS, I_DENS, I_FILL, I_GENRE = 0, 9, 18, 
 # one bar and two bars earlier (27 each), and two flags saying whether those bars exist.
 LOOKBACK_BARS = (1, 2)
 LB_FEATURES = 3 * C
+# What the velocity-bin head reads besides the hidden state: the step's hits (9), loudness (1), the
+# hits and velocities one bar back (18).
+VEL_EXTRA = C + 1 + 2 * C
 
 
 def lookback_index(n_genres):
@@ -65,8 +68,14 @@ def build_inputs(t, n_genres):
     return x, np.asarray(t['pattern'], dtype=np.int64), hits, vel, off
 
 
+def velocity_bin(vel, bins):
+    """Bin of each velocity (v/127, hits only) among `bins` equal bins over 1..127 (TS: velocityBin)."""
+    v = (vel * 127.0).round().clamp(1, 127)
+    return ((v - 1) * bins / 127.0).floor().clamp(0, bins - 1).long()
+
+
 class DrumNet(nn.Module):
-    def __init__(self, n_in, hidden, dropout=0.2, input_dropout=0.0, init_to=None):
+    def __init__(self, n_in, hidden, dropout=0.2, input_dropout=0.0, init_to=None, vel_bins=0, vel_hidden=0):
         super().__init__()
         self.init_to = init_to or n_in  # the initial state sees inputs [I_POS, init_to): not the lookback
         self.hidden = hidden
@@ -80,6 +89,22 @@ class DrumNet(nn.Module):
         # first, so a warm start from a model without it begins exactly where that model was.
         self.init = nn.Linear(self.init_to - I_POS, hidden)
         nn.init.zeros_(self.init.weight); nn.init.zeros_(self.init.bias)
+        # Velocity as a categorical over `vel_bins` bins per class (issue 13: drummers' velocities
+        # are multi-modal, ghost notes and accents on one drum, which one Gaussian cannot give).
+        # It reads the hidden state, the step's hits, the loudness input and the same step one bar
+        # earlier (hits and velocities): a hit's loudness follows the bar's and the bar before's.
+        # The Gaussian head's velocity half is then unused; its offset half stays.
+        self.vel_bins = vel_bins
+        if vel_bins:
+            n = hidden + VEL_EXTRA
+            self.vel = nn.Sequential(nn.Linear(n, vel_hidden), nn.ReLU(), nn.Linear(vel_hidden, C * vel_bins)) if vel_hidden else nn.Linear(n, C * vel_bins)
+
+    def vel_logits(self, x, hd, hits):
+        """Velocity-bin logits [.., C, bins] from the (dropped-out) hidden state, hits and the given inputs."""
+        loud = self.init_to - 1  # the loudness input sits right before the lookback
+        lb = self.init_to
+        feats = torch.cat([hd, hits, x[..., loud:loud + 1], x[..., lb:lb + 2 * C]], dim=-1)
+        return self.vel(feats).reshape(*hits.shape[:-1], C, self.vel_bins)
 
     def initial_state(self, x):
         return torch.tanh(self.init(x[:, 0, I_POS:self.init_to])).unsqueeze(0)
@@ -96,7 +121,8 @@ class DrumNet(nn.Module):
         hd = self.drop(h)
         logits = self.out(hd)
         head = self.head(torch.cat([hd, hits], dim=-1))
-        return logits, head, hn
+        vl = self.vel_logits(x, hd, hits) if self.vel_bins else None
+        return logits, head, hn, vl
 
 
 def head_params(head):
@@ -121,6 +147,9 @@ def own_samples(model, x):
     hits = PATTERN_BITS[pat]
     vm, vs, om, os_ = head_params(model.head(torch.cat([h, hits], dim=-1)))
     vel = (vm + vs.exp() * torch.randn_like(vm)).clamp(1.0 / 127.0, 1.0) * hits
+    if model.vel_bins:
+        b = torch.distributions.Categorical(logits=model.vel_logits(x, h, hits)).sample().float()
+        vel = (1 + (b + torch.rand_like(b)) * 127.0 / model.vel_bins).floor().clamp(1, 127) / 127.0 * hits
     off = (om + os_.exp() * torch.randn_like(om)).clamp(-0.5, 0.5) * hits
     model.train(was)
     return hits, vel, off
@@ -145,12 +174,17 @@ def mix_own_samples(model, x, hits, vel, off, share, n_genres):
 
 
 def losses(model, x, pat, hits, vel, off, mask):
-    logits, head, _ = model(x, hits)
+    logits, head, _, vl = model(x, hits)
     ce = F.cross_entropy(logits.reshape(-1, P), pat.reshape(-1), reduction='none').reshape(pat.shape)
     nll_pat = (ce * mask).sum() / mask.sum()
     vm, vs, om, os_ = head_params(head)
     m = hits * mask.unsqueeze(-1)
     g_v = 0.5 * ((vel - vm) / vs.exp()) ** 2 + vs
+    if vl is not None:
+        # As a density over v/127 (uniform inside a bin), comparable with the Gaussian's
+        # (which leaves out its constant 0.5 log 2 pi): cross-entropy of the bin - log(bins) - 0.919.
+        ce = F.cross_entropy(vl.reshape(-1, vl.shape[-1]), velocity_bin(vel, vl.shape[-1]).reshape(-1), reduction='none').reshape(vel.shape)
+        g_v = ce - math.log(vl.shape[-1]) - 0.5 * math.log(2 * math.pi)
     g_o = 0.5 * ((off - om) / os_.exp()) ** 2 + os_
     n_hits = m.sum().clamp(min=1)
     nll_v = (g_v * m).sum() / n_hits
@@ -233,15 +267,23 @@ def export(model, meta, out_dir, fixture_path, val_track):
         ('head/w', sd['head.weight'].T), ('head/b', sd['head.bias']),
         ('init/w', init_rows(sd['init.weight'].T, x_size(model))), ('init/b', sd['init.bias']),
     ]
+    if model.vel_bins:
+        # Rows: hidden state, hits, loudness, hits and velocities one bar back (VEL_EXTRA); with a
+        # hidden layer (ReLU) 'velbins/w1', 'velbins/b1' first.
+        if isinstance(model.vel, nn.Sequential):
+            tensors += [('velbins/w1', sd['vel.0.weight'].T), ('velbins/b1', sd['vel.0.bias']), ('velbins/w', sd['vel.2.weight'].T), ('velbins/b', sd['vel.2.bias'])]
+        else:
+            tensors += [('velbins/w', sd['vel.weight'].T), ('velbins/b', sd['vel.bias'])]
     write_weights(out_dir, tensors, meta)
     # Parity fixture: 40 teacher-forced steps of a validation track, outputs of the torch model.
     x, pat, hits, vel, off = val_track
     n = min(40, x.shape[0])  # past two bars: both lookbacks in use
     model.eval()
     with torch.no_grad():
-        logits, head, _ = model(torch.from_numpy(x[:n]).unsqueeze(0), torch.from_numpy(hits[:n]).unsqueeze(0))
+        logits, head, _, vl = model(torch.from_numpy(x[:n]).unsqueeze(0), torch.from_numpy(hits[:n]).unsqueeze(0))
     model.train()
-    fixture = dict(initialState=model.initial_state(torch.from_numpy(x[:n]).unsqueeze(0))[0, 0].detach().numpy().round(6).tolist(), inputs=x[:n].round(6).tolist(), hits=hits[:n].tolist(), logits=logits[0].numpy().round(6).tolist(), head=head[0].numpy().round(6).tolist())
+    extra = dict(velocityLogits=vl[0].reshape(n, -1).numpy().round(6).tolist()) if vl is not None else {}
+    fixture = dict(**extra, initialState=model.initial_state(torch.from_numpy(x[:n]).unsqueeze(0))[0, 0].detach().numpy().round(6).tolist(), inputs=x[:n].round(6).tolist(), hits=hits[:n].tolist(), logits=logits[0].numpy().round(6).tolist(), head=head[0].numpy().round(6).tolist())
     with open(fixture_path, 'w') as f:
         json.dump(fixture, f)
 
@@ -259,6 +301,11 @@ def warm_start(model, folder):
     if 'init/w' in arrays:
         rows = sd['init.weight'].shape[1]
         pairs += [('init.weight', arrays['init/w'][:rows].T), ('init.bias', arrays['init/b'])]
+    if model.vel_bins and 'velbins/w' in arrays:
+        if 'velbins/w1' in arrays:
+            pairs += [('vel.0.weight', arrays['velbins/w1'].T), ('vel.0.bias', arrays['velbins/b1']), ('vel.2.weight', arrays['velbins/w'].T), ('vel.2.bias', arrays['velbins/b'])]
+        else:
+            pairs += [('vel.weight', arrays['velbins/w'].T), ('vel.bias', arrays['velbins/b'])]
     for k, v in pairs:
         assert sd[k].shape == v.shape, f'{k}: {tuple(sd[k].shape)} vs {v.shape}'
         sd[k] = torch.from_numpy(np.ascontiguousarray(v, dtype=np.float32))
@@ -290,6 +337,9 @@ def main():
     ap.add_argument('--own-samples-ramp', type=int, default=1, help='epochs over which that share grows to its value')
     ap.add_argument('--keep-epochs', action='store_true', help='also keep every epoch\'s weights (gru<hidden><tag>-e<N>.pt)')
     ap.add_argument('--export-from', default='', help='export these saved weights (a .pt state dict) instead of training')
+    ap.add_argument('--velocity-bins', type=int, default=0, help='velocity as a categorical over this many bins per class (0: the Gaussian head)')
+    ap.add_argument('--velocity-hidden', type=int, default=0, help='hidden units (ReLU) of the velocity-bin head (0: linear)')
+    ap.add_argument('--freeze', action='store_true', help='train only the velocity-bin head (the rest as warm-started): hit patterns stay the warm start\'s')
     ap.add_argument('--tag', default='', help='checkpoint name suffix (gru<hidden><tag>.pt)')
     ap.add_argument('--fixture', default=os.path.join(ROOT, 'tests', 'fixtures', 'drums-parity.json'), help='where the TF.js parity fixture goes')
     args = ap.parse_args()
@@ -305,8 +355,13 @@ def main():
     val = [build_inputs(t, len(genres)) for t in data['tracks'] if t['split'] == 'validation']
     print(f'train tracks {len(train)} ({sum(t[0].shape[0] for t in train)} steps), validation {len(val)} ({sum(t[0].shape[0] for t in val)} steps)', flush=True)
 
-    model = DrumNet(n_in, args.hidden, args.dropout, args.input_dropout, init_to=lookback_index(len(genres)))
-    opt = torch.optim.Adam(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
+    model = DrumNet(n_in, args.hidden, args.dropout, args.input_dropout, init_to=lookback_index(len(genres)),
+                    vel_bins=args.velocity_bins, vel_hidden=args.velocity_hidden)
+    if args.freeze:
+        assert args.velocity_bins, '--freeze trains the velocity-bin head: give --velocity-bins'
+        for name, p in model.named_parameters():
+            p.requires_grad = name.startswith('vel.')
+    opt = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=args.lr, weight_decay=args.weight_decay)
     ck_dir = os.path.join(args.out, 'checkpoints')
     os.makedirs(ck_dir, exist_ok=True)
     ck_path = os.path.join(ck_dir, f'gru{args.hidden}{args.tag}.pt')
@@ -334,14 +389,14 @@ def main():
             if share > 0:
                 X = mix_own_samples(model, X, H, V, O, share, len(genres))
             p, v, o = losses(model, X, PAT, H, V, O, M)
-            loss = p + 0.1 * (v + o)
+            loss = v if args.freeze else p + 0.1 * (v + o)
             opt.zero_grad(); loss.backward()
             nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
             run += [float(p), float(v), float(o)]
             done = (b + 1) / args.batches
             bar = '#' * int(done * 30)
-            sys.stdout.write(f"\repoch {state['epoch'] + 1:3d} [{bar:<30}] {b + 1}/{args.batches} nll {run[0] / (b + 1):.4f}")
+            sys.stdout.write(f"\repoch {state['epoch'] + 1:3d} [{bar:<30}] {b + 1}/{args.batches} nll {run[0] / (b + 1):.4f} vel {run[1] / (b + 1):.4f}")
             sys.stdout.flush()
         ev = evaluate(model, val)
         state['epoch'] += 1
@@ -349,9 +404,10 @@ def main():
         state['history'].append(dict(epoch=state['epoch'], train_nll=run[0] / args.batches, **ev))
         # While the share of own samples still grows, the teacher-forced NLL favours the epochs with
         # less of it: the best epoch is chosen once the share is full.
-        improved = ev['nll_pattern'] < state['best'] and state['epoch'] >= args.own_samples_ramp
+        score = ev['nll_velocity'] if args.freeze else ev['nll_pattern']
+        improved = score < state['best'] and state['epoch'] >= args.own_samples_ramp
         if improved:
-            state['best'], state['best_epoch'] = ev['nll_pattern'], state['epoch']
+            state['best'], state['best_epoch'] = score, state['epoch']
             torch.save(model.state_dict(), best_path)
         torch.save(dict(model=model.state_dict(), opt=opt.state_dict(), state=state), ck_path)
         if args.keep_epochs:
@@ -364,13 +420,15 @@ def main():
         format='tandem-drums-gru', version=1,
         spec=dict(inputSize=n_in, hidden=args.hidden, classes=C, patterns=P, stepsPerBar=SPB, genres=genres,
                   densityRange=data['densityRange'], densityWindowBars=data['densityWindowBars'],
-                  loudnessRange=data['loudnessRange'], contours=data['contours']),
+                  loudnessRange=data['loudnessRange'], contours=data['contours'],
+                  **(dict(velocityHead=dict(kind='bins', bins=args.velocity_bins, hidden=args.velocity_hidden)) if args.velocity_bins else {})),
         training=dict(framework=f'torch {torch.__version__}', epochs=state['epoch'], bestEpoch=state['best_epoch'],
                       seconds=round(state['seconds'], 1), parameters=params, batch=args.batch, length=args.length,
                       batchesPerEpoch=args.batches, lr=args.lr, lrHalvingEpochs=args.lr_halve, genreDropout=args.genre_dropout, seed=args.seed,
                       dropout=args.dropout, inputDropout=args.input_dropout, ownSamples=args.own_samples, ownSamplesRamp=args.own_samples_ramp,
                       exportedFrom=os.path.relpath(args.export_from, ROOT) if args.export_from else None, weightDecay=args.weight_decay, context=args.context,
                       warmStart=os.path.relpath(args.warm_start, ROOT) if args.warm_start else None, threads=args.threads,
+                      velocityBins=args.velocity_bins, velocityHidden=args.velocity_hidden, freeze=args.freeze,
                       validation=ev, history=state['history']),
     )
     fixture = args.fixture

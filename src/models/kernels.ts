@@ -19,7 +19,7 @@ export function weightMatrix(values: Float32Array | number[], rows: number, cols
  * (measured: 2,691 reshapes and 897 gradient scopes in one 8-bar drum generation of 8,455
  * kernels). Generation only: no gradient is recorded.
  */
-export function linear(a: Rows, w: tf.Tensor3D, bias?: tf.Tensor1D, activation: 'linear' | 'sigmoid' = 'linear'): Rows {
+export function linear(a: Rows, w: tf.Tensor3D, bias?: tf.Tensor1D, activation: 'linear' | 'sigmoid' | 'relu' = 'linear'): Rows {
   const inputs: tf.NamedTensorMap = { a, b: w };
   if (bias) inputs.bias = bias;
   return tf.engine().runKernel('_FusedMatMul', inputs, { transposeA: false, transposeB: false, activation, leakyreluAlpha: 0.2 }) as Rows;

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { NUM_DRUM_CLASSES } from '../../music/drum-map';
 import { DRUM_INPUT, DRUM_PATTERNS } from './spec';
 import { DrumWeights, type DrumModelJson, type DrumNetArtifacts } from './weights';
+import type { VelocityBinsWeights } from './velocity-bins';
 
 export type { DrumModelJson, DrumNetArtifacts };
 
@@ -51,7 +52,11 @@ export class DrumNetwork {
     init.set(weights.get('init/w'), DRUM_INPUT.position * H);
     this.wInit = tf.tensor2d(init, [DRUM_INPUT.size, H]);
     this.bInit = tf.tensor1d(weights.get('init/b'));
+    this.velocityBins = weights.velocityBins;
   }
+
+  /** The velocity-bin head's weights and reference computation (undefined: the Gaussian head). */
+  readonly velocityBins?: VelocityBinsWeights;
 
   static load(art: DrumNetArtifacts): DrumNetwork {
     return new DrumNetwork(new DrumWeights(art));

@@ -10,6 +10,7 @@ import { DRUM_INPUT, DRUM_LOOKBACK_BARS, DRUM_LOOKBACK_FEATURES, DRUM_PATTERNS, 
 import type { DrumWeights } from './weights';
 import { GruGates } from '../gru-gates';
 import { k, linear, weightMatrix, type Rows } from '../kernels';
+import { VelocityBinsHead } from './velocity-bins';
 
 const C = NUM_DRUM_CLASSES;
 export { NEUTRAL_SAMPLING, NORMALS_PER_STEP, samplingNoise, type SamplingNoise, type SamplingScales } from './sampling';
@@ -156,10 +157,13 @@ export class DrumRollout {
     // Velocity: floor(127 v + 0.5) clamped to 1..127, half up on every backend (tf.round rounds
     // halves differently on different backends). Offset: clamped to +-0.5 step and left continuous,
     // since any rounding grid is a boundary where two backends' float noise can fall either side.
-    this.qScale = row(127, 1);
-    this.qShift = row(0.5, -0.5 + (weights.spec.sampling?.offsetShift ?? 0));
-    this.qLo = row(1.5, -0.5);
-    this.qHi = row(127.5, 0.5);
+    // With the velocity-bin head the Gaussian's velocity half comes out 0 and the bins' is added.
+    const v = weights.velocityBins ? 0 : 1;
+    this.velocityBins = weights.velocityBins && new VelocityBinsHead(weights.velocityBins, GIVEN_FROM, GIVEN);
+    this.qScale = row(127 * v, 1);
+    this.qShift = row(0.5 * v, -0.5 + (weights.spec.sampling?.offsetShift ?? 0));
+    this.qLo = row(1.5 * v, -0.5);
+    this.qHi = row(127.5 * v, 0.5);
     this.velocityHalf = row(1, 0);
     this.one = tf.scalar(1);
     this.wInit = weightMatrix(weights.get('init/w'), GIVEN, H);
@@ -180,6 +184,8 @@ export class DrumRollout {
 
   /** Per 16th of the bar, the rest bias (sampling.restBias) on the empty pattern's score; undefined when there is none. */
   private readonly restBias?: tf.Tensor1D[];
+  /** The velocity-bin head (undefined: the Gaussian head's velocities). */
+  private readonly velocityBins?: VelocityBinsHead;
 
   /** [512 x 512]: the repeat bonus (sampling.repeatBar) on the diagonal; undefined when there is none. */
   private readonly repeatRows?: tf.Tensor2D;
@@ -223,14 +229,20 @@ export class DrumRollout {
    * 18]): [hits | hits | velocity | offset] (STEP_FEATURES), the velocities and offsets sampled
    * with the step's normals.
    */
-  private sample(h: Rows, hits: Rows, normal: Rows): Rows {
+  private sample(h: Rows, hits: Rows, normal: Rows, bins?: { given: Rows; barBefore: Rows; temperature: number; gumbel: Rows; base: Rows }): Rows {
     const hb = k.concat([h, hits], 2);
     const mean = linear(hb, this.wMean, this.bMean, 'sigmoid');
     const logStd = linear(hb, this.wLogStd, this.bLogStd);
     const std = k.exp(k.minimum(k.maximum(logStd, this.logStdLo), this.logStdHi));
     const value = k.add(mean, k.mul(std, normal));
     const clamped = k.minimum(k.maximum(k.add(k.mul(value, this.qScale), this.qShift), this.qLo), this.qHi);
-    const q = k.sub(clamped, k.mul(k.mod(clamped, this.one), this.velocityHalf)); // floor of the (positive) velocities
+    // Floor of the (positive) velocities; with the velocity-bin head the Gaussian's are 0 and skipped,
+    // and the bins' velocities come in their place.
+    if (this.velocityBins && bins) {
+      const v = this.velocityBins.sample(h, hits, bins.given, bins.barBefore, bins.temperature, bins.gumbel, bins.base, !!this.sampling.velocityGroove);
+      return k.concat([hits, k.mul(k.add(clamped, v), hits)], 2);
+    }
+    const q = k.sub(clamped, k.mul(k.mod(clamped, this.one), this.velocityHalf));
     return k.concat([hits, k.mul(q, hits)], 2);
   }
 
@@ -264,7 +276,9 @@ export class DrumRollout {
   run(req: DrumRequest, kept: number, options: RolloutOptions = {}): tf.Tensor2D {
     const B = req.count;
     const total = req.bars * DRUM_STEPS_PER_BAR;
-    const noise = samplingNoise(req, total - kept, this.sampling);
+    const noise = samplingNoise(req, total - kept, this.sampling, this.velocityBins?.ref.bins);
+    const binTemperature = Math.max(0.05, Math.min(1, req.temperature) * this.sampling.velocity);
+    const K = C * (this.velocityBins?.ref.bins ?? 0);
     const logits = this.logitLayer(req.temperature * this.sampling.pattern);
     const bars = options.bars ?? this.barConditioning(req);
     const forcedAt = (s: number): Rows | undefined => {
@@ -314,14 +328,27 @@ export class DrumRollout {
           const u = tf.tensor3d(noise.uniforms.subarray(t * B * DRUM_PATTERNS, (t + 1) * B * DRUM_PATTERNS), [1, B, DRUM_PATTERNS]);
           const z = tf.tensor3d(noise.normals.subarray(t * B * NORMALS_PER_STEP, (t + 1) * B * NORMALS_PER_STEP), [1, B, NORMALS_PER_STEP]);
           const forced = forcedAt(s);
+          const vn = noise.velocity;
+          const gumbel = vn && tf.tensor3d(vn.gumbel.subarray(t * B * K, (t + 1) * B * K), [1, B, K]);
+          const base = vn && tf.tensor3d(vn.base.subarray(t * B * 2 * C, (t + 1) * B * 2 * C), [1, B, 2 * C]);
+          // The velocity-bin head reads the step's given inputs and the played features a bar before.
+          const bins = gumbel &&
+            base && {
+              given: input[1],
+              barBefore: s >= DRUM_STEPS_PER_BAR ? feats[s - DRUM_STEPS_PER_BAR] : silence,
+              temperature: binTemperature,
+              gumbel,
+              base,
+            };
           const out = tf.tidy(() => {
             const hn = this.gru.cell(input, h);
-            if (forced) return [hn, this.sample(hn, forced, z)];
+            if (forced) return [hn, this.sample(hn, forced, z, bins)];
             const barBefore = s >= DRUM_STEPS_PER_BAR ? patterns[s - DRUM_STEPS_PER_BAR] : undefined;
             const { pattern, hits } = this.samplePattern(hn, u, logits, barBefore, this.restBias?.[s % DRUM_STEPS_PER_BAR]);
-            return keepPatterns ? [hn, this.sample(hn, hits, z), pattern] : [hn, this.sample(hn, hits, z)];
+            return keepPatterns ? [hn, this.sample(hn, hits, z, bins), pattern] : [hn, this.sample(hn, hits, z, bins)];
           });
           tf.dispose([u, z]);
+          if (gumbel && base) tf.dispose([gumbel, base]);
           forced?.dispose();
           feats.push(out[1] as Rows);
           if (keepPatterns) patterns.push(out[2] as tf.Tensor2D);
@@ -385,6 +412,7 @@ export class DrumRollout {
     tf.dispose([this.wMean, this.bMean, this.wLogStd, this.bLogStd]);
     tf.dispose([this.patternHits, this.logStdLo, this.logStdHi, this.qScale, this.qShift, this.qLo, this.qHi, this.velocityHalf, this.wInit, this.bInit]);
     this.repeatRows?.dispose();
+    this.velocityBins?.dispose();
     if (this.restBias) tf.dispose(this.restBias);
     if (this.logits) tf.dispose([this.logits.w, this.logits.b]);
     this.logits = undefined;

@@ -3,9 +3,10 @@
  * generation, drawn in JS before the network runs (split from rollout.ts, which applies them).
  */
 import { NUM_DRUM_CLASSES } from '../../music/drum-map';
-import { makeRng } from '../../random';
+import { gaussian, makeRng } from '../../random';
 import type { DrumRequest } from '../request';
 import { DRUM_PATTERNS } from './spec';
+import { binBase } from './velocity-bins';
 
 const C = NUM_DRUM_CLASSES;
 /** Standard normals per variation per sampled step: a velocity and an offset draw for every class. */
@@ -22,6 +23,7 @@ const UNIFORM_HI = 1 - 2 ** -24;
  */
 export interface SamplingScales {
   pattern: number;
+  /** The velocity noise's scale; with the velocity-bin head (velocity-bins.ts), the bins' softmax temperature. */
   velocity: number;
   offset: number;
   /**
@@ -29,7 +31,8 @@ export interface SamplingScales {
    * one groove (default 0: every hit draws its own). The network's per-hit Gaussian spreads over
    * how loud this drummer plays the kick today as well as over hit-to-hit noise; drawing that part
    * once per groove makes grooves differ in loudness and hits within one groove consistent, as
-   * drummers' are. The total spread of each hit stays the network's.
+   * drummers' are. The total spread of each hit stays the network's. Gaussian velocity head only
+   * (the velocity-bin head reads the bar before's velocities itself).
    */
   velocityShared?: number;
   /** The same for the timing noise: a groove's own push or drag per class. */
@@ -51,6 +54,13 @@ export interface SamplingScales {
   restBias?: readonly number[];
   /** Steps added to every hit's timing offset (default 0; negative = ahead of the beat). */
   offsetShift?: number;
+  /**
+   * Velocity-bin head only: the standard deviation, in velocity units, of a shift drawn once per
+   * groove (its own generator, `seed:index:velocity-groove`) and added to every velocity of it,
+   * clamped to 1..127 (default 0). Drummers play some grooves louder and keep a groove's level;
+   * with a bin temperature (`velocity`) under 1 the spread moves from inside a groove to between grooves.
+   */
+  velocityGroove?: number;
 }
 
 export const NEUTRAL_SAMPLING: Readonly<SamplingScales> = Object.freeze({ pattern: 1, velocity: 1, offset: 1 });
@@ -61,6 +71,13 @@ export interface SamplingNoise {
   uniforms: Float32Array;
   /** [sampled step][variation][velocity x 9, offset x 9]: standard normals times min(1, temperature). */
   normals: Float32Array;
+  /**
+   * For a network with the velocity-bin head (`bins` > 0): [sampled step][variation][9 x bins]
+   * Gumbel noise, and [sampled step][variation][18] each class's binBase (where in its bin the
+   * velocity falls), then 9 zeros (the offsets' half of the features), from the variation's own
+   * generator `seed:index:velocity`.
+   */
+  velocity?: { gumbel: Float32Array; base: Float32Array };
 }
 
 /**
@@ -72,7 +89,7 @@ export interface SamplingNoise {
  * `offsetShared`) comes from its own generator (`seed:index:groove`), so without it the draws are
  * exactly as before.
  */
-export function samplingNoise(req: DrumRequest, steps: number, sampling: SamplingScales = NEUTRAL_SAMPLING): SamplingNoise {
+export function samplingNoise(req: DrumRequest, steps: number, sampling: SamplingScales = NEUTRAL_SAMPLING, velocityBins = 0): SamplingNoise {
   const B = req.count;
   const scale = Math.min(1, req.temperature);
   const vScale = scale * sampling.velocity;
@@ -108,5 +125,24 @@ export function samplingNoise(req: DrumRequest, steps: number, sampling: Samplin
       }
     }
   }
-  return { uniforms, normals };
+  return { uniforms, normals, velocity: velocityBins ? velocityBinNoise(req, steps, velocityBins, scale * (sampling.velocityGroove ?? 0)) : undefined };
+}
+
+/** The velocity-bin head's noise (SamplingNoise.velocity), from each variation's `seed:index:velocity` generator. */
+function velocityBinNoise(req: DrumRequest, steps: number, bins: number, grooveStd: number): { gumbel: Float32Array; base: Float32Array } {
+  const B = req.count;
+  const K = C * bins;
+  const gumbel = new Float32Array(steps * B * K);
+  const base = new Float32Array(steps * B * 2 * C);
+  for (let b = 0; b < B; b++) {
+    const rng = makeRng(`${req.seed}:${b}:velocity`);
+    const shift = grooveStd ? grooveStd * gaussian(makeRng(`${req.seed}:${b}:velocity-groove`)) : 0;
+    for (let t = 0; t < steps; t++) {
+      const g = (t * B + b) * K;
+      for (let i = 0; i < K; i++) gumbel[g + i] = -Math.log(-Math.log(Math.min(Math.max(rng(), UNIFORM_LO), UNIFORM_HI)));
+      const o = (t * B + b) * 2 * C;
+      for (let c = 0; c < C; c++) base[o + c] = binBase(rng(), bins) + shift;
+    }
+  }
+  return { gumbel, base };
 }

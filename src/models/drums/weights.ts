@@ -7,6 +7,7 @@ import { NUM_DRUM_CLASSES } from '../../music/drum-map';
 import type { ContourPriors } from './contour';
 import type { SamplingScales } from './rollout';
 import { DRUM_INPUT, DRUM_PATTERNS } from './spec';
+import { VelocityBinsWeights, type VelocityHeadSpec } from './velocity-bins';
 
 /** model.json of the drum network (TF.js weights-manifest format plus our spec). */
 export interface DrumModelJson {
@@ -27,6 +28,8 @@ export interface DrumModelJson {
     contours?: ContourPriors;
     /** Sampling settings on top of the request's temperature (absent = neutral). */
     sampling?: SamplingScales;
+    /** Which velocity head the network has (absent = the Gaussian head): see velocity-bins.ts. */
+    velocityHead?: VelocityHeadSpec;
   };
   training?: Record<string, unknown>;
   weightsManifest: tf.io.WeightsManifestConfig;
@@ -43,6 +46,8 @@ function checkSampling(sampling: SamplingScales): void {
     if (v !== undefined && (!finite(v) || v < 0 || v >= 1)) throw bad(k, v, 'a number in [0, 1)');
   }
   if (sampling.repeatBar !== undefined && !finite(sampling.repeatBar)) throw bad('repeatBar', sampling.repeatBar, 'a number (log-odds)');
+  const vg = sampling.velocityGroove;
+  if (vg !== undefined && (!finite(vg) || vg < 0 || vg > 64)) throw bad('velocityGroove', vg, 'a number of velocity units in [0, 64]');
   if (sampling.offsetShift !== undefined && (!finite(sampling.offsetShift) || Math.abs(sampling.offsetShift) > 0.5))
     throw bad('offsetShift', sampling.offsetShift, 'a number of steps in [-0.5, 0.5]');
   const list = (name: 'classBias' | 'restBias', n: number) => {
@@ -105,6 +110,15 @@ export class DrumWeights {
     }
     const init = this.entry('init/w').shape;
     if (init[0] !== initRows || init[1] !== H) throw new TandemError(`drum model initial-state weights are ${init.join('x')}; expected ${initRows}x${H}`);
+    this.velocityBins = s.velocityHead === undefined ? undefined : new VelocityBinsWeights(s.velocityHead, H, this);
+  }
+
+  /** The velocity-bin head's weights; undefined for a network with the Gaussian velocity head. */
+  readonly velocityBins?: VelocityBinsWeights;
+
+  /** Whether the model has a weight of this name. */
+  has(name: string): boolean {
+    return this.arrays.has(name);
   }
 
   /** Whether the network was trained with the lookback inputs (any non-zero weight on them). */

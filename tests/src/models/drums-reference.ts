@@ -16,8 +16,11 @@ import { stepPattern } from '../../../src/tokens/drum-grid';
 export function checkAgainstReference(model: GrooveRnn, req: DrumRequest): void {
   const grids = model.generateSync(req);
   const kept = req.primer ? Math.floor(req.primer.steps / 16) * 16 : 0;
-  const noise = samplingNoise(req, grids[0].steps - kept, model.sampling);
   const net = model.net;
+  const bins = net.velocityBins;
+  const noise = samplingNoise(req, grids[0].steps - kept, model.sampling, bins?.bins);
+  const binTemperature = Math.max(0.05, Math.min(1, req.temperature) * model.sampling.velocity);
+  const H = net.hidden;
   const B = req.count;
   const x = new Float32Array(B * DRUM_INPUT.size);
   const head = new Float32Array(36);
@@ -26,6 +29,7 @@ export function checkAgainstReference(model: GrooveRnn, req: DrumRequest): void 
   let h = net.initialState(x, B);
   let close = 0;
   let checked = 0;
+  let binsChecked = 0;
   for (let s = 0; s < grids[0].steps; s++) {
     grids.forEach((g, b) => fillInputRow(x, b, g, s, req, bars?.[b]));
     const r = net.step(x, B, h);
@@ -33,6 +37,7 @@ export function checkAgainstReference(model: GrooveRnn, req: DrumRequest): void 
     h = r.h;
     if (s < kept) continue;
     const t = s - kept;
+    const state = bins ? r.h.dataSync() : undefined;
     grids.forEach((g, b) => {
       const o = b * DrumNetwork.OUT;
       const u = noise.uniforms.subarray((t * B + b) * 512, (t * B + b + 1) * 512);
@@ -47,7 +52,26 @@ export function checkAgainstReference(model: GrooveRnn, req: DrumRequest): void 
         const z = noise.normals.subarray((t * B + b) * 18, (t * B + b + 1) * 18);
         const v = 1 / (1 + Math.exp(-head[c])) + Math.exp(Math.min(1, Math.max(-5, head[9 + c]))) * z[c];
         const off = Math.tanh(head[18 + c]) * 0.5 + Math.exp(Math.min(0, Math.max(-6, head[27 + c]))) * z[9 + c];
-        expect(Math.abs(g.velocity[s * 9 + c] - Math.min(127, Math.max(1, v * 127)))).toBeLessThanOrEqual(0.5 + 1e-3);
+        if (bins && state && noise.velocity) {
+          // The velocity-bin head: Gumbel-max over the class's bins, then where in the bin.
+          const K = bins.bins;
+          const hitsNow = Array.from({ length: 9 }, (_, k) => (g.velocity[s * 9 + k] ? 1 : 0));
+          const back = s >= 16 ? g.velocity.subarray((s - 16) * 9, (s - 15) * 9) : new Float32Array(9);
+          const loud = x[b * DRUM_INPUT.size + DRUM_INPUT.loudness];
+          const logits = bins.logits(state.subarray(b * H, (b + 1) * H), hitsNow, loud, { hits: Array.from(back, (u) => (u ? 1 : 0)), velocity: back });
+          const gum = noise.velocity.gumbel.subarray(((t * B + b) * 9 + c) * K, ((t * B + b) * 9 + c + 1) * K);
+          const sc = Array.from({ length: K }, (_, k) => logits[c * K + k] / binTemperature + gum[k]);
+          const top = [...sc].sort((p, q) => q - p);
+          if (top[0] - top[1] < 1e-3) close++;
+          else {
+            const base = noise.velocity.base[(t * B + b) * 18 + c];
+            expect(
+              Math.abs(g.velocity[s * 9 + c] - Math.min(127, Math.max(1, Math.floor(base + (sc.indexOf(top[0]) * 127) / K)))),
+              `velocity at step ${s}, class ${c}`,
+            ).toBeLessThanOrEqual(1);
+            binsChecked++;
+          }
+        } else expect(Math.abs(g.velocity[s * 9 + c] - Math.min(127, Math.max(1, v * 127)))).toBeLessThanOrEqual(0.5 + 1e-3);
         expect(g.offset[s * 9 + c]).toBeCloseTo(Math.min(0.5, Math.max(-0.5, off)), 4);
         checked++;
       }
@@ -56,6 +80,7 @@ export function checkAgainstReference(model: GrooveRnn, req: DrumRequest): void 
   h.dispose();
   expect(close).toBeLessThan(3);
   expect(checked).toBeGreaterThan(50);
+  if (bins) expect(binsChecked).toBeGreaterThan(50);
 }
 
 /**

@@ -50,7 +50,9 @@ describe('direct kernel calls', () => {
   });
 
   for (const [name, perStep] of [
-    ['drums', 37],
+    // 37 with the Gaussian velocity head; the velocity-bin head (issue 13) and the shipped sampling
+    // biases add 7 a step (measured 44.0: a concat, two matMuls and the bin's velocity).
+    ['drums', 45],
     ['melody', 31],
   ] as const) {
     it(`${name}: one 8-bar generation runs at most ${perStep} kernels a step`, async () => {
