@@ -41,7 +41,19 @@ export function checkAgainstReference(model: GrooveRnn, req: DrumRequest): void 
     grids.forEach((g, b) => {
       const o = b * DrumNetwork.OUT;
       const u = noise.uniforms.subarray((t * B + b) * 512, (t * B + b + 1) * 512);
-      const scores = Array.from({ length: 512 }, (_, i) => r.out[o + i] / (req.temperature * model.sampling.pattern) - Math.log(-Math.log(u[i])));
+      // The model's sampling biases (sampling.ts): class log-odds before the temperature, the rest
+      // bias and the bar before's repeat bonus after it.
+      const sp = model.sampling;
+      const classBias = (p: number) => (sp.classBias ?? []).reduce((acc, x, c) => acc + (p & (1 << c) ? x : 0), 0);
+      const repeat = s >= 16 && sp.repeatBar ? stepPattern(g, s - 16) : -1;
+      const scores = Array.from(
+        { length: 512 },
+        (_, i) =>
+          (r.out[o + i] + classBias(i)) / (req.temperature * sp.pattern) -
+          Math.log(-Math.log(u[i])) +
+          (i === 0 ? (sp.restBias?.[s % 16] ?? 0) : 0) +
+          (i === repeat ? sp.repeatBar! : 0),
+      );
       const sorted = [...scores].sort((p, q) => q - p);
       const best = scores.indexOf(sorted[0]);
       if (sorted[0] - sorted[1] < 1e-3) close++;
@@ -51,7 +63,7 @@ export function checkAgainstReference(model: GrooveRnn, req: DrumRequest): void 
         if (!g.velocity[s * 9 + c]) continue;
         const z = noise.normals.subarray((t * B + b) * 18, (t * B + b + 1) * 18);
         const v = 1 / (1 + Math.exp(-head[c])) + Math.exp(Math.min(1, Math.max(-5, head[9 + c]))) * z[c];
-        const off = Math.tanh(head[18 + c]) * 0.5 + Math.exp(Math.min(0, Math.max(-6, head[27 + c]))) * z[9 + c];
+        const off = Math.tanh(head[18 + c]) * 0.5 + Math.exp(Math.min(0, Math.max(-6, head[27 + c]))) * z[9 + c] + (model.sampling.offsetShift ?? 0);
         if (bins && state && noise.velocity) {
           // The velocity-bin head: Gumbel-max over the class's bins, then where in the bin.
           const K = bins.bins;
