@@ -1,11 +1,11 @@
-import { existsSync } from 'node:fs';
-import puppeteer, { type Browser, type HTTPRequest, type Page } from 'puppeteer-core';
+import type { Browser, HTTPRequest, Page } from 'puppeteer-core';
 import { TandemError } from '../../src/errors';
 import type { Sequence } from '../../src/music/sequence';
-import { BrowserCrashedError, BrowserLaunchError, withTimeout, type EngineRequest, type EngineTimings } from './engine';
+import { BrowserCrashedError, withTimeout, type EngineRequest, type EngineTimings } from './engine';
 import { fromPageError } from './page/errors';
 import { pageAssets, type PageAsset } from './page-bundle';
-import { leaseProfile, pidAlive, type ProfileLease } from './profiles';
+import { leaseBrowser, type BrowserLease } from './browser-pool';
+import { pidAlive } from './profiles';
 import { PAGE_ORIGIN, PAGE_PATHS, sequencesFromPage, type PageAnswer, type PageApi, type PageLoadResult, type ProbeOptions } from './page/protocol';
 
 /** How to start one browser. */
@@ -53,7 +53,10 @@ export { pidAlive };
 type TandemWindow = Window & { tandem?: PageApi };
 type PageCallResult<M extends 'load' | 'generate'> = Awaited<ReturnType<PageApi[M]>> extends PageAnswer<infer T> ? T : never;
 
-/** One running browser with the engine page: launch, serve, evaluate, kill. ChromiumEngine owns its life. */
+/**
+ * One engine page in a browser shared with the other Chromium engines of this process (see
+ * browser-pool.ts): launch or join, serve, evaluate, close. ChromiumEngine owns its life.
+ */
 export class ChromiumHost {
   readonly blocked: string[] = [];
   readonly timings: EngineTimings = { assetsMs: 0, launchMs: 0, pageReadyMs: 0, modelLoadedMs: 0 };
@@ -62,59 +65,36 @@ export class ChromiumHost {
   private dead?: string;
   private deathWaiters: Array<(reason: string) => void> = [];
   private closing = false;
+  private readonly browser: Browser;
+  private readonly page: Page;
+  private readonly onDisconnect = () => this.die('disconnected (crashed or killed)');
 
   private constructor(
-    private readonly browser: Browser,
-    private readonly page: Page,
+    private readonly lease: BrowserLease,
     private readonly assets: Map<string, PageAsset>,
-    private readonly profile: ProfileLease,
     private readonly opts: HostLaunchOptions,
-  ) {}
+  ) {
+    this.browser = lease.browser;
+    this.page = lease.page;
+    this.version = lease.version;
+  }
 
   get pid(): number | undefined {
     return this.browser.process()?.pid;
   }
 
-  /** Launches a browser with a fresh profile, opens the page and loads the model. */
+  /** How many engine pages share this page's browser, this one included. */
+  get sharedBy(): number {
+    return this.lease.users();
+  }
+
+  /** Opens the page in the shared browser (launching it when none runs) and loads the model. */
   static async launch(opts: HostLaunchOptions): Promise<ChromiumHost> {
     const t0 = performance.now();
     const assets = await pageAssets(opts.modelDir);
     const assetsMs = performance.now() - t0;
-    if (!existsSync(opts.executablePath)) throw new BrowserLaunchError(opts.executablePath, 'no such file');
-    // Named after this process, removed on every exit path that runs JavaScript, and swept at the
-    // next start when this process is killed outright (see profiles.ts).
-    const profile = leaseProfile();
-    const profileDir = profile.dir;
-    let browser: Browser;
-    try {
-      browser = await puppeteer.launch({
-        executablePath: opts.executablePath,
-        headless: true,
-        pipe: true,
-        userDataDir: profileDir,
-        args: chromiumArgs(opts),
-        timeout: opts.launchTimeoutMs,
-        // Our own deadlines bound every call; puppeteer's 180 s would cut long cpu batches.
-        protocolTimeout: 24 * 3600 * 1000,
-        handleSIGINT: false,
-        handleSIGTERM: false,
-        handleSIGHUP: false,
-      });
-    } catch (err) {
-      profile.release();
-      throw new BrowserLaunchError(opts.executablePath, (err as Error).message);
-    }
-    profile.setBrowser(browser.process()?.pid);
-    const host = await (async () => {
-      const [page] = await browser.pages();
-      const h = new ChromiumHost(browser, page ?? (await browser.newPage()), assets, profile, opts);
-      h.version = await browser.version();
-      return h;
-    })().catch(async (err: Error) => {
-      await killBrowser(browser);
-      profile.release();
-      throw new BrowserLaunchError(opts.executablePath, err.message);
-    });
+    const lease = await leaseBrowser({ executablePath: opts.executablePath, args: chromiumArgs(opts), launchTimeoutMs: opts.launchTimeoutMs });
+    const host = new ChromiumHost(lease, assets, opts);
     host.timings.assetsMs = assetsMs;
     host.timings.launchMs = performance.now() - t0;
     try {
@@ -130,7 +110,7 @@ export class ChromiumHost {
   }
 
   private async openPage(): Promise<void> {
-    this.browser.on('disconnected', () => this.die('disconnected (crashed or killed)'));
+    this.browser.on('disconnected', this.onDisconnect);
     this.page.on('error', (err) => this.die(`page crashed: ${err.message}`));
     await this.page.setRequestInterception(true);
     this.page.on('request', (req) => void this.answer(req));
@@ -224,38 +204,13 @@ export class ChromiumHost {
   }
 
   /**
-   * Ends the browser and waits until its process is gone. Never throws. `polite` asks it to quit
-   * first (up to 5 s); a failed browser is killed at once.
+   * Closes the page; the last page of the browser ends it and waits until its process is gone.
+   * Never throws. `polite` asks the browser to quit first (up to 5 s); a failed page that will
+   * not close takes its browser down (see BrowserLease.release).
    */
   async close(polite = true): Promise<void> {
     this.closing = true;
-    const pid = this.pid;
-    if (polite && !this.dead) {
-      await withTimeout(this.browser.close(), 5_000, 'closing the browser').catch(() => undefined);
-    }
-    await killBrowser(this.browser);
-    if (pid) await waitGone(pid, 5_000);
-    this.profile.release();
+    this.browser.off('disconnected', this.onDisconnect);
+    await this.lease.release(polite && !this.dead);
   }
-}
-
-/** SIGKILLs the browser's process group (puppeteer starts it as a group leader on POSIX), then the process. */
-async function killBrowser(browser: Browser): Promise<void> {
-  const proc = browser.process();
-  const pid = proc?.pid;
-  if (!pid) return;
-  if (process.platform !== 'win32') {
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      // no such group: already gone
-    }
-  }
-  if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
-  await waitGone(pid, 5_000);
-}
-
-async function waitGone(pid: number, ms: number): Promise<void> {
-  const until = performance.now() + ms;
-  while (pidAlive(pid) && performance.now() < until) await new Promise((r) => setTimeout(r, 25));
 }
