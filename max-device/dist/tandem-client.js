@@ -2620,6 +2620,74 @@ var PARAMETERS = Object.freeze({
   continue: { longname: "Continue", shortname: "Continue", message: "readclip", type: "enum", items: ["off", "on"], initial: 0 }
 });
 
+// src/music/clip-primer.ts
+var PRIMER_LIMITS = Object.freeze({ chunks: 64, notesPerChunk: 32, beats: 1024, keepSeconds: 60 });
+
+// max-device/src/client/clip-primer.ts
+var ClipReadAssembler = class {
+  constructor() {
+    __publicField(this, "clip");
+    __publicField(this, "bad");
+  }
+  /** Takes one `primer` message; at `end`, the clip or the problem. */
+  take(args) {
+    var _a2, _b2;
+    const [what, ...rest] = args;
+    if (what === "begin") {
+      const length = rest[0];
+      this.bad = typeof length === "number" && Number.isFinite(length) && length > 0 ? void 0 : `the clip's length must be more than 0 beats, got ${JSON.stringify(length)}`;
+      this.clip = { name: rest.slice(1).map(String).join(" "), lengthBeats: Number(length), notes: [] };
+      return void 0;
+    }
+    if (what === "notes") {
+      if (!this.clip) return { problem: "the clip reader sent notes before begin" };
+      if (rest.length % 4 !== 0) (_a2 = this.bad) != null ? _a2 : this.bad = `notes come in fours (pitch, start, duration, velocity), got ${rest.length} values`;
+      for (let i = 0; i + 3 < rest.length; i += 4) {
+        const [pitch, start, duration, velocity] = rest.slice(i, i + 4).map(Number);
+        const ok = Number.isInteger(pitch) && pitch >= 0 && pitch <= 127 && start >= 0 && start < this.clip.lengthBeats && duration > 0 && velocity >= 1 && velocity <= 127;
+        if (ok) this.clip.notes.push({ pitch, startBeats: start, durationBeats: duration, velocity: Math.round(velocity) });
+        else
+          (_b2 = this.bad) != null ? _b2 : this.bad = `a note must have pitch 0-127, a start inside the clip, a duration above 0 and velocity 1-127, got ${JSON.stringify(rest.slice(i, i + 4))}`;
+      }
+      return void 0;
+    }
+    if (what === "end") {
+      const clip = this.clip;
+      this.clip = void 0;
+      if (!clip) return { problem: "the clip reader sent end before begin" };
+      return this.bad ? { problem: `the clip "${clip.name}" could not be read: ${this.bad}` } : clip;
+    }
+    return { problem: `primer takes begin, notes or end, got ${JSON.stringify(what)}` };
+  }
+};
+function barBeats(model, style) {
+  var _a2, _b2, _c;
+  return ((_c = (_b2 = (_a2 = modelSpec(model)).meter) == null ? void 0 : _b2.call(_a2, style === "any" ? void 0 : style)) != null ? _c : COMMON_TIME).stepsPerBar / 4;
+}
+function clipToSend(clip, bar, maxBars) {
+  if (maxBars < 1) throw new Error("set Bars to 2 or more to continue a clip (the clip's bars are part of the suggestion)");
+  const whole = Math.floor(clip.lengthBeats / bar + 1e-9);
+  if (whole < 1) throw new Error(`the clip "${clip.name}" is ${clip.lengthBeats} beats long; Continue needs at least one whole bar (${bar} beats)`);
+  const bars = Math.min(whole, maxBars);
+  const from = clip.lengthBeats - bars * bar;
+  const notes = clip.notes.filter((n) => n.startBeats >= from - 1e-9).map((n) => __spreadProps(__spreadValues({}, n), { startBeats: Math.max(0, n.startBeats - from) }));
+  if (notes.length === 0) throw new Error(`the clip "${clip.name}" has no notes in its last ${bars === 1 ? "bar" : `${bars} bars`}: nothing to continue`);
+  const most = PRIMER_LIMITS.chunks * PRIMER_LIMITS.notesPerChunk;
+  if (notes.length > most)
+    throw new Error(`the clip "${clip.name}" has ${notes.length} notes in its last ${bars} bars; Continue takes at most ${most}: shorten its loop`);
+  return { notes, lengthBeats: bars * bar, bars };
+}
+function primerMessages(id, clip) {
+  const per = PRIMER_LIMITS.notesPerChunk;
+  const chunks = Math.max(1, Math.ceil(clip.notes.length / per));
+  const out = [];
+  for (let k = 0; k < chunks; k++) {
+    const notes = clip.notes.slice(k * per, (k + 1) * per).flatMap((n) => [{ i: n.pitch }, { f: n.startBeats }, { f: n.durationBeats }, { i: n.velocity }]);
+    out.push([{ i: id }, { i: k }, { i: chunks }, { f: clip.lengthBeats }, ...notes]);
+  }
+  return out;
+}
+
 // max-device/src/miditool/parameters.ts
 var SEED = Object.freeze({
   longname: "Seed",
@@ -2691,74 +2759,6 @@ function setScale(scale) {
   return { key: `${KEY_NAMES[root]} ${best}`, pitchClasses: [...new Set(iv.map((i) => (root + i) % 12))].sort((a, b) => a - b) };
 }
 
-// src/music/clip-primer.ts
-var PRIMER_LIMITS = Object.freeze({ chunks: 64, notesPerChunk: 32, beats: 1024, keepSeconds: 60 });
-
-// max-device/src/client/clip-primer.ts
-var ClipReadAssembler = class {
-  constructor() {
-    __publicField(this, "clip");
-    __publicField(this, "bad");
-  }
-  /** Takes one `primer` message; at `end`, the clip or the problem. */
-  take(args) {
-    var _a2, _b2;
-    const [what, ...rest] = args;
-    if (what === "begin") {
-      const length = rest[0];
-      this.bad = typeof length === "number" && Number.isFinite(length) && length > 0 ? void 0 : `the clip's length must be more than 0 beats, got ${JSON.stringify(length)}`;
-      this.clip = { name: rest.slice(1).map(String).join(" "), lengthBeats: Number(length), notes: [] };
-      return void 0;
-    }
-    if (what === "notes") {
-      if (!this.clip) return { problem: "the clip reader sent notes before begin" };
-      if (rest.length % 4 !== 0) (_a2 = this.bad) != null ? _a2 : this.bad = `notes come in fours (pitch, start, duration, velocity), got ${rest.length} values`;
-      for (let i = 0; i + 3 < rest.length; i += 4) {
-        const [pitch, start, duration, velocity] = rest.slice(i, i + 4).map(Number);
-        const ok = Number.isInteger(pitch) && pitch >= 0 && pitch <= 127 && start >= 0 && start < this.clip.lengthBeats && duration > 0 && velocity >= 1 && velocity <= 127;
-        if (ok) this.clip.notes.push({ pitch, startBeats: start, durationBeats: duration, velocity: Math.round(velocity) });
-        else
-          (_b2 = this.bad) != null ? _b2 : this.bad = `a note must have pitch 0-127, a start inside the clip, a duration above 0 and velocity 1-127, got ${JSON.stringify(rest.slice(i, i + 4))}`;
-      }
-      return void 0;
-    }
-    if (what === "end") {
-      const clip = this.clip;
-      this.clip = void 0;
-      if (!clip) return { problem: "the clip reader sent end before begin" };
-      return this.bad ? { problem: `the clip "${clip.name}" could not be read: ${this.bad}` } : clip;
-    }
-    return { problem: `primer takes begin, notes or end, got ${JSON.stringify(what)}` };
-  }
-};
-function barBeats(model, style) {
-  var _a2, _b2, _c;
-  return ((_c = (_b2 = (_a2 = modelSpec(model)).meter) == null ? void 0 : _b2.call(_a2, style === "any" ? void 0 : style)) != null ? _c : COMMON_TIME).stepsPerBar / 4;
-}
-function clipToSend(clip, bar, maxBars) {
-  if (maxBars < 1) throw new Error("set Bars to 2 or more to continue a clip (the clip's bars are part of the suggestion)");
-  const whole = Math.floor(clip.lengthBeats / bar + 1e-9);
-  if (whole < 1) throw new Error(`the clip "${clip.name}" is ${clip.lengthBeats} beats long; Continue needs at least one whole bar (${bar} beats)`);
-  const bars = Math.min(whole, maxBars);
-  const from = clip.lengthBeats - bars * bar;
-  const notes = clip.notes.filter((n) => n.startBeats >= from - 1e-9).map((n) => __spreadProps(__spreadValues({}, n), { startBeats: Math.max(0, n.startBeats - from) }));
-  if (notes.length === 0) throw new Error(`the clip "${clip.name}" has no notes in its last ${bars === 1 ? "bar" : `${bars} bars`}: nothing to continue`);
-  const most = PRIMER_LIMITS.chunks * PRIMER_LIMITS.notesPerChunk;
-  if (notes.length > most)
-    throw new Error(`the clip "${clip.name}" has ${notes.length} notes in its last ${bars} bars; Continue takes at most ${most}: shorten its loop`);
-  return { notes, lengthBeats: bars * bar, bars };
-}
-function primerMessages(id, clip) {
-  const per = PRIMER_LIMITS.notesPerChunk;
-  const chunks = Math.max(1, Math.ceil(clip.notes.length / per));
-  const out = [];
-  for (let k = 0; k < chunks; k++) {
-    const notes = clip.notes.slice(k * per, (k + 1) * per).flatMap((n) => [{ i: n.pitch }, { f: n.startBeats }, { f: n.durationBeats }, { i: n.velocity }]);
-    out.push([{ i: id }, { i: k }, { i: chunks }, { f: clip.lengthBeats }, ...notes]);
-  }
-  return out;
-}
-
 // max-device/src/client/meter.ts
 var LIVE_DENOMINATORS = Object.freeze([1, 2, 4, 8, 16]);
 var meterName = (m) => `${m.numerator}/${m.denominator}`;
@@ -2790,6 +2790,74 @@ function fitMeter(set, model, style) {
     tag: `${meterName(own)} over the Set's ${meterName(set)}`
   };
 }
+
+// max-device/src/client/live-set.ts
+var LiveSetContext = class {
+  constructor(lines) {
+    __publicField(this, "lines", lines);
+    /** The key of the Set's scale while its Scale Mode is on (Song.root_note, scale_intervals, scale_mode). */
+    __publicField(this, "key");
+    /** The Set's time signature (Song.signature_numerator / signature_denominator), once the Live reader sent it. */
+    __publicField(this, "meter");
+    /** The line about a Live without Song.scale_mode was posted (once a session). */
+    __publicField(this, "scaleModeSaid", false);
+    /** Meter mismatches already shown (`3/4 4/4`: the Set's, the model's), each once a session. */
+    __publicField(this, "meterSaid", /* @__PURE__ */ new Set());
+    /** The status line shows a line about the meter (the client clears it when it shows another). */
+    __publicField(this, "meterNoteShown", false);
+  }
+  /** `scale <mode 1|0|-1> <root 0-11> <interval>...`: the Set's key while Scale Mode is on. */
+  onScale(v) {
+    var _a2;
+    const [mode, root, ...intervals] = v;
+    try {
+      this.key = (_a2 = setScale({ scale_mode: mode === 1 ? 1 : 0, root_note: root, scale_intervals: intervals })) == null ? void 0 : _a2.key;
+    } catch (err) {
+      this.key = void 0;
+      return this.lines.error(`the Set's scale: ${err.message}`);
+    }
+    if (mode === -1 && !this.scaleModeSaid) {
+      this.scaleModeSaid = true;
+      this.lines.log("this Live has no Song.scale_mode (Live 12.1+): melody and bass use the Key menu");
+    }
+  }
+  /** `meter <numerator> <denominator>`: the Set's time signature, now and on every change (playing or not). */
+  onMeter(v, model, genre) {
+    const m = readMeter(v);
+    if ("problem" in m) return this.lines.error(m.problem);
+    this.meter = m;
+    this.sayMeter(model, genre);
+  }
+  /**
+   * Where the model's style does not play the Set's meter, says so on the status line, once a
+   * session for each pair of meters (the next suggestion's line carries a short reminder). When
+   * the line shown is such a note and the meters now fit (a change passes through a meter on the
+   * way: 3/4 to 6/8 notifies 6/4 first), it says they fit instead of leaving a stale note.
+   */
+  sayMeter(model, genre) {
+    const set = this.meter;
+    if (!set) return;
+    const fit = fitMeter(set, model, genre);
+    const own = meterName(modelMeter(model, genre));
+    if (fit.fits || !fit.note) {
+      if (this.meterNoteShown) this.sayLine(`Live's time signature is ${meterName(set)}: ${model} ${genre} plays ${own} bars, in step with the Set's`);
+      return;
+    }
+    const key = `${meterName(set)} ${own}`;
+    if (this.meterSaid.has(key)) return;
+    this.meterSaid.add(key);
+    this.sayLine(fit.note);
+  }
+  sayLine(text) {
+    this.lines.say(text);
+    this.meterNoteShown = true;
+  }
+  /** The key a request for `model` asks for: the Key menu's (`menuKey`), else the Set's scale's, else none (the style's usual keys). */
+  keyFor(model, menuKey) {
+    if (!modelSpec(model).controls.includes("key")) return "";
+    return menuKey || this.key || "";
+  }
+};
 
 // max-device/src/client/osc-link.ts
 var import_node_dgram = require("dgram");
@@ -3133,10 +3201,6 @@ var TandemClient = class {
       follow: Number(PARAMETERS.follow.initial) === 1,
       key: ""
     });
-    /** The key of the Set's scale while its Scale Mode is on (Song.root_note, scale_intervals, scale_mode). */
-    __publicField(this, "setKey");
-    /** The Set's time signature (Song.signature_numerator / signature_denominator), once the Live reader sent it. */
-    __publicField(this, "setMeter");
     /** The last complete suggestion. */
     __publicField(this, "last");
     __publicField(this, "phase", "idle");
@@ -3156,12 +3220,15 @@ var TandemClient = class {
     __publicField(this, "nextSeed");
     __publicField(this, "clipReader", new ClipReadAssembler());
     __publicField(this, "tempoWarned", false);
-    /** The line about a Live without Song.scale_mode was posted (once a session). */
-    __publicField(this, "scaleModeSaid", false);
-    /** Meter mismatches already shown (`3/4 4/4`: the Set's, the model's), each once a session. */
-    __publicField(this, "meterSaid", /* @__PURE__ */ new Set());
-    /** The status line shows a line about the meter (set false by any other status). */
-    __publicField(this, "meterNoteShown", false);
+    /** The Live Set's key and meter, from the Live reader. */
+    __publicField(this, "liveSet", new LiveSetContext({
+      say: (text) => {
+        this.status(text);
+        this.log(text);
+      },
+      log: (text) => this.log(text),
+      error: (text) => this.error(text)
+    }));
     __publicField(this, "bridge");
     __publicField(this, "pongWaiters", []);
     __publicField(this, "heartbeat");
@@ -3203,8 +3270,8 @@ var TandemClient = class {
     m.addHandler("follow", (v) => this.onFollow(v));
     m.addHandler("seed", (v) => this.onSeed(v));
     m.addHandler("key", (v) => this.onKey(v));
-    m.addHandler("scale", (...v) => this.onScale(v));
-    m.addHandler("meter", (...v) => this.onMeter(v));
+    m.addHandler("scale", (...v) => this.liveSet.onScale(v));
+    m.addHandler("meter", (...v) => this.liveSet.onMeter(v, this.settings.model, this.settings.genre));
     m.addHandler("primer", (...v) => this.onPrimer(v));
     m.addHandler("generate", () => this.generate(false));
     m.addHandler("write", () => this.write());
@@ -3285,58 +3352,20 @@ var TandemClient = class {
       return this.error(`key must be an index 0..${KEY_ITEMS.length - 1}, got ${JSON.stringify(v)}`);
     this.settings.key = v === 0 ? "" : KEY_ITEMS[v];
   }
-  /** `scale <mode 1|0|-1> <root 0-11> <interval>...` from the Live reader: the Set's key while Scale Mode is on. */
-  onScale(v) {
-    var _a2;
-    const [mode, root, ...intervals] = v;
-    try {
-      this.setKey = (_a2 = setScale({ scale_mode: mode === 1 ? 1 : 0, root_note: root, scale_intervals: intervals })) == null ? void 0 : _a2.key;
-    } catch (err) {
-      this.setKey = void 0;
-      return this.error(`the Set's scale: ${err.message}`);
-    }
-    if (mode === -1 && !this.scaleModeSaid) {
-      this.scaleModeSaid = true;
-      this.log("this Live has no Song.scale_mode (Live 12.1+): melody and bass use the Key menu");
-    }
+  /** The key of the Set's scale while its Scale Mode is on (Song.root_note, scale_intervals, scale_mode). */
+  get setKey() {
+    return this.liveSet.key;
   }
-  /** `meter <numerator> <denominator>` from the Live reader: the Set's time signature, now and on every change (playing or not). */
-  onMeter(v) {
-    const m = readMeter(v);
-    if ("problem" in m) return this.error(m.problem);
-    this.setMeter = m;
-    this.sayMeter();
+  /** The Set's time signature (Song.signature_numerator / signature_denominator), once the Live reader sent it. */
+  get setMeter() {
+    return this.liveSet.meter;
   }
-  /**
-   * Where the model's style does not play the Set's meter, says so on the status line, once a
-   * session for each pair of meters (the next suggestion's line carries a short reminder). When
-   * the line shown is such a note and the meters now fit (a change passes through a meter on the
-   * way: 3/4 to 6/8 notifies 6/4 first), it says they fit instead of leaving a stale note.
-   */
   sayMeter() {
-    const set = this.setMeter;
-    if (!set) return;
-    const { model, genre } = this.settings;
-    const fit = fitMeter(set, model, genre);
-    const own = meterName(modelMeter(model, genre));
-    if (fit.fits || !fit.note) {
-      if (this.meterNoteShown) this.sayMeterLine(`Live's time signature is ${meterName(set)}: ${model} ${genre} plays ${own} bars, in step with the Set's`);
-      return;
-    }
-    const key = `${meterName(set)} ${own}`;
-    if (this.meterSaid.has(key)) return;
-    this.meterSaid.add(key);
-    this.sayMeterLine(fit.note);
-  }
-  sayMeterLine(text) {
-    this.status(text);
-    this.log(text);
-    this.meterNoteShown = true;
+    this.liveSet.sayMeter(this.settings.model, this.settings.genre);
   }
   /** The key a request for `model` asks for: the Key menu's, else the Set's scale's, else none (the style's usual keys). */
   keyFor(s) {
-    if (!modelSpec(s.model).controls.includes("key")) return "";
-    return s.key || this.setKey || "";
+    return this.liveSet.keyFor(s.model, s.key);
   }
   /** `primer begin|notes|end` from the Live reader (Continue): at `end`, a request continuing the clip. */
   onPrimer(v) {
@@ -3612,7 +3641,7 @@ var TandemClient = class {
   }
   status(text) {
     this.lastStatus = text;
-    this.meterNoteShown = false;
+    this.liveSet.meterNoteShown = false;
     void this.max.outlet("status", text);
   }
   error(text) {

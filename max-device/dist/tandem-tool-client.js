@@ -2937,6 +2937,74 @@ function fitMeter(set, model, style) {
   };
 }
 
+// max-device/src/client/live-set.ts
+var LiveSetContext = class {
+  constructor(lines) {
+    __publicField(this, "lines", lines);
+    /** The key of the Set's scale while its Scale Mode is on (Song.root_note, scale_intervals, scale_mode). */
+    __publicField(this, "key");
+    /** The Set's time signature (Song.signature_numerator / signature_denominator), once the Live reader sent it. */
+    __publicField(this, "meter");
+    /** The line about a Live without Song.scale_mode was posted (once a session). */
+    __publicField(this, "scaleModeSaid", false);
+    /** Meter mismatches already shown (`3/4 4/4`: the Set's, the model's), each once a session. */
+    __publicField(this, "meterSaid", /* @__PURE__ */ new Set());
+    /** The status line shows a line about the meter (the client clears it when it shows another). */
+    __publicField(this, "meterNoteShown", false);
+  }
+  /** `scale <mode 1|0|-1> <root 0-11> <interval>...`: the Set's key while Scale Mode is on. */
+  onScale(v) {
+    var _a2;
+    const [mode, root, ...intervals] = v;
+    try {
+      this.key = (_a2 = setScale({ scale_mode: mode === 1 ? 1 : 0, root_note: root, scale_intervals: intervals })) == null ? void 0 : _a2.key;
+    } catch (err) {
+      this.key = void 0;
+      return this.lines.error(`the Set's scale: ${err.message}`);
+    }
+    if (mode === -1 && !this.scaleModeSaid) {
+      this.scaleModeSaid = true;
+      this.lines.log("this Live has no Song.scale_mode (Live 12.1+): melody and bass use the Key menu");
+    }
+  }
+  /** `meter <numerator> <denominator>`: the Set's time signature, now and on every change (playing or not). */
+  onMeter(v, model, genre) {
+    const m = readMeter(v);
+    if ("problem" in m) return this.lines.error(m.problem);
+    this.meter = m;
+    this.sayMeter(model, genre);
+  }
+  /**
+   * Where the model's style does not play the Set's meter, says so on the status line, once a
+   * session for each pair of meters (the next suggestion's line carries a short reminder). When
+   * the line shown is such a note and the meters now fit (a change passes through a meter on the
+   * way: 3/4 to 6/8 notifies 6/4 first), it says they fit instead of leaving a stale note.
+   */
+  sayMeter(model, genre) {
+    const set = this.meter;
+    if (!set) return;
+    const fit = fitMeter(set, model, genre);
+    const own = meterName(modelMeter(model, genre));
+    if (fit.fits || !fit.note) {
+      if (this.meterNoteShown) this.sayLine(`Live's time signature is ${meterName(set)}: ${model} ${genre} plays ${own} bars, in step with the Set's`);
+      return;
+    }
+    const key = `${meterName(set)} ${own}`;
+    if (this.meterSaid.has(key)) return;
+    this.meterSaid.add(key);
+    this.sayLine(fit.note);
+  }
+  sayLine(text) {
+    this.lines.say(text);
+    this.meterNoteShown = true;
+  }
+  /** The key a request for `model` asks for: the Key menu's (`menuKey`), else the Set's scale's, else none (the style's usual keys). */
+  keyFor(model, menuKey) {
+    if (!modelSpec(model).controls.includes("key")) return "";
+    return menuKey || this.key || "";
+  }
+};
+
 // max-device/src/client/osc-link.ts
 var import_node_dgram = require("dgram");
 var import_node_events2 = require("events");
@@ -3279,10 +3347,6 @@ var TandemClient = class {
       follow: Number(PARAMETERS.follow.initial) === 1,
       key: ""
     });
-    /** The key of the Set's scale while its Scale Mode is on (Song.root_note, scale_intervals, scale_mode). */
-    __publicField(this, "setKey");
-    /** The Set's time signature (Song.signature_numerator / signature_denominator), once the Live reader sent it. */
-    __publicField(this, "setMeter");
     /** The last complete suggestion. */
     __publicField(this, "last");
     __publicField(this, "phase", "idle");
@@ -3302,12 +3366,15 @@ var TandemClient = class {
     __publicField(this, "nextSeed");
     __publicField(this, "clipReader", new ClipReadAssembler());
     __publicField(this, "tempoWarned", false);
-    /** The line about a Live without Song.scale_mode was posted (once a session). */
-    __publicField(this, "scaleModeSaid", false);
-    /** Meter mismatches already shown (`3/4 4/4`: the Set's, the model's), each once a session. */
-    __publicField(this, "meterSaid", /* @__PURE__ */ new Set());
-    /** The status line shows a line about the meter (set false by any other status). */
-    __publicField(this, "meterNoteShown", false);
+    /** The Live Set's key and meter, from the Live reader. */
+    __publicField(this, "liveSet", new LiveSetContext({
+      say: (text) => {
+        this.status(text);
+        this.log(text);
+      },
+      log: (text) => this.log(text),
+      error: (text) => this.error(text)
+    }));
     __publicField(this, "bridge");
     __publicField(this, "pongWaiters", []);
     __publicField(this, "heartbeat");
@@ -3349,8 +3416,8 @@ var TandemClient = class {
     m.addHandler("follow", (v) => this.onFollow(v));
     m.addHandler("seed", (v) => this.onSeed(v));
     m.addHandler("key", (v) => this.onKey(v));
-    m.addHandler("scale", (...v) => this.onScale(v));
-    m.addHandler("meter", (...v) => this.onMeter(v));
+    m.addHandler("scale", (...v) => this.liveSet.onScale(v));
+    m.addHandler("meter", (...v) => this.liveSet.onMeter(v, this.settings.model, this.settings.genre));
     m.addHandler("primer", (...v) => this.onPrimer(v));
     m.addHandler("generate", () => this.generate(false));
     m.addHandler("write", () => this.write());
@@ -3431,58 +3498,20 @@ var TandemClient = class {
       return this.error(`key must be an index 0..${KEY_ITEMS.length - 1}, got ${JSON.stringify(v)}`);
     this.settings.key = v === 0 ? "" : KEY_ITEMS[v];
   }
-  /** `scale <mode 1|0|-1> <root 0-11> <interval>...` from the Live reader: the Set's key while Scale Mode is on. */
-  onScale(v) {
-    var _a2;
-    const [mode, root, ...intervals] = v;
-    try {
-      this.setKey = (_a2 = setScale({ scale_mode: mode === 1 ? 1 : 0, root_note: root, scale_intervals: intervals })) == null ? void 0 : _a2.key;
-    } catch (err) {
-      this.setKey = void 0;
-      return this.error(`the Set's scale: ${err.message}`);
-    }
-    if (mode === -1 && !this.scaleModeSaid) {
-      this.scaleModeSaid = true;
-      this.log("this Live has no Song.scale_mode (Live 12.1+): melody and bass use the Key menu");
-    }
+  /** The key of the Set's scale while its Scale Mode is on (Song.root_note, scale_intervals, scale_mode). */
+  get setKey() {
+    return this.liveSet.key;
   }
-  /** `meter <numerator> <denominator>` from the Live reader: the Set's time signature, now and on every change (playing or not). */
-  onMeter(v) {
-    const m = readMeter(v);
-    if ("problem" in m) return this.error(m.problem);
-    this.setMeter = m;
-    this.sayMeter();
+  /** The Set's time signature (Song.signature_numerator / signature_denominator), once the Live reader sent it. */
+  get setMeter() {
+    return this.liveSet.meter;
   }
-  /**
-   * Where the model's style does not play the Set's meter, says so on the status line, once a
-   * session for each pair of meters (the next suggestion's line carries a short reminder). When
-   * the line shown is such a note and the meters now fit (a change passes through a meter on the
-   * way: 3/4 to 6/8 notifies 6/4 first), it says they fit instead of leaving a stale note.
-   */
   sayMeter() {
-    const set = this.setMeter;
-    if (!set) return;
-    const { model, genre } = this.settings;
-    const fit = fitMeter(set, model, genre);
-    const own = meterName(modelMeter(model, genre));
-    if (fit.fits || !fit.note) {
-      if (this.meterNoteShown) this.sayMeterLine(`Live's time signature is ${meterName(set)}: ${model} ${genre} plays ${own} bars, in step with the Set's`);
-      return;
-    }
-    const key = `${meterName(set)} ${own}`;
-    if (this.meterSaid.has(key)) return;
-    this.meterSaid.add(key);
-    this.sayMeterLine(fit.note);
-  }
-  sayMeterLine(text) {
-    this.status(text);
-    this.log(text);
-    this.meterNoteShown = true;
+    this.liveSet.sayMeter(this.settings.model, this.settings.genre);
   }
   /** The key a request for `model` asks for: the Key menu's, else the Set's scale's, else none (the style's usual keys). */
   keyFor(s) {
-    if (!modelSpec(s.model).controls.includes("key")) return "";
-    return s.key || this.setKey || "";
+    return this.liveSet.keyFor(s.model, s.key);
   }
   /** `primer begin|notes|end` from the Live reader (Continue): at `end`, a request continuing the clip. */
   onPrimer(v) {
@@ -3758,7 +3787,7 @@ var TandemClient = class {
   }
   status(text) {
     this.lastStatus = text;
-    this.meterNoteShown = false;
+    this.liveSet.meterNoteShown = false;
     void this.max.outlet("status", text);
   }
   error(text) {

@@ -1,13 +1,12 @@
 import type MaxApi from 'max-api';
 import type { ReplyArg } from '../../../bridge/osc/codec';
 import { seedFromInt32, seedToInt32, SEED_MAX, TEMPO } from '../../../src/models/controls';
-import { modelSpec } from '../../../src/models/registry';
-import { setScale } from '../miditool/live-dicts';
 import { GENRE_ITEMS, KEY_ITEMS, MODEL_ITEMS, PARAMETERS } from '../parameters';
 import { barBeats, ClipReadAssembler, clipToSend, primerMessages, type ReadClip } from './clip-primer';
 import type { ClipPrimer } from '../../../src/music/clip-primer';
 import { BridgeProcess, findNode, findTandemHome, portWasTaken, readLaunchConfig, type LaunchConfig } from './bridge-launcher';
-import { fitMeter, meterName, modelMeter, readMeter, type Meter } from './meter';
+import { LiveSetContext } from './live-set';
+import { fitMeter, type Meter } from './meter';
 import { OscLink, type OscIn } from './osc-link';
 import { PATCH_TICKS_PER_BEAT, PatchPlayer, type PatchMessage } from './player';
 import { BridgeReplyError, SuggestionAssembler, type Suggestion } from './suggestions';
@@ -106,10 +105,6 @@ export class TandemClient {
     follow: Number(PARAMETERS.follow.initial) === 1,
     key: '',
   };
-  /** The key of the Set's scale while its Scale Mode is on (Song.root_note, scale_intervals, scale_mode). */
-  setKey: string | undefined;
-  /** The Set's time signature (Song.signature_numerator / signature_denominator), once the Live reader sent it. */
-  setMeter: Meter | undefined;
   /** The last complete suggestion. */
   last: Kept | undefined;
   phase: Phase = 'idle';
@@ -131,12 +126,15 @@ export class TandemClient {
   private nextSeed: number;
   private readonly clipReader = new ClipReadAssembler();
   private tempoWarned = false;
-  /** The line about a Live without Song.scale_mode was posted (once a session). */
-  private scaleModeSaid = false;
-  /** Meter mismatches already shown (`3/4 4/4`: the Set's, the model's), each once a session. */
-  private readonly meterSaid = new Set<string>();
-  /** The status line shows a line about the meter (set false by any other status). */
-  private meterNoteShown = false;
+  /** The Live Set's key and meter, from the Live reader. */
+  private readonly liveSet = new LiveSetContext({
+    say: (text) => {
+      this.status(text);
+      this.log(text);
+    },
+    log: (text) => this.log(text),
+    error: (text) => this.error(text),
+  });
   private bridge: BridgeProcess | undefined;
   private pongWaiters: (() => void)[] = [];
   private heartbeat: NodeJS.Timeout | undefined;
@@ -184,8 +182,8 @@ export class TandemClient {
     m.addHandler('follow', (v: unknown) => this.onFollow(v));
     m.addHandler('seed', (v: unknown) => this.onSeed(v));
     m.addHandler('key', (v: unknown) => this.onKey(v));
-    m.addHandler('scale', (...v: unknown[]) => this.onScale(v));
-    m.addHandler('meter', (...v: unknown[]) => this.onMeter(v));
+    m.addHandler('scale', (...v: unknown[]) => this.liveSet.onScale(v));
+    m.addHandler('meter', (...v: unknown[]) => this.liveSet.onMeter(v, this.settings.model, this.settings.genre));
     m.addHandler('primer', (...v: unknown[]) => this.onPrimer(v));
     m.addHandler('generate', () => this.generate(false));
     m.addHandler('write', () => this.write());
@@ -278,62 +276,23 @@ export class TandemClient {
     this.settings.key = v === 0 ? '' : KEY_ITEMS[v];
   }
 
-  /** `scale <mode 1|0|-1> <root 0-11> <interval>...` from the Live reader: the Set's key while Scale Mode is on. */
-  private onScale(v: unknown[]): void {
-    const [mode, root, ...intervals] = v;
-    try {
-      this.setKey = setScale({ scale_mode: mode === 1 ? 1 : 0, root_note: root as number, scale_intervals: intervals as number[] })?.key;
-    } catch (err) {
-      this.setKey = undefined;
-      return this.error(`the Set's scale: ${(err as Error).message}`);
-    }
-    // Said once a session: the reader sends a line at every scale change (issue 11 follow-up).
-    if (mode === -1 && !this.scaleModeSaid) {
-      this.scaleModeSaid = true;
-      this.log('this Live has no Song.scale_mode (Live 12.1+): melody and bass use the Key menu');
-    }
+  /** The key of the Set's scale while its Scale Mode is on (Song.root_note, scale_intervals, scale_mode). */
+  get setKey(): string | undefined {
+    return this.liveSet.key;
   }
 
-  /** `meter <numerator> <denominator>` from the Live reader: the Set's time signature, now and on every change (playing or not). */
-  private onMeter(v: unknown[]): void {
-    const m = readMeter(v);
-    if ('problem' in m) return this.error(m.problem);
-    this.setMeter = m;
-    this.sayMeter();
+  /** The Set's time signature (Song.signature_numerator / signature_denominator), once the Live reader sent it. */
+  get setMeter(): Meter | undefined {
+    return this.liveSet.meter;
   }
 
-  /**
-   * Where the model's style does not play the Set's meter, says so on the status line, once a
-   * session for each pair of meters (the next suggestion's line carries a short reminder). When
-   * the line shown is such a note and the meters now fit (a change passes through a meter on the
-   * way: 3/4 to 6/8 notifies 6/4 first), it says they fit instead of leaving a stale note.
-   */
   private sayMeter(): void {
-    const set = this.setMeter;
-    if (!set) return;
-    const { model, genre } = this.settings;
-    const fit = fitMeter(set, model, genre);
-    const own = meterName(modelMeter(model, genre));
-    if (fit.fits || !fit.note) {
-      if (this.meterNoteShown) this.sayMeterLine(`Live's time signature is ${meterName(set)}: ${model} ${genre} plays ${own} bars, in step with the Set's`);
-      return;
-    }
-    const key = `${meterName(set)} ${own}`;
-    if (this.meterSaid.has(key)) return;
-    this.meterSaid.add(key);
-    this.sayMeterLine(fit.note);
-  }
-
-  private sayMeterLine(text: string): void {
-    this.status(text);
-    this.log(text);
-    this.meterNoteShown = true;
+    this.liveSet.sayMeter(this.settings.model, this.settings.genre);
   }
 
   /** The key a request for `model` asks for: the Key menu's, else the Set's scale's, else none (the style's usual keys). */
   keyFor(s: DeviceSettings): string {
-    if (!modelSpec(s.model).controls.includes('key')) return '';
-    return s.key || this.setKey || '';
+    return this.liveSet.keyFor(s.model, s.key);
   }
 
   /** `primer begin|notes|end` from the Live reader (Continue): at `end`, a request continuing the clip. */
@@ -646,7 +605,7 @@ export class TandemClient {
 
   protected status(text: string): void {
     this.lastStatus = text;
-    this.meterNoteShown = false;
+    this.liveSet.meterNoteShown = false;
     void this.max.outlet('status', text);
   }
 
