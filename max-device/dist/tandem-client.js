@@ -2688,6 +2688,140 @@ function primerMessages(id, clip) {
   return out;
 }
 
+// max-device/src/client/bridge-connection.ts
+var BridgeConnection = class {
+  constructor(link, opts, hooks) {
+    __publicField(this, "link", link);
+    __publicField(this, "opts", opts);
+    __publicField(this, "hooks", hooks);
+    __publicField(this, "phase", "idle");
+    __publicField(this, "pongWaiters", []);
+    __publicField(this, "heartbeat");
+    __publicField(this, "missedPings", 0);
+    /** The bridge was lost after connecting: the heartbeat keeps pinging while failed, to find it again. */
+    __publicField(this, "lostBridge", false);
+    __publicField(this, "bridgeNote");
+    __publicField(this, "bridge");
+    __publicField(this, "closed", false);
+  }
+  /** The note a bridge started here printed while starting (no Chromium found, a model fallback, ...). */
+  get note() {
+    return this.bridgeNote;
+  }
+  /** The process id of the bridge this device started (the last one), if it did. */
+  get startedPid() {
+    var _a2;
+    return (_a2 = this.bridge) == null ? void 0 : _a2.pid;
+  }
+  /** Finds the bridge, or starts one. */
+  async connect(why) {
+    this.phase = "connecting";
+    this.hooks.status(`${why ? `${why}; ` : ""}looking for the Tandem bridge on 127.0.0.1:${this.opts.port}\u2026`);
+    if (await this.ping(this.opts.pingTimeoutMs)) return this.connected("found");
+    if (this.closed) return;
+    if (!this.opts.launch)
+      return this.fail(`no Tandem bridge answers on 127.0.0.1:${this.opts.port}; start it with: npx tandem serve --osc-port ${this.opts.port}`);
+    await this.launch();
+  }
+  /** A `/tandem/pong` arrived. */
+  pong() {
+    this.missedPings = 0;
+    for (const w of this.pongWaiters.splice(0)) w();
+    if (this.phase === "failed" && this.lostBridge) this.connected("found");
+  }
+  /** Stops the heartbeat. A bridge started here keeps running for other devices until its lease ends. */
+  close() {
+    this.closed = true;
+    if (this.heartbeat) clearInterval(this.heartbeat);
+  }
+  /** Fails with `reason` on the status line. */
+  fail(reason) {
+    this.phase = "failed";
+    this.hooks.error(reason);
+  }
+  /** The bridge was lost (no pongs, or the one this client started exited): find it again or start one. */
+  reconnect(why) {
+    if (this.closed || this.phase !== "connected") return;
+    this.lostBridge = true;
+    void this.connect(why);
+  }
+  ping(timeoutMs) {
+    return new Promise((resolve2) => {
+      const done = (ok) => {
+        clearTimeout(timer);
+        this.pongWaiters = this.pongWaiters.filter((w) => w !== onPong);
+        resolve2(ok);
+      };
+      const onPong = () => done(true);
+      const timer = setTimeout(() => done(false), timeoutMs);
+      this.pongWaiters.push(onPong);
+      this.link.send("/tandem/ping");
+    });
+  }
+  async launch() {
+    var _a2;
+    const config2 = (_a2 = this.opts.config) != null ? _a2 : readLaunchConfig();
+    if (config2.problem) return this.fail(config2.problem);
+    const node = findNode(config2, this.opts.nodeCandidates);
+    if ("reason" in node) return this.fail(node.reason);
+    const home = findTandemHome(config2, this.opts.scriptDir);
+    if ("reason" in home) return this.fail(home.reason);
+    this.phase = "launching";
+    this.hooks.status(`starting the Tandem bridge (Node ${node.version}) from ${home.home}\u2026`);
+    const bridge = new BridgeProcess({ node: node.path, bin: home.bin, home: home.home, port: this.opts.port, leaseMs: this.opts.leaseMs });
+    this.bridge = bridge;
+    let exited;
+    bridge.on("line", (line) => {
+      this.hooks.log(`bridge: ${line}`);
+      if (this.phase === "launching" && line.startsWith("tandem: ") && !line.includes("OSC bridge on") && !portWasTaken([line])) {
+        this.bridgeNote = line.slice("tandem: ".length);
+        this.hooks.status(this.bridgeNote);
+      }
+    });
+    let clash = false;
+    bridge.on("exit", (code, signal, lastLines) => {
+      const why = `the Tandem bridge exited (${signal != null ? signal : `code ${code}`})${lastLines.length ? `: ${lastLines[lastLines.length - 1]}` : ""}`;
+      exited = why;
+      clash = portWasTaken(lastLines);
+      if (this.closed || this.bridge !== bridge || clash) return;
+      if (this.phase === "connected") this.reconnect(why);
+    });
+    const deadline = Date.now() + this.opts.startTimeoutMs;
+    let waitingSaid = false;
+    while (!this.closed && Date.now() < deadline) {
+      if (exited && !clash) return this.fail(exited);
+      if (clash && !waitingSaid) {
+        waitingSaid = true;
+        this.hooks.status(`another device is starting the Tandem bridge on 127.0.0.1:${this.opts.port}; waiting for it\u2026`);
+      }
+      if (await this.ping(this.opts.pingTimeoutMs)) return this.connected(clash ? "found" : "started");
+    }
+    if (!this.closed) {
+      bridge.stop();
+      this.fail(`the Tandem bridge started but did not answer on 127.0.0.1:${this.opts.port} within ${Math.round(this.opts.startTimeoutMs / 1e3)} s`);
+    }
+  }
+  connected(how) {
+    var _a2, _b2;
+    this.phase = "connected";
+    this.lostBridge = false;
+    this.hooks.connected(how);
+    if (this.opts.heartbeatMs > 0 && !this.heartbeat) {
+      this.heartbeat = setInterval(() => {
+        if (this.phase === "failed" && this.lostBridge) return this.link.send("/tandem/ping");
+        if (this.phase !== "connected") return;
+        if (++this.missedPings > 2) {
+          this.missedPings = 0;
+          this.reconnect(`the Tandem bridge stopped answering on 127.0.0.1:${this.opts.port}`);
+          return;
+        }
+        this.link.send("/tandem/ping");
+      }, this.opts.heartbeatMs);
+      (_b2 = (_a2 = this.heartbeat).unref) == null ? void 0 : _b2.call(_a2);
+    }
+  }
+};
+
 // max-device/src/miditool/parameters.ts
 var SEED = Object.freeze({
   longname: "Seed",
@@ -3203,12 +3337,12 @@ var TandemClient = class {
     });
     /** The last complete suggestion. */
     __publicField(this, "last");
-    __publicField(this, "phase", "idle");
     /** The last status line sent to the device face. */
     __publicField(this, "lastStatus", "");
     __publicField(this, "opts");
     __publicField(this, "nextRequestId", 1);
     __publicField(this, "link");
+    __publicField(this, "conn");
     __publicField(this, "assembler", new SuggestionAssembler());
     __publicField(this, "player");
     __publicField(this, "requests", /* @__PURE__ */ new Map());
@@ -3229,15 +3363,7 @@ var TandemClient = class {
       log: (text) => this.log(text),
       error: (text) => this.error(text)
     }));
-    __publicField(this, "bridge");
-    __publicField(this, "pongWaiters", []);
-    __publicField(this, "heartbeat");
-    __publicField(this, "missedPings", 0);
     __publicField(this, "lastTransportSent", { at: 0, bpm: 0, playing: false });
-    __publicField(this, "closed", false);
-    /** The bridge was lost after connecting: the heartbeat keeps pinging while failed, to find it again. */
-    __publicField(this, "lostBridge", false);
-    __publicField(this, "bridgeNote");
     var _a2;
     this.opts = __spreadValues({
       port: 57121,
@@ -3250,6 +3376,16 @@ var TandemClient = class {
       requestTimeoutMs: 6e4
     }, options);
     this.link = new OscLink(this.opts.port);
+    this.conn = new BridgeConnection(
+      this.link,
+      __spreadProps(__spreadValues({}, this.opts), { config: options.config, nodeCandidates: options.nodeCandidates }),
+      {
+        status: (text) => this.status(text),
+        log: (text) => this.log(text),
+        error: (text) => this.error(text),
+        connected: (how) => this.connected(how)
+      }
+    );
     this.player = new PatchPlayer({ marginMs: this.opts.switchMarginMs, now: options.now });
     this.nextSeed = (_a2 = options.seed) != null ? _a2 : 0;
     this.link.on("message", (m) => this.receive(m));
@@ -3280,33 +3416,17 @@ var TandemClient = class {
   /** Opens the socket, finds (or starts) the bridge, then tells the patcher `ready`. */
   async start() {
     await this.link.open();
-    await this.connect();
+    await this.conn.connect();
   }
   /**
    * Closes the socket. A bridge this client started keeps running for the other devices; it
    * stops by itself (its lease) once no device pings it.
    */
   async close() {
-    this.closed = true;
-    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.conn.close();
     for (const r of this.requests.values()) clearTimeout(r.timer);
     this.requests.clear();
     await this.link.close();
-  }
-  async connect(why) {
-    this.setPhase("connecting");
-    this.status(`${why ? `${why}; ` : ""}looking for the Tandem bridge on 127.0.0.1:${this.opts.port}\u2026`);
-    if (await this.ping(this.opts.pingTimeoutMs)) return this.connected("found");
-    if (this.closed) return;
-    if (!this.opts.launch)
-      return this.fail(`no Tandem bridge answers on 127.0.0.1:${this.opts.port}; start it with: npx tandem serve --osc-port ${this.opts.port}`);
-    await this.launch();
-  }
-  /** The bridge was lost (no pongs, or the one this client started exited): find it again or start one. */
-  reconnect(why) {
-    if (this.closed || this.phase !== "connected") return;
-    this.lostBridge = true;
-    void this.connect(why);
   }
   // ---- messages from the patcher ----
   onMenu(name, items, v) {
@@ -3479,10 +3599,7 @@ var TandemClient = class {
     try {
       switch (m.address) {
         case "/tandem/pong":
-          this.missedPings = 0;
-          for (const w of this.pongWaiters.splice(0)) w();
-          if (this.phase === "failed" && this.lostBridge) this.connected("found");
-          return;
+          return this.conn.pong();
         case "/tandem/suggestion": {
           const id = SuggestionAssembler.idOf(m.args);
           if (id === void 0 || !this.expects(id)) return;
@@ -3537,84 +3654,20 @@ var TandemClient = class {
     if (req.write) this.write();
   }
   // ---- the bridge: find, start, watch ----
-  ping(timeoutMs) {
-    return new Promise((resolve2) => {
-      const done = (ok) => {
-        clearTimeout(timer);
-        this.pongWaiters = this.pongWaiters.filter((w) => w !== onPong);
-        resolve2(ok);
-      };
-      const onPong = () => done(true);
-      const timer = setTimeout(() => done(false), timeoutMs);
-      this.pongWaiters.push(onPong);
-      this.link.send("/tandem/ping");
-    });
-  }
-  async launch() {
-    var _a2;
-    const config2 = (_a2 = this.opts.config) != null ? _a2 : readLaunchConfig();
-    if (config2.problem) return this.fail(config2.problem);
-    const node = findNode(config2, this.opts.nodeCandidates);
-    if ("reason" in node) return this.fail(node.reason);
-    const home = findTandemHome(config2, this.opts.scriptDir);
-    if ("reason" in home) return this.fail(home.reason);
-    this.setPhase("launching");
-    this.status(`starting the Tandem bridge (Node ${node.version}) from ${home.home}\u2026`);
-    const bridge = new BridgeProcess({ node: node.path, bin: home.bin, home: home.home, port: this.opts.port, leaseMs: this.opts.leaseMs });
-    this.bridge = bridge;
-    let exited;
-    bridge.on("line", (line) => {
-      this.log(`bridge: ${line}`);
-      if (this.phase === "launching" && line.startsWith("tandem: ") && !line.includes("OSC bridge on") && !portWasTaken([line])) {
-        this.bridgeNote = line.slice("tandem: ".length);
-        this.status(this.bridgeNote);
-      }
-    });
-    let clash = false;
-    bridge.on("exit", (code, signal, lastLines) => {
-      const why = `the Tandem bridge exited (${signal != null ? signal : `code ${code}`})${lastLines.length ? `: ${lastLines[lastLines.length - 1]}` : ""}`;
-      exited = why;
-      clash = portWasTaken(lastLines);
-      if (this.closed || this.bridge !== bridge || clash) return;
-      if (this.phase === "connected") this.reconnect(why);
-    });
-    const deadline = Date.now() + this.opts.startTimeoutMs;
-    let waitingSaid = false;
-    while (!this.closed && Date.now() < deadline) {
-      if (exited && !clash) return this.fail(exited);
-      if (clash && !waitingSaid) {
-        waitingSaid = true;
-        this.status(`another device is starting the Tandem bridge on 127.0.0.1:${this.opts.port}; waiting for it\u2026`);
-      }
-      if (await this.ping(this.opts.pingTimeoutMs)) return this.connected(clash ? "found" : "started");
-    }
-    if (!this.closed) {
-      bridge.stop();
-      this.fail(`the Tandem bridge started but did not answer on 127.0.0.1:${this.opts.port} within ${Math.round(this.opts.startTimeoutMs / 1e3)} s`);
-    }
-  }
+  /** The bridge answers: the device's settings go to it and the patcher hears `ready`. */
   connected(how) {
-    var _a2, _b2;
-    this.setPhase("connected");
-    this.lostBridge = false;
     this.syncSettings();
-    this.status(
-      `ready: ${how === "found" ? "connected to" : "started"} the Tandem bridge on 127.0.0.1:${this.opts.port}${this.bridgeNote ? `; ${this.bridgeNote}` : ""}`
-    );
+    const note = this.conn.note;
+    this.status(`ready: ${how === "found" ? "connected to" : "started"} the Tandem bridge on 127.0.0.1:${this.opts.port}${note ? `; ${note}` : ""}`);
     void this.max.outlet("ready");
-    if (this.opts.heartbeatMs > 0 && !this.heartbeat) {
-      this.heartbeat = setInterval(() => {
-        if (this.phase === "failed" && this.lostBridge) return this.link.send("/tandem/ping");
-        if (this.phase !== "connected") return;
-        if (++this.missedPings > 2) {
-          this.missedPings = 0;
-          this.reconnect(`the Tandem bridge stopped answering on 127.0.0.1:${this.opts.port}`);
-          return;
-        }
-        this.link.send("/tandem/ping");
-      }, this.opts.heartbeatMs);
-      (_b2 = (_a2 = this.heartbeat).unref) == null ? void 0 : _b2.call(_a2);
-    }
+  }
+  /** Where the device stands with its bridge. */
+  get phase() {
+    return this.conn.phase;
+  }
+  /** The process id of the bridge this device started (the last one), if it did. */
+  get bridgePid() {
+    return this.conn.startedPid;
   }
   syncSettings() {
     this.sendSettings(this.settings);
@@ -3632,13 +3685,6 @@ var TandemClient = class {
     if (this.phase === "connected") this.link.send(address, ...args);
   }
   // ---- telling the user ----
-  setPhase(p) {
-    this.phase = p;
-  }
-  fail(reason) {
-    this.setPhase("failed");
-    this.error(reason);
-  }
   status(text) {
     this.lastStatus = text;
     this.liveSet.meterNoteShown = false;

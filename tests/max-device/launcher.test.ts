@@ -90,7 +90,7 @@ describe('starting the bridge from the device', () => {
       `ready: started the Tandem bridge on 127.0.0.1:${port}; no Chrome/Chromium found; running models in-process (NodeEngine)`,
     ]);
     expect(JSON.parse(readFileSync(join(home, 'argv.json'), 'utf8'))).toEqual(['serve', '--osc-port', String(port), '--lease', '600ms']);
-    const pid = (client as unknown as { bridge: { pid: number } }).bridge.pid;
+    const pid = client.bridgePid!;
     await new Promise((r) => setTimeout(r, 1500)); // 2.5 leases: the heartbeat holds it
     expect(alive(pid)).toBe(true);
     await client.close();

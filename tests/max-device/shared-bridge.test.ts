@@ -29,7 +29,7 @@ function device(port: number, dist: string) {
   });
   c.registerHandlers();
   clients.push(c);
-  return { c, fake, bridgePid: () => (c as unknown as { bridge?: { pid: number } }).bridge?.pid };
+  return { c, fake, bridgePid: () => c.bridgePid };
 }
 
 describe('several devices share one bridge', () => {

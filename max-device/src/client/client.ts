@@ -4,7 +4,8 @@ import { seedFromInt32, seedToInt32, SEED_MAX, TEMPO } from '../../../src/models
 import { GENRE_ITEMS, KEY_ITEMS, MODEL_ITEMS, PARAMETERS } from '../parameters';
 import { barBeats, ClipReadAssembler, clipToSend, primerMessages, type ReadClip } from './clip-primer';
 import type { ClipPrimer } from '../../../src/music/clip-primer';
-import { BridgeProcess, findNode, findTandemHome, portWasTaken, readLaunchConfig, type LaunchConfig } from './bridge-launcher';
+import { BridgeConnection, type Phase } from './bridge-connection';
+import type { LaunchConfig } from './bridge-launcher';
 import { LiveSetContext } from './live-set';
 import { fitMeter, type Meter } from './meter';
 import { OscLink, type OscIn } from './osc-link';
@@ -85,8 +86,6 @@ export interface Kept extends Suggestion {
   settings: DeviceSettings;
 }
 
-type Phase = 'idle' | 'connecting' | 'launching' | 'connected' | 'failed';
-
 /**
  * The node.script side of the device: takes the patcher's messages (parameter changes,
  * transport, Generate, Write clip), talks to the Tandem bridge over OSC on 127.0.0.1 (starting
@@ -107,7 +106,6 @@ export class TandemClient {
   };
   /** The last complete suggestion. */
   last: Kept | undefined;
-  phase: Phase = 'idle';
   /** The last status line sent to the device face. */
   lastStatus = '';
 
@@ -115,6 +113,7 @@ export class TandemClient {
     Pick<TandemClientOptions, 'config' | 'nodeCandidates'>;
   protected nextRequestId = 1;
   protected readonly link: OscLink;
+  private readonly conn: BridgeConnection;
   private readonly assembler = new SuggestionAssembler();
   private readonly player: PatchPlayer;
   private readonly requests = new Map<number, Request>();
@@ -135,15 +134,7 @@ export class TandemClient {
     log: (text) => this.log(text),
     error: (text) => this.error(text),
   });
-  private bridge: BridgeProcess | undefined;
-  private pongWaiters: (() => void)[] = [];
-  private heartbeat: NodeJS.Timeout | undefined;
-  private missedPings = 0;
   private lastTransportSent = { at: 0, bpm: 0, playing: false };
-  private closed = false;
-  /** The bridge was lost after connecting: the heartbeat keeps pinging while failed, to find it again. */
-  private lostBridge = false;
-  private bridgeNote: string | undefined;
 
   constructor(
     protected readonly max: MaxApiLike,
@@ -161,6 +152,16 @@ export class TandemClient {
       ...options,
     };
     this.link = new OscLink(this.opts.port);
+    this.conn = new BridgeConnection(
+      this.link,
+      { ...this.opts, config: options.config, nodeCandidates: options.nodeCandidates },
+      {
+        status: (text) => this.status(text),
+        log: (text) => this.log(text),
+        error: (text) => this.error(text),
+        connected: (how) => this.connected(how),
+      },
+    );
     this.player = new PatchPlayer({ marginMs: this.opts.switchMarginMs, now: options.now });
     this.nextSeed = options.seed ?? 0;
     this.link.on('message', (m) => this.receive(m));
@@ -193,7 +194,7 @@ export class TandemClient {
   /** Opens the socket, finds (or starts) the bridge, then tells the patcher `ready`. */
   async start(): Promise<void> {
     await this.link.open();
-    await this.connect();
+    await this.conn.connect();
   }
 
   /**
@@ -201,28 +202,10 @@ export class TandemClient {
    * stops by itself (its lease) once no device pings it.
    */
   async close(): Promise<void> {
-    this.closed = true;
-    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.conn.close();
     for (const r of this.requests.values()) clearTimeout(r.timer);
     this.requests.clear();
     await this.link.close();
-  }
-
-  private async connect(why?: string): Promise<void> {
-    this.setPhase('connecting');
-    this.status(`${why ? `${why}; ` : ''}looking for the Tandem bridge on 127.0.0.1:${this.opts.port}…`);
-    if (await this.ping(this.opts.pingTimeoutMs)) return this.connected('found');
-    if (this.closed) return;
-    if (!this.opts.launch)
-      return this.fail(`no Tandem bridge answers on 127.0.0.1:${this.opts.port}; start it with: npx tandem serve --osc-port ${this.opts.port}`);
-    await this.launch();
-  }
-
-  /** The bridge was lost (no pongs, or the one this client started exited): find it again or start one. */
-  private reconnect(why: string): void {
-    if (this.closed || this.phase !== 'connected') return;
-    this.lostBridge = true;
-    void this.connect(why);
   }
 
   // ---- messages from the patcher ----
@@ -420,11 +403,7 @@ export class TandemClient {
     try {
       switch (m.address) {
         case '/tandem/pong':
-          this.missedPings = 0;
-          for (const w of this.pongWaiters.splice(0)) w();
-          // A bridge lost and not found again answers after all (another device started one).
-          if (this.phase === 'failed' && this.lostBridge) this.connected('found');
-          return;
+          return this.conn.pong();
         case '/tandem/suggestion': {
           // Chunks of a suggestion nobody asked for (or one given up) are not kept.
           const id = SuggestionAssembler.idOf(m.args);
@@ -490,88 +469,22 @@ export class TandemClient {
 
   // ---- the bridge: find, start, watch ----
 
-  private ping(timeoutMs: number): Promise<boolean> {
-    return new Promise((resolve) => {
-      const done = (ok: boolean) => {
-        clearTimeout(timer);
-        this.pongWaiters = this.pongWaiters.filter((w) => w !== onPong);
-        resolve(ok);
-      };
-      const onPong = () => done(true);
-      const timer = setTimeout(() => done(false), timeoutMs);
-      this.pongWaiters.push(onPong);
-      this.link.send('/tandem/ping');
-    });
-  }
-
-  private async launch(): Promise<void> {
-    const config = this.opts.config ?? readLaunchConfig();
-    if (config.problem) return this.fail(config.problem);
-    const node = findNode(config, this.opts.nodeCandidates);
-    if ('reason' in node) return this.fail(node.reason);
-    const home = findTandemHome(config, this.opts.scriptDir);
-    if ('reason' in home) return this.fail(home.reason);
-    this.setPhase('launching');
-    this.status(`starting the Tandem bridge (Node ${node.version}) from ${home.home}…`);
-    const bridge = new BridgeProcess({ node: node.path, bin: home.bin, home: home.home, port: this.opts.port, leaseMs: this.opts.leaseMs });
-    this.bridge = bridge;
-    let exited: string | undefined;
-    bridge.on('line', (line) => {
-      this.log(`bridge: ${line}`);
-      // The bridge's own notes (no Chromium found, a model fallback, ...) stay on the status line.
-      // (Not a port clash: that bridge lost the race to another device's, which this one uses.)
-      // Once connected, the ready line stays; later notes go to the Max window only.
-      if (this.phase === 'launching' && line.startsWith('tandem: ') && !line.includes('OSC bridge on') && !portWasTaken([line])) {
-        this.bridgeNote = line.slice('tandem: '.length);
-        this.status(this.bridgeNote);
-      }
-    });
-    let clash = false;
-    bridge.on('exit', (code, signal, lastLines) => {
-      const why = `the Tandem bridge exited (${signal ?? `code ${code}`})${lastLines.length ? `: ${lastLines[lastLines.length - 1]}` : ''}`;
-      exited = why;
-      // Two devices loading together both start a bridge: the second finds the port taken, and uses the first's.
-      clash = portWasTaken(lastLines);
-      if (this.closed || this.bridge !== bridge || clash) return;
-      if (this.phase === 'connected') this.reconnect(why);
-    });
-    const deadline = Date.now() + this.opts.startTimeoutMs;
-    let waitingSaid = false;
-    while (!this.closed && Date.now() < deadline) {
-      if (exited && !clash) return this.fail(exited);
-      if (clash && !waitingSaid) {
-        waitingSaid = true;
-        this.status(`another device is starting the Tandem bridge on 127.0.0.1:${this.opts.port}; waiting for it…`);
-      }
-      if (await this.ping(this.opts.pingTimeoutMs)) return this.connected(clash ? 'found' : 'started');
-    }
-    if (!this.closed) {
-      bridge.stop();
-      this.fail(`the Tandem bridge started but did not answer on 127.0.0.1:${this.opts.port} within ${Math.round(this.opts.startTimeoutMs / 1000)} s`);
-    }
-  }
-
+  /** The bridge answers: the device's settings go to it and the patcher hears `ready`. */
   protected connected(how: 'found' | 'started'): void {
-    this.setPhase('connected');
-    this.lostBridge = false;
     this.syncSettings();
-    this.status(
-      `ready: ${how === 'found' ? 'connected to' : 'started'} the Tandem bridge on 127.0.0.1:${this.opts.port}${this.bridgeNote ? `; ${this.bridgeNote}` : ''}`,
-    );
+    const note = this.conn.note;
+    this.status(`ready: ${how === 'found' ? 'connected to' : 'started'} the Tandem bridge on 127.0.0.1:${this.opts.port}${note ? `; ${note}` : ''}`);
     void this.max.outlet('ready');
-    if (this.opts.heartbeatMs > 0 && !this.heartbeat) {
-      this.heartbeat = setInterval(() => {
-        if (this.phase === 'failed' && this.lostBridge) return this.link.send('/tandem/ping');
-        if (this.phase !== 'connected') return;
-        if (++this.missedPings > 2) {
-          this.missedPings = 0;
-          this.reconnect(`the Tandem bridge stopped answering on 127.0.0.1:${this.opts.port}`);
-          return;
-        }
-        this.link.send('/tandem/ping');
-      }, this.opts.heartbeatMs);
-      this.heartbeat.unref?.();
-    }
+  }
+
+  /** Where the device stands with its bridge. */
+  get phase(): Phase {
+    return this.conn.phase;
+  }
+
+  /** The process id of the bridge this device started (the last one), if it did. */
+  get bridgePid(): number | undefined {
+    return this.conn.startedPid;
   }
 
   private syncSettings(): void {
@@ -593,15 +506,6 @@ export class TandemClient {
   }
 
   // ---- telling the user ----
-
-  private setPhase(p: Phase): void {
-    this.phase = p;
-  }
-
-  private fail(reason: string): void {
-    this.setPhase('failed');
-    this.error(reason);
-  }
 
   protected status(text: string): void {
     this.lastStatus = text;
