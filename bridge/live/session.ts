@@ -1,5 +1,5 @@
 import { InternalClock } from '../../src/clock/internal-clock';
-import { MidiClockFollower } from '../../src/clock/midi-clock-follower';
+import { MIDI_CLOCK, MidiClockFollower } from '../../src/clock/midi-clock-follower';
 import type { TransportClock } from '../../src/clock/transport';
 import { InvalidValueError } from '../../src/errors';
 import { CONTROLS } from '../../src/models/controls';
@@ -150,8 +150,10 @@ export class LiveSession {
         const wasPlaying = follower.playing;
         follower.feed(bytes[0], timeMs, bytes[1], bytes[2]);
         // The first clock after Start is beat one: its notes go out now, not at the next tick of
-        // the loop (up to tickMs later). Likewise Stop silences at once.
-        if (follower.playing !== wasPlaying && this.loop) this.tick(this.now());
+        // the loop (up to tickMs later). Likewise Stop silences at once. While the tempo is still
+        // being measured the scheduler places notes only a clock or so ahead: every clock hands out the next.
+        const settling = follower.playing && bytes[0] === MIDI_CLOCK && follower.firmUntilTicks() < Infinity;
+        if ((follower.playing !== wasPlaying || settling) && this.loop) this.tick(this.now());
       });
     }
   }

@@ -18,6 +18,16 @@ export interface FollowerOptions {
   lossBeats?: number;
   /** Tempo assumed until two clocks have arrived (default 120). */
   initialBpm?: number;
+  /**
+   * Clocks in the tempo fit from which it is trusted for any lookahead (default 24 = one beat).
+   * Before that, after a Start with no clock seen while stopped or after a tempo change, positions
+   * are firm only a little way past the last clock (see `firmUntilTicks`).
+   */
+  settleClocks?: number;
+  /** While the fit is young: how many clock periods past the last clock are firm, at least (default 1.5). */
+  minAheadClocks?: number;
+  /** While the fit is young: firm clock periods past the last clock per clock in the fit (default 0.25). */
+  aheadPerClock?: number;
 }
 
 export const FOLLOWER_DEFAULTS: Readonly<Required<FollowerOptions>> = Object.freeze({
@@ -27,6 +37,9 @@ export const FOLLOWER_DEFAULTS: Readonly<Required<FollowerOptions>> = Object.fre
   changeFraction: 0.12,
   lossBeats: 2,
   initialBpm: 120,
+  settleClocks: 24,
+  minAheadClocks: 1.5,
+  aheadPerClock: 0.25,
 });
 
 /**
@@ -93,6 +106,22 @@ export class MidiClockFollower implements TransportClock {
   timeAtTicks(ticks: number): number | undefined {
     if (!this.rolling) return undefined;
     return this.a + this.b * (this.anchorClock + (ticks - this.anchorTicks) / TICKS_PER_CLOCK);
+  }
+
+  /**
+   * The song position (ticks) up to which `timeAtTicks` will not move much when more clocks come.
+   * A tempo fit through a few clocks is poor (a DAW's clock jitters by its audio period, 5 ms and
+   * more, against a 20-30 ms clock period), and the first clocks after a Start with none before it
+   * have only `initialBpm` to go on: extrapolating 100 ms ahead from them put notes 20 ms off. So
+   * while the fit holds fewer than `settleClocks` clocks, only a little past the last clock is firm
+   * (`minAheadClocks`, more as the fit grows); the scheduler holds later notes until clocks arrive.
+   * Infinity once settled (and while stopped, when nothing is sent).
+   */
+  firmUntilTicks(): number {
+    const n = this.winK.length;
+    if (!this.rolling || n >= this.opts.settleClocks) return Infinity;
+    const ahead = Math.max(this.opts.minAheadClocks, this.opts.aheadPerClock * n);
+    return this.anchorTicks + (this.clockCount - this.anchorClock + ahead) * TICKS_PER_CLOCK;
   }
 
   /**

@@ -19,6 +19,11 @@ export interface TransportClock {
   ticksAt(timeMs: number): number;
   /** When a song position will be reached at the current tempo (undefined while stopped). */
   timeAtTicks(ticks: number): number | undefined;
+  /**
+   * The song position up to which `timeAtTicks` is firm (a followed clock whose tempo is still
+   * being measured cannot place notes far ahead); absent or Infinity: any position is.
+   */
+  firmUntilTicks?(): number;
   /** Everything that happened, in order, since `since` (an index into the timeline). */
   eventsSince(since: number): TransportEvent[];
   /** Number of events so far (pass it to eventsSince to get only new ones). */

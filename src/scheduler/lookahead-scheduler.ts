@@ -79,7 +79,8 @@ export class LookaheadScheduler {
     this.handleTransport(nowMs, out);
     if (!this.clock.playing) return out;
     const { latencyMs, lookaheadMs } = this.opts;
-    const horizon = this.clock.ticksAt(nowMs + lookaheadMs - latencyMs);
+    // Only what the clock can place firmly: a followed clock still measuring its tempo holds later notes back.
+    const horizon = Math.min(this.clock.ticksAt(nowMs + lookaheadMs - latencyMs), this.clock.firmUntilTicks?.() ?? Infinity);
     const at = (ticks: number) => Math.max(nowMs, (this.clock.timeAtTicks(ticks) ?? nowMs) + latencyMs);
     // Note-offs first, in time order, so a retriggered pitch is released before it sounds again.
     this.sounding.sort((a, b) => a.endTicks - b.endTicks);

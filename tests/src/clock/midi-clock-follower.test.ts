@@ -49,6 +49,43 @@ describe('MIDI clock follower: tempo', () => {
   });
 });
 
+describe('MIDI clock follower: how far ahead positions are firm', () => {
+  const period = 60_000 / (24 * 97);
+
+  it('is firm at once when the clock ran before Start', () => {
+    const f = new MidiClockFollower({ initialBpm: 120 });
+    const t = clocks(f, 0, 24, 97);
+    f.feed(MIDI_START, t - 1);
+    clocks(f, t, 1, 97);
+    expect(f.playing).toBe(true);
+    expect(f.firmUntilTicks()).toBe(Infinity);
+  });
+
+  it('after a Start with no clock before it, is firm a little past the last clock until a beat of clocks is in', () => {
+    const f = new MidiClockFollower({ initialBpm: 120 });
+    expect(f.firmUntilTicks()).toBe(Infinity); // stopped: nothing is placed
+    f.feed(MIDI_START, 0);
+    let t = clocks(f, 1, 1, 97);
+    expect(f.firmUntilTicks()).toBe(1.5 * 40); // clock 0, and --bpm alone to go on
+    t = clocks(f, t, 11, 97);
+    expect(f.firmUntilTicks()).toBe((11 + 3) * 40); // 12 clocks in the fit: a quarter of that ahead
+    expect(f.timeAtTicks(14 * 40)).toBeCloseTo(1 + 14 * period, 6);
+    t = clocks(f, t, 12, 97);
+    expect(f.firmUntilTicks()).toBe(Infinity);
+  });
+
+  it('holds back again while a new tempo is measured', () => {
+    const f = new MidiClockFollower();
+    f.feed(MIDI_START, 0);
+    let t = clocks(f, 0, 48, 120);
+    expect(f.firmUntilTicks()).toBe(Infinity);
+    t = clocks(f, t, 6, 90);
+    expect(f.firmUntilTicks()).toBeLessThan((48 + 6 + 2) * 40);
+    clocks(f, t, 24, 90);
+    expect(f.firmUntilTicks()).toBe(Infinity);
+  });
+});
+
 describe('MIDI clock follower: transport', () => {
   it('starts at tick 0 on the first clock after Start and counts 40 ticks a clock', () => {
     const f = new MidiClockFollower();
