@@ -36,8 +36,14 @@ const SPIN_MS = 2;
  */
 export class MessageQueue {
   private items: TimedMessage[] = [];
-  /** Send time minus intended time (ms) of every message sent while `recordLateness` is on. */
+  /**
+   * Send time minus intended time (ms) of every message sent while `recordLateness` is on that
+   * was handed over before it was due: this queue's own jitter.
+   */
   readonly lateness: number[] = [];
+  /** How late (ms) each message already due when handed over was then: the sender's lateness, not this queue's. */
+  readonly arrivedLate: number[] = [];
+  private readonly dueOnArrival = new Set<TimedMessage>();
   recordLateness = false;
 
   constructor(
@@ -46,6 +52,14 @@ export class MessageQueue {
   ) {}
 
   add(messages: TimedMessage[]): void {
+    if (this.recordLateness) {
+      const now = this.now();
+      for (const m of messages)
+        if (m.timeMs < now) {
+          this.arrivedLate.push(now - m.timeMs);
+          this.dueOnArrival.add(m);
+        }
+    }
     this.items.push(...messages);
     this.items.sort((a, b) => a.timeMs - b.timeMs);
   }
@@ -65,7 +79,7 @@ export class MessageQueue {
     while (this.items.length && this.items[0].timeMs <= now + 0.25) {
       const m = this.items.shift()!;
       this.output?.send(m.bytes);
-      if (this.recordLateness) this.lateness.push(this.now() - m.timeMs);
+      if (this.recordLateness && !this.dueOnArrival.delete(m)) this.lateness.push(this.now() - m.timeMs);
     }
   }
 
@@ -81,6 +95,7 @@ export class MessageQueue {
   clear(): void {
     for (const m of this.items) if (statusKind(m.bytes[0]) === MIDI_STATUS.noteOff) this.output?.send(m.bytes);
     this.items = [];
+    this.dueOnArrival.clear();
   }
 }
 
@@ -113,9 +128,14 @@ export class Dispatcher implements MessageDispatcher {
     this.queue = new MessageQueue(output, now);
   }
 
-  /** Send time minus intended time (ms) of every message sent, for the jitter bench. */
+  /** Send time minus intended time (ms) of every message handed over in time and sent, for the jitter bench. */
   get lateness(): number[] {
     return this.queue.lateness;
+  }
+
+  /** How late (ms) the messages already due when handed over were. */
+  get arrivedLate(): number[] {
+    return this.queue.arrivedLate;
   }
 
   set recordLateness(on: boolean) {

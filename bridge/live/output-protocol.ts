@@ -29,5 +29,5 @@ export type FromOutputThread =
   | { type: 'ready'; name: string; priority: ThreadPriority }
   | { type: 'failed'; port: string; reason: string; message: string }
   | { type: 'relay'; bytes: MidiBytes }
-  | { type: 'stats'; lateness: number[]; pending: number }
+  | { type: 'stats'; lateness: number[]; arrivedLate: number[]; pending: number }
   | { type: 'closed' };

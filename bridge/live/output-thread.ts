@@ -6,6 +6,16 @@ import { monotonicMs, type MessageDispatcher } from './dispatcher';
 import type { FromOutputThread, OutputSpec, ToOutputThread } from './output-protocol';
 import type { ThreadPriority } from './thread-priority';
 
+/** What the output thread measured while recording: ms late per message. */
+export interface OutputStats {
+  /** Messages handed over before they were due: send time minus intended time (the thread's own jitter). */
+  lateness: number[];
+  /** Messages already due when they reached the thread (the main thread was late): by how much. */
+  arrivedLate: number[];
+  /** Messages waiting. */
+  pending: number;
+}
+
 /**
  * A MessageDispatcher whose queue, timer and MIDI port live in their own worker thread, so that
  * nothing on the main thread (saving a phrase, the model's results arriving, GC) delays a note.
@@ -18,7 +28,7 @@ export class OutputThread implements MessageDispatcher {
   readonly priority: ThreadPriority;
   private readonly offset: number;
   private closed = false;
-  private statsWaiters: Array<(s: { lateness: number[]; pending: number }) => void> = [];
+  private statsWaiters: Array<(s: OutputStats) => void> = [];
   private onClosed: (() => void) | undefined;
 
   private constructor(
@@ -46,7 +56,7 @@ export class OutputThread implements MessageDispatcher {
     worker.on('exit', () => {
       this.closed = true;
       this.onClosed?.();
-      for (const w of this.statsWaiters.splice(0)) w({ lateness: [], pending: 0 });
+      for (const w of this.statsWaiters.splice(0)) w({ lateness: [], arrivedLate: [], pending: 0 });
     });
   }
 
@@ -92,9 +102,9 @@ export class OutputThread implements MessageDispatcher {
     this.post({ type: 'record', on });
   }
 
-  /** What the thread measured (ms late per message sent while recording) and how many messages wait. */
-  stats(): Promise<{ lateness: number[]; pending: number }> {
-    if (this.closed) return Promise.resolve({ lateness: [], pending: 0 });
+  /** What the thread measured while recording (see OutputStats) and how many messages wait. */
+  stats(): Promise<OutputStats> {
+    if (this.closed) return Promise.resolve({ lateness: [], arrivedLate: [], pending: 0 });
     return new Promise((resolve) => {
       this.statsWaiters.push(resolve);
       this.post({ type: 'stats' });

@@ -89,7 +89,7 @@ function handle(m: ToOutputThread): boolean {
       queue.recordLateness = m.on;
       return true;
     case 'stats':
-      post({ type: 'stats', lateness: queue.lateness, pending: queue.pending });
+      post({ type: 'stats', lateness: queue.lateness, arrivedLate: queue.arrivedLate, pending: queue.pending });
       return true;
     case 'close':
       queue.clear();
