@@ -26,7 +26,8 @@ const model = new DrumPart(loadDrumNgram());
 class RecordingDispatcher implements MessageDispatcher {
   readonly handed: Array<{ atMs: number; m: TimedMessage }> = [];
   push(messages: TimedMessage[]): void {
-    for (const m of messages) this.handed.push({ atMs: performance.now(), m });
+    const atMs = performance.now();
+    for (const m of messages) this.handed.push({ atMs, m });
   }
   sendNow(): void {}
   clear(): void {}
