@@ -40,7 +40,14 @@ export class GrooveRnn implements DrumModel {
   /** Generates with an asynchronous read-back (the only correct one on WebGPU). Same notes as generateSync. */
   async generate(req: DrumRequest): Promise<DrumGrid[]> {
     const kept = primerSteps(req);
-    const features = this.rollout.run(req, kept);
+    const { noise, gumbel } = this.rollout.draw(req, kept);
+    let read: Float32Array;
+    try {
+      read = (await gumbel.data()) as Float32Array;
+    } finally {
+      gumbel.dispose();
+    }
+    const features = this.rollout.run(req, kept, { noise, gumbel: read });
     try {
       return this.rollout.grids(req, kept, (await features.data()) as Float32Array);
     } finally {
@@ -51,7 +58,14 @@ export class GrooveRnn implements DrumModel {
   /** Generates with a synchronous read-back (wasm, cpu, webgl). */
   generateSync(req: DrumRequest): DrumGrid[] {
     const kept = primerSteps(req);
-    const features = this.rollout.run(req, kept);
+    const { noise, gumbel } = this.rollout.draw(req, kept);
+    let read: Float32Array;
+    try {
+      read = gumbel.dataSync() as Float32Array;
+    } finally {
+      gumbel.dispose();
+    }
+    const features = this.rollout.run(req, kept, { noise, gumbel: read });
     try {
       return this.rollout.grids(req, kept, features.dataSync() as Float32Array);
     } finally {
@@ -72,7 +86,8 @@ export class GrooveRnn implements DrumModel {
     const density = clipDensity(grid, this.net.spec.densityRange);
     const drawn = this.rollout.barConditioning(req)?.[0];
     const cond: BarConditioning = { density, loudness: drawn?.loudness ?? density.map(() => NEUTRAL_LOUDNESS) };
-    const features = this.rollout.run(req, 0, { bars: [cond], forced: grid });
+    // No pattern is sampled: the patterns' Gumbel noise is not needed.
+    const features = this.rollout.run(req, 0, { noise: this.rollout.noise(req, 0) }, { bars: [cond], forced: grid });
     try {
       const [generated] = this.rollout.grids(req, 0, features.dataSync() as Float32Array);
       const out = blendHumanized(grid, generated, options.amount);

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { NUM_DRUM_CLASSES } from '../../music/drum-map';
 import { makeRng } from '../../random';
-import { NEUTRAL_SAMPLING, NORMALS_PER_STEP, samplingNoise, type SamplingScales } from './sampling';
+import { NEUTRAL_SAMPLING, NORMALS_PER_STEP, samplingNoise, type SamplingNoise, type SamplingScales } from './sampling';
+import { TandemError } from '../../errors';
 import { emptyGrid, type DrumGrid } from '../../tokens/drum-grid';
 import { isFillBar, type DrumRequest } from '../request';
 import { priorFor, sampleContour, type ContourPriors } from './contour';
@@ -250,7 +251,7 @@ export class DrumRollout {
 
   /**
    * The step's hit pattern: its index ([1 x batch], int32) and its hit bits twice ([1 x batch x
-   * 18]). By the Gumbel-max trick, argmax(logits / T - log(-log u)): exact sampling whose outcome
+   * 18]). By the Gumbel-max trick, argmax(logits / T - log(-log u)) (`gumbel` = log(-log u)): exact sampling whose outcome
    * changes between backends only when the two best scores lie within float noise of each other
    * (measured: inverse-CDF sampling in float32 flips about 100 times as often, its 512 boundaries
    * each carrying cumsum rounding). With `barBefore` (the pattern index one bar earlier) and
@@ -258,12 +259,12 @@ export class DrumRollout {
    */
   private samplePattern(
     h: Rows,
-    uniform: Rows,
+    gumbel: Rows,
     logits: { w: tf.Tensor3D; b: tf.Tensor1D },
     barBefore?: tf.Tensor2D,
     rest?: tf.Tensor1D,
   ): { pattern: tf.Tensor2D; hits: Rows } {
-    let scores = k.sub(linear(h, logits.w, logits.b), k.log(k.neg(k.log(uniform))));
+    let scores = k.sub(linear(h, logits.w, logits.b), gumbel);
     if (rest) scores = k.add(scores, rest);
     if (barBefore && this.repeats) scores = k.add(scores, this.repeatRow(barBefore));
     const pattern = k.argMax(scores, 2);
@@ -282,15 +283,35 @@ export class DrumRollout {
     return this.repeatBonus ? k.mul(row, this.repeatBonus) : row;
   }
 
+  /** The noise of a generation of `req` after `kept` primer steps, drawn in JS (samplingNoise). */
+  noise(req: DrumRequest, kept: number): SamplingNoise {
+    return samplingNoise(req, req.bars * DRUM_STEPS_PER_BAR - kept, this.sampling, this.velocityBins?.ref.bins);
+  }
+
   /**
-   * Runs a whole generation on the backend: `kept` primer steps, then the rest sampled.
+   * Draws a generation's noise (samplingNoise) and starts its patterns' Gumbel noise,
+   * log(-log u), on the backend for all steps at once: `gumbel` is to be read back (by the caller,
+   * synchronously or not: WebGPU allows only the latter, and disposed) and handed to `run` with
+   * `noise`. One transform instead of three kernels a step, which for one variation cost more in
+   * dispatch than in arithmetic; the same kernels on the same values, so the same numbers.
+   */
+  draw(req: DrumRequest, kept: number): { noise: SamplingNoise; gumbel: tf.Tensor1D } {
+    const noise = this.noise(req, kept);
+    return { noise, gumbel: tf.tidy(() => k.log(k.neg(k.log(tf.tensor1d(noise.uniforms)))) as tf.Tensor as tf.Tensor1D) };
+  }
+
+  /**
+   * Runs a whole generation on the backend: `kept` primer steps, then the rest sampled, with the
+   * noise from `draw` (`gumbel` read back: [sampled step][variation][pattern]; not used with
+   * `options.forced`, which samples no pattern).
    * Returns each sampled step's played features, [(step - kept) x count + variation,
    * STEP_FEATURES]: one tensor to read back (the caller disposes it), made grids by `grids`.
    */
-  run(req: DrumRequest, kept: number, options: RolloutOptions = {}): tf.Tensor2D {
+  run(req: DrumRequest, kept: number, drawn: { noise: SamplingNoise; gumbel?: Float32Array }, options: RolloutOptions = {}): tf.Tensor2D {
     const B = req.count;
     const total = req.bars * DRUM_STEPS_PER_BAR;
-    const noise = samplingNoise(req, total - kept, this.sampling, this.velocityBins?.ref.bins);
+    const { noise, gumbel: patternGumbel } = drawn;
+    if (!patternGumbel && !options.forced) throw new TandemError("drum rollout: the patterns' Gumbel noise was not read back (draw, then run)");
     const binTemperature = Math.max(0.05, Math.min(1, req.temperature) * this.sampling.velocity);
     const K = C * (this.velocityBins?.ref.bins ?? 0);
     const logits = this.logitLayer(req.temperature * this.sampling.pattern);
@@ -339,7 +360,7 @@ export class DrumRollout {
           if (keepPatterns) patterns.push(primerPattern(req.primer!, s, B));
         } else {
           const t = s - kept;
-          const u = tf.tensor3d(noise.uniforms.subarray(t * B * DRUM_PATTERNS, (t + 1) * B * DRUM_PATTERNS), [1, B, DRUM_PATTERNS]);
+          const u = patternGumbel && tf.tensor3d(patternGumbel.subarray(t * B * DRUM_PATTERNS, (t + 1) * B * DRUM_PATTERNS), [1, B, DRUM_PATTERNS]);
           const z = tf.tensor3d(noise.normals.subarray(t * B * NORMALS_PER_STEP, (t + 1) * B * NORMALS_PER_STEP), [1, B, NORMALS_PER_STEP]);
           const forced = forcedAt(s);
           const vn = noise.velocity;
@@ -358,10 +379,11 @@ export class DrumRollout {
             const hn = this.gru.cell(input, h);
             if (forced) return [hn, this.sample(hn, forced, z, bins)];
             const barBefore = s >= DRUM_STEPS_PER_BAR ? patterns[s - DRUM_STEPS_PER_BAR] : undefined;
-            const { pattern, hits } = this.samplePattern(hn, u, logits, barBefore, this.restBias?.[s % DRUM_STEPS_PER_BAR]);
+            const { pattern, hits } = this.samplePattern(hn, u!, logits, barBefore, this.restBias?.[s % DRUM_STEPS_PER_BAR]);
             return keepPatterns ? [hn, this.sample(hn, hits, z, bins), pattern] : [hn, this.sample(hn, hits, z, bins)];
           });
-          tf.dispose([u, z]);
+          u?.dispose();
+          z.dispose();
           if (gumbel && base) tf.dispose([gumbel, base]);
           forced?.dispose();
           feats.push(out[1] as Rows);
