@@ -19,14 +19,14 @@ import type { MelodyNgram } from '../src/models/baseline/melody-ngram';
 import { TICKS_PER_STEP } from '../src/time/units';
 import { parseKey } from '../src/music/chords';
 import { TandemError } from '../src/errors';
-import { realVsGenerated, realVsReal, styleRecognition, type StyleRecognition } from './melody-classify';
+import { featureGaps, realVsGenerated, realVsReal, styleRecognition, type FeatureGap, type StyleRecognition } from './melody-classify';
 import { collectSegments, generateNgramTwin, generateTwin, SEGMENT_BARS, trainingLines, type RealSegment } from './melody-eval-data';
 import { COPY_MIN_NOTES, HIST_NAMES, twoBarKeys, type EvalLine, type NoteTriple } from './melody-metrics';
 import { densityFigures, groupFigures, type DensityFigures, type GroupFigures } from './melody-report';
 import type { GroupedAccuracy } from './forest';
 
 const USAGE =
-  'usage: npm run eval:melody [-- --quick] [-- --json] [-- --model DIR] [-- --temperature T] [-- --downbeat-root-bias B] [-- --no-register] [-- --middle-root-bias B] [-- --min-p P] [-- --rest-bias B] [-- --seed S] [-- --half-bar-chords]';
+  'usage: npm run eval:melody [-- --quick] [-- --json] [-- --model DIR] [-- --temperature T] [-- --downbeat-root-bias B] [-- --no-register] [-- --middle-root-bias B] [-- --min-p P] [-- --rest-bias B] [-- --seed S] [-- --half-bar-chords] [-- --voice melody|bass] [-- --gaps N] [-- --bass-plays-no-chord] [-- --middle-root-every-bar] [-- --chord-tone-bias B] [-- --density-gain G]';
 
 interface Options {
   quick: boolean;
@@ -54,6 +54,18 @@ interface Options {
    * are measured against those. Default: one chord per bar (the downbeat's), as the issue's figures are reported.
    */
   halfBarChords?: boolean;
+  /** --chord-tone-bias B: the melody's strong-beat chord-tone bonus (MelodyRnn.chordToneBias). */
+  chordToneBias?: number;
+  /** --density-gain G: MelodyRnn.densityGain of both voices. */
+  densityGain?: number;
+  /** --middle-root-every-bar: the bass middle-beat root bonus in every bar, not only where chords were given split (MelodyRnn.middleRootEveryBar). */
+  middleEveryBar?: boolean;
+  /** --bass-plays-no-chord: the bass draws on N.C. bars as learned (MelodyRnn.bassRestsOnNoChord off), to measure it. */
+  bassPlaysNoChord?: boolean;
+  /** --voice V: measure one voice only (default both). */
+  voice?: Voice;
+  /** --gaps N: print the N features that most tell the network's twins from real segments, per style. */
+  gaps?: number;
 }
 
 function parseArgs(argv: readonly string[]): Options {
@@ -77,6 +89,18 @@ function parseArgs(argv: readonly string[]): Options {
       o.restBias = Number(argv[++i]);
     } else if (a === '--seed' && argv[i + 1] && Number.isInteger(Number(argv[i + 1])) && Number(argv[i + 1]) >= 0) {
       o.seed = Number(argv[++i]);
+    } else if (a === '--voice' && (VOICES as readonly string[]).includes(argv[i + 1])) {
+      o.voice = argv[++i] as Voice;
+    } else if (a === '--gaps' && argv[i + 1] && Number.isInteger(Number(argv[i + 1])) && Number(argv[i + 1]) > 0) {
+      o.gaps = Number(argv[++i]);
+    } else if (a === '--chord-tone-bias' && argv[i + 1] && Number(argv[i + 1]) >= 0 && Number(argv[i + 1]) <= 10) {
+      o.chordToneBias = Number(argv[++i]);
+    } else if (a === '--density-gain' && argv[i + 1] && Number(argv[i + 1]) >= 0 && Number(argv[i + 1]) <= 10) {
+      o.densityGain = Number(argv[++i]);
+    } else if (a === '--middle-root-every-bar') {
+      o.middleEveryBar = true;
+    } else if (a === '--bass-plays-no-chord') {
+      o.bassPlaysNoChord = true;
     } else if (a === '--half-bar-chords') {
       o.halfBarChords = true;
     } else if (a === '--no-register') {
@@ -108,6 +132,8 @@ interface VoiceReport {
   /** model -> accuracy telling real from its twins; `real` -> validation vs training segments (the reference). */
   realVsGenerated: Record<string, GroupedAccuracy>;
   density: Record<string, Record<string, DensityFigures>>;
+  /** With --gaps: style -> the features that most tell the network's twins from real segments. */
+  gaps?: Record<string, FeatureGap[]>;
 }
 
 function ngramLines(ngram: MelodyNgram, style: MelodyStyle, density: number, count: number): EvalLine[] {
@@ -171,7 +197,20 @@ function evalVoice(voice: Voice, tracks: Parameters<typeof collectSegments>[0], 
         DENSITIES.map((d) => ngramLines(ngram, st, d, CAPS.density)),
       );
   }
-  return { figures, style, realVsGenerated: rvg, density };
+  let gaps: VoiceReport['gaps'];
+  if (opts.gaps && twins[NET]) {
+    gaps = {};
+    for (const st of STYLES) {
+      const idx = real.map((r, i) => (r.style === st && twins[NET][i] ? i : -1)).filter((i) => i >= 0);
+      if (idx.length)
+        gaps[st] = featureGaps(
+          idx.map((i) => real[i]),
+          idx.map((i) => twins[NET][i]!),
+          opts.gaps,
+        );
+    }
+  }
+  return { figures, style, realVsGenerated: rvg, density, gaps };
 }
 
 // ---- printing ----
@@ -288,6 +327,10 @@ function printVoice(voice: Voice, r: VoiceReport, models: string[]): void {
   console.log(
     `reference: the same classifier, real validation vs real training segments of the same styles: ${pct(ref?.accuracy)} % (${ref?.samples} segments)`,
   );
+  for (const [st, gaps] of Object.entries(r.gaps ?? {}))
+    console.log(
+      `gaps ${voice} ${st}: ${gaps.map((g) => `${g.name} ${g.d >= 0 ? '+' : ''}${g.d.toFixed(2)} (${dec(g.real)} real, ${dec(g.generated)} net)`).join('; ')}`,
+    );
 }
 
 async function main(): Promise<void> {
@@ -309,6 +352,10 @@ async function main(): Promise<void> {
       net = MelodyRnn.load(art);
       if (opts.rootBias !== undefined) net.downbeatRootBias = opts.rootBias;
       if (opts.noRegister) net.foldRegister = false;
+      if (opts.bassPlaysNoChord) net.bassRestsOnNoChord = false;
+      if (opts.middleEveryBar) net.middleRootEveryBar = true;
+      if (opts.densityGain !== undefined) net.densityGain = { melody: opts.densityGain, bass: opts.densityGain };
+      if (opts.chordToneBias !== undefined) net.chordToneBias = opts.chordToneBias;
       if (opts.minP !== undefined) net.minP = { melody: opts.minP, bass: opts.minP };
       if (opts.restBias !== undefined) net.restBias = opts.restBias;
       if (opts.middleBias !== undefined) net.middleBeatRootBias = opts.middleBias;
@@ -327,7 +374,8 @@ async function main(): Promise<void> {
     voices: {} as Record<string, VoiceReport>,
   };
   const voices: Record<string, VoiceReport> = {};
-  for (const voice of VOICES) {
+  const measured = opts.voice ? [opts.voice] : VOICES;
+  for (const voice of measured) {
     let ngram: MelodyNgram | undefined;
     try {
       ngram = loadMelodyNgram(voice);
@@ -353,7 +401,7 @@ async function main(): Promise<void> {
   console.log(
     `Copy check: 2-bar stretches (every bar offset) with >= ${COPY_MIN_NOTES} notes, onsets and key-relative pitches, found verbatim in the training lines of the voice.`,
   );
-  for (const voice of VOICES) printVoice(voice, voices[voice], models);
+  for (const voice of measured) printVoice(voice, voices[voice], models);
   console.log(`\n(${report.seconds} s)`);
 }
 

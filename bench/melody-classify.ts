@@ -9,7 +9,7 @@
 import { STYLES, type MelodyStyle } from '../src/models/melody/spec';
 import { groupedAccuracy, RandomForest, type ForestOptions, type GroupedAccuracy } from './forest';
 import type { RealSegment } from './melody-eval-data';
-import { lineFeatures, type EvalLine } from './melody-metrics';
+import { LINE_FEATURE_NAMES, lineFeatures, type EvalLine } from './melody-metrics';
 
 export interface StyleRecognition {
   /** Styles measured (those with training and validation segments). */
@@ -105,4 +105,32 @@ export function realVsReal(real: readonly RealSegment[], train: readonly RealSeg
     ];
   });
   return groupedAccuracy(samples, folds, options);
+}
+
+/** One feature's gap between generated and real segments. */
+export interface FeatureGap {
+  name: string;
+  real: number;
+  generated: number;
+  /** (generated mean - real mean) / real standard deviation. */
+  d: number;
+}
+
+/**
+ * What tells generated segments from real ones: every lineFeatures column's standardised mean difference (generated
+ * minus real, in real segments' standard deviations), largest first, `top` of them.
+ */
+export function featureGaps(real: readonly EvalLine[], generated: readonly EvalLine[], top: number): FeatureGap[] {
+  const R = real.map(lineFeatures);
+  const G = generated.map(lineFeatures);
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+  return LINE_FEATURE_NAMES.map((name, j) => {
+    const r = R.map((f) => f[j]);
+    const m = mean(r);
+    const sd = Math.sqrt(mean(r.map((x) => (x - m) ** 2)));
+    const g = mean(G.map((f) => f[j]));
+    return { name, real: m, generated: g, d: (g - m) / Math.max(1e-3, sd) };
+  })
+    .sort((a, b) => Math.abs(b.d) - Math.abs(a.d))
+    .slice(0, top);
 }

@@ -204,6 +204,17 @@ export function rangeFigures<L extends Pick<EvalLine, 'notes' | 'key'>>(
 export const endsOnBarLine = (line: Pick<EvalLine, 'notes' | 'steps' | 'stepsPerBar'>): boolean =>
   line.steps % line.stepsPerBar === 0 && line.notes.every(([, s, d]) => d >= 1 && s + d <= line.steps);
 
+/** Names of lineFeatures' columns, in its order (histogram bins by index: interval13 = unison, interval6 = a fifth down). */
+export const LINE_FEATURE_NAMES: readonly string[] = [
+  ...HIST_NAMES.flatMap((n) => Array.from({ length: HIST_BINS[n] }, (_, i) => `${n}${i}`)),
+  'notesPerBar',
+  ...METERS.map((m) => `meter ${m}`),
+  'meanRel',
+  'sdRel',
+  'meanDur',
+  'rest',
+];
+
 /** Features of one line for the style and real-vs-generated classifiers. */
 export function lineFeatures(line: EvalLine): number[] {
   const h = addHistograms(emptyHistograms(), line);

@@ -69,6 +69,21 @@ export const BASS_MIDDLE_BEAT_ROOT_BIAS = 1.5;
  */
 export const MIN_P: Readonly<Record<Voice, number>> = Object.freeze({ melody: 0.02, bass: 0 });
 
+/**
+ * A bass line rests where the chords a user gives say N.C. (no chord): a bass plays the harmony's root, and the data's
+ * basses do not play there (Nottingham's never: the bass is the accompaniment's lowest note; POP909's 0.43 notes a bar
+ * against 3.5 under a chord). The network alone played on: N.C. is also what it saw in the training windows whose chords
+ * were dropped. Measured on the validation split (npm run eval:melody -- --voice bass --seed S, S = 1000 / 2000 / 3000):
+ * see the model card.
+ */
+export const BASS_RESTS_ON_NO_CHORD = true;
+
+/** Density gain per voice (log-odds per unit of density). */
+export const DENSITY_GAIN: Readonly<Record<Voice, number>> = Object.freeze({ melody: 0, bass: 0 });
+
+/** Melody strong-beat chord-tone bonus (log-odds). */
+export const MELODY_CHORD_TONE_BIAS = 0;
+
 /** Beats of a bar (6/8: two dotted quarters): a bar's chords split it by beats (see chordsPerBarAllowed). */
 const BEATS_PER_BAR: Record<MelodyMeter, number> = { '4/4': 4, '3/4': 3, '6/8': 2 };
 
@@ -91,6 +106,17 @@ export class MelodyRnn {
   foldRegister = true;
   /** Min-p truncation of every draw per voice (0 = off; see MIN_P and RolloutPlan.minP). */
   minP: Record<Voice, number> = { ...MIN_P };
+  /** Per voice: how far the density asked for moves every note's log-odds (0 = as learned); see DENSITY_GAIN. */
+  densityGain: Record<Voice, number> = { ...DENSITY_GAIN };
+  /** Added to the scores of the chord's tones on a melody's strong beats (0 = as learned); see MELODY_CHORD_TONE_BIAS. */
+  chordToneBias = MELODY_CHORD_TONE_BIAS;
+  /**
+   * Whether the middle-beat root bonus applies in every bar (session 6) rather than only in bars whose chords were
+   * given split (`| C G |`, or `| C C |`: the harmony spelled out on the middle beat). See BASS_MIDDLE_BEAT_ROOT_BIAS.
+   */
+  middleRootEveryBar = false;
+  /** Whether a bass line rests on the bars (or beats) the given chords mark N.C.; off only to measure it. See BASS_RESTS_ON_NO_CHORD. */
+  bassRestsOnNoChord = BASS_RESTS_ON_NO_CHORD;
   /** Added to the log-odds of a rest beginning (the note-off token) at every step (0 = as learned). */
   restBias = 0;
 
@@ -237,9 +263,39 @@ export class MelodyRnn {
           for (let b = 0; b < B; b++) {
             const root = chordAt(b, s).root;
             if (root < 0) continue;
+            // The middle beat's bonus only where the bar's chords were given split (see middleRootEveryBar).
+            if (offset !== 0 && !this.middleRootEveryBar && bars[b][Math.floor(s / spb)].length < 2) continue;
             const o = ((s - kept) * B + b) * VOCAB;
             for (let t = 2; t < VOCAB; t++) if ((t - 2 + PITCH_LOW) % 12 === root) gumbel[o + t] += bias;
           }
+        }
+      }
+    }
+    // A melody's strong beats lean to the tones of the chord sounding there (see MELODY_CHORD_TONE_BIAS).
+    if (req.voice === 'melody' && this.chordToneBias > 0) {
+      for (const offset of [0, MIDDLE_BEAT_STEP[meter]]) {
+        if (offset === undefined) continue;
+        for (let s = Math.ceil(kept / spb) * spb + offset; s < total; s += spb) {
+          for (let b = 0; b < B; b++) {
+            const c = chordAt(b, s);
+            if (c.root < 0) continue;
+            const o = ((s - kept) * B + b) * VOCAB;
+            for (let t = 2; t < VOCAB; t++) if (c.tones & (1 << ((((t - 2 + PITCH_LOW) % 12) + 12) % 12))) gumbel[o + t] += this.chordToneBias;
+          }
+        }
+      }
+    }
+    // A bass rests where the given chords say N.C.: it plays the harmony's root and there is none (Nottingham's
+    // basses, the accompaniment's lowest note, never play there; POP909's 0.43 notes a bar against 3.5). The network
+    // cannot tell a genuine N.C. from the chord dropout it was trained with, so it played on (see BASS_RESTS_ON_NO_CHORD).
+    if (req.voice === 'bass' && req.chords && this.bassRestsOnNoChord) {
+      for (let s = kept; s < total; s++) {
+        for (let b = 0; b < B; b++) {
+          if (chordAt(b, s).root >= 0) continue;
+          const first = s === kept || chordAt(b, s - 1).root >= 0;
+          const o = ((s - kept) * B + b) * VOCAB;
+          // The run's first step ends a sounding note (a note-off while resting already is a rest going on).
+          for (let t = 0; t < VOCAB; t++) if (t >= 2 || (first && t === TOKEN_HOLD)) gumbel[o + t] = -1e9;
         }
       }
     }
@@ -250,6 +306,9 @@ export class MelodyRnn {
       if (p < lo || p > hi) tokenMask[t] = -1e9;
     }
     tokenMask[TOKEN_OFF] += this.restBias;
+    // The density asked for, stretched: every note's log-odds moved by densityGain x (density - 0.5) (see DENSITY_GAIN).
+    const stretch = this.densityGain[req.voice] * (req.density - 0.5);
+    if (stretch !== 0) for (let t = 2; t < VOCAB; t++) tokenMask[t] += stretch;
     return {
       plan: {
         batch: B,
