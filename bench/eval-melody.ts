@@ -26,7 +26,7 @@ import { densityFigures, groupFigures, type DensityFigures, type GroupFigures } 
 import type { GroupedAccuracy } from './forest';
 
 const USAGE =
-  'usage: npm run eval:melody [-- --quick] [-- --json] [-- --model DIR] [-- --temperature T] [-- --downbeat-root-bias B] [-- --no-register] [-- --middle-root-bias B] [-- --min-p P] [-- --rest-bias B] [-- --seed S] [-- --half-bar-chords] [-- --voice melody|bass] [-- --gaps N] [-- --bass-plays-no-chord] [-- --middle-root-every-bar] [-- --chord-tone-bias B] [-- --density-gain G]';
+  'usage: npm run eval:melody [-- --quick] [-- --json] [-- --model DIR] [-- --temperature T] [-- --downbeat-root-bias B] [-- --no-register] [-- --middle-root-bias B] [-- --min-p P] [-- --rest-bias B] [-- --seed S] [-- --half-bar-chords] [-- --voice melody|bass] [-- --gaps N] [-- --bass-plays-no-chord] [-- --no-pickup] [-- --middle-root-every-bar] [-- --chord-tone-bias B] [-- --density-gain G]';
 
 interface Options {
   quick: boolean;
@@ -60,6 +60,8 @@ interface Options {
   densityGain?: number;
   /** --middle-root-every-bar: the bass middle-beat root bonus in every bar, not only where chords were given split (MelodyRnn.middleRootEveryBar). */
   middleEveryBar?: boolean;
+  /** --no-pickup: a melody fills an opening N.C. bar as learned (MelodyRnn.pickupOnNoChord off), to measure it. */
+  noPickup?: boolean;
   /** --bass-plays-no-chord: the bass draws on N.C. bars as learned (MelodyRnn.bassRestsOnNoChord off), to measure it. */
   bassPlaysNoChord?: boolean;
   /** --voice V: measure one voice only (default both). */
@@ -101,6 +103,8 @@ function parseArgs(argv: readonly string[]): Options {
       o.middleEveryBar = true;
     } else if (a === '--bass-plays-no-chord') {
       o.bassPlaysNoChord = true;
+    } else if (a === '--no-pickup') {
+      o.noPickup = true;
     } else if (a === '--half-bar-chords') {
       o.halfBarChords = true;
     } else if (a === '--no-register') {
@@ -353,6 +357,7 @@ async function main(): Promise<void> {
       if (opts.rootBias !== undefined) net.downbeatRootBias = opts.rootBias;
       if (opts.noRegister) net.foldRegister = false;
       if (opts.bassPlaysNoChord) net.bassRestsOnNoChord = false;
+      if (opts.noPickup) net.pickupOnNoChord = false;
       if (opts.middleEveryBar) net.middleRootEveryBar = true;
       if (opts.densityGain !== undefined) net.densityGain = { melody: opts.densityGain, bass: opts.densityGain };
       if (opts.chordToneBias !== undefined) net.chordToneBias = opts.chordToneBias;

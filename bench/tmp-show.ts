@@ -7,7 +7,7 @@ const style = process.argv[2] ?? 'reel';
 const corpus = loadMelodyCorpus();
 await initNodeTf('wasm');
 const net = MelodyRnn.load(readMelodyNetArtifacts(MELODY_NET_DIR)!);
-const segs = collectSegments(corpus.tracks, 'bass', 'validation', net.spec.densityRanges, 80).filter((s) => s.style === style).slice(0, 8);
+const segs = collectSegments(corpus.tracks, (process.argv[3] ?? 'bass') as 'bass', 'validation', net.spec.densityRanges, 80).filter((s) => s.style === style).slice(0, 8);
 const show = (notes: readonly (readonly [number, number, number])[], spb: number) => {
   const bars: string[] = [];
   for (let b = 0; b < 8; b++) bars.push(notes.filter(([, s]) => Math.floor(s / spb) === b).map(([p, s, d]) => `${p}@${s % spb}:${d}`).join(' '));

@@ -78,6 +78,17 @@ export const MIN_P: Readonly<Record<Voice, number>> = Object.freeze({ melody: 0.
  */
 export const BASS_RESTS_ON_NO_CHORD = true;
 
+/**
+ * A melody whose chords open on an N.C. bar (a chord follows) plays that bar as a pickup: nothing begins before its
+ * last beat. That is what an opening bar without a chord is in the data (Nottingham's tunes open with an anacrusis
+ * before the first chord: 1.3-2 notes in those bars against 5-6 under a chord), while the network, which also saw N.C.
+ * where training dropped the chords, filled the bar. Measured on the validation split: see the model card.
+ */
+export const MELODY_PICKUP_ON_NO_CHORD = true;
+
+/** Where a pickup bar's notes may begin: its last beat (6/8: its second dotted beat). */
+const PICKUP_STEP: Record<MelodyMeter, number> = { '4/4': 12, '3/4': 8, '6/8': 6 };
+
 /** Density gain per voice (log-odds per unit of density). */
 export const DENSITY_GAIN: Readonly<Record<Voice, number>> = Object.freeze({ melody: 0, bass: 0 });
 
@@ -115,6 +126,8 @@ export class MelodyRnn {
    * given split (`| C G |`, or `| C C |`: the harmony spelled out on the middle beat). See BASS_MIDDLE_BEAT_ROOT_BIAS.
    */
   middleRootEveryBar = false;
+  /** Whether a melody plays an opening N.C. bar as a pickup; off only to measure it. See MELODY_PICKUP_ON_NO_CHORD. */
+  pickupOnNoChord = MELODY_PICKUP_ON_NO_CHORD;
   /** Whether a bass line rests on the bars (or beats) the given chords mark N.C.; off only to measure it. See BASS_RESTS_ON_NO_CHORD. */
   bassRestsOnNoChord = BASS_RESTS_ON_NO_CHORD;
   /** Added to the log-odds of a rest beginning (the note-off token) at every step (0 = as learned). */
@@ -282,6 +295,16 @@ export class MelodyRnn {
             const o = ((s - kept) * B + b) * VOCAB;
             for (let t = 2; t < VOCAB; t++) if (c.tones & (1 << ((((t - 2 + PITCH_LOW) % 12) + 12) % 12))) gumbel[o + t] += this.chordToneBias;
           }
+        }
+      }
+    }
+    // A melody whose given chords open on an N.C. bar plays that bar as a pickup (see MELODY_PICKUP_ON_NO_CHORD).
+    if (req.voice === 'melody' && req.chords && kept === 0 && this.pickupOnNoChord) {
+      for (let b = 0; b < B; b++) {
+        if (!bars[b].some((bar) => bar.some((c) => c.root >= 0))) continue; // no chord anywhere: nothing to lead into
+        for (let s = 0; s < PICKUP_STEP[meter]; s++) {
+          if (chordAt(b, s).root >= 0) break;
+          for (let t = 2; t < VOCAB; t++) gumbel[(s * B + b) * VOCAB + t] = -1e9;
         }
       }
     }

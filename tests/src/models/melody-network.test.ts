@@ -214,7 +214,7 @@ describe('melody network generation', () => {
     expect(inKeyShare).toBeGreaterThan(0.9);
   });
 
-  it("a bass line begins more bars on the given chord's root with the downbeat bonus, and returns to it on beat 3 with the middle-beat bonus; the melody voice is untouched by them", () => {
+  it("a bass line begins more bars on the given chord's root with the downbeat bonus, and returns to it on beat 3 with the middle-beat bonus where the bar's chords are spelled out; the melody voice is untouched by them", () => {
     const chords = parseChordProgression('C G Am F Dm G C F');
     const req = parseMelodyRequest({ voice: 'bass', style: 'pop', key: 'C major', chords: 'C G Am F Dm G C F', bars: 8, seed: 4, count: 24 });
     const rootShare = (lines: MelodyLine[], at: number) => {
@@ -233,7 +233,14 @@ describe('melody network generation', () => {
       expect(rootShare(withBonus, 0)).toBeGreaterThan(rootShare(without, 0));
       expect(rootShare(withBonus, 0)).toBeGreaterThan(0.8);
       model.middleBeatRootBias = 3;
-      expect(rootShare(model.generateSync(req), 8)).toBeGreaterThan(rootShare(without, 8) + 0.1);
+      // One chord a bar: beat 3 is the network's (real basses leave for the next harmony there); the bonus changes nothing.
+      expect(model.generateSync(req).map((l) => l.notes)).toEqual(without.map((l) => l.notes));
+      // The same chords spelled out per half bar (| C C | G G | ...): beat 3 returns to the root.
+      const split = { ...req, chords: parseChordProgression('| C C | G G | Am Am | F F | Dm Dm | G G | C C | F F |') };
+      const splitWith = model.generateSync(split);
+      model.middleBeatRootBias = 0;
+      expect(rootShare(splitWith, 8)).toBeGreaterThan(rootShare(model.generateSync(split), 8) + 0.1);
+      model.middleBeatRootBias = 3;
       expect(model.generateSync({ ...req, voice: 'melody', count: 2 }).map((l) => l.notes)).toEqual(melodyWith.map((l) => l.notes));
     } finally {
       [model.downbeatRootBias, model.middleBeatRootBias] = saved;
@@ -288,6 +295,42 @@ describe('melody network generation', () => {
       [5760, 'F'],
       [7680, 'C'],
     ]);
+  });
+
+  it("a bass rests where the chords say N.C. (the data's basses do), a melody plays on, an opening N.C. bar as a pickup", () => {
+    const ask = (voice: 'bass' | 'melody', style: 'reel' | 'pop') =>
+      parseMelodyRequest({ voice, style, key: 'D major', chords: 'N.C. D G N.C. A D N.C. D', bars: 8, seed: 9, count: 16 });
+    const silent = new Set([0, 3, 6]);
+    // Steps of the N.C. bars where a note begins or still sounds.
+    const soundingInSilentBars = (lines: MelodyLine[]) =>
+      lines.flatMap((l) => l.notes.flatMap(([, s, d]) => Array.from({ length: d }, (_, k) => s + k).filter((k) => silent.has(Math.floor(k / l.stepsPerBar)))))
+        .length;
+    for (const style of ['reel', 'pop'] as const) {
+      const bass = model.generateSync(ask('bass', style));
+      expect(soundingInSilentBars(bass)).toBe(0);
+      // ... and plays the other bars.
+      expect(bass.every((l) => l.notes.length >= 5)).toBe(true);
+    }
+    const melody = model.generateSync(ask('melody', 'reel'));
+    expect(soundingInSilentBars(melody)).toBeGreaterThan(0);
+    // An opening N.C. bar is a pickup: nothing begins before its last beat (step 12), notes begin after the first one.
+    expect(melody.flatMap((l) => l.notes.filter(([, s]) => s < 12))).toEqual([]);
+    expect(melody.every((l) => l.notes.some(([, s]) => s >= 16 * 3 && s < 16 * 4))).toBe(true);
+    const pickup = model.pickupOnNoChord;
+    try {
+      model.pickupOnNoChord = false;
+      expect(model.generateSync(ask('melody', 'reel')).flatMap((l) => l.notes.filter(([, s]) => s < 12)).length).toBeGreaterThan(16);
+    } finally {
+      model.pickupOnNoChord = pickup;
+    }
+    const saved = model.bassRestsOnNoChord;
+    try {
+      model.bassRestsOnNoChord = false;
+      // The network alone plays on there: N.C. is also what it saw where training dropped the chords.
+      expect(soundingInSilentBars(model.generateSync(ask('bass', 'reel')))).toBeGreaterThan(100);
+    } finally {
+      model.bassRestsOnNoChord = saved;
+    }
   });
 
   it('refuses chords a meter cannot split evenly, naming the bar and what is allowed', () => {
