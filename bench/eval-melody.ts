@@ -11,7 +11,8 @@
 import { loadMelodyCorpus } from '../models/training/prepare-melody';
 import { initNodeTf } from '../bridge/engine/node-tf';
 import { loadMelodyNgram } from '../bridge/models/load';
-import { MELODY_NET_DIR, readMelodyNetArtifacts } from '../bridge/models/load-melody';
+import { readMelodyNetArtifacts } from '../bridge/models/load-melody';
+import { parseArgs } from './eval-melody-args';
 import { MelodyRnn } from '../src/models/melody/melody-rnn';
 import { parseMelodyRequest } from '../src/models/melody/request';
 import { STEPS_PER_BAR, STYLE_METER, STYLES, VOICES, type MelodyStyle, type Voice } from '../src/models/melody/spec';
@@ -24,101 +25,6 @@ import { collectSegments, generateNgramTwin, generateTwin, SEGMENT_BARS, trainin
 import { COPY_MIN_NOTES, HIST_NAMES, twoBarKeys, type EvalLine, type NoteTriple } from './melody-metrics';
 import { densityFigures, groupFigures, type DensityFigures, type GroupFigures } from './melody-report';
 import type { GroupedAccuracy } from './forest';
-
-const USAGE =
-  'usage: npm run eval:melody [-- --quick] [-- --json] [-- --model DIR] [-- --temperature T] [-- --downbeat-root-bias B] [-- --no-register] [-- --middle-root-bias B] [-- --min-p P] [-- --rest-bias B] [-- --seed S] [-- --half-bar-chords] [-- --voice melody|bass] [-- --gaps N] [-- --bass-plays-no-chord] [-- --no-pickup] [-- --middle-root-every-bar] [-- --chord-tone-bias B] [-- --density-gain G]';
-
-interface Options {
-  quick: boolean;
-  json: boolean;
-  modelDir: string;
-  /** Whether --model was given (then a missing network is an error, not a fallback to the n-gram alone). */
-  modelGiven: boolean;
-  /** Sampling temperature of the network's twins (default 1, what users get by default). */
-  temperature: number;
-  /** The bass downbeat root bonus to measure with (default: the shipped BASS_DOWNBEAT_ROOT_BIAS). */
-  rootBias: number | undefined;
-  /** --no-register: measure without keeping lines in the voice's absolute register (MelodyRnn.foldRegister). */
-  noRegister?: boolean;
-  /** --min-p P: min-p truncation of every draw, both voices (default MIN_P per voice). */
-  minP?: number;
-  /** --rest-bias B: added to the log-odds of a rest beginning (MelodyRnn.restBias). */
-  restBias?: number;
-  /** --seed S: the first generated segment's seed (default 1000; segment i gets S + i), to measure the spread over seeds. */
-  seed?: number;
-  /** The bass middle-beat root bonus to measure with (default: the shipped one). */
-  middleBias?: number;
-  /**
-   * --half-bar-chords: each twin is given the real segment's chords at half-bar resolution (the chord sounding at
-   * each half bar's first step; 3/4 stays one per bar), and the chord-tone and root figures of real lines and twins
-   * are measured against those. Default: one chord per bar (the downbeat's), as the issue's figures are reported.
-   */
-  halfBarChords?: boolean;
-  /** --chord-tone-bias B: the melody's strong-beat chord-tone bonus (MelodyRnn.chordToneBias). */
-  chordToneBias?: number;
-  /** --density-gain G: MelodyRnn.densityGain of both voices. */
-  densityGain?: number;
-  /** --middle-root-every-bar: the bass middle-beat root bonus in every bar, not only where chords were given split (MelodyRnn.middleRootEveryBar). */
-  middleEveryBar?: boolean;
-  /** --no-pickup: a melody fills an opening N.C. bar as learned (MelodyRnn.pickupOnNoChord off), to measure it. */
-  noPickup?: boolean;
-  /** --bass-plays-no-chord: the bass draws on N.C. bars as learned (MelodyRnn.bassRestsOnNoChord off), to measure it. */
-  bassPlaysNoChord?: boolean;
-  /** --voice V: measure one voice only (default both). */
-  voice?: Voice;
-  /** --gaps N: print the N features that most tell the network's twins from real segments, per style. */
-  gaps?: number;
-}
-
-function parseArgs(argv: readonly string[]): Options {
-  const o: Options = { quick: false, json: false, modelDir: MELODY_NET_DIR, modelGiven: false, temperature: 1, rootBias: undefined };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--quick') o.quick = true;
-    else if (a === '--json') o.json = true;
-    else if (a === '--model' && argv[i + 1] && !argv[i + 1].startsWith('--')) {
-      o.modelDir = argv[++i];
-      o.modelGiven = true;
-    } else if (a === '--temperature' && argv[i + 1] && Number(argv[i + 1]) >= 0.05 && Number(argv[i + 1]) <= 3) {
-      o.temperature = Number(argv[++i]);
-    } else if (a === '--downbeat-root-bias' && argv[i + 1] && Number(argv[i + 1]) >= 0 && Number(argv[i + 1]) <= 10) {
-      o.rootBias = Number(argv[++i]);
-    } else if (a === '--middle-root-bias' && argv[i + 1] && Number(argv[i + 1]) >= 0 && Number(argv[i + 1]) <= 10) {
-      o.middleBias = Number(argv[++i]);
-    } else if (a === '--min-p' && argv[i + 1] && Number(argv[i + 1]) >= 0 && Number(argv[i + 1]) < 1) {
-      o.minP = Number(argv[++i]);
-    } else if (a === '--rest-bias' && argv[i + 1] && Math.abs(Number(argv[i + 1])) <= 5) {
-      o.restBias = Number(argv[++i]);
-    } else if (a === '--seed' && argv[i + 1] && Number.isInteger(Number(argv[i + 1])) && Number(argv[i + 1]) >= 0) {
-      o.seed = Number(argv[++i]);
-    } else if (a === '--voice' && (VOICES as readonly string[]).includes(argv[i + 1])) {
-      o.voice = argv[++i] as Voice;
-    } else if (a === '--gaps' && argv[i + 1] && Number.isInteger(Number(argv[i + 1])) && Number(argv[i + 1]) > 0) {
-      o.gaps = Number(argv[++i]);
-    } else if (a === '--chord-tone-bias' && argv[i + 1] && Number(argv[i + 1]) >= 0 && Number(argv[i + 1]) <= 10) {
-      o.chordToneBias = Number(argv[++i]);
-    } else if (a === '--density-gain' && argv[i + 1] && Number(argv[i + 1]) >= 0 && Number(argv[i + 1]) <= 10) {
-      o.densityGain = Number(argv[++i]);
-    } else if (a === '--middle-root-every-bar') {
-      o.middleEveryBar = true;
-    } else if (a === '--bass-plays-no-chord') {
-      o.bassPlaysNoChord = true;
-    } else if (a === '--no-pickup') {
-      o.noPickup = true;
-    } else if (a === '--half-bar-chords') {
-      o.halfBarChords = true;
-    } else if (a === '--no-register') {
-      o.noRegister = true;
-    } else if (a === '--help' || a === '-h') {
-      console.log(USAGE);
-      process.exit(0);
-    } else {
-      console.error(`eval:melody: unknown or incomplete option ${JSON.stringify(a)}; ${USAGE}`);
-      process.exit(2);
-    }
-  }
-  return o;
-}
 
 const opts = parseArgs(process.argv.slice(2));
 /** The resolution the twins were given chords at, named in the chord rows. */
@@ -358,6 +264,7 @@ async function main(): Promise<void> {
       if (opts.noRegister) net.foldRegister = false;
       if (opts.bassPlaysNoChord) net.bassRestsOnNoChord = false;
       if (opts.noPickup) net.pickupOnNoChord = false;
+      if (opts.noIntervalPrior) net.intervalPrior = false;
       if (opts.middleEveryBar) net.middleRootEveryBar = true;
       if (opts.densityGain !== undefined) net.densityGain = { melody: opts.densityGain, bass: opts.densityGain };
       if (opts.chordToneBias !== undefined) net.chordToneBias = opts.chordToneBias;

@@ -50,8 +50,13 @@ export interface PreparedMelody {
   /** `voice/style` -> absolute MIDI pitch range of the training lines (0.2nd-99.8th percentile): the voice's register. */
   registerRanges: Record<string, [number, number]>;
   progressions: Record<string, Array<{ roots: number[]; tones: number[]; count: number }>>;
+  /** `voice/style` -> the intervals (semitones from one note begun to the next) the training lines play; see MelodyRnn.intervalPrior. */
+  intervals: Record<string, number[]>;
   skipped: Record<string, number>;
 }
+
+/** An interval is kept in `intervals` when at least this share of a voice and style's training intervals are it. */
+export const INTERVAL_MIN_SHARE = 0.0005;
 
 export function prepareMelodyData(corpus: MelodyCorpus): PreparedMelody {
   const skipped: Record<string, number> = {};
@@ -69,8 +74,20 @@ export function prepareMelodyData(corpus: MelodyCorpus): PreparedMelody {
   const raw = new Map<string, number[]>();
   const pitches = new Map<string, number[]>();
   const absolute = new Map<string, number[]>();
+  const steps = new Map<string, Map<number, number>>();
   for (const { t, e } of encoded) {
     if (t.split !== 'train') continue;
+    let prev = -1;
+    for (const tok of e.tokens) {
+      if (tok < 2) continue;
+      if (prev >= 0)
+        for (const k of [rangeKey(e.voice, e.style), rangeKey(e.voice, undefined)]) {
+          const m = steps.get(k) ?? new Map<number, number>();
+          m.set(tok - prev, (m.get(tok - prev) ?? 0) + 1);
+          steps.set(k, m);
+        }
+      prev = tok;
+    }
     const dens = lineDensityRaw(e);
     for (const k of [rangeKey(e.voice, e.style), rangeKey(e.voice, undefined)]) {
       const ds = raw.get(k) ?? [];
@@ -119,7 +136,15 @@ export function prepareMelodyData(corpus: MelodyCorpus): PreparedMelody {
         return { roots: bars.map((b) => b[0]), tones: bars.map((b) => b[1]), count };
       });
   }
-  return { lines, densityRanges, voiceRanges, registerRanges, progressions, skipped };
+  const intervals: PreparedMelody['intervals'] = {};
+  for (const [k, m] of steps) {
+    const total = [...m.values()].reduce((a, b) => a + b, 0);
+    intervals[k] = [...m.entries()]
+      .filter(([, n]) => n >= INTERVAL_MIN_SHARE * total)
+      .map(([iv]) => iv)
+      .sort((a, b) => a - b);
+  }
+  return { lines, densityRanges, voiceRanges, registerRanges, progressions, intervals, skipped };
 }
 
 export function prepareMelody(cache = cacheDir()): string {
@@ -145,6 +170,7 @@ export function prepareMelody(cache = cacheDir()): string {
       voiceRanges: data.voiceRanges,
       registerRanges: data.registerRanges,
       progressions: data.progressions,
+      intervals: data.intervals,
       skipped: data.skipped,
       lines: data.lines,
     }),
@@ -167,12 +193,33 @@ export function addRegisters(modelDir: string, cache = cacheDir()): Record<strin
   return registerRanges;
 }
 
+/**
+ * Writes the intervals the training lines play (`spec.intervals`, see PreparedMelody) into an exported model's
+ * model.json without touching its weights, as addRegisters does for the registers.
+ */
+export function addIntervals(modelDir: string, cache = cacheDir()): Record<string, number[]> {
+  const file = join(modelDir, 'model.json');
+  const model = JSON.parse(readFileSync(file, 'utf8')) as { spec: Record<string, unknown> };
+  const { intervals } = prepareMelodyData(loadMelodyCorpus(cache));
+  model.spec.intervals = intervals;
+  writeFileAtomic(file, `${JSON.stringify(model, null, 1)}\n`, { replace: true });
+  return intervals;
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const i = process.argv.indexOf('--add-registers');
-  if (i >= 0) {
+  const j = process.argv.indexOf('--add-intervals');
+  if (j >= 0) {
+    const dir = process.argv[j + 1];
+    if (!dir) {
+      console.error('usage: tsx models/training/prepare-melody.ts [--add-registers MODEL_DIR] [--add-intervals MODEL_DIR]');
+      process.exit(2);
+    }
+    console.log(`intervals written to ${join(dir, 'model.json')}: ${JSON.stringify(addIntervals(dir))}`);
+  } else if (i >= 0) {
     const dir = process.argv[i + 1];
     if (!dir) {
-      console.error('usage: tsx models/training/prepare-melody.ts [--add-registers MODEL_DIR]');
+      console.error('usage: tsx models/training/prepare-melody.ts [--add-registers MODEL_DIR] [--add-intervals MODEL_DIR]');
       process.exit(2);
     }
     console.log(`registers written to ${join(dir, 'model.json')}: ${JSON.stringify(addRegisters(dir))}`);

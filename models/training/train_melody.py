@@ -285,7 +285,7 @@ def main():
     ev = evaluate(model, val, spec, args.val_steps, args.bar_chords)
     meta = dict(
         format='tandem-melody-gru', version=1,
-        spec=dict(spec, hidden=args.hidden, densityRanges=data['densityRanges'], voiceRanges=data['voiceRanges'], registerRanges=data['registerRanges'], progressions=data['progressions']),
+        spec=dict(spec, hidden=args.hidden, densityRanges=data['densityRanges'], voiceRanges=data['voiceRanges'], registerRanges=data['registerRanges'], progressions=data['progressions'], **({'intervals': data['intervals']} if 'intervals' in data else {})),
         training=dict(framework=f'torch {torch.__version__}', epochs=state['epoch'], bestEpoch=state['best_epoch'],
                       seconds=round(state['seconds'], 1), parameters=params, batch=args.batch, length=args.length,
                       batchesPerEpoch=args.batches, lr=args.lr, chordDropout=args.chord_dropout, styleDropout=args.style_dropout, barChords=args.bar_chords, barChordsBass=args.bar_chords_bass, openings=args.openings,

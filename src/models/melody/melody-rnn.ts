@@ -9,6 +9,7 @@ import {
   keyShift,
   MELODY_INPUT,
   PITCH_LOW,
+  PITCHES,
   STEPS_PER_BAR,
   STYLE_METER,
   STYLE_NO_REPEATS,
@@ -126,6 +127,8 @@ export class MelodyRnn {
    * given split (`| C G |`, or `| C C |`: the harmony spelled out on the middle beat). See BASS_MIDDLE_BEAT_ROOT_BIAS.
    */
   middleRootEveryBar = false;
+  /** Whether a line keeps to the intervals its voice plays in the style's training lines; see MelodyRnn.intervalMask. */
+  intervalPrior = true;
   /** Whether a melody plays an opening N.C. bar as a pickup; off only to measure it. See MELODY_PICKUP_ON_NO_CHORD. */
   pickupOnNoChord = MELODY_PICKUP_ON_NO_CHORD;
   /** Whether a bass line rests on the bars (or beats) the given chords mark N.C.; off only to measure it. See BASS_RESTS_ON_NO_CHORD. */
@@ -180,6 +183,22 @@ export class MelodyRnn {
       fold[t * VOCAB + to] = 1;
     }
     return fold;
+  }
+
+  /**
+   * [PITCHES x VOCAB]: -1e9 on every token that would begin a note at an interval from the last pitch begun that the
+   * voice's training lines in that style do not play (model.json's `intervals`; with `noRepeat`, the unison too).
+   * Undefined when the model has no intervals or `intervalPrior` is off.
+   */
+  intervalMask(voice: Voice, style: MelodyStyle | undefined, noRepeat: boolean): Float32Array | undefined {
+    const table = this.spec.intervals;
+    const allowed = this.intervalPrior ? (table?.[`${voice}/${style ?? 'any'}`] ?? table?.[`${voice}/any`]) : undefined;
+    if (!allowed) return undefined;
+    const ok = new Set(allowed);
+    if (noRepeat) ok.delete(0);
+    const mask = new Float32Array(PITCHES * VOCAB);
+    for (let p = 0; p < PITCHES; p++) for (let t = 2; t < VOCAB; t++) if (!ok.has(t - 2 - p)) mask[p * VOCAB + t] = -1e9;
+    return mask;
   }
 
   /** Everything a generation needs besides the network, built in JS from the request and the seed. */
@@ -322,6 +341,7 @@ export class MelodyRnn {
         }
       }
     }
+    const noRepeat = req.style !== undefined && STYLE_NO_REPEATS.has(req.style);
     const [lo, hi] = this.voiceRange(req.voice, req.style);
     const tokenMask = new Float32Array(VOCAB);
     for (let t = 2; t < VOCAB; t++) {
@@ -343,7 +363,8 @@ export class MelodyRnn {
         gumbel,
         tokenMask,
         fold: this.registerFold(req.voice, req.style, key.tonic),
-        noRepeat: req.style !== undefined && STYLE_NO_REPEATS.has(req.style),
+        noRepeat,
+        intervalMask: this.intervalMask(req.voice, req.style, noRepeat),
         minP: this.minP[req.voice],
       },
       key,

@@ -32,6 +32,12 @@ export interface RolloutPlan {
   /** Never begin the pitch that was begun last (the chorale data cannot tell a repeated note from a held one). */
   noRepeat: boolean;
   /**
+   * [PITCHES x VOCAB] or absent: row p = what is added to each token's score when the last pitch begun is p (a large
+   * negative number on the intervals the voice never plays; see MelodyRnn.intervalPrior). When given it replaces
+   * noRepeat (the plan folds the repeat into it).
+   */
+  intervalMask?: Float32Array;
+  /**
    * Min-p truncation (0 = off): tokens whose probability is below `minP` times the step's most likely token's are
    * never drawn, which cuts the long tail a temperature-1 draw otherwise reaches now and then (wild leaps).
    */
@@ -144,6 +150,7 @@ export class MelodyRollout {
     const { batch: B, total, kept } = plan;
     const logits = this.logitLayer(plan.temperature, plan.tokenMask);
     const fold = plan.fold ? tf.tensor2d(plan.fold, [VOCAB, VOCAB]) : undefined;
+    const lastBias = plan.intervalMask ? weightMatrix(plan.intervalMask, PITCHES, VOCAB) : plan.noRepeat ? this.repeatPenalty : undefined;
     const sampled: tf.Tensor2D[] = [];
     let h: Rows = tf.zeros([1, B, this.hidden]);
     let fb: Rows | undefined;
@@ -171,7 +178,7 @@ export class MelodyRollout {
           // Min-p on what is drawn from: log-probabilities (up to a constant) more than log(minP) below the step's best are cut.
           const cut = plan.minP ? tf.mul(tf.cast(tf.less(lp, tf.add(tf.max(lp, 2, true), Math.log(plan.minP))), 'float32'), -1e9) : undefined;
           const raw = k.add(cut ? k.add(lp, cut) : lp, g);
-          const scores = plan.noRepeat ? k.add(raw, linear(last!, this.repeatPenalty)) : raw;
+          const scores = lastBias ? k.add(raw, linear(last!, lastBias)) : raw;
           const token = k.argMax(scores, 2);
           // The token's rows of the tables (exact: what a one-hot matMul picks).
           const oh = k.gather(this.tokenRows, token);
@@ -191,6 +198,7 @@ export class MelodyRollout {
       fb?.dispose();
       last?.dispose();
       fold?.dispose();
+      if (lastBias && lastBias !== this.repeatPenalty) lastBias.dispose();
       tf.dispose(sampled);
     }
   }

@@ -38,6 +38,12 @@ export interface MelodyModelJson {
     registerRanges?: Record<string, [number, number]>;
     /** `style/mode` -> the most common 4-bar progressions of the training split. */
     progressions: Record<string, Progression[]>;
+    /**
+     * `voice/style` (or `voice/any`) -> the intervals in semitones (from one note begun to the next) that at least 1 in
+     * 2,000 of the training split's intervals are; others are never drawn (MelodyRnn.intervalPrior). Absent in models
+     * exported before it.
+     */
+    intervals?: Record<string, number[]>;
   };
   training?: Record<string, unknown>;
   weightsManifest: tf.io.WeightsManifestConfig;
