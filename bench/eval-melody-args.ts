@@ -6,7 +6,7 @@ import { MELODY_NET_DIR } from '../bridge/models/load-melody';
 import { VOICES, type Voice } from '../src/models/melody/spec';
 
 export const USAGE =
-  'usage: npm run eval:melody [-- --quick] [-- --json] [-- --model DIR] [-- --temperature T] [-- --downbeat-root-bias B] [-- --no-register] [-- --middle-root-bias B] [-- --min-p P] [-- --rest-bias B] [-- --seed S] [-- --half-bar-chords] [-- --voice melody|bass] [-- --gaps N] [-- --bass-plays-no-chord] [-- --no-pickup] [-- --no-interval-prior] [-- --middle-root-every-bar] [-- --chord-tone-bias B] [-- --density-gain G]';
+  'usage: npm run eval:melody [-- --quick] [-- --json] [-- --model DIR] [-- --temperature T] [-- --downbeat-root-bias B] [-- --no-register] [-- --middle-root-bias B] [-- --min-p P] [-- --rest-bias B] [-- --seed S] [-- --half-bar-chords] [-- --voice melody|bass] [-- --gaps N] [-- --bass-plays-no-chord] [-- --no-pickup] [-- --no-interval-prior] [-- --no-onset-calibration] [-- --middle-root-every-bar] [-- --chord-tone-bias B] [-- --density-gain G]';
 
 export interface EvalMelodyOptions {
   quick: boolean;
@@ -42,6 +42,8 @@ export interface EvalMelodyOptions {
   middleEveryBar?: boolean;
   /** --no-interval-prior: every interval may be drawn (MelodyRnn.intervalPrior off), to measure it. */
   noIntervalPrior?: boolean;
+  /** --no-onset-calibration: model.json's onsetBias unused (MelodyRnn.onsetCalibration off), to measure it. */
+  noOnsetCalibration?: boolean;
   /** --no-pickup: a melody fills an opening N.C. bar as learned (MelodyRnn.pickupOnNoChord off), to measure it. */
   noPickup?: boolean;
   /** --bass-plays-no-chord: the bass draws on N.C. bars as learned (MelodyRnn.bassRestsOnNoChord off), to measure it. */
@@ -88,6 +90,8 @@ export function parseArgs(argv: readonly string[]): EvalMelodyOptions {
       o.bassPlaysNoChord = true;
     } else if (a === '--no-interval-prior') {
       o.noIntervalPrior = true;
+    } else if (a === '--no-onset-calibration') {
+      o.noOnsetCalibration = true;
     } else if (a === '--no-pickup') {
       o.noPickup = true;
     } else if (a === '--half-bar-chords') {

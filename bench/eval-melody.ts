@@ -265,6 +265,7 @@ async function main(): Promise<void> {
       if (opts.bassPlaysNoChord) net.bassRestsOnNoChord = false;
       if (opts.noPickup) net.pickupOnNoChord = false;
       if (opts.noIntervalPrior) net.intervalPrior = false;
+      if (opts.noOnsetCalibration) net.onsetCalibration = false;
       if (opts.middleEveryBar) net.middleRootEveryBar = true;
       if (opts.densityGain !== undefined) net.densityGain = { melody: opts.densityGain, bass: opts.densityGain };
       if (opts.chordToneBias !== undefined) net.chordToneBias = opts.chordToneBias;

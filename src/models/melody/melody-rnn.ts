@@ -90,11 +90,14 @@ export const MELODY_PICKUP_ON_NO_CHORD = true;
 /** Where a pickup bar's notes may begin: its last beat (6/8: its second dotted beat). */
 const PICKUP_STEP: Record<MelodyMeter, number> = { '4/4': 12, '3/4': 8, '6/8': 6 };
 
-/** Density gain per voice (log-odds per unit of density). */
-export const DENSITY_GAIN: Readonly<Record<Voice, number>> = Object.freeze({ melody: 0, bass: 0 });
-
-/** Melody strong-beat chord-tone bonus (log-odds). */
-export const MELODY_CHORD_TONE_BIAS = 0;
+/**
+ * How far the density asked for stretches every note's log-odds, per voice: + gain x (density - 0.5), so density 0
+ * plays sparser and 1 busier than the network alone. Why: folk basses in the data play 0.5-2.5 notes a bar, and the
+ * network alone spanned 0.7-2.6 (busiest/sparsest 2.2-3.0 for reel, jig, hornpipe, waltz; the issue asks >= 3).
+ * Measured on the validation split (npm run eval:melody -- --density-gain G): bass 0 / 2 / 3 gave jig 2.40 / 2.64 / 3.36,
+ * waltz 2.40 / 2.75 / 3.62 (seed 1000) and the real-vs-generated classifier no worse (see the model card).
+ */
+export const DENSITY_GAIN: Readonly<Record<Voice, number>> = Object.freeze({ melody: 0, bass: 3 });
 
 /** Beats of a bar (6/8: two dotted quarters): a bar's chords split it by beats (see chordsPerBarAllowed). */
 const BEATS_PER_BAR: Record<MelodyMeter, number> = { '4/4': 4, '3/4': 3, '6/8': 2 };
@@ -120,13 +123,21 @@ export class MelodyRnn {
   minP: Record<Voice, number> = { ...MIN_P };
   /** Per voice: how far the density asked for moves every note's log-odds (0 = as learned); see DENSITY_GAIN. */
   densityGain: Record<Voice, number> = { ...DENSITY_GAIN };
-  /** Added to the scores of the chord's tones on a melody's strong beats (0 = as learned); see MELODY_CHORD_TONE_BIAS. */
-  chordToneBias = MELODY_CHORD_TONE_BIAS;
+  /**
+   * Added to the scores of the chord's tones on a melody's strong beats in bars whose chords are given split (0 = as
+   * learned); undefined = model.json's per-style `chordToneBias` (fitted on the training split), else none.
+   */
+  chordToneBias: number | undefined = undefined;
   /**
    * Whether the middle-beat root bonus applies in every bar (session 6) rather than only in bars whose chords were
    * given split (`| C G |`, or `| C C |`: the harmony spelled out on the middle beat). See BASS_MIDDLE_BEAT_ROOT_BIAS.
    */
   middleRootEveryBar = false;
+  /**
+   * Whether model.json's `onsetBias` (per voice, style and step of the bar: added to every note's log-odds there, fitted
+   * on the training split by models/training/calibrate-melody.ts) is used.
+   */
+  onsetCalibration = true;
   /** Whether a line keeps to the intervals its voice plays in the style's training lines; see MelodyRnn.intervalMask. */
   intervalPrior = true;
   /** Whether a melody plays an opening N.C. bar as a pickup; off only to measure it. See MELODY_PICKUP_ON_NO_CHORD. */
@@ -303,16 +314,30 @@ export class MelodyRnn {
         }
       }
     }
-    // A melody's strong beats lean to the tones of the chord sounding there (see MELODY_CHORD_TONE_BIAS).
-    if (req.voice === 'melody' && this.chordToneBias > 0) {
+    // Where in the bar notes begin, calibrated on the training split (model.json's onsetBias; see onsetCalibration).
+    const onset = this.onsetCalibration ? this.spec.onsetBias?.[`${req.voice}/${req.style ?? 'any'}`] : undefined;
+    if (onset?.length === spb) {
+      for (let s = kept; s < total; s++) {
+        const bias = onset[s % spb];
+        if (!bias) continue;
+        for (let b = 0; b < B; b++) {
+          const o = ((s - kept) * B + b) * VOCAB;
+          for (let t = 2; t < VOCAB; t++) gumbel[o + t] += bias;
+        }
+      }
+    }
+    // A melody's strong beats lean to the tones of the chord sounding there (see chordToneBias).
+    const toneBias = this.chordToneBias ?? this.spec.chordToneBias?.[`melody/${req.style ?? 'any'}`] ?? 0;
+    if (req.voice === 'melody' && toneBias > 0) {
       for (const offset of [0, MIDDLE_BEAT_STEP[meter]]) {
         if (offset === undefined) continue;
         for (let s = Math.ceil(kept / spb) * spb + offset; s < total; s += spb) {
           for (let b = 0; b < B; b++) {
             const c = chordAt(b, s);
-            if (c.root < 0) continue;
+            // Only in bars whose chords were given split (see chordToneBias).
+            if (c.root < 0 || bars[b][Math.floor(s / spb)].length < 2) continue;
             const o = ((s - kept) * B + b) * VOCAB;
-            for (let t = 2; t < VOCAB; t++) if (c.tones & (1 << ((((t - 2 + PITCH_LOW) % 12) + 12) % 12))) gumbel[o + t] += this.chordToneBias;
+            for (let t = 2; t < VOCAB; t++) if (c.tones & (1 << ((((t - 2 + PITCH_LOW) % 12) + 12) % 12))) gumbel[o + t] += toneBias;
           }
         }
       }

@@ -44,6 +44,17 @@ export interface MelodyModelJson {
      * exported before it.
      */
     intervals?: Record<string, number[]>;
+    /**
+     * `voice/style` -> per step of the bar, what is added to the log-odds of beginning a note there at sampling (the
+     * logit of the training lines' onset rate at that step minus the generated lines'), fitted on the training split by
+     * models/training/calibrate-melody.ts. Absent in models exported before it.
+     */
+    onsetBias?: Record<string, number[]>;
+    /**
+     * `melody/style` -> the strong-beat chord-tone bonus of that style's melodies where a bar's chords are given split
+     * (MelodyRnn.chordToneBias), fitted on the training split by models/training/calibrate-melody.ts.
+     */
+    chordToneBias?: Record<string, number>;
   };
   training?: Record<string, unknown>;
   weightsManifest: tf.io.WeightsManifestConfig;
