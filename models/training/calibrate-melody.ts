@@ -1,5 +1,5 @@
 /**
- * npx tsx models/training/calibrate-melody.ts MODEL_DIR [--rounds N] [--cap N] [--onset-voices bass,melody]: fits
+ * npx tsx models/training/calibrate-melody.ts MODEL_DIR [--rounds N] [--tone-rounds N] [--cap N] [--onset-voices V,..]: fits
  * model.json's `spec.onsetBias` (where in the bar notes begin; the bass's by default) and `spec.chordToneBias` (see
  * fitChordTones) on the TRAINING split, without touching the weights.
  *
@@ -76,12 +76,16 @@ function main(): void {
   const argv = process.argv.slice(2);
   const dir = argv.find((a) => !a.startsWith('--'));
   const opt = (name: string, fallback: number) => (argv.includes(name) ? Number(argv[argv.indexOf(name) + 1]) : fallback);
-  const rounds = opt('--rounds', 3);
+  const rounds = opt('--rounds', 5);
+  // The chord-tone fit's rounds: more overshot pop on the validation split (80.3 % against real 73.3 % after 5).
+  const toneRounds = opt('--tone-rounds', 3);
   const cap = opt('--cap', 120);
   // The voices whose onsets are fitted (measured on the validation split: the bass gained, the melody did not).
   const onsetVoices = (argv.includes('--onset-voices') ? argv[argv.indexOf('--onset-voices') + 1] : 'bass').split(',');
-  if (!dir || !(rounds >= 1) || !(cap >= 10) || !onsetVoices.every((v) => (VOICES as readonly string[]).includes(v))) {
-    console.error('usage: npx tsx models/training/calibrate-melody.ts MODEL_DIR [--rounds N >= 1] [--cap N >= 10] [--onset-voices bass,melody]');
+  if (!dir || !(rounds >= 1) || !(toneRounds >= 1) || !(cap >= 10) || !onsetVoices.every((v) => (VOICES as readonly string[]).includes(v))) {
+    console.error(
+      'usage: npx tsx models/training/calibrate-melody.ts MODEL_DIR [--rounds N >= 1] [--tone-rounds N >= 1] [--cap N >= 10] [--onset-voices bass,melody]',
+    );
     process.exit(2);
   }
   const art = readMelodyNetArtifacts(dir);
@@ -116,7 +120,7 @@ function main(): void {
       }
     }
   }
-  const tones = fitChordTones(net, collectSegments(corpus.tracks, 'melody', 'train', net.spec.densityRanges, cap, true), rounds);
+  const tones = fitChordTones(net, collectSegments(corpus.tracks, 'melody', 'train', net.spec.densityRanges, cap, true), toneRounds);
   const rounded = Object.fromEntries(Object.entries(bias).map(([k, v]) => [k, v.map((x) => Math.round(x * 1000) / 1000)]));
   const file = join(dir, 'model.json');
   const model = JSON.parse(readFileSync(file, 'utf8')) as { spec: Record<string, unknown> };
