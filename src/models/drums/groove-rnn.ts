@@ -87,7 +87,14 @@ export class GrooveRnn implements DrumModel {
     const drawn = this.rollout.barConditioning(req)?.[0];
     const cond: BarConditioning = { density, loudness: drawn?.loudness ?? density.map(() => NEUTRAL_LOUDNESS) };
     // No pattern is sampled: the patterns' Gumbel noise is not needed.
-    const features = this.rollout.run(req, 0, { noise: this.rollout.noise(req, 0) }, { bars: [cond], forced: grid });
+    const { noise, gumbel } = this.rollout.draw(req, 0);
+    let read: Float32Array;
+    try {
+      read = gumbel.dataSync() as Float32Array;
+    } finally {
+      gumbel.dispose();
+    }
+    const features = this.rollout.run(req, 0, { noise, gumbel: read }, { bars: [cond], forced: grid });
     try {
       const [generated] = this.rollout.grids(req, 0, features.dataSync() as Float32Array);
       const out = blendHumanized(grid, generated, options.amount);

@@ -289,29 +289,32 @@ export class DrumRollout {
   }
 
   /**
-   * Draws a generation's noise (samplingNoise) and starts its patterns' Gumbel noise,
-   * log(-log u), on the backend for all steps at once: `gumbel` is to be read back (by the caller,
-   * synchronously or not: WebGPU allows only the latter, and disposed) and handed to `run` with
-   * `noise`. One transform instead of three kernels a step, which for one variation cost more in
-   * dispatch than in arithmetic; the same kernels on the same values, so the same numbers.
+   * Draws a generation's noise (samplingNoise) and starts its Gumbel noise, log(-log u) of the
+   * patterns' uniforms and the velocity bins', on the backend for all steps at once: `gumbel` is
+   * to be read back (by the caller, synchronously or not: WebGPU allows only the latter, and
+   * disposed) and handed to `run` with `noise`. One transform instead of three kernels a step,
+   * which for one variation cost more in dispatch than in arithmetic, and the velocity bins' two
+   * logarithms a bin no longer in JS, which 16 variations paid 16 times.
    */
   draw(req: DrumRequest, kept: number): { noise: SamplingNoise; gumbel: tf.Tensor1D } {
     const noise = this.noise(req, kept);
-    return { noise, gumbel: tf.tidy(() => k.log(k.neg(k.log(tf.tensor1d(noise.uniforms)))) as tf.Tensor as tf.Tensor1D) };
+    return { noise, gumbel: tf.tidy(() => k.log(k.neg(k.log(tf.tensor1d(noise.gumbelUniforms)))) as tf.Tensor as tf.Tensor1D) };
   }
 
   /**
    * Runs a whole generation on the backend: `kept` primer steps, then the rest sampled, with the
-   * noise from `draw` (`gumbel` read back: [sampled step][variation][pattern]; not used with
-   * `options.forced`, which samples no pattern).
+   * noise from `draw` (`gumbel` read back, laid out as `noise.gumbelUniforms`).
    * Returns each sampled step's played features, [(step - kept) x count + variation,
    * STEP_FEATURES]: one tensor to read back (the caller disposes it), made grids by `grids`.
    */
-  run(req: DrumRequest, kept: number, drawn: { noise: SamplingNoise; gumbel?: Float32Array }, options: RolloutOptions = {}): tf.Tensor2D {
+  run(req: DrumRequest, kept: number, drawn: { noise: SamplingNoise; gumbel: Float32Array }, options: RolloutOptions = {}): tf.Tensor2D {
     const B = req.count;
     const total = req.bars * DRUM_STEPS_PER_BAR;
-    const { noise, gumbel: patternGumbel } = drawn;
-    if (!patternGumbel && !options.forced) throw new TandemError("drum rollout: the patterns' Gumbel noise was not read back (draw, then run)");
+    const { noise, gumbel: all } = drawn;
+    if (all.length !== noise.gumbelUniforms.length)
+      throw new TandemError(`drum rollout: ${all.length} Gumbel numbers read back for ${noise.gumbelUniforms.length} uniforms (draw, then run)`);
+    const patternGumbel = all.subarray(0, noise.uniforms.length);
+    const velocityGumbel = all.subarray(noise.uniforms.length);
     const binTemperature = Math.max(0.05, Math.min(1, req.temperature) * this.sampling.velocity);
     const K = C * (this.velocityBins?.ref.bins ?? 0);
     const logits = this.logitLayer(req.temperature * this.sampling.pattern);
@@ -360,11 +363,11 @@ export class DrumRollout {
           if (keepPatterns) patterns.push(primerPattern(req.primer!, s, B));
         } else {
           const t = s - kept;
-          const u = patternGumbel && tf.tensor3d(patternGumbel.subarray(t * B * DRUM_PATTERNS, (t + 1) * B * DRUM_PATTERNS), [1, B, DRUM_PATTERNS]);
+          const u = options.forced ? undefined : tf.tensor3d(patternGumbel.subarray(t * B * DRUM_PATTERNS, (t + 1) * B * DRUM_PATTERNS), [1, B, DRUM_PATTERNS]);
           const z = tf.tensor3d(noise.normals.subarray(t * B * NORMALS_PER_STEP, (t + 1) * B * NORMALS_PER_STEP), [1, B, NORMALS_PER_STEP]);
           const forced = forcedAt(s);
           const vn = noise.velocity;
-          const gumbel = vn && tf.tensor3d(vn.gumbel.subarray(t * B * K, (t + 1) * B * K), [1, B, K]);
+          const gumbel = vn && tf.tensor3d(velocityGumbel.subarray(t * B * K, (t + 1) * B * K), [1, B, K]);
           const base = vn && tf.tensor3d(vn.base.subarray(t * B * 2 * C, (t + 1) * B * 2 * C), [1, B, 2 * C]);
           // The velocity-bin head reads the step's given inputs and the played features a bar before.
           const bins = gumbel &&

@@ -67,17 +67,24 @@ export const NEUTRAL_SAMPLING: Readonly<SamplingScales> = Object.freeze({ patter
 
 /** The randomness of one generation, drawn before the network runs. */
 export interface SamplingNoise {
+  /**
+   * Every uniform made Gumbel noise on the backend, in one buffer (one transform and one
+   * read-back a generation): `uniforms`, then `velocity.uniforms` when there are any.
+   */
+  gumbelUniforms: Float32Array;
   /** [sampled step][variation][pattern]: uniforms in (0, 1), made Gumbel noise on the backend. */
   uniforms: Float32Array;
   /** [sampled step][variation][velocity x 9, offset x 9]: standard normals times min(1, temperature). */
   normals: Float32Array;
   /**
    * For a network with the velocity-bin head (`bins` > 0): [sampled step][variation][9 x bins]
-   * Gumbel noise, and [sampled step][variation][18] each class's binBase (where in its bin the
-   * velocity falls), then 9 zeros (the offsets' half of the features), from the variation's own
-   * generator `seed:index:velocity`.
+   * uniforms in (0, 1), made Gumbel noise on the backend with the patterns' (before 2026-11-30
+   * the Gumbel noise itself was drawn here, in float64 JS: two logarithms a bin, which 16
+   * variations paid 16 times), and [sampled step][variation][18] each class's binBase (where in
+   * its bin the velocity falls), then 9 zeros (the offsets' half of the features), from the
+   * variation's own generator `seed:index:velocity`.
    */
-  velocity?: { gumbel: Float32Array; base: Float32Array };
+  velocity?: { uniforms: Float32Array; base: Float32Array };
 }
 
 /**
@@ -94,7 +101,9 @@ export function samplingNoise(req: DrumRequest, steps: number, sampling: Samplin
   const scale = Math.min(1, req.temperature);
   const vScale = scale * sampling.velocity;
   const oScale = scale * sampling.offset;
-  const uniforms = new Float32Array(steps * B * DRUM_PATTERNS);
+  const P = steps * B * DRUM_PATTERNS;
+  const gumbelUniforms = new Float32Array(P + steps * B * C * velocityBins);
+  const uniforms = gumbelUniforms.subarray(0, P);
   const normals = new Float32Array(steps * B * NORMALS_PER_STEP);
   const vShared = sampling.velocityShared ?? 0;
   const oShared = sampling.offsetShared ?? 0;
@@ -125,24 +134,30 @@ export function samplingNoise(req: DrumRequest, steps: number, sampling: Samplin
       }
     }
   }
-  return { uniforms, normals, velocity: velocityBins ? velocityBinNoise(req, steps, velocityBins, scale * (sampling.velocityGroove ?? 0)) : undefined };
+  const velocity = velocityBins ? velocityBinNoise(req, steps, velocityBins, scale * (sampling.velocityGroove ?? 0), gumbelUniforms.subarray(P)) : undefined;
+  return { gumbelUniforms, uniforms, normals, velocity };
 }
 
 /** The velocity-bin head's noise (SamplingNoise.velocity), from each variation's `seed:index:velocity` generator. */
-function velocityBinNoise(req: DrumRequest, steps: number, bins: number, grooveStd: number): { gumbel: Float32Array; base: Float32Array } {
+function velocityBinNoise(
+  req: DrumRequest,
+  steps: number,
+  bins: number,
+  grooveStd: number,
+  uniforms: Float32Array,
+): { uniforms: Float32Array; base: Float32Array } {
   const B = req.count;
   const K = C * bins;
-  const gumbel = new Float32Array(steps * B * K);
   const base = new Float32Array(steps * B * 2 * C);
   for (let b = 0; b < B; b++) {
     const rng = makeRng(`${req.seed}:${b}:velocity`);
     const shift = grooveStd ? grooveStd * gaussian(makeRng(`${req.seed}:${b}:velocity-groove`)) : 0;
     for (let t = 0; t < steps; t++) {
       const g = (t * B + b) * K;
-      for (let i = 0; i < K; i++) gumbel[g + i] = -Math.log(-Math.log(Math.min(Math.max(rng(), UNIFORM_LO), UNIFORM_HI)));
+      for (let i = 0; i < K; i++) uniforms[g + i] = Math.min(Math.max(rng(), UNIFORM_LO), UNIFORM_HI);
       const o = (t * B + b) * 2 * C;
       for (let c = 0; c < C; c++) base[o + c] = binBase(rng(), bins) + shift;
     }
   }
-  return { gumbel, base };
+  return { uniforms, base };
 }

@@ -199,17 +199,17 @@ export class VelocityBinsHead {
 
   /**
    * Samples each class's velocity (1..127, whether it is hit or not; the caller masks) for a batch:
-   * argmax over bins of logits / temperature + Gumbel noise, then the bin's base + its width x bin,
+   * argmax over bins of logits / temperature - log(-log u) (Gumbel-max, as the hit pattern), then the bin's base + its width x bin,
    * as the velocity half of a step's [velocity | offset] features: [1 x batch x 18], offsets 0.
    * Rows are [1 x batch x features] (kernels.ts).
-   * @param gumbel [1 x batch x 9*bins] Gumbel noise; @param base [1 x batch x 18] binBase of each class's jitter, then 9 zeros
+   * @param gumbel [1 x batch x 9*bins] log(-log u) of uniforms u; @param base [1 x batch x 18] binBase of each class's jitter, then 9 zeros
    *   (plus the groove's shift: then `clamp` keeps the velocities in 1..127)
    */
   sample(h: Rows, hits: Rows, given: Rows, barBefore: Rows, temperature: number, gumbel: Rows, base: Rows, clamp = false): Rows {
     const last = this.lastLayer(temperature);
     const x = k.concat([h, hits, given, barBefore], 2);
     const a = this.ref.hidden ? linear(x, this.w1, this.b1, 'relu') : x;
-    const scores = k.add(linear(a, last.w, last.b), gumbel);
+    const scores = k.sub(linear(a, last.w, last.b), gumbel);
     const bin = tf.cast(k.argMax(tf.reshape(scores, [1, -1, C, this.ref.bins]), 3) as tf.Tensor as Rows, 'float32');
     const v = tf.floor(k.add(linear(bin, this.width), base)) as Rows;
     // Without a groove shift base + bin x width stays in [1, 128): no clamp needed.

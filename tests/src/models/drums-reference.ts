@@ -71,8 +71,8 @@ export function checkAgainstReference(model: GrooveRnn, req: DrumRequest): void 
           const back = s >= 16 ? g.velocity.subarray((s - 16) * 9, (s - 15) * 9) : new Float32Array(9);
           const loud = x[b * DRUM_INPUT.size + DRUM_INPUT.loudness];
           const logits = bins.logits(state.subarray(b * H, (b + 1) * H), hitsNow, loud, { hits: Array.from(back, (u) => (u ? 1 : 0)), velocity: back });
-          const gum = noise.velocity.gumbel.subarray(((t * B + b) * 9 + c) * K, ((t * B + b) * 9 + c + 1) * K);
-          const sc = Array.from({ length: K }, (_, k) => logits[c * K + k] / binTemperature + gum[k]);
+          const uv = noise.velocity.uniforms.subarray(((t * B + b) * 9 + c) * K, ((t * B + b) * 9 + c + 1) * K);
+          const sc = Array.from({ length: K }, (_, k) => logits[c * K + k] / binTemperature - Math.log(-Math.log(uv[k])));
           const top = [...sc].sort((p, q) => q - p);
           if (top[0] - top[1] < 1e-3) close++;
           else {

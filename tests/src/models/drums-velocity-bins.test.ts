@@ -48,7 +48,7 @@ describe('velocity bins', () => {
     expect(old.velocity).toBeUndefined();
     expect(withBins.uniforms).toEqual(old.uniforms);
     expect(withBins.normals).toEqual(old.normals);
-    expect(withBins.velocity!.gumbel.length).toBe(32 * 2 * C * 16);
+    expect(withBins.velocity!.uniforms.length).toBe(32 * 2 * C * 16);
     expect(withBins.velocity!.base.every((b, i) => (i % 18 < 9 ? b >= 1 && b < 1 + 127 / 16 : b === 0))).toBe(true);
   });
 });
