@@ -98,6 +98,19 @@ async function main(): Promise<void> {
         add(`melody/bass network ${backend}: ${voice} 8 bars x 1`, await time(() => net.generateSync(mreq(1))), 'ms');
         add(`melody/bass network ${backend}: ${voice} 8 bars x 16`, await time(() => net.generateSync(mreq(16)), 3), 'ms');
       }
+      // issue 12 point 6: a band's next phrase (play --parts drums,bass: 8 bars of each, one after
+      // the other in one process) against one bar at 180 BPM (1,333 ms).
+      if (backend === 'wasm' && art) {
+        const drums = GrooveRnn.load(art);
+        const bass = parseMelodyRequest({ voice: 'bass', style: 'pop', key: 'C major', chords: 'C G Am F', density: 0.6, bars: 8, count: 1, seed: 1 });
+        const phrase = await time(async () => {
+          await drums.generate(req(1));
+          await net.generate(bass);
+        }, 9);
+        add('next phrase, drums + bass 8 bars x 1 (wasm)', phrase, 'ms');
+        add("next phrase vs a bar's length at 180 BPM (1,333 ms)", phrase / (4 * (60_000 / 180)), 'x', 3);
+        drums.dispose();
+      }
       net.dispose();
     }
   }
