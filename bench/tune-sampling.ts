@@ -6,8 +6,10 @@
  * For each setting: one groove per performance matched as in the eval, the grouped discriminator's
  * accuracy and the issue-13 table. Prints a table; with --write, only records the chosen setting
  * in DIR/model.json. A grid entry is [P, V, O] or [P, V, O, VS, OS]. --set JSON merges fields into
- * DIR/model.json's `spec.sampling` (the biases: repeatBar, classBias, restBias, offsetShift), checked
- * by loading the model before anything is written.
+ * DIR/model.json's `spec.sampling` (the biases: repeatBar, classBias, restBias, offsetShift; each
+ * groove's and class's character: offsetLoose, velocityLoose, velocityClassGroove,
+ * velocityClassTemperature, velocityClassShift, loudnessWander), checked by loading the model
+ * before anything is written.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

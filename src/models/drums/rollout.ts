@@ -160,7 +160,9 @@ export class DrumRollout {
     // since any rounding grid is a boundary where two backends' float noise can fall either side.
     // With the velocity-bin head the Gaussian's velocity half comes out 0 and the bins' is added.
     const v = weights.velocityBins ? 0 : 1;
-    this.velocityBins = weights.velocityBins && new VelocityBinsHead(weights.velocityBins, GIVEN_FROM, GIVEN);
+    this.velocityBins = weights.velocityBins && new VelocityBinsHead(weights.velocityBins, GIVEN_FROM, GIVEN, weights.spec.sampling?.velocityClassTemperature);
+    const sp = weights.spec.sampling;
+    this.clampVelocity = !!sp?.velocityGroove || !!sp?.velocityClassShift || !!sp?.velocityClassGroove;
     this.qScale = row(127 * v, 1);
     this.qShift = row(0.5 * v, -0.5 + (weights.spec.sampling?.offsetShift ?? 0));
     this.qLo = row(1.5 * v, -0.5);
@@ -182,6 +184,8 @@ export class DrumRollout {
 
   /** Per 16th of the bar, the rest bias (sampling.restBias) on the empty pattern's score; undefined when there is none. */
   private readonly restBias?: tf.Tensor1D[];
+  /** Whether the bins' velocities can leave 1..127 (a groove or class shift) and are clamped. */
+  private readonly clampVelocity: boolean;
   /** The velocity-bin head (undefined: the Gaussian head's velocities). */
   private readonly velocityBins?: VelocityBinsHead;
 
@@ -200,7 +204,8 @@ export class DrumRollout {
    */
   barConditioning(req: DrumRequest): BarConditioning[] | undefined {
     if (!this.contours) return undefined;
-    const prior = priorFor(this.contours, req.genre);
+    const fitted = priorFor(this.contours, req.genre);
+    const prior = { ...fitted, loudnessWanderStd: fitted.loudnessWanderStd * (this.sampling.loudnessWander ?? 1) };
     return Array.from({ length: req.count }, (_, b) => sampleContour(prior, req.density, req.bars, makeRng(`${req.seed}:${b}:contour`)));
   }
 
@@ -242,7 +247,7 @@ export class DrumRollout {
     // Floor of the (positive) velocities; with the velocity-bin head the Gaussian's are 0 and skipped,
     // and the bins' velocities come in their place.
     if (this.velocityBins && bins) {
-      const v = this.velocityBins.sample(h, hits, bins.given, bins.barBefore, bins.temperature, bins.gumbel, bins.base, !!this.sampling.velocityGroove);
+      const v = this.velocityBins.sample(h, hits, bins.given, bins.barBefore, bins.temperature, bins.gumbel, bins.base, this.clampVelocity);
       return k.concat([hits, k.mul(k.add(clamped, v), hits)], 2);
     }
     const q = k.sub(clamped, k.mul(k.mod(clamped, this.one), this.velocityHalf));
@@ -314,9 +319,11 @@ export class DrumRollout {
     if (all.length !== noise.gumbelUniforms.length)
       throw new TandemError(`drum rollout: ${all.length} Gumbel numbers read back for ${noise.gumbelUniforms.length} uniforms (draw, then run)`);
     const patternGumbel = all.subarray(0, noise.uniforms.length);
-    const velocityGumbel = all.subarray(noise.uniforms.length);
     const binTemperature = Math.max(0.05, Math.min(1, req.temperature) * this.sampling.velocity);
     const K = C * (this.velocityBins?.ref.bins ?? 0);
+    // With sampling.velocityLoose each groove's bins' Gumbel noise times its factor (its bins' temperature times the factor).
+    const loose = noise.velocity?.loose;
+    const velocityGumbel = loose ? all.slice(noise.uniforms.length).map((x, i) => x * loose[Math.floor(i / K) % B]) : all.subarray(noise.uniforms.length);
     const logits = this.logitLayer(req.temperature * this.sampling.pattern);
     const bars = options.bars ?? this.barConditioning(req);
     const forcedAt = (s: number): Rows | undefined => {

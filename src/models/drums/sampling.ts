@@ -61,6 +61,41 @@ export interface SamplingScales {
    * with a bin temperature (`velocity`) under 1 the spread moves from inside a groove to between grooves.
    */
   velocityGroove?: number;
+  /**
+   * Velocity-bin head only: per drum class (9, in DRUM_CLASSES order), a factor on the bins'
+   * temperature (default all 1): under 1 keeps that class's velocities closer to its most likely
+   * bins (a drummer's kick varies less inside a groove than the network's).
+   */
+  velocityClassTemperature?: readonly number[];
+  /**
+   * Velocity-bin head only: standard deviation of the log of a factor drawn once per groove (its
+   * generator `seed:index:velocity-groove`, after velocityGroove's shift) on the bins' temperature
+   * (default 0; the factor's mean is 1): drummers play some performances with a wide dynamic range
+   * and some even.
+   */
+  velocityLoose?: number;
+  /**
+   * Velocity-bin head only: standard deviation, in velocity units, of a shift drawn once per groove
+   * and drum class (generator `seed:index:velocity-groove`, after velocityLoose's factor) and added
+   * to that class's velocities, clamped to 1..127 (default 0): how much louder the snare is than the
+   * hats differs from drummer to drummer (issue 13: the spread between windows of the velocity
+   * spread is 8.4, the network's 5.8).
+   */
+  velocityClassGroove?: number;
+  /**
+   * A factor on the contour prior's bar-to-bar loudness wander (default 1): under 1 keeps a groove's
+   * loudness steadier from bar to bar around its level.
+   */
+  loudnessWander?: number;
+  /** Velocity-bin head only: per drum class (9), velocity units added to every hit of it, clamped to 1..127 (default none). */
+  velocityClassShift?: readonly number[];
+  /**
+   * Standard deviation of the log of a factor drawn once per groove (its own generator,
+   * `seed:index:timing-groove`) on its timing noise (default 0; the factor's mean is 1). Drummers
+   * play some performances tight and some loose (issue 13: the spread between 2-bar windows of
+   * their timing spread is 0.075 step, the network's 0.044 with one scale for every groove).
+   */
+  offsetLoose?: number;
 }
 
 export const NEUTRAL_SAMPLING: Readonly<SamplingScales> = Object.freeze({ pattern: 1, velocity: 1, offset: 1 });
@@ -84,7 +119,12 @@ export interface SamplingNoise {
    * its bin the velocity falls), then 9 zeros (the offsets' half of the features), from the
    * variation's own generator `seed:index:velocity`.
    */
-  velocity?: { uniforms: Float32Array; base: Float32Array };
+  velocity?: {
+    uniforms: Float32Array;
+    base: Float32Array;
+    /** With `velocityLoose`: [variation] the groove's factor on its bins' Gumbel noise (applied where the noise is made). */
+    loose?: Float64Array;
+  };
 }
 
 /**
@@ -108,9 +148,11 @@ export function samplingNoise(req: DrumRequest, steps: number, sampling: Samplin
   const vShared = sampling.velocityShared ?? 0;
   const oShared = sampling.offsetShared ?? 0;
   const vOwn = Math.sqrt(1 - vShared) * vScale;
-  const oOwn = Math.sqrt(1 - oShared) * oScale;
+  const oOwnAll = Math.sqrt(1 - oShared) * oScale;
+  const loose = timingLooseness(req, sampling);
   for (let b = 0; b < B; b++) {
     const rng = makeRng(`${req.seed}:${b}`);
+    const oOwn = oOwnAll * loose[b];
     // The groove's part of each class's noise: [velocity x 9, offset x 9].
     const groove = new Float64Array(NORMALS_PER_STEP);
     if (vShared || oShared) {
@@ -134,8 +176,21 @@ export function samplingNoise(req: DrumRequest, steps: number, sampling: Samplin
       }
     }
   }
-  const velocity = velocityBins ? velocityBinNoise(req, steps, velocityBins, scale * (sampling.velocityGroove ?? 0), gumbelUniforms.subarray(P)) : undefined;
+  const velocity = velocityBins ? velocityBinNoise(req, steps, velocityBins, scale, sampling, gumbelUniforms.subarray(P)) : undefined;
   return { gumbelUniforms, uniforms, normals, velocity };
+}
+
+/**
+ * Each groove's factor on its timing noise (`offsetLoose`), from its own generator
+ * `seed:index:timing-groove` (all 1 without it); its spread scaled by min(1, temperature) like the noise.
+ */
+function timingLooseness(req: DrumRequest, sampling: SamplingScales): Float64Array {
+  const looseStd = (sampling.offsetLoose ?? 0) * Math.min(1, req.temperature);
+  const loose = new Float64Array(req.count).fill(1);
+  // exp(s z - s^2 / 2) has mean 1.
+  if (looseStd)
+    for (let b = 0; b < req.count; b++) loose[b] = Math.exp(looseStd * gaussian(makeRng(`${req.seed}:${b}:timing-groove`)) - (looseStd * looseStd) / 2);
+  return loose;
 }
 
 /** The velocity-bin head's noise (SamplingNoise.velocity), from each variation's `seed:index:velocity` generator. */
@@ -143,21 +198,31 @@ function velocityBinNoise(
   req: DrumRequest,
   steps: number,
   bins: number,
-  grooveStd: number,
+  scale: number,
+  sampling: SamplingScales,
   uniforms: Float32Array,
-): { uniforms: Float32Array; base: Float32Array } {
+): { uniforms: Float32Array; base: Float32Array; loose?: Float64Array } {
   const B = req.count;
   const K = C * bins;
   const base = new Float32Array(steps * B * 2 * C);
+  const grooveStd = scale * (sampling.velocityGroove ?? 0);
+  const looseStd = scale * (sampling.velocityLoose ?? 0);
+  const classShift = sampling.velocityClassShift ?? [];
+  const classStd = scale * (sampling.velocityClassGroove ?? 0);
+  const loose = looseStd ? new Float64Array(B) : undefined;
   for (let b = 0; b < B; b++) {
     const rng = makeRng(`${req.seed}:${b}:velocity`);
-    const shift = grooveStd ? grooveStd * gaussian(makeRng(`${req.seed}:${b}:velocity-groove`)) : 0;
+    const groove = makeRng(`${req.seed}:${b}:velocity-groove`);
+    const shift = grooveStd ? grooveStd * gaussian(groove) : 0;
+    // The groove's factor (mean 1) on the bins' Gumbel noise: argmax(logits / T + f g) = argmax(logits / (T f) + g).
+    if (loose) loose[b] = Math.exp(looseStd * gaussian(groove) - (looseStd * looseStd) / 2);
+    const own = Array.from({ length: C }, (_, c) => (classShift[c] ?? 0) + (classStd ? classStd * gaussian(groove) : 0));
     for (let t = 0; t < steps; t++) {
       const g = (t * B + b) * K;
       for (let i = 0; i < K; i++) uniforms[g + i] = Math.min(Math.max(rng(), UNIFORM_LO), UNIFORM_HI);
       const o = (t * B + b) * 2 * C;
-      for (let c = 0; c < C; c++) base[o + c] = binBase(rng(), bins) + shift;
+      for (let c = 0; c < C; c++) base[o + c] = binBase(rng(), bins) + shift + own[c];
     }
   }
-  return { uniforms, base };
+  return { uniforms, base, loose };
 }

@@ -144,6 +144,7 @@ export class VelocityBinsHead {
     readonly ref: VelocityBinsWeights,
     givenFrom: number,
     given: number,
+    private readonly classTemperature: readonly number[] = [],
   ) {
     const H = ref.stateSize;
     const units = ref.hidden || C * ref.bins;
@@ -182,17 +183,21 @@ export class VelocityBinsHead {
     if (this.layer?.temperature === temperature) return this.layer;
     if (this.layer) tf.dispose([this.layer.w, this.layer.b]);
     const inRows = this.ref.hidden || this.rows;
+    const bins = this.ref.bins;
+    // Column j is class floor(j / bins)'s: its temperature times the class's factor.
+    const t = (j: number) => temperature * (this.classTemperature[Math.floor(j / bins)] ?? 1);
+    const cols = C * bins;
     // Kept: the rollout first asks for it inside a tidy.
     this.layer = {
       temperature,
       w: tf.keep(
         weightMatrix(
-          this.out.map((v) => v / temperature),
+          this.out.map((v, i) => v / t(i % cols)),
           inRows,
-          C * this.ref.bins,
+          cols,
         ),
       ),
-      b: tf.keep(tf.tensor1d(this.outB.map((v) => v / temperature))),
+      b: tf.keep(tf.tensor1d(this.outB.map((v, j) => v / t(j)))),
     };
     return this.layer;
   }

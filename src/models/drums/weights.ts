@@ -46,8 +46,22 @@ function checkSampling(sampling: SamplingScales): void {
     if (v !== undefined && (!finite(v) || v < 0 || v >= 1)) throw bad(k, v, 'a number in [0, 1)');
   }
   if (sampling.repeatBar !== undefined && !finite(sampling.repeatBar)) throw bad('repeatBar', sampling.repeatBar, 'a number (log-odds)');
-  const vg = sampling.velocityGroove;
-  if (vg !== undefined && (!finite(vg) || vg < 0 || vg > 64)) throw bad('velocityGroove', vg, 'a number of velocity units in [0, 64]');
+  for (const k of ['velocityGroove', 'velocityClassGroove'] as const) {
+    const v = sampling[k];
+    if (v !== undefined && (!finite(v) || v < 0 || v > 64)) throw bad(k, v, 'a number of velocity units in [0, 64]');
+  }
+  for (const k of ['offsetLoose', 'velocityLoose'] as const) {
+    const v = sampling[k];
+    if (v !== undefined && (!finite(v) || v < 0 || v > 2)) throw bad(k, v, 'a number in [0, 2] (standard deviation of a log factor)');
+  }
+  const lw = sampling.loudnessWander;
+  if (lw !== undefined && (!finite(lw) || lw < 0 || lw > 4)) throw bad('loudnessWander', lw, 'a number in [0, 4] (a factor)');
+  const perClass = (name: 'velocityClassTemperature' | 'velocityClassShift', ok: (x: number) => boolean, allowed: string) => {
+    const v = sampling[name];
+    if (v !== undefined && (!Array.isArray(v) || v.length !== NUM_DRUM_CLASSES || !v.every((x) => finite(x) && ok(x)))) throw bad(name, v, allowed);
+  };
+  perClass('velocityClassTemperature', (x) => x > 0 && x <= 10, `${NUM_DRUM_CLASSES} numbers in (0, 10]`);
+  perClass('velocityClassShift', (x) => Math.abs(x) <= 64, `${NUM_DRUM_CLASSES} numbers of velocity units in [-64, 64]`);
   if (sampling.offsetShift !== undefined && (!finite(sampling.offsetShift) || Math.abs(sampling.offsetShift) > 0.5))
     throw bad('offsetShift', sampling.offsetShift, 'a number of steps in [-0.5, 0.5]');
   const list = (name: 'classBias' | 'restBias', n: number) => {

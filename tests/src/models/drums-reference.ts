@@ -72,7 +72,10 @@ export function checkAgainstReference(model: GrooveRnn, req: DrumRequest): void 
           const loud = x[b * DRUM_INPUT.size + DRUM_INPUT.loudness];
           const logits = bins.logits(state.subarray(b * H, (b + 1) * H), hitsNow, loud, { hits: Array.from(back, (u) => (u ? 1 : 0)), velocity: back });
           const uv = noise.velocity.uniforms.subarray(((t * B + b) * 9 + c) * K, ((t * B + b) * 9 + c + 1) * K);
-          const sc = Array.from({ length: K }, (_, k) => logits[c * K + k] / binTemperature - Math.log(-Math.log(uv[k])));
+          // Per class a factor on the bins' temperature; per groove (velocityLoose) one on the Gumbel noise.
+          const classTemperature = binTemperature * (model.sampling.velocityClassTemperature?.[c] ?? 1);
+          const loose = noise.velocity.loose?.[b] ?? 1;
+          const sc = Array.from({ length: K }, (_, k) => logits[c * K + k] / classTemperature - loose * Math.log(-Math.log(uv[k])));
           const top = [...sc].sort((p, q) => q - p);
           if (top[0] - top[1] < 1e-3) close++;
           else {
