@@ -22,10 +22,6 @@ export interface BrowserLease {
   readonly version: string;
   /** The page this lease owns. */
   readonly page: Page;
-  /** ms this lease waited for the browser (its launch, or nothing when it already ran). */
-  readonly waitedMs: number;
-  /** How many leases hold this browser now, this one included. */
-  users(): number;
   /**
    * Gives the page back. The last lease of a browser ends it (asked to quit when `polite`, then
    * killed with its process group) and removes its profile. A page that does not close in 3 s
@@ -48,7 +44,6 @@ const pool = new Map<string, Shared>();
 
 /** Leases a page in the shared browser for `key`, launching the browser when none runs. */
 export async function leaseBrowser(key: BrowserKey): Promise<BrowserLease> {
-  const t0 = performance.now();
   const id = JSON.stringify([key.executablePath, key.args]);
   let shared = pool.get(id);
   if (!shared) {
@@ -69,14 +64,11 @@ export async function leaseBrowser(key: BrowserKey): Promise<BrowserLease> {
     if (--s.users === 0) await end(s, false);
     throw err instanceof BrowserLaunchError ? err : new BrowserLaunchError(key.executablePath, (err as Error).message);
   }
-  const waitedMs = performance.now() - t0;
   let released = false;
   return {
     browser,
     version,
     page,
-    waitedMs,
-    users: () => s.users,
     async release(polite: boolean): Promise<void> {
       if (released) return;
       released = true;
@@ -101,8 +93,14 @@ function launchShared(id: string, key: BrowserKey): Shared {
   // Named after this process, removed on every exit path that runs JavaScript, and swept at the
   // next start when this process is killed outright (see profiles.ts).
   const profile = leaseProfile();
-  const shared: Shared = { key: id, profile, users: 0, ready: Promise.resolve() as never };
-  shared.ready = (async () => {
+  // `start` reads `shared` only after its first await, once the object exists.
+  const shared: Shared = { key: id, profile, users: 0, ready: start() };
+  shared.ready.catch(() => {
+    if (pool.get(id) === shared) pool.delete(id); // a failed launch is not handed out again
+  });
+  return shared;
+
+  async function start(): Promise<{ browser: Browser; version: string }> {
     if (!existsSync(key.executablePath)) throw new BrowserLaunchError(key.executablePath, 'no such file');
     let browser: Browser;
     try {
@@ -135,11 +133,7 @@ function launchShared(id: string, key: BrowserKey): Shared {
       await killBrowser(browser);
       throw new BrowserLaunchError(key.executablePath, (err as Error).message);
     }
-  })();
-  shared.ready.catch(() => {
-    if (pool.get(id) === shared) pool.delete(id); // a failed launch is not handed out again
-  });
-  return shared;
+  }
 }
 
 /** After the last lease: ends the browser and removes its profile. */

@@ -60,32 +60,33 @@ type PageCallResult<M extends 'load' | 'generate'> = Awaited<ReturnType<PageApi[
 export class ChromiumHost {
   readonly blocked: string[] = [];
   readonly timings: EngineTimings = { assetsMs: 0, launchMs: 0, pageReadyMs: 0, modelLoadedMs: 0 };
-  version?: string;
   loaded?: PageLoadResult;
   private dead?: string;
   private deathWaiters: Array<(reason: string) => void> = [];
   private closing = false;
-  private readonly browser: Browser;
-  private readonly page: Page;
   private readonly onDisconnect = () => this.die('disconnected (crashed or killed)');
 
   private constructor(
     private readonly lease: BrowserLease,
     private readonly assets: Map<string, PageAsset>,
     private readonly opts: HostLaunchOptions,
-  ) {
-    this.browser = lease.browser;
-    this.page = lease.page;
-    this.version = lease.version;
+  ) {}
+
+  private get browser(): Browser {
+    return this.lease.browser;
+  }
+
+  private get page(): Page {
+    return this.lease.page;
+  }
+
+  /** The shared browser's version string. */
+  get version(): string {
+    return this.lease.version;
   }
 
   get pid(): number | undefined {
     return this.browser.process()?.pid;
-  }
-
-  /** How many engine pages share this page's browser, this one included. */
-  get sharedBy(): number {
-    return this.lease.users();
   }
 
   /** Opens the page in the shared browser (launching it when none runs) and loads the model. */
