@@ -180,6 +180,11 @@ export function samplingNoise(req: DrumRequest, steps: number, sampling: Samplin
   return { gumbelUniforms, uniforms, normals, velocity };
 }
 
+/** A per-groove factor of mean 1 from a standard normal `z`: exp(std z - std^2 / 2) (log-normal). */
+function meanOneFactor(std: number, z: number): number {
+  return Math.exp(std * z - (std * std) / 2);
+}
+
 /**
  * Each groove's factor on its timing noise (`offsetLoose`), from its own generator
  * `seed:index:timing-groove` (all 1 without it); its spread scaled by min(1, temperature) like the noise.
@@ -187,9 +192,7 @@ export function samplingNoise(req: DrumRequest, steps: number, sampling: Samplin
 function timingLooseness(req: DrumRequest, sampling: SamplingScales): Float64Array {
   const looseStd = (sampling.offsetLoose ?? 0) * Math.min(1, req.temperature);
   const loose = new Float64Array(req.count).fill(1);
-  // exp(s z - s^2 / 2) has mean 1.
-  if (looseStd)
-    for (let b = 0; b < req.count; b++) loose[b] = Math.exp(looseStd * gaussian(makeRng(`${req.seed}:${b}:timing-groove`)) - (looseStd * looseStd) / 2);
+  if (looseStd) for (let b = 0; b < req.count; b++) loose[b] = meanOneFactor(looseStd, gaussian(makeRng(`${req.seed}:${b}:timing-groove`)));
   return loose;
 }
 
@@ -215,7 +218,7 @@ function velocityBinNoise(
     const groove = makeRng(`${req.seed}:${b}:velocity-groove`);
     const shift = grooveStd ? grooveStd * gaussian(groove) : 0;
     // The groove's factor (mean 1) on the bins' Gumbel noise: argmax(logits / T + f g) = argmax(logits / (T f) + g).
-    if (loose) loose[b] = Math.exp(looseStd * gaussian(groove) - (looseStd * looseStd) / 2);
+    if (loose) loose[b] = meanOneFactor(looseStd, gaussian(groove));
     const own = Array.from({ length: C }, (_, c) => (classShift[c] ?? 0) + (classStd ? classStd * gaussian(groove) : 0));
     for (let t = 0; t < steps; t++) {
       const g = (t * B + b) * K;
