@@ -6,7 +6,8 @@
  * ready, cold and warm, and the cost of one round trip through the page.
  * Cold = a fresh cache folder (page bundle built, every backend probed) and a first browser start;
  * warm = the next launch in the same process (bundle in memory, the probe's winner from the cache).
- * Run: npx tsx bench/engine.ts [--models drums,melody,bass] [--model-dir DIR] (DIR: the first model's folder).
+ * Run: npx tsx bench/engine.ts [--models drums,melody,bass] [--model-dir DIR] [--reps N] (DIR: the first model's folder;
+ * N: runs per figure, default 21 for one variation and 5 for 16).
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -47,8 +48,9 @@ const STYLE: Record<string, Record<string, unknown>> = {
 };
 let requestFor: (count: number) => EngineRequest;
 const req = (count: number) => requestFor(count);
-const REPS_1 = 9;
-const REPS_16 = 5;
+/** Runs (pairs beside Node) per figure: one variation, 16 variations; `--reps N` sets both. */
+let REPS_1 = 21;
+let REPS_16 = 5;
 
 async function launch(label: string, model: EngineModel, path: string): Promise<ChromiumEngine> {
   const e = new ChromiumEngine({ executablePath: path, log: (l) => console.error(l) });
@@ -67,6 +69,14 @@ async function launch(label: string, model: EngineModel, path: string): Promise<
 async function main(): Promise<void> {
   const flag = (name: string) => (process.argv.indexOf(name) > 0 ? process.argv[process.argv.indexOf(name) + 1] : undefined);
   const names = (flag('--models') ?? 'drums,melody,bass').split(',');
+  if (flag('--reps')) {
+    const n = Number(flag('--reps'));
+    if (!Number.isInteger(n) || n < 1) {
+      console.error(`--reps ${flag('--reps')}: expected a whole number of runs, at least 1`);
+      process.exit(2);
+    }
+    REPS_1 = REPS_16 = n;
+  }
   console.error(`tandem engine bench (models ${names.join(', ')}; progress on stderr, table on stdout)`);
   const browser = findBrowser();
   for (const [i, name] of names.entries()) {
@@ -201,9 +211,11 @@ async function benchBackend(name: string, e: ChromiumEngine, backend: BackendNam
       let t0 = performance.now();
       await e.generate(req(count));
       const tc = performance.now() - t0;
+      // This process's share first: the /proc walk of groupCpuMs costs this process a few ms itself.
+      const own = ownCpuMs() - c0;
       const g1 = groupCpuMs(e.browserPid);
       if (g0 === undefined || g1 === undefined) groupOk = false;
-      cpu.chromium += ownCpuMs() - c0 + (g1 ?? 0) - (g0 ?? 0);
+      cpu.chromium += own + (g1 ?? 0) - (g0 ?? 0);
       c0 = ownCpuMs();
       t0 = performance.now();
       await node.generate(req(count));

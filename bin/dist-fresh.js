@@ -6,9 +6,12 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** The stamp's name in dist/ and its format version. */
+/**
+ * The stamp's name in dist/ and its format version (2: the page group lists the file holding the
+ * page's build options, bridge/engine/page-bundle.ts, among its inputs; a dist built before is rebuilt).
+ */
 export const STAMP_FILE = 'stamp.json';
-export const STAMP_VERSION = 1;
+export const STAMP_VERSION = 2;
 
 /** sha-1 of a file's bytes, hex. */
 export function fileHash(path) {

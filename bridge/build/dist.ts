@@ -16,7 +16,7 @@ import { build, type Metafile, type Plugin } from 'esbuild';
 import { fileHash, STAMP_FILE, STAMP_VERSION } from '../../bin/dist-fresh.js';
 import { REPO_ROOT } from '../data/paths';
 import { writeFileAtomic } from '../fs/atomic-write';
-import { DIST_DIR, DIST_PAGE, pageBuildOptions } from '../engine/page-bundle';
+import { DIST_DIR, DIST_PAGE, PAGE_OPTIONS_FILE, pageBuildOptions } from '../engine/page-bundle';
 
 /** Entries of the CLI build: source -> name in dist/ (.mjs). Worker files keep the names their owners load. */
 export const CLI_ENTRIES: Readonly<Record<string, string>> = Object.freeze({
@@ -124,7 +124,10 @@ export async function buildDist(dist = DIST_DIR, root = REPO_ROOT): Promise<Dist
     const page = await build({ ...pageBuildOptions(), absWorkingDir: root, outfile: join(tmp, DIST_PAGE), metafile: true });
     const groups = {
       cli: { inputs: sourcesOf(cli.metafile, root).map((r) => stampEntry(root, r)), outputs: outputEntries(cli.metafile, tmp) },
-      page: { inputs: sourcesOf(page.metafile, root).map((r) => stampEntry(root, r)), outputs: outputEntries(page.metafile, tmp) },
+      page: {
+        inputs: [...new Set([...sourcesOf(page.metafile, root), relative(REPO_ROOT, PAGE_OPTIONS_FILE)])].sort().map((r) => stampEntry(root, r)),
+        outputs: outputEntries(page.metafile, tmp),
+      },
     };
     writeFileAtomic(join(tmp, STAMP_FILE), JSON.stringify({ version: STAMP_VERSION, builtAt: new Date().toISOString(), groups }, null, 1) + '\n', {
       replace: true,

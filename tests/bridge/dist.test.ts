@@ -56,6 +56,8 @@ describe('npm run build (dist/): the CLI, its workers and the engine page, built
       expect.arrayContaining(['bridge/cli/main.ts', 'bridge/live/part-worker.ts', 'src/models/drums/groove-rnn.ts', 'package-lock.json']),
     );
     expect(stamp.groups.page.inputs.map((i) => i[0])).toContain('bridge/engine/page/main.ts');
+    // The page's build options (keepNames and the rest) shape it as much as its sources: editing them makes it stale.
+    expect(stamp.groups.page.inputs.map((i) => i[0])).toContain('bridge/engine/page-bundle.ts');
     expect(statSync(join(dist, 'page.js')).size).toBeGreaterThan(500_000);
   });
 
