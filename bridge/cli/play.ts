@@ -217,7 +217,8 @@ export async function runPlay(
       deps.stop?.removeEventListener('abort', onSignal);
       if (timer) clearTimeout(timer);
       // The output thread sends what stop() queued (the panic), then closes its port.
-      void Promise.allSettled([output?.close(), loaded.close(), panel?.close()]).then(() => {
+      // Phrases still being saved are finished first, so the summary's unsaved count is final.
+      void Promise.allSettled([output?.close(), loaded.close(), panel?.close(), store.flush()]).then(() => {
         if (err) reject(err);
         else
           resolve({

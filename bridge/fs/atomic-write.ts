@@ -1,4 +1,5 @@
 import * as nodeFs from 'node:fs';
+import * as nodeFsPromises from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, resolve } from 'node:path';
 import { errnoCode, FileAccessError } from './errors';
@@ -47,7 +48,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, opts: A
     }
   }
   checkTarget(fs, file, opts.replace ?? false);
-  const tmp = resolve(dir, `${TEMP_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+  const tmp = tempName(dir);
   let fd: number | undefined;
   let created = false;
   try {
@@ -68,6 +69,105 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, opts: A
   }
   syncFolder(dir);
   return file;
+}
+
+/** An open file of {@link AsyncWriteFs} (node:fs/promises' FileHandle has these). */
+export interface AsyncFileHandle {
+  write(buffer: Uint8Array, offset: number, length: number): Promise<{ bytesWritten: number }>;
+  sync(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The file-system calls the asynchronous writer makes (node:fs/promises; tests inject a slow or full disk). */
+export interface AsyncWriteFs {
+  open(path: string, flags: string, mode?: number): Promise<AsyncFileHandle>;
+  link(existing: string, path: string): Promise<void>;
+  rename(from: string, to: string): Promise<void>;
+  unlink(path: string): Promise<void>;
+  lstat(path: string): Promise<nodeFs.Stats>;
+}
+
+export interface AsyncAtomicWriteOptions {
+  /** Replace an existing regular file. Default false: an existing file is an error. */
+  replace?: boolean;
+  /** File-system calls to use (default node:fs/promises). */
+  fs?: AsyncWriteFs;
+}
+
+/**
+ * {@link writeFileAtomic} without blocking the calling thread: the same steps (temporary name created
+ * exclusively, fsync, link or rename, fsync of the folder), each an asynchronous call that Node runs
+ * on its I/O threads, so a slow disk (an fsync can take tens of ms, seconds on a busy or network disk)
+ * never holds up the event loop, and with it a live session's scheduler. The folder must exist.
+ * Rejects with a {@link FileAccessError} naming the path and the reason; nothing half-written is left.
+ * @returns the absolute path written.
+ */
+export async function writeFileAtomicAsync(path: string, data: string | Uint8Array, opts: AsyncAtomicWriteOptions = {}): Promise<string> {
+  const fs = opts.fs ?? nodeFsPromises;
+  const file = resolve(path);
+  const dir = dirname(file);
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  const replace = opts.replace ?? false;
+  let st: nodeFs.Stats | undefined;
+  try {
+    st = await fs.lstat(file);
+  } catch (err) {
+    if (errnoCode(err) !== 'ENOENT') throw FileAccessError.from(err, file, 'write');
+  }
+  const problem = st && targetProblem(st, file, replace);
+  if (problem) throw problem;
+  const tmp = tempName(dir);
+  let handle: AsyncFileHandle | undefined;
+  let created = false;
+  try {
+    handle = await fs.open(tmp, 'wx', 0o644);
+    created = true;
+    let at = 0;
+    while (at < bytes.length) at += (await handle.write(bytes, at, bytes.length - at)).bytesWritten;
+    await handle.sync();
+    await handle.close();
+    handle = undefined;
+    if (replace) await fs.rename(tmp, file);
+    else await linkInPlaceAsync(fs, tmp, file);
+    created = false;
+  } catch (err) {
+    if (handle) await handle.close().catch(() => undefined);
+    if (created) await fs.unlink(tmp).catch(() => undefined);
+    throw FileAccessError.from(err, file, 'write');
+  }
+  // Makes the rename itself durable (best effort: some systems cannot open a folder).
+  const folder = await fs.open(dir, 'r').catch(() => undefined);
+  if (folder)
+    await folder
+      .sync()
+      .catch(() => undefined)
+      .finally(() => folder.close().catch(() => undefined));
+  return file;
+}
+
+/** A fresh temporary name in `dir` (the writer creates it exclusively). */
+function tempName(dir: string): string {
+  return resolve(dir, `${TEMP_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+}
+
+/** linkInPlace, asynchronously. */
+async function linkInPlaceAsync(fs: AsyncWriteFs, tmp: string, file: string): Promise<void> {
+  try {
+    await fs.link(tmp, file);
+  } catch (err) {
+    const code = errnoCode(err);
+    if (code === 'EEXIST') {
+      await fs.unlink(tmp).catch(() => undefined);
+      throw exists(file);
+    }
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw err;
+    const st = await fs.lstat(file).catch((e: unknown) => (errnoCode(e) === 'ENOENT' ? undefined : Promise.reject(e)));
+    const problem = st && targetProblem(st, file, false);
+    if (problem) throw problem;
+    await fs.rename(tmp, file);
+    return;
+  }
+  await fs.unlink(tmp);
 }
 
 /**
@@ -129,11 +229,18 @@ function checkTarget(fs: WriteFs, file: string, replace: boolean): void {
     if (errnoCode(err) === 'ENOENT') return;
     throw FileAccessError.from(err, file, 'write');
   }
+  const problem = targetProblem(st, file, replace);
+  if (problem) throw problem;
+}
+
+/** Why what is at `file` (its lstat) must not be written, or undefined when it may. */
+function targetProblem(st: nodeFs.Stats, file: string, replace: boolean): FileAccessError | undefined {
   if (st.isSymbolicLink())
-    throw new FileAccessError(file, 'write', 'it is a symbolic link; Tandem does not write through links (remove it or choose another name)', true);
-  if (st.isDirectory()) throw new FileAccessError(file, 'write', 'it is a folder, not a file', true);
-  if (!st.isFile()) throw new FileAccessError(file, 'write', 'it is not a regular file', true);
-  if (!replace) throw exists(file);
+    return new FileAccessError(file, 'write', 'it is a symbolic link; Tandem does not write through links (remove it or choose another name)', true);
+  if (st.isDirectory()) return new FileAccessError(file, 'write', 'it is a folder, not a file', true);
+  if (!st.isFile()) return new FileAccessError(file, 'write', 'it is not a regular file', true);
+  if (!replace) return exists(file);
+  return undefined;
 }
 
 function exists(file: string): FileAccessError {

@@ -11,6 +11,7 @@ import type { MidiInput, MidiOutput } from '../midi/port';
 import { SessionController, type SessionControl } from '../session/controller';
 import type { SuggestionStore } from '../storage/suggestions';
 import { Dispatcher, type MessageDispatcher } from './dispatcher';
+import { SaveGate } from './save-gate';
 import { checkChordsFitMeter, chordsFor, planHarmony, type SessionHarmony } from './harmony';
 import type { Progression } from '../../src/models/melody/weights';
 import { modelSpec } from '../../src/models/registry';
@@ -110,6 +111,9 @@ export class LiveSession {
   private readonly now: () => number;
   private readonly log: (line: string) => void;
   private onPlaced: (() => void) | undefined;
+  /** Phrases waiting for their save before they are queued. */
+  private readonly gate: SaveGate;
+  private ticking = false;
   /** Phrases placed, phrases repeated while a model was late, and each part's generation times (ms). */
   readonly stats = { phrases: 0, repeats: 0, generateMsByPart: {} as Record<string, number[]> };
 
@@ -144,6 +148,7 @@ export class LiveSession {
     this.clock = follower ?? new InternalClock(this.opts.bpm);
     this.scheduler = new LookaheadScheduler(this.clock, { lookaheadMs: this.opts.lookaheadMs, latencyMs: this.opts.latencyMs });
     this.dispatcher = deps.dispatcher ?? new Dispatcher(deps.output, this.now);
+    this.gate = new SaveGate((notes) => this.queue(notes), this.log);
     if (follower) {
       if (!deps.input) throw new InvalidValueError('clock', 'midi', 'used with a MIDI input port to follow (none is open)');
       deps.input.onMessage((bytes, timeMs) => {
@@ -194,7 +199,7 @@ export class LiveSession {
     this.tick(this.now());
     if (this.clock.start) {
       // A clock this process runs starts once the first phrases are there.
-      await new Promise<void>((resolve) => (this.generatedUntil > 0 ? resolve() : (this.onPlaced = resolve)));
+      await new Promise<void>((resolve) => (this.generatedUntil > 0 && this.gate.waiting === 0 ? resolve() : (this.onPlaced = resolve)));
       // A tick from now, so the first notes are handed over before they are due (not already late).
       if (this.loop) this.clock.start?.(this.now() + this.opts.tickMs);
       this.tick(this.now());
@@ -203,6 +208,15 @@ export class LiveSession {
 
   /** One pass of the loop: transport, generation ahead, scheduling. Public so tests can drive it. */
   tick(nowMs: number): void {
+    this.ticking = true;
+    try {
+      this.tickOnce(nowMs);
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  private tickOnce(nowMs: number): void {
     this.clock.update?.(nowMs);
     for (const e of this.clock.eventsSince(this.seenEvents)) {
       this.seenEvents++;
@@ -215,9 +229,11 @@ export class LiveSession {
       }
       if (e.type === 'stop') this.dispatcher.clear();
     }
+    // A phrase is handed out once saved; one whose save still runs when its first note is nearly due plays from memory.
+    if (this.clock.playing) this.gate.due(this.clock.ticksAt(nowMs + 1.5 * this.opts.tickMs));
     // What is due goes out first: asking for the next phrase may take a while when the model runs
     // on this thread (tests, baselines), and the notes of the bar starting now must not wait for it.
-    const msgs = this.scheduler.tick(nowMs);
+    const msgs = this.scheduler.tick(nowMs, this.gate.heldFrom);
     const urgent = msgs.filter((m) => m.ticks === undefined);
     this.dispatcher.sendNow(urgent);
     this.dispatcher.push(msgs.filter((m) => m.ticks !== undefined));
@@ -325,8 +341,9 @@ export class LiveSession {
   }
 
   /**
-   * Saves a phrase, then queues its notes at the end of what the part has generated. When the disk
-   * refuses, the store says so (once a minute) and the phrase still plays from memory.
+   * Saves a phrase (off the event loop) and puts it at the end of what the part has generated; its
+   * notes are queued for playing once the save has finished (see SaveGate). When the disk refuses,
+   * the store says so (once a minute) and the phrase still plays from memory.
    */
   private place(lane: Lane, seq: Sequence, req: PartRequest | undefined): void {
     const at = lane.generatedUntil;
@@ -337,7 +354,7 @@ export class LiveSession {
       tempos: [{ ticks: 0, bpm: this.clock.bpm }],
     };
     const s = this.session.settings;
-    this.deps.store.keep(file, {
+    const saving = this.deps.store.keep(file, {
       model: lane.model.id,
       genre: req ? req.style : s.styles[lane.name],
       density: req?.density ?? s.density,
@@ -351,7 +368,7 @@ export class LiveSession {
       chords: req?.chords,
     });
     const notes: Note[] = seq.notes.map((n) => ({ ...n, startTicks: n.startTicks + at }));
-    this.scheduler.schedule(notes);
+    this.gate.hold(at, notes, saving);
     lane.history.push(...notes);
     lane.generatedUntil = at + seq.totalTicks;
     // Only the bars a primer or a repeat can use are kept (memory stays bounded however long it plays).
@@ -361,10 +378,17 @@ export class LiveSession {
       lane.historyFrom = keepFrom;
     }
     this.stats.phrases++;
-    if (this.onPlaced && this.generatedUntil > 0) {
+  }
+
+  /** Queues a saved phrase's notes; the internal clock starts once every part's first phrase is queued. */
+  private queue(notes: Note[]): void {
+    this.scheduler.schedule(notes);
+    if (this.onPlaced && this.generatedUntil > 0 && this.gate.waiting === 0) {
       this.onPlaced();
       this.onPlaced = undefined;
     }
+    // Notes held back near the playhead go out now rather than at the next tick of the loop.
+    else if (this.loop && this.clock.playing && !this.ticking) this.tick(this.now());
   }
 
   private repeatLastPhrase(lane: Lane): void {
@@ -391,6 +415,7 @@ export class LiveSession {
   private rewindTo(ticks: number, fromTop = false): void {
     this.generation++;
     this.scheduler.clearFrom(ticks);
+    this.gate.dropFrom(ticks);
     for (const lane of this.lanes) {
       lane.inFlight = undefined;
       // History (the primer source) is kept up to the new position when it reaches that far.

@@ -74,13 +74,18 @@ export class LookaheadScheduler {
     return this.notes.length - this.next;
   }
 
-  tick(nowMs: number): TimedMessage[] {
+  /**
+   * The messages to send before `nowMs + lookahead`, each stamped with its time. Nothing from
+   * `holdFromTicks` on is handed out yet (a live session holds a phrase until it is saved); what
+   * is held is handed out by a later tick, with less lead.
+   */
+  tick(nowMs: number, holdFromTicks = Infinity): TimedMessage[] {
     const out: TimedMessage[] = [];
     this.handleTransport(nowMs, out);
     if (!this.clock.playing) return out;
     const { latencyMs, lookaheadMs } = this.opts;
     // Only what the clock can place firmly: a followed clock still measuring its tempo holds later notes back.
-    const horizon = Math.min(this.clock.ticksAt(nowMs + lookaheadMs - latencyMs), this.clock.firmUntilTicks?.() ?? Infinity);
+    const horizon = Math.min(this.clock.ticksAt(nowMs + lookaheadMs - latencyMs), this.clock.firmUntilTicks?.() ?? Infinity, holdFromTicks);
     const at = (ticks: number) => Math.max(nowMs, (this.clock.timeAtTicks(ticks) ?? nowMs) + latencyMs);
     // Note-offs first, in time order, so a retriggered pitch is released before it sounds again.
     this.sounding.sort((a, b) => a.endTicks - b.endTicks);

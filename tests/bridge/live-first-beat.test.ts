@@ -7,6 +7,7 @@ import { LiveSession } from '../../bridge/live/session';
 import { loadDrumNgram } from '../../bridge/models/load';
 import { createLoopback } from '../../bridge/midi/port';
 import { SuggestionStore } from '../../bridge/storage/suggestions';
+import { ON_THIS_THREAD } from '../helpers/store';
 import { DrumPart } from '../../src/models/drums/part';
 import type { TimedMessage } from '../../src/scheduler/lookahead-scheduler';
 import { isNoteOn } from '../helpers/midi';
@@ -49,7 +50,13 @@ async function firstBeats(before: number, jitterMs: (i: number) => number = () =
   const clockIn = createLoopback('Tandem Clock');
   const out = new RecordingDispatcher();
   const session = new LiveSession(
-    { model, store: new SuggestionStore(mkdtempSync(join(tmpdir(), 'tandem-first-beat-')), 'fb'), dispatcher: out, input: clockIn.input, log: () => {} },
+    {
+      model,
+      store: new SuggestionStore(mkdtempSync(join(tmpdir(), 'tandem-first-beat-')), 'fb', ON_THIS_THREAD),
+      dispatcher: out,
+      input: clockIn.input,
+      log: () => {},
+    },
     { style: 'funk', density: 0.9 },
     { clock: 'midi', bpm: 120 },
   );

@@ -7,6 +7,7 @@ import { LiveSession } from '../../bridge/live/session';
 import { createLoopback } from '../../bridge/midi/port';
 import { loadPart } from '../../bridge/models/load';
 import { SuggestionStore } from '../../bridge/storage/suggestions';
+import { ON_THIS_THREAD } from '../helpers/store';
 import { modelSpec } from '../../src/models/registry';
 import type { PartModel, PartRequest } from '../../src/models/spec';
 import { noteOns, unreleased } from '../helpers/midi';
@@ -32,7 +33,7 @@ afterEach(() => {
 describe('a live session playing several parts', () => {
   it('plays drums and bass together on their own channels, each phrase of each part saved, the given chords moving on bar by bar', async () => {
     const out = createLoopback('out');
-    const store = new SuggestionStore(tmp(), 'p1');
+    const store = new SuggestionStore(tmp(), 'p1', ON_THIS_THREAD);
     const bass = recording(bassNgram);
     const d = recording(drums);
     const session = new LiveSession(
@@ -100,7 +101,7 @@ describe('a live session playing several parts', () => {
           { name: 'bass', model: bass },
         ],
         progressions,
-        store: new SuggestionStore(tmp(), 'p2'),
+        store: new SuggestionStore(tmp(), 'p2', ON_THIS_THREAD),
         output: createLoopback('o').output,
         log: () => {},
       },
@@ -135,7 +136,7 @@ describe('a live session playing several parts', () => {
     // a session refuses, when they are set, chords its bars cannot split by beats (a jig: 1 or 2 a bar)
     const jig = () =>
       new LiveSession(
-        { model: melodyNgram, store: new SuggestionStore(tmp(), 'p5'), output: createLoopback('o').output, log: () => {} },
+        { model: melodyNgram, store: new SuggestionStore(tmp(), 'p5', ON_THIS_THREAD), output: createLoopback('o').output, log: () => {} },
         { model: 'melody', style: 'jig', key: 'D major', chords: '| D G | A D |' },
         { clock: 'internal', bpm: 160 },
       );
@@ -147,7 +148,7 @@ describe('a live session playing several parts', () => {
 
   it('plays a jig in 6/8: bars of 12 sixteenths, whole-bar primers, the chords moving bar by bar', async () => {
     const mel = recording(melodyNgram);
-    const store = new SuggestionStore(tmp(), 'p3');
+    const store = new SuggestionStore(tmp(), 'p3', ON_THIS_THREAD);
     const session = new LiveSession(
       { model: mel, store, output: createLoopback('o').output, log: () => {} },
       { model: 'melody', style: 'jig', key: 'D major', chords: 'D G A D' },
@@ -176,9 +177,13 @@ describe('a live session playing several parts', () => {
       { name: 'drums', model: drums },
       { name: 'melody', model: melodyNgram },
     ];
-    const deps = { model: drums, parts, store: new SuggestionStore(tmp(), 'p4'), output: createLoopback('o').output, log: () => {} };
+    const deps = { model: drums, parts, store: new SuggestionStore(tmp(), 'p4', ON_THIS_THREAD), output: createLoopback('o').output, log: () => {} };
     expect(() => new LiveSession(deps, {}, { clock: 'internal' })).not.toThrow();
-    const session = new LiveSession({ ...deps, store: new SuggestionStore(tmp(), 'p5') }, { model: 'melody', style: 'reel' }, { clock: 'internal' });
+    const session = new LiveSession(
+      { ...deps, store: new SuggestionStore(tmp(), 'p5', ON_THIS_THREAD) },
+      { model: 'melody', style: 'reel' },
+      { clock: 'internal' },
+    );
     expect(() => session.setControls({ style: 'jig' })).toThrow(/genre must be styles that share a meter \(rock drums plays 4\/4, jig melody plays 6\/8\)/);
     expect(session.session.style).toBe('reel');
     expect(() => new LiveSession({ ...deps, store: new SuggestionStore(tmp(), 'p6') }, { model: 'melody', style: 'waltz' }, { clock: 'internal' })).toThrow(

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LiveSession } from '../../bridge/live/session';
 import { createLoopback } from '../../bridge/midi/port';
 import { SuggestionStore } from '../../bridge/storage/suggestions';
+import { ON_THIS_THREAD } from '../helpers/store';
 import { loadDrumNgram } from '../../bridge/models/load';
 import { DrumPart } from '../../src/models/drums/part';
 import type { PartModel } from '../../src/models/spec';
@@ -24,7 +25,7 @@ afterEach(() => {
 describe('live session on the internal clock', () => {
   it('plays generated phrases on time, saving each before it is played', async () => {
     const out = createLoopback('test out');
-    const store = new SuggestionStore(tmp(), 's1');
+    const store = new SuggestionStore(tmp(), 's1', ON_THIS_THREAD);
     const saves: Array<{ atMs: number; atTicks: number }> = [];
     const save = store.save.bind(store);
     store.save = (seq, meta) => {
@@ -62,7 +63,7 @@ describe('live session on the internal clock', () => {
 
   it('applies a control change at the next phrase', async () => {
     const out = createLoopback('out');
-    const store = new SuggestionStore(tmp(), 's2');
+    const store = new SuggestionStore(tmp(), 's2', ON_THIS_THREAD);
     const session = new LiveSession(
       { model, store, output: out.output, log: () => {} },
       { style: 'funk', density: 0.2 },
@@ -96,7 +97,7 @@ describe('live session on the internal clock', () => {
       },
     };
     const session = new LiveSession(
-      { model: slow, store: new SuggestionStore(tmp(), 's3'), output: out.output, log: (l) => lines.push(l) },
+      { model: slow, store: new SuggestionStore(tmp(), 's3', ON_THIS_THREAD), output: out.output, log: (l) => lines.push(l) },
       { style: 'rock' },
       { clock: 'internal', bpm: 120 },
     );
@@ -120,7 +121,7 @@ describe('live session following a MIDI clock', () => {
     const clockIn = createLoopback('Tandem Clock');
     const out = createLoopback('Tandem Out');
     const session = new LiveSession(
-      { model, store: new SuggestionStore(tmp(), 's4'), output: out.output, input: clockIn.input, log: () => {} },
+      { model, store: new SuggestionStore(tmp(), 's4', ON_THIS_THREAD), output: out.output, input: clockIn.input, log: () => {} },
       { style: 'funk', density: 0.7 },
       { clock: 'midi', bpm: 120 },
     );

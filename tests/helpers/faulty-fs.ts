@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import type { WriteFs } from '../../bridge/fs/atomic-write';
+import type { AsyncWriteFs, WriteFs } from '../../bridge/fs/atomic-write';
 
 /** A Node-style errno error, as the real fs raises it. */
 export function errno(code: string, syscall: string, path?: string): NodeJS.ErrnoException {
@@ -40,5 +40,29 @@ export function refusingOpen(code: string): WriteFs {
       if (flags !== undefined && flags !== 'r') throw errno(code, 'open', String(path));
       return fs.openSync(path, flags ?? 'r', mode);
     }) as typeof fs.openSync,
+  };
+}
+
+/**
+ * `fs` (a WriteFs, maybe faulty) behind the asynchronous writer's interface: each call runs at once
+ * on this thread and settles in a microtask, so under fake timers a keep() finishes within the same
+ * fake moment (real asynchronous I/O finishes in real time while fake time races ahead).
+ */
+export function asyncOf(fs: WriteFs): AsyncWriteFs {
+  const run = <T>(f: () => T): Promise<T> => new Promise((resolve) => resolve(f()));
+  return {
+    open: (path, flags, mode) =>
+      run(() => {
+        const fd = fs.openSync(path, flags, mode);
+        return {
+          write: (buf: Uint8Array, offset: number, length: number) => run(() => ({ bytesWritten: fs.writeSync(fd, buf, offset, length) })),
+          sync: () => run(() => fs.fsyncSync(fd)),
+          close: () => run(() => fs.closeSync(fd)),
+        };
+      }),
+    link: (a, b) => run(() => fs.linkSync(a, b)),
+    rename: (a, b) => run(() => fs.renameSync(a, b)),
+    unlink: (p) => run(() => fs.unlinkSync(p)),
+    lstat: (p) => run(() => fs.lstatSync(p)),
   };
 }

@@ -2,9 +2,9 @@ import { lstatSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeFileAtomic } from '../../../bridge/fs/atomic-write';
+import { writeFileAtomic, writeFileAtomicAsync } from '../../../bridge/fs/atomic-write';
 import { FileAccessError } from '../../../bridge/fs/errors';
-import { fullDisk, refusingOpen } from '../../helpers/faulty-fs';
+import { asyncOf, fullDisk, refusingOpen } from '../../helpers/faulty-fs';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'tandem-atomic-'));
 const data = Buffer.from('MThd' + 'x'.repeat(4000));
@@ -94,5 +94,39 @@ describe('writeFileAtomic', () => {
     );
     expect(() => writeFileAtomic(join(dir, 'x'.repeat(300) + '.mid'), data)).toThrow(/the name is too long for the file system \(ENAMETOOLONG\)/);
     expect(readdirSync(dir)).toEqual(['file']);
+  });
+});
+
+describe('writeFileAtomicAsync (the same steps, off the event loop)', () => {
+  it('writes the whole file, never replaces one unless asked, and leaves no temporary file', async () => {
+    const dir = tmp();
+    const file = await writeFileAtomicAsync(join(dir, 'a.mid'), data);
+    expect(readFileSync(file)).toEqual(data);
+    await expect(writeFileAtomicAsync(file, 'other')).rejects.toThrow(/a.mid already exists \(use --force to replace it\)/);
+    expect(readFileSync(file)).toEqual(data);
+    await writeFileAtomicAsync(file, 'other', { replace: true });
+    expect(readFileSync(file, 'utf8')).toBe('other');
+    expect(readdirSync(dir)).toEqual(['a.mid']);
+  });
+
+  it('on a full disk leaves neither an empty nor a truncated file, and says why in one line', async () => {
+    const dir = tmp();
+    const disk = fullDisk(1000);
+    const err = await writeFileAtomicAsync(join(dir, 'a.mid'), data, { fs: asyncOf(disk) }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FileAccessError);
+    expect((err as Error).message).toBe(`cannot write ${join(dir, 'a.mid')}: no space left on the device (ENOSPC)`);
+    expect(disk.writes).toBeGreaterThan(1);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('refuses to write through a symbolic link, even when replacing', async () => {
+    const dir = tmp();
+    const victim = join(dir, 'victim.txt');
+    writeFileSync(victim, 'precious');
+    const link = join(dir, 'out.mid');
+    symlinkSync(victim, link);
+    for (const replace of [false, true]) await expect(writeFileAtomicAsync(link, data, { replace })).rejects.toThrow(/out.mid: it is a symbolic link/);
+    expect(readFileSync(victim, 'utf8')).toBe('precious');
+    expect(readdirSync(dir).sort()).toEqual(['out.mid', 'victim.txt']);
   });
 });

@@ -34,13 +34,13 @@ describe('session logs: kept marks and history across runs', () => {
     ]);
   });
 
-  it('a listener that throws is logged once and the save stands', () => {
+  it('a listener that throws is logged once and the save stands', async () => {
     const log: string[] = [];
     const store = new SuggestionStore(mkdtempSync(join(tmpdir(), 'tandem-log-')), 'run', { log: (l) => log.push(l) });
     store.onSave(() => {
       throw new Error('page gone');
     });
-    expect(store.keep(seq(), meta(0))).toMatch(/0001/);
+    expect(await store.keep(seq(), meta(0))).toMatch(/0001/);
     expect(store.unsaved).toBe(0);
     expect(log).toEqual(['tandem: after saving 0001-drums-gru-rock-d0.5-s0.mid: page gone']);
   });

@@ -9,7 +9,7 @@ import { loadDrumNgram } from '../../../bridge/models/load';
 import { SuggestionStore } from '../../../bridge/storage/suggestions';
 import { readMidiFile } from '../../../src/midi-file/read';
 import { makeSequence } from '../../../src/music/sequence';
-import { errno, fullDisk } from '../../helpers/faulty-fs';
+import { asyncOf, errno, fullDisk } from '../../helpers/faulty-fs';
 import { noteOns, unreleased } from '../../helpers/midi';
 import type { WriteFs } from '../../../bridge/fs/atomic-write';
 import { DrumPart } from '../../../src/models/drums/part';
@@ -54,7 +54,7 @@ describe('suggestion store', () => {
     expect(readdirSync(s.dir)).toEqual([]);
   });
 
-  it('on a full disk: keep() says so once, then at most once a minute, and says when saving works again', () => {
+  it('on a full disk: keep() says so once, then at most once a minute, and says when saving works again', async () => {
     let full = true;
     const disk: WriteFs = {
       ...fs,
@@ -65,8 +65,8 @@ describe('suggestion store', () => {
     };
     let now = 0;
     const lines: string[] = [];
-    const s = new SuggestionStore(tmp(), 'keep', { fs: disk, log: (l) => lines.push(l), now: () => now });
-    for (let i = 0; i < 30; i++, now += 4000) expect(s.keep(seq, { ...meta, seed: i })).toBeUndefined();
+    const s = new SuggestionStore(tmp(), 'keep', { asyncFs: asyncOf(disk), log: (l) => lines.push(l), now: () => now });
+    for (let i = 0; i < 30; i++, now += 4000) expect(await s.keep(seq, { ...meta, seed: i })).toBeUndefined();
     // 30 phrases, one every 4 s (0 to 116 s): told at 0 s and at 60 s
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(
@@ -76,7 +76,7 @@ describe('suggestion store', () => {
     expect(s.unsaved).toBe(30);
     expect(readdirSync(s.dir)).toEqual([]);
     full = false;
-    const file = s.keep(seq, meta);
+    const file = await s.keep(seq, meta);
     expect(file).toBeDefined();
     expect(readMidiFile(readFileSync(file!)).sequence.notes).toHaveLength(1);
     expect(lines.at(-1)).toMatch(/saving suggestions in .* works again \(30 were not saved\)/);
@@ -95,7 +95,7 @@ describe('play on a full disk', () => {
     const out = createLoopback('out');
     const warnings: string[] = [];
     const sessionLog: string[] = [];
-    const store = new SuggestionStore(tmp(), 'full', { fs: fullDisk(0), log: (l) => warnings.push(l) });
+    const store = new SuggestionStore(tmp(), 'full', { asyncFs: asyncOf(fullDisk(0)), log: (l) => warnings.push(l) });
     const session = new LiveSession(
       { model: new DrumPart(loadDrumNgram()), store, output: out.output, log: (l) => sessionLog.push(l) },
       { style: 'rock', density: 0.6 },

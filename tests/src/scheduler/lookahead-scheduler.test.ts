@@ -38,6 +38,19 @@ describe('lookahead scheduler', () => {
     }
   });
 
+  it('hands out nothing from a held position on, and all of it (none dropped) once the hold is lifted', () => {
+    const clock = new InternalClock(120);
+    const s = new LookaheadScheduler(clock, { lookaheadMs: 100 });
+    s.schedule([0, 240, 480].map((t) => note(t)));
+    clock.start(0);
+    const held: TimedMessage[] = [];
+    for (let t = 0; t <= 300; t += 20) held.push(...s.tick(t, 480)); // the phrase at 480 ticks (250 ms) is not saved yet
+    expect(ons(held).map((m) => m.timeMs)).toEqual([0, 125]);
+    expect(s.horizonTicks).toBeLessThanOrEqual(480);
+    const after = s.tick(320); // saved: handed out at once, late by the hold (the scheduler never sends before now)
+    expect(ons(after).map((m) => m.timeMs)).toEqual([320]);
+  });
+
   it('moves what is not yet sent when the tempo changes', () => {
     const clock = new InternalClock(120);
     const s = new LookaheadScheduler(clock, { lookaheadMs: 50 });
