@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { MIDI_CLOCK, MidiClockFollower } from '../src/clock/midi-clock-follower';
 import { gaussian, makeRng } from '../src/random';
 import { LiveSession } from '../bridge/live/session';
@@ -39,16 +40,31 @@ async function jitter(label: string, seconds: number, where: 'main thread' | 'ou
   delete process.env[PRIORITY_ENV];
   if (thread && label === 'idle' && where === 'output thread') add(`output thread scheduling: ${JSON.stringify(thread.priority)}`, 0, '', 0);
   const local = thread ? undefined : new Dispatcher(out.output);
+  const store = new SuggestionStore(mkdtempSync(join(tmpdir(), 'tandem-bench-live-')));
+  // Each phrase's save (.mid and session.jsonl, each with fsync), from keep() to on disk.
+  const saveMs: number[] = [];
+  const keep = store.keep.bind(store);
+  store.keep = (seq, meta) => {
+    const t = performance.now();
+    const saving = keep(seq, meta);
+    void saving.then(() => saveMs.push(performance.now() - t));
+    return saving;
+  };
   const session = new LiveSession(
-    { model, store: new SuggestionStore(mkdtempSync(join(tmpdir(), 'tandem-bench-live-'))), dispatcher: thread ?? local, log: () => {} },
+    { model, store, dispatcher: thread ?? local, log: () => {} },
     { style: 'funk', density: 0.9 },
     { clock: 'internal', bpm: 120 },
   );
   if (local) local.recordLateness = true;
   thread?.recordLateness(true);
   await session.start();
+  // The main thread's stalls while it plays (saves, the model's results, GC): the event loop's delay.
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
   await new Promise((r) => setTimeout(r, seconds * 1000));
+  loop.disable();
   session.stop();
+  await store.flush();
   const stats = thread ? await thread.stats() : { lateness: local!.lateness, arrivedLate: local!.arrivedLate };
   await thread?.close();
   const late = stats.lateness;
@@ -65,6 +81,9 @@ async function jitter(label: string, seconds: number, where: 'main thread' | 'ou
     0,
   );
   if (where === 'output thread') {
+    add(`phrase save ${label} (.mid + log, off the event loop): median of ${saveMs.length}`, pct(saveMs, 0.5), 'ms', 1);
+    add(`phrase save ${label}: max`, Math.max(...saveMs), 'ms', 1);
+    add(`main thread ${label}: longest stall while playing`, loop.max / 1e6 - 5, 'ms', 1);
     const ms = Object.values(session.stats.generateMsByPart).flat();
     add(`generation ${label}: next 2 bars (primer 2), mean`, ms.reduce((a, b) => a + b, 0) / Math.max(1, ms.length), 'ms', 1);
     add(`headroom ${label}: 2 bars last / time to generate`, 4000 / Math.max(...ms), 'x', 1);

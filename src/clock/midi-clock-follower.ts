@@ -24,7 +24,13 @@ export interface FollowerOptions {
    * are firm only a little way past the last clock (see `firmUntilTicks`).
    */
   settleClocks?: number;
-  /** While the fit is young: how many clock periods past the last clock are firm, at least (default 1.5). */
+  /**
+   * While the fit is young: how many clock periods past the last clock are firm, at least (default 1).
+   * A clock's arrival time is blurred by the sender's and the port's period (5.3 ms on JACK at 256
+   * frames, a fifth of a clock period at 97 BPM), so a tempo from two clocks can be off by that much
+   * per clock period: each period placed past the next clock adds that error (1.5 put a note at
+   * beat 1.09 one JACK period early in every run).
+   */
   minAheadClocks?: number;
   /** While the fit is young: firm clock periods past the last clock per clock in the fit (default 0.25). */
   aheadPerClock?: number;
@@ -38,7 +44,7 @@ export const FOLLOWER_DEFAULTS: Readonly<Required<FollowerOptions>> = Object.fre
   lossBeats: 2,
   initialBpm: 120,
   settleClocks: 24,
-  minAheadClocks: 1.5,
+  minAheadClocks: 1,
   aheadPerClock: 0.25,
 });
 

@@ -91,9 +91,9 @@ describe('the first beat after Start, --bpm 120 against a 97 BPM clock', () => {
     const notes = await firstBeats(0, (i) => Math.floor((i * PERIOD_MS) / cycleMs) * cycleMs - i * PERIOD_MS + cycleMs / 2);
     expect(notes.filter((n) => n.ticks < 960).length).toBeGreaterThan(3);
     for (const n of notes) {
-      // Only --bpm is known before the second clock: up to 1.5 clock periods are placed by it. The
+      // Only --bpm is known before the second clock: up to one clock period is placed by it. The
       // old scheduler placed 100 ms ahead at 120 BPM: the note at tick 227 came 25 ms early.
-      const limit = n.ticks < 1.5 * TICKS_PER_CLOCK ? 8 : 3;
+      const limit = n.ticks < TICKS_PER_CLOCK ? 8 : 3;
       expect(Math.abs(n.timeMs - n.dawMs), `note at tick ${n.ticks}`).toBeLessThan(limit);
       expect(n.timeMs, `note at tick ${n.ticks} handed over late`).toBeGreaterThanOrEqual(n.atMs);
     }
