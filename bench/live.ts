@@ -4,7 +4,7 @@
  * Part of npm run bench; prints one table.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -24,6 +24,15 @@ const add = (what: string, value: number, unit: string, digits = 2) => {
   rows.push([what, value.toFixed(digits), unit]);
   console.error(`  ${what}: ${value.toFixed(digits)} ${unit}`);
 };
+/** CPU time the hypervisor gave to other guests (ms, all CPUs; Linux /proc/stat "steal", 10 ms ticks); undefined elsewhere. */
+function stealMs(): number | undefined {
+  try {
+    const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+    return Number(cpu[8]) * 10;
+  } catch {
+    return undefined; // not Linux: no steal counter to read
+  }
+}
 const pct = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
 
 /**
@@ -61,7 +70,9 @@ async function jitter(label: string, seconds: number, where: 'main thread' | 'ou
   // The main thread's stalls while it plays (saves, the model's results, GC): the event loop's delay.
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
+  const steal0 = stealMs();
   await new Promise((r) => setTimeout(r, seconds * 1000));
+  const steal1 = stealMs();
   loop.disable();
   session.stop();
   await store.flush();
@@ -74,6 +85,9 @@ async function jitter(label: string, seconds: number, where: 'main thread' | 'ou
   add(`jitter ${tag}: p50 (${late.length} messages)`, pct(late, 0.5), 'ms', 3);
   add(`jitter ${tag}: p99`, pct(late, 0.99), 'ms', 3);
   add(`jitter ${tag}: max`, Math.max(...late), 'ms', 3);
+  // A thread that only sleeps and spins was woken 5.7-41.6 ms late here while this counter moved:
+  // the hypervisor ran someone else on our virtual CPUs, which no scheduling inside the VM can undo.
+  if (steal0 !== undefined && steal1 !== undefined) add(`${tag}: CPU time stolen by the hypervisor during the run`, steal1 - steal0, 'ms', 0);
   add(
     `${tag}: handed over already due`,
     stats.arrivedLate.length,

@@ -148,7 +148,7 @@ export class LiveSession {
     this.clock = follower ?? new InternalClock(this.opts.bpm);
     this.scheduler = new LookaheadScheduler(this.clock, { lookaheadMs: this.opts.lookaheadMs, latencyMs: this.opts.latencyMs });
     this.dispatcher = deps.dispatcher ?? new Dispatcher(deps.output, this.now);
-    this.gate = new SaveGate((notes) => this.queue(notes), this.log);
+    this.gate = new SaveGate((notes) => this.queue(notes), this.log, this.now);
     if (follower) {
       if (!deps.input) throw new InvalidValueError('clock', 'midi', 'used with a MIDI input port to follow (none is open)');
       deps.input.onMessage((bytes, timeMs) => {

@@ -24,14 +24,16 @@ export interface FollowerOptions {
    * are firm only a little way past the last clock (see `firmUntilTicks`).
    */
   settleClocks?: number;
-  /**
-   * While the fit is young: how many clock periods past the last clock are firm, at least (default 1).
-   * A clock's arrival time is blurred by the sender's and the port's period (5.3 ms on JACK at 256
-   * frames, a fifth of a clock period at 97 BPM), so a tempo from two clocks can be off by that much
-   * per clock period: each period placed past the next clock adds that error (1.5 put a note at
-   * beat 1.09 one JACK period early in every run).
-   */
+  /** While the fit is young: how many clock periods past the last clock are firm, at least (default 1.5). */
   minAheadClocks?: number;
+  /**
+   * With one or two clocks in the fit: how many clock periods past the last clock are firm (default 1).
+   * The tempo is then `initialBpm`, or one interval between two clocks whose arrival times are
+   * blurred by the sender's and the port's period (5.3 ms on JACK at 256 frames, a fifth of a clock
+   * period at 97 BPM): each clock period placed past the next clock adds up to that blur (1.5 put a
+   * note at beat 1.09 one JACK period early in every run). From three clocks on, `minAheadClocks`.
+   */
+  firstAheadClocks?: number;
   /** While the fit is young: firm clock periods past the last clock per clock in the fit (default 0.25). */
   aheadPerClock?: number;
 }
@@ -44,7 +46,8 @@ export const FOLLOWER_DEFAULTS: Readonly<Required<FollowerOptions>> = Object.fre
   lossBeats: 2,
   initialBpm: 120,
   settleClocks: 24,
-  minAheadClocks: 1,
+  minAheadClocks: 1.5,
+  firstAheadClocks: 1,
   aheadPerClock: 0.25,
 });
 
@@ -120,13 +123,14 @@ export class MidiClockFollower implements TransportClock {
    * more, against a 20-30 ms clock period), and the first clocks after a Start with none before it
    * have only `initialBpm` to go on: extrapolating 100 ms ahead from them put notes 20 ms off. So
    * while the fit holds fewer than `settleClocks` clocks, only a little past the last clock is firm
-   * (`minAheadClocks`, more as the fit grows); the scheduler holds later notes until clocks arrive.
+   * (`firstAheadClocks` with one or two clocks, then `minAheadClocks`, more as the fit grows); the
+   * scheduler holds later notes until clocks arrive.
    * Infinity once settled (and while stopped, when nothing is sent).
    */
   firmUntilTicks(): number {
     const n = this.winK.length;
     if (!this.rolling || n >= this.opts.settleClocks) return Infinity;
-    const ahead = Math.max(this.opts.minAheadClocks, this.opts.aheadPerClock * n);
+    const ahead = n <= 2 ? this.opts.firstAheadClocks : Math.max(this.opts.minAheadClocks, this.opts.aheadPerClock * n);
     return this.anchorTicks + (this.clockCount - this.anchorClock + ahead) * TICKS_PER_CLOCK;
   }
 

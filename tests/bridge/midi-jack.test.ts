@@ -243,7 +243,6 @@ describe.skipIf(!enabled)(
       const fit = fitLine(clocks);
       const capturedBpm = 60_000 / (24 * fit.b);
       expect(clocks.length).toBeGreaterThan(BARS * 96 - 24);
-      expect(frames.clocks.length).toBe(clocks.length);
       expect(Math.abs(followedBpm - BPM)).toBeLessThan(0.5);
 
       // Notes arrived through JACK: a drum groove in every bar played.
@@ -270,9 +269,22 @@ describe.skipIf(!enabled)(
       // A machine loaded well past its cores delays jackd's dummy driver and Tandem's threads.
       const all = spread(frames.matched);
       const firstBeat = spread(frames.matched.filter((x) => x.ticks < 960));
-      // One line per run for scripts that repeat the test (bench/jack-first-beat.sh).
+      // One line per run for bench/jack-first-beat.ts, which repeats the test: the first beat's notes
+      // (ms off, ms handed over ahead), and each capture's clocks (count, first and last ms after Start).
       const notes = frames.matched.filter((x) => x.ticks < 960).map((x) => ({ ticks: x.ticks, e: +x.e.toFixed(2), lead: +x.leadMs.toFixed(1) }));
-      console.log(`JACK-RESULT ${JSON.stringify({ period: PERIOD, all, firstBeat, notes })}`);
+      const span = (seen: Captured[], c: number[]) => {
+        const start = seen.find((m) => m.bytes[0] === 0xfa)!.timeMs;
+        return [c.length, +(c[0] - start).toFixed(1), +(c[c.length - 1] - start).toFixed(1)];
+      };
+      const clockSpans = { frames: span(parseDump(dumpText), frames.clocks), port: span(captured, clocks) };
+      console.log(`JACK-RESULT ${JSON.stringify({ period: PERIOD, all, firstBeat, notes, clocks: clockSpans })}`);
+      // The same clocks through both captures (a lost or extra one would shift every position after it).
+      expect(frames.clocks.length, 'clocks seen by jack_midi_dump vs the capture port').toBe(clocks.length);
+      // The first downbeat can only be sent once the clock that marks it has arrived, and RtMidi puts
+      // every outgoing message at the start of the next JACK period: it lands one period after its
+      // clock (5.3 ms at 256 frames, 2.7 at 128). Issue 15's target (p95 < 5 ms) holds where the
+      // period is under 5 ms; nothing of the first beat may be later than that period otherwise.
+      expect(firstBeat.p95, 'first beat, p95 |e| (ms)').toBeLessThan(Math.max(5, PERIOD / 48 + 0.5));
       expect(firstBeat.max, 'first beat, max |e| (ms)').toBeLessThan(10);
       expect(all.p95, 'p95 |e| (ms)').toBeLessThan(5);
       expect(all.max, 'max |e| (ms)').toBeLessThan(45);

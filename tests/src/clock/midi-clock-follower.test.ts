@@ -67,7 +67,11 @@ describe('MIDI clock follower: how far ahead positions are firm', () => {
     f.feed(MIDI_START, 0);
     let t = clocks(f, 1, 1, 97);
     expect(f.firmUntilTicks()).toBe(40); // clock 0, and --bpm alone to go on: up to the next clock
-    t = clocks(f, t, 11, 97);
+    t = clocks(f, t, 1, 97);
+    expect(f.firmUntilTicks()).toBe(2 * 40); // one interval: up to the next clock
+    t = clocks(f, t, 1, 97);
+    expect(f.firmUntilTicks()).toBe(3.5 * 40); // two intervals: a clock and a half
+    t = clocks(f, t, 9, 97);
     expect(f.firmUntilTicks()).toBe((11 + 3) * 40); // 12 clocks in the fit: a quarter of that ahead
     expect(f.timeAtTicks(14 * 40)).toBeCloseTo(1 + 14 * period, 6);
     t = clocks(f, t, 12, 97);
