@@ -71,8 +71,10 @@ async function jitter(label: string, seconds: number, where: 'main thread' | 'ou
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
   const steal0 = stealMs();
+  const faults0 = process.resourceUsage();
   await new Promise((r) => setTimeout(r, seconds * 1000));
   const steal1 = stealMs();
+  const faults1 = process.resourceUsage();
   loop.disable();
   session.stop();
   await store.flush();
@@ -88,6 +90,8 @@ async function jitter(label: string, seconds: number, where: 'main thread' | 'ou
   // A thread that only sleeps and spins was woken 5.7-41.6 ms late here while this counter moved:
   // the hypervisor ran someone else on our virtual CPUs, which no scheduling inside the VM can undo.
   if (steal0 !== undefined && steal1 !== undefined) add(`${tag}: CPU time stolen by the hypervisor during the run`, steal1 - steal0, 'ms', 0);
+  // Page faults that read from disk would stall any thread (mlockall prevents them; Node cannot call it).
+  add(`${tag}: page faults from disk during the run (process)`, faults1.majorPageFault - faults0.majorPageFault, 'faults', 0);
   add(
     `${tag}: handed over already due`,
     stats.arrivedLate.length,

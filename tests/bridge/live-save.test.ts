@@ -35,11 +35,8 @@ class RecordingDispatcher implements MessageDispatcher {
 }
 
 /** Blocks this thread for `ms` (what a synchronous fsync on a slow disk does). */
-function busy(ms: number): void {
-  const end = performance.now() + ms;
-  while (performance.now() < end) {
-    // waiting on the disk
-  }
+function block(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 /**
@@ -47,7 +44,7 @@ function busy(ms: number): void {
  * block this thread for that long (as fsyncSync does), the asynchronous ones settle that much later.
  */
 function slowDisk(ms: number): { fs: WriteFs; asyncFs: AsyncWriteFs } {
-  const sync: WriteFs = { ...fs, fsyncSync: (fd: number) => (busy(ms), fs.fsyncSync(fd)) };
+  const sync: WriteFs = { ...fs, fsyncSync: (fd: number) => (block(ms), fs.fsyncSync(fd)) };
   const base = asyncOf(fs);
   const asyncFs: AsyncWriteFs = {
     ...base,
