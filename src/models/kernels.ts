@@ -45,6 +45,7 @@ export const k = {
   log: (x: tf.Tensor) => run(tf.Log, { x }),
   neg: (x: tf.Tensor) => run(tf.Neg, { x }),
   tanh: (x: tf.Tensor) => run(tf.Tanh, { x }),
+  sigmoid: (x: tf.Tensor) => run(tf.Sigmoid, { x }),
   concat: (xs: tf.Tensor[], axis: number) => run(tf.Concat, xs, { axis }),
   /** The block of `x` from `begin`, `size` long in each dimension. */
   slice: (x: tf.Tensor, begin: number[], size: number[]) => run(tf.Slice, { x }, { begin, size }),

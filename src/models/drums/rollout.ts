@@ -9,7 +9,7 @@ import { priorFor, sampleContour, type ContourPriors } from './contour';
 import { fillGivenInputs, type BarConditioning } from './inputs';
 import { DRUM_INPUT, DRUM_LOOKBACK_BARS, DRUM_LOOKBACK_FEATURES, DRUM_PATTERNS, DRUM_STEPS_PER_BAR } from './spec';
 import type { DrumWeights } from './weights';
-import { GruGates } from '../gru-gates';
+import { foldSigmoidState, GruGates } from '../gru-gates';
 import { k, linear, weightMatrix, type Rows } from '../kernels';
 import { VelocityBinsHead } from './velocity-bins';
 
@@ -28,11 +28,37 @@ export interface RolloutOptions {
   forced?: DrumGrid;
 }
 
-/** The model inputs that do not depend on what was sampled: position in the bar, density, fill flag, genre, loudness, lookback flags. */
+/** How the rollout keeps the GRU's hidden state: as (h + 1) / 2, candidate states by a sigmoid (gru-gates.ts StateForm). */
+const STATE = 'sigmoid' as const;
+
+/**
+ * The model inputs that do not depend on what was sampled (position in the bar, density, fill flag,
+ * genre, loudness, lookback flags): the model's input row from here on, less the lookback's played
+ * features, which are never given.
+ */
 const GIVEN_FROM = DRUM_INPUT.position;
-const GIVEN = DRUM_INPUT.size - GIVEN_FROM;
-/** A step's input row without the lookback: the step before's played features, then the given inputs (as the model's input from GIVEN_FROM on). */
-const INPUTS = STEP_FEATURES + GIVEN;
+
+/**
+ * The given inputs a rollout feeds: those of the model's input columns from GIVEN_FROM on that a
+ * weight reads (a non-zero row of the cell's input weights or of the initial state's, and the
+ * loudness for the velocity-bin head). A column every weight ignores would only add zero products
+ * to each step's matrix products (the current network, trained without the lookback, ignores 57 of
+ * its 120 inputs): leaving it out gives the same sums with fewer operations.
+ */
+export function givenColumns(weights: DrumWeights): number[] {
+  const G = 3 * weights.spec.hidden;
+  const H = weights.spec.hidden;
+  const wIh = weights.get('gru/w_ih');
+  const init = weights.get('init/w');
+  const reads = (w: Float32Array, row: number, width: number) => w.subarray(row * width, (row + 1) * width).some((x) => x !== 0);
+  const cols: number[] = [];
+  for (let c = GIVEN_FROM; c < DRUM_INPUT.size; c++) {
+    const lookback = c >= DRUM_INPUT.lookback && c < DRUM_INPUT.lookbackFlags;
+    if (lookback) continue;
+    if (reads(wIh, c, G) || reads(init, c - GIVEN_FROM, H) || (c === DRUM_INPUT.loudness && weights.velocityBins)) cols.push(c);
+  }
+  return cols;
+}
 
 /** Pattern index of primer step s (its hit bits), the same for every variation: [1 x batch], int32. */
 function primerPattern(primer: DrumGrid, s: number, batch: number): tf.Tensor2D {
@@ -78,7 +104,9 @@ export class DrumRollout {
   private readonly qHi: tf.Tensor1D;
   private readonly velocityHalf: tf.Tensor1D;
   private readonly one: tf.Scalar;
-  /** Learned initial state from step 0's given inputs: [GIVEN x hidden]. */
+  /** The model input's columns fed as the given inputs (givenColumns), in their order. */
+  private readonly givenCols: readonly number[];
+  /** Learned initial state from step 0's given inputs: [given x hidden]. */
   private readonly wInit: tf.Tensor3D;
   private readonly bInit: tf.Tensor1D;
   private readonly contours?: ContourPriors;
@@ -105,6 +133,8 @@ export class DrumRollout {
     // order, scaled to the features' units (the model saw velocity / 127 and offset x 2). The
     // given inputs' lookback columns are always zero there.
     this.lookbackSteps = weights.hasLookback ? DRUM_LOOKBACK_BARS.map((b) => b * DRUM_STEPS_PER_BAR) : [];
+    const givenCols = (this.givenCols = givenColumns(weights));
+    const INPUTS = STEP_FEATURES + givenCols.length;
     const inputs = INPUTS + STEP_FEATURES * this.lookbackSteps.length;
     const wIx = new Float32Array(inputs * G);
     /** Cell rows `at`.. from the played features whose hits, velocities and offsets are the model's rows hits.., vel.., off... */
@@ -119,18 +149,18 @@ export class DrumRollout {
       }
     };
     features(0, DRUM_INPUT.prevHits, DRUM_INPUT.prevVel, DRUM_INPUT.prevOff);
-    wIx.set(wIh.subarray(GIVEN_FROM * G, (GIVEN_FROM + GIVEN) * G), STEP_FEATURES * G);
+    givenCols.forEach((c, i) => wIx.set(wIh.subarray(c * G, (c + 1) * G), (STEP_FEATURES + i) * G));
     this.lookbackSteps.forEach((_, k) => {
       const lb = DRUM_INPUT.lookback + k * DRUM_LOOKBACK_FEATURES;
       features(INPUTS + k * STEP_FEATURES, lb, lb + C, lb + 2 * C);
     });
-    this.gru = new GruGates({ wIh, wHh, bIh, bHh, hidden: H }, inputs, wIx);
+    this.gru = new GruGates({ wIh, wHh, bIh, bHh, hidden: H }, inputs, wIx, STATE);
 
     // Head over [hidden | hits | hits]: columns [velocity 9 | offset 9]. The offset mean's weights
     // are doubled so one sigmoid serves both: 0.5 tanh(x) = sigmoid(2x) - 0.5 (the -0.5 is in qShift).
     const headHalf = (vCol: number, oCol: number, oScale: number): [tf.Tensor3D, tf.Tensor1D] => {
       const rows = H + 2 * C;
-      const w = new Float32Array(rows * 2 * C);
+      const w: Float32Array = new Float32Array(rows * 2 * C);
       for (let i = 0; i < H + C; i++) {
         for (let c = 0; c < C; c++) {
           w[i * 2 * C + c] = headW[i * HEAD + vCol + c];
@@ -142,7 +172,8 @@ export class DrumRollout {
         b[c] = headB[vCol + c];
         b[C + c] = headB[oCol + c] * oScale;
       }
-      return [weightMatrix(w, rows, 2 * C), tf.tensor1d(b)];
+      const folded = foldSigmoidState(w, 2 * C, 0, H, b);
+      return [weightMatrix(folded.w, rows, 2 * C), tf.tensor1d(folded.b)];
     };
     [this.wMean, this.bMean] = headHalf(0, 2 * C, 2);
     [this.wLogStd, this.bLogStd] = headHalf(C, 3 * C, 1);
@@ -160,7 +191,7 @@ export class DrumRollout {
     // since any rounding grid is a boundary where two backends' float noise can fall either side.
     // With the velocity-bin head the Gaussian's velocity half comes out 0 and the bins' is added.
     const v = weights.velocityBins ? 0 : 1;
-    this.velocityBins = weights.velocityBins && new VelocityBinsHead(weights.velocityBins, GIVEN_FROM, GIVEN, weights.spec.sampling?.velocityClassTemperature);
+    this.velocityBins = weights.velocityBins && new VelocityBinsHead(weights.velocityBins, givenCols, weights.spec.sampling?.velocityClassTemperature, STATE);
     const sp = weights.spec.sampling;
     this.clampVelocity = !!sp?.velocityGroove || !!sp?.velocityClassShift || !!sp?.velocityClassGroove;
     this.qScale = row(127 * v, 1);
@@ -169,8 +200,16 @@ export class DrumRollout {
     this.qHi = row(127.5 * v, 0.5);
     this.velocityHalf = row(1, 0);
     this.one = tf.scalar(1);
-    this.wInit = weightMatrix(weights.get('init/w'), GIVEN, H);
-    this.bInit = tf.tensor1d(weights.get('init/b'));
+    const init = weights.get('init/w');
+    const wInit = new Float32Array(givenCols.length * H);
+    givenCols.forEach((c, i) => wInit.set(init.subarray((c - GIVEN_FROM) * H, (c - GIVEN_FROM + 1) * H), i * H));
+    // q0 = (tanh(a) + 1) / 2 = sigmoid(2a): both doubled, the sigmoid fused.
+    this.wInit = weightMatrix(
+      wInit.map((x) => 2 * x),
+      givenCols.length,
+      H,
+    );
+    this.bInit = tf.tensor1d(weights.get('init/b').map((x) => 2 * x));
     this.contours = weights.spec.contours;
     this.sampling = weights.spec.sampling ?? NEUTRAL_SAMPLING;
     // Added to the tempered scores (the same odds at every temperature): row p holds the bonus on
@@ -214,19 +253,26 @@ export class DrumRollout {
     if (this.logits?.temperature === temperature) return this.logits;
     this.logits?.w.dispose();
     this.logits?.b.dispose();
-    const w = temperature === 1 ? this.outW : this.outW.map((v) => v / temperature);
     const bias = this.sampling.classBias;
     const classBias = (p: number) => (bias ? bias.reduce((a, x, c) => a + (p & (1 << c) ? x : 0), 0) : 0);
-    const b = this.outB.map((v, p) => (v + classBias(p)) / temperature);
+    const folded = foldSigmoidState(
+      this.outW,
+      DRUM_PATTERNS,
+      0,
+      this.H,
+      this.outB.map((v, p) => v + classBias(p)),
+    );
+    const w = temperature === 1 ? folded.w : folded.w.map((v) => v / temperature);
+    const b = folded.b.map((v) => v / temperature);
     this.logits = { temperature, w: weightMatrix(w, this.H, DRUM_PATTERNS), b: tf.tensor1d(b) };
     return this.logits;
   }
 
-  /** The given inputs at a step (the model's input row from GIVEN_FROM on) of one variation. */
+  /** The given inputs at a step (the model input's givenCols) of one variation. */
   private givenInputs(req: DrumRequest, s: number, bars?: BarConditioning): Float32Array {
     const row = new Float32Array(DRUM_INPUT.size);
     fillGivenInputs(row, 0, s, req, bars);
-    return row.subarray(GIVEN_FROM);
+    return Float32Array.from(this.givenCols, (c) => row[c]);
   }
 
   /**
@@ -345,9 +391,10 @@ export class DrumRollout {
       const key = bars ? s : ((s % DRUM_STEPS_PER_BAR) * 2 + (isFillBar(bar, req.fillEvery) ? 1 : 0)) * 3 + Math.min(bar, DRUM_LOOKBACK_BARS.length);
       let t = given.get(key);
       if (!t) {
-        const rows = new Float32Array(B * GIVEN);
-        for (let b = 0; b < B; b++) rows.set(this.givenInputs(req, s, bars?.[b]), b * GIVEN);
-        given.set(key, (t = tf.tensor3d(rows, [1, B, GIVEN])));
+        const G = this.givenCols.length;
+        const rows = new Float32Array(B * G);
+        for (let b = 0; b < B; b++) rows.set(this.givenInputs(req, s, bars?.[b]), b * G);
+        given.set(key, (t = tf.tensor3d(rows, [1, B, G])));
       }
       return t;
     };
@@ -359,7 +406,7 @@ export class DrumRollout {
     const keepPatterns = this.repeats && !options.forced;
     const silence = tf.zeros([1, B, STEP_FEATURES]) as Rows;
     const given0 = givenAt(0); // outside the tidy: kept in the map
-    let h: Rows = tf.tidy(() => tf.tanh(linear(given0, this.wInit, this.bInit)));
+    let h: Rows = linear(given0, this.wInit, this.bInit, 'sigmoid');
     try {
       for (let s = 0; s < total; s++) {
         const input = [s > 0 ? feats[s - 1] : silence, givenAt(s), ...this.lookbackSteps.map((back) => (s >= back ? feats[s - back] : silence))];

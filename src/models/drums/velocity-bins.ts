@@ -14,6 +14,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { TandemError } from '../../errors';
 import { NUM_DRUM_CLASSES } from '../../music/drum-map';
 import { DRUM_INPUT } from './spec';
+import { foldSigmoidState, type StateForm } from '../gru-gates';
 import { k, linear, weightMatrix, type Rows } from '../kernels';
 
 const C = NUM_DRUM_CLASSES;
@@ -137,17 +138,20 @@ export class VelocityBinsHead {
   private readonly hi: tf.Tensor1D;
 
   /**
-   * @param givenFrom the model input where the rollout's given inputs start
-   * @param given how many given inputs the rollout feeds (the model's input row from `givenFrom` on)
+   * @param givenCols the model input's columns the rollout feeds as the step's given inputs, in their order
+   *   (it must include the loudness input)
    */
   constructor(
     readonly ref: VelocityBinsWeights,
-    givenFrom: number,
-    given: number,
+    givenCols: readonly number[],
     private readonly classTemperature: readonly number[] = [],
+    state: StateForm = 'tanh',
   ) {
     const H = ref.stateSize;
     const units = ref.hidden || C * ref.bins;
+    const given = givenCols.length;
+    const loudness = givenCols.indexOf(DRUM_INPUT.loudness);
+    if (loudness < 0) throw new TandemError('velocity-bin head: the rollout feeds no loudness input');
     const rows = H + 2 * C + given + 4 * C;
     const m = new Float32Array(rows * units);
     const copy = (from: number, to: number, scale = 1) => {
@@ -155,17 +159,19 @@ export class VelocityBinsHead {
     };
     for (let i = 0; i < H; i++) copy(i, i);
     for (let c = 0; c < C; c++) copy(H + c, H + c); // the first copy of the hits
-    copy(H + C, H + 2 * C + DRUM_INPUT.loudness - givenFrom);
+    copy(H + C, H + 2 * C + loudness);
     const before = H + 2 * C + given;
     for (let c = 0; c < C; c++) {
       copy(H + C + 1 + c, before + c);
       copy(H + 2 * C + 1 + c, before + 2 * C + c, 1 / 127);
     }
     const oneLayer = !ref.hidden;
-    this.out = oneLayer ? m : ref.w2!;
-    this.outB = oneLayer ? ref.b1 : ref.b2!;
-    this.w1 = weightMatrix(oneLayer ? new Float32Array(0) : m, oneLayer ? 0 : rows, oneLayer ? 0 : units);
-    this.b1 = tf.tensor1d(oneLayer ? new Float32Array(0) : ref.b1);
+    // The first layer reads the hidden state in the rollout's form (gru-gates.ts).
+    const first = state === 'sigmoid' ? foldSigmoidState(m, units, 0, H, ref.b1) : { w: m, b: ref.b1 };
+    this.out = oneLayer ? first.w : ref.w2!;
+    this.outB = oneLayer ? first.b : ref.b2!;
+    this.w1 = weightMatrix(oneLayer ? new Float32Array(0) : first.w, oneLayer ? 0 : rows, oneLayer ? 0 : units);
+    this.b1 = tf.tensor1d(oneLayer ? new Float32Array(0) : first.b);
     this.rows = rows;
     // [9 x 18]: a class's bin index times the bins' width, into the velocity half of the step's
     // features (the offset half stays 0).
