@@ -268,12 +268,16 @@ export class DrumRollout {
     return this.logits;
   }
 
-  /** The given inputs at a step (the model input's givenCols) of one variation. */
-  private givenInputs(req: DrumRequest, s: number, bars?: BarConditioning): Float32Array {
-    const row = new Float32Array(DRUM_INPUT.size);
+  /** Writes the given inputs at step s (the model input's givenCols) of one variation into `into` from `at`. */
+  private givenInputs(into: Float32Array, at: number, req: DrumRequest, s: number, bars?: BarConditioning): void {
+    const row = this.givenRow.fill(0);
     fillGivenInputs(row, 0, s, req, bars);
-    return Float32Array.from(this.givenCols, (c) => row[c]);
+    const cols = this.givenCols;
+    for (let i = 0; i < cols.length; i++) into[at + i] = row[cols[i]];
   }
+
+  /** A model input row, reused by givenInputs. */
+  private readonly givenRow = new Float32Array(DRUM_INPUT.size);
 
   /**
    * The played features of a step from the new hidden state and its hit bits twice ([1 x batch x
@@ -393,7 +397,7 @@ export class DrumRollout {
       if (!t) {
         const G = this.givenCols.length;
         const rows = new Float32Array(B * G);
-        for (let b = 0; b < B; b++) rows.set(this.givenInputs(req, s, bars?.[b]), b * G);
+        for (let b = 0; b < B; b++) this.givenInputs(rows, b * G, req, s, bars?.[b]);
         given.set(key, (t = tf.tensor3d(rows, [1, B, G])));
       }
       return t;
