@@ -3,7 +3,7 @@ import { NUM_DRUM_CLASSES } from '../../music/drum-map';
 import { makeRng } from '../../random';
 import { NEUTRAL_SAMPLING, NORMALS_PER_STEP, samplingNoise, type SamplingNoise, type SamplingScales } from './sampling';
 import { TandemError } from '../../errors';
-import { emptyGrid, type DrumGrid } from '../../tokens/drum-grid';
+import type { DrumGrid } from '../../tokens/drum-grid';
 import { isFillBar, type DrumRequest } from '../request';
 import { priorFor, sampleContour, type ContourPriors } from './contour';
 import { fillGivenInputs, type BarConditioning } from './inputs';
@@ -11,12 +11,12 @@ import { DRUM_INPUT, DRUM_LOOKBACK_BARS, DRUM_LOOKBACK_FEATURES, DRUM_PATTERNS, 
 import type { DrumWeights } from './weights';
 import { foldSigmoidState, GruGates } from '../gru-gates';
 import { k, linear, weightMatrix, type Rows } from '../kernels';
-import { VelocityBinsHead } from './velocity-bins';
+import { DrumStepHead } from './step-head';
+import { featureGrids, primerFeatures, primerPattern, STEP_FEATURES } from './step-features';
 
 const C = NUM_DRUM_CLASSES;
 export { NEUTRAL_SAMPLING, NORMALS_PER_STEP, samplingNoise, type SamplingNoise, type SamplingScales } from './sampling';
-/** Played features of a step, fed back: hits twice (one copy per half below), velocity (1-127), offset (steps). */
-export const STEP_FEATURES = 4 * C;
+export { STEP_FEATURES } from './step-features';
 /** What a rollout may be given besides the request. */
 export interface RolloutOptions {
   /** Each variation's bar-level conditioning (default: drawn from the model's contour priors). */
@@ -60,16 +60,6 @@ export function givenColumns(weights: DrumWeights): number[] {
   return cols;
 }
 
-/** Pattern index of primer step s (its hit bits), the same for every variation: [1 x batch], int32. */
-function primerPattern(primer: DrumGrid, s: number, batch: number): tf.Tensor2D {
-  let p = 0;
-  for (let c = 0; c < C; c++) if (primer.velocity[s * C + c]) p |= 1 << c;
-  return tf.tensor2d(new Int32Array(batch).fill(p), [1, batch], 'int32');
-}
-
-/** Row-constant tensors of the velocity/offset sampling: first 9 columns velocity, last 9 offset. */
-const row = (v: number, o: number) => tf.tensor1d([...Array<number>(C).fill(v), ...Array<number>(C).fill(o)]);
-
 /**
  * Generation on the backend: the GRU steps, samples each 16th's hit pattern (Gumbel-max with
  * uploaded uniforms) and its velocities and offsets (uploaded normals), and feeds them back, for
@@ -85,25 +75,15 @@ const row = (v: number, o: number) => tf.tensor1d([...Array<number>(C).fill(v), 
 export class DrumRollout {
   private readonly H: number;
   private readonly gru: GruGates;
+  /** Each hit's velocity and timing from the new state and the step's hits. */
+  private readonly head: DrumStepHead;
   /**
    * Steps back whose features the cell also reads (the lookback bars, in steps), empty for a model
    * trained without the lookback: it runs as fast as before.
    */
   private readonly lookbackSteps: readonly number[];
-  private readonly wMean: tf.Tensor3D;
-  private readonly bMean: tf.Tensor1D;
-  private readonly wLogStd: tf.Tensor3D;
-  private readonly bLogStd: tf.Tensor1D;
   /** [512 x 18]: row p = the hit bits of pattern p, twice (gathered by the sampled pattern index). */
   private readonly patternHits: tf.Tensor2D;
-  private readonly logStdLo: tf.Tensor1D;
-  private readonly logStdHi: tf.Tensor1D;
-  private readonly qScale: tf.Tensor1D;
-  private readonly qShift: tf.Tensor1D;
-  private readonly qLo: tf.Tensor1D;
-  private readonly qHi: tf.Tensor1D;
-  private readonly velocityHalf: tf.Tensor1D;
-  private readonly one: tf.Scalar;
   /** The model input's columns fed as the given inputs (givenColumns), in their order. */
   private readonly givenCols: readonly number[];
   /** Learned initial state from step 0's given inputs: [given x hidden]. */
@@ -124,9 +104,6 @@ export class DrumRollout {
     const bHh = weights.get('gru/b_hh');
     this.outW = weights.get('out/w');
     this.outB = weights.get('out/b');
-    const headW = weights.get('head/w');
-    const headB = weights.get('head/b');
-    const HEAD = 4 * C;
 
     // The cell reads [the step before's played features | the step's given inputs | with the
     // lookback, the played features of the steps one and two bars back]: its input weights in that
@@ -155,51 +132,13 @@ export class DrumRollout {
       features(INPUTS + k * STEP_FEATURES, lb, lb + C, lb + 2 * C);
     });
     this.gru = new GruGates({ wIh, wHh, bIh, bHh, hidden: H }, inputs, wIx, STATE);
-
-    // Head over [hidden | hits | hits]: columns [velocity 9 | offset 9]. The offset mean's weights
-    // are doubled so one sigmoid serves both: 0.5 tanh(x) = sigmoid(2x) - 0.5 (the -0.5 is in qShift).
-    const headHalf = (vCol: number, oCol: number, oScale: number): [tf.Tensor3D, tf.Tensor1D] => {
-      const rows = H + 2 * C;
-      const w: Float32Array = new Float32Array(rows * 2 * C);
-      for (let i = 0; i < H + C; i++) {
-        for (let c = 0; c < C; c++) {
-          w[i * 2 * C + c] = headW[i * HEAD + vCol + c];
-          w[i * 2 * C + C + c] = headW[i * HEAD + oCol + c] * oScale;
-        }
-      }
-      const b = new Float32Array(2 * C);
-      for (let c = 0; c < C; c++) {
-        b[c] = headB[vCol + c];
-        b[C + c] = headB[oCol + c] * oScale;
-      }
-      const folded = foldSigmoidState(w, 2 * C, 0, H, b);
-      return [weightMatrix(folded.w, rows, 2 * C), tf.tensor1d(folded.b)];
-    };
-    [this.wMean, this.bMean] = headHalf(0, 2 * C, 2);
-    [this.wLogStd, this.bLogStd] = headHalf(C, 3 * C, 1);
+    this.head = new DrumStepHead(weights, givenCols, STATE);
 
     const patternHits = new Float32Array(DRUM_PATTERNS * 2 * C);
     for (let p = 0; p < DRUM_PATTERNS; p++) {
       for (let c = 0; c < C; c++) patternHits[p * 2 * C + c] = patternHits[p * 2 * C + C + c] = p & (1 << c) ? 1 : 0;
     }
     this.patternHits = tf.tensor2d(patternHits, [DRUM_PATTERNS, 2 * C]);
-    // The trainer's clamps of the log-stds: velocity -5..1, offset -6..0.
-    this.logStdLo = row(-5, -6);
-    this.logStdHi = row(1, 0);
-    // Velocity: floor(127 v + 0.5) clamped to 1..127, half up on every backend (tf.round rounds
-    // halves differently on different backends). Offset: clamped to +-0.5 step and left continuous,
-    // since any rounding grid is a boundary where two backends' float noise can fall either side.
-    // With the velocity-bin head the Gaussian's velocity half comes out 0 and the bins' is added.
-    const v = weights.velocityBins ? 0 : 1;
-    this.velocityBins = weights.velocityBins && new VelocityBinsHead(weights.velocityBins, givenCols, weights.spec.sampling?.velocityClassTemperature, STATE);
-    const sp = weights.spec.sampling;
-    this.clampVelocity = !!sp?.velocityGroove || !!sp?.velocityClassShift || !!sp?.velocityClassGroove;
-    this.qScale = row(127 * v, 1);
-    this.qShift = row(0.5 * v, -0.5 + (weights.spec.sampling?.offsetShift ?? 0));
-    this.qLo = row(1.5 * v, -0.5);
-    this.qHi = row(127.5 * v, 0.5);
-    this.velocityHalf = row(1, 0);
-    this.one = tf.scalar(1);
     const init = weights.get('init/w');
     const wInit = new Float32Array(givenCols.length * H);
     givenCols.forEach((c, i) => wInit.set(init.subarray((c - GIVEN_FROM) * H, (c - GIVEN_FROM + 1) * H), i * H));
@@ -223,10 +162,6 @@ export class DrumRollout {
 
   /** Per 16th of the bar, the rest bias (sampling.restBias) on the empty pattern's score; undefined when there is none. */
   private readonly restBias?: tf.Tensor1D[];
-  /** Whether the bins' velocities can leave 1..127 (a groove or class shift) and are clamped. */
-  private readonly clampVelocity: boolean;
-  /** The velocity-bin head (undefined: the Gaussian head's velocities). */
-  private readonly velocityBins?: VelocityBinsHead;
 
   /** Whether the sampling has a repeat bonus (sampling.repeatBar). */
   private readonly repeats: boolean;
@@ -280,31 +215,6 @@ export class DrumRollout {
   private readonly givenRow = new Float32Array(DRUM_INPUT.size);
 
   /**
-   * The played features of a step from the new hidden state and its hit bits twice ([1 x batch x
-   * 18]): [hits | hits | velocity | offset] (STEP_FEATURES), the velocities and offsets sampled
-   * with the step's normals.
-   */
-  private sample(h: Rows, hits: Rows, normal: Rows, bins?: { given: Rows; barBefore: Rows; temperature: number; gumbel: Rows; base: Rows }): Rows {
-    const hb = k.concat([h, hits], 2);
-    const mean = linear(hb, this.wMean, this.bMean, 'sigmoid');
-    const logStd = linear(hb, this.wLogStd, this.bLogStd);
-    const std = k.exp(k.minimum(k.maximum(logStd, this.logStdLo), this.logStdHi));
-    const value = k.add(mean, k.mul(std, normal));
-    // With the velocity-bin head qScale is [0 x 9, 1 x 9] and qLo, qHi clamp the velocity half to
-    // 0 anyway: the product is skipped (x 1 is exact).
-    const scaled = this.velocityBins ? value : k.mul(value, this.qScale);
-    const clamped = k.minimum(k.maximum(k.add(scaled, this.qShift), this.qLo), this.qHi);
-    // Floor of the (positive) velocities; with the velocity-bin head the Gaussian's are 0 and skipped,
-    // and the bins' velocities come in their place.
-    if (this.velocityBins && bins) {
-      const v = this.velocityBins.sample(h, hits, bins.given, bins.barBefore, bins.temperature, bins.gumbel, bins.base, this.clampVelocity);
-      return k.concat([hits, k.mul(k.add(clamped, v), hits)], 2);
-    }
-    const q = k.sub(clamped, k.mul(k.mod(clamped, this.one), this.velocityHalf));
-    return k.concat([hits, k.mul(q, hits)], 2);
-  }
-
-  /**
    * The step's hit pattern: its index ([1 x batch], int32) and its hit bits twice ([1 x batch x
    * 18]). By the Gumbel-max trick, argmax(logits / T - log(-log u)) (`gumbel` = log(-log u)): exact sampling whose outcome
    * changes between backends only when the two best scores lie within float noise of each other
@@ -338,9 +248,14 @@ export class DrumRollout {
     return this.repeatBonus ? k.mul(row, this.repeatBonus) : row;
   }
 
+  /** Grids from `run`'s features read back: the primer's steps as they are, then what was sampled. */
+  grids(req: DrumRequest, kept: number, features: Float32Array): DrumGrid[] {
+    return featureGrids(req, kept, features);
+  }
+
   /** The noise of a generation of `req` after `kept` primer steps, drawn in JS (samplingNoise). */
   noise(req: DrumRequest, kept: number): SamplingNoise {
-    return samplingNoise(req, req.bars * DRUM_STEPS_PER_BAR - kept, this.sampling, this.velocityBins?.ref.bins);
+    return samplingNoise(req, req.bars * DRUM_STEPS_PER_BAR - kept, this.sampling, this.head.velocityBins?.ref.bins);
   }
 
   /**
@@ -370,7 +285,7 @@ export class DrumRollout {
       throw new TandemError(`drum rollout: ${all.length} Gumbel numbers read back for ${noise.gumbelUniforms.length} uniforms (draw, then run)`);
     const patternGumbel = all.subarray(0, noise.uniforms.length);
     const binTemperature = Math.max(0.05, Math.min(1, req.temperature) * this.sampling.velocity);
-    const K = C * (this.velocityBins?.ref.bins ?? 0);
+    const K = C * (this.head.velocityBins?.ref.bins ?? 0);
     // With sampling.velocityLoose each groove's bins' Gumbel noise times its factor (its bins' temperature times the factor).
     const loose = noise.velocity?.loose;
     const velocityGumbel = loose ? all.slice(noise.uniforms.length).map((x, i) => x * loose[Math.floor(i / K) % B]) : all.subarray(noise.uniforms.length);
@@ -417,7 +332,7 @@ export class DrumRollout {
         let next: Rows;
         if (s < kept) {
           next = tf.tidy(() => this.gru.cell(input, h));
-          feats.push(this.primerFeatures(req.primer!, s, B));
+          feats.push(primerFeatures(req.primer!, s, B));
           if (keepPatterns) patterns.push(primerPattern(req.primer!, s, B));
         } else {
           const t = s - kept;
@@ -438,10 +353,10 @@ export class DrumRollout {
             };
           const out = tf.tidy(() => {
             const hn = this.gru.cell(input, h);
-            if (forced) return [hn, this.sample(hn, forced, z, bins)];
+            if (forced) return [hn, this.head.sample(hn, forced, z, bins)];
             const barBefore = s >= DRUM_STEPS_PER_BAR ? patterns[s - DRUM_STEPS_PER_BAR] : undefined;
             const { pattern, hits } = this.samplePattern(hn, u!, logits, barBefore, this.restBias?.[s % DRUM_STEPS_PER_BAR]);
-            return keepPatterns ? [hn, this.sample(hn, hits, z, bins), pattern] : [hn, this.sample(hn, hits, z, bins)];
+            return keepPatterns ? [hn, this.head.sample(hn, hits, z, bins), pattern] : [hn, this.head.sample(hn, hits, z, bins)];
           });
           u?.dispose();
           z.dispose();
@@ -464,52 +379,11 @@ export class DrumRollout {
     }
   }
 
-  /** Played features of primer step s, the same for every variation: [1 x batch x STEP_FEATURES]. */
-  private primerFeatures(primer: DrumGrid, s: number, batch: number): Rows {
-    const rows = new Float32Array(batch * STEP_FEATURES);
-    for (let c = 0; c < C; c++) {
-      const v = primer.velocity[s * C + c];
-      if (!v) continue;
-      for (let b = 0; b < batch; b++) {
-        const o = b * STEP_FEATURES;
-        rows[o + c] = 1;
-        rows[o + C + c] = 1;
-        rows[o + 2 * C + c] = v;
-        rows[o + 3 * C + c] = primer.offset[s * C + c];
-      }
-    }
-    return tf.tensor3d(rows, [1, batch, STEP_FEATURES]);
-  }
-
-  /** Grids from `run`'s features read back: the primer's steps as they are, then what was sampled. */
-  grids(req: DrumRequest, kept: number, features: Float32Array): DrumGrid[] {
-    const B = req.count;
-    const total = req.bars * DRUM_STEPS_PER_BAR;
-    return Array.from({ length: B }, (_, b) => {
-      const g = emptyGrid(total);
-      if (kept) {
-        g.velocity.set(req.primer!.velocity.subarray(0, kept * C));
-        g.offset.set(req.primer!.offset.subarray(0, kept * C));
-      }
-      for (let s = kept; s < total; s++) {
-        const o = ((s - kept) * B + b) * STEP_FEATURES;
-        for (let c = 0; c < C; c++) {
-          const v = features[o + 2 * C + c];
-          if (!v) continue;
-          g.velocity[s * C + c] = v;
-          g.offset[s * C + c] = features[o + 3 * C + c];
-        }
-      }
-      return g;
-    });
-  }
-
   dispose(): void {
     this.gru.dispose();
-    tf.dispose([this.wMean, this.bMean, this.wLogStd, this.bLogStd]);
-    tf.dispose([this.patternHits, this.logStdLo, this.logStdHi, this.qScale, this.qShift, this.qLo, this.qHi, this.velocityHalf, this.wInit, this.bInit]);
+    this.head.dispose();
+    tf.dispose([this.patternHits, this.wInit, this.bInit]);
     this.repeatBonus?.dispose();
-    this.velocityBins?.dispose();
     if (this.restBias) tf.dispose(this.restBias);
     if (this.logits) tf.dispose([this.logits.w, this.logits.b]);
     this.logits = undefined;
