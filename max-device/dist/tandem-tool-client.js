@@ -3349,6 +3349,58 @@ function stepMessages(slot, pattern, steps) {
   return [...bySteps.entries()].sort((a, b) => a[0] - b[0]).map(([step, list]) => ["pat", slot, step, ...list]);
 }
 
+// max-device/src/client/request-book.ts
+var RequestBook = class {
+  constructor(link, timeoutMs, expired) {
+    __publicField(this, "link", link);
+    __publicField(this, "timeoutMs", timeoutMs);
+    __publicField(this, "expired", expired);
+    __publicField(this, "inFlight", /* @__PURE__ */ new Map());
+  }
+  /** Sends request `id` and keeps it until settled or expired. */
+  send(id, r, seed) {
+    var _a2;
+    const { settings, clip } = r;
+    if (clip) for (const args of primerMessages(id, clip)) this.link.send("/tandem/primer", ...args);
+    this.link.send(
+      "/tandem/generate",
+      { i: id },
+      { s: settings.model },
+      { s: settings.genre },
+      { f: settings.density },
+      { f: settings.temperature },
+      { i: settings.bars },
+      { i: settings.fill },
+      { i: seedToInt32(seed) },
+      { s: r.key },
+      { s: "" }
+    );
+    const timer = setTimeout(() => {
+      if (this.inFlight.delete(id)) this.expired(id);
+    }, this.timeoutMs);
+    (_a2 = timer.unref) == null ? void 0 : _a2.call(timer);
+    this.inFlight.set(id, __spreadProps(__spreadValues({}, r), { timer }));
+  }
+  /** Whether request `id` awaits its answer. */
+  has(id) {
+    return this.inFlight.has(id);
+  }
+  /** Takes request `id` out of the book (its answer came, or failed): what was asked, or undefined if none is in flight. */
+  settle(id) {
+    const r = this.inFlight.get(id);
+    if (!r) return void 0;
+    clearTimeout(r.timer);
+    this.inFlight.delete(id);
+    const _a2 = r, { timer: _ } = _a2, asked = __objRest(_a2, ["timer"]);
+    return asked;
+  }
+  /** Forgets every request (the client closes). */
+  clear() {
+    for (const r of this.inFlight.values()) clearTimeout(r.timer);
+    this.inFlight.clear();
+  }
+};
+
 // max-device/src/client/suggestions.ts
 var BridgeReplyError = class extends TandemError {
   constructor(address, detail) {
@@ -3491,7 +3543,7 @@ var TandemClient = class {
     __publicField(this, "conn");
     __publicField(this, "assembler", new SuggestionAssembler());
     __publicField(this, "player");
-    __publicField(this, "requests", /* @__PURE__ */ new Map());
+    __publicField(this, "requests");
     /**
      * The seed the next request takes: the device's own (Seed sets it; each request takes it and the
      * next is one more, the bridge's policy), sent with every request, so devices and MIDI Tools on
@@ -3533,6 +3585,10 @@ var TandemClient = class {
       }
     );
     this.player = new PatchPlayer({ marginMs: this.opts.switchMarginMs, now: options.now });
+    this.requests = new RequestBook(this.link, this.opts.requestTimeoutMs, (id) => {
+      this.assembler.forget(id);
+      this.error(`suggestion ${id} got no answer within ${Math.round(this.opts.requestTimeoutMs / 1e3)} s; press Generate again`);
+    });
     this.nextSeed = (_a2 = options.seed) != null ? _a2 : 0;
     this.link.on("message", (m) => this.receive(m));
     this.link.on("error", (err) => this.log(`OSC: ${err.message}`));
@@ -3570,7 +3626,6 @@ var TandemClient = class {
    */
   async close() {
     this.conn.close();
-    for (const r of this.requests.values()) clearTimeout(r.timer);
     this.requests.clear();
     await this.link.close();
   }
@@ -3691,45 +3746,12 @@ var TandemClient = class {
     this.request(settings, false, false, seed, __spreadProps(__spreadValues({}, clip), { name: read.name }));
     this.status(`continuing "${read.name}" (${clip.bars} bar${clip.bars === 1 ? "" : "s"}): ${describe(settings, seed)}\u2026`);
   }
-  /**
-   * Sends one request with an id of its own and every setting (`/tandem/generate id model genre
-   * density temperature bars fill seed key chords`: the bridge's session is shared), the clip to
-   * continue first (`/tandem/primer` with the same id); answered with that id, given up after
-   * requestTimeoutMs.
-   */
+  /** Sends one request with an id of its own (RequestBook: every setting, the clip to continue first). */
   request(settings, write, retried, seed, clip) {
-    var _a2;
-    const id = this.nextRequestId++;
-    const key = this.keyFor(settings);
-    if (clip) for (const args of primerMessages(id, clip)) this.link.send("/tandem/primer", ...args);
-    this.link.send(
-      "/tandem/generate",
-      { i: id },
-      { s: settings.model },
-      { s: settings.genre },
-      { f: settings.density },
-      { f: settings.temperature },
-      { i: settings.bars },
-      { i: settings.fill },
-      { i: seedToInt32(seed) },
-      { s: key },
-      { s: "" }
-    );
-    const timer = setTimeout(() => {
-      if (!this.requests.delete(id)) return;
-      this.assembler.forget(id);
-      this.error(`suggestion ${id} got no answer within ${Math.round(this.opts.requestTimeoutMs / 1e3)} s; press Generate again`);
-    }, this.opts.requestTimeoutMs);
-    (_a2 = timer.unref) == null ? void 0 : _a2.call(timer);
-    this.requests.set(id, { settings, key, clip, write, retried, timer });
+    this.requests.send(this.nextRequestId++, { settings, key: this.keyFor(settings), clip, write, retried }, seed);
   }
   settle(id) {
-    const req = this.requests.get(id);
-    if (req) {
-      clearTimeout(req.timer);
-      this.requests.delete(id);
-    }
-    return req;
+    return this.requests.settle(id);
   }
   /** Sends the last suggestion to the clip writer; with none yet, generates one and writes it. */
   write() {

@@ -1,90 +1,25 @@
 import type MaxApi from 'max-api';
 import type { ReplyArg } from '../../../bridge/osc/codec';
-import { seedFromInt32, seedToInt32, SEED_MAX, TEMPO } from '../../../src/models/controls';
+import { seedFromInt32, SEED_MAX, TEMPO } from '../../../src/models/controls';
 import { GENRE_ITEMS, KEY_ITEMS, MODEL_ITEMS, PARAMETERS } from '../parameters';
-import { barBeats, ClipReadAssembler, clipToSend, primerMessages, type ReadClip } from './clip-primer';
+import { barBeats, ClipReadAssembler, clipToSend, type ReadClip } from './clip-primer';
 import type { ClipPrimer } from '../../../src/music/clip-primer';
 import { BridgeConnection, type Phase } from './bridge-connection';
-import type { LaunchConfig } from './bridge-launcher';
+import type { DeviceSettings, Kept, RequestClip, TandemClientOptions } from './client-types';
 import { LiveSetContext } from './live-set';
 import { fitMeter, type Meter } from './meter';
 import { OscLink, type OscIn } from './osc-link';
 import { PATCH_TICKS_PER_BEAT, PatchPlayer, type PatchMessage } from './player';
+import { RequestBook, type Request } from './request-book';
 import { BridgeReplyError, SuggestionAssembler, type Suggestion } from './suggestions';
+
+export type { DeviceSettings, Kept, TandemClientOptions } from './client-types';
 
 /** The part of Node for Max's max-api the client uses (the fake in tests has the same shape). */
 export type MaxApiLike = Pick<typeof MaxApi, 'addHandler' | 'outlet' | 'post'>;
 
 /** Ticks per beat of Max's `transport` (its resolution outlet; fixed at 480). */
 export const MAX_TICKS_PER_BEAT = PATCH_TICKS_PER_BEAT;
-
-export interface TandemClientOptions {
-  /** The bridge's UDP port on 127.0.0.1 (default 57121, `tandem serve`'s default). */
-  port?: number;
-  /** Folder of the bundled client script; the Tandem repo is looked for above it. */
-  scriptDir: string;
-  /** Start `tandem serve` when no bridge answers (default true). */
-  launch?: boolean;
-  /** Where Node and the repo are (default: ~/.tandem/device.json and TANDEM_NODE/TANDEM_HOME). */
-  config?: LaunchConfig & { problem?: string };
-  /** Node binaries to try when none is configured (default: the usual places). */
-  nodeCandidates?: string[];
-  /**
-   * How long one ping waits for /tandem/pong, ms (default 150): the bridge answers from a thread
-   * that never runs a model (under 50 ms in its fuzz test), and while a started bridge opens its
-   * port the client asks again this often (issue 15: the first suggestion within a second of a load).
-   */
-  pingTimeoutMs?: number;
-  /** How long a started bridge may take to answer, ms (default 120 000: a cold model load). */
-  startTimeoutMs?: number;
-  /** Ping period while connected, ms; two missed pings count as a lost bridge, found again or restarted (default 5000; 0 = off). */
-  heartbeatMs?: number;
-  /** A bridge this client starts stops when no device has pinged it for this long, ms (default 20 000: four heartbeats). */
-  leaseMs?: number;
-  /** How far ahead of the playhead a new suggestion is scheduled to take over at a bar line, ms (default 250; the patch plays the notes). */
-  switchMarginMs?: number;
-  /**
-   * Seed to ask for with the first suggestion (default: the bridge session's, which starts at 0).
-   * The seed policy is the bridge's (bridge/session/controller.ts): each request takes the
-   * session's seed and the next one is one more; the device only says where to start.
-   */
-  seed?: number;
-  /** How long a request may go unanswered, ms (default 60 000; the bridge gives up after 30 000). */
-  requestTimeoutMs?: number;
-  /** The clock transport reports are aged by when a new suggestion is scheduled (ms; default Date.now; tests inject Max's). */
-  now?: () => number;
-}
-
-/** What the device asks for; Density in 0..1 as the bridge takes it. */
-export interface DeviceSettings {
-  model: string;
-  genre: string;
-  density: number;
-  temperature: number;
-  bars: number;
-  fill: number;
-  follow: boolean;
-  /** The Key menu's key ("D minor"), or '' for the Set's scale when its Scale Mode is on, else the style's usual keys. */
-  key: string;
-}
-
-/** A request in flight, by its id (ableton-js keeps pending ids the same way). */
-interface Request {
-  settings: DeviceSettings;
-  /** The key asked for (melody, bass), '' for none. */
-  key: string;
-  /** The musician's clip this request continues (Continue). */
-  clip?: ClipPrimer & { name: string; bars: number };
-  write: boolean;
-  retried: boolean;
-  timer: NodeJS.Timeout;
-}
-
-/** A suggestion with what it was asked for (the clip is named after it). */
-export interface Kept extends Suggestion {
-  seed: number;
-  settings: DeviceSettings;
-}
 
 /**
  * The node.script side of the device: takes the patcher's messages (parameter changes,
@@ -116,7 +51,7 @@ export class TandemClient {
   private readonly conn: BridgeConnection;
   private readonly assembler = new SuggestionAssembler();
   private readonly player: PatchPlayer;
-  private readonly requests = new Map<number, Request>();
+  private readonly requests: RequestBook;
   /**
    * The seed the next request takes: the device's own (Seed sets it; each request takes it and the
    * next is one more, the bridge's policy), sent with every request, so devices and MIDI Tools on
@@ -163,6 +98,10 @@ export class TandemClient {
       },
     );
     this.player = new PatchPlayer({ marginMs: this.opts.switchMarginMs, now: options.now });
+    this.requests = new RequestBook(this.link, this.opts.requestTimeoutMs, (id) => {
+      this.assembler.forget(id);
+      this.error(`suggestion ${id} got no answer within ${Math.round(this.opts.requestTimeoutMs / 1000)} s; press Generate again`);
+    });
     this.nextSeed = options.seed ?? 0;
     this.link.on('message', (m) => this.receive(m));
     this.link.on('error', (err) => this.log(`OSC: ${err.message}`));
@@ -203,7 +142,6 @@ export class TandemClient {
    */
   async close(): Promise<void> {
     this.conn.close();
-    for (const r of this.requests.values()) clearTimeout(r.timer);
     this.requests.clear();
     await this.link.close();
   }
@@ -346,45 +284,13 @@ export class TandemClient {
     this.status(`continuing "${read.name}" (${clip.bars} bar${clip.bars === 1 ? '' : 's'}): ${describe(settings, seed)}…`);
   }
 
-  /**
-   * Sends one request with an id of its own and every setting (`/tandem/generate id model genre
-   * density temperature bars fill seed key chords`: the bridge's session is shared), the clip to
-   * continue first (`/tandem/primer` with the same id); answered with that id, given up after
-   * requestTimeoutMs.
-   */
-  private request(settings: DeviceSettings, write: boolean, retried: boolean, seed: number, clip?: Request['clip']): void {
-    const id = this.nextRequestId++;
-    const key = this.keyFor(settings);
-    if (clip) for (const args of primerMessages(id, clip)) this.link.send('/tandem/primer', ...args);
-    this.link.send(
-      '/tandem/generate',
-      { i: id },
-      { s: settings.model },
-      { s: settings.genre },
-      { f: settings.density },
-      { f: settings.temperature },
-      { i: settings.bars },
-      { i: settings.fill },
-      { i: seedToInt32(seed) },
-      { s: key },
-      { s: '' },
-    );
-    const timer = setTimeout(() => {
-      if (!this.requests.delete(id)) return;
-      this.assembler.forget(id);
-      this.error(`suggestion ${id} got no answer within ${Math.round(this.opts.requestTimeoutMs / 1000)} s; press Generate again`);
-    }, this.opts.requestTimeoutMs);
-    timer.unref?.();
-    this.requests.set(id, { settings, key, clip, write, retried, timer });
+  /** Sends one request with an id of its own (RequestBook: every setting, the clip to continue first). */
+  private request(settings: DeviceSettings, write: boolean, retried: boolean, seed: number, clip?: RequestClip): void {
+    this.requests.send(this.nextRequestId++, { settings, key: this.keyFor(settings), clip, write, retried }, seed);
   }
 
   private settle(id: number): Request | undefined {
-    const req = this.requests.get(id);
-    if (req) {
-      clearTimeout(req.timer);
-      this.requests.delete(id);
-    }
-    return req;
+    return this.requests.settle(id);
   }
 
   /** Sends the last suggestion to the clip writer; with none yet, generates one and writes it. */
