@@ -2837,6 +2837,45 @@ function placeGenerated(notes, job, primerBeats = 0) {
   return out;
 }
 
+// max-device/src/client/device-controls.ts
+function applyControl(settings, name, v) {
+  if (name === "model" || name === "genre") {
+    const items = name === "model" ? MODEL_ITEMS : GENRE_ITEMS;
+    let item;
+    if (typeof v === "number" && Number.isInteger(v)) item = items[v];
+    else if (typeof v === "string") item = items.find((x) => x === v.toLowerCase());
+    if (item === void 0) return { error: `${name} must be an index 0..${items.length - 1} or one of ${items.join(", ")}, got ${JSON.stringify(v)}` };
+    settings[name] = item;
+    return { send: [`/tandem/${name}`, { s: item }] };
+  }
+  if (name === "follow") {
+    if (v !== 0 && v !== 1) return { error: `follow must be 0 or 1, got ${JSON.stringify(v)}` };
+    settings.follow = v === 1;
+    return { send: ["/tandem/follow", { i: v }] };
+  }
+  if (name === "key") {
+    if (!(typeof v === "number" && Number.isInteger(v) && v >= 0 && v < KEY_ITEMS.length))
+      return { error: `key must be an index 0..${KEY_ITEMS.length - 1}, got ${JSON.stringify(v)}` };
+    settings.key = v === 0 ? "" : KEY_ITEMS[v];
+    return {};
+  }
+  const spec = PARAMETERS[name];
+  const unit = name === "density" ? " %" : "";
+  if (typeof v !== "number" || !Number.isFinite(v) || v < spec.min || v > spec.max)
+    return { error: `${name} must be between ${spec.min} and ${spec.max}${unit}, got ${JSON.stringify(v)}` };
+  if (spec.type === "int" && !Number.isInteger(v)) return { error: `${name} must be a whole number, got ${v}` };
+  if (name === "density") {
+    settings.density = Math.round(v * 10) / 1e3;
+    return { send: ["/tandem/density", { f: settings.density }] };
+  }
+  if (name === "temperature") {
+    settings.temperature = v;
+    return { send: ["/tandem/temperature", { f: v }] };
+  }
+  settings[name] = v;
+  return { send: [name === "bars" ? "/tandem/bars" : "/tandem/fill", { i: v }] };
+}
+
 // src/music/clip-primer.ts
 var PRIMER_LIMITS = Object.freeze({ chunks: 64, notesPerChunk: 32, beats: 1024, keepSeconds: 60 });
 
@@ -3599,15 +3638,15 @@ var TandemClient = class {
    */
   registerHandlers() {
     const m = this.max;
-    m.addHandler("model", (v) => this.onMenu("model", MODEL_ITEMS, v));
-    m.addHandler("genre", (v) => this.onMenu("genre", GENRE_ITEMS, v));
-    m.addHandler("density", (v) => this.onNumber("density", v));
-    m.addHandler("temperature", (v) => this.onNumber("temperature", v));
-    m.addHandler("bars", (v) => this.onNumber("bars", v));
-    m.addHandler("fill", (v) => this.onNumber("fill", v));
-    m.addHandler("follow", (v) => this.onFollow(v));
+    m.addHandler("model", (v) => this.onControl("model", v));
+    m.addHandler("genre", (v) => this.onControl("genre", v));
+    m.addHandler("density", (v) => this.onControl("density", v));
+    m.addHandler("temperature", (v) => this.onControl("temperature", v));
+    m.addHandler("bars", (v) => this.onControl("bars", v));
+    m.addHandler("fill", (v) => this.onControl("fill", v));
+    m.addHandler("follow", (v) => this.onControl("follow", v));
     m.addHandler("seed", (v) => this.onSeed(v));
-    m.addHandler("key", (v) => this.onKey(v));
+    m.addHandler("key", (v) => this.onControl("key", v));
     m.addHandler("scale", (...v) => this.liveSet.onScale(v));
     m.addHandler("meter", (...v) => this.liveSet.onMeter(v, this.settings.model, this.settings.genre));
     m.addHandler("primer", (...v) => this.onPrimer(v));
@@ -3630,48 +3669,18 @@ var TandemClient = class {
     await this.link.close();
   }
   // ---- messages from the patcher ----
-  onMenu(name, items, v) {
-    let item;
-    if (typeof v === "number" && Number.isInteger(v)) item = items[v];
-    else if (typeof v === "string") item = items.find((x) => x === v.toLowerCase());
-    if (item === void 0) return this.error(`${name} must be an index 0..${items.length - 1} or one of ${items.join(", ")}, got ${JSON.stringify(v)}`);
-    this.settings[name] = item;
-    this.send(`/tandem/${name}`, { s: item });
-    this.sayMeter();
-  }
-  onNumber(name, v) {
-    const spec = PARAMETERS[name];
-    const unit = name === "density" ? " %" : "";
-    if (typeof v !== "number" || !Number.isFinite(v) || v < spec.min || v > spec.max)
-      return this.error(`${name} must be between ${spec.min} and ${spec.max}${unit}, got ${JSON.stringify(v)}`);
-    if (spec.type === "int" && !Number.isInteger(v)) return this.error(`${name} must be a whole number, got ${v}`);
-    if (name === "density") {
-      this.settings.density = Math.round(v * 10) / 1e3;
-      this.send("/tandem/density", { f: this.settings.density });
-    } else if (name === "temperature") {
-      this.settings.temperature = v;
-      this.send("/tandem/temperature", { f: v });
-    } else {
-      this.settings[name] = v;
-      this.send(name === "bars" ? "/tandem/bars" : "/tandem/fill", { i: v });
-    }
-  }
-  onFollow(v) {
-    if (v !== 0 && v !== 1) return this.error(`follow must be 0 or 1, got ${JSON.stringify(v)}`);
-    this.settings.follow = v === 1;
-    this.send("/tandem/follow", { i: v });
+  /** A parameter change from the patcher (device-controls.ts): kept and told to the bridge, or one line saying what is allowed. */
+  onControl(name, v) {
+    const r = applyControl(this.settings, name, v);
+    if ("error" in r) return this.error(r.error);
+    if (r.send) this.send(...r.send);
+    if (name === "model" || name === "genre") this.sayMeter();
   }
   /** Max ints are 32-bit signed: a seed of 2^31 or more arrives as its negative (seed | 0) and is read back unsigned. */
   onSeed(v) {
     if (typeof v !== "number" || !Number.isInteger(v) || v < -(2 ** 31) || v > SEED_MAX)
       return this.error(`seed must be a whole number from 0 to 2^32-1 (a Max int below 0 is read as its unsigned 32-bit value), got ${JSON.stringify(v)}`);
     this.nextSeed = seedFromInt32(v);
-  }
-  /** The Key menu: 0 = the Set's scale (else the style's usual keys), then the keys by name. */
-  onKey(v) {
-    if (!(typeof v === "number" && Number.isInteger(v) && v >= 0 && v < KEY_ITEMS.length))
-      return this.error(`key must be an index 0..${KEY_ITEMS.length - 1}, got ${JSON.stringify(v)}`);
-    this.settings.key = v === 0 ? "" : KEY_ITEMS[v];
   }
   /** The key of the Set's scale while its Scale Mode is on (Song.root_note, scale_intervals, scale_mode). */
   get setKey() {

@@ -1,7 +1,8 @@
 import type MaxApi from 'max-api';
 import type { ReplyArg } from '../../../bridge/osc/codec';
 import { seedFromInt32, SEED_MAX, TEMPO } from '../../../src/models/controls';
-import { GENRE_ITEMS, KEY_ITEMS, MODEL_ITEMS, PARAMETERS } from '../parameters';
+import { GENRE_ITEMS, MODEL_ITEMS, PARAMETERS } from '../parameters';
+import { applyControl, type ControlName } from './device-controls';
 import { barBeats, ClipReadAssembler, clipToSend, type ReadClip } from './clip-primer';
 import type { ClipPrimer } from '../../../src/music/clip-primer';
 import { BridgeConnection, type Phase } from './bridge-connection';
@@ -113,15 +114,15 @@ export class TandemClient {
    */
   registerHandlers(): void {
     const m = this.max;
-    m.addHandler('model', (v: unknown) => this.onMenu('model', MODEL_ITEMS, v));
-    m.addHandler('genre', (v: unknown) => this.onMenu('genre', GENRE_ITEMS, v));
-    m.addHandler('density', (v: unknown) => this.onNumber('density', v));
-    m.addHandler('temperature', (v: unknown) => this.onNumber('temperature', v));
-    m.addHandler('bars', (v: unknown) => this.onNumber('bars', v));
-    m.addHandler('fill', (v: unknown) => this.onNumber('fill', v));
-    m.addHandler('follow', (v: unknown) => this.onFollow(v));
+    m.addHandler('model', (v: unknown) => this.onControl('model', v));
+    m.addHandler('genre', (v: unknown) => this.onControl('genre', v));
+    m.addHandler('density', (v: unknown) => this.onControl('density', v));
+    m.addHandler('temperature', (v: unknown) => this.onControl('temperature', v));
+    m.addHandler('bars', (v: unknown) => this.onControl('bars', v));
+    m.addHandler('fill', (v: unknown) => this.onControl('fill', v));
+    m.addHandler('follow', (v: unknown) => this.onControl('follow', v));
     m.addHandler('seed', (v: unknown) => this.onSeed(v));
-    m.addHandler('key', (v: unknown) => this.onKey(v));
+    m.addHandler('key', (v: unknown) => this.onControl('key', v));
     m.addHandler('scale', (...v: unknown[]) => this.liveSet.onScale(v));
     m.addHandler('meter', (...v: unknown[]) => this.liveSet.onMeter(v, this.settings.model, this.settings.genre));
     m.addHandler('primer', (...v: unknown[]) => this.onPrimer(v));
@@ -148,39 +149,12 @@ export class TandemClient {
 
   // ---- messages from the patcher ----
 
-  private onMenu(name: 'model' | 'genre', items: readonly string[], v: unknown): void {
-    let item: string | undefined;
-    if (typeof v === 'number' && Number.isInteger(v)) item = items[v];
-    else if (typeof v === 'string') item = items.find((x) => x === v.toLowerCase());
-    if (item === undefined) return this.error(`${name} must be an index 0..${items.length - 1} or one of ${items.join(', ')}, got ${JSON.stringify(v)}`);
-    this.settings[name] = item;
-    this.send(`/tandem/${name}`, { s: item });
-    this.sayMeter();
-  }
-
-  private onNumber(name: 'density' | 'temperature' | 'bars' | 'fill', v: unknown): void {
-    const spec = PARAMETERS[name];
-    const unit = name === 'density' ? ' %' : '';
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < spec.min || v > spec.max)
-      return this.error(`${name} must be between ${spec.min} and ${spec.max}${unit}, got ${JSON.stringify(v)}`);
-    if (spec.type === 'int' && !Number.isInteger(v)) return this.error(`${name} must be a whole number, got ${v}`);
-    if (name === 'density') {
-      this.settings.density = Math.round(v * 10) / 1000; // 0.1 % steps, as the dial shows them
-      this.send('/tandem/density', { f: this.settings.density });
-    } else if (name === 'temperature') {
-      this.settings.temperature = v;
-      this.send('/tandem/temperature', { f: v });
-    } else {
-      this.settings[name] = v;
-      this.send(name === 'bars' ? '/tandem/bars' : '/tandem/fill', { i: v });
-    }
-  }
-
-  private onFollow(v: unknown): void {
-    if (v !== 0 && v !== 1) return this.error(`follow must be 0 or 1, got ${JSON.stringify(v)}`);
-    this.settings.follow = v === 1;
-    // The patch itself opens or closes its player (and stops what sounds): no round trip through here.
-    this.send('/tandem/follow', { i: v });
+  /** A parameter change from the patcher (device-controls.ts): kept and told to the bridge, or one line saying what is allowed. */
+  private onControl(name: ControlName, v: unknown): void {
+    const r = applyControl(this.settings, name, v);
+    if ('error' in r) return this.error(r.error);
+    if (r.send) this.send(...r.send);
+    if (name === 'model' || name === 'genre') this.sayMeter();
   }
 
   /** Max ints are 32-bit signed: a seed of 2^31 or more arrives as its negative (seed | 0) and is read back unsigned. */
@@ -188,13 +162,6 @@ export class TandemClient {
     if (typeof v !== 'number' || !Number.isInteger(v) || v < -(2 ** 31) || v > SEED_MAX)
       return this.error(`seed must be a whole number from 0 to 2^32-1 (a Max int below 0 is read as its unsigned 32-bit value), got ${JSON.stringify(v)}`);
     this.nextSeed = seedFromInt32(v);
-  }
-
-  /** The Key menu: 0 = the Set's scale (else the style's usual keys), then the keys by name. */
-  private onKey(v: unknown): void {
-    if (!(typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < KEY_ITEMS.length))
-      return this.error(`key must be an index 0..${KEY_ITEMS.length - 1}, got ${JSON.stringify(v)}`);
-    this.settings.key = v === 0 ? '' : KEY_ITEMS[v];
   }
 
   /** The key of the Set's scale while its Scale Mode is on (Song.root_note, scale_intervals, scale_mode). */
