@@ -3243,6 +3243,22 @@ function stepMessages(slot, pattern, steps) {
 }
 
 // max-device/src/client/request-book.ts
+function sendGenerate(link, id, a) {
+  if (a.primer) for (const args of primerMessages(id, a.primer)) link.send("/tandem/primer", ...args);
+  link.send(
+    "/tandem/generate",
+    { i: id },
+    { s: a.model },
+    { s: a.genre },
+    { f: a.density },
+    { f: a.temperature },
+    { i: a.bars },
+    { i: a.fill },
+    { i: seedToInt32(a.seed) },
+    { s: a.key },
+    { s: "" }
+  );
+}
 var RequestBook = class {
   constructor(link, timeoutMs, expired) {
     __publicField(this, "link", link);
@@ -3253,21 +3269,7 @@ var RequestBook = class {
   /** Sends request `id` and keeps it until settled or expired. */
   send(id, r, seed) {
     var _a2;
-    const { settings, clip } = r;
-    if (clip) for (const args of primerMessages(id, clip)) this.link.send("/tandem/primer", ...args);
-    this.link.send(
-      "/tandem/generate",
-      { i: id },
-      { s: settings.model },
-      { s: settings.genre },
-      { f: settings.density },
-      { f: settings.temperature },
-      { i: settings.bars },
-      { i: settings.fill },
-      { i: seedToInt32(seed) },
-      { s: r.key },
-      { s: "" }
-    );
+    sendGenerate(this.link, id, __spreadProps(__spreadValues({}, r.settings), { seed, key: r.key, primer: r.clip }));
     const timer = setTimeout(() => {
       if (this.inFlight.delete(id)) this.expired(id);
     }, this.timeoutMs);

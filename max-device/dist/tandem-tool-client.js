@@ -3389,6 +3389,22 @@ function stepMessages(slot, pattern, steps) {
 }
 
 // max-device/src/client/request-book.ts
+function sendGenerate(link, id, a) {
+  if (a.primer) for (const args of primerMessages(id, a.primer)) link.send("/tandem/primer", ...args);
+  link.send(
+    "/tandem/generate",
+    { i: id },
+    { s: a.model },
+    { s: a.genre },
+    { f: a.density },
+    { f: a.temperature },
+    { i: a.bars },
+    { i: a.fill },
+    { i: seedToInt32(a.seed) },
+    { s: a.key },
+    { s: "" }
+  );
+}
 var RequestBook = class {
   constructor(link, timeoutMs, expired) {
     __publicField(this, "link", link);
@@ -3399,21 +3415,7 @@ var RequestBook = class {
   /** Sends request `id` and keeps it until settled or expired. */
   send(id, r, seed) {
     var _a2;
-    const { settings, clip } = r;
-    if (clip) for (const args of primerMessages(id, clip)) this.link.send("/tandem/primer", ...args);
-    this.link.send(
-      "/tandem/generate",
-      { i: id },
-      { s: settings.model },
-      { s: settings.genre },
-      { f: settings.density },
-      { f: settings.temperature },
-      { i: settings.bars },
-      { i: settings.fill },
-      { i: seedToInt32(seed) },
-      { s: r.key },
-      { s: "" }
-    );
+    sendGenerate(this.link, id, __spreadProps(__spreadValues({}, r.settings), { seed, key: r.key, primer: r.clip }));
     const timer = setTimeout(() => {
       if (this.inFlight.delete(id)) this.expired(id);
     }, this.timeoutMs);
@@ -3945,22 +3947,8 @@ var ToolClient = class extends TandemClient {
   }
   askGenerate(id, job) {
     var _a2, _b2, _c;
-    if (job.primer) for (const args of primerMessages(id, job.primer)) this.link.send("/tandem/primer", ...args);
     const key = modelSpec(job.model).controls.includes("key") ? (_a2 = job.key_name) != null ? _a2 : "" : "";
-    const bars = job.bars + ((_c = (_b2 = job.primer) == null ? void 0 : _b2.bars) != null ? _c : 0);
-    this.link.send(
-      "/tandem/generate",
-      { i: id },
-      { s: job.model },
-      { s: job.genre },
-      { f: job.density },
-      { f: job.temperature },
-      { i: bars },
-      { i: job.fill },
-      { i: seedToInt32(job.seed) },
-      { s: key },
-      { s: "" }
-    );
+    sendGenerate(this.link, id, __spreadProps(__spreadValues({}, job), { bars: job.bars + ((_c = (_b2 = job.primer) == null ? void 0 : _b2.bars) != null ? _c : 0), key }));
   }
   askHumanize(id, job) {
     const notes = job.notes.flatMap((n) => [{ i: n.pitch }, { i: n.velocity }, { f: n.startBeats }, { f: n.durationBeats }]);

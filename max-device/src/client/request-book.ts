@@ -1,4 +1,5 @@
 import { seedToInt32 } from '../../../src/models/controls';
+import type { ClipPrimer } from '../../../src/music/clip-primer';
 import type { DeviceSettings, RequestClip } from './client-types';
 import { primerMessages } from './clip-primer';
 import type { OscLink } from './osc-link';
@@ -12,6 +13,44 @@ export interface Request {
   clip?: RequestClip;
   write: boolean;
   retried: boolean;
+}
+
+/** What one `/tandem/generate` asks for (a device's or a MIDI Tool's request). */
+export interface GenerateAsk {
+  model: string;
+  genre: string;
+  density: number;
+  temperature: number;
+  /** Bars in all, the primer's included. */
+  bars: number;
+  fill: number;
+  seed: number;
+  /** The key to play in (melody, bass), '' for none. */
+  key: string;
+  /** Notes before the new ones (Continue, a tool's notes before the selection), sent first under the same id. */
+  primer?: ClipPrimer;
+}
+
+/**
+ * Sends request `id` with every setting in it (`/tandem/generate id model genre density temperature
+ * bars fill seed key chords`: the bridge's session is shared with other devices and tools, whose
+ * settings stay as they are), after its primer (`/tandem/primer` with the same id).
+ */
+export function sendGenerate(link: OscLink, id: number, a: GenerateAsk): void {
+  if (a.primer) for (const args of primerMessages(id, a.primer)) link.send('/tandem/primer', ...args);
+  link.send(
+    '/tandem/generate',
+    { i: id },
+    { s: a.model },
+    { s: a.genre },
+    { f: a.density },
+    { f: a.temperature },
+    { i: a.bars },
+    { i: a.fill },
+    { i: seedToInt32(a.seed) },
+    { s: a.key },
+    { s: '' },
+  );
 }
 
 /**
@@ -31,21 +70,7 @@ export class RequestBook {
 
   /** Sends request `id` and keeps it until settled or expired. */
   send(id: number, r: Request, seed: number): void {
-    const { settings, clip } = r;
-    if (clip) for (const args of primerMessages(id, clip)) this.link.send('/tandem/primer', ...args);
-    this.link.send(
-      '/tandem/generate',
-      { i: id },
-      { s: settings.model },
-      { s: settings.genre },
-      { f: settings.density },
-      { f: settings.temperature },
-      { i: settings.bars },
-      { i: settings.fill },
-      { i: seedToInt32(seed) },
-      { s: r.key },
-      { s: '' },
-    );
+    sendGenerate(this.link, id, { ...r.settings, seed, key: r.key, primer: r.clip });
     const timer = setTimeout(() => {
       if (this.inFlight.delete(id)) this.expired(id);
     }, this.timeoutMs);

@@ -3,7 +3,7 @@ import { seedToInt32 } from '../../../src/models/controls';
 import { placeGenerated, parseToolRequest, ToolRequestError, type GenerateJob, type HumanizeJob, type ToolJob } from '../miditool/live-dicts';
 import type MaxApi from 'max-api';
 import { TandemClient, type MaxApiLike, type TandemClientOptions } from './client';
-import { primerMessages } from './clip-primer';
+import { sendGenerate } from './request-book';
 
 /** The max-api the tool client uses: the device client's, and the dictionaries. */
 export type ToolMaxApi = MaxApiLike & Pick<typeof MaxApi, 'getDict' | 'setDict'>;
@@ -113,22 +113,8 @@ export class ToolClient extends TandemClient {
   private askGenerate(id: number, job: GenerateJob): void {
     // Every setting in the request itself (the bridge's session is shared with the device and
     // other tools, whose settings stay as they are), after the notes before the selection.
-    if (job.primer) for (const args of primerMessages(id, job.primer)) this.link.send('/tandem/primer', ...args);
     const key = modelSpec(job.model).controls.includes('key') ? (job.key_name ?? '') : '';
-    const bars = job.bars + (job.primer?.bars ?? 0);
-    this.link.send(
-      '/tandem/generate',
-      { i: id },
-      { s: job.model },
-      { s: job.genre },
-      { f: job.density },
-      { f: job.temperature },
-      { i: bars },
-      { i: job.fill },
-      { i: seedToInt32(job.seed) },
-      { s: key },
-      { s: '' },
-    );
+    sendGenerate(this.link, id, { ...job, bars: job.bars + (job.primer?.bars ?? 0), key });
   }
 
   private askHumanize(id: number, job: HumanizeJob): void {
