@@ -100,24 +100,35 @@ async function main(): Promise<void> {
 }
 
 /**
- * CPU ms used so far by the process group `pgid` (the browser and every process it started),
- * from /proc (Linux; undefined elsewhere). 10 ms resolution: compared over several runs.
+ * CPU time used so far by every thread of the process group `pgid` (the browser and every process
+ * it started), ms by thread id, from /proc/<pid>/task/<tid>/schedstat (nanoseconds; Linux only,
+ * undefined elsewhere). Per thread rather than /proc/<pid>/stat's 10 ms ticks, which over runs of
+ * 20-40 ms left the ratio to Node swinging by 0.4 at load 10.
  */
-function groupCpuMs(pgid: number | undefined): number | undefined {
+function groupThreadsMs(pgid: number | undefined): Map<string, number> | undefined {
   if (!pgid || process.platform !== 'linux') return undefined;
-  let ticks = 0;
+  const out = new Map<string, number>();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      // Fields after the command: state ppid pgrp ... utime (14th field) stime (15th).
-      if (Number(f[2]) === pgid) ticks += Number(f[11]) + Number(f[12]);
+      // Fields after the command: state ppid pgrp ...
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]) !== pgid) continue;
+      for (const tid of readdirSync(`/proc/${name}/task`)) {
+        out.set(tid, Number(readFileSync(`/proc/${name}/task/${tid}/schedstat`, 'utf8').split(' ')[0]) / 1e6);
+      }
     } catch {
       // gone meanwhile
     }
   }
-  return ticks * 10; // USER_HZ is 100 on Linux
+  return out;
+}
+
+/** CPU ms the group's threads used between two snapshots (a thread that ended meanwhile is not counted). */
+function groupCpuSince(before: Map<string, number>, after: Map<string, number>): number {
+  let ms = 0;
+  for (const [tid, t] of after) ms += t - (before.get(tid) ?? 0);
+  return ms;
 }
 
 const ownCpuMs = (): number => {
@@ -205,22 +216,37 @@ async function benchBackend(name: string, e: ChromiumEngine, backend: BackendNam
     const wall: Array<[number, number]> = [];
     const cpu = { chromium: 0, node: 0 };
     let groupOk = true;
-    for (let i = 0; i < reps; i++) {
-      const g0 = groupCpuMs(e.browserPid);
-      let c0 = ownCpuMs();
-      let t0 = performance.now();
+    const runChromium = async (): Promise<number> => {
+      const g0 = groupThreadsMs(e.browserPid);
+      const c0 = ownCpuMs();
+      const t0 = performance.now();
       await e.generate(req(count));
-      const tc = performance.now() - t0;
-      // This process's share first: the /proc walk of groupCpuMs costs this process a few ms itself.
+      const ms = performance.now() - t0;
+      // This process's share first: the /proc walk costs this process a few ms itself.
       const own = ownCpuMs() - c0;
-      const g1 = groupCpuMs(e.browserPid);
-      if (g0 === undefined || g1 === undefined) groupOk = false;
-      cpu.chromium += own + (g1 ?? 0) - (g0 ?? 0);
-      c0 = ownCpuMs();
-      t0 = performance.now();
+      const g1 = groupThreadsMs(e.browserPid);
+      if (!g0 || !g1) groupOk = false;
+      cpu.chromium += own + (g0 && g1 ? groupCpuSince(g0, g1) : 0);
+      return ms;
+    };
+    const runNode = async (): Promise<number> => {
+      const c0 = ownCpuMs();
+      const t0 = performance.now();
       await node.generate(req(count));
-      wall.push([tc, performance.now() - t0]);
+      const ms = performance.now() - t0;
       cpu.node += ownCpuMs() - c0;
+      return ms;
+    };
+    for (let i = 0; i < reps; i++) {
+      // Each engine goes first in every other pair: the garbage one run leaves is partly collected
+      // (this process's GC threads) during the next, which would otherwise always be Chromium's.
+      if (i % 2 === 0) {
+        const c = await runChromium();
+        wall.push([c, await runNode()]);
+      } else {
+        const n = await runNode();
+        wall.push([await runChromium(), n]);
+      }
     }
     const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     const ratio = med(wall.map(([c, n]) => c / n));
