@@ -156,12 +156,7 @@ export class DrumRollout {
     const bonus = this.sampling.repeatBar;
     if (bonus) this.repeatBonus = bonus === 1 ? undefined : tf.scalar(bonus);
     this.repeats = !!bonus;
-    const rest = this.sampling.restBias;
-    this.restBias = rest ? rest.map((x) => tf.tensor1d(Array.from({ length: DRUM_PATTERNS }, (_, p) => (p === 0 ? x : 0)))) : undefined;
   }
-
-  /** Per 16th of the bar, the rest bias (sampling.restBias) on the empty pattern's score; undefined when there is none. */
-  private readonly restBias?: tf.Tensor1D[];
 
   /** Whether the sampling has a repeat bonus (sampling.repeatBar). */
   private readonly repeats: boolean;
@@ -222,15 +217,8 @@ export class DrumRollout {
    * each carrying cumsum rounding). With `barBefore` (the pattern index one bar earlier) and
    * `sampling.repeatBar`, that pattern gets the repeat bonus.
    */
-  private samplePattern(
-    h: Rows,
-    gumbel: Rows,
-    logits: { w: tf.Tensor3D; b: tf.Tensor1D },
-    barBefore?: tf.Tensor2D,
-    rest?: tf.Tensor1D,
-  ): { pattern: tf.Tensor2D; hits: Rows } {
+  private samplePattern(h: Rows, gumbel: Rows, logits: { w: tf.Tensor3D; b: tf.Tensor1D }, barBefore?: tf.Tensor2D): { pattern: tf.Tensor2D; hits: Rows } {
     let scores = k.sub(linear(h, logits.w, logits.b), gumbel);
-    if (rest) scores = k.add(scores, rest);
     if (barBefore && this.repeats) scores = k.add(scores, this.repeatRow(barBefore));
     const pattern = k.argMax(scores, 2);
     return { pattern, hits: k.gather(this.patternHits, pattern) };
@@ -251,6 +239,21 @@ export class DrumRollout {
   /** Grids from `run`'s features read back: the primer's steps as they are, then what was sampled. */
   grids(req: DrumRequest, kept: number, features: Float32Array): DrumGrid[] {
     return featureGrids(req, kept, features);
+  }
+
+  /**
+   * Sampled step t's Gumbel noise (log(-log u) of the patterns' uniforms, subtracted from the
+   * scores) for the batch, at generation step s: with `sampling.restBias`, the step's rest bias is
+   * taken off the empty pattern's noise, which adds it to that pattern's score (the same odds as
+   * adding it to the scores, without a kernel a step over all 512 scores).
+   */
+  private stepGumbel(all: Float32Array, t: number, B: number, s: number): Float32Array {
+    const step = all.subarray(t * B * DRUM_PATTERNS, (t + 1) * B * DRUM_PATTERNS);
+    const rest = this.sampling.restBias?.[s % DRUM_STEPS_PER_BAR];
+    if (!rest) return step;
+    const out = step.slice();
+    for (let b = 0; b < B; b++) out[b * DRUM_PATTERNS] -= rest;
+    return out;
   }
 
   /** The noise of a generation of `req` after `kept` primer steps, drawn in JS (samplingNoise). */
@@ -336,7 +339,7 @@ export class DrumRollout {
           if (keepPatterns) patterns.push(primerPattern(req.primer!, s, B));
         } else {
           const t = s - kept;
-          const u = options.forced ? undefined : tf.tensor3d(patternGumbel.subarray(t * B * DRUM_PATTERNS, (t + 1) * B * DRUM_PATTERNS), [1, B, DRUM_PATTERNS]);
+          const u = options.forced ? undefined : tf.tensor3d(this.stepGumbel(patternGumbel, t, B, s), [1, B, DRUM_PATTERNS]);
           const z = tf.tensor3d(noise.normals.subarray(t * B * NORMALS_PER_STEP, (t + 1) * B * NORMALS_PER_STEP), [1, B, NORMALS_PER_STEP]);
           const forced = forcedAt(s);
           const vn = noise.velocity;
@@ -355,7 +358,7 @@ export class DrumRollout {
             const hn = this.gru.cell(input, h);
             if (forced) return [hn, this.head.sample(hn, forced, z, bins)];
             const barBefore = s >= DRUM_STEPS_PER_BAR ? patterns[s - DRUM_STEPS_PER_BAR] : undefined;
-            const { pattern, hits } = this.samplePattern(hn, u!, logits, barBefore, this.restBias?.[s % DRUM_STEPS_PER_BAR]);
+            const { pattern, hits } = this.samplePattern(hn, u!, logits, barBefore);
             return keepPatterns ? [hn, this.head.sample(hn, hits, z, bins), pattern] : [hn, this.head.sample(hn, hits, z, bins)];
           });
           u?.dispose();
@@ -384,7 +387,6 @@ export class DrumRollout {
     this.head.dispose();
     tf.dispose([this.patternHits, this.wInit, this.bInit]);
     this.repeatBonus?.dispose();
-    if (this.restBias) tf.dispose(this.restBias);
     if (this.logits) tf.dispose([this.logits.w, this.logits.b]);
     this.logits = undefined;
   }
