@@ -6,7 +6,7 @@ import { MELODY_NET_DIR } from '../bridge/models/load-melody';
 import { VOICES, type Voice } from '../src/models/melody/spec';
 
 export const USAGE =
-  'usage: npm run eval:melody [-- --quick] [-- --json] [-- --model DIR] [-- --temperature T] [-- --downbeat-root-bias B] [-- --no-register] [-- --middle-root-bias B] [-- --min-p P] [-- --rest-bias B] [-- --seed S] [-- --half-bar-chords] [-- --voice melody|bass] [-- --gaps N] [-- --bass-plays-no-chord] [-- --no-pickup] [-- --no-interval-prior] [-- --no-onset-calibration] [-- --middle-root-every-bar] [-- --chord-tone-bias B] [-- --density-gain G]';
+  'usage: npm run eval:melody [-- --quick] [-- --json] [-- --model DIR] [-- --temperature T] [-- --downbeat-root-bias B] [-- --no-register] [-- --middle-root-bias B] [-- --min-p P] [-- --rest-bias B] [-- --seed S] [-- --half-bar-chords] [-- --voice melody|bass] [-- --gaps N] [-- --bass-plays-no-chord] [-- --no-pickup] [-- --no-interval-prior] [-- --no-onset-calibration] [-- --middle-root-every-bar] [-- --chord-tone-bias B] [-- --density-gain G] [-- --style-density-gain VOICE/STYLE=G] [-- --chord-tone-bar-bias B] [-- --no-register-tilt]';
 
 export interface EvalMelodyOptions {
   quick: boolean;
@@ -36,8 +36,14 @@ export interface EvalMelodyOptions {
   halfBarChords?: boolean;
   /** --chord-tone-bias B: the melody's strong-beat chord-tone bonus (MelodyRnn.chordToneBias). */
   chordToneBias?: number;
-  /** --density-gain G: MelodyRnn.densityGain of both voices. */
+  /** --density-gain G: MelodyRnn.densityGain of both voices, and no style's stretch (MelodyRnn.densityStretch). */
   densityGain?: number;
+  /** --style-density-gain VOICE/STYLE=G (repeatable): the gain of MelodyRnn.densityStretch's entry (0 = none). */
+  styleDensityGain?: Record<string, number>;
+  /** --chord-tone-bar-bias B: the melody's strong-beat chord-tone bonus in bars given one chord (MelodyRnn.chordToneBarBias). */
+  chordToneBarBias?: number;
+  /** --no-register-tilt: model.json's registerTilt unused (MelodyRnn.registerCalibration off), to measure it. */
+  noRegisterTilt?: boolean;
   /** --middle-root-every-bar: the bass middle-beat root bonus in every bar, not only where chords were given split (MelodyRnn.middleRootEveryBar). */
   middleEveryBar?: boolean;
   /** --no-interval-prior: every interval may be drawn (MelodyRnn.intervalPrior off), to measure it. */
@@ -84,6 +90,13 @@ export function parseArgs(argv: readonly string[]): EvalMelodyOptions {
       o.chordToneBias = Number(argv[++i]);
     } else if (a === '--density-gain' && argv[i + 1] && Number(argv[i + 1]) >= 0 && Number(argv[i + 1]) <= 10) {
       o.densityGain = Number(argv[++i]);
+    } else if (a === '--style-density-gain' && /^(melody|bass)\/[a-z]+=\d+(\.\d+)?$/.test(argv[i + 1] ?? '') && Number(argv[i + 1].split('=')[1]) <= 10) {
+      const [key, g] = argv[++i].split('=');
+      o.styleDensityGain = { ...o.styleDensityGain, [key]: Number(g) };
+    } else if (a === '--chord-tone-bar-bias' && argv[i + 1] && Number(argv[i + 1]) >= 0 && Number(argv[i + 1]) <= 10) {
+      o.chordToneBarBias = Number(argv[++i]);
+    } else if (a === '--no-register-tilt') {
+      o.noRegisterTilt = true;
     } else if (a === '--middle-root-every-bar') {
       o.middleEveryBar = true;
     } else if (a === '--bass-plays-no-chord') {

@@ -267,7 +267,14 @@ async function main(): Promise<void> {
       if (opts.noIntervalPrior) net.intervalPrior = false;
       if (opts.noOnsetCalibration) net.onsetCalibration = false;
       if (opts.middleEveryBar) net.middleRootEveryBar = true;
-      if (opts.densityGain !== undefined) net.densityGain = { melody: opts.densityGain, bass: opts.densityGain };
+      if (opts.densityGain !== undefined) {
+        net.densityGain = { melody: opts.densityGain, bass: opts.densityGain };
+        net.densityStretch = {};
+      }
+      for (const [key, gain] of Object.entries(opts.styleDensityGain ?? {}))
+        net.densityStretch = { ...net.densityStretch, [key]: { ...(net.densityStretch[key] ?? { from: 0.25, to: 0.75 }), gain } };
+      if (opts.chordToneBarBias !== undefined) net.chordToneBarBias = opts.chordToneBarBias;
+      if (opts.noRegisterTilt) net.registerCalibration = false;
       if (opts.chordToneBias !== undefined) net.chordToneBias = opts.chordToneBias;
       if (opts.minP !== undefined) net.minP = { melody: opts.minP, bass: opts.minP };
       if (opts.restBias !== undefined) net.restBias = opts.restBias;

@@ -125,8 +125,8 @@ const barChordOf: ChordLookup = (line, step) =>
  * Notes begun on a strong step whose pitch class is a tone of the chord there (the bar's chord
  * unless `chordOf` says otherwise); steps without a chord are left out.
  */
-export function strongBeatChordTones(line: EvalLine, chordOf: ChordLookup = barChordOf): Share {
-  const strong = new Set(strongSteps(line.meter));
+export function strongBeatChordTones(line: EvalLine, chordOf: ChordLookup = barChordOf, steps: readonly number[] = strongSteps(line.meter)): Share {
+  const strong = new Set(steps);
   let hits = 0;
   let total = 0;
   for (const [p, s] of line.notes) {

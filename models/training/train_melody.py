@@ -205,6 +205,9 @@ def main():
                          'move through the harmonies inside the bar as real ones do, melodies keep more chord tones at 0.5')
     ap.add_argument('--openings', type=float, default=0.0,
                     help="share of training windows that start at the line's first bar (as a line generated from nothing does)")
+    ap.add_argument('--style-weight', action='append', default=[], metavar='STYLE=W',
+                    help='multiply how often lines of STYLE are drawn (after the third-of-the-batches cap), e.g. hornpipe=4: '
+                         'the small styles (hornpipe, waltz: under 1 %% of the steps each) are otherwise rarely seen; repeatable')
     ap.add_argument('--val-steps', type=int, default=512, help='steps of each validation line scored')
     ap.add_argument('--patience', type=int, default=8)
     ap.add_argument('--seed', type=int, default=1)
@@ -232,6 +235,11 @@ def main():
     total = steps.sum()
     cap = total / 3
     weights = np.array([s * min(1.0, cap / share[g]) for s, g in zip(steps, group)])
+    for sw in args.style_weight:
+        name, _, w = sw.partition('=')
+        if name not in spec['styles'] or not w.replace('.', '', 1).isdigit() or float(w) <= 0:
+            sys.exit(f'--style-weight {sw!r}: expected STYLE=W with STYLE one of {", ".join(spec["styles"])} and W > 0')
+        weights[np.array([ln.style == spec['styles'].index(name) for ln in train])] *= float(w)
     weights /= weights.sum()
     print(f'train lines {len(train)} ({int(total)} steps), validation {len(val)} ({sum(ln.n for ln in val)} steps), input {spec["inputSize"]}, vocab {spec["vocab"]}', flush=True)
 
@@ -288,7 +296,7 @@ def main():
         spec=dict(spec, hidden=args.hidden, densityRanges=data['densityRanges'], voiceRanges=data['voiceRanges'], registerRanges=data['registerRanges'], progressions=data['progressions'], **({'intervals': data['intervals']} if 'intervals' in data else {})),
         training=dict(framework=f'torch {torch.__version__}', epochs=state['epoch'], bestEpoch=state['best_epoch'],
                       seconds=round(state['seconds'], 1), parameters=params, batch=args.batch, length=args.length,
-                      batchesPerEpoch=args.batches, lr=args.lr, chordDropout=args.chord_dropout, styleDropout=args.style_dropout, barChords=args.bar_chords, barChordsBass=args.bar_chords_bass, openings=args.openings,
+                      batchesPerEpoch=args.batches, lr=args.lr, chordDropout=args.chord_dropout, styleDropout=args.style_dropout, barChords=args.bar_chords, barChordsBass=args.bar_chords_bass, openings=args.openings, styleWeights=args.style_weight,
                       seed=args.seed, threads=args.threads, validation=ev, history=state['history']),
     )
     os.makedirs(os.path.dirname(args.fixture), exist_ok=True)

@@ -29,9 +29,11 @@ import {
   DENSITY_GAIN,
   MELODY_PICKUP_ON_NO_CHORD,
   MIN_P,
+  DENSITY_STRETCH,
+  toneBonus,
 } from './sampling-rules';
 
-export { BASS_DOWNBEAT_ROOT_BIAS, BASS_MIDDLE_BEAT_ROOT_BIAS, BASS_RESTS_ON_NO_CHORD, DENSITY_GAIN, MELODY_PICKUP_ON_NO_CHORD, MIN_P };
+export { BASS_DOWNBEAT_ROOT_BIAS, BASS_MIDDLE_BEAT_ROOT_BIAS, BASS_RESTS_ON_NO_CHORD, DENSITY_GAIN, MELODY_PICKUP_ON_NO_CHORD, MIN_P, DENSITY_STRETCH };
 
 /** One generated line: notes on the 16th grid in absolute pitch, with the key, meter and chords it was made over. */
 export interface MelodyLine {
@@ -72,11 +74,21 @@ export class MelodyRnn {
   minP: Record<Voice, number> = { ...MIN_P };
   /** Per voice: how far the density asked for moves every note's log-odds (0 = as learned); see DENSITY_GAIN. */
   densityGain: Record<Voice, number> = { ...DENSITY_GAIN };
+  /** Per `voice/style`: the density stretch beyond the data's (0 gain = none); see DENSITY_STRETCH. */
+  densityStretch: Record<string, { gain: number; from: number; to: number }> = { ...DENSITY_STRETCH };
   /**
    * Added to the scores of the chord's tones on a melody's strong beats in bars whose chords are given split (0 = as
-   * learned); undefined = model.json's per-style `chordToneBias` (fitted on the training split), else none.
+   * learned; a number: the tones' bonus alone); undefined = model.json's per-style `chordToneBias` (fitted on the training
+   * split: a bonus and a penalty on the other pitches, see chordToneSplit), else none.
    */
   chordToneBias: number | undefined = undefined;
+  /**
+   * The same bonus in bars given one chord (0 = as learned); undefined = model.json's per-style `chordToneBarBias`
+   * (fitted on the training split given one chord per bar), else none.
+   */
+  chordToneBarBias: number | undefined = undefined;
+  /** Whether model.json's `registerTilt` (the register calibration, see DrawBiasContext.registerTilt) is used. */
+  registerCalibration = true;
   /**
    * Whether the middle-beat root bonus applies in every bar (session 6) rather than only in bars whose chords were
    * given split (`| C G |`, or `| C C |`: the harmony spelled out on the middle beat). See BASS_MIDDLE_BEAT_ROOT_BIAS.
@@ -240,6 +252,7 @@ export class MelodyRnn {
         for (let i = 0; i < VOCAB; i++) gumbel[o + i] = -Math.log(-Math.log(Math.min(Math.max(rng(), 1e-300), 1 - 2 ** -53)));
       }
     }
+    const tilt = this.registerCalibration ? this.spec.registerTilt?.[`${req.voice}/${req.style ?? 'any'}`] : undefined;
     biasDraws(gumbel, {
       voice: req.voice,
       meter,
@@ -253,7 +266,10 @@ export class MelodyRnn {
       middleBeatRootBias: this.middleBeatRootBias,
       middleRootEveryBar: this.middleRootEveryBar,
       onsetBias: this.onsetCalibration ? this.spec.onsetBias?.[`${req.voice}/${req.style ?? 'any'}`] : undefined,
-      chordToneBias: this.chordToneBias ?? this.spec.chordToneBias?.[`melody/${req.style ?? 'any'}`] ?? 0,
+      chordToneBias: toneBonus(this.chordToneBias ?? this.spec.chordToneBias?.[`melody/${req.style ?? 'any'}`]),
+      chordToneBarBias: toneBonus(this.chordToneBarBias ?? this.spec.chordToneBarBias?.[`melody/${req.style ?? 'any'}`]),
+      registerTilt: tilt && { perOctave: tilt[0], center: tilt[1] },
+      tonicShift: keyShift(key.tonic),
       pickupOnNoChord: this.pickupOnNoChord,
       bassRestsOnNoChord: this.bassRestsOnNoChord,
     });
@@ -265,8 +281,11 @@ export class MelodyRnn {
       if (p < lo || p > hi) tokenMask[t] = -1e9;
     }
     tokenMask[TOKEN_OFF] += this.restBias;
-    // The density asked for, stretched: every note's log-odds moved by densityGain x (density - 0.5) (see DENSITY_GAIN).
-    const stretch = this.densityGain[req.voice] * (req.density - 0.5);
+    // The density asked for, stretched: every note's log-odds moved by densityGain x (density - 0.5) (see DENSITY_GAIN),
+    // and beyond the style's usual densities by its stretch (see DENSITY_STRETCH).
+    const edge = this.densityStretch[`${req.voice}/${req.style ?? 'any'}`];
+    const beyond = edge ? req.density - Math.min(edge.to, Math.max(edge.from, req.density)) : 0;
+    const stretch = this.densityGain[req.voice] * (req.density - 0.5) + (edge ? edge.gain * beyond : 0);
     if (stretch !== 0) for (let t = 2; t < VOCAB; t++) tokenMask[t] += stretch;
     return {
       plan: {

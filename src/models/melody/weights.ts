@@ -3,6 +3,7 @@ import { MODES } from '../../music/chords';
 import { TandemError } from '../../errors';
 import { decodeWeights, type DecodedWeight } from '../weights-manifest';
 import { MELODY_INPUT, METERS, STYLES, VOCAB, VOICES } from './spec';
+import type { ChordToneBonus } from './sampling-rules';
 
 /** A 4-bar progression the data plays often: chord roots and tones (12-bit masks), key-relative, one per bar. */
 export interface Progression {
@@ -54,7 +55,17 @@ export interface MelodyModelJson {
      * `melody/style` -> the strong-beat chord-tone bonus of that style's melodies where a bar's chords are given split
      * (MelodyRnn.chordToneBias), fitted on the training split by models/training/calibrate-melody.ts.
      */
-    chordToneBias?: Record<string, number>;
+    chordToneBias?: Record<string, ChordToneBonus>;
+    /**
+     * `melody/style` -> the same bonus in bars given one chord (MelodyRnn.chordToneBarBias), fitted on the training split
+     * given one chord per bar. Absent in models calibrated before it.
+     */
+    chordToneBarBias?: Record<string, ChordToneBonus>;
+    /**
+     * `voice/style` -> [log-odds per octave, centre MIDI pitch]: the register calibration (MelodyRnn.registerCalibration),
+     * fitted on the training split so that the lines' mean pitch is the training lines'. Absent in models calibrated before it.
+     */
+    registerTilt?: Record<string, [number, number]>;
   };
   training?: Record<string, unknown>;
   weightsManifest: tf.io.WeightsManifestConfig;

@@ -1,14 +1,16 @@
 /**
- * The melody/bass network's sampling rules that come from the data (session 7): the bass rests on N.C., an opening N.C.
- * bar is a melody's pickup, the interval prior, the onset calibration, the bass's density gain and the melody's
- * chord-tone bonus on chords given per half bar. Each test fails with its rule off.
+ * The melody/bass network's sampling rules that come from the data (sessions 7 and 8): the bass rests on N.C., an
+ * opening N.C. bar is a melody's pickup, the interval prior, the onset calibration, the density gains (per voice, and
+ * the jig melody's own), the melody's chord-tone bonuses (chords given per half bar, and one chord a bar) and the
+ * register calibration. Each test fails with its rule off.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initNodeTf } from '../../../bridge/engine/node-tf';
 import { readMelodyNetArtifacts } from '../../../bridge/models/load-melody';
 import { parseChordProgression } from '../../../src/music/chords';
-import { DENSITY_GAIN, MelodyRnn, type MelodyLine } from '../../../src/models/melody/melody-rnn';
+import { DENSITY_GAIN, MelodyRnn, DENSITY_STRETCH, type MelodyLine } from '../../../src/models/melody/melody-rnn';
 import { parseMelodyRequest } from '../../../src/models/melody/request';
+import { chordToneSplit, toneBonus } from '../../../src/models/melody/sampling-rules';
 
 const art = readMelodyNetArtifacts();
 if (!art) throw new Error('models/melody/model.json is missing: the trained melody/bass network must be committed');
@@ -101,7 +103,7 @@ describe('melody network sampling rules from the data', () => {
     await initNodeTf('wasm');
     const model = MelodyRnn.load(art);
     try {
-      expect(model.spec.chordToneBias?.['melody/reel']).toBeGreaterThan(0);
+      expect(toneBonus(model.spec.chordToneBias?.['melody/reel'])[0]).toBeGreaterThan(0);
       const chords = parseChordProgression('| G C | D G | Em C | D G |');
       const req = parseMelodyRequest({ voice: 'melody', style: 'reel', key: 'G major', chords: '| G C | D G | Em C | D G |', bars: 8, seed: 8, count: 16 });
       const toneShare = (lines: MelodyLine[]) => {
@@ -119,6 +121,107 @@ describe('melody network sampling rules from the data', () => {
       const withBonus = toneShare(model.generateSync(req));
       model.chordToneBias = 0;
       expect(withBonus).toBeGreaterThan(toneShare(model.generateSync(req)) + 0.03);
+    } finally {
+      model.dispose();
+    }
+  });
+
+  it('splits a chord-tone shift into a bonus and a penalty that keep the chance of a note beginning on the beat', () => {
+    for (const [shift, share] of [
+      [0.5, 0.8],
+      [2.6, 0.73],
+      [1, 0.3],
+    ]) {
+      const [bonus, penalty] = chordToneSplit(shift, share);
+      expect(bonus + penalty).toBeCloseTo(shift, 9);
+      expect(bonus).toBeGreaterThan(0);
+      expect(penalty).toBeGreaterThan(0);
+      // The pitches' total weight is unchanged: share x e^bonus + (1 - share) x e^-penalty = 1.
+      expect(share * Math.exp(bonus) + (1 - share) * Math.exp(-penalty)).toBeCloseTo(1, 9);
+    }
+    expect(chordToneSplit(0, 0.7)).toEqual([0, 0]);
+    expect(toneBonus(0.7)).toEqual([0.7, 0]);
+    expect(toneBonus(undefined)).toEqual([0, 0]);
+  });
+
+  it("a chord-tone shift split into bonus and penalty keeps a chorale's strong-beat onsets, a bonus alone adds some", async () => {
+    await initNodeTf('wasm');
+    const split = chordToneSplit(2.8, 0.73);
+    const spec = { ...art.modelJson.spec, chordToneBias: { ...art.modelJson.spec.chordToneBias, 'melody/chorale': split } };
+    const model = MelodyRnn.load({ ...art, modelJson: { ...art.modelJson, spec } });
+    try {
+      const req = parseMelodyRequest({
+        voice: 'melody',
+        style: 'chorale',
+        key: 'C major',
+        chords: '| C G | Am F | Dm G | C C |',
+        bars: 8,
+        seed: 11,
+        count: 24,
+      });
+      const strongOnsets = () => model.generateSync(req).reduce((a, l) => a + l.notes.filter(([, s]) => s % 8 === 0).length, 0);
+      const withSplit = strongOnsets();
+      model.chordToneBias = 0;
+      const alone = strongOnsets();
+      model.chordToneBias = 2.8;
+      const bonusOnly = strongOnsets();
+      expect(bonusOnly - alone).toBeGreaterThan(Math.max(10, 2 * Math.abs(withSplit - alone)));
+    } finally {
+      model.dispose();
+    }
+  });
+
+  it("stretches a jig melody's density beyond the data's (DENSITY_STRETCH): busiest at least 3 times the sparsest", async () => {
+    await initNodeTf('wasm');
+    const model = MelodyRnn.load(art);
+    try {
+      const perBar = (density: number) =>
+        model
+          .generateSync(parseMelodyRequest({ voice: 'melody', style: 'jig', key: 'D major', chords: 'D G A D', bars: 8, seed: 5, count: 12, density }))
+          .reduce((a, l) => a + l.notes.length, 0) /
+        (12 * 8);
+      expect(DENSITY_STRETCH['melody/jig'].gain).toBeGreaterThan(0);
+      expect(perBar(1) / perBar(0)).toBeGreaterThanOrEqual(3);
+      model.densityStretch = {};
+      expect(perBar(1) / perBar(0)).toBeLessThan(3);
+    } finally {
+      model.dispose();
+    }
+  });
+
+  it("plays chord tones on a waltz melody's downbeats over one chord a bar, with the style's bonus from model.json", async () => {
+    await initNodeTf('wasm');
+    const model = MelodyRnn.load(art);
+    try {
+      expect(toneBonus(model.spec.chordToneBarBias?.['melody/waltz'])[0]).toBeGreaterThan(0);
+      const chords = parseChordProgression('G C D G Em C D G');
+      const req = parseMelodyRequest({ voice: 'melody', style: 'waltz', key: 'G major', chords: 'G C D G Em C D G', bars: 8, seed: 4, count: 16 });
+      const toneShare = (lines: MelodyLine[]) => {
+        const down = lines.flatMap((l) => l.notes.filter(([, s]) => s % 12 === 0));
+        const hits = down.filter(([p, s]) => (chords[Math.floor(s / 12)][0].pitchClasses as readonly number[]).includes(p % 12));
+        return hits.length / Math.max(1, down.length);
+      };
+      const withBonus = toneShare(model.generateSync(req));
+      model.chordToneBarBias = 0;
+      expect(withBonus).toBeGreaterThan(toneShare(model.generateSync(req)) + 0.03);
+    } finally {
+      model.dispose();
+    }
+  });
+
+  it("moves a pop bass line's register up by model.json's registerTilt, keeping it in the register", async () => {
+    await initNodeTf('wasm');
+    const model = MelodyRnn.load(art);
+    try {
+      expect(model.spec.registerTilt?.['bass/pop']?.[0]).toBeGreaterThan(0);
+      const [lo, hi] = model.register('bass', 'pop')!;
+      const req = parseMelodyRequest({ voice: 'bass', style: 'pop', key: 'A minor', chords: 'Am F C G', bars: 8, seed: 6, count: 16 });
+      const pitches = (lines: MelodyLine[]) => lines.flatMap((l) => l.notes.map(([p]) => p));
+      const mean = (ps: number[]) => ps.reduce((a, p) => a + p, 0) / ps.length;
+      const tilted = pitches(model.generateSync(req));
+      expect(tilted.filter((p) => p < lo || p > hi)).toEqual([]);
+      model.registerCalibration = false;
+      expect(mean(tilted)).toBeGreaterThan(mean(pitches(model.generateSync(req))) + 0.5);
     } finally {
       model.dispose();
     }
