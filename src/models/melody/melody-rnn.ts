@@ -253,6 +253,7 @@ export class MelodyRnn {
       }
     }
     const tilt = this.registerCalibration ? this.spec.registerTilt?.[`${req.voice}/${req.style ?? 'any'}`] : undefined;
+    const reg = this.foldRegister ? this.register(req.voice, req.style) : undefined;
     biasDraws(gumbel, {
       voice: req.voice,
       meter,
@@ -268,7 +269,7 @@ export class MelodyRnn {
       onsetBias: this.onsetCalibration ? this.spec.onsetBias?.[`${req.voice}/${req.style ?? 'any'}`] : undefined,
       chordToneBias: toneBonus(this.chordToneBias ?? this.spec.chordToneBias?.[`melody/${req.style ?? 'any'}`]),
       chordToneBarBias: toneBonus(this.chordToneBarBias ?? this.spec.chordToneBarBias?.[`melody/${req.style ?? 'any'}`]),
-      registerTilt: tilt && { perOctave: tilt[0], center: tilt[1] },
+      registerTilt: tilt && reg ? { perOctave: tilt, low: reg[0], high: Math.max(reg[1], reg[0] + 11) } : undefined,
       tonicShift: keyShift(key.tonic),
       pickupOnNoChord: this.pickupOnNoChord,
       bassRestsOnNoChord: this.bassRestsOnNoChord,

@@ -130,10 +130,11 @@ export interface DrawBiasContext {
   /** The same on the downbeats of bars given one chord (model.json's chordToneBarBias; [0, 0] = none). */
   chordToneBarBias: readonly [number, number];
   /**
-   * Register calibration (model.json's registerTilt): log-odds per octave added to a pitch above `center` (MIDI), taken
-   * off below, after the register fold: the octave a pitch class is played in moves, not the pitch classes.
+   * Register calibration (model.json's registerTilt): log-odds per octave by which, among the places a pitch class has
+   * in the register (MIDI `low`..`high`), a higher one is favoured over a lower one (a pitch class with one place keeps
+   * its odds), after the register fold: the octave a pitch class is played in moves, not which pitch classes are played.
    */
-  registerTilt?: { perOctave: number; center: number };
+  registerTilt?: { perOctave: number; low: number; high: number };
   /** What the key adds to a key-relative pitch token's pitch (spec.keyShift of the tonic). */
   tonicShift: number;
   pickupOnNoChord: boolean;
@@ -201,11 +202,19 @@ export function biasDraws(gumbel: Float32Array, r: DrawBiasContext): void {
       }
     }
   }
-  // The register calibration: every pitch token's log-odds moved by perOctave per octave from the centre.
+  // The register calibration: a pitch class's higher places in the register favoured by perOctave per octave.
   const tilt = r.registerTilt;
   if (tilt && tilt.perOctave !== 0) {
     const add = new Float32Array(VOCAB);
-    for (let t = 2; t < VOCAB; t++) add[t] = (tilt.perOctave * (t - 2 + PITCH_LOW + r.tonicShift - tilt.center)) / 12;
+    for (let t = 2; t < VOCAB; t++) {
+      const p = t - 2 + PITCH_LOW + r.tonicShift;
+      if (p < tilt.low || p > tilt.high) continue;
+      // The mean of the pitch class's places in the register: the tilt is centred on it, per pitch class.
+      let sum = 0;
+      let n = 0;
+      for (let q = tilt.low + ((((p - tilt.low) % 12) + 12) % 12); q <= tilt.high; q += 12, n++) sum += q;
+      add[t] = (tilt.perOctave * (p - sum / n)) / 12;
+    }
     for (let o = 0; o < (total - kept) * B * VOCAB; o += VOCAB) for (let t = 2; t < VOCAB; t++) gumbel[o + t] += add[t];
   }
   // A melody whose given chords open on an N.C. bar plays that bar as a pickup (see MELODY_PICKUP_ON_NO_CHORD).

@@ -62,10 +62,11 @@ export interface MelodyModelJson {
      */
     chordToneBarBias?: Record<string, ChordToneBonus>;
     /**
-     * `voice/style` -> [log-odds per octave, centre MIDI pitch]: the register calibration (MelodyRnn.registerCalibration),
-     * fitted on the training split so that the lines' mean pitch is the training lines'. Absent in models calibrated before it.
+     * `voice/style` -> log-odds per octave by which a pitch class's higher places in the register are favoured
+     * (MelodyRnn.registerCalibration), fitted on the training split so that the lines' mean pitch is the training
+     * lines'. Absent in models calibrated before it.
      */
-    registerTilt?: Record<string, [number, number]>;
+    registerTilt?: Record<string, number>;
   };
   training?: Record<string, unknown>;
   weightsManifest: tf.io.WeightsManifestConfig;

@@ -209,11 +209,12 @@ describe('melody network sampling rules from the data', () => {
     }
   });
 
-  it("moves a pop bass line's register up by model.json's registerTilt, keeping it in the register", async () => {
+  it('moves a pop bass line up its register with a registerTilt, keeping it in the register', async () => {
     await initNodeTf('wasm');
-    const model = MelodyRnn.load(art);
+    // Off in the shipped model.json (see the model card); the mechanism, with a tilt of 1.5 log-odds per octave.
+    const spec = { ...art.modelJson.spec, registerTilt: { 'bass/pop': 1.5 } };
+    const model = MelodyRnn.load({ ...art, modelJson: { ...art.modelJson, spec } });
     try {
-      expect(model.spec.registerTilt?.['bass/pop']?.[0]).toBeGreaterThan(0);
       const [lo, hi] = model.register('bass', 'pop')!;
       const req = parseMelodyRequest({ voice: 'bass', style: 'pop', key: 'A minor', chords: 'Am F C G', bars: 8, seed: 6, count: 16 });
       const pitches = (lines: MelodyLine[]) => lines.flatMap((l) => l.notes.map(([p]) => p));
@@ -221,7 +222,7 @@ describe('melody network sampling rules from the data', () => {
       const tilted = pitches(model.generateSync(req));
       expect(tilted.filter((p) => p < lo || p > hi)).toEqual([]);
       model.registerCalibration = false;
-      expect(mean(tilted)).toBeGreaterThan(mean(pitches(model.generateSync(req))) + 0.5);
+      expect(mean(tilted)).toBeGreaterThan(mean(pitches(model.generateSync(req))) + 1);
     } finally {
       model.dispose();
     }
