@@ -51,6 +51,16 @@ const req = (count: number) => requestFor(count);
 /** Runs (pairs beside Node) per figure: one variation, 16 variations; `--reps N` sets both. */
 let REPS_1 = 21;
 let REPS_16 = 5;
+/** Runs of one variation on each engine before the first timed pair. */
+const WARM_RUNS = 30;
+/**
+ * An idle pause after each timed run whose CPU time still counts for that run (not its wall time):
+ * V8 finishes a run's garbage collection in tasks after it (in this process 2-3 ms of main-thread
+ * work and ~1 ms on its GC threads a Node melody run, measured), which otherwise landed in the next
+ * run, so in a Chromium run half the time.
+ */
+const SETTLE_MS = 30;
+const settle = (): Promise<void> => new Promise((r) => setTimeout(r, SETTLE_MS));
 
 async function launch(label: string, model: EngineModel, path: string): Promise<ChromiumEngine> {
   const e = new ChromiumEngine({ executablePath: path, log: (l) => console.error(l) });
@@ -99,24 +109,32 @@ async function main(): Promise<void> {
   for (const r of rows) console.log(`${r.what.padEnd(w)}  ${r.value.padStart(vw)}  ${r.unit}`);
 }
 
+/** CPU time of a group's threads so far (ms by thread id), and which of them are renderers' main threads. */
+interface GroupCpu {
+  threads: Map<string, number>;
+  rendererMains: Set<string>;
+}
+
+/** ms a thread has run, from /proc/<pid>/task/<tid>/schedstat (nanoseconds). */
+const threadMs = (pid: string | number, tid: string | number): number => Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+
 /**
  * CPU time used so far by every thread of the process group `pgid` (the browser and every process
- * it started), ms by thread id, from /proc/<pid>/task/<tid>/schedstat (nanoseconds; Linux only,
- * undefined elsewhere). Per thread rather than /proc/<pid>/stat's 10 ms ticks, which over runs of
- * 20-40 ms left the ratio to Node swinging by 0.4 at load 10.
+ * it started), from /proc (Linux only, undefined elsewhere). Per thread rather than
+ * /proc/<pid>/stat's 10 ms ticks, which over runs of 20-40 ms left the ratio to Node swinging by
+ * 0.4 at load 10. A renderer's main thread (its thread id is its process id) runs the page's JavaScript.
  */
-function groupThreadsMs(pgid: number | undefined): Map<string, number> | undefined {
+function groupCpu(pgid: number | undefined): GroupCpu | undefined {
   if (!pgid || process.platform !== 'linux') return undefined;
-  const out = new Map<string, number>();
+  const out: GroupCpu = { threads: new Map(), rendererMains: new Set() };
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
       // Fields after the command: state ppid pgrp ...
       if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]) !== pgid) continue;
-      for (const tid of readdirSync(`/proc/${name}/task`)) {
-        out.set(tid, Number(readFileSync(`/proc/${name}/task/${tid}/schedstat`, 'utf8').split(' ')[0]) / 1e6);
-      }
+      if (readFileSync(`/proc/${name}/cmdline`, 'utf8').includes('--type=renderer')) out.rendererMains.add(name);
+      for (const tid of readdirSync(`/proc/${name}/task`)) out.threads.set(tid, threadMs(name, tid));
     } catch {
       // gone meanwhile
     }
@@ -124,12 +142,15 @@ function groupThreadsMs(pgid: number | undefined): Map<string, number> | undefin
   return out;
 }
 
-/** CPU ms the group's threads used between two snapshots (a thread that ended meanwhile is not counted). */
-function groupCpuSince(before: Map<string, number>, after: Map<string, number>): number {
+/** CPU ms the group's threads (or only its renderers' main threads) used between two snapshots; a thread that ended meanwhile is not counted. */
+function groupCpuSince(before: GroupCpu, after: GroupCpu, mainsOnly = false): number {
   let ms = 0;
-  for (const [tid, t] of after) ms += t - (before.get(tid) ?? 0);
+  for (const [tid, t] of after.threads) if (!mainsOnly || after.rendererMains.has(tid)) ms += t - (before.threads.get(tid) ?? 0);
   return ms;
 }
+
+/** ms this process's main thread has run (Linux; 0 elsewhere): where NodeEngine's JavaScript runs. */
+const ownMainMs = (): number => (process.platform === 'linux' ? threadMs('self', process.pid) : 0);
 
 const ownCpuMs = (): number => {
   const c = process.cpuUsage();
@@ -198,7 +219,8 @@ async function benchModel(name: string, model: EngineModel, first: boolean, brow
  * Chromium on one backend beside Node wasm, run for run in turn (so a change in the machine's load
  * hits both): wall-clock medians and the median of the per-pair ratios; and CPU time per run, the
  * browser's whole process group plus this process for Chromium, this process for Node (a figure the
- * other sessions' load changes less than wall time).
+ * other sessions' load changes less than wall time), and of the main threads alone (the page's
+ * renderer, this process's).
  */
 async function benchBackend(name: string, e: ChromiumEngine, backend: BackendName, chosen: BackendName, node: InstanceType<typeof NodeEngine>): Promise<void> {
   try {
@@ -212,34 +234,48 @@ async function benchBackend(name: string, e: ChromiumEngine, backend: BackendNam
     [1, REPS_1],
     [16, REPS_16],
   ] as const) {
-    for (let i = 0; i < 2; i++) await e.generate(req(count));
+    // Both past V8's and wasm's tiers before timing: a fresh page took ~10 % more main-thread CPU
+    // after 2 warm-up runs than after 60, and Node ~30 % more (melody x1, load 6), so a page
+    // timed at once beside a process warmed by the models before looked up to 1.5x slower.
+    for (let i = 0; i < (count === 1 ? WARM_RUNS : 3); i++) {
+      await e.generate(req(count));
+      await node.generate(req(count));
+    }
     const wall: Array<[number, number]> = [];
-    const cpu = { chromium: 0, node: 0 };
+    // Main threads apart: the page's and NodeEngine's JavaScript and wasm run there, and on a quiet
+    // machine their time is the wall time; GC and compile threads and the browser's own processes
+    // run beside them, and under load add to CPU time what the other sessions also change.
+    const cpu = { chromium: 0, node: 0, pageMain: 0, nodeMain: 0 };
     let groupOk = true;
     const runChromium = async (): Promise<number> => {
-      const g0 = groupThreadsMs(e.browserPid);
+      const g0 = groupCpu(e.browserPid);
       const c0 = ownCpuMs();
       const t0 = performance.now();
       await e.generate(req(count));
       const ms = performance.now() - t0;
+      await settle();
       // This process's share first: the /proc walk costs this process a few ms itself.
       const own = ownCpuMs() - c0;
-      const g1 = groupThreadsMs(e.browserPid);
+      const g1 = groupCpu(e.browserPid);
       if (!g0 || !g1) groupOk = false;
       cpu.chromium += own + (g0 && g1 ? groupCpuSince(g0, g1) : 0);
+      cpu.pageMain += g0 && g1 ? groupCpuSince(g0, g1, true) : 0;
       return ms;
     };
     const runNode = async (): Promise<number> => {
       const c0 = ownCpuMs();
+      const m0 = ownMainMs();
       const t0 = performance.now();
       await node.generate(req(count));
       const ms = performance.now() - t0;
+      await settle();
+      cpu.nodeMain += ownMainMs() - m0;
       cpu.node += ownCpuMs() - c0;
       return ms;
     };
     for (let i = 0; i < reps; i++) {
-      // Each engine goes first in every other pair: the garbage one run leaves is partly collected
-      // (this process's GC threads) during the next, which would otherwise always be Chromium's.
+      // Each engine goes first in every other pair (what SETTLE_MS leaves of one run's tail falls on
+      // either engine's next run alike).
       if (i % 2 === 0) {
         const c = await runChromium();
         wall.push([c, await runNode()]);
@@ -259,6 +295,13 @@ async function benchBackend(name: string, e: ChromiumEngine, backend: BackendNam
         cpu.chromium / reps,
         `ms (node wasm: ${(cpu.node / reps).toFixed(1)} ms; ratio ${r.toFixed(2)}x ${r <= 1.3 ? 'met' : 'MISSED'})`,
       );
+      if (cpu.nodeMain > 0) {
+        add(
+          `${label}: 8 bars x ${count}, main thread CPU`,
+          cpu.pageMain / reps,
+          `ms (node wasm: ${(cpu.nodeMain / reps).toFixed(1)} ms; ratio ${(cpu.pageMain / cpu.nodeMain).toFixed(2)}x)`,
+        );
+      }
     }
   }
 }
