@@ -28,9 +28,6 @@ export interface RolloutOptions {
   forced?: DrumGrid;
 }
 
-/** How the rollout keeps the GRU's hidden state: as (h + 1) / 2, candidate states by a sigmoid (gru-gates.ts StateForm). */
-const STATE = 'sigmoid' as const;
-
 /**
  * The model inputs that do not depend on what was sampled (position in the bar, density, fill flag,
  * genre, loudness, lookback flags): the model's input row from here on, less the lookback's played
@@ -131,8 +128,10 @@ export class DrumRollout {
       const lb = DRUM_INPUT.lookback + k * DRUM_LOOKBACK_FEATURES;
       features(INPUTS + k * STEP_FEATURES, lb, lb + C, lb + 2 * C);
     });
-    this.gru = new GruGates({ wIh, wHh, bIh, bHh, hidden: H }, inputs, wIx, STATE);
-    this.head = new DrumStepHead(weights, givenCols, STATE);
+    // The state kept as q = (h + 1) / 2 (gru-gates.ts StateForm): every layer reading it is folded
+    // for it (the step head, the logits, the initial state).
+    this.gru = new GruGates({ wIh, wHh, bIh, bHh, hidden: H }, inputs, wIx, 'sigmoid');
+    this.head = new DrumStepHead(weights, givenCols);
 
     const patternHits = new Float32Array(DRUM_PATTERNS * 2 * C);
     for (let p = 0; p < DRUM_PATTERNS; p++) {

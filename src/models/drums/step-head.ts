@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { NUM_DRUM_CLASSES } from '../../music/drum-map';
-import { foldSigmoidState, type StateForm } from '../gru-gates';
+import { foldSigmoidState } from '../gru-gates';
 import { k, linear, weightMatrix, type Rows } from '../kernels';
 import { VelocityBinsHead } from './velocity-bins';
 import type { DrumWeights } from './weights';
@@ -24,7 +24,7 @@ export interface BinsStep {
  * hidden state and the step's sampled hits, each hit's velocity (the Gaussian head's, or the
  * velocity-bin head's) and micro-timing offset, sampled with the step's noise. Its weights are
  * rearranged at load (mean and log-std halves, constants folded in, the state read in the
- * rollout's StateForm) so that a step slices nothing.
+ * rollout's form, q = (h + 1) / 2: gru-gates.ts StateForm 'sigmoid') so that a step slices nothing.
  */
 export class DrumStepHead {
   private readonly wMean: tf.Tensor3D;
@@ -46,14 +46,12 @@ export class DrumStepHead {
 
   /**
    * @param givenCols the model input's columns the rollout feeds as the step's given inputs
-   * @param state how the rollout keeps the hidden state
    */
-  constructor(weights: DrumWeights, givenCols: readonly number[], state: StateForm) {
+  constructor(weights: DrumWeights, givenCols: readonly number[]) {
     const H = weights.spec.hidden;
     const headW = weights.get('head/w');
     const headB = weights.get('head/b');
     const HEAD = 4 * C;
-    const readState = (w: Float32Array, cols: number, b: Float32Array) => (state === 'sigmoid' ? foldSigmoidState(w, cols, 0, H, b) : { w, b });
     // Head over [hidden | hits | hits]: columns [velocity 9 | offset 9]. The offset mean's weights
     // are doubled so one sigmoid serves both: 0.5 tanh(x) = sigmoid(2x) - 0.5 (the -0.5 is in qShift).
     const headHalf = (vCol: number, oCol: number, oScale: number): [tf.Tensor3D, tf.Tensor1D] => {
@@ -70,7 +68,7 @@ export class DrumStepHead {
         b[c] = headB[vCol + c];
         b[C + c] = headB[oCol + c] * oScale;
       }
-      const folded = readState(w, 2 * C, b);
+      const folded = foldSigmoidState(w, 2 * C, 0, H, b);
       return [weightMatrix(folded.w, rows, 2 * C), tf.tensor1d(folded.b)];
     };
     [this.wMean, this.bMean] = headHalf(0, 2 * C, 2);
@@ -84,7 +82,7 @@ export class DrumStepHead {
     // since any rounding grid is a boundary where two backends' float noise can fall either side.
     // With the velocity-bin head the Gaussian's velocity half comes out 0 and the bins' is added.
     const v = weights.velocityBins ? 0 : 1;
-    this.velocityBins = weights.velocityBins && new VelocityBinsHead(weights.velocityBins, givenCols, weights.spec.sampling?.velocityClassTemperature, state);
+    this.velocityBins = weights.velocityBins && new VelocityBinsHead(weights.velocityBins, givenCols, weights.spec.sampling?.velocityClassTemperature);
     const sp = weights.spec.sampling;
     this.clampVelocity = !!sp?.velocityGroove || !!sp?.velocityClassShift || !!sp?.velocityClassGroove;
     this.qScale = row(127 * v, 1);

@@ -14,7 +14,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { TandemError } from '../../errors';
 import { NUM_DRUM_CLASSES } from '../../music/drum-map';
 import { DRUM_INPUT } from './spec';
-import { foldSigmoidState, type StateForm } from '../gru-gates';
+import { foldSigmoidState } from '../gru-gates';
 import { k, linear, weightMatrix, type Rows } from '../kernels';
 
 const C = NUM_DRUM_CLASSES;
@@ -139,13 +139,13 @@ export class VelocityBinsHead {
 
   /**
    * @param givenCols the model input's columns the rollout feeds as the step's given inputs, in their order
-   *   (it must include the loudness input)
+   *   (it must include the loudness input). The head reads the hidden state as the drum rollout
+   *   keeps it, q = (h + 1) / 2 (gru-gates.ts StateForm 'sigmoid').
    */
   constructor(
     readonly ref: VelocityBinsWeights,
     givenCols: readonly number[],
     private readonly classTemperature: readonly number[] = [],
-    state: StateForm = 'tanh',
   ) {
     const H = ref.stateSize;
     const units = ref.hidden || C * ref.bins;
@@ -166,8 +166,7 @@ export class VelocityBinsHead {
       copy(H + 2 * C + 1 + c, before + 2 * C + c, 1 / 127);
     }
     const oneLayer = !ref.hidden;
-    // The first layer reads the hidden state in the rollout's form (gru-gates.ts).
-    const first = state === 'sigmoid' ? foldSigmoidState(m, units, 0, H, ref.b1) : { w: m, b: ref.b1 };
+    const first = foldSigmoidState(m, units, 0, H, ref.b1);
     this.out = oneLayer ? first.w : ref.w2!;
     this.outB = oneLayer ? first.b : ref.b2!;
     this.w1 = weightMatrix(oneLayer ? new Float32Array(0) : first.w, oneLayer ? 0 : rows, oneLayer ? 0 : units);
