@@ -15,21 +15,17 @@ export interface Request {
   retried: boolean;
 }
 
-/** What one `/tandem/generate` asks for (a device's or a MIDI Tool's request). */
-export interface GenerateAsk {
-  model: string;
-  genre: string;
-  density: number;
-  temperature: number;
-  /** Bars in all, the primer's included. */
-  bars: number;
-  fill: number;
+/**
+ * What one `/tandem/generate` asks for (a device's or a MIDI Tool's request): the settings it sends
+ * (`bars` counts the primer's bars too), its seed, the key to play in ('' for none: the device's
+ * Key menu resolved by the client) and the notes before the new ones (Continue, a tool's notes
+ * before the selection), sent first under the same id.
+ */
+export type GenerateAsk = Pick<DeviceSettings, 'model' | 'genre' | 'density' | 'temperature' | 'bars' | 'fill'> & {
   seed: number;
-  /** The key to play in (melody, bass), '' for none. */
   key: string;
-  /** Notes before the new ones (Continue, a tool's notes before the selection), sent first under the same id. */
   primer?: ClipPrimer;
-}
+};
 
 /**
  * Sends request `id` with every setting in it (`/tandem/generate id model genre density temperature
