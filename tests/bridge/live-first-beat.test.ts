@@ -2,14 +2,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { MessageDispatcher } from '../../bridge/live/dispatcher';
+import { RecordingDispatcher } from '../helpers/recording-dispatcher';
 import { LiveSession } from '../../bridge/live/session';
 import { loadDrumNgram } from '../../bridge/models/load';
 import { createLoopback } from '../../bridge/midi/port';
 import { SuggestionStore } from '../../bridge/storage/suggestions';
 import { ON_THIS_THREAD } from '../helpers/store';
 import { DrumPart } from '../../src/models/drums/part';
-import type { TimedMessage } from '../../src/scheduler/lookahead-scheduler';
 import { isNoteOn } from '../helpers/midi';
 
 /*
@@ -22,17 +21,6 @@ const BPM = 97;
 const PERIOD_MS = 60_000 / (24 * BPM);
 const TICKS_PER_CLOCK = 40;
 const model = new DrumPart(loadDrumNgram());
-
-/** Keeps every message the session hands over, with when it was handed over. */
-class RecordingDispatcher implements MessageDispatcher {
-  readonly handed: Array<{ atMs: number; m: TimedMessage }> = [];
-  push(messages: TimedMessage[]): void {
-    const atMs = performance.now();
-    for (const m of messages) this.handed.push({ atMs, m });
-  }
-  sendNow(): void {}
-  clear(): void {}
-}
 
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'performance'] });

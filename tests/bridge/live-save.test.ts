@@ -4,12 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AsyncWriteFs, WriteFs } from '../../bridge/fs/atomic-write';
-import type { MessageDispatcher } from '../../bridge/live/dispatcher';
+import { RecordingDispatcher } from '../helpers/recording-dispatcher';
 import { LiveSession } from '../../bridge/live/session';
 import { loadDrumNgram } from '../../bridge/models/load';
 import { SuggestionStore } from '../../bridge/storage/suggestions';
 import { DrumPart } from '../../src/models/drums/part';
-import type { TimedMessage } from '../../src/scheduler/lookahead-scheduler';
 import { TICKS_PER_STEP } from '../../src/time/units';
 import { asyncOf } from '../helpers/faulty-fs';
 import { isNoteOn } from '../helpers/midi';
@@ -22,17 +21,6 @@ import { until } from '../helpers/wait';
  */
 const model = new DrumPart(loadDrumNgram());
 const tmp = () => mkdtempSync(join(tmpdir(), 'tandem-live-save-'));
-
-/** Keeps every message the session hands over, with when it was handed over. */
-class RecordingDispatcher implements MessageDispatcher {
-  readonly handed: Array<{ atMs: number; m: TimedMessage }> = [];
-  push(messages: TimedMessage[]): void {
-    const atMs = performance.now();
-    for (const m of messages) this.handed.push({ atMs, m });
-  }
-  sendNow(): void {}
-  clear(): void {}
-}
 
 /** Blocks this thread for `ms` (what a synchronous fsync on a slow disk does). */
 function block(ms: number): void {
